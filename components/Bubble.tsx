@@ -1,0 +1,34 @@
+import { useEffect, useRef } from 'preact/hooks';
+import { type ToolState, ToolStateView } from './ResultView';
+
+export interface BubbleProps {
+  title: string;
+  state: ToolState;
+  anchor: { x: number; y: number };
+  onClose: () => void;
+}
+
+/** The on-page result bubble (rendered inside a shadow root). Esc or ✕ closes it. */
+export function Bubble({ title, state, anchor, onClose }: BubbleProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [onClose]);
+  const left = Math.max(8, Math.min(anchor.x, window.innerWidth - 388));
+  const top = Math.max(8, Math.min(anchor.y + 8, window.innerHeight - 120));
+  return (
+    <div ref={ref} class="bubble" role="dialog" aria-label={title} style={{ left: `${left}px`, top: `${top}px` }} data-testid="bubble">
+      <div class="bar">
+        <span class="title">{title}</span>
+        <button type="button" aria-label="Close" onClick={onClose}>
+          ✕
+        </button>
+      </div>
+      <ToolStateView state={state} />
+    </div>
+  );
+}

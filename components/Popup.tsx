@@ -1,0 +1,106 @@
+import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { request } from '@/models/client';
+import { type Capture, captureReply, type Diagnostics, parse, type ResultOf } from '@/models/protocol';
+import { hostConfigFor, isSiteDisabled, type Settings, siteOf } from '@/models/settings';
+import { loadSettings, updateSettings } from '@/models/settings-store';
+import { langOfSelection } from '@/models/text/lang';
+import { DiagnosticsView, modelState, ModelStatusLine } from './ModelStatus';
+import { type ToolState, ToolStateView } from './ResultView';
+import { requestForCapture, runTool, type ToolRequestOf } from './tool-runner';
+
+async function targetTab(): Promise<{ id: number; url?: string } | null> {
+  const param = new URLSearchParams(location.search).get('tabId');
+  if (param) {
+    const tab = await browser.tabs.get(Number(param)).catch(() => null);
+    return tab?.id !== undefined ? { id: tab.id, ...(tab.url ? { url: tab.url } : {}) } : null;
+  }
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id !== undefined ? { id: tab.id, ...(tab.url ? { url: tab.url } : {}) } : null;
+}
+
+async function captureFrom(tabId: number): Promise<Capture | null> {
+  const raw = await browser.tabs.sendMessage(tabId, { kind: 'capture' }).catch(() => null);
+  const parsed = parse(captureReply, raw);
+  return parsed.ok && parsed.value.kind === 'capture' ? parsed.value.capture : null;
+}
+
+export function Popup() {
+  const [tab, setTab] = useState<{ id: number; url?: string } | null>(null);
+  const [capture, setCapture] = useState<Capture | null | undefined>(undefined);
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [run, setRun] = useState<ToolState | null>(null);
+  const [status, setStatus] = useState<Diagnostics | null>(null);
+  const [cached, setCached] = useState<ResultOf<'models.list'> | null>(null);
+
+  const refreshStatus = () => {
+    void request({ type: 'status' }).then(setStatus, () => undefined);
+    void request({ type: 'models.list' }).then(setCached, () => undefined);
+  };
+
+  const start = (tool: ToolRequestOf['type'], c: Capture) => {
+    void runTool(requestForCapture(tool, c), setRun).then(refreshStatus);
+  };
+
+  useEffect(() => {
+    void (async () => {
+      setSettings(await loadSettings());
+      const t = await targetTab();
+      setTab(t);
+      const c = t ? await captureFrom(t.id) : null;
+      setCapture(c);
+      refreshStatus();
+      if (c && c.end - c.start <= 64 && !/\s/.test(c.text.slice(c.start, c.end))) start('sense', c);
+    })();
+  }, []);
+
+  const word = capture ? capture.text.slice(capture.start, capture.end) : '';
+  const lang = capture ? (langOfSelection(word, capture.text) ?? 'en') : 'en';
+  const modelId = settings ? hostConfigFor(settings, 'sense', lang).model?.id : undefined;
+  const site = siteOf(tab?.url);
+  const disabled = settings ? isSiteDisabled(settings, tab?.url) : false;
+
+  const toggleSite = async () => {
+    if (!site) return;
+    setSettings(
+      await updateSettings((s) => ({
+        ...s,
+        disabledSites: disabled ? s.disabledSites.filter((x) => x !== site) : [...s.disabledSites, site],
+      })),
+    );
+  };
+
+  return (
+    <main class="popup">
+      <header class="bar">
+        <h1>Sesame</h1>
+        <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
+          Settings
+        </button>
+      </header>
+      {capture === undefined && <p class="muted">Reading the selection…</p>}
+      {capture === null && <p class="muted" data-testid="no-selection">Select a word or a passage on the page, then open Sesame.</p>}
+      {capture && (
+        <section aria-label="Selection">
+          <div class="actions">
+            <button type="button" onClick={() => start('sense', capture)}>Meaning</button>
+            <button type="button" onClick={() => start('cloze', capture)}>Cloze</button>
+            <button type="button" onClick={() => start('complete', capture)}>Continue</button>
+          </div>
+          {run && (
+            <div data-testid="popup-result">
+              <ToolStateView state={run} />
+            </div>
+          )}
+        </section>
+      )}
+      {modelId && <ModelStatusLine modelId={modelId} state={modelState(modelId, cached, status, run)} />}
+      {status && <DiagnosticsView status={status} />}
+      {site && (
+        <label class="toggle">
+          <input type="checkbox" checked={!disabled} onChange={() => void toggleSite()} data-testid="site-toggle" /> Enabled on {site}
+        </label>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,101 @@
+// Plain renderings of each tool's result. Page text is only ever rendered as text nodes.
+import type { ClozeResult, CompleteResult, ErrorInfo, Progress, SenseResult } from '@/models/protocol';
+import { percent } from './format';
+import { ProgressView } from './ProgressView';
+
+export type ToolState =
+  | { phase: 'working'; tool: 'sense' | 'cloze' | 'complete'; label: string; files: Record<string, Progress>; streamed?: string[] }
+  | { phase: 'done'; result: SenseResult | ClozeResult | CompleteResult }
+  | { phase: 'error'; error: ErrorInfo };
+
+export function ToolStateView({ state }: { state: ToolState }) {
+  if (state.phase === 'error') {
+    return (
+      <p class="error" role="alert" data-testid="error">
+        {state.error.message}
+      </p>
+    );
+  }
+  if (state.phase === 'working') {
+    return (
+      <div aria-busy="true">
+        <p class="muted">{state.label}</p>
+        <ProgressView files={state.files} />
+        {state.streamed?.map((text, i) => (
+          <p class="completion" key={i} data-testid="streamed">
+            {text}
+          </p>
+        ))}
+      </div>
+    );
+  }
+  const r = state.result;
+  return (
+    <div>
+      {r.type === 'sense' && <SenseView result={r} />}
+      {r.type === 'cloze' && <ClozeView result={r} />}
+      {r.type === 'complete' && <CompleteView result={r} />}
+      <p class="footer muted" data-testid="model-line">
+        {r.model} · {r.backend === 'webgpu' ? 'WebGPU' : 'WASM'}
+      </p>
+    </div>
+  );
+}
+
+export function SenseView({ result }: { result: SenseResult }) {
+  return (
+    <div>
+      <h2 class="word" lang={result.lang}>
+        {result.word}
+      </h2>
+      <p class="muted">Words that fit here</p>
+      {result.substitutes.length === 0 ? (
+        <p class="muted">No substitutes found.</p>
+      ) : (
+        <ol class="substitutes" data-testid="substitutes" lang={result.lang}>
+          {result.substitutes.map((s) => (
+            <li key={s.text}>
+              <span class="sub">{s.text}</span> <span class="muted">{percent(s.score)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+export function ClozeView({ result }: { result: ClozeResult }) {
+  const parts: (string | { n: number })[] = [];
+  let at = 0;
+  result.blanks.forEach((b, n) => {
+    parts.push(result.text.slice(at, b.start), { n });
+    at = b.end;
+  });
+  parts.push(result.text.slice(at));
+  return (
+    <div data-testid="cloze">
+      <p class="passage" lang={result.lang}>
+        {parts.map((p, i) => (typeof p === 'string' ? p : <span key={i} class="blank">({p.n + 1}) ____</span>))}
+      </p>
+      <ol class="blanks">
+        {result.blanks.map((b, i) => (
+          <li key={i}>
+            <span class="muted">Model's guesses:</span> {b.candidates.map((c) => `${c.text} ${percent(c.score)}`).join(', ')}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+export function CompleteView({ result }: { result: CompleteResult }) {
+  return (
+    <ol class="alternatives" data-testid="alternatives">
+      {result.alternatives.map((text, i) => (
+        <li key={i} class="completion">
+          {text}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,42 @@
+// Mounts the bubble in a shadow root on the page, so page CSS cannot reach it and it cannot
+// break the page. Styles go in through a constructed stylesheet (not subject to page CSP).
+import { render } from 'preact';
+import { Bubble, type BubbleProps } from './Bubble';
+import { BUBBLE_CSS } from './styles';
+
+export interface BubbleHandle {
+  update(props: Omit<BubbleProps, 'onClose'>): void;
+  close(): void;
+}
+
+export function mountBubble(doc: Document, onClosed: () => void): BubbleHandle {
+  const host = doc.createElement('sesame-bubble');
+  host.style.setProperty('all', 'initial');
+  const root = host.attachShadow({ mode: 'open' });
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(BUBBLE_CSS);
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    const style = doc.createElement('style');
+    style.textContent = BUBBLE_CSS;
+    root.append(style);
+  }
+  const container = doc.createElement('div');
+  root.append(container);
+  doc.documentElement.append(host);
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    render(null, container);
+    host.remove();
+    onClosed();
+  };
+  return {
+    update: (props) => {
+      if (!closed) render(<Bubble {...props} onClose={close} />, container);
+    },
+    close,
+  };
+}

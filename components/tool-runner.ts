@@ -1,0 +1,53 @@
+// Runs a tool request and reports UI state: working (with download progress and streamed
+// text), done, or error. Shared by the on-page bubble and the popup.
+import { request, RequestError } from '@/models/client';
+import type { Capture, Progress, RequestOf } from '@/models/protocol';
+import type { ToolState } from './ResultView';
+
+export type ToolRequestOf = RequestOf<'sense'> | RequestOf<'cloze'> | RequestOf<'complete'>;
+
+const LABELS = { sense: 'Reading the context…', cloze: 'Choosing blanks…', complete: 'Writing…' } as const;
+
+export function requestForCapture(tool: ToolRequestOf['type'], capture: Capture): ToolRequestOf {
+  switch (tool) {
+    case 'sense':
+      return { type: 'sense', text: capture.text, start: capture.start, end: capture.end };
+    case 'cloze':
+      return { type: 'cloze', text: capture.text.slice(capture.start, capture.end), blanks: 5, seed: 1 };
+    case 'complete':
+      return {
+        type: 'complete',
+        prompt: capture.text.slice(0, capture.end),
+        maxNewTokens: 40,
+        alternatives: 3,
+        temperature: 0.8,
+        topP: 0.9,
+      };
+  }
+}
+
+export async function runTool(req: ToolRequestOf, set: (state: ToolState) => void, signal?: AbortSignal): Promise<void> {
+  const files: Record<string, Progress> = {};
+  const streamed: string[] = [];
+  const working = (): ToolState => ({ phase: 'working', tool: req.type, label: LABELS[req.type], files: { ...files }, streamed: [...streamed] });
+  set(working());
+  try {
+    const result = await request(req, {
+      ...(signal ? { signal } : {}),
+      onProgress: (p) => {
+        files[p.file] = p;
+        set(working());
+      },
+      onPartial: (p) => {
+        streamed[p.index] = (streamed[p.index] ?? '') + p.delta;
+        set(working());
+      },
+    });
+    set({ phase: 'done', result });
+  } catch (error) {
+    set({
+      phase: 'error',
+      error: error instanceof RequestError ? error.info : { code: 'internal', message: String((error as Error)?.message ?? error) },
+    });
+  }
+}

@@ -1,0 +1,46 @@
+// Background: routes client requests to the model host. Chrome hosts models in an offscreen
+// document; Firefox (no offscreen API) hosts them right here in the background page.
+import { browser } from 'wxt/browser';
+import { i18n } from '#i18n';
+import { installMenus } from '@/models/background/menus';
+import { OffscreenHostLink, offscreenCreations } from '@/models/background/offscreen-host';
+import { CLIENT_PORT } from '@/models/protocol';
+import { type HostLink, type PortLike, Router, type RouterDeps } from '@/models/router';
+import { loadSettings } from '@/models/settings-store';
+
+export default defineBackground(() => {
+  let router: Router | null = null;
+  const fromHost = (m: unknown): void => void router?.fromHost(m);
+  const host = import.meta.env.FIREFOX
+    ? inPageHost(fromHost)
+    : chromeHost(fromHost, (reason) => router?.hostLost(reason));
+  router = new Router({
+    extensionId: browser.runtime.id,
+    extensionOrigin: browser.runtime.getURL('/'),
+    settings: loadSettings,
+    log: (reason) => console.warn('Sesame:', reason),
+    ...host,
+  });
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name === CLIENT_PORT) router?.accept(port as unknown as PortLike);
+  });
+  installMenus((id, fallback) => i18n.t(`menu_${id}` as 'menu_sense') || fallback);
+});
+
+type HostSetup = Pick<RouterDeps, 'host' | 'decorateStatus'>;
+
+function chromeHost(fromHost: (m: unknown) => void, lost: (reason: string) => void): HostSetup {
+  const link = new OffscreenHostLink({ onMessage: fromHost, onLost: lost });
+  return {
+    host: link,
+    decorateStatus: async (message) => {
+      if (message.result.type === 'status') message.result.offscreenCreated = await offscreenCreations();
+    },
+  };
+}
+
+function inPageHost(fromHost: (m: unknown) => void): HostSetup {
+  const host = import('@/models/host/runtime').then((m) => m.createBrowserHost('background-page'));
+  const link: HostLink = { send: async (message) => void (await host).handle(message, fromHost) };
+  return { host: link };
+}

@@ -1,0 +1,60 @@
+// Content script: captures the selection and shows results in an on-page bubble.
+import { browser } from 'wxt/browser';
+import { mountBubble, type BubbleHandle } from '@/components/mount-bubble';
+import { requestForCapture, runTool } from '@/components/tool-runner';
+import { setConnector } from '@/models/client';
+import { captureSelection } from '@/models/page/capture';
+import { type CaptureReply, contentMessage, parse } from '@/models/protocol';
+import type { PortLike } from '@/models/router';
+import { isSiteDisabled } from '@/models/settings';
+import { loadSettings } from '@/models/settings-store';
+
+const TITLES = { sense: 'Sesame · Meaning in context', cloze: 'Sesame · Cloze', complete: 'Sesame · Continue' } as const;
+
+export default defineContentScript({
+  matches: ['<all_urls>'],
+  allFrames: true,
+  runAt: 'document_idle',
+  main() {
+    setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
+    let bubble: BubbleHandle | null = null;
+    let running: AbortController | null = null;
+
+    const run = async (tool: keyof typeof TITLES): Promise<void> => {
+      const outcome = captureSelection(window);
+      if (outcome.kind === 'none') return;
+      const rect = window.getSelection()?.rangeCount ? window.getSelection()!.getRangeAt(0).getBoundingClientRect() : null;
+      const anchor = { x: rect?.left ?? 16, y: rect?.bottom ?? 16 };
+      running?.abort();
+      running = new AbortController();
+      bubble ??= mountBubble(document, () => {
+        bubble = null;
+        running?.abort();
+      });
+      const shown = bubble;
+      await runTool(requestForCapture(tool, outcome.capture), (state) => shown.update({ title: TITLES[tool], state, anchor }), running.signal);
+    };
+
+    browser.runtime.onMessage.addListener((raw: unknown, sender): Promise<CaptureReply> | undefined => {
+      if (sender.id !== browser.runtime.id || sender.tab) return undefined;
+      const parsed = parse(contentMessage, raw);
+      if (!parsed.ok) return undefined;
+      if (parsed.value.kind === 'trigger') {
+        if (window.getSelection()?.toString().trim() || document.activeElement !== document.body) void run(parsed.value.tool);
+        return undefined;
+      }
+      if (window !== window.top && !window.getSelection()?.toString().trim()) return undefined;
+      const outcome = captureSelection(window);
+      return Promise.resolve(outcome.kind === 'capture' ? outcome : { kind: 'none', reason: outcome.reason });
+    });
+
+    void loadSettings().then((settings) => {
+      if (isSiteDisabled(settings, location.href) || !settings.lookupOnDoubleClick) return;
+      document.addEventListener('dblclick', (event) => {
+        if (!(event.target instanceof Element) || event.target.closest('input,textarea,[contenteditable],sesame-bubble')) return;
+        const word = window.getSelection()?.toString().trim() ?? '';
+        if (word && word.length <= 64 && !/\s/.test(word)) void run('sense');
+      });
+    });
+  },
+});

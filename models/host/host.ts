@@ -1,0 +1,237 @@
+// The model host: serves tool requests with shared, lazily loaded models. It runs in the
+// offscreen document (Chrome) or the background page (Firefox); the entrypoints only wire
+// messages to `handle`. Everything it touches is injected, so tests can drive it in Node.
+import { chooseBackend, fallBackToWasm, type BackendChoice, type GpuLike } from '../backend';
+import type { ModelCache } from '../model-cache';
+import { ModelPool } from '../model-pool';
+import {
+  type Backend,
+  type Diagnostics,
+  type HostConfig,
+  type HostMessage,
+  type ModelSpec,
+  type ServerMessage,
+  type ToolRequest,
+  type ToolResult,
+  ToolError,
+  toErrorInfo,
+} from '../protocol';
+import { langOfSelection } from '../text/lang';
+import { makeCloze } from '../tools/cloze';
+import { complete } from '../tools/complete';
+import { findSubstitutes } from '../tools/substitutes';
+import type { DeviceName, FileProgress, LoadedModel } from './loader';
+
+export interface HostDeps {
+  kind: Diagnostics['host'];
+  cache: ModelCache;
+  load: (spec: ModelSpec, device: DeviceName, onProgress: (p: FileProgress) => void) => Promise<LoadedModel>;
+  /** Points transformers.js at the model host URL before a load. */
+  setRemoteHost: (url: string) => void;
+  gpu: GpuLike | undefined;
+  /** Device name used for the WASM backend ('cpu' under Node, where onnxruntime-node runs). */
+  wasmDevice?: DeviceName;
+  threads: () => number;
+  startedAt?: number;
+  /** How long the host took from document start to ready, in ms. */
+  startMs?: number;
+  now?: () => number;
+}
+
+type Send = (message: ServerMessage) => void;
+
+export class ModelHost {
+  private readonly pool: ModelPool<LoadedModel>;
+  private backend: Promise<BackendChoice> | null = null;
+  private readonly running = new Map<string, AbortController>();
+  private readonly startedAt: number;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: HostDeps) {
+    this.now = deps.now ?? Date.now;
+    this.startedAt = deps.startedAt ?? this.now();
+    this.pool = new ModelPool<LoadedModel>({ idleMs: 10 * 60_000, now: this.now });
+  }
+
+  async handle(message: HostMessage, send: Send): Promise<void> {
+    if (message.kind === 'cancel') {
+      this.running.get(message.id)?.abort();
+      return;
+    }
+    const { id, request, config } = message;
+    const abort = new AbortController();
+    this.running.set(id, abort);
+    try {
+      this.pool.setIdleMs(config.idleReleaseMs);
+      const result = await this.run(request, config, abort.signal, send, id);
+      if (abort.signal.aborted && request.type !== 'complete') {
+        send({ kind: 'error', id, error: { code: 'cancelled', message: 'Cancelled' } });
+      } else {
+        send({ kind: 'result', id, result });
+      }
+    } catch (error) {
+      send({ kind: 'error', id, error: toErrorInfo(abort.signal.aborted ? new ToolError('cancelled', 'Cancelled') : error) });
+    } finally {
+      this.running.delete(id);
+    }
+  }
+
+  /** Requests in flight (for diagnostics and tests). */
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  private async run(
+    request: ToolRequest,
+    config: HostConfig,
+    signal: AbortSignal,
+    send: Send,
+    id: string,
+  ): Promise<ToolResult> {
+    switch (request.type) {
+      case 'status':
+        return this.diagnostics();
+      case 'models.list':
+        return { type: 'models.list', models: await this.deps.cache.list() };
+      case 'models.delete':
+        await this.pool.releaseAll((key) => key.startsWith(`${request.modelId}|`));
+        return { type: 'models.delete', modelId: request.modelId, bytes: await this.deps.cache.deleteModel(request.modelId) };
+      case 'cache.clear':
+        await this.pool.releaseAll();
+        return { type: 'cache.clear', bytes: await this.deps.cache.clear() };
+      case 'models.download': {
+        const spec = needModel(config);
+        await this.withModel(spec, config, send, id, async () => undefined);
+        const listed = (await this.deps.cache.list()).find((m) => m.id === spec.id);
+        return { type: 'models.download', modelId: spec.id, bytes: listed?.bytes ?? 0 };
+      }
+      case 'sense': {
+        const lang = config.lang ?? request.lang ?? langOfSelection(request.text.slice(request.start, request.end), request.text);
+        if (!lang) throw new ToolError('unsupported-language', 'Sesame reads English and Chinese; this selection is neither.');
+        checkSpan(request.text, request.start, request.end);
+        return this.withModel(needModel(config), config, send, id, async (lm, backend) => {
+          const out = await findSubstitutes(lm, {
+            text: request.text,
+            start: request.start,
+            end: request.end,
+            lang,
+            topK: request.topK ?? 10,
+          });
+          return { type: 'sense', lang, model: lm.spec.id, backend, word: out.word, substitutes: out.substitutes };
+        });
+      }
+      case 'cloze': {
+        const lang = config.lang ?? request.lang ?? langOfSelection(request.text, request.text);
+        if (!lang) throw new ToolError('unsupported-language', 'Cloze practice needs English or Chinese text.');
+        return this.withModel(needModel(config), config, send, id, async (lm, backend) => {
+          const out = await makeCloze(lm, request.text, lang, request.blanks, request.seed ?? 1);
+          return { type: 'cloze', lang, model: lm.spec.id, backend, ...out };
+        });
+      }
+      case 'complete':
+        return this.withModel(needModel(config), config, send, id, async (lm, backend) => {
+          const out = await complete(
+            lm,
+            {
+              prompt: request.prompt,
+              maxNewTokens: request.maxNewTokens,
+              alternatives: request.alternatives ?? 1,
+              temperature: request.temperature ?? 0,
+              topP: request.topP ?? 0.9,
+              stopAtSentence: request.alternatives === undefined,
+            },
+            signal,
+            (index, delta) => send({ kind: 'partial', id, partial: { index, delta } }),
+          );
+          return { type: 'complete', model: lm.spec.id, backend, ...out };
+        });
+    }
+  }
+
+  private async withModel<T>(
+    spec: ModelSpec,
+    config: HostConfig,
+    send: Send,
+    id: string,
+    work: (lm: LoadedModel, backend: Backend) => Promise<T>,
+  ): Promise<T> {
+    const choice = await this.chooseBackend(config);
+    const device: DeviceName = choice.backend === 'webgpu' ? 'webgpu' : (this.deps.wasmDevice ?? 'wasm');
+    const key = `${spec.id}|${spec.dtype}|${device}`;
+    const onProgress = (p: FileProgress): void => {
+      // Report only files that are really being downloaded, not reads from the cache.
+      if (p.status === 'ready' || !this.deps.cache.wasMissing(spec.id, p.file)) return;
+      send({ kind: 'progress', id, progress: { model: spec.id, ...p } });
+    };
+    const load = async (): Promise<LoadedModel> => {
+      this.deps.setRemoteHost(config.remoteHost);
+      try {
+        return await this.deps.load(spec, device, onProgress);
+      } catch (error) {
+        throw classifyLoadError(spec.id, error);
+      } finally {
+        this.deps.cache.forgetMisses(spec.id);
+      }
+    };
+    try {
+      return await this.pool.use(key, load, (lm) => work(lm, choice.backend));
+    } catch (error) {
+      if (choice.backend !== 'webgpu' || error instanceof ToolError) throw error;
+      // WebGPU failed (device lost, unsupported op…): switch to WASM for good and say so.
+      this.backend = Promise.resolve(fallBackToWasm(choice, error));
+      return this.withModel(spec, config, send, id, work);
+    }
+  }
+
+  private chooseBackend(config: HostConfig): Promise<BackendChoice> {
+    this.backend ??= chooseBackend(this.deps.gpu, config.preferBackend);
+    return this.backend;
+  }
+
+  private async diagnostics(): Promise<Diagnostics> {
+    const choice = this.backend ? await this.backend : null;
+    return {
+      type: 'status',
+      host: this.deps.kind,
+      backend: choice?.backend ?? null,
+      ...(choice?.note ? { backendNote: choice.note } : {}),
+      webgpuAdapter: choice?.adapter ?? false,
+      crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      threads: this.deps.threads(),
+      hardwareConcurrency: globalThis.navigator?.hardwareConcurrency ?? 0,
+      loaded: this.pool.entries().map((e) => ({
+        id: e.model.spec.id,
+        family: e.model.spec.family,
+        dtype: e.model.spec.dtype,
+        backend: e.model.device === 'webgpu' ? 'webgpu' : 'wasm',
+        lastUsed: e.lastUsed,
+      })),
+      hostStartedAt: this.startedAt,
+      hostStartMs: this.deps.startMs ?? 0,
+    };
+  }
+
+  releaseIdle(): Promise<string[]> {
+    return this.pool.releaseIdle();
+  }
+}
+
+function needModel(config: HostConfig): ModelSpec {
+  if (!config.model) throw new ToolError('bad-request', 'No model configured for this tool');
+  return config.model;
+}
+
+function checkSpan(text: string, start: number, end: number): void {
+  if (end <= start || end > text.length || !text.slice(start, end).trim()) {
+    throw new ToolError('empty-input', 'Select a word first.');
+  }
+}
+
+function classifyLoadError(modelId: string, error: unknown): ToolError {
+  const message = error instanceof Error ? error.message : String(error);
+  const network = /fetch|network|Incomplete download|ERR_|status|40\d|50\d|aborted/i.test(message);
+  return new ToolError(
+    network ? 'download' : 'model-load',
+    `${network ? 'Could not download' : 'Could not load'} model ${modelId}: ${message}`.slice(0, 2000),
+  );
+}

@@ -1,0 +1,89 @@
+// Loads tokenizer + ONNX model for a registry spec with transformers.js. The ERNIE family is
+// not mapped by transformers.js 4.3, so it loads through the BERT masked-LM class, the
+// architecture it shares; extra integer inputs (ERNIE's task_type_ids) are fed zeros.
+import {
+  AutoTokenizer,
+  BertForMaskedLM,
+  DistilBertForMaskedLM,
+  GPT2LMHeadModel,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type ProgressInfo,
+  Tensor,
+} from '@huggingface/transformers';
+import type { ModelSpec } from '../protocol';
+
+export type DeviceName = 'webgpu' | 'wasm' | 'cpu';
+
+export interface LoadedModel {
+  spec: ModelSpec;
+  device: DeviceName;
+  tokenizer: PreTrainedTokenizer;
+  model: PreTrainedModel;
+  /** ONNX input names of the model session. */
+  inputNames: string[];
+  release(): Promise<void>;
+}
+
+export interface FileProgress {
+  file: string;
+  status: 'initiate' | 'download' | 'progress' | 'done' | 'ready';
+  loaded?: number;
+  total?: number;
+}
+
+const MODEL_CLASS = {
+  bert: BertForMaskedLM,
+  ernie: BertForMaskedLM,
+  distilbert: DistilBertForMaskedLM,
+  gpt2: GPT2LMHeadModel,
+} as const;
+
+export async function loadModel(
+  spec: ModelSpec,
+  device: DeviceName,
+  onProgress: (p: FileProgress) => void = () => {},
+): Promise<LoadedModel> {
+  const progress_callback = (info: ProgressInfo): void => {
+    if (!('file' in info) || typeof info.file !== 'string') return;
+    const status = info.status as FileProgress['status'];
+    const event: FileProgress = { file: info.file, status };
+    if ('loaded' in info && typeof info.loaded === 'number') event.loaded = info.loaded;
+    if ('total' in info && typeof info.total === 'number') event.total = info.total;
+    onProgress(event);
+  };
+  const tokenizer = await AutoTokenizer.from_pretrained(spec.id, { progress_callback });
+  const model = await MODEL_CLASS[spec.family].from_pretrained(spec.id, {
+    device: device === 'cpu' ? 'cpu' : device,
+    dtype: spec.dtype,
+    progress_callback,
+  });
+  const inputNames = sessionInputNames(model);
+  return {
+    spec,
+    device,
+    tokenizer,
+    model,
+    inputNames,
+    release: () => model.dispose().then(() => undefined),
+  };
+}
+
+export function sessionInputNames(model: PreTrainedModel): string[] {
+  const sessions = (model as unknown as { sessions: Record<string, { inputNames: string[] }> }).sessions;
+  return [...(sessions.model?.inputNames ?? [])];
+}
+
+/**
+ * Zero tensors for integer inputs the session declares beyond what transformers.js fills in
+ * itself (ERNIE's `task_type_ids`), shaped like `input_ids`.
+ */
+export function extraZeroInputs(inputNames: string[], inputIds: Tensor): Record<string, Tensor> {
+  const known = new Set(['input_ids', 'attention_mask', 'token_type_ids', 'position_ids', 'inputs_embeds']);
+  const extra: Record<string, Tensor> = {};
+  for (const name of inputNames) {
+    if (known.has(name) || name.startsWith('past_key_values')) continue;
+    extra[name] = new Tensor('int64', new BigInt64Array(inputIds.data.length), inputIds.dims);
+  }
+  return extra;
+}

@@ -1,0 +1,41 @@
+// Configures @huggingface/transformers for the extension: model files come from the configured
+// host through Sesame's own cache, and the onnxruntime-web runtime comes from inside the extension.
+import { env } from '@huggingface/transformers';
+import type { ModelCache } from '../model-cache';
+
+export interface TransformersSetup {
+  remoteHost: string;
+  cache: ModelCache;
+  /** Base URL of the bundled onnxruntime-web files (e.g. chrome-extension://…/ort/); omitted in Node. */
+  ortBase?: string;
+  threads?: number;
+}
+
+export const ORT_MJS = 'ort-wasm-simd-threaded.asyncify.mjs';
+export const ORT_WASM = 'ort-wasm-simd-threaded.asyncify.wasm';
+
+export function configureTransformers(setup: TransformersSetup): void {
+  env.allowLocalModels = false;
+  env.allowRemoteModels = true;
+  env.remoteHost = setup.remoteHost.endsWith('/') ? setup.remoteHost : `${setup.remoteHost}/`;
+  env.remotePathTemplate = '{model}/resolve/{revision}/';
+  env.useBrowserCache = false;
+  env.useCustomCache = true;
+  env.customCache = setup.cache;
+  const wasm = env.backends.onnx.wasm;
+  if (wasm && setup.ortBase) {
+    // Load the runtime straight from the extension's files: the library's default of caching it
+    // as a blob: URL would be refused by the extension CSP (script-src 'self').
+    env.useWasmCache = false;
+    wasm.wasmPaths = { mjs: `${setup.ortBase}${ORT_MJS}`, wasm: `${setup.ortBase}${ORT_WASM}` };
+  }
+  if (wasm && setup.threads !== undefined) wasm.numThreads = setup.threads;
+}
+
+/** The thread count onnxruntime-web will use (it defaults to half the cores when isolated). */
+export function wasmThreads(): number {
+  const configured = env.backends.onnx.wasm?.numThreads;
+  if (typeof configured === 'number' && configured > 0) return configured;
+  if (!globalThis.crossOriginIsolated) return 1;
+  return Math.min(4, Math.ceil((globalThis.navigator?.hardwareConcurrency ?? 1) / 2));
+}

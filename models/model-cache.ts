@@ -1,0 +1,132 @@
+// Model files in the Cache API, keyed independently of the host they came from, so a model
+// fetched from the hub, a mirror, or imported from a local folder is the same cache entry.
+// transformers.js uses this as its `customCache`: it only `put`s a file after the whole body
+// arrived, and `put` checks the length again, so a cut download never leaves a corrupt entry.
+
+export const MODEL_CACHE_NAME = 'sesame-models-v1';
+const CACHE_ORIGIN = 'https://models.sesame.invalid/';
+const RESOLVE = '/resolve/';
+
+export interface CacheLike {
+  match(key: string): Promise<Response | undefined>;
+  put(key: string, response: Response): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  keys(): Promise<readonly { url: string }[]>;
+}
+
+export interface CachedFile {
+  model: string;
+  revision: string;
+  file: string;
+}
+
+/** Splits `<any host and prefix>/<org>/<name>/resolve/<revision>/<file>` into its parts. */
+export function parseModelFileUrl(url: string): CachedFile | null {
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return null;
+  }
+  const at = path.lastIndexOf(RESOLVE);
+  if (at < 0) return null;
+  const before = path.slice(0, at).split('/').filter(Boolean);
+  const after = path.slice(at + RESOLVE.length).split('/');
+  const revision = after.shift();
+  if (before.length < 1 || !revision || after.length === 0 || after.some((p) => !p || p === '..')) return null;
+  // Hub ids are `org/name` (or a bare `name`); anything before that is the host's own prefix.
+  const model = before.slice(-2).join('/');
+  return { model, revision, file: after.join('/') };
+}
+
+export function cacheKeyFor(file: CachedFile): string {
+  return `${CACHE_ORIGIN}${file.model}${RESOLVE}${encodeURIComponent(file.revision)}/${file.file}`;
+}
+
+export class ModelCache {
+  /** Files that were asked for and not found: transformers.js downloads these next. */
+  readonly misses = new Set<string>();
+
+  constructor(private readonly cache: CacheLike) {}
+
+  static async open(): Promise<ModelCache> {
+    return new ModelCache(await caches.open(MODEL_CACHE_NAME));
+  }
+
+  private normalize(key: string): string | null {
+    const parsed = parseModelFileUrl(key);
+    return parsed ? cacheKeyFor(parsed) : null;
+  }
+
+  async match(key: string): Promise<Response | undefined> {
+    const normalized = this.normalize(key);
+    if (!normalized) return undefined;
+    const hit = await this.cache.match(normalized);
+    if (!hit) this.misses.add(normalized);
+    return hit;
+  }
+
+  async put(key: string, response: Response): Promise<void> {
+    const normalized = this.normalize(key);
+    if (!normalized) return;
+    const body = await response.arrayBuffer();
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > 0 && declared !== body.byteLength) {
+      throw new Error(`Incomplete download of ${key}: ${body.byteLength} of ${declared} bytes`);
+    }
+    const headers = new Headers({ 'content-length': String(body.byteLength) });
+    const type = response.headers.get('content-type');
+    if (type) headers.set('content-type', type);
+    await this.cache.put(normalized, new Response(body, { headers }));
+  }
+
+  wasMissing(model: string, file: string): boolean {
+    return this.misses.has(cacheKeyFor({ model, revision: 'main', file }));
+  }
+
+  forgetMisses(model: string): void {
+    for (const key of this.misses) if (parseModelFileUrl(key)?.model === model) this.misses.delete(key);
+  }
+
+  /** Stores a file under a model id, e.g. from a local folder import. */
+  async store(model: string, file: string, body: Blob | ArrayBuffer): Promise<void> {
+    const size = body instanceof Blob ? body.size : body.byteLength;
+    await this.cache.put(
+      cacheKeyFor({ model, revision: 'main', file }),
+      new Response(body, { headers: { 'content-length': String(size) } }),
+    );
+  }
+
+  async list(): Promise<{ id: string; files: { file: string; bytes: number }[]; bytes: number }[]> {
+    const byModel = new Map<string, { file: string; bytes: number }[]>();
+    for (const request of await this.cache.keys()) {
+      const parsed = parseModelFileUrl(request.url);
+      if (!parsed) continue;
+      const response = await this.cache.match(request.url);
+      const bytes = Number(response?.headers.get('content-length') ?? 0) || 0;
+      const files = byModel.get(parsed.model) ?? [];
+      files.push({ file: parsed.file, bytes });
+      byModel.set(parsed.model, files);
+    }
+    return [...byModel.entries()]
+      .map(([id, files]) => ({ id, files, bytes: files.reduce((sum, f) => sum + f.bytes, 0) }))
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async deleteModel(model: string): Promise<number> {
+    let freed = 0;
+    for (const request of await this.cache.keys()) {
+      if (parseModelFileUrl(request.url)?.model !== model) continue;
+      const response = await this.cache.match(request.url);
+      freed += Number(response?.headers.get('content-length') ?? 0) || 0;
+      await this.cache.delete(request.url);
+    }
+    return freed;
+  }
+
+  async clear(): Promise<number> {
+    let freed = 0;
+    for (const model of await this.list()) freed += await this.deleteModel(model.id);
+    return freed;
+  }
+}

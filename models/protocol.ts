@@ -1,0 +1,327 @@
+// The one message protocol between Sesame's contexts.
+//
+//   content script / popup / options  --port "sesame"-->       background (router)
+//   background                        --port "sesame-host"-->  model host (offscreen document)
+//
+// Every message is validated on arrival with the checks below; every request carries an id;
+// a request is answered by any number of `progress`/`partial` messages and exactly one
+// `result` or `error`. A `cancel` with the same id stops the work.
+import {
+  arrayOf,
+  bool,
+  type Check,
+  literal,
+  nullable,
+  num,
+  object,
+  optional,
+  str,
+  tagged,
+} from './validate';
+
+export const CLIENT_PORT = 'sesame';
+export const HOST_PORT = 'sesame-host';
+
+/** Limits that keep one message from exhausting the model host. */
+export const LIMITS = {
+  contextChars: 20_000,
+  promptChars: 8_000,
+  wordChars: 64,
+  clozeBlanks: 30,
+  occurrences: 500,
+} as const;
+
+export const LANGS = ['en', 'zh'] as const;
+export type Lang = (typeof LANGS)[number];
+export const lang = literal(...LANGS);
+
+const id = str({ min: 1, max: 64, pattern: /^[\w-]+$/ });
+const modelId = str({ min: 1, max: 200, pattern: /^[\w.@/-]+$/ });
+const dtype = literal('fp32', 'fp16', 'q8', 'q4');
+export type Dtype = ReturnType<typeof dtype>;
+
+// ---------------------------------------------------------------- requests
+
+const senseRequest = object({
+  type: literal('sense'),
+  /** The sentence or paragraph around the word. */
+  text: str({ min: 1, max: LIMITS.contextChars }),
+  /** UTF-16 offsets of the selected word in `text`. */
+  start: num({ int: true, min: 0, max: LIMITS.contextChars }),
+  end: num({ int: true, min: 1, max: LIMITS.contextChars }),
+  lang: optional(lang),
+  topK: optional(num({ int: true, min: 1, max: 50 })),
+});
+
+const clozeRequest = object({
+  type: literal('cloze'),
+  text: str({ min: 1, max: LIMITS.contextChars }),
+  blanks: num({ int: true, min: 1, max: LIMITS.clozeBlanks }),
+  lang: optional(lang),
+  seed: optional(num({ int: true, min: 0, max: 2 ** 31 })),
+});
+
+const completeRequest = object({
+  type: literal('complete'),
+  prompt: str({ min: 1, max: LIMITS.promptChars }),
+  maxNewTokens: num({ int: true, min: 1, max: 256 }),
+  alternatives: optional(num({ int: true, min: 1, max: 5 })),
+  temperature: optional(num({ min: 0, max: 2 })),
+  topP: optional(num({ min: 0, max: 1 })),
+  /** Identifies the text field, so the host can keep that field's KV cache. */
+  fieldKey: optional(str({ max: 100 })),
+});
+
+const statusRequest = object({ type: literal('status') });
+const modelsListRequest = object({ type: literal('models.list') });
+const modelDownloadRequest = object({ type: literal('models.download'), modelId });
+const modelDeleteRequest = object({ type: literal('models.delete'), modelId });
+const cacheClearRequest = object({ type: literal('cache.clear') });
+
+export const toolRequest = tagged({
+  sense: senseRequest,
+  cloze: clozeRequest,
+  complete: completeRequest,
+  status: statusRequest,
+  'models.list': modelsListRequest,
+  'models.download': modelDownloadRequest,
+  'models.delete': modelDeleteRequest,
+  'cache.clear': cacheClearRequest,
+});
+export type ToolRequest = ReturnType<typeof toolRequest>;
+export type RequestType = ToolRequest['type'];
+export type RequestOf<T extends RequestType> = Extract<ToolRequest, { type: T }>;
+
+// ---------------------------------------------------------------- results
+
+const scored = object({ text: str({ max: 200 }), score: num() });
+export type Scored = ReturnType<typeof scored>;
+
+export const BACKENDS = ['webgpu', 'wasm'] as const;
+export type Backend = (typeof BACKENDS)[number];
+const backend = literal(...BACKENDS);
+
+const senseResult = object({
+  type: literal('sense'),
+  word: str({ max: LIMITS.wordChars * 4 }),
+  lang,
+  model: modelId,
+  backend,
+  substitutes: arrayOf(scored, { max: 50 }),
+});
+
+const clozeBlank = object({
+  start: num({ int: true, min: 0 }),
+  end: num({ int: true, min: 0 }),
+  answer: str({ max: 200 }),
+  candidates: arrayOf(scored, { max: 20 }),
+});
+const clozeResult = object({
+  type: literal('cloze'),
+  lang,
+  model: modelId,
+  backend,
+  text: str({ max: LIMITS.contextChars }),
+  blanks: arrayOf(clozeBlank, { max: LIMITS.clozeBlanks }),
+});
+
+const completeResult = object({
+  type: literal('complete'),
+  model: modelId,
+  backend,
+  alternatives: arrayOf(str({ max: 4000 }), { max: 5 }),
+  stoppedBy: literal('length', 'eos', 'sentence', 'cancelled'),
+});
+
+const loadedModel = object({
+  id: modelId,
+  family: str({ max: 32 }),
+  dtype,
+  backend,
+  lastUsed: num(),
+});
+const diagnostics = object({
+  type: literal('status'),
+  host: literal('offscreen', 'background-page'),
+  backend: nullable(backend),
+  backendNote: optional(str({ max: 500 })),
+  webgpuAdapter: bool,
+  crossOriginIsolated: bool,
+  threads: num({ int: true, min: 0 }),
+  hardwareConcurrency: num({ int: true, min: 0 }),
+  loaded: arrayOf(loadedModel, { max: 32 }),
+  hostStartedAt: num(),
+  hostStartMs: num(),
+  offscreenCreated: optional(num({ int: true, min: 0 })),
+});
+export type Diagnostics = ReturnType<typeof diagnostics>;
+
+const cachedModel = object({
+  id: modelId,
+  files: arrayOf(object({ file: str({ max: 300 }), bytes: num({ min: 0 }) }), { max: 64 }),
+  bytes: num({ min: 0 }),
+});
+const modelsListResult = object({ type: literal('models.list'), models: arrayOf(cachedModel, { max: 256 }) });
+const doneResult = object({
+  type: literal('models.download', 'models.delete', 'cache.clear'),
+  modelId: optional(modelId),
+  bytes: optional(num({ min: 0 })),
+});
+
+export const toolResult = tagged({
+  sense: senseResult,
+  cloze: clozeResult,
+  complete: completeResult,
+  status: diagnostics,
+  'models.list': modelsListResult,
+  'models.download': doneResult,
+  'models.delete': doneResult,
+  'cache.clear': doneResult,
+});
+export type ToolResult = ReturnType<typeof toolResult>;
+export type ResultOf<T extends RequestType> = Extract<ToolResult, { type: T }>;
+export type CompleteResult = ResultOf<'complete'>;
+export type SenseResult = ResultOf<'sense'>;
+export type ClozeResult = ResultOf<'cloze'>;
+
+// ---------------------------------------------------------------- streaming and errors
+
+const progress = object({
+  model: modelId,
+  file: str({ max: 300 }),
+  status: literal('initiate', 'download', 'progress', 'done', 'ready'),
+  loaded: optional(num({ min: 0 })),
+  total: optional(num({ min: 0 })),
+});
+export type Progress = ReturnType<typeof progress>;
+
+const partial = object({
+  /** Which alternative of a completion this text extends. */
+  index: num({ int: true, min: 0, max: 4 }),
+  /** Newly decoded text, never a broken character. */
+  delta: str({ max: 4000 }),
+});
+export type Partial = ReturnType<typeof partial>;
+
+export const ERROR_CODES = [
+  'bad-request',
+  'empty-input',
+  'unsupported-language',
+  'model-load',
+  'download',
+  'inference',
+  'cancelled',
+  'host-unavailable',
+  'disabled',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+const errorInfo = object({ code: literal(...ERROR_CODES), message: str({ max: 2000 }) });
+export type ErrorInfo = ReturnType<typeof errorInfo>;
+
+// ---------------------------------------------------------------- envelopes
+
+export const clientMessage = tagged(
+  {
+    request: object({ kind: literal('request'), id, request: toolRequest }),
+    cancel: object({ kind: literal('cancel'), id }),
+    /** Sent while a request is pending; traffic keeps the service worker alive. */
+    ping: object({ kind: literal('ping'), id }),
+  },
+  'kind',
+);
+export type ClientMessage = ReturnType<typeof clientMessage>;
+
+export const serverMessage = tagged(
+  {
+    progress: object({ kind: literal('progress'), id, progress }),
+    partial: object({ kind: literal('partial'), id, partial }),
+    result: object({ kind: literal('result'), id, result: toolResult }),
+    error: object({ kind: literal('error'), id, error: errorInfo }),
+  },
+  'kind',
+);
+export type ServerMessage = ReturnType<typeof serverMessage>;
+
+const modelSpec = object({
+  id: modelId,
+  family: literal('bert', 'distilbert', 'ernie', 'gpt2'),
+  dtype,
+});
+export type ModelSpec = ReturnType<typeof modelSpec>;
+
+/** What the router tells the host about how to serve a request (the host reads no settings). */
+const hostConfig = object({
+  remoteHost: str({ max: 500, pattern: /^https?:\/\// }),
+  model: optional(modelSpec),
+  idleReleaseMs: num({ int: true, min: 0 }),
+  preferBackend: literal('auto', 'wasm', 'webgpu'),
+  lang: optional(lang),
+});
+export type HostConfig = ReturnType<typeof hostConfig>;
+
+export const hostMessage = tagged(
+  {
+    run: object({ kind: literal('run'), id, request: toolRequest, config: hostConfig }),
+    cancel: object({ kind: literal('cancel'), id }),
+  },
+  'kind',
+);
+export type HostMessage = ReturnType<typeof hostMessage>;
+
+// ---------------------------------------------------------------- background/popup → content script
+
+const capture = object({
+  /** The paragraph (or field text) around the selection, cut to LIMITS.contextChars. */
+  text: str({ max: LIMITS.contextChars }),
+  start: num({ int: true, min: 0 }),
+  end: num({ int: true, min: 0 }),
+  /** The sentence containing the selection, as offsets into `text`. */
+  sentenceStart: num({ int: true, min: 0 }),
+  sentenceEnd: num({ int: true, min: 0 }),
+  truncated: bool,
+  url: str({ max: 4000 }),
+});
+export type Capture = ReturnType<typeof capture>;
+
+export const contentMessage = tagged(
+  {
+    trigger: object({ kind: literal('trigger'), tool: literal('sense', 'cloze', 'complete') }),
+    capture: object({ kind: literal('capture') }),
+  },
+  'kind',
+);
+export type ContentMessage = ReturnType<typeof contentMessage>;
+export const captureReply = tagged(
+  {
+    capture: object({ kind: literal('capture'), capture }),
+    none: object({ kind: literal('none'), reason: literal('no-selection', 'sensitive-field', 'disabled') }),
+  },
+  'kind',
+);
+export type CaptureReply = ReturnType<typeof captureReply>;
+
+/** Parses a message, or returns the reason it was rejected. */
+export function parse<T>(check: Check<T>, value: unknown): { ok: true; value: T } | { ok: false; reason: string } {
+  try {
+    return { ok: true, value: check(value, '') };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export class ToolError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ToolError';
+  }
+}
+
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof ToolError) return { code: error.code, message: error.message.slice(0, 2000) };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'internal', message: message.slice(0, 2000) || 'Unknown error' };
+}

@@ -1,0 +1,145 @@
+// What models Sesame knows, which tools use them, and how to pick one for a request.
+import type { Dtype, Lang, ModelSpec } from './protocol';
+
+export type Family = ModelSpec['family'];
+export type Tool = 'sense' | 'cloze' | 'complete';
+
+export interface RegistryEntry {
+  id: string;
+  family: Family;
+  langs: Lang[];
+  tools: Tool[];
+  /** Dtypes the hub repo ships ONNX files for, the first being our default. */
+  dtypes: Dtype[];
+  /** Approximate download size per dtype in MB (shown before a download starts). */
+  sizeMb: Partial<Record<Dtype, number>>;
+  /** True when this id's files could not be fetched and checked from this project's machines. */
+  unverified: boolean;
+  note?: string;
+}
+
+export const REGISTRY: readonly RegistryEntry[] = [
+  {
+    id: 'Xenova/bert-base-uncased',
+    family: 'bert',
+    langs: ['en'],
+    tools: ['sense', 'cloze'],
+    dtypes: ['q8', 'fp32'],
+    sizeMb: { q8: 110, fp32: 438 },
+    unverified: true,
+  },
+  {
+    id: 'Xenova/distilbert-base-uncased',
+    family: 'distilbert',
+    langs: ['en'],
+    tools: ['sense', 'cloze'],
+    dtypes: ['q8', 'fp32'],
+    sizeMb: { q8: 67, fp32: 268 },
+    unverified: true,
+  },
+  {
+    id: 'Xenova/ernie-3.0-base-zh',
+    family: 'ernie',
+    langs: ['zh'],
+    tools: ['sense', 'cloze'],
+    dtypes: ['q8', 'fp32'],
+    sizeMb: { q8: 118, fp32: 472 },
+    unverified: true,
+    note: 'config says model_type "ernie"; loaded as a BERT-family masked LM',
+  },
+  {
+    id: 'Xenova/bert-base-chinese',
+    family: 'bert',
+    langs: ['zh'],
+    tools: ['sense', 'cloze'],
+    dtypes: ['q8', 'fp32'],
+    sizeMb: { q8: 103, fp32: 409 },
+    unverified: true,
+  },
+  {
+    id: 'Xenova/distilgpt2',
+    family: 'gpt2',
+    langs: ['en'],
+    tools: ['complete'],
+    dtypes: ['q8', 'fp32'],
+    sizeMb: { q8: 83, fp32: 327 },
+    unverified: true,
+  },
+  {
+    id: 'Xenova/gpt2',
+    family: 'gpt2',
+    langs: ['en'],
+    tools: ['complete'],
+    dtypes: ['q8', 'fp32'],
+    sizeMb: { q8: 126, fp32: 498 },
+    unverified: true,
+  },
+  {
+    id: 'onnx-community/gpt2-chinese-cluecorpussmall-ONNX',
+    family: 'gpt2',
+    langs: ['zh'],
+    tools: ['complete'],
+    dtypes: ['q8', 'fp32'],
+    sizeMb: { q8: 105, fp32: 420 },
+    unverified: true,
+    note: 'GPT-2 trained on Chinese (BERT-style character vocabulary)',
+  },
+];
+
+/** Built-in default model per tool and language. Users override these in the options page. */
+export const DEFAULT_MODELS: Record<Tool, Record<Lang, string>> = {
+  sense: { en: 'Xenova/bert-base-uncased', zh: 'Xenova/ernie-3.0-base-zh' },
+  cloze: { en: 'Xenova/bert-base-uncased', zh: 'Xenova/ernie-3.0-base-zh' },
+  complete: { en: 'Xenova/distilgpt2', zh: 'onnx-community/gpt2-chinese-cluecorpussmall-ONNX' },
+};
+
+const FAMILY_BY_MODEL_TYPE: Record<string, Family> = {
+  bert: 'bert',
+  distilbert: 'distilbert',
+  ernie: 'ernie',
+  gpt2: 'gpt2',
+};
+
+/** Family of a model from its config.json `model_type`, for ids not in the registry. */
+export function familyFromModelType(modelType: unknown): Family | undefined {
+  return typeof modelType === 'string' ? FAMILY_BY_MODEL_TYPE[modelType] : undefined;
+}
+
+export function findEntry(id: string): RegistryEntry | undefined {
+  return REGISTRY.find((entry) => entry.id === id);
+}
+
+export function toolsOfFamily(family: Family): Tool[] {
+  return family === 'gpt2' ? ['complete'] : ['sense', 'cloze'];
+}
+
+export function familyServesTool(family: Family, tool: Tool): boolean {
+  return toolsOfFamily(family).includes(tool);
+}
+
+/**
+ * Resolves the model spec for a tool and language: the user's choice (any hub id or folder
+ * name; its family given by the user or guessed from the id) or the built-in default.
+ */
+export function resolveModel(
+  tool: Tool,
+  lang: Lang,
+  choice: { id: string; family?: Family } | undefined,
+  dtype: Dtype,
+): ModelSpec {
+  const id = choice?.id || DEFAULT_MODELS[tool][lang];
+  const family = choice?.family ?? findEntry(id)?.family ?? guessFamily(id, tool);
+  if (!familyServesTool(family, tool)) {
+    throw new Error(`Model ${id} (${family}) cannot serve the ${tool} tool`);
+  }
+  return { id, family, dtype };
+}
+
+/** A family for an id we know nothing else about, from its name. */
+export function guessFamily(id: string, tool: Tool = 'sense'): Family {
+  const name = id.toLowerCase();
+  if (name.includes('ernie')) return 'ernie';
+  if (name.includes('distilbert')) return 'distilbert';
+  if (name.includes('gpt')) return 'gpt2';
+  return tool === 'complete' ? 'gpt2' : 'bert';
+}

@@ -1,0 +1,214 @@
+// The background router: accepts client ports from this extension's pages and content scripts,
+// validates every message, adds the host config from settings, and relays to the model host.
+// Browser APIs are injected, so the routing rules are tested in Node.
+import {
+  clientMessage,
+  type HostMessage,
+  parse,
+  type RequestType,
+  serverMessage,
+  type ServerMessage,
+  type ToolRequest,
+} from './protocol';
+import { findEntry, guessFamily, type Tool } from './registry';
+import { hostConfigFor, isSiteDisabled, type Settings } from './settings';
+import { langOfSelection } from './text/lang';
+
+export interface SenderInfo {
+  id?: string;
+  url?: string;
+  tab?: { id?: number; url?: string };
+}
+
+export type SenderKind = 'extension-page' | 'content-script';
+
+/** Who is talking: one of our pages, one of our content scripts, or nobody we accept. */
+export function classifySender(sender: SenderInfo, extensionId: string, extensionOrigin: string): SenderKind | null {
+  if (sender.id !== extensionId) return null;
+  if (sender.url?.startsWith(extensionOrigin)) return 'extension-page';
+  if (sender.tab && /^(https?|file):/.test(sender.url ?? sender.tab.url ?? '')) return 'content-script';
+  return null;
+}
+
+/** Content scripts live in pages we do not control: they may only use the tools. */
+const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set(['sense', 'cloze', 'complete']);
+
+export interface PortLike {
+  sender?: SenderInfo;
+  postMessage(message: unknown): void;
+  onMessage: { addListener(cb: (message: unknown) => void): void };
+  onDisconnect: { addListener(cb: () => void): void };
+  disconnect(): void;
+}
+
+export interface HostLink {
+  send(message: HostMessage): Promise<void>;
+}
+
+export interface RouterDeps {
+  extensionId: string;
+  extensionOrigin: string;
+  settings: () => Promise<Settings>;
+  host: HostLink;
+  /** Extra diagnostics the router adds to a status result (e.g. offscreen creations). */
+  decorateStatus?: (result: ServerMessage & { kind: 'result' }) => Promise<void>;
+  log?: (reason: string) => void;
+}
+
+interface Pending {
+  port: PortLike;
+  tool: Tool | null;
+  fieldKey?: string;
+}
+
+export class Router {
+  private readonly pending = new Map<string, Pending>();
+  readonly rejected: string[] = [];
+
+  constructor(private readonly deps: RouterDeps) {}
+
+  private reject(reason: string): void {
+    this.rejected.push(reason);
+    this.deps.log?.(`rejected: ${reason}`);
+  }
+
+  /** A client connected on the "sesame" port. */
+  accept(port: PortLike): void {
+    const kind = port.sender ? classifySender(port.sender, this.deps.extensionId, this.deps.extensionOrigin) : null;
+    if (!kind) {
+      this.reject(`port from unknown sender ${port.sender?.url ?? '?'}`);
+      port.disconnect();
+      return;
+    }
+    const mine = new Set<string>();
+    port.onMessage.addListener((raw) => {
+      const parsed = parse(clientMessage, raw);
+      if (!parsed.ok) {
+        this.reject(parsed.reason);
+        const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id.slice(0, 64) : 'invalid';
+        port.postMessage({ kind: 'error', id, error: { code: 'bad-request', message: parsed.reason } });
+        return;
+      }
+      const message = parsed.value;
+      if (message.kind === 'ping') return;
+      if (message.kind === 'cancel') {
+        if (mine.has(message.id)) void this.cancel(message.id);
+        return;
+      }
+      if (kind === 'content-script' && !CONTENT_SCRIPT_REQUESTS.has(message.request.type)) {
+        this.reject(`content script may not send ${message.request.type}`);
+        port.postMessage({ kind: 'error', id: message.id, error: { code: 'bad-request', message: 'Not allowed here' } });
+        return;
+      }
+      if (this.pending.has(message.id)) {
+        this.reject(`duplicate request id ${message.id}`);
+        return;
+      }
+      mine.add(message.id);
+      void this.route(port, kind, message.id, message.request);
+    });
+    port.onDisconnect.addListener(() => {
+      for (const id of mine) if (this.pending.has(id)) void this.cancel(id);
+    });
+  }
+
+  private async route(port: PortLike, kind: SenderKind, id: string, request: ToolRequest): Promise<void> {
+    const settings = await this.deps.settings();
+    if (kind === 'content-script' && isSiteDisabled(settings, port.sender?.url ?? port.sender?.tab?.url)) {
+      port.postMessage({ kind: 'error', id, error: { code: 'disabled', message: 'Sesame is turned off on this site.' } });
+      return;
+    }
+    const tool = toolOf(request);
+    const fieldKey = request.type === 'complete' && request.fieldKey ? `${port.sender?.tab?.id ?? 'page'}:${request.fieldKey}` : undefined;
+    if (fieldKey) this.supersede(fieldKey);
+    let config;
+    try {
+      config = hostConfigFor(settings, tool, tool ? requestLang(request) : undefined);
+      if (request.type === 'models.download') {
+        config.model = { id: request.modelId, family: findEntry(request.modelId)?.family ?? guessFamily(request.modelId), dtype: settings.dtype };
+      }
+    } catch (error) {
+      port.postMessage({ kind: 'error', id, error: { code: 'bad-request', message: String((error as Error).message) } });
+      return;
+    }
+    this.pending.set(id, { port, tool, ...(fieldKey ? { fieldKey } : {}) });
+    try {
+      await this.deps.host.send({ kind: 'run', id, request, config });
+    } catch (error) {
+      this.pending.delete(id);
+      port.postMessage({
+        kind: 'error',
+        id,
+        error: { code: 'host-unavailable', message: `The model host could not be reached: ${(error as Error).message}` },
+      });
+    }
+  }
+
+  /** Only the latest completion of a text field is computed: older ones are cancelled. */
+  private supersede(fieldKey: string): void {
+    for (const [id, p] of this.pending) if (p.tool === 'complete' && p.fieldKey === fieldKey) void this.cancel(id);
+  }
+
+  private async cancel(id: string): Promise<void> {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    p.port.postMessage({ kind: 'error', id, error: { code: 'cancelled', message: 'Cancelled' } });
+    await this.deps.host.send({ kind: 'cancel', id }).catch(() => undefined);
+  }
+
+  /** A message from the model host. */
+  async fromHost(raw: unknown): Promise<void> {
+    const parsed = parse(serverMessage, raw);
+    if (!parsed.ok) {
+      this.reject(`from host: ${parsed.reason}`);
+      return;
+    }
+    const message = parsed.value;
+    const p = this.pending.get(message.id);
+    if (!p) return; // cancelled or superseded: drop stale output
+    if (message.kind === 'result' || message.kind === 'error') this.pending.delete(message.id);
+    if (message.kind === 'result' && message.result.type === 'status') await this.deps.decorateStatus?.(message);
+    try {
+      p.port.postMessage(message);
+    } catch {
+      // The client went away; its disconnect handler cancels the rest.
+    }
+  }
+
+  /** The host went away (offscreen document closed or crashed): fail what it was doing. */
+  hostLost(reason: string): void {
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.port.postMessage({ kind: 'error', id, error: { code: 'host-unavailable', message: reason } });
+    }
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+}
+
+function toolOf(request: ToolRequest): Tool | null {
+  switch (request.type) {
+    case 'sense':
+    case 'cloze':
+    case 'complete':
+      return request.type;
+    default:
+      return null;
+  }
+}
+
+function requestLang(request: ToolRequest) {
+  switch (request.type) {
+    case 'sense':
+      return request.lang ?? langOfSelection(request.text.slice(request.start, request.end), request.text) ?? undefined;
+    case 'cloze':
+      return request.lang ?? langOfSelection(request.text, request.text) ?? undefined;
+    case 'complete':
+      return langOfSelection(request.prompt.slice(-200), request.prompt) ?? undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,51 @@
+// Masked-LM substitutes for one selected word in its context.
+import type { LoadedModel } from '../host/loader';
+import type { Lang, Scored } from '../protocol';
+import { windowAround } from '../text/context';
+import { cleanSubstitutes } from './clean-substitutes';
+import { maskToken, predictMasks, tokenOf, topIndices } from './masked-lm';
+
+/** Characters of context kept around the word; ~4 chars a token keeps us under 512 tokens. */
+export const CONTEXT_CHARS = 1200;
+
+export interface SubstituteQuery {
+  text: string;
+  start: number;
+  end: number;
+  lang: Lang;
+  topK: number;
+}
+
+/**
+ * Masks the word (one mask per character for Chinese, whose vocabularies are per character;
+ * one for an English word) and ranks candidates jointly over the masks by summed log-probability.
+ */
+export async function findSubstitutes(lm: LoadedModel, q: SubstituteQuery): Promise<{ word: string; substitutes: Scored[] }> {
+  const win = windowAround(q.text, q.start, q.end, CONTEXT_CHARS);
+  const word = win.text.slice(win.start, win.end).trim();
+  const masks = q.lang === 'zh' ? [...word].length : 1;
+  const mask = maskToken(lm);
+  const masked = win.text.slice(0, win.start) + (q.lang === 'zh' ? mask.repeat(masks) : ` ${mask} `) + win.text.slice(win.end);
+  const rows = await predictMasks(lm, [masked]);
+  const beams = beamOverMasks(
+    rows.map((r) => r.logProbs),
+    (id) => tokenOf(lm, id),
+    q.topK * 4,
+  );
+  return { word, substitutes: cleanSubstitutes(beams, word, q.lang, q.topK) };
+}
+
+/** Left-to-right beam over independent mask predictions; returns joined text and probability. */
+export function beamOverMasks(rows: Float32Array[], token: (id: number) => string, width: number): Scored[] {
+  let beams: { text: string; logp: number }[] = [{ text: '', logp: 0 }];
+  for (const row of rows) {
+    const next: { text: string; logp: number }[] = [];
+    const top = topIndices(row, width);
+    for (const beam of beams) {
+      for (const id of top) next.push({ text: beam.text + token(id), logp: beam.logp + row[id]! });
+    }
+    next.sort((a, b) => b.logp - a.logp);
+    beams = next.slice(0, width);
+  }
+  return beams.map((b) => ({ text: b.text, score: Math.exp(b.logp) }));
+}

@@ -1,0 +1,61 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+import { defaultClientConditions } from 'vite';
+import { ortRuntimeAssets } from './scripts/ort-assets';
+
+// Extension pages are cross-origin isolated (COOP/COEP) so that onnxruntime-web can use
+// SharedArrayBuffer and run multi-threaded WASM in the offscreen model host.
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill', '@wxt-dev/i18n/module'],
+  vite: () => ({
+    plugins: [preact()],
+    // onnxruntime-web's default build embeds its WASM glue and makes Vite emit the 27 MB .wasm
+    // a second time; the extern-wasm build loads the copy we ship under /ort/ instead.
+    resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
+    build: { chunkSizeWarningLimit: 2000 },
+  }),
+  hooks: {
+    'build:publicAssets': (_wxt, assets) => {
+      assets.push(...ortRuntimeAssets());
+    },
+  },
+  manifest: ({ browser, manifestVersion }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    permissions: [
+      'storage',
+      'contextMenus',
+      'activeTab',
+      ...(browser === 'firefox' ? [] : ['offscreen']),
+    ],
+    ...(manifestVersion === 3
+      ? {
+          content_security_policy: {
+            extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
+          },
+          cross_origin_embedder_policy: { value: 'require-corp' },
+          cross_origin_opener_policy: { value: 'same-origin' },
+        }
+      : {
+          content_security_policy: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
+        }),
+    commands: {
+      'sense-lookup': {
+        suggested_key: { default: 'Alt+Shift+S' },
+        description: '__MSG_commandSense__',
+      },
+      'cloze-practice': {
+        suggested_key: { default: 'Alt+Shift+C' },
+        description: '__MSG_commandCloze__',
+      },
+      'continue-text': {
+        suggested_key: { default: 'Alt+Shift+G' },
+        description: '__MSG_commandComplete__',
+      },
+    },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'sesame@sesame.invalid', strict_min_version: '115.0' } } }
+      : {}),
+  }),
+});
