@@ -7,7 +7,8 @@ const EN_STOPWORDS = new Set(
   `a an the and or but if then than so of to in on at by for with from as is are was were be been being
   it its this that these those he she they we you i me him her them us my your his their our not no do does did
   have has had will would can could should may might must shall there here what which who whom whose when where why how
-  all any some each every more most other such only own same very just also into over under again further once about`
+  all any some each every more most other such only own same very just also into over under again further once about
+  near upon onto among between through during before after above below up down out off while until`
     .split(/\s+/)
     .filter(Boolean),
 );

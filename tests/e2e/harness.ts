@@ -1,0 +1,195 @@
+// End-to-end harness: Debian's Chromium driven by playwright-core, with the built extension
+// loaded, a loopback "hub" serving fixture models, and a loopback server for test pages.
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+// @ts-expect-error plain ESM helper without types
+import { startHubServer } from '../support/hub-server.mjs';
+
+export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+export const PAGES_DIR = resolve('tests/e2e/pages');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const FIXTURE_MODELS = {
+  'sense.en': { id: 'sesame-fixtures/tiny-bert-uncased' },
+  'cloze.en': { id: 'sesame-fixtures/tiny-bert-uncased' },
+  'sense.zh': { id: 'sesame-fixtures/tiny-ernie-zh', family: 'ernie' },
+  'cloze.zh': { id: 'sesame-fixtures/tiny-ernie-zh', family: 'ernie' },
+  'complete.en': { id: 'sesame-fixtures/tiny-gpt2' },
+  'complete.zh': { id: 'sesame-fixtures/tiny-gpt2' },
+} as const;
+
+export interface HubServer {
+  url: string;
+  requests: { method: string; path: string; status: number; bytes: number }[];
+  setFault(fn: ((req: { url?: string; method?: string }) => unknown) | null): void;
+  close(): Promise<void>;
+}
+
+export interface Session {
+  context: BrowserContext;
+  worker: Worker;
+  extensionId: string;
+  hub: HubServer;
+  pagesUrl: string;
+  profile: string;
+  /** Every network request the browser made, with the context that made it. */
+  network: { url: string; page: string }[];
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
+
+export async function startPageServer(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = join(PAGES_DIR, path);
+    if (!file.startsWith(PAGES_DIR) || !existsSync(file)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const headers: Record<string, string> = { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' };
+    if (path.includes('strict-csp')) headers['content-security-policy'] = "default-src 'none'; style-src 'self'";
+    res.writeHead(200, headers).end(readFileSync(file));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return { url: `http://127.0.0.1:${address.port}`, server };
+}
+
+export interface LaunchOptions {
+  webgpu?: boolean;
+  profile?: string;
+  hub?: HubServer;
+  settings?: Record<string, unknown>;
+}
+
+export async function launch(options: LaunchOptions = {}): Promise<Session> {
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error('Build the extension first (npm run build)');
+  const hub: HubServer = options.hub ?? (await startHubServer({ root: resolve('.fixtures/hub') }));
+  const pages = await startPageServer();
+  const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'sesame-profile-'));
+  const args = [
+    '--no-sandbox',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--disable-extensions-except=${EXTENSION_DIR}`,
+    `--load-extension=${EXTENSION_DIR}`,
+  ];
+  if (options.webgpu) {
+    args.push(
+      '--enable-unsafe-webgpu',
+      '--enable-features=Vulkan',
+      '--use-angle=swiftshader',
+      '--use-webgpu-adapter=swiftshader',
+      '--enable-unsafe-swiftshader',
+    );
+  }
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args,
+    viewport: { width: 1100, height: 800 },
+  });
+  const network: { url: string; page: string }[] = [];
+  context.on('request', (r) => network.push({ url: r.url(), page: r.frame()?.url?.() ?? '' }));
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  const extensionId = new URL(worker.url()).host;
+  await worker.evaluate(
+    async ({ host, models, extra }) => {
+      await chrome.storage.local.set({
+        settings: { modelHost: host, dtype: 'q8', models, backend: 'auto', idleReleaseMinutes: 10, disabledSites: [], lookupOnDoubleClick: true, completion: { enabled: true, pauseMs: 200, maxTokens: 12 }, ...extra },
+      });
+    },
+    { host: `${hub.url}/`, models: FIXTURE_MODELS, extra: options.settings ?? {} },
+  );
+  return {
+    context,
+    worker,
+    extensionId,
+    hub,
+    pagesUrl: pages.url,
+    profile,
+    network,
+    close: async () => {
+      await context.close().catch(() => undefined);
+      pages.server.close();
+      if (!options.hub) await hub.close();
+      if (!options.profile) rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function openPopup(session: Session, tabPage: Page): Promise<Page> {
+  const tabId = await tabIdOf(session, tabPage);
+  const popup = await session.context.newPage();
+  await popup.goto(`chrome-extension://${session.extensionId}/popup.html?tabId=${tabId}`);
+  return popup;
+}
+
+export async function tabIdOf(session: Session, page: Page): Promise<number> {
+  const url = page.url();
+  const id = await session.worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id, url);
+  if (id === undefined) throw new Error(`no tab for ${url}`);
+  return id;
+}
+
+/** Double-clicks the n-th occurrence of `word` in the element matching `selector`. */
+export async function dblclickWord(page: Page, selector: string, word: string): Promise<void> {
+  const box = await page.evaluate(
+    ({ selector, word }) => {
+      const el = document.querySelector(selector)!;
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent!.indexOf(word);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + word.length);
+        const r = range.getBoundingClientRect();
+        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      }
+      throw new Error(`word ${word} not found`);
+    },
+    { selector, word },
+  );
+  await page.mouse.dblclick(box.x, box.y);
+}
+
+/** Selects `text` (a substring of the element's text) programmatically. */
+export async function selectText(page: Page, selector: string, text: string): Promise<void> {
+  await page.evaluate(
+    ({ selector, text }) => {
+      const el = document.querySelector(selector)!;
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent!.indexOf(text);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + text.length);
+        getSelection()!.removeAllRanges();
+        getSelection()!.addRange(range);
+        return;
+      }
+      throw new Error(`text ${text} not found`);
+    },
+    { selector, text },
+  );
+}
+
+/** Asks the background to trigger a tool in a tab, as the context menu / keyboard command does. */
+export async function trigger(session: Session, page: Page, tool: 'sense' | 'cloze' | 'complete'): Promise<void> {
+  const tabId = await tabIdOf(session, page);
+  await session.worker.evaluate(({ tabId, tool }) => chrome.tabs.sendMessage(tabId, { kind: 'trigger', tool }), { tabId, tool });
+}
+
+export async function offscreenPage(session: Session): Promise<Page | undefined> {
+  return session.context.pages().find((p) => p.url().endsWith('/offscreen.html'));
+}
