@@ -14,6 +14,11 @@ export default defineConfig({
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
     build: { chunkSizeWarningLimit: 2000 },
   }),
+  // `npm run dev` opens Debian's Chromium with the extension loaded and a throwaway profile.
+  webExt: {
+    binaries: { chrome: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+    chromiumArgs: ['--no-first-run', '--disable-sync', '--disable-background-networking', '--disable-component-update'],
+  },
   hooks: {
     'build:publicAssets': (_wxt, assets) => {
       assets.push(...ortRuntimeAssets());

@@ -2,6 +2,7 @@
 // not mapped by transformers.js 4.3, so it loads through the BERT masked-LM class, the
 // architecture it shares; extra integer inputs (ERNIE's task_type_ids) are fed zeros.
 import {
+  AutoConfig,
   AutoTokenizer,
   BertForMaskedLM,
   DistilBertForMaskedLM,
@@ -53,10 +54,12 @@ export async function loadModel(
     onProgress(event);
   };
   const tokenizer = await AutoTokenizer.from_pretrained(spec.id, { progress_callback });
+  const config = spec.family === 'ernie' ? await ernieAsBert(spec.id, progress_callback) : null;
   const model = await MODEL_CLASS[spec.family].from_pretrained(spec.id, {
-    device: device === 'cpu' ? 'cpu' : device,
+    device,
     dtype: spec.dtype,
     progress_callback,
+    ...(config ? { config } : {}),
   });
   const inputNames = sessionInputNames(model);
   return {
@@ -67,6 +70,12 @@ export async function loadModel(
     inputNames,
     release: () => model.dispose().then(() => undefined),
   };
+}
+
+/** ERNIE's config, presented as the BERT masked LM it is architecturally. */
+async function ernieAsBert(id: string, progress_callback: (info: ProgressInfo) => void) {
+  const config = await AutoConfig.from_pretrained(id, { progress_callback });
+  return Object.assign(config, { model_type: 'bert', architectures: ['BertForMaskedLM'], original_model_type: 'ernie' });
 }
 
 export function sessionInputNames(model: PreTrainedModel): string[] {

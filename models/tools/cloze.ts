@@ -2,7 +2,7 @@
 import type { LoadedModel } from '../host/loader';
 import type { ClozeResult, Lang } from '../protocol';
 import { chooseBlanks } from './cloze-blanks';
-import { beamOverMasks } from './substitutes';
+import { beamOverMasks, isHanChar } from './substitutes';
 import { maskToken, predictMasks, tokenOf } from './masked-lm';
 
 export const CLOZE_CHARS = 2000;
@@ -37,7 +37,7 @@ export async function makeCloze(
     blanks: blanks.map((b, i) => {
       const own = rows.slice(row, row + pieces[i]!).map((r) => r.logProbs);
       row += pieces[i]!;
-      const joined = beamOverMasks(own, token, 5).map((c) => ({
+      const joined = beamOverMasks(own, token, 5, lang === 'zh' ? isHanChar : undefined).map((c) => ({
         text: lang === 'zh' ? c.text : c.text.replace(/ ?##/g, ''),
         score: c.score,
       }));

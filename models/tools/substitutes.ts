@@ -31,16 +31,29 @@ export async function findSubstitutes(lm: LoadedModel, q: SubstituteQuery): Prom
     rows.map((r) => r.logProbs),
     (id) => tokenOf(lm, id),
     q.topK * 4,
+    q.lang === 'zh' ? isHanChar : undefined,
   );
   return { word, substitutes: cleanSubstitutes(beams, word, q.lang, q.topK) };
 }
 
-/** Left-to-right beam over independent mask predictions; returns joined text and probability. */
-export function beamOverMasks(rows: Float32Array[], token: (id: number) => string, width: number): Scored[] {
+const HAN_CHAR = /^\p{Script=Han}$/u;
+/** Chinese masks are filled with single Han characters, never word pieces or Latin tokens. */
+export const isHanChar = (token: string): boolean => HAN_CHAR.test(token);
+
+/**
+ * Left-to-right beam over independent mask predictions; returns joined text and probability.
+ * `accept` (optional) limits which tokens may fill a mask.
+ */
+export function beamOverMasks(
+  rows: Float32Array[],
+  token: (id: number) => string,
+  width: number,
+  accept?: (token: string) => boolean,
+): Scored[] {
   let beams: { text: string; logp: number }[] = [{ text: '', logp: 0 }];
   for (const row of rows) {
     const next: { text: string; logp: number }[] = [];
-    const top = topIndices(row, width);
+    const top = accept ? topIndices(row, width * 8).filter((id) => accept(token(id))).slice(0, width) : topIndices(row, width);
     for (const beam of beams) {
       for (const id of top) next.push({ text: beam.text + token(id), logp: beam.logp + row[id]! });
     }

@@ -135,7 +135,7 @@ export async function openPopup(session: Session, tabPage: Page): Promise<Page> 
 
 export async function tabIdOf(session: Session, page: Page): Promise<number> {
   const url = page.url();
-  const id = await session.worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id, url);
+  const id = await session.worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t: { url?: string }) => t.url === u)?.id, url);
   if (id === undefined) throw new Error(`no tab for ${url}`);
   return id;
 }

@@ -1,0 +1,49 @@
+// The real model host, running in Node on onnxruntime-node, with the real transformers.js
+// download path pointed at the loopback hub and an in-memory Cache API.
+import { ModelCache, type CacheLike } from '@/models/model-cache';
+import { ModelHost } from '@/models/host/host';
+import { loadModel } from '@/models/host/loader';
+import { configureTransformers } from '@/models/host/transformers-env';
+import type { HostConfig, HostMessage, ModelSpec, ServerMessage, ToolRequest, ToolResult } from '@/models/protocol';
+
+export function memoryCache(): CacheLike & { map: Map<string, Response> } {
+  const map = new Map<string, Response>();
+  return {
+    map,
+    match: async (k) => map.get(k)?.clone(),
+    put: async (k, r) => void map.set(k, r),
+    delete: async (k) => map.delete(k),
+    keys: async () => [...map.keys()].map((url) => ({ url })),
+  };
+}
+
+export function nodeHost(hubUrl: string, cacheStore: CacheLike = memoryCache()) {
+  const cache = new ModelCache(cacheStore);
+  configureTransformers({ remoteHost: hubUrl, cache });
+  const host = new ModelHost({
+    kind: 'background-page',
+    cache,
+    load: loadModel,
+    setRemoteHost: (url) => configureTransformers({ remoteHost: url, cache }),
+    gpu: undefined,
+    wasmDevice: 'cpu',
+    threads: () => 1,
+  });
+  let n = 0;
+  async function run(request: ToolRequest, model?: ModelSpec, extra: Partial<HostConfig> = {}) {
+    const id = `t${++n}`;
+    const messages: ServerMessage[] = [];
+    const message: HostMessage = {
+      kind: 'run',
+      id,
+      request,
+      config: { remoteHost: `${hubUrl}/`, idleReleaseMs: 60_000, preferBackend: 'auto', ...(model ? { model } : {}), ...extra },
+    };
+    await host.handle(message, (m) => void messages.push(m));
+    const last = messages.at(-1);
+    if (last?.kind === 'error') throw Object.assign(new Error(last.error.message), { code: last.error.code, messages });
+    if (last?.kind !== 'result') throw new Error('no result');
+    return { result: last.result as ToolResult, messages, id };
+  }
+  return { host, cache, cacheStore, run };
+}
