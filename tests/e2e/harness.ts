@@ -133,10 +133,11 @@ export async function openPopup(session: Session, tabPage: Page): Promise<Page> 
   return popup;
 }
 
+/** The tab id of a page (the extension has no "tabs" permission, so find it as the active tab). */
 export async function tabIdOf(session: Session, page: Page): Promise<number> {
-  const url = page.url();
-  const id = await session.worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t: { url?: string }) => t.url === u)?.id, url);
-  if (id === undefined) throw new Error(`no tab for ${url}`);
+  await page.bringToFront();
+  const id = await session.worker.evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id);
+  if (id === undefined) throw new Error(`no tab for ${page.url()}`);
   return id;
 }
 
@@ -188,8 +189,4 @@ export async function selectText(page: Page, selector: string, text: string): Pr
 export async function trigger(session: Session, page: Page, tool: 'sense' | 'cloze' | 'complete'): Promise<void> {
   const tabId = await tabIdOf(session, page);
   await session.worker.evaluate(({ tabId, tool }) => chrome.tabs.sendMessage(tabId, { kind: 'trigger', tool }), { tabId, tool });
-}
-
-export async function offscreenPage(session: Session): Promise<Page | undefined> {
-  return session.context.pages().find((p) => p.url().endsWith('/offscreen.html'));
 }
