@@ -60,7 +60,7 @@ export default defineConfig({
       },
     },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'sesame@sesame.invalid', strict_min_version: '115.0' } } }
+      ? { browser_specific_settings: { gecko: { id: 'sesame@sesame.invalid', strict_min_version: '115.0', data_collection_permissions: { required: ['none'] } } } }
       : {}),
   }),
 });

@@ -229,7 +229,7 @@ function checkSpan(text: string, start: number, end: number): void {
 
 function classifyLoadError(modelId: string, error: unknown): ToolError {
   const message = error instanceof Error ? error.message : String(error);
-  const network = /fetch|network|Incomplete download|ERR_|status|40\d|50\d|aborted/i.test(message);
+  const network = /fetch|network|Incomplete download|ERR_|status|40\d|50\d|aborted|terminated|socket|ECONN|body stream/i.test(message);
   return new ToolError(
     network ? 'download' : 'model-load',
     `${network ? 'Could not download' : 'Could not load'} model ${modelId}: ${message}`.slice(0, 2000),

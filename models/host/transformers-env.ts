@@ -2,6 +2,7 @@
 // host through Sesame's own cache, and the onnxruntime-web runtime comes from inside the extension.
 import { env } from '@huggingface/transformers';
 import type { ModelCache } from '../model-cache';
+import { fetchWithStallTimeout } from './stall-fetch';
 
 export interface TransformersSetup {
   remoteHost: string;
@@ -10,6 +11,10 @@ export interface TransformersSetup {
   ortBase?: string;
   threads?: number;
 }
+
+/** A download with no new bytes for this long fails instead of hanging. */
+export const STALL_MS = 30_000;
+const plainFetch = globalThis.fetch.bind(globalThis);
 
 export const ORT_MJS = 'ort-wasm-simd-threaded.asyncify.mjs';
 export const ORT_WASM = 'ort-wasm-simd-threaded.asyncify.wasm';
@@ -21,6 +26,7 @@ export function configureTransformers(setup: TransformersSetup): void {
   env.remotePathTemplate = '{model}/resolve/{revision}/';
   env.useBrowserCache = false;
   env.useCustomCache = true;
+  env.fetch = fetchWithStallTimeout(plainFetch, STALL_MS);
   env.customCache = setup.cache;
   const wasm = env.backends.onnx.wasm;
   if (wasm && setup.ortBase) {

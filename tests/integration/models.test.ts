@@ -182,6 +182,29 @@ describe('GPT-2 generation with KV cache', () => {
 });
 
 describe('errors', () => {
+  it('a download cut mid-file fails clearly, caches nothing corrupt, and a retry succeeds', async () => {
+    const local = nodeHost(hub.url);
+    let cut = 0;
+    const isModelGet = (req: { url?: string; method?: string; headers?: { range?: string } }) =>
+      req.url?.endsWith('model_quantized.onnx') && req.method === 'GET' && !req.headers?.range;
+    (hub as unknown as { setFault(f: unknown): void }).setFault((req: Parameters<typeof isModelGet>[0]) =>
+      isModelGet(req) && cut++ === 0 ? { cutAfterBytes: 200_000 } : null,
+    );
+    const spec = { ...BERT, id: 'sesame-fixtures/tiny-bert-uncased' };
+    const failure = await local.run({ type: 'sense', text: 'a bank', start: 2, end: 6 }, spec).catch((e: Error & { code: string }) => e);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error & { code: string }).code).toBe('download');
+    expect((failure as Error).message).toContain('sesame-fixtures/tiny-bert-uncased');
+    expect([...local.cacheStore.map.keys()].filter((k) => k.endsWith('.onnx'))).toEqual([]);
+    (hub as unknown as { setFault(f: unknown): void }).setFault(null);
+    const ok = await local.run({ type: 'sense', text: 'a bank', start: 2, end: 6 }, spec);
+    expect(ok.result.type).toBe('sense');
+    const stored = [...local.cacheStore.map.entries()].find(([k]) => k.endsWith('model_quantized.onnx'))!;
+    const size = (await stored[1].clone().arrayBuffer()).byteLength;
+    expect(size).toBe(Number(stored[1].headers.get('content-length')));
+    expect(cut).toBe(1);
+  });
+
   it('names the model when it cannot be found, and other models keep working', async () => {
     await expect(h.run({ type: 'sense', text: 'a bank', start: 2, end: 6 }, { id: 'nobody/missing', family: 'bert', dtype: 'q8' })).rejects.toThrow(
       /nobody\/missing/,

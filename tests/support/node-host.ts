@@ -17,7 +17,7 @@ export function memoryCache(): CacheLike & { map: Map<string, Response> } {
   };
 }
 
-export function nodeHost(hubUrl: string, cacheStore: CacheLike = memoryCache()) {
+export function nodeHost<C extends CacheLike = ReturnType<typeof memoryCache>>(hubUrl: string, cacheStore: C = memoryCache() as unknown as C) {
   const cache = new ModelCache(cacheStore);
   configureTransformers({ remoteHost: hubUrl, cache });
   const host = new ModelHost({
