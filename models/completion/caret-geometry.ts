@@ -101,12 +101,14 @@ export function mirrorStyles(computed: StyleReader, kind: TextFieldKind, clientW
 }
 
 /**
- * The mirror's text before the caret and the marker's text. The marker holds the rest of the
- * value so the word at the caret wraps as it does in the field.
+ * The mirror's text before the caret and the marker's text: the rest of the word at the caret,
+ * so that word wraps as it does in the field, but no further, so the marker stays on one line.
+ * A zero-width space stands in when no word follows.
  */
 export function mirrorText(value: string, caret: number): { before: string; marker: string } {
   const at = Math.max(0, Math.min(caret, value.length));
-  return { before: value.slice(0, at), marker: value.slice(at) || '.' };
+  const word = /^\S*/.exec(value.slice(at))?.[0] ?? '';
+  return { before: value.slice(0, at), marker: word || '\u200b' };
 }
 
 export interface MarkerMetrics {
@@ -205,7 +207,8 @@ export function ghostLayout(caret: CaretRect, content: BoxLike, lineHeight: numb
       top,
       width: content.right - content.left,
       textIndent: Math.max(0, caret.left - content.left),
-      maxHeight: Math.max(lineHeight, content.bottom - top),
+      // Whole lines only: a half-clipped line of ghost text reads as garbage.
+      maxHeight: Math.max(1, Math.floor((content.bottom - top) / lineHeight + 0.05)) * lineHeight,
       wrap: true,
     };
   }

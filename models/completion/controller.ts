@@ -127,7 +127,8 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
       case 'render':
         return render(effect.ghost);
       case 'insert':
-        if (active) insertText(active.field, effect.text);
+        // maxlength can cut an insertion short; then read back what the field really holds.
+        if (active && insertText(active.field, effect.text) !== effect.text) sync('input');
         return;
     }
   };
@@ -171,7 +172,7 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
   };
 
   const locate = (): GhostPlacement | null => {
-    if (!active) return null;
+    if (!active?.field.el.isConnected) return null;
     const { field } = active;
     let caret: CaretRect | null = null;
     let styled: Element = field.el;

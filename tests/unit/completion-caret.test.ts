@@ -61,11 +61,12 @@ describe('caret geometry: mirror', () => {
     expect(mirrorStyles(computed, 'input', 310)['white-space']).toBe('pre');
   });
 
-  it('splits the value at the caret and keeps the rest in the marker', () => {
-    expect(mirrorText('hello world', 5)).toEqual({ before: 'hello', marker: ' world' });
-    expect(mirrorText('hello', 5)).toEqual({ before: 'hello', marker: '.' });
-    expect(mirrorText('ab\n', 3)).toEqual({ before: 'ab\n', marker: '.' });
-    expect(mirrorText('abc', 99)).toEqual({ before: 'abc', marker: '.' });
+  it('splits the value at the caret and keeps the rest of the word in the marker', () => {
+    expect(mirrorText('hello world', 5)).toEqual({ before: 'hello', marker: '\u200b' });
+    expect(mirrorText('hello world', 2)).toEqual({ before: 'he', marker: 'llo' });
+    expect(mirrorText('ab\ncd', 2)).toEqual({ before: 'ab', marker: '\u200b' });
+    expect(mirrorText('ab\n', 3)).toEqual({ before: 'ab\n', marker: '\u200b' });
+    expect(mirrorText('abc', 99)).toEqual({ before: 'abc', marker: '\u200b' });
   });
 });
 
@@ -128,6 +129,11 @@ describe('caret geometry: ghost layout', () => {
       maxHeight: 80,
       wrap: true,
     });
+  });
+
+  it('clips wrapped ghost text to whole lines inside the field', () => {
+    expect(ghostLayout({ left: 250, top: 70, height: 20 }, { ...content, bottom: 125 }, 20, true)?.maxHeight).toBe(40);
+    expect(ghostLayout({ left: 250, top: 140, height: 20 }, content, 20, true)?.maxHeight).toBe(20);
   });
 
   it('stays on the caret’s line, up to the right edge, when text follows', () => {

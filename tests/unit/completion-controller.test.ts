@@ -262,6 +262,19 @@ describe('completion controller', () => {
     expect(ce.textContent).toBe('Hi there');
   });
 
+  it('reads the field back when maxlength cuts an insertion short', () => {
+    attach();
+    const inp = $<HTMLInputElement>('inp');
+    inp.maxLength = 10;
+    inp.focus();
+    type(inp, 'Hello');
+    pause();
+    calls[0]!.onDelta(' wonderful world');
+    expect(key(inp, 'Tab').defaultPrevented).toBe(true);
+    expect(inp.value).toBe('Hello wond');
+    expect(controller.state).toMatchObject({ text: 'Hello wond', caret: 10, ghost: '' });
+  });
+
   it('stops listening when detached', () => {
     attach();
     const ta = $<HTMLTextAreaElement>('ta');
