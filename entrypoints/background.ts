@@ -5,7 +5,12 @@ import { i18n } from '#i18n';
 import { installMenus } from '@/models/background/menus';
 import { OffscreenHostLink, offscreenCreations } from '@/models/background/offscreen-host';
 import { CLIENT_PORT } from '@/models/protocol';
-import { type HostLink, type PortLike, Router, type RouterDeps } from '@/models/router';
+import { type HostLink, type PortLike, Router, type RouterDeps, type RouterStats } from '@/models/router';
+
+declare global {
+  // Read by the e2e tests through the service worker (what was requested, cancelled, rejected).
+  var sesameRouterStats: RouterStats | undefined;
+}
 import { loadSettings } from '@/models/settings-store';
 
 export default defineBackground(() => {
@@ -21,6 +26,7 @@ export default defineBackground(() => {
     log: (reason) => console.warn('Sesame:', reason),
     ...host,
   });
+  globalThis.sesameRouterStats = router.stats;
   browser.runtime.onConnect.addListener((port) => {
     if (port.name === CLIENT_PORT) router?.accept(port as unknown as PortLike);
   });

@@ -2,12 +2,13 @@
 import { browser } from 'wxt/browser';
 import { mountBubble, type BubbleHandle } from '@/components/mount-bubble';
 import { requestForCapture, runTool } from '@/components/tool-runner';
-import { setConnector } from '@/models/client';
+import { request, setConnector } from '@/models/client';
+import { attachCompletion, type CompletionController } from '@/models/completion/controller';
 import { captureSelection } from '@/models/page/capture';
 import { type CaptureReply, contentMessage, parse } from '@/models/protocol';
 import type { PortLike } from '@/models/router';
-import { isSiteDisabled } from '@/models/settings';
-import { loadSettings } from '@/models/settings-store';
+import { isSiteDisabled, type Settings, withDefaults } from '@/models/settings';
+import { loadSettings, settingsItem } from '@/models/settings-store';
 
 const TITLES = { sense: 'Sesame · Meaning in context', cloze: 'Sesame · Cloze', complete: 'Sesame · Continue' } as const;
 
@@ -40,6 +41,7 @@ export default defineContentScript({
       const parsed = parse(contentMessage, raw);
       if (!parsed.ok) return undefined;
       if (parsed.value.kind === 'trigger') {
+        if (parsed.value.tool === 'complete' && completion?.suggestNow()) return undefined;
         if (window.getSelection()?.toString().trim() || document.activeElement !== document.body) void run(parsed.value.tool);
         return undefined;
       }
@@ -48,7 +50,23 @@ export default defineContentScript({
       return Promise.resolve(outcome.kind === 'capture' ? outcome : { kind: 'none', reason: outcome.reason });
     });
 
-    void loadSettings().then((settings) => {
+    let completion: CompletionController | null = null;
+    void loadSettings().then((loaded) => {
+      let settings: Settings = loaded;
+      const completionSettings = () => ({ enabled: settings.completion.enabled, pauseMs: settings.completion.pauseMs });
+      completion = attachCompletion(document, {
+        settings: completionSettings(),
+        isDisabled: () => isSiteDisabled(settings, location.href),
+        requestCompletion: (prompt, fieldKey, onDelta, signal) =>
+          request(
+            { type: 'complete', prompt, fieldKey, maxNewTokens: Math.min(256, Math.max(1, Math.round(settings.completion.maxTokens))) },
+            { signal, retries: 0, onPartial: (p) => p.index === 0 && onDelta(p.delta) },
+          ).then(() => undefined),
+      });
+      settingsItem.watch((next) => {
+        settings = withDefaults(next);
+        completion?.configure(completionSettings());
+      });
       if (isSiteDisabled(settings, location.href) || !settings.lookupOnDoubleClick) return;
       document.addEventListener('dblclick', (event) => {
         if (!(event.target instanceof Element) || event.target.closest('input,textarea,[contenteditable],sesame-bubble')) return;

@@ -61,14 +61,23 @@ interface Pending {
   fieldKey?: string;
 }
 
+/** Counts of what the router saw: diagnostics for the user and assertions for tests. */
+export interface RouterStats {
+  requests: Partial<Record<RequestType, number>>;
+  cancelled: number;
+  rejected: number;
+}
+
 export class Router {
   private readonly pending = new Map<string, Pending>();
   readonly rejected: string[] = [];
+  readonly stats: RouterStats = { requests: {}, cancelled: 0, rejected: 0 };
 
   constructor(private readonly deps: RouterDeps) {}
 
   private reject(reason: string): void {
     this.rejected.push(reason);
+    this.stats.rejected++;
     this.deps.log?.(`rejected: ${reason}`);
   }
 
@@ -105,6 +114,7 @@ export class Router {
         return;
       }
       mine.add(message.id);
+      this.stats.requests[message.request.type] = (this.stats.requests[message.request.type] ?? 0) + 1;
       void this.route(port, kind, message.id, message.request);
     });
     port.onDisconnect.addListener(() => {
@@ -153,6 +163,7 @@ export class Router {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
+    this.stats.cancelled++;
     p.port.postMessage({ kind: 'error', id, error: { code: 'cancelled', message: 'Cancelled' } });
     await this.deps.host.send({ kind: 'cancel', id }).catch(() => undefined);
   }

@@ -46,22 +46,6 @@ describe('faults survived', () => {
     expect((await cachedFiles(s)).some((k) => k.endsWith('tiny-bert-uncased/resolve/main/onnx/model_quantized.onnx'))).toBe(true);
   });
 
-  it('the service worker stopped mid-request: the request still completes and the next one works', async () => {
-    s.hub.setFault((req) => (req.url?.endsWith('.onnx') ? { chunkDelayMs: 40 } : null));
-    const page = await s.context.newPage();
-    await page.goto(`${s.pagesUrl}/zh.html`);
-    await dblclickWord(page, '#z2', '手机');
-    await bubble(page, 'download-progress').waitFor({ timeout: 60_000 });
-    const cdp = await s.context.newCDPSession(page);
-    await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await bubble(page, 'substitutes').waitFor({ timeout: 120_000 });
-    s.hub.setFault(null);
-    await page.keyboard.press('Escape');
-    await dblclickWord(page, '#z1', '银行');
-    await bubble(page, 'substitutes').waitFor({ timeout: 60_000 });
-  });
-
   it('the offscreen document closed: it is re-created on the next request', async () => {
     const sw = s.context.serviceWorkers()[0] ?? (await s.context.waitForEvent('serviceworker'));
     await sw.evaluate(() => chrome.offscreen.closeDocument());
