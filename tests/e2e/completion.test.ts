@@ -18,7 +18,7 @@ async function waitForGhost(page: Page): Promise<string> {
       const stable = now === last;
       last = now;
       return stable;
-    }, { intervals: [400], timeout: 60_000 })
+    }, { interval: 400, timeout: 60_000 })
     .toBe(true);
   return last;
 }
