@@ -35,8 +35,8 @@ export function Options() {
   const act = async (label: string, work: () => Promise<unknown>) => {
     setMessage(`${label}…`);
     try {
-      await work();
-      setMessage(`${label}: done`);
+      const outcome = await work();
+      setMessage(`${label}: ${typeof outcome === 'string' ? outcome : 'done'}`);
     } catch (e) {
       setMessage(`${label} failed: ${e instanceof RequestError ? e.info.message : String(e)}`);
     }
@@ -127,11 +127,10 @@ export function Options() {
           Import a model from a local folder{' '}
           <input
             type="file"
-            // @ts-expect-error non-standard attribute for folder picking
-            webkitdirectory=""
+            ref={(el) => el?.setAttribute('webkitdirectory', '')}
             onChange={(e) => {
               const list = (e.target as HTMLInputElement).files;
-              if (list?.length) void act('Import', () => importModelFolder(list).then((id) => setMessage(`Imported as ${id}`)));
+              if (list?.length) void act('Import', async () => `imported as ${await importModelFolder(list)}`);
             }}
           />
         </label>

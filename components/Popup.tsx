@@ -19,10 +19,13 @@ async function targetTab(): Promise<{ id: number; url?: string } | null> {
   return tab?.id !== undefined ? { id: tab.id, ...(tab.url ? { url: tab.url } : {}) } : null;
 }
 
-async function captureFrom(tabId: number): Promise<Capture | null> {
+/** The tab's selection, and its URL (the content script knows it even without the "tabs" permission). */
+async function captureFrom(tabId: number): Promise<{ capture: Capture | null; url?: string }> {
   const raw = await browser.tabs.sendMessage(tabId, { kind: 'capture' }).catch(() => null);
   const parsed = parse(captureReply, raw);
-  return parsed.ok && parsed.value.kind === 'capture' ? parsed.value.capture : null;
+  if (!parsed.ok) return { capture: null };
+  const reply = parsed.value;
+  return reply.kind === 'capture' ? { capture: reply.capture, url: reply.capture.url } : { capture: null, ...(reply.url ? { url: reply.url } : {}) };
 }
 
 export function Popup() {
@@ -47,7 +50,9 @@ export function Popup() {
       setSettings(await loadSettings());
       const t = await targetTab();
       setTab(t);
-      const c = t ? await captureFrom(t.id) : null;
+      const reply = t ? await captureFrom(t.id) : { capture: null };
+      const c = reply.capture;
+      if (t && !t.url && reply.url) setTab({ ...t, url: reply.url });
       setCapture(c);
       refreshStatus();
       if (c && c.end - c.start <= 64 && !/\s/.test(c.text.slice(c.start, c.end))) start('sense', c);

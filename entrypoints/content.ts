@@ -47,7 +47,9 @@ export default defineContentScript({
       }
       if (window !== window.top && !window.getSelection()?.toString().trim()) return undefined;
       const outcome = captureSelection(window);
-      return Promise.resolve(outcome.kind === 'capture' ? outcome : { kind: 'none', reason: outcome.reason });
+      return Promise.resolve(
+        outcome.kind === 'capture' ? outcome : { kind: 'none', reason: outcome.reason, url: location.href.slice(0, 4000) },
+      );
     });
 
     let completion: CompletionController | null = null;

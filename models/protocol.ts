@@ -295,7 +295,11 @@ export type ContentMessage = ReturnType<typeof contentMessage>;
 export const captureReply = tagged(
   {
     capture: object({ kind: literal('capture'), capture }),
-    none: object({ kind: literal('none'), reason: literal('no-selection', 'sensitive-field', 'disabled') }),
+    none: object({
+      kind: literal('none'),
+      reason: literal('no-selection', 'sensitive-field', 'disabled'),
+      url: optional(str({ max: 4000 })),
+    }),
   },
   'kind',
 );

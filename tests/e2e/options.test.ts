@@ -1,0 +1,78 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dblclickWord, launch, openPopup, type Session } from './harness';
+
+const bubble = (page: Page, testId: string) => page.locator(`sesame-bubble [data-testid=${testId}]`);
+
+async function openOptions(s: Session): Promise<Page> {
+  const page = await s.context.newPage();
+  await page.goto(`chrome-extension://${s.extensionId}/options.html`);
+  await page.locator('h1').waitFor();
+  return page;
+}
+
+describe('options and popup settings', () => {
+  let s: Session;
+  beforeAll(async () => {
+    s = await launch();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('lists downloaded models, clears the cache, and the next use downloads again', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/bank.html`);
+    await dblclickWord(page, '#p1', 'bank');
+    await bubble(page, 'substitutes').waitFor({ timeout: 120_000 });
+    const options = await openOptions(s);
+    await expect.poll(() => options.locator('[data-testid=installed]').textContent()).toContain('sesame-fixtures/tiny-bert-uncased');
+    await options.click('[data-testid=clear-cache]');
+    await expect.poll(() => options.locator('[data-testid=options-message]').textContent()).toContain('Clear cache: done');
+    expect(await options.locator('[data-testid=installed]').count()).toBe(0);
+    const before = s.hub.requests.filter((r) => r.path.endsWith('.onnx')).length;
+    await page.keyboard.press('Escape');
+    await dblclickWord(page, '#p2', 'bank');
+    await bubble(page, 'substitutes').waitFor({ timeout: 120_000 });
+    expect(s.hub.requests.filter((r) => r.path.endsWith('.onnx')).length).toBeGreaterThan(before);
+  });
+
+  it('imports a model from a local folder and uses it with the model host unreachable', async () => {
+    const options = await openOptions(s);
+    await options.locator('input[type=file]').setInputFiles('.fixtures/hub/sesame-fixtures/tiny-distilbert-uncased');
+    await expect.poll(() => options.locator('[data-testid=options-message]').textContent(), { timeout: 60_000 }).toContain(
+      'local/tiny-distilbert-uncased',
+    );
+    await s.worker.evaluate(async () => {
+      const { settings } = await chrome.storage.local.get('settings');
+      settings.models['sense.en'] = { id: 'local/tiny-distilbert-uncased', family: 'distilbert' };
+      await chrome.storage.local.set({ settings });
+    });
+    s.hub.setFault(() => ({ status: 500 }));
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/bank.html`);
+    await dblclickWord(page, '#p3', 'bank');
+    await bubble(page, 'substitutes').waitFor({ timeout: 120_000 });
+    expect(await bubble(page, 'model-line').textContent()).toContain('local/tiny-distilbert-uncased');
+    s.hub.setFault(null);
+  });
+
+  it('turns Sesame off for a site from the popup', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/bank.html`);
+    await dblclickWord(page, '#p4', 'bank');
+    await bubble(page, 'substitutes').waitFor({ timeout: 120_000 });
+    const popup = await openPopup(s, page);
+    const toggle = popup.locator('[data-testid=site-toggle]');
+    await toggle.waitFor();
+    expect(await toggle.isChecked()).toBe(true);
+    await toggle.click();
+    await expect.poll(() => s.worker.evaluate(async () => (await chrome.storage.local.get('settings')).settings.disabledSites)).toEqual([
+      new URL(s.pagesUrl).host,
+    ]);
+    await page.reload();
+    await dblclickWord(page, '#p5', 'bank');
+    await page.waitForTimeout(1500);
+    expect(await page.locator('sesame-bubble').count()).toBe(0);
+  });
+});
