@@ -1,6 +1,7 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { defaultClientConditions } from 'vite';
+import { cedictAsset } from './scripts/cedict-asset';
 import { ortRuntimeAssets } from './scripts/ort-assets';
 
 // Extension pages are cross-origin isolated (COOP/COEP) so that onnxruntime-web can use
@@ -20,8 +21,8 @@ export default defineConfig({
     chromiumArgs: ['--no-first-run', '--disable-sync', '--disable-background-networking', '--disable-component-update'],
   },
   hooks: {
-    'build:publicAssets': (_wxt, assets) => {
-      assets.push(...ortRuntimeAssets());
+    'build:publicAssets': async (_wxt, assets) => {
+      assets.push(...ortRuntimeAssets(), await cedictAsset());
     },
   },
   manifest: ({ browser, manifestVersion }) => ({

@@ -1,15 +1,18 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { type ToolState, ToolStateView } from './ResultView';
+import { Notice, type ToolState, ToolStateView } from './ResultView';
 
 export interface BubbleProps {
   title: string;
   state: ToolState;
+  notice?: string | undefined;
   anchor: { x: number; y: number };
+  /** Offered with a cloze result: opens the practice page on the passage. */
+  onPractice?: (() => void) | undefined;
   onClose: () => void;
 }
 
 /** The on-page result bubble (rendered inside a shadow root). Esc or ✕ closes it. */
-export function Bubble({ title, state, anchor, onClose }: BubbleProps) {
+export function Bubble({ title, state, notice, anchor, onPractice, onClose }: BubbleProps) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -28,7 +31,8 @@ export function Bubble({ title, state, anchor, onClose }: BubbleProps) {
           ✕
         </button>
       </div>
-      <ToolStateView state={state} />
+      <Notice text={notice} />
+      <ToolStateView state={state} onPractice={onPractice} />
     </div>
   );
 }

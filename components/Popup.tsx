@@ -7,7 +7,7 @@ import { loadSettings, updateSettings } from '@/models/settings-store';
 import { langOfSelection } from '@/models/text/lang';
 import { DiagnosticsView, modelState, ModelStatusLine } from './ModelStatus';
 import { type ToolState, ToolStateView } from './ResultView';
-import { requestForCapture, runTool, type ToolRequestOf } from './tool-runner';
+import { openPractice, requestForCapture, runTool, type ToolRequestOf } from './tool-runner';
 
 async function targetTab(): Promise<{ id: number; url?: string } | null> {
   const param = new URLSearchParams(location.search).get('tabId');
@@ -89,7 +89,9 @@ export function Popup() {
         <section aria-label="Selection">
           <div class="actions">
             <button type="button" onClick={() => start('sense', capture)}>Meaning</button>
-            <button type="button" onClick={() => start('cloze', capture)}>Cloze</button>
+            <button type="button" onClick={() => void openPractice(capture, (error) => setRun({ phase: 'error', error }))} data-testid="popup-cloze">
+              Cloze
+            </button>
             <button type="button" onClick={() => start('complete', capture)}>Continue</button>
           </div>
           {run && (

@@ -8,7 +8,16 @@ export type ToolState =
   | { phase: 'done'; result: SenseResult | ClozeResult | CompleteResult }
   | { phase: 'error'; error: ErrorInfo };
 
-export function ToolStateView({ state }: { state: ToolState }) {
+/** Shown above a result when the selection was cut to fit the model (never silently). */
+export function Notice({ text }: { text: string | undefined }) {
+  return text ? (
+    <p class="notice muted" role="note" data-testid="notice">
+      {text}
+    </p>
+  ) : null;
+}
+
+export function ToolStateView({ state, onPractice }: { state: ToolState; onPractice?: (() => void) | undefined }) {
   if (state.phase === 'error') {
     return (
       <p class="error" role="alert" data-testid="error">
@@ -33,7 +42,7 @@ export function ToolStateView({ state }: { state: ToolState }) {
   return (
     <div>
       {r.type === 'sense' && <SenseView result={r} />}
-      {r.type === 'cloze' && <ClozeView result={r} />}
+      {r.type === 'cloze' && <ClozeView result={r} onPractice={onPractice} />}
       {r.type === 'complete' && <CompleteView result={r} />}
       <p class="footer muted" data-testid="model-line">
         {r.model} · {r.backend === 'webgpu' ? 'WebGPU' : 'WASM'}
@@ -64,7 +73,7 @@ export function SenseView({ result }: { result: SenseResult }) {
   );
 }
 
-export function ClozeView({ result }: { result: ClozeResult }) {
+export function ClozeView({ result, onPractice }: { result: ClozeResult; onPractice?: (() => void) | undefined }) {
   const parts: (string | { n: number })[] = [];
   let at = 0;
   result.blanks.forEach((b, n) => {
@@ -84,6 +93,11 @@ export function ClozeView({ result }: { result: ClozeResult }) {
           </li>
         ))}
       </ol>
+      {onPractice && result.blanks.length > 0 && (
+        <button type="button" onClick={onPractice} data-testid="practice">
+          Practice
+        </button>
+      )}
     </div>
   );
 }

@@ -3,6 +3,12 @@ import { BASE_CSS } from './styles';
 const PAGE_CSS = {
   popup: `body { margin: 0; width: 360px; } .popup { padding: 10px 12px; }`,
   options: `body { margin: 0 auto; max-width: 760px; padding: 16px; } section { margin: 18px 0; } table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); }`,
+  practice: `body { margin: 0 auto; max-width: 860px; padding: 16px; } section { margin: 18px 0; } h2 { font-size: 1em; margin: 0; }
+.passage { font-size: 1.15em; line-height: 2; } .blank-input { font: inherit; padding: 0 4px; border: 0; border-bottom: 2px solid var(--accent); background: transparent; color: inherit; }
+.blank-input.correct { border-color: #1a7f37; } .blank-input.acceptable { border-color: #9a6700; } .blank-input.wrong { border-color: var(--err); } .blank-input.revealed { border-style: dashed; }
+.verdict.correct { color: #1a7f37; } .verdict.acceptable { color: #9a6700; } .verdict.wrong { color: var(--err); } .hint { font-style: italic; }
+.feedback li { margin: 6px 0; } .blank-actions { display: inline-flex; gap: 4px; margin-left: 6px; } .settings { align-items: center; flex-wrap: wrap; }
+table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); vertical-align: top; } .source { word-break: break-all; max-width: 16em; }`,
 };
 
 /** Styles for Sesame's own extension pages. */

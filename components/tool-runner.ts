@@ -1,7 +1,7 @@
 // Runs a tool request and reports UI state: working (with download progress and streamed
 // text), done, or error. Shared by the on-page bubble and the popup.
 import { request, RequestError } from '@/models/client';
-import type { Capture, Progress, RequestOf } from '@/models/protocol';
+import type { Capture, ErrorInfo, Progress, RequestOf } from '@/models/protocol';
 import type { ToolState } from './ResultView';
 
 export type ToolRequestOf = RequestOf<'sense'> | RequestOf<'cloze'> | RequestOf<'complete'>;
@@ -23,6 +23,16 @@ export function requestForCapture(tool: ToolRequestOf['type'], capture: Capture)
         temperature: 0.8,
         topP: 0.9,
       };
+  }
+}
+
+/** Opens the practice page on the selected passage (the background keeps the text, the tab gets an id). */
+export async function openPractice(capture: Capture, onError: (error: ErrorInfo) => void): Promise<void> {
+  const text = capture.text.slice(capture.start, capture.end).trim() || capture.text;
+  try {
+    await request({ type: 'practice.open', text, url: capture.url });
+  } catch (error) {
+    onError(error instanceof RequestError ? error.info : { code: 'internal', message: String((error as Error)?.message ?? error) });
   }
 }
 

@@ -3,6 +3,7 @@
 import { browser } from 'wxt/browser';
 import { i18n } from '#i18n';
 import { installMenus } from '@/models/background/menus';
+import { openPracticeTab } from '@/models/background/practice';
 import { OffscreenHostLink, offscreenCreations } from '@/models/background/offscreen-host';
 import { CLIENT_PORT } from '@/models/protocol';
 import { type HostLink, type PortLike, Router, type RouterDeps, type RouterStats } from '@/models/router';
@@ -24,6 +25,7 @@ export default defineBackground(() => {
     extensionOrigin: browser.runtime.getURL('/'),
     settings: loadSettings,
     log: (reason) => console.warn('Sesame:', reason),
+    openPractice: openPracticeTab,
     ...host,
   });
   globalThis.sesameRouterStats = router.stats;

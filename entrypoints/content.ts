@@ -1,7 +1,8 @@
 // Content script: captures the selection and shows results in an on-page bubble.
 import { browser } from 'wxt/browser';
 import { mountBubble, type BubbleHandle } from '@/components/mount-bubble';
-import { requestForCapture, runTool } from '@/components/tool-runner';
+import type { ToolState } from '@/components/ResultView';
+import { openPractice, requestForCapture, runTool } from '@/components/tool-runner';
 import { request, setConnector } from '@/models/client';
 import { attachCompletion, type CompletionController } from '@/models/completion/controller';
 import { captureSelection } from '@/models/page/capture';
@@ -15,6 +16,9 @@ const TITLES = { sense: 'Sesame · Meaning in context', cloze: 'Sesame · Cloze'
 export default defineContentScript({
   matches: ['<all_urls>'],
   allFrames: true,
+  // Also frames without an origin of their own (about:blank, srcdoc), e.g. editors and embeds.
+  matchAboutBlank: true,
+  matchOriginAsFallback: true,
   runAt: 'document_idle',
   main() {
     setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
@@ -33,7 +37,10 @@ export default defineContentScript({
         running?.abort();
       });
       const shown = bubble;
-      await runTool(requestForCapture(tool, outcome.capture), (state) => shown.update({ title: TITLES[tool], state, anchor }), running.signal);
+      const notice = outcome.capture.truncated ? 'Long selection: only the text around it was used.' : undefined;
+      const show = (state: ToolState) => shown.update({ title: TITLES[tool], state, notice, anchor, onPractice });
+      const onPractice = tool === 'cloze' ? () => void openPractice(outcome.capture, (error) => show({ phase: 'error', error })) : undefined;
+      await runTool(requestForCapture(tool, outcome.capture), show, running.signal);
     };
 
     browser.runtime.onMessage.addListener((raw: unknown, sender): Promise<CaptureReply> | undefined => {

@@ -53,12 +53,47 @@ const senseRequest = object({
   topK: optional(num({ int: true, min: 1, max: 50 })),
 });
 
+export const CLOZE_DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
+export type ClozeDifficulty = (typeof CLOZE_DIFFICULTIES)[number];
+export const CLOZE_DECODERS = ['confident-first', 'left-to-right', 'independent'] as const;
+export type ClozeDecoder = (typeof CLOZE_DECODERS)[number];
+
 const clozeRequest = object({
   type: literal('cloze'),
   text: str({ min: 1, max: LIMITS.contextChars }),
   blanks: num({ int: true, min: 1, max: LIMITS.clozeBlanks }),
   lang: optional(lang),
   seed: optional(num({ int: true, min: 0, max: 2 ** 31 })),
+  /** easy: words the model finds obvious; hard: plausible but not obvious; medium (default): seeded. */
+  difficulty: optional(literal(...CLOZE_DIFFICULTIES)),
+  /** How multi-mask answers are decoded (default confident-first). */
+  decode: optional(literal(...CLOZE_DECODERS)),
+});
+
+/** Judges a learner's answers to a cloze exercise in its context. */
+const clozeCheckRequest = object({
+  type: literal('cloze.check'),
+  text: str({ min: 1, max: LIMITS.contextChars }),
+  blanks: arrayOf(
+    object({
+      start: num({ int: true, min: 0, max: LIMITS.contextChars }),
+      end: num({ int: true, min: 1, max: LIMITS.contextChars }),
+      /** The original word. */
+      answer: str({ min: 1, max: LIMITS.wordChars }),
+    }),
+    { min: 1, max: LIMITS.clozeBlanks },
+  ),
+  /** The learner's answers, one per blank ('' for none). */
+  answers: arrayOf(str({ max: LIMITS.wordChars }), { min: 1, max: LIMITS.clozeBlanks }),
+  lang: optional(lang),
+});
+
+/** Opens the practice page on a passage (handled by the background, never by the model host). */
+const practiceOpenRequest = object({
+  type: literal('practice.open'),
+  text: str({ min: 1, max: LIMITS.contextChars }),
+  url: optional(str({ max: 4000 })),
+  lang: optional(lang),
 });
 
 const completeRequest = object({
@@ -81,6 +116,8 @@ const cacheClearRequest = object({ type: literal('cache.clear') });
 export const toolRequest = tagged({
   sense: senseRequest,
   cloze: clozeRequest,
+  'cloze.check': clozeCheckRequest,
+  'practice.open': practiceOpenRequest,
   complete: completeRequest,
   status: statusRequest,
   'models.list': modelsListRequest,
@@ -115,6 +152,8 @@ const clozeBlank = object({
   end: num({ int: true, min: 0 }),
   answer: str({ max: 200 }),
   candidates: arrayOf(scored, { max: 20 }),
+  /** Masks the blank took (word pieces, or characters for Chinese). */
+  pieces: optional(num({ int: true, min: 1 })),
 });
 const clozeResult = object({
   type: literal('cloze'),
@@ -123,7 +162,29 @@ const clozeResult = object({
   backend,
   text: str({ max: LIMITS.contextChars }),
   blanks: arrayOf(clozeBlank, { max: LIMITS.clozeBlanks }),
+  difficulty: optional(literal(...CLOZE_DIFFICULTIES)),
 });
+
+export const CLOZE_VERDICTS = ['correct', 'acceptable', 'wrong'] as const;
+export type ClozeVerdict = (typeof CLOZE_VERDICTS)[number];
+const clozeCheckResult = object({
+  type: literal('cloze.check'),
+  lang,
+  model: modelId,
+  backend,
+  blanks: arrayOf(
+    object({
+      verdict: literal(...CLOZE_VERDICTS),
+      /** Pseudo-log-likelihood (nats) of the learner's answer minus the original's, in context; 0 when correct, null when empty. */
+      score: nullable(num()),
+      modelTop: arrayOf(scored, { max: 10 }),
+    }),
+    { max: LIMITS.clozeBlanks },
+  ),
+  /** Forward passes the judging took (one batch unless it had to be split to bound memory). */
+  passes: num({ int: true, min: 0 }),
+});
+const practiceOpenResult = object({ type: literal('practice.open'), id });
 
 const completeResult = object({
   type: literal('complete'),
@@ -171,6 +232,8 @@ const doneResult = object({
 export const toolResult = tagged({
   sense: senseResult,
   cloze: clozeResult,
+  'cloze.check': clozeCheckResult,
+  'practice.open': practiceOpenResult,
   complete: completeResult,
   status: diagnostics,
   'models.list': modelsListResult,
@@ -183,6 +246,7 @@ export type ResultOf<T extends RequestType> = Extract<ToolResult, { type: T }>;
 export type CompleteResult = ResultOf<'complete'>;
 export type SenseResult = ResultOf<'sense'>;
 export type ClozeResult = ResultOf<'cloze'>;
+export type ClozeCheckResult = ResultOf<'cloze.check'>;
 
 // ---------------------------------------------------------------- streaming and errors
 

@@ -4,7 +4,9 @@
 import {
   clientMessage,
   type HostMessage,
+  type Lang,
   parse,
+  type RequestOf,
   type RequestType,
   serverMessage,
   type ServerMessage,
@@ -17,6 +19,8 @@ import { langOfSelection } from './text/lang';
 export interface SenderInfo {
   id?: string;
   url?: string;
+  /** The frame's origin (Chrome); for about:srcdoc / about:blank frames this is the embedder's. */
+  origin?: string;
   tab?: { id?: number; url?: string };
 }
 
@@ -26,12 +30,15 @@ export type SenderKind = 'extension-page' | 'content-script';
 export function classifySender(sender: SenderInfo, extensionId: string, extensionOrigin: string): SenderKind | null {
   if (sender.id !== extensionId) return null;
   if (sender.url?.startsWith(extensionOrigin)) return 'extension-page';
-  if (sender.tab && /^(https?|file):/.test(sender.url ?? sender.tab.url ?? '')) return 'content-script';
+  if (!sender.tab) return null;
+  const url = sender.url ?? sender.tab.url ?? '';
+  if (/^(https?|file):/.test(url)) return 'content-script';
+  if (/^about:(blank|srcdoc)$/.test(url) && /^(https?|file):/.test(sender.origin ?? '')) return 'content-script';
   return null;
 }
 
 /** Content scripts live in pages we do not control: they may only use the tools. */
-const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set(['sense', 'cloze', 'complete']);
+const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set(['sense', 'cloze', 'complete', 'practice.open']);
 
 export interface PortLike {
   sender?: SenderInfo;
@@ -53,6 +60,8 @@ export interface RouterDeps {
   /** Extra diagnostics the router adds to a status result (e.g. offscreen creations). */
   decorateStatus?: (result: ServerMessage & { kind: 'result' }) => Promise<void>;
   log?: (reason: string) => void;
+  /** Keeps a passage for the practice page and opens it in a tab; returns the passage id. */
+  openPractice?: (passage: { text: string; url: string; lang?: Lang }) => Promise<string>;
 }
 
 interface Pending {
@@ -124,10 +133,11 @@ export class Router {
 
   private async route(port: PortLike, kind: SenderKind, id: string, request: ToolRequest): Promise<void> {
     const settings = await this.deps.settings();
-    if (kind === 'content-script' && isSiteDisabled(settings, port.sender?.url ?? port.sender?.tab?.url)) {
+    if (kind === 'content-script' && isSiteDisabled(settings, siteUrlOf(port.sender))) {
       port.postMessage({ kind: 'error', id, error: { code: 'disabled', message: 'Sesame is turned off on this site.' } });
       return;
     }
+    if (request.type === 'practice.open') return this.openPractice(port, kind, id, request);
     const tool = toolOf(request);
     const fieldKey = request.type === 'complete' && request.fieldKey ? `${port.sender?.tab?.id ?? 'page'}:${request.fieldKey}` : undefined;
     if (fieldKey) this.supersede(fieldKey);
@@ -151,6 +161,19 @@ export class Router {
         id,
         error: { code: 'host-unavailable', message: `The model host could not be reached: ${(error as Error).message}` },
       });
+    }
+  }
+
+  /** Answered here: the page text goes to session storage, never into the tab's URL. */
+  private async openPractice(port: PortLike, kind: SenderKind, id: string, request: RequestOf<'practice.open'>): Promise<void> {
+    // A content script's page is what its port says, not what it claims.
+    const url = (kind === 'content-script' ? (port.sender?.url ?? port.sender?.tab?.url) : request.url) ?? '';
+    try {
+      if (!this.deps.openPractice) throw new Error('Practice is not available here.');
+      const passage = await this.deps.openPractice({ text: request.text, url: url.slice(0, 4000), ...(request.lang ? { lang: request.lang } : {}) });
+      port.postMessage({ kind: 'result', id, result: { type: 'practice.open', id: passage } });
+    } catch (error) {
+      port.postMessage({ kind: 'error', id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
     }
   }
 
@@ -206,6 +229,8 @@ function toolOf(request: ToolRequest): Tool | null {
     case 'cloze':
     case 'complete':
       return request.type;
+    case 'cloze.check':
+      return 'cloze';
     default:
       return null;
   }
@@ -216,10 +241,17 @@ function requestLang(request: ToolRequest) {
     case 'sense':
       return request.lang ?? langOfSelection(request.text.slice(request.start, request.end), request.text) ?? undefined;
     case 'cloze':
+    case 'cloze.check':
       return request.lang ?? langOfSelection(request.text, request.text) ?? undefined;
     case 'complete':
       return langOfSelection(request.prompt.slice(-200), request.prompt) ?? undefined;
     default:
       return undefined;
   }
+}
+
+/** The URL that decides per-site settings: an about:srcdoc frame belongs to its embedder's site. */
+function siteUrlOf(sender: SenderInfo | undefined): string | undefined {
+  if (!sender) return undefined;
+  return sender.url && !sender.url.startsWith('about:') ? sender.url : (sender.origin ?? sender.tab?.url);
 }

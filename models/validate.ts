@@ -55,9 +55,10 @@ export const nullable =
     v === null ? null : check(v, path);
 
 export const arrayOf =
-  <T>(check: Check<T>, opts: { max?: number } = {}): Check<T[]> =>
+  <T>(check: Check<T>, opts: { max?: number; min?: number } = {}): Check<T[]> =>
   (v, path) => {
     if (!Array.isArray(v)) throw new ValidationError(path, 'expected an array');
+    if (opts.min !== undefined && v.length < opts.min) throw new ValidationError(path, `fewer than ${opts.min} items`);
     if (opts.max !== undefined && v.length > opts.max) throw new ValidationError(path, `more than ${opts.max} items`);
     return v.map((item, i) => check(item, `${path}[${i}]`));
   };

@@ -8,6 +8,10 @@ node tests/fixtures/ensure.mjs
 npx wxt prepare >/dev/null
 npx tsc --noEmit
 npx vitest run --project unit --project integration --reporter=default --reporter=json --outputFile=.cache/reports/node.json
+# Smoke run of the cloze recovery evaluation on a fixture model (a few seconds).
+npm run --silent eval:cloze -- --model sesame-fixtures/tiny-bert-uncased --text tests/fixtures/cloze-eval-en.txt --every 3
 npm run build
 npx vitest run --project e2e --reporter=default --reporter=json --outputFile=.cache/reports/e2e.json
+# Smoke run of the benchmark on the tiny fixtures (proves it works; timings are not asserted).
+npm run --silent bench -- --quick --no-build
 node scripts/summarize-tests.mjs .cache/reports/node.json .cache/reports/e2e.json

@@ -13,9 +13,12 @@ import {
   type ServerMessage,
   type ToolRequest,
   type ToolResult,
+  LIMITS,
   ToolError,
   toErrorInfo,
 } from '../protocol';
+import { checkCloze } from '../cloze/check';
+import type { ChineseDict } from '../cloze/chinese-dict';
 import { langOfSelection } from '../text/lang';
 import { makeCloze } from '../tools/cloze';
 import { complete } from '../tools/complete';
@@ -36,6 +39,8 @@ export interface HostDeps {
   /** How long the host took from document start to ready, in ms. */
   startMs?: number;
   now?: () => number;
+  /** Traditional → simplified for judging Chinese answers (loaded on first need). */
+  loadChineseDict?: () => Promise<ChineseDict>;
 }
 
 type Send = (message: ServerMessage) => void;
@@ -124,10 +129,23 @@ export class ModelHost {
         const lang = config.lang ?? request.lang ?? langOfSelection(request.text, request.text);
         if (!lang) throw new ToolError('unsupported-language', 'Cloze practice needs English or Chinese text.');
         return this.withModel(needModel(config), config, send, id, async (lm, backend) => {
-          const out = await makeCloze(lm, request.text, lang, request.blanks, request.seed ?? 1);
-          return { type: 'cloze', lang, model: lm.spec.id, backend, ...out };
+          const options = { ...(request.difficulty ? { difficulty: request.difficulty } : {}), ...(request.decode ? { decode: request.decode } : {}) };
+          const out = await makeCloze(lm, request.text, lang, request.blanks, request.seed ?? 1, options);
+          return { type: 'cloze', lang, model: lm.spec.id, backend, ...out, ...(request.difficulty ? { difficulty: request.difficulty } : {}) };
         });
       }
+      case 'cloze.check': {
+        const lang = config.lang ?? request.lang ?? langOfSelection(request.text, request.text);
+        if (!lang) throw new ToolError('unsupported-language', 'Cloze practice needs English or Chinese text.');
+        const loadDict = this.deps.loadChineseDict;
+        return this.withModel(needModel(config), config, send, id, async (lm, backend) => {
+          const counter = { passes: 0 };
+          const blanks = await checkCloze(lm, request, lang, counter, loadDict && (async () => (await loadDict()).toSimplified));
+          return { type: 'cloze.check', lang, model: lm.spec.id, backend, blanks, passes: counter.passes };
+        });
+      }
+      case 'practice.open':
+        throw new ToolError('bad-request', 'The practice page is opened by the background, not the model host.');
       case 'complete':
         return this.withModel(needModel(config), config, send, id, async (lm, backend) => {
           const out = await complete(
@@ -224,6 +242,9 @@ function needModel(config: HostConfig): ModelSpec {
 function checkSpan(text: string, start: number, end: number): void {
   if (end <= start || end > text.length || !text.slice(start, end).trim()) {
     throw new ToolError('empty-input', 'Select a word first.');
+  }
+  if (end - start > LIMITS.wordChars) {
+    throw new ToolError('bad-request', 'Select a single word or a short phrase to see its meaning in context.');
   }
 }
 

@@ -1,6 +1,7 @@
 // Builds the model host for a browser context (offscreen document or Firefox background page).
 import { browser } from 'wxt/browser';
 import { type GpuLike } from '../backend';
+import { loadBundledDict } from '../cloze/bundled-dict';
 import { ModelCache } from '../model-cache';
 import type { Diagnostics } from '../protocol';
 import { ModelHost } from './host';
@@ -20,5 +21,6 @@ export async function createBrowserHost(kind: Diagnostics['host']): Promise<Mode
     threads: wasmThreads,
     startedAt: performance.timeOrigin,
     startMs: performance.now(),
+    loadChineseDict: loadBundledDict,
   });
 }

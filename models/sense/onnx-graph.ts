@@ -29,17 +29,18 @@ export interface HiddenStatesOptions {
 
 export type MappingMethod = 'names' | 'structure' | 'present';
 
-export type HiddenStatesResult =
-  | {
-      ok: true;
-      bytes: Uint8Array;
-      /** `hidden_states.0` (embeddings) … `hidden_states.L` (last layer). */
-      names: string[];
-      /** The graph tensors they copy, in the same order. */
-      sources: string[];
-      method: MappingMethod;
-    }
-  | { ok: false; reason: string };
+export interface HiddenStatesPlan {
+  ok: true;
+  /** Serialised ModelProto fragment to append to the original bytes (empty when already present). */
+  tail: Uint8Array<ArrayBuffer>;
+  /** `hidden_states.0` (embeddings) … `hidden_states.L` (last layer). */
+  names: string[];
+  /** The graph tensors they copy, in the same order. */
+  sources: string[];
+  method: MappingMethod;
+}
+
+export type HiddenStatesResult = (Omit<HiddenStatesPlan, 'tail'> & { bytes: Uint8Array }) | { ok: false; reason: string };
 
 export type HiddenStatesMapping =
   | { ok: true; sources: string[]; exits: NodeProto[]; method: Exclude<MappingMethod, 'present'> }
@@ -47,6 +48,18 @@ export type HiddenStatesMapping =
 
 /** `bytes` plus the hidden-state outputs, or why the graph could not be mapped. */
 export function withHiddenStates(bytes: Uint8Array, options: HiddenStatesOptions = {}): HiddenStatesResult {
+  const plan = planHiddenStates(bytes, options);
+  if (!plan.ok) return plan;
+  const { tail, ...rest } = plan;
+  if (tail.byteLength === 0) return { ...rest, bytes };
+  const out = new Uint8Array(bytes.byteLength + tail.byteLength);
+  out.set(bytes, 0);
+  out.set(tail, bytes.byteLength);
+  return { ...rest, bytes: out };
+}
+
+/** The fragment that, appended to `bytes`, adds the hidden-state outputs. */
+export function planHiddenStates(bytes: Uint8Array, options: HiddenStatesOptions = {}): HiddenStatesPlan | { ok: false; reason: string } {
   let graph: GraphProto | undefined;
   try {
     graph = fromBinary(ModelProtoSchema, bytes, { readUnknownFields: false }).graph;
@@ -58,7 +71,7 @@ export function withHiddenStates(bytes: Uint8Array, options: HiddenStatesOptions
   const present = graph.output.filter((o) => o.name.startsWith(HIDDEN_STATE_PREFIX)).map((o) => o.name);
   if (present.length > 0) {
     const producers = new Map(graph.node.flatMap((n) => n.output.map((o) => [o, n.input[0] ?? ''] as const)));
-    return { ok: true, bytes, names: present, sources: present.map((n) => producers.get(n) ?? ''), method: 'present' };
+    return { ok: true, tail: new Uint8Array(0), names: present, sources: present.map((n) => producers.get(n) ?? ''), method: 'present' };
   }
 
   const mapping = findHiddenStates(graph, options.numLayers);
@@ -90,10 +103,7 @@ export function withHiddenStates(bytes: Uint8Array, options: HiddenStatesOptions
     },
   }));
   const tail = toBinary(ModelProtoSchema, create(ModelProtoSchema, { graph: { node, output } }));
-  const out = new Uint8Array(bytes.byteLength + tail.byteLength);
-  out.set(bytes, 0);
-  out.set(tail, bytes.byteLength);
-  return { ok: true, bytes: out, names, sources: mapping.sources, method: mapping.method };
+  return { ok: true, tail, names, sources: mapping.sources, method: mapping.method };
 }
 
 /**
@@ -136,7 +146,9 @@ function mapByNames(nodes: NodeProto[], numLayers: number | undefined): HiddenSt
   return { ok: true, exits, sources: exits.map((n) => n.output[0]!), method: 'names' };
 }
 
-const LN_OPS = new Set(['LayerNormalization', 'SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
+// Fused forms as written by onnxruntime's transformer optimizer, besides the ONNX op.
+const LN_OPS = new Set(['LayerNormalization', 'EmbedLayerNormalization', 'SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
+const RESIDUAL_OPS = new Set(['Add', 'SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
 
 /**
  * Fallback: every LayerNorm in graph order (a fused op, or torch's decomposition
@@ -149,7 +161,11 @@ function mapByStructure(graph: GraphProto, numLayers: number | undefined): Hidde
   const consumers = new Map<string, NodeProto[]>();
   for (const node of graph.node) {
     for (const o of node.output) producer.set(o, node);
-    for (const i of node.input) consumers.set(i, [...(consumers.get(i) ?? []), node]);
+    for (const i of node.input) {
+      const list = consumers.get(i);
+      if (list) list.push(node);
+      else consumers.set(i, [node]);
+    }
   }
   const readers = (t: string) => (consumers.get(t) ?? []).filter((n) => !QUANT_OPS.has(n.opType));
   const from = (t: string | undefined, op: string) => {
@@ -182,14 +198,14 @@ function mapByStructure(graph: GraphProto, numLayers: number | undefined): Hidde
   const picked = Array.from({ length: count + 1 }, (_, k) => exits[2 * k]!);
   // In a post-LN encoder each of these feeds the next block's residual Add directly; in a
   // pre-LN decoder (GPT-2) the LayerNorms feed only projections, and must not be taken.
-  const residual = picked.slice(0, -1).every((n) => readers(n.output[0]!).some((r) => r.opType === 'Add'));
+  const residual = picked.slice(0, -1).every((n) => readers(n.output[0]!).some((r) => RESIDUAL_OPS.has(r.opType)));
   if (!residual) return { ok: false, reason: 'LayerNorm outputs do not feed residual connections (not a post-LN encoder)' };
   return { ok: true, exits: picked, sources: picked.map((n) => n.output[0]!), method: 'structure' };
 }
 
-/** Batch and sequence dimensions as the graph names them on `input_ids`. */
 type Dim = MessageInitShape<typeof TensorShapeProto_DimensionSchema>;
 
+/** Batch and sequence dimensions as the graph names them on `input_ids`. */
 function sequenceDims(graph: GraphProto): [Dim, Dim] {
   const input = graph.input.find((i) => i.name === 'input_ids') ?? graph.input[0];
   const dims = tensorDims(input);

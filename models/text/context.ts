@@ -14,6 +14,7 @@ const SENTENCE_END = /[.!?。！？；;\n]/u;
 /** Cuts `text` to at most `maxChars` around [start, end), preferring sentence boundaries. */
 export function windowAround(text: string, start: number, end: number, maxChars: number): Window {
   if (text.length <= maxChars) return { text, start, end, truncated: false };
+  if (end - start >= maxChars) return { text: text.slice(start, start + maxChars), start: 0, end: maxChars, truncated: true };
   const room = Math.max(0, maxChars - (end - start));
   let from = Math.max(0, start - Math.floor(room / 2));
   let to = Math.min(text.length, from + (end - start) + room);

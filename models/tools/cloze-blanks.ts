@@ -31,9 +31,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Content words of a passage (blank candidates), in order, with their index among all words. */
+export function contentCandidates(text: string, lang: Lang): { s: Segment; wordIndex: number }[] {
+  const words = segmentWords(text, lang).filter((s) => s.isWord);
+  return words.map((s, wordIndex) => ({ s, wordIndex })).filter(({ s }) => isContentWord(s, lang));
+}
+
 /**
- * Candidate blanks: content words, in passage order. `score` (optional) ranks candidates, e.g.
- * by how well the model's probability fits the difficulty; without it the choice is seeded.
+ * Blanks: content words, in passage order. `score` (optional) ranks candidates, e.g. by how well
+ * the model's probability fits the difficulty (ties are broken by the seed); without it the
+ * choice is seeded. `eligible` (optional) rules words out, e.g. ones the model cannot spell.
  */
 export function chooseBlanks(
   text: string,
@@ -41,10 +48,10 @@ export function chooseBlanks(
   count: number,
   seed: number,
   score?: (segment: Segment, index: number) => number,
+  eligible?: (segment: Segment) => boolean,
 ): Segment[] {
-  const segments = segmentWords(text, lang);
-  const words = segments.filter((s) => s.isWord);
-  const candidates = words.map((s, wordIndex) => ({ s, wordIndex })).filter(({ s }) => isContentWord(s, lang));
+  const all = contentCandidates(text, lang);
+  const candidates = eligible ? all.filter(({ s }) => eligible(s)) : all;
   if (candidates.length === 0 || count <= 0) return [];
   // Spread: split the candidates into `count` equal strata and take the best of each.
   const random = seededRandom(seed);
@@ -53,11 +60,14 @@ export function chooseBlanks(
   for (let k = 0; k < strata; k++) {
     const lo = Math.floor((k * candidates.length) / strata);
     const hi = Math.floor(((k + 1) * candidates.length) / strata);
-    const pool = candidates.slice(lo, hi).filter((c) => !chosen.some((p) => Math.abs(p.wordIndex - c.wordIndex) <= 1));
+    const pool = candidates
+      .slice(lo, hi)
+      .map((c, i) => ({ c, index: lo + i }))
+      .filter(({ c }) => !chosen.some((p) => Math.abs(p.wordIndex - c.wordIndex) <= 1));
     if (pool.length === 0) continue;
     const ranked = pool
-      .map((c, i) => ({ c, key: score ? score(c.s, lo + i) : random() }))
-      .sort((a, b) => b.key - a.key);
+      .map(({ c, index }) => ({ c, key: score ? score(c.s, index) : random(), tie: score ? random() : 0 }))
+      .sort((a, b) => b.key - a.key || b.tie - a.tie);
     chosen.push(ranked[0]!.c);
   }
   return chosen.map((c) => c.s).sort((a, b) => a.start - b.start);

@@ -1,11 +1,51 @@
-// A cloze exercise from a passage: blanks chosen, then all blanks predicted in one pass.
+// A cloze exercise from a passage: blanks chosen (ranked by the model for easy/hard), then the
+// model's whole-word answers for every blank, decoded in batches across blanks.
+import { blankContext, type Encoder, encoderOf } from '../cloze/blank-context';
+import { type Answer, type BlankToDecode, decodeBlanks, MAX_PIECES } from '../cloze/decode';
+import { difficultyKey, spreadSubset } from '../cloze/difficulty';
+import type { PassCounter } from '../cloze/mlm-batch';
+import { wordFits } from '../cloze/word-fit';
 import type { LoadedModel } from '../host/loader';
-import type { ClozeResult, Lang } from '../protocol';
-import { chooseBlanks } from './cloze-blanks';
-import { beamOverMasks, isHanChar } from './substitutes';
-import { maskToken, predictMasks, tokenOf } from './masked-lm';
+import type { ClozeDecoder, ClozeDifficulty, ClozeResult, Lang } from '../protocol';
+import type { Segment } from '../text/segment';
+import { chooseBlanks, contentCandidates, seededRandom } from './cloze-blanks';
 
 export const CLOZE_CHARS = 2000;
+/** Candidate words scored for easy/hard (one batch); longer passages are sampled evenly. */
+export const SCORED_CANDIDATES = 48;
+/** Answers shown per blank. */
+export const TOP_ANSWERS = 5;
+
+export interface ClozeOptions {
+  difficulty?: ClozeDifficulty;
+  decode?: ClozeDecoder;
+  counter?: PassCounter;
+}
+
+/** A word's pieces (cached), and whether the model can spell it in a bounded number of masks. */
+export function wordPieces(lm: LoadedModel, enc: Encoder) {
+  const cache = new Map<string, number[]>();
+  const unk = lm.tokenizer.unk_token_id;
+  const piecesOf = (word: string): number[] => {
+    let ids = cache.get(word);
+    if (!ids) cache.set(word, (ids = enc.encode(word)));
+    return ids;
+  };
+  const eligible = (s: Segment): boolean => {
+    const ids = piecesOf(s.text);
+    return ids.length > 0 && ids.length <= MAX_PIECES && !ids.includes(unk);
+  };
+  return { piecesOf, eligible };
+}
+
+/** Decoder input for each blank: its context with the other blanks masked as the learner sees them. */
+export function blanksToDecode(enc: Encoder, passage: string, blanks: readonly Segment[], piecesOf: (word: string) => number[]): BlankToDecode[] {
+  const piecesAt = new Map(blanks.map((b) => [b.start, piecesOf(b.text).length]));
+  return blanks.map((b) => ({
+    ctx: blankContext(enc, passage, b, blanks, (s) => piecesAt.get(s.start) ?? 1),
+    pieces: piecesAt.get(b.start)!,
+  }));
+}
 
 export async function makeCloze(
   lm: LoadedModel,
@@ -13,35 +53,37 @@ export async function makeCloze(
   lang: Lang,
   count: number,
   seed: number,
+  options: ClozeOptions = {},
 ): Promise<Pick<ClozeResult, 'text' | 'blanks'>> {
   const passage = text.slice(0, CLOZE_CHARS);
-  const blanks = chooseBlanks(passage, lang, count, seed);
+  const enc = encoderOf(lm);
+  const { piecesOf, eligible } = wordPieces(lm, enc);
+  const difficulty = options.difficulty ?? 'medium';
+  let score: ((s: Segment) => number) | undefined;
+  if (difficulty !== 'medium') {
+    const words = contentCandidates(passage, lang).map((c) => c.s).filter(eligible);
+    const sample = spreadSubset(words, SCORED_CANDIDATES, seededRandom(seed ^ 0x5bd1e995));
+    const fits = await wordFits(lm, enc, lang, passage, sample, options.counter);
+    score = (s) => {
+      const fit = fits.get(s.start);
+      return fit ? difficultyKey(fit, difficulty) : -Infinity;
+    };
+  }
+  const blanks = chooseBlanks(passage, lang, count, seed, score, eligible);
   if (blanks.length === 0) return { text: passage, blanks: [] };
-  const mask = maskToken(lm);
-  // Each blank gets as many masks as word pieces (English) or characters (Chinese): whole-word masking.
-  const pieces = blanks.map((b) =>
-    lang === 'zh' ? [...b.text].length : Math.max(1, lm.tokenizer.tokenize(b.text).length),
-  );
-  let masked = '';
-  let at = 0;
-  blanks.forEach((b, i) => {
-    masked += passage.slice(at, b.start) + (lang === 'zh' ? mask.repeat(pieces[i]!) : ` ${Array(pieces[i]!).fill(mask).join(' ')} `);
-    at = b.end;
-  });
-  masked += passage.slice(at);
-  const rows = await predictMasks(lm, [masked]);
-  const token = (id: number): string => tokenOf(lm, id);
-  let row = 0;
+  const inputs = blanksToDecode(enc, passage, blanks, piecesOf);
+  const answers = await decodeBlanks(lm, enc, lang, inputs, options.decode ?? 'confident-first', TOP_ANSWERS, options.counter);
   return {
     text: passage,
-    blanks: blanks.map((b, i) => {
-      const own = rows.slice(row, row + pieces[i]!).map((r) => r.logProbs);
-      row += pieces[i]!;
-      const joined = beamOverMasks(own, token, 5, lang === 'zh' ? isHanChar : undefined).map((c) => ({
-        text: lang === 'zh' ? c.text : c.text.replace(/ ?##/g, ''),
-        score: c.score,
-      }));
-      return { start: b.start, end: b.end, answer: b.text, candidates: joined };
-    }),
+    blanks: blanks.map((b, i) => ({
+      start: b.start,
+      end: b.end,
+      answer: b.text,
+      pieces: inputs[i]!.pieces,
+      candidates: answers[i]!.map(toScored),
+    })),
   };
 }
+
+/** A candidate with its (pseudo-)probability. */
+const toScored = (a: Answer) => ({ text: a.text.slice(0, 200), score: Math.exp(a.score) });

@@ -65,6 +65,8 @@ export interface LaunchOptions {
   profile?: string;
   hub?: HubServer;
   settings?: Record<string, unknown>;
+  /** Extra Chromium flags (e.g. --log-net-log=FILE). */
+  args?: string[];
 }
 
 export async function launch(options: LaunchOptions = {}): Promise<Session> {
@@ -82,6 +84,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Session> {
     `--disable-extensions-except=${EXTENSION_DIR}`,
     `--load-extension=${EXTENSION_DIR}`,
   ];
+  args.push(...(options.args ?? []));
   if (options.webgpu) {
     args.push(
       '--enable-unsafe-webgpu',

@@ -5,6 +5,8 @@ import { ModelHost } from '@/models/host/host';
 import { loadModel } from '@/models/host/loader';
 import { configureTransformers } from '@/models/host/transformers-env';
 import type { HostConfig, HostMessage, ModelSpec, ServerMessage, ToolRequest, ToolResult } from '@/models/protocol';
+import { chineseDict } from '@/models/cloze/chinese-dict';
+import { loadCompactDict } from '../../scripts/cedict-asset';
 
 export function memoryCache(): CacheLike & { map: Map<string, Response> } {
   const map = new Map<string, Response>();
@@ -28,6 +30,7 @@ export function nodeHost<C extends CacheLike = ReturnType<typeof memoryCache>>(h
     gpu: undefined,
     wasmDevice: 'cpu',
     threads: () => 1,
+    loadChineseDict: async () => chineseDict(await loadCompactDict()),
   });
   let n = 0;
   async function run(request: ToolRequest, model?: ModelSpec, extra: Partial<HostConfig> = {}) {

@@ -50,6 +50,9 @@ describe('sender checks', () => {
     expect(classifySender({ ...page, id: 'other' }, EXT, ORIGIN)).toBeNull();
     expect(classifySender({ id: EXT, url: 'https://evil.example/' }, EXT, ORIGIN)).toBeNull();
     expect(classifySender({ id: EXT, url: 'chrome-extension://other/x.html' }, EXT, ORIGIN)).toBeNull();
+    const srcdoc = { id: EXT, url: 'about:srcdoc', tab: { id: 7 } };
+    expect(classifySender({ ...srcdoc, origin: 'https://example.com' }, EXT, ORIGIN)).toBe('content-script');
+    expect(classifySender({ ...srcdoc, origin: 'null' }, EXT, ORIGIN)).toBeNull();
   });
 
   it('disconnects unknown senders and logs why', () => {
@@ -143,5 +146,69 @@ describe('routing', () => {
     await flush();
     router.hostLost('The model host stopped');
     expect(p.out).toEqual([{ kind: 'error', id: 'r1', error: { code: 'host-unavailable', message: 'The model host stopped' } }]);
+  });
+});
+
+describe('practice page and cloze checks', () => {
+  function practiceSetup(settings = withDefaults({ modelHost: 'http://127.0.0.1:1/' })) {
+    const opened: { text: string; url: string; lang?: string }[] = [];
+    const sent: HostMessage[] = [];
+    const router = new Router({
+      extensionId: EXT,
+      extensionOrigin: ORIGIN,
+      settings: async () => settings,
+      host: { send: async (m) => void sent.push(m) },
+      openPractice: async (p) => {
+        opened.push(p);
+        return 'p-1';
+      },
+    });
+    return { router, opened, sent };
+  }
+
+  it('opens the practice page itself (never via the host), with the sender’s URL for content scripts', async () => {
+    const { router, opened, sent } = practiceSetup();
+    const p = fakePort(page);
+    router.accept(p.port);
+    p.send({ kind: 'request', id: 'o1', request: { type: 'practice.open', text: 'A passage.', url: 'https://liar.example/' } });
+    await flush();
+    expect(opened).toEqual([{ text: 'A passage.', url: 'https://example.com/a' }]);
+    expect(sent).toEqual([]);
+    expect(p.out).toEqual([{ kind: 'result', id: 'o1', result: { type: 'practice.open', id: 'p-1' } }]);
+
+    const popup = fakePort({ id: EXT, url: `${ORIGIN}popup.html` });
+    router.accept(popup.port);
+    popup.send({ kind: 'request', id: 'o2', request: { type: 'practice.open', text: '一段文字。', url: 'https://example.org/b', lang: 'zh' } });
+    await flush();
+    expect(opened[1]).toEqual({ text: '一段文字。', url: 'https://example.org/b', lang: 'zh' });
+  });
+
+  it('refuses practice on sites Sesame is off for, and cloze checks from content scripts', async () => {
+    const { router, opened } = practiceSetup(withDefaults({ disabledSites: ['example.com'] }));
+    const p = fakePort(page);
+    router.accept(p.port);
+    p.send({ kind: 'request', id: 'o1', request: { type: 'practice.open', text: 'A passage.' } });
+    const check = { type: 'cloze.check', text: 'the bank', blanks: [{ start: 4, end: 8, answer: 'bank' }], answers: ['shore'] };
+    p.send({ kind: 'request', id: 'c1', request: check });
+    await flush();
+    expect(opened).toEqual([]);
+    expect(p.out).toEqual([
+      { kind: 'error', id: 'c1', error: { code: 'bad-request', message: 'Not allowed here' } },
+      { kind: 'error', id: 'o1', error: { code: 'disabled', message: 'Sesame is turned off on this site.' } },
+    ]);
+  });
+
+  it('routes cloze checks from extension pages with the cloze model for the language', async () => {
+    const { router, sent } = practiceSetup();
+    const p = fakePort({ id: EXT, url: `${ORIGIN}practice.html` });
+    router.accept(p.port);
+    p.send({ kind: 'request', id: 'c1', request: { type: 'cloze.check', text: '我去银行存钱', blanks: [{ start: 2, end: 4, answer: '银行' }], answers: ['銀行'] } });
+    p.send({ kind: 'request', id: 'c2', request: { type: 'cloze.check', text: 'x', blanks: [], answers: [] } });
+    await flush();
+    expect(sent).toHaveLength(1);
+    const run = sent[0]!;
+    expect(run.kind === 'run' && run.config.model?.id).toBe('Xenova/ernie-3.0-base-zh');
+    expect(run.kind === 'run' && run.config.lang).toBe('zh');
+    expect(p.out).toEqual([expect.objectContaining({ kind: 'error', id: 'c2', error: expect.objectContaining({ code: 'bad-request' }) })]);
   });
 });

@@ -34,6 +34,9 @@ describe('context windows', () => {
     expect(w.truncated).toBe(true);
     expect(w.text.length).toBeLessThanOrEqual(300);
     expect(w.text.slice(w.start, w.end)).toBe('bank');
+    const all = windowAround(long, 0, long.length, 300);
+    expect(all).toMatchObject({ start: 0, end: 300, truncated: true });
+    expect(all.text).toBe(long.slice(0, 300));
   });
 
   it('finds the sentence around a word', () => {

@@ -1,0 +1,633 @@
+// The browser half: the built extension in headless Chromium (Debian's), requests sent the way a
+// page of the extension sends them (`chrome.runtime.connect({name:'sesame'})`, models/protocol.ts),
+// served by the real offscreen model host (onnxruntime-web WASM; WebGPU through SwiftShader as a
+// correctness check only). Timings are taken inside the client page.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { ModelSpec, Scored, ToolRequest } from '@/models/protocol';
+// @ts-expect-error plain ESM helper without types
+import { startHubServer } from '@/tests/support/hub-server.mjs';
+import { Cdp, devtoolsPort, findTarget } from './cdp';
+import { matmulFlops, matmulModel, matmulShape, type PeakResult, peakOf } from './matmul';
+import { load1, median, type Sample, sample } from './stats';
+import {
+  CLOZE_BLANKS,
+  CLOZE_PASSAGE,
+  COMPLETION_PROMPT,
+  COMPLETION_TOKENS,
+  GHOST_TOKENS,
+  modelSet,
+  repeats,
+  SENSE_WORD,
+  senseTargets,
+  ZH_TEXT,
+  ZH_WORD,
+} from './workloads';
+
+export interface BrowserOptions {
+  quick: boolean;
+  hubRoot: string;
+  extDir: string;
+  webgpu: boolean;
+  repeats?: number;
+}
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const MiB = 2 ** 20;
+const LONG = 15 * 60_000;
+/** Tokens generated on WebGPU (SwiftShader runs every kernel on the CPU: minutes for 32). */
+const WEBGPU_TOKENS = 4;
+/** A closed offscreen document frees GBs in the shared extension process; let it settle. */
+let settleMs = 2000;
+
+interface Reply {
+  kind: 'result' | 'error';
+  ms: number;
+  firstPartialMs: number | null;
+  lastPartialMs: number | null;
+  partials: number;
+  result?: Record<string, unknown>;
+  error?: { code: string; message: string };
+}
+
+// Installed in the client page (an extension page: popup.html). Plain JS, run as is.
+const PAGE_HELPER = `(() => {
+  if (window.__bench) return;
+  const B = { port: null, n: 0, pending: new Map() };
+  B.connect = () => {
+    const port = chrome.runtime.connect({ name: 'sesame' });
+    port.onMessage.addListener((m) => {
+      const p = B.pending.get(m.id);
+      if (!p) return;
+      const t = performance.now();
+      if (m.kind === 'partial') { p.partials.push(t); return; }
+      if (m.kind === 'progress') return;
+      B.pending.delete(m.id);
+      p.done(m, t);
+    });
+    port.onDisconnect.addListener(() => {
+      B.port = null;
+      for (const p of B.pending.values()) p.done({ kind: 'error', error: { code: 'disconnected', message: 'port closed' } }, performance.now());
+      B.pending.clear();
+    });
+    B.port = port;
+  };
+  B.req = (request, timeoutMs) => new Promise((resolve) => {
+    if (!B.port) B.connect();
+    const id = 'b' + (++B.n);
+    const partials = [];
+    const t0 = performance.now();
+    const ping = setInterval(() => { try { B.port && B.port.postMessage({ kind: 'ping', id }); } catch (e) {} }, 5000);
+    const timer = setTimeout(() => {
+      B.pending.delete(id);
+      clearInterval(ping);
+      resolve({ kind: 'error', ms: performance.now() - t0, firstPartialMs: null, lastPartialMs: null, partials: 0, error: { code: 'timeout', message: 'no answer' } });
+    }, timeoutMs);
+    B.pending.set(id, { partials, done: (m, t) => {
+      clearTimeout(timer);
+      clearInterval(ping);
+      resolve({ kind: m.kind, ms: t - t0, firstPartialMs: partials.length ? partials[0] - t0 : null,
+        lastPartialMs: partials.length ? partials[partials.length - 1] - t0 : null, partials: partials.length,
+        result: m.result, error: m.error });
+    } });
+    B.port.postMessage({ kind: 'request', id, request });
+  });
+  B.seq = async (requests, timeoutMs) => {
+    const t0 = performance.now();
+    for (const r of requests) {
+      const o = await B.req(r, timeoutMs);
+      if (o.kind !== 'result') return { ms: performance.now() - t0, error: o.error };
+    }
+    return { ms: performance.now() - t0 };
+  };
+  window.__bench = B;
+})()`;
+
+type BenchWindow = {
+  __bench: {
+    req(r: ToolRequest, t: number): Promise<Reply>;
+    seq(r: ToolRequest[], t: number): Promise<{ ms: number; error?: { code: string; message: string } }>;
+  };
+};
+
+interface Session {
+  context: BrowserContext;
+  /** An extension page (popup.html): settings, `status`. It shares the extension's renderer process with the offscreen host. */
+  page: Page;
+  /** The content script's world in a web page (another process): the tool requests, as the product sends them. */
+  client: { cdp: Cdp; contextId: number };
+  port: number;
+  extensionId: string;
+}
+
+/** CDP into the content script's isolated world of a tab showing `url`, with the request helper installed. */
+async function contentScriptClient(port: number, url: string, extensionId: string): Promise<{ cdp: Cdp; contextId: number }> {
+  const target = await findTarget(port, (t) => t.type === 'page' && t.url === url);
+  const cdp = await Cdp.connect(target.webSocketDebuggerUrl);
+  const contexts: { id: number; origin: string; name: string; auxData?: { type?: string; isDefault?: boolean } }[] = [];
+  cdp.on('Runtime.executionContextCreated', (p) => void contexts.push(p.context as (typeof contexts)[number]));
+  await cdp.send('Runtime.enable');
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    const ctx = contexts.find((c) => c.auxData?.type === 'isolated' && c.origin === `chrome-extension://${extensionId}`);
+    if (ctx) {
+      await cdp.evaluate(PAGE_HELPER, ctx.id);
+      return { cdp, contextId: ctx.id };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the content script's world never appeared in the client tab");
+}
+
+async function launch(extDir: string, profile: string, webgpu: boolean, clientUrl: string): Promise<Session> {
+  const args = [
+    '--no-sandbox',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--disable-extensions-except=${extDir}`,
+    `--load-extension=${extDir}`,
+    '--remote-debugging-port=0',
+    '--enable-blink-features=ForceEagerMeasureMemory',
+  ];
+  if (webgpu) {
+    args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader');
+  }
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  const extensionId = new URL(worker.url()).host;
+  const port = await devtoolsPort(profile);
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/popup.html`);
+  await page.evaluate(PAGE_HELPER);
+  const tab = await context.newPage();
+  await tab.goto(clientUrl);
+  const client = await contentScriptClient(port, clientUrl, extensionId);
+  return { context, page, client, port, extensionId };
+}
+
+const TOOLS = new Set(['sense', 'cloze', 'complete']);
+
+/** The same request from the extension page (popup.html), which shares a renderer process and main thread with the offscreen host. */
+async function requestFromExtensionPage(s: Session, r: ToolRequest, timeoutMs = LONG): Promise<Reply> {
+  return s.page.evaluate(({ r, t }) => (window as unknown as BenchWindow).__bench.req(r, t), { r, t: timeoutMs });
+}
+
+async function request(s: Session, r: ToolRequest, timeoutMs = LONG): Promise<Reply> {
+  if (TOOLS.has(r.type)) return s.client.cdp.evaluate<Reply>(`window.__bench.req(${JSON.stringify(r)}, ${timeoutMs})`, s.client.contextId);
+  return s.page.evaluate(({ r, t }) => (window as unknown as BenchWindow).__bench.req(r, t), { r, t: timeoutMs });
+}
+
+async function must(s: Session, r: ToolRequest, timeoutMs = LONG): Promise<Reply> {
+  const reply = await request(s, r, timeoutMs);
+  if (reply.kind !== 'result') throw new Error(`${r.type}: ${reply.error?.code}: ${reply.error?.message}`);
+  return reply;
+}
+
+async function sequence(s: Session, rs: ToolRequest[]): Promise<number> {
+  const out = await s.client.cdp.evaluate<{ ms: number; error?: { code: string; message: string } }>(
+    `window.__bench.seq(${JSON.stringify(rs)}, ${LONG})`,
+    s.client.contextId,
+  );
+  if (out.error) throw new Error(`sequence: ${out.error.code}: ${out.error.message}`);
+  return out.ms;
+}
+
+interface SettingsFor {
+  hubUrl: string;
+  dtype: 'q8' | 'fp32';
+  backend: 'wasm' | 'webgpu';
+  mlm: ModelSpec;
+  zh: ModelSpec;
+  gpt: ModelSpec;
+}
+
+async function setSettings(s: Session, o: SettingsFor): Promise<void> {
+  const settings = {
+    modelHost: `${o.hubUrl}/`,
+    dtype: o.dtype,
+    backend: o.backend,
+    models: {
+      'sense.en': { id: o.mlm.id, family: o.mlm.family },
+      'cloze.en': { id: o.mlm.id, family: o.mlm.family },
+      'sense.zh': { id: o.zh.id, family: o.zh.family },
+      'cloze.zh': { id: o.zh.id, family: o.zh.family },
+      'complete.en': { id: o.gpt.id, family: o.gpt.family },
+      'complete.zh': { id: o.gpt.id, family: o.gpt.family },
+    },
+    idleReleaseMinutes: 60,
+    disabledSites: [],
+    lookupOnDoubleClick: true,
+    completion: { enabled: true, pauseMs: 350, maxTokens: GHOST_TOKENS },
+  };
+  await s.page.evaluate((v) => (globalThis as unknown as { chrome: { storage: { local: { set(x: unknown): Promise<void> } } } }).chrome.storage.local.set({ settings: v }), settings);
+}
+
+/** Closes the offscreen document (the next request re-creates it: a cold host). */
+async function closeHost(s: Session, settle = settleMs): Promise<void> {
+  const list = (await (await fetch(`http://127.0.0.1:${s.port}/json/list`)).json()) as { id: string; url: string }[];
+  const target = list.find((t) => t.url.endsWith('/offscreen.html'));
+  if (target) {
+    await fetch(`http://127.0.0.1:${s.port}/json/close/${target.id}`);
+    const until = Date.now() + 10_000;
+    while (Date.now() < until) {
+      const now = (await (await fetch(`http://127.0.0.1:${s.port}/json/list`)).json()) as { url: string }[];
+      if (!now.some((t) => t.url.endsWith('/offscreen.html'))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // let the background see the port close, and the process free the old document's memory
+    await new Promise((r) => setTimeout(r, settle));
+  }
+}
+
+async function offscreen(s: Session): Promise<Cdp> {
+  const t = await findTarget(s.port, (x) => x.url.endsWith('/offscreen.html'));
+  return Cdp.connect(t.webSocketDebuggerUrl);
+}
+
+/** RSS of Chromium's extension renderer process(es) (offscreen document + the client page), MiB. */
+function extensionProcessRssMiB(): number {
+  let kb = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('--type=renderer') || !cmd.includes('--extension-process')) continue;
+      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      kb += Number(m?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+  }
+  return kb / 1024;
+}
+
+interface Memory {
+  /** performance.measureUserAgentSpecificMemory() in the offscreen document, MiB. */
+  uaSpecificMiB: number | null;
+  /** Runtime.getHeapUsage (JS heap) of the offscreen document, MiB. */
+  jsHeapMiB: number | null;
+  extensionProcessRssMiB: number;
+}
+
+async function memory(s: Session): Promise<Memory> {
+  const cdp = await offscreen(s);
+  try {
+    const ua = await cdp
+      .evaluate<number>('performance.measureUserAgentSpecificMemory().then((r) => r.bytes)')
+      .catch(() => null);
+    const heap = await cdp.send<{ usedSize: number }>('Runtime.getHeapUsage').catch(() => null);
+    return { uaSpecificMiB: ua === null ? null : ua / MiB, jsHeapMiB: heap ? heap.usedSize / MiB : null, extensionProcessRssMiB: extensionProcessRssMiB() };
+  } finally {
+    cdp.close();
+  }
+}
+
+/** Page server for the WASM MatMul peak: cross-origin isolated, onnxruntime-web from node_modules. */
+async function peakServer(quick: boolean): Promise<{ url: string; server: Server }> {
+  const ortDir = resolve('node_modules/onnxruntime-web/dist');
+  const models = {
+    fp32: Buffer.from(matmulModel(matmulShape(quick), 'fp32')),
+    int8: Buffer.from(matmulModel(matmulShape(quick), 'int8')),
+  };
+  const html = `<!doctype html><meta charset="utf-8"><title>matmul</title><script type="module">
+import * as ort from '/ort/ort.webgpu.min.mjs';
+window.peak = async (kind, threads, runs, m, k) => {
+  ort.env.wasm.numThreads = threads;
+  ort.env.wasm.wasmPaths = '/ort/';
+  const bytes = new Uint8Array(await (await fetch('/matmul-' + kind + '.onnx')).arrayBuffer());
+  const s = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  const feeds = { A: new ort.Tensor('float32', new Float32Array(m * k).map(() => Math.random() - 0.5), [m, k]) };
+  await s.run(feeds);
+  const ms = [];
+  for (let i = 0; i < runs; i++) { const t = performance.now(); await s.run(feeds); ms.push(performance.now() - t); }
+  await s.release();
+  return { ms, isolated: crossOriginIsolated, threads: ort.env.wasm.numThreads };
+};
+window.ready = true;
+</script>`;
+  const types: Record<string, string> = { '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-store' };
+    if (path === '/' || path === '/mm.html') return void res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(html);
+    const m = /^\/matmul-(fp32|int8)\.onnx$/.exec(path);
+    if (m) return void res.writeHead(200, { ...headers, 'Content-Type': 'application/octet-stream' }).end(models[m[1] as 'fp32' | 'int8']);
+    if (path.startsWith('/ort/') && !path.includes('..')) {
+      try {
+        const body = readFileSync(join(ortDir, path.slice(5)));
+        return void res.writeHead(200, { ...headers, 'Content-Type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
+      } catch {
+        // fall through
+      }
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const a = server.address();
+  return { url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, server };
+}
+
+/**
+ * Completion timings. Besides the streamed partials (what a client sees), the decoding rate is
+ * taken as (N − 1) / (time for N tokens − time for 1 token), which holds however the partials
+ * are delivered.
+ */
+async function generation(s: Session, runs: number) {
+  const req = (n: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: n, alternatives: 1, temperature: 0 });
+  await must(s, req(COMPLETION_TOKENS));
+  const one: number[] = [];
+  const full: Reply[] = [];
+  for (let i = 0; i < runs; i++) {
+    one.push((await must(s, req(1))).ms);
+    full.push(await must(s, req(COMPLETION_TOKENS)));
+  }
+  const g = genFrom(full);
+  const n = g.partials;
+  return {
+    ...g,
+    oneTokenMs: sample(one),
+    // per round, and the figure from the medians (the one the table shows; robust to one slow run)
+    tokensPerSec: {
+      ...sample(
+        full.map((r, i) => (n < 2 ? Number.NaN : ((n - 1) * 1000) / (r.ms - one[i]!))),
+        'tok/s',
+      ),
+      median: n < 2 ? Number.NaN : ((n - 1) * 1000) / (median(full.map((r) => r.ms)) - median(one)),
+    },
+  };
+}
+
+function genFrom(replies: Reply[]): { ttftMs: Sample; partialsPerSec: Sample; totalMs: Sample; partials: number; text: string } {
+  return {
+    ttftMs: sample(replies.map((r) => r.firstPartialMs ?? r.ms)),
+    partialsPerSec: sample(
+      replies.map((r) => (r.partials < 2 || r.lastPartialMs === null || r.firstPartialMs === null ? Number.NaN : ((r.partials - 1) * 1000) / (r.lastPartialMs - r.firstPartialMs))),
+      'tok/s',
+    ),
+    totalMs: sample(replies.map((r) => r.ms)),
+    partials: median(replies.map((r) => r.partials)),
+    text: String((replies.at(-1)?.result?.alternatives as string[] | undefined)?.[0] ?? ''),
+  };
+}
+
+export async function runBrowserBench(o: BrowserOptions): Promise<Record<string, unknown>> {
+  const R = repeats(o.quick, o.repeats);
+  const models = modelSet(o.quick);
+  settleMs = o.quick ? 300 : 2000;
+  const t0 = Date.now();
+  const log = (m: string): void => console.error(`[browser ${((Date.now() - t0) / 1000).toFixed(0)} s] ${m}`);
+  const hub = (await startHubServer({ root: o.hubRoot })) as { url: string; close(): Promise<void> };
+  const profile = mkdtempSync(join(tmpdir(), 'sesame-bench-'));
+  const out: Record<string, unknown> = { load1Start: load1(), chromium: CHROMIUM };
+  const targets = senseTargets();
+  const senseReq = (i: number): ToolRequest => ({ type: 'sense', text: targets[i]!.text, start: targets[i]!.start, end: targets[i]!.end, topK: 10 });
+  const zhAt = ZH_TEXT.indexOf(ZH_WORD);
+  const zhReq: ToolRequest = { type: 'sense', text: ZH_TEXT, start: zhAt, end: zhAt + ZH_WORD.length, topK: 10 };
+  const completeReq = (maxNewTokens: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens, alternatives: 1, temperature: 0 });
+  const ghostReq: ToolRequest = { type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: GHOST_TOKENS, temperature: 0, fieldKey: 'bench' };
+  const clozeReq: ToolRequest = { type: 'cloze', text: CLOZE_PASSAGE, blanks: CLOZE_BLANKS, seed: 1, lang: 'en' };
+  const base = { hubUrl: hub.url, backend: 'wasm' as const, mlm: models.bert, zh: models.ernie, gpt: models.distilgpt2 };
+  const clientServer = createServer((_req, res) => void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>client</title><p>Sesame benchmark client page.</p>'));
+  await new Promise<void>((ok) => clientServer.listen(0, '127.0.0.1', ok));
+  const ca = clientServer.address();
+  const clientUrl = `http://127.0.0.1:${typeof ca === 'object' && ca ? ca.port : 0}/client.html`;
+  let s = await launch(o.extDir, profile, false, clientUrl);
+  /**
+   * A new browser on the same profile (models stay in its Cache API): a closed offscreen document
+   * that held GBs is torn down on the extension process's main thread, which would otherwise slow
+   * whatever runs next there. The client page's own start-up requests create an empty offscreen
+   * document; it is closed, so the measured request starts from none, as a first lookup does.
+   */
+  const fresh = async (): Promise<void> => {
+    if (o.quick) return closeHost(s); // tiny models: nothing heavy to tear down
+    await s.context.close().catch(() => undefined);
+    s = await launch(o.extDir, profile, false, clientUrl);
+    await findTarget(s.port, (x) => x.url.endsWith('/offscreen.html'), 10_000).catch(() => undefined);
+    await closeHost(s, 500);
+  };
+  try {
+    const version = await s.context.browser()?.version();
+    out.browserVersion = version ?? (await s.page.evaluate(() => navigator.userAgent));
+
+    // ------------------------------------------------------------ downloads into the Cache API
+    log('first downloads (hub → Cache API)');
+    const prime: [SettingsFor, ToolRequest][] = [
+      [{ ...base, dtype: 'q8' }, senseReq(0)],
+      [{ ...base, dtype: 'q8' }, zhReq],
+      [{ ...base, dtype: 'q8' }, completeReq(2)],
+      ...(models.gpt2 ? ([[{ ...base, gpt: models.gpt2, dtype: 'q8' }, completeReq(2)]] as [SettingsFor, ToolRequest][]) : []),
+      [{ ...base, dtype: 'fp32' }, senseReq(0)],
+      [{ ...base, dtype: 'fp32' }, completeReq(2)],
+    ];
+    const downloads: { model: string; dtype: string; ms: number }[] = [];
+    for (const [settings, r] of prime) {
+      if (!o.quick) await closeHost(s); // keep memory down: one model per document
+      await setSettings(s, settings);
+      const reply = await must(s, r);
+      downloads.push({ model: (reply.result?.model as string) ?? '?', dtype: settings.dtype, ms: reply.ms });
+    }
+    out.downloads = downloads;
+
+    // ------------------------------------------------------------ cold start and memory
+    log('cold start and memory: a fresh browser (models cached) per measurement');
+    await fresh();
+    await must(s, { type: 'status' });
+    const empty = await memory(s);
+    const coldList: [string, SettingsFor, ToolRequest][] = [
+      ['sense', { ...base, dtype: 'q8' }, senseReq(0)],
+      ['sense', { ...base, dtype: 'q8' }, zhReq],
+      ['complete', { ...base, dtype: 'q8' }, completeReq(8)],
+      ...(models.gpt2 ? ([['complete', { ...base, gpt: models.gpt2, dtype: 'q8' }, completeReq(8)]] as [string, SettingsFor, ToolRequest][]) : []),
+      ...(o.quick
+        ? []
+        : ([
+            ['sense', { ...base, dtype: 'fp32' }, senseReq(0)],
+            ['complete', { ...base, dtype: 'fp32' }, completeReq(8)],
+          ] as [string, SettingsFor, ToolRequest][])),
+    ];
+    const cold: Record<string, unknown>[] = [];
+    for (const [tool, settings, r] of coldList) {
+      const firsts: number[] = [];
+      const warms: number[] = [];
+      const starts: number[] = [];
+      let mem: Memory | null = null;
+      let model = '';
+      for (let i = 0; i < (o.quick ? 1 : 2); i++) {
+        await setSettings(s, settings);
+        await fresh();
+        const first = await must(s, r);
+        warms.push((await must(s, r)).ms);
+        firsts.push(first.ms);
+        model = String(first.result?.model);
+        starts.push(Number((await must(s, { type: 'status' })).result?.hostStartMs));
+        mem = await memory(s);
+      }
+      cold.push({ model, dtype: settings.dtype, tool, firstResultMs: sample(firsts), warmMs: sample(warms), hostStartMs: sample(starts), memory: mem });
+    }
+    out.cold = { emptyHost: empty, models: cold };
+
+    // ------------------------------------------------------------ threads × dtype, and the main rows
+    const configs = [
+      { threads: 1, dtype: 'q8' as const, main: true },
+      { threads: 2, dtype: 'q8' as const, main: false },
+      { threads: 1, dtype: 'fp32' as const, main: false },
+      { threads: 2, dtype: 'fp32' as const, main: false },
+    ].filter((c) => !o.quick || c.main || (c.threads === 2 && c.dtype === 'fp32'));
+    const matrix: Record<string, unknown>[] = [];
+    const wasmFp32: { substitutes?: Scored[]; text?: string } = {};
+    for (const c of configs) {
+      log(`WASM ${c.threads} thread(s), ${c.dtype}${c.main ? ' (+ main rows)' : ''}`);
+      await setSettings(s, { ...base, dtype: c.dtype });
+      await fresh();
+      await must(s, { type: 'status' });
+      const cdp = await offscreen(s);
+      try {
+        // onnxruntime-web sizes its thread pool from navigator.hardwareConcurrency (half the
+        // cores, at most 4) when it first starts; the host sets no numThreads of its own.
+        await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: 2 * c.threads });
+        const status = (await must(s, { type: 'status' })).result!;
+        const sense0 = await must(s, senseReq(0));
+        const clozeFirst = await must(s, clozeReq);
+        const blanks = (clozeFirst.result?.blanks as { start: number; end: number }[]) ?? [];
+        const row: Record<string, unknown> = {
+          threads: c.threads,
+          dtype: c.dtype,
+          reportedThreads: status.threads,
+          crossOriginIsolated: status.crossOriginIsolated,
+          hardwareConcurrencySeen: status.hardwareConcurrency,
+        };
+        if (c.main) {
+          const perBlank: ToolRequest[] = blanks.map((b) => ({ type: 'sense', text: CLOZE_PASSAGE, start: b.start, end: b.end, lang: 'en', topK: 5 }));
+          const batched: number[] = [];
+          const each: number[] = [];
+          for (let i = 0; i < R.browserSlow; i++) {
+            batched.push((await must(s, clozeReq)).ms);
+            each.push(await sequence(s, perBlank));
+          }
+          row.cloze = { blanks: blanks.length, batched: sample(batched), perBlank: sample(each) };
+          const sense20: number[] = [];
+          const all = targets.map((_, i) => senseReq(i));
+          for (let i = 0; i < R.browserSlow; i++) sense20.push(await sequence(s, all));
+          row.sense20 = sample(sense20);
+          row.sense1 = sample([sense0.ms]);
+        } else {
+          const times: number[] = [];
+          for (let i = 0; i < R.browserFast; i++) times.push((await must(s, clozeReq)).ms);
+          row.cloze = { blanks: blanks.length, batched: sample(times) };
+        }
+        row.completion = { model: models.distilgpt2.id, ...(await generation(s, R.browserFast)) };
+        if (c.dtype === 'fp32' && c.threads === 1 && o.webgpu) {
+          wasmFp32.substitutes = sense0.result?.substitutes as Scored[];
+          const short = await must(s, completeReq(WEBGPU_TOKENS));
+          wasmFp32.text = String((short.result?.alternatives as string[] | undefined)?.[0] ?? '');
+        }
+        if (c.main) {
+          await must(s, ghostReq);
+          const ghosts: Reply[] = [];
+          for (let i = 0; i < R.browserFast; i++) ghosts.push(await must(s, ghostReq));
+          row.ghost = genFrom(ghosts);
+          const fromPage: Reply[] = [];
+          for (let i = 0; i < R.browserFast; i++) fromPage.push(await requestFromExtensionPage(s, ghostReq));
+          row.ghostFromExtensionPage = genFrom(fromPage);
+          if (models.gpt2) {
+            await setSettings(s, { ...base, gpt: models.gpt2, dtype: c.dtype });
+            row.completionGpt2 = { model: models.gpt2.id, ...(await generation(s, R.browserFast)) };
+          }
+        }
+        matrix.push(row);
+      } finally {
+        cdp.close();
+      }
+    }
+    out.matrix = matrix;
+    await fresh();
+
+    // ------------------------------------------------------------ WASM MatMul peak
+    log('MatMul peaks (onnxruntime-web WASM in a cross-origin-isolated page)');
+    const shape = matmulShape(o.quick);
+    const peaks: (PeakResult & { isolated: boolean })[] = [];
+    const ps = await peakServer(o.quick);
+    try {
+      for (const kind of ['fp32', 'int8'] as const) {
+        for (const threads of o.quick ? [1] : [1, 2]) {
+          const page = await s.context.newPage();
+          await page.goto(`${ps.url}/mm.html`);
+          await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+          const r = await page.evaluate(
+            ({ kind, threads, runs, m, k }) =>
+              (window as unknown as { peak: (kind: string, ...a: number[]) => Promise<{ ms: number[]; isolated: boolean; threads: number }> }).peak(kind, threads, runs, m, k),
+            { kind, threads, runs: o.quick ? 3 : 12, m: shape.m, k: shape.k },
+          );
+          peaks.push({ ...peakOf(shape, kind, r.threads, r.ms), isolated: r.isolated });
+          await page.close();
+        }
+      }
+    } finally {
+      ps.server.close();
+    }
+    out.peak = { shape, flopsPerRun: matmulFlops(shape), wasm: peaks };
+    await s.context.close();
+
+    // ------------------------------------------------------------ WebGPU (SwiftShader): correctness only
+    if (o.webgpu) {
+      log('WebGPU via SwiftShader (CPU-emulated): correctness check');
+      s = await launch(o.extDir, profile, true, clientUrl);
+      await setSettings(s, { ...base, dtype: 'fp32', backend: 'webgpu' });
+      const w: Record<string, unknown> = {};
+      try {
+        const sense = await must(s, senseReq(0));
+        const senseWarm = await must(s, senseReq(0));
+        const gen = await must(s, completeReq(WEBGPU_TOKENS));
+        const status = (await must(s, { type: 'status' })).result!;
+        const gpuSubs = (sense.result?.substitutes as Scored[]) ?? [];
+        const cpuSubs = wasmFp32.substitutes ?? [];
+        const cpuText = wasmFp32.text ?? '';
+        const gpuText = String((gen.result?.alternatives as string[] | undefined)?.[0] ?? '');
+        let maxScoreDiff = 0;
+        for (const g of gpuSubs) {
+          const c = cpuSubs.find((x) => x.text === g.text);
+          if (c) maxScoreDiff = Math.max(maxScoreDiff, Math.abs(c.score - g.score));
+        }
+        Object.assign(w, {
+          backend: status.backend,
+          backendNote: status.backendNote ?? null,
+          adapter: status.webgpuAdapter,
+          senseBackend: sense.result?.backend,
+          top5Same: JSON.stringify(gpuSubs.slice(0, 5).map((x) => x.text)) === JSON.stringify(cpuSubs.slice(0, 5).map((x) => x.text)),
+          top10Overlap: gpuSubs.filter((g) => cpuSubs.some((c) => c.text === g.text)).length,
+          maxScoreDiff,
+          completionSame: gpuText === cpuText,
+          completionCommonPrefixChars: commonPrefix(gpuText, cpuText),
+          gpuTopSubstitutes: gpuSubs.slice(0, 5).map((x) => x.text),
+          wasmTopSubstitutes: cpuSubs.slice(0, 5).map((x) => x.text),
+          emulatedMs: { senseFirst: sense.ms, senseWarm: senseWarm.ms, completion: gen.ms },
+          completionTokens: WEBGPU_TOKENS,
+        });
+      } catch (e) {
+        w.error = (e as Error).message;
+      }
+      out.webgpu = w;
+    } else {
+      out.webgpu = { skipped: o.quick ? 'skipped in --quick (pass --webgpu to run it)' : 'skipped (--no-webgpu)' };
+    }
+    out.word = SENSE_WORD;
+    out.load1End = load1();
+    return out;
+  } finally {
+    await s.context.close().catch(() => undefined);
+    await hub.close();
+    clientServer.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}

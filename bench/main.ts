@@ -1,0 +1,46 @@
+// Entry of the bundled benchmark (.cache/bench/dist/bench.mjs); bench/run.mjs builds and calls it.
+//   bench.mjs node '{"quick":false,"hubRoot":"…","out":"file.json"}'
+//   bench.mjs cold '{"spec":{…},"tool":"sense","hubRoot":"…"}'
+//   bench.mjs browser '{"quick":false,"hubRoot":"…","extDir":"…","out":"file.json","webgpu":true}'
+//   bench.mjs report '{"node":"file.json","browser":"file.json","out":"dir","quick":false,…}'
+import { writeFileSync } from 'node:fs';
+
+async function main(): Promise<void> {
+  const [command, raw] = process.argv.slice(2);
+  const arg = JSON.parse(raw ?? '{}') as Record<string, unknown> & { out?: string };
+  switch (command) {
+    case 'node': {
+      const { runNodeBench } = await import('./node-bench');
+      const result = await runNodeBench(arg as never);
+      writeFileSync(arg.out!, JSON.stringify(result, null, 1));
+      break;
+    }
+    case 'cold': {
+      const { runCold } = await import('./node-bench');
+      const result = await runCold(arg as never);
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      break;
+    }
+    case 'browser': {
+      const { runBrowserBench } = await import('./browser-bench');
+      const result = await runBrowserBench(arg as never);
+      writeFileSync(arg.out!, JSON.stringify(result, null, 1));
+      break;
+    }
+    case 'report': {
+      const { writeReport } = await import('./report');
+      writeReport(arg as never);
+      break;
+    }
+    default:
+      throw new Error(`unknown command ${command}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,106 @@
+// Sesame's real ModelHost in Node (as tests/support/node-host.ts builds it: onnxruntime-node
+// through transformers.js, the real loader), with two additions for measuring:
+//  - every message is time-stamped, so time to first streamed token is seen as a client sees it;
+//  - the loaded models are instrumented passively: each `generate` call records when each new
+//    token left the model (the streamer's `put`), to count tokens exactly.
+import { ModelHost } from '@/models/host/host';
+import { type DeviceName, type FileProgress, type LoadedModel, loadModel } from '@/models/host/loader';
+import { configureTransformers } from '@/models/host/transformers-env';
+import { type CacheLike, ModelCache } from '@/models/model-cache';
+import type { HostConfig, ModelSpec, ServerMessage, ToolRequest, ToolResult } from '@/models/protocol';
+
+export interface GenerationTrace {
+  /** performance.now() of each generated token (prompt excluded). */
+  tokenTimes: number[];
+}
+
+export interface HostRun {
+  result: ToolResult;
+  ms: number;
+  /** First streamed partial (completion), ms after the request. */
+  firstPartialMs?: number;
+  /** Tokens generated and when (completion only), ms after the request. */
+  tokenMs: number[];
+  messages: number;
+}
+
+type Generate = (args: Record<string, unknown>) => Promise<unknown>;
+interface StreamerLike {
+  put(value: unknown): void;
+}
+
+/** Wraps `lm.model.generate` so each call leaves a trace of token times. */
+export function instrument(lm: LoadedModel, traces: GenerationTrace[]): LoadedModel {
+  const model = lm.model as unknown as { generate: Generate };
+  const original = model.generate.bind(model);
+  model.generate = async (args) => {
+    const trace: GenerationTrace = { tokenTimes: [] };
+    traces.push(trace);
+    const streamer = args.streamer as StreamerLike | undefined;
+    if (streamer) {
+      let first = true;
+      const put = streamer.put.bind(streamer);
+      streamer.put = (value) => {
+        if (first) first = false;
+        else trace.tokenTimes.push(performance.now());
+        put(value);
+      };
+    }
+    return original(args);
+  };
+  return lm;
+}
+
+export function benchHost(hubUrl: string, store: CacheLike, onLoad?: (lm: LoadedModel) => void) {
+  const cache = new ModelCache(store);
+  configureTransformers({ remoteHost: hubUrl, cache });
+  const traces: GenerationTrace[] = [];
+  const loaded = new Map<string, LoadedModel>();
+  const host = new ModelHost({
+    kind: 'background-page',
+    cache,
+    load: async (spec: ModelSpec, device: DeviceName, onProgress: (p: FileProgress) => void) => {
+      const lm = instrument(await loadModel(spec, device, onProgress), traces);
+      onLoad?.(lm);
+      loaded.set(`${spec.id}|${spec.dtype}`, lm);
+      return lm;
+    },
+    setRemoteHost: (url) => configureTransformers({ remoteHost: url, cache }),
+    gpu: undefined,
+    wasmDevice: 'cpu',
+    threads: () => 0,
+  });
+  let n = 0;
+  async function run(request: ToolRequest, model?: ModelSpec): Promise<HostRun> {
+    const id = `b${++n}`;
+    const config: HostConfig = {
+      remoteHost: `${hubUrl}/`,
+      idleReleaseMs: 3_600_000,
+      preferBackend: 'auto',
+      ...(model ? { model } : {}),
+    };
+    const before = traces.length;
+    let first: number | undefined;
+    let last: ServerMessage | undefined;
+    let count = 0;
+    const t0 = performance.now();
+    await host.handle({ kind: 'run', id, request, config }, (m) => {
+      count++;
+      if (m.kind === 'partial' && first === undefined) first = performance.now() - t0;
+      last = m;
+    });
+    const ms = performance.now() - t0;
+    const done = last as ServerMessage | undefined;
+    if (done?.kind === 'error') throw new Error(`${request.type}: ${done.error.code}: ${done.error.message}`);
+    if (done?.kind !== 'result') throw new Error(`${request.type}: no result`);
+    const tokenMs = traces.slice(before).flatMap((t) => t.tokenTimes.map((x) => x - t0));
+    return { result: done.result, ms, ...(first !== undefined ? { firstPartialMs: first } : {}), tokenMs, messages: count };
+  }
+  /** The model the host loaded for `spec` (same session the host runs). */
+  function model(spec: ModelSpec): LoadedModel {
+    const lm = loaded.get(`${spec.id}|${spec.dtype}`);
+    if (!lm) throw new Error(`${spec.id} ${spec.dtype} not loaded by the host yet`);
+    return lm;
+  }
+  return { host, cache, run, model, traces };
+}

@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// `npm run bench` — every Sesame tool measured side by side, in Node and in the real extension.
+//
+//   npm run bench                 full-size random-weight fixtures (bert-base, ernie-3.0-base,
+//                                 distilgpt2, gpt2); writes docs/benchmarks.md and .json
+//   npm run bench -- --quick      tiny fixtures only, to prove the benchmark runs (well under a
+//                                 minute); writes .cache/bench/quick/benchmarks.{md,json}
+//
+// Options: --repeats N (every median over N runs), --out DIR, --skip-node, --skip-browser,
+// --webgpu / --no-webgpu (WebGPU correctness check; off in --quick unless asked), --no-build
+// (reuse .output/chrome-mv3 as it is), --report-only (rebuild the table from the last run's
+// .cache/bench/{node,browser}-*.json).
+//
+// Steps: fixtures (tests/fixtures/ensure.mjs), `npx wxt build` (snapshot of .output/chrome-mv3
+// under .cache/bench so a concurrent rebuild cannot change it mid-run), bundle bench/*.ts with
+// esbuild, then run the Node half, the browser half and the report as separate processes, one
+// after the other (so they never compete for the CPU).
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { ensureFixtures } from '../tests/fixtures/ensure.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = path.join(ROOT, '.cache', 'bench');
+
+function parseArgs(argv) {
+  const o = { quick: false, repeats: 0, out: '', node: true, browser: true, webgpu: null, build: true, reportOnly: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') o.quick = true;
+    else if (a === '--repeats') o.repeats = Number(argv[++i]);
+    else if (a === '--out') o.out = path.resolve(argv[++i]);
+    else if (a === '--skip-node') o.node = false;
+    else if (a === '--skip-browser') o.browser = false;
+    else if (a === '--webgpu') o.webgpu = true;
+    else if (a === '--no-webgpu') o.webgpu = false;
+    else if (a === '--no-build') o.build = false;
+    else if (a === '--report-only') o.reportOnly = true;
+    else if (a === '-h' || a === '--help') {
+      console.log('usage: npm run bench [-- --quick] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--webgpu|--no-webgpu] [--no-build]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  o.webgpu ??= !o.quick;
+  o.out ||= o.quick ? path.join(WORK, 'quick') : path.join(ROOT, 'docs');
+  return o;
+}
+
+function step(label) {
+  const t0 = Date.now();
+  console.error(`\n== ${label}`);
+  return () => console.error(`   (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+function run(args, label, extraNodeFlags = []) {
+  const done = step(label);
+  const r = spawnSync(process.execPath, [...extraNodeFlags, path.join(WORK, 'dist', 'bench.mjs'), ...args], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+  });
+  done();
+  if (r.status !== 0) throw new Error(`${label} failed (exit ${r.status ?? r.signal})`);
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  mkdirSync(WORK, { recursive: true });
+  mkdirSync(o.out, { recursive: true });
+  const hubRoot = path.join(ROOT, '.fixtures', 'hub');
+
+  const extDir = path.join(WORK, 'chrome-mv3');
+  let done = () => {};
+  if (!o.reportOnly) {
+    done = step(`fixtures (${o.quick ? 'tiny' : 'full'})`);
+    ensureFixtures({ root: hubRoot, size: o.quick ? 'tiny' : 'full' });
+    done();
+  }
+  if (o.browser && !o.reportOnly) {
+    done = step(o.build ? 'extension: npx wxt build' : 'extension: reuse .output/chrome-mv3');
+    if (o.build) {
+      const r = spawnSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+      if (r.status !== 0) throw new Error('npx wxt build failed');
+    }
+    const built = path.join(ROOT, '.output', 'chrome-mv3');
+    if (!existsSync(path.join(built, 'manifest.json'))) throw new Error('no .output/chrome-mv3/manifest.json (build the extension first)');
+    rmSync(extDir, { recursive: true, force: true });
+    cpSync(built, extDir, { recursive: true });
+    for (const f of ['manifest.json', 'offscreen.html', 'background.js']) {
+      if (!existsSync(path.join(extDir, f))) throw new Error(`extension snapshot lacks ${f} (a concurrent build?); run again`);
+    }
+    done();
+  }
+
+  done = step('bundle bench/*.ts (esbuild)');
+  const alias = {
+    name: 'alias-at',
+    setup(b) {
+      b.onResolve({ filter: /^@\// }, async (args) => {
+        const r = await b.resolve(`./${args.path.slice(2)}`, { resolveDir: ROOT, kind: args.kind });
+        // Plain .mjs helpers stay their own modules: bundled, their "run as CLI" check would fire.
+        return { path: r.path, errors: r.errors, external: r.path.endsWith('.mjs') };
+      });
+    },
+  };
+  await build({
+    entryPoints: [path.join(ROOT, 'bench', 'main.ts')],
+    outfile: path.join(WORK, 'dist', 'bench.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    plugins: [alias],
+    logLevel: 'warning',
+  });
+  done();
+
+  const nodeOut = path.join(WORK, `node-${o.quick ? 'quick' : 'full'}.json`);
+  const browserOut = path.join(WORK, `browser-${o.quick ? 'quick' : 'full'}.json`);
+  const common = { quick: o.quick, hubRoot, ...(o.repeats ? { repeats: o.repeats } : {}) };
+  if (o.node && !o.reportOnly) {
+    rmSync(nodeOut, { force: true });
+    run(['node', JSON.stringify({ ...common, out: nodeOut })], 'Node: Sesame host on onnxruntime-node vs transformers.js pipelines');
+  }
+  if (o.browser && !o.reportOnly) {
+    rmSync(browserOut, { force: true });
+    run(
+      ['browser', JSON.stringify({ ...common, extDir, out: browserOut, webgpu: o.webgpu })],
+      'Browser: the extension offscreen host in headless Chromium',
+      ['--experimental-websocket', '--disable-warning=ExperimentalWarning'],
+    );
+  }
+  run(
+    [
+      'report',
+      JSON.stringify({
+        quick: o.quick,
+        node: o.node ? nodeOut : null,
+        browser: o.browser ? browserOut : null,
+        out: o.out,
+        hubRoot,
+        extDir: o.browser ? extDir : null,
+        command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+        wallSeconds: Math.round((Date.now() - started) / 1000),
+      }),
+    ],
+    'report',
+  );
+}
+
+main().catch((e) => {
+  console.error(`bench: ${e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,104 @@
+// The inputs every benchmark row uses, and the model set of a full and a quick run.
+import type { ModelSpec } from '@/models/protocol';
+
+/** The word looked up and twenty sentences using it (several senses). */
+export const SENSE_WORD = 'bank';
+export const SENSE_SENTENCES = [
+  'She deposited her first paycheck at the bank on the corner before it closed.',
+  'We spread a blanket on the grassy bank of the river and watched the boats.',
+  'The bank raised its interest rates for the second time this year.',
+  'Heavy rain made the muddy bank collapse into the stream overnight.',
+  'He asked the bank for a small loan to repair the roof of the shop.',
+  'A heron stood perfectly still on the far bank, waiting for fish.',
+  'The central bank warned that inflation would stay high for months.',
+  'Children slid down the snowy bank behind the school all afternoon.',
+  'My bank charges a fee whenever I use another machine to withdraw cash.',
+  'Wild flowers grew thickly along the bank of the old canal.',
+  'The robbers fled the bank in a stolen car just before the police arrived.',
+  'Fog rolled in from the sea and hid the sand bank from the fishermen.',
+  'After the merger, the bank closed half of its branches in rural towns.',
+  'They pulled the canoe up onto the bank and set up camp for the night.',
+  'Her savings account at the bank earned almost nothing last year.',
+  'A steep bank of earth separated the road from the railway line.',
+  'The investment bank hired hundreds of graduates this autumn.',
+  'Otters built their den in the soft bank under the willow roots.',
+  'I called the bank to report that my card had been stolen.',
+  'The pilot put the plane into a gentle bank to the left over the lake.',
+] as const;
+
+/** A passage for the 10-blank cloze (English, ~150 tokens). */
+export const CLOZE_PASSAGE =
+  'The old lighthouse stood on a rocky island a mile from the harbour. For more than a century its keeper ' +
+  'climbed the narrow stairs every evening to light the great lamp, and sailors trusted the steady beam to ' +
+  'guide them past the dangerous reefs. When the light was finally automated, the keeper moved to the village, ' +
+  'where he spent his mornings repairing fishing nets and his afternoons telling stories to curious children. ' +
+  'Visitors still take the small ferry across the water to climb the tower, read the faded logbooks, and ' +
+  'admire the brass instruments that once measured the wind, the tides and the approaching storms.';
+export const CLOZE_BLANKS = 10;
+
+/** A prompt for completion (~60 tokens), like the text before the caret in a field. */
+export const COMPLETION_PROMPT =
+  'Dear Ms. Patel, thank you for your letter about the delayed shipment. We have checked the order with our ' +
+  'warehouse team and found that the parcel was sent to the wrong address last Tuesday. A replacement is';
+export const COMPLETION_TOKENS = 32;
+/** The ghost-text request the content script sends after a pause (settings default maxTokens). */
+export const GHOST_TOKENS = 24;
+
+/** Chinese text for the ERNIE cold start. */
+export const ZH_TEXT = '我今天去银行把工资存了进去，然后在河边散步。';
+export const ZH_WORD = '银行';
+
+export interface ModelSet {
+  bert: ModelSpec;
+  ernie: ModelSpec;
+  distilgpt2: ModelSpec;
+  gpt2: ModelSpec | null;
+}
+
+export function modelSet(quick: boolean): ModelSet {
+  const org = 'sesame-fixtures';
+  return quick
+    ? {
+        bert: { id: `${org}/tiny-bert-uncased`, family: 'bert', dtype: 'q8' },
+        ernie: { id: `${org}/tiny-ernie-zh`, family: 'ernie', dtype: 'q8' },
+        distilgpt2: { id: `${org}/tiny-gpt2`, family: 'gpt2', dtype: 'q8' },
+        gpt2: null,
+      }
+    : {
+        bert: { id: `${org}/bert-base-uncased`, family: 'bert', dtype: 'q8' },
+        ernie: { id: `${org}/ernie-3.0-base-zh`, family: 'ernie', dtype: 'q8' },
+        distilgpt2: { id: `${org}/distilgpt2`, family: 'gpt2', dtype: 'q8' },
+        gpt2: { id: `${org}/gpt2`, family: 'gpt2', dtype: 'q8' },
+      };
+}
+
+/** Repeats per measurement (medians are taken over these). */
+export interface Repeats {
+  fast: number;
+  slow: number;
+  /** Completion runs (cheap and noisy: more of them). */
+  gen: number;
+  browserFast: number;
+  browserSlow: number;
+}
+
+export function repeats(quick: boolean, override?: number): Repeats {
+  if (override) return { fast: override, slow: override, gen: override, browserFast: override, browserSlow: override };
+  return quick
+    ? { fast: 2, slow: 2, gen: 2, browserFast: 2, browserSlow: 1 }
+    : { fast: 5, slow: 3, gen: 15, browserFast: 5, browserSlow: 2 };
+}
+
+/** Where the sense word sits in each sentence. */
+export function senseTargets(): { text: string; start: number; end: number }[] {
+  return SENSE_SENTENCES.map((text) => {
+    const start = text.indexOf(SENSE_WORD);
+    if (start < 0) throw new Error(`no "${SENSE_WORD}" in: ${text}`);
+    return { text, start, end: start + SENSE_WORD.length };
+  });
+}
+
+/** The sentence with the word masked the way Sesame's substitutes tool masks an English word. */
+export function maskedSentence(t: { text: string; start: number; end: number }, mask: string): string {
+  return `${t.text.slice(0, t.start)} ${mask} ${t.text.slice(t.end)}`;
+}

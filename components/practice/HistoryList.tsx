@@ -1,0 +1,56 @@
+// Past exercises, with export to Anki and clearing.
+import { ankiCsv } from '@/models/cloze/anki-csv';
+import type { HistoryEntry } from '@/models/cloze/history';
+import { downloadText } from './download';
+
+export function HistoryList({ entries, onClear }: { entries: HistoryEntry[]; onClear: () => void }) {
+  return (
+    <section aria-labelledby="history-title" data-testid="history">
+      <div class="bar">
+        <h2 id="history-title">History</h2>
+        <div class="actions">
+          <button type="button" disabled={entries.length === 0} onClick={() => downloadText('sesame-cloze.csv', ankiCsv(entries))} data-testid="export">
+            Export for Anki (CSV)
+          </button>
+          <button type="button" disabled={entries.length === 0} onClick={onClear}>
+            Clear history
+          </button>
+        </div>
+      </div>
+      {entries.length === 0 ? (
+        <p class="muted">No exercises yet. Finished exercises are kept here (on this device only).</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Date</th>
+              <th>Source</th>
+              <th>Answers</th>
+              <th>Score</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id} data-testid="history-entry">
+                <td>{new Date(e.date).toLocaleString()}</td>
+                <td class="source">{e.url || '—'}</td>
+                <td lang={e.lang}>
+                  {e.blanks.map((b, i) => (
+                    <span key={i} class={`given ${b.verdict ?? 'revealed'}`}>
+                      {b.given || '—'}
+                      {b.verdict !== 'correct' && <span class="muted"> ({b.answer})</span>}
+                      {i < e.blanks.length - 1 ? ', ' : ''}
+                    </span>
+                  ))}
+                </td>
+                <td data-testid="history-score">
+                  {e.points}/{e.max}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,13 @@
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { injectPageStyles } from '@/components/page-styles';
+import { PracticePage } from '@/components/practice/PracticePage';
+import { setConnector } from '@/models/client';
+import type { PortLike } from '@/models/router';
+
+setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
+injectPageStyles('practice');
+const passageId = () => location.hash.slice(1).replace(/[^\w-]/g, '');
+const mount = () => render(<PracticePage key={passageId()} passageId={passageId()} />, document.getElementById('app')!);
+window.addEventListener('hashchange', mount);
+mount();

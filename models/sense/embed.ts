@@ -1,0 +1,153 @@
+// Vectors for a word's occurrences: one forward pass per padding bucket over the sentences,
+// reading every hidden state at the word's token positions and, when the word is masked, the
+// predictions at the masks.
+//
+// transformers.js 4.x tokenizers return no character offsets, so each sentence is tokenized as
+// prefix | word | suffix and the ids concatenated: the word's token span is known by
+// construction. BERT-family pre-tokenizers split at whitespace, punctuation and every CJK
+// character, so at whole-word boundaries this equals tokenizing the sentence in one piece.
+import { type PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
+import { extraZeroInputs, type LoadedModel } from '../host/loader';
+import type { Lang } from '../protocol';
+import { logSoftmax, maskToken, topIndices } from '../tools/masked-lm';
+import { hiddenStateNames } from './hidden-states';
+import { l2Normalize, meanRows } from './layer-mix';
+
+export interface Target {
+  text: string;
+  /** UTF-16 offsets of the word in `text`. */
+  start: number;
+  end: number;
+}
+
+export interface EmbedOptions {
+  lang: Lang;
+  /** Replace the word by masks (one per character for Chinese, one for English). */
+  mask?: boolean;
+  /** Sentences per forward pass. */
+  batchSize?: number;
+  /** Tokens per sentence, special tokens included; context is cut evenly around the word. */
+  maxTokens?: number;
+}
+
+export interface TargetVectors {
+  /** Mean over the word's tokens of each hidden state, embeddings first; empty without hidden-state outputs. */
+  layers: Float32Array[];
+  /** The word's token positions [start, end) in its sequence. */
+  tokens: [number, number];
+  /** Log-probabilities over the vocabulary at each mask, when masked. */
+  maskLogProbs: Float32Array[];
+}
+
+export interface EncodedTarget {
+  ids: number[];
+  target: [number, number];
+}
+
+const wraps = new WeakMap<object, { before: number[]; after: number[] }>();
+
+/** The special tokens the tokenizer puts around a single text ([CLS] … [SEP] for BERT). */
+function specialWrap(tokenizer: PreTrainedTokenizer): { before: number[]; after: number[] } {
+  let wrap = wraps.get(tokenizer);
+  if (!wrap) {
+    const bare = tokenizer.encode('a', { add_special_tokens: false });
+    const full = tokenizer.encode('a', { add_special_tokens: true });
+    const at = full.findIndex((_, i) => bare.every((id, j) => full[i + j] === id));
+    wrap = at < 0 ? { before: [], after: [] } : { before: full.slice(0, at), after: full.slice(at + bare.length) };
+    wraps.set(tokenizer, wrap);
+  }
+  return wrap;
+}
+
+export function encodeTarget(lm: LoadedModel, t: Target, options: EmbedOptions): EncodedTarget {
+  const { tokenizer } = lm;
+  const piece = (s: string) => (s ? tokenizer.encode(s, { add_special_tokens: false }) : []);
+  const word = t.text.slice(t.start, t.end);
+  const target = options.mask
+    ? new Array<number>(options.lang === 'zh' ? [...word.trim()].length : 1).fill(maskId(lm))
+    : piece(word);
+  if (target.length === 0) throw new Error(`"${word}" has no tokens`);
+  const { before, after } = specialWrap(tokenizer);
+  let prefix = piece(t.text.slice(0, t.start));
+  let suffix = piece(t.text.slice(t.end));
+  const room = Math.max(0, (options.maxTokens ?? 512) - before.length - after.length - target.length);
+  if (prefix.length + suffix.length > room) {
+    const left = Math.min(prefix.length, Math.max(Math.floor(room / 2), room - suffix.length));
+    prefix = prefix.slice(prefix.length - left);
+    suffix = suffix.slice(0, room - left);
+  }
+  const start = before.length + prefix.length;
+  return { ids: [...before, ...prefix, ...target, ...suffix, ...after], target: [start, start + target.length] };
+}
+
+function maskId(lm: LoadedModel): number {
+  maskToken(lm);
+  return lm.tokenizer.mask_token_id!;
+}
+
+/** Indices grouped into batches of similar length: sorted by length, then cut every `batchSize`. */
+export function paddingBuckets(lengths: readonly number[], batchSize: number): number[][] {
+  const order = lengths.map((_, i) => i).sort((a, b) => lengths[a]! - lengths[b]! || a - b);
+  const out: number[][] = [];
+  for (let i = 0; i < order.length; i += Math.max(1, batchSize)) out.push(order.slice(i, i + Math.max(1, batchSize)));
+  return out;
+}
+
+type Outputs = Record<string, Tensor | undefined>;
+
+export async function embedTargets(lm: LoadedModel, targets: readonly Target[], options: EmbedOptions): Promise<TargetVectors[]> {
+  const encoded = targets.map((t) => encodeTarget(lm, t, options));
+  const names = hiddenStateNames(lm.model);
+  const pad = lm.tokenizer.pad_token_id ?? 0;
+  const out = new Array<TargetVectors>(targets.length);
+  for (const bucket of paddingBuckets(encoded.map((e) => e.ids.length), options.batchSize ?? 8)) {
+    const seq = Math.max(...bucket.map((i) => encoded[i]!.ids.length));
+    const ids = new BigInt64Array(bucket.length * seq).fill(BigInt(pad));
+    const mask = new BigInt64Array(bucket.length * seq);
+    bucket.forEach((i, b) => {
+      encoded[i]!.ids.forEach((id, t) => {
+        ids[b * seq + t] = BigInt(id);
+        mask[b * seq + t] = 1n;
+      });
+    });
+    const inputIds = new Tensor('int64', ids, [bucket.length, seq]);
+    const feeds = { input_ids: inputIds, attention_mask: new Tensor('int64', mask, [bucket.length, seq]), ...extraZeroInputs(lm.inputNames, inputIds) };
+    // `forward` returns every session output (the masked-LM `_call` keeps only the logits) and
+    // runs through transformers.js's own session queue.
+    const result = (await (lm.model as unknown as { forward(i: object): Promise<Outputs> }).forward(feeds)) as Outputs;
+    const hidden = names.map((n) => {
+      const tensor = result[n];
+      if (!tensor) throw new Error(`the session did not return ${n}`);
+      return { data: tensor.data as Float32Array, width: tensor.dims[2]! };
+    });
+    const logits = options.mask ? result.logits : undefined;
+    const vocab = logits?.dims[2] ?? 0;
+    bucket.forEach((i, b) => {
+      const [start, end] = encoded[i]!.target;
+      const layers = hidden.map((h) => meanRows(h.data, h.width, b * seq + start, b * seq + end));
+      const maskLogProbs: Float32Array[] = [];
+      if (logits) {
+        const data = logits.data as Float32Array;
+        for (let t = start; t < end; t++) maskLogProbs.push(logSoftmax(data.subarray((b * seq + t) * vocab, (b * seq + t + 1) * vocab)));
+      }
+      out[i] = { layers, tokens: [start, end], maskLogProbs };
+    });
+  }
+  return out;
+}
+
+/**
+ * Occurrence vectors for when the session has no hidden states: each use's predicted
+ * distribution at its masks, over the union of every use's top-`k` substitutes per mask
+ * (substitute vectors, as in Amrami & Goldberg's word-sense induction). Unit length.
+ */
+export function substituteVectors(maskLogProbs: readonly (readonly Float32Array[])[], k = 20): Float32Array[] {
+  const masks = Math.min(...maskLogProbs.map((rows) => rows.length));
+  if (!Number.isFinite(masks) || masks === 0) return maskLogProbs.map(() => new Float32Array(0));
+  const vocab = Array.from({ length: masks }, (_, p) =>
+    [...new Set(maskLogProbs.flatMap((rows) => topIndices(rows[p]!, k)))].sort((a, b) => a - b),
+  );
+  return maskLogProbs.map((rows) =>
+    l2Normalize(Float32Array.from(vocab.flatMap((ids, p) => ids.map((id) => Math.exp(rows[p]![id]!))))),
+  );
+}

@@ -1,0 +1,152 @@
+// Cloze practice end to end: a selected passage opens the practice page (the text travels
+// through session storage, never the URL), answers are typed and checked by the fixture model,
+// and the history outlives a browser restart.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, openPopup, selectText, type Session, trigger } from './harness';
+
+const STORY =
+  'The farmer watched the sleepy cattle grazing near the old wooden barn while his daughter painted the distant mountains. Their neighbours repaired broken fences before the winter storms arrived from the northern valleys.';
+const ZH = '他拿起手机给妈妈打电话，告诉她自己已经到家了。';
+
+/** Triggers a cloze on the selection and opens the practice page from the bubble's Practice button. */
+async function practiceFromBubble(s: Session, page: Page): Promise<Page> {
+  await trigger(s, page, 'cloze');
+  const button = page.locator('sesame-bubble [data-testid=practice]');
+  await button.waitFor({ timeout: 120_000 });
+  const opened = s.context.waitForEvent('page');
+  await button.click();
+  const practice = await opened;
+  await practice.locator('[data-testid=blank-input]').first().waitFor({ timeout: 120_000 });
+  return practice;
+}
+
+const inputs = (p: Page) => p.locator('[data-testid=blank-input]');
+const verdicts = (p: Page) => p.locator('[data-testid=blank-feedback]').evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')));
+
+describe('cloze practice page', () => {
+  let s: Session;
+  const profile = mkdtempSync(join(tmpdir(), 'sesame-practice-'));
+  beforeAll(async () => {
+    s = await launch({ profile });
+  });
+  afterAll(async () => {
+    await s?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('opens from the bubble on an English passage; typed answers get feedback, keyboard only', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/passage.html`);
+    await selectText(page, '#story', STORY);
+    const practice = await practiceFromBubble(s, page);
+    // Only an id in the URL: no page text in the address, the history or the tab title.
+    expect(practice.url()).toMatch(new RegExp(`^chrome-extension://${s.extensionId}/practice\\.html#[\\w-]+$`));
+    expect(await practice.title()).not.toContain('farmer');
+    const n = await inputs(practice).count();
+    expect(n).toBeGreaterThan(1);
+    expect(n).toBeLessThanOrEqual(5);
+    // The passage is shown as text with the blanked words taken out (they are inputs now).
+    const passage = await practice.locator('[data-testid=passage]').textContent();
+    expect(passage!.length).toBeLessThan(STORY.length);
+    expect(STORY.startsWith(passage!.slice(0, 10))).toBe(true);
+
+    // Tab between blanks, Alt+H for a hint, Esc clears, Enter checks.
+    await inputs(practice).first().focus();
+    await practice.keyboard.type('xyz');
+    await practice.keyboard.press('Escape');
+    expect(await inputs(practice).first().inputValue()).toBe('');
+    await practice.keyboard.press('Alt+H');
+    await expect.poll(() => practice.locator('[data-testid=hint]').first().textContent()).toMatch(/^ · \d+ letters$/);
+    for (let i = 0; i < n; i++) {
+      expect(await practice.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`Blank ${i + 1} of ${n}`);
+      await practice.keyboard.type(`word${i}`);
+      if (i < n - 1) await practice.keyboard.press('Tab');
+    }
+    await practice.keyboard.press('Enter');
+    await practice.locator('[data-testid=score]').waitFor({ timeout: 120_000 });
+    const v = await verdicts(practice);
+    expect(v).toHaveLength(n);
+    for (const x of v) expect(['correct', 'acceptable', 'wrong']).toContain(x);
+    expect(await practice.locator('[data-testid=model-top]').count()).toBe(n);
+    expect(await practice.locator('[data-testid=model-top]').first().textContent()).toMatch(/Model’s top answers: .+%/);
+
+    // Reveal the first answer, retry, type it: correct.
+    await practice.locator('[data-testid=reveal]').first().click();
+    const answer = (await practice.locator('[data-testid=blank-feedback] .revealed').first().textContent())!.replace(/^Answer: /, '');
+    expect(STORY).toContain(answer);
+    await practice.click('[data-testid=retry]');
+    await inputs(practice).first().fill(answer.toUpperCase());
+    await inputs(practice).first().press('Enter');
+    await expect.poll(async () => (await verdicts(practice))[0], { timeout: 120_000 }).toBe('correct');
+    await expect.poll(() => practice.locator('[data-testid=history-entry]').count()).toBeGreaterThanOrEqual(2);
+
+    // Export: an Anki CSV with cloze deletions.
+    const download = practice.waitForEvent('download');
+    await practice.click('[data-testid=export]');
+    const file = await (await download).path();
+    const csv = readFileSync(file, 'utf8');
+    expect(csv).toContain('#notetype:Cloze');
+    expect(csv).toContain(`{{c1::${answer}}}`);
+    expect(csv).toContain(`${s.pagesUrl}/passage.html`);
+  });
+
+  it('works on a Chinese paragraph with multi-character blanks and pinyin hints', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/zh.html`);
+    await selectText(page, '#z2', ZH);
+    const practice = await practiceFromBubble(s, page);
+    const n = await inputs(practice).count();
+    expect(n).toBeGreaterThan(0);
+    expect(await inputs(practice).first().getAttribute('lang')).toBe('zh');
+    const first = inputs(practice).first();
+    await first.focus();
+    await practice.keyboard.press('Alt+H');
+    await practice.keyboard.press('Alt+H');
+    await expect.poll(() => practice.locator('[data-testid=hint]').allTextContents()).toEqual([
+      expect.stringMatching(/^ · [2-9] characters$/),
+      expect.stringMatching(/^ · Pinyin: \p{L}+$/u),
+    ]);
+    for (let i = 0; i < n; i++) await inputs(practice).nth(i).fill(i === 0 ? '電話' : '银行');
+    await first.press('Enter');
+    await practice.locator('[data-testid=score]').waitFor({ timeout: 120_000 });
+    const v = await verdicts(practice);
+    expect(v).toHaveLength(n);
+    for (const x of v) expect(['correct', 'acceptable', 'wrong']).toContain(x);
+    for (const top of await practice.locator('[data-testid=model-top]').allTextContents()) expect(top).toMatch(/\p{Script=Han}{2,}/u);
+    await practice.locator('[data-testid=reveal]').last().click();
+    const answer = (await practice.locator('[data-testid=blank-feedback] .revealed').last().textContent())!.replace(/^Answer: /, '');
+    expect([...answer].length).toBeGreaterThanOrEqual(2);
+    expect(ZH).toContain(answer);
+  });
+
+  it('opens from the popup’s Cloze button', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/passage.html`);
+    await selectText(page, '#story', STORY);
+    const popup = await openPopup(s, page);
+    const opened = s.context.waitForEvent('page');
+    await popup.locator('[data-testid=popup-cloze]').click();
+    const practice = await opened;
+    await inputs(practice).first().waitFor({ timeout: 120_000 });
+    expect(practice.url()).not.toContain('farmer');
+  });
+
+  it('keeps the history across a browser restart, but not the passage', async () => {
+    const before = await s.context.newPage();
+    await before.goto(`chrome-extension://${s.extensionId}/practice.html`);
+    const entries = await before.locator('[data-testid=history-entry]').count();
+    expect(entries).toBeGreaterThanOrEqual(2);
+    const stale = s.context.pages().find((p) => p.url().includes('practice.html#'))!.url();
+    await s.close();
+    s = await launch({ profile });
+    const after = await s.context.newPage();
+    await after.goto(stale);
+    await after.locator('[data-testid=no-passage]').waitFor();
+    await expect.poll(() => after.locator('[data-testid=history-entry]').count()).toBe(entries);
+    expect(await after.locator('[data-testid=history-score]').first().textContent()).toMatch(/^\d+(\.5)?\/\d+$/);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { buildCompactDict, chineseDict } from '@/models/cloze/chinese-dict';
+import { buildHints, pinyinWithMarks, toneMark } from '@/models/cloze/hints';
+
+describe('hints', () => {
+  it('marks pinyin tones on the right vowel', () => {
+    expect(toneMark('hang2')).toBe('háng');
+    expect(toneMark('xiong1')).toBe('xiōng');
+    expect(toneMark('gou3')).toBe('gǒu');
+    expect(toneMark('gui4')).toBe('guì');
+    expect(toneMark('liu2')).toBe('liú');
+    expect(toneMark('lv4')).toBe('lǜ');
+    expect(toneMark('nu:3')).toBe('nǚ');
+    expect(toneMark('ma5')).toBe('ma');
+    expect(toneMark('Zhong1')).toBe('Zhōng');
+    expect(toneMark('r5')).toBe('r');
+    expect(pinyinWithMarks('yin2 hang2')).toBe('yínháng');
+  });
+
+  it('builds English hints from least to most revealing', () => {
+    expect(buildHints('cattle', 'en')).toEqual(['6 letters', 'Starts with “c”']);
+  });
+
+  it('builds Chinese hints with pinyin from the dictionary', () => {
+    const dict = chineseDict(buildCompactDict([['銀行', '银行', 'yin2 hang2'], ['行', '行', 'xing2'], ['行走', '行走', 'xing2 zou3']]));
+    expect(dict.pinyin('银行')).toBe('yin2 hang2');
+    expect(buildHints('银行', 'zh', dict.pinyin('银行'))).toEqual(['2 characters', 'Pinyin: yínháng', 'Starts with “银”']);
+    expect(buildHints('银行', 'zh', null)).toEqual(['2 characters', 'Starts with “银”']);
+  });
+});
+
+describe('the compact CC-CEDICT dictionary', () => {
+  it('keeps per-character defaults and only the words that differ from them', () => {
+    const d = buildCompactDict([
+      ['乾', '干', 'gan1'],
+      ['乾淨', '干净', 'gan1 jing4'],
+      ['乾', '乾', 'Qian2'],
+      ['乾坤', '乾坤', 'qian2 kun1'],
+      ['行', '行', 'xing2'],
+      ['行走', '行走', 'xing2 zou3'],
+      ['銀行', '银行', 'yin2 hang2'],
+      ['淨', '净', 'jing4'],
+    ]);
+    expect(d.chars['乾']).toBe('干');
+    expect(d.words).toEqual({ 乾坤: '乾坤' });
+    expect(d.wordPinyin).toEqual({ 银行: 'yin2 hang2' }); // 乾坤 follows from its characters' readings
+    const dict = chineseDict(d);
+    expect(dict.toSimplified('乾淨')).toBe('干净');
+    expect(dict.toSimplified('乾坤')).toBe('乾坤');
+    expect(dict.pinyin('行走')).toBe('xing2 zou3');
+    expect(dict.pinyin('银行')).toBe('yin2 hang2');
+    expect(dict.pinyin('未知')).toBeNull();
+  });
+});
