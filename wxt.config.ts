@@ -18,7 +18,14 @@ export default defineConfig({
   // `npm run dev` opens Debian's Chromium with the extension loaded and a throwaway profile.
   webExt: {
     binaries: { chrome: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
-    chromiumArgs: ['--no-first-run', '--disable-sync', '--disable-background-networking', '--disable-component-update'],
+    chromiumArgs: [
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-background-networking',
+      '--disable-component-update',
+      // Chromium refuses to run as root with its sandbox on (containers, CI machines).
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    ],
   },
   hooks: {
     'build:publicAssets': async (_wxt, assets) => {
