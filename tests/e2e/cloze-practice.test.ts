@@ -138,8 +138,9 @@ describe('cloze practice page', () => {
   it('keeps the history across a browser restart, but not the passage', async () => {
     const before = await s.context.newPage();
     await before.goto(`chrome-extension://${s.extensionId}/practice.html`);
+    // The list renders after the history is read from storage: wait for it.
+    await expect.poll(() => before.locator('[data-testid=history-entry]').count()).toBeGreaterThanOrEqual(2);
     const entries = await before.locator('[data-testid=history-entry]').count();
-    expect(entries).toBeGreaterThanOrEqual(2);
     const stale = s.context.pages().find((p) => p.url().includes('practice.html#'))!.url();
     await s.close();
     s = await launch({ profile });
