@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import type { OccurrenceSpan } from '@/models/protocol';
 import { Notice, type ToolState, ToolStateView } from './ResultView';
 
 export interface BubbleProps {
@@ -8,11 +9,14 @@ export interface BubbleProps {
   anchor: { x: number; y: number };
   /** Offered with a cloze result: opens the practice page on the passage. */
   onPractice?: (() => void) | undefined;
+  /** The word's uses on the page (sense lookups), and how to scroll to one. */
+  occurrences?: OccurrenceSpan[] | undefined;
+  onReveal?: ((index: number) => void) | undefined;
   onClose: () => void;
 }
 
 /** The on-page result bubble (rendered inside a shadow root). Esc or ✕ closes it. */
-export function Bubble({ title, state, notice, anchor, onPractice, onClose }: BubbleProps) {
+export function Bubble({ title, state, notice, anchor, onPractice, occurrences, onReveal, onClose }: BubbleProps) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -32,7 +36,7 @@ export function Bubble({ title, state, notice, anchor, onPractice, onClose }: Bu
         </button>
       </div>
       <Notice text={notice} />
-      <ToolStateView state={state} onPractice={onPractice} />
+      <ToolStateView state={state} onPractice={onPractice} occurrences={occurrences} onReveal={onReveal} compact />
     </div>
   );
 }

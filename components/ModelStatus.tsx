@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import type { Diagnostics, ResultOf } from '@/models/protocol';
 import type { ToolState } from './ResultView';
 import { megabytes } from './format';
@@ -51,6 +52,14 @@ export function DiagnosticsView({ status }: { status: Diagnostics }) {
       <dd data-testid="threads">{status.threads}</dd>
       <dt>Model host</dt>
       <dd>{status.host === 'offscreen' ? 'offscreen document' : 'background page'}</dd>
+      {status.loaded
+        .filter((m) => m.layers)
+        .map((m) => (
+          <Fragment key={m.id}>
+            <dt>Layers of {m.id}</dt>
+            <dd data-testid="model-layers">{m.layers}</dd>
+          </Fragment>
+        ))}
     </dl>
   );
 }

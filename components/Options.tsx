@@ -3,7 +3,7 @@ import { request, RequestError } from '@/models/client';
 import { importModelFolder } from '@/models/local-import';
 import type { Lang, Progress, ResultOf } from '@/models/protocol';
 import { DEFAULT_MODELS, REGISTRY, type Tool } from '@/models/registry';
-import { HUB_URL, type Settings } from '@/models/settings';
+import { HUB_URL, parseLayerWeights, type Settings } from '@/models/settings';
 import { loadSettings, updateSettings } from '@/models/settings-store';
 import { megabytes } from './format';
 import { ProgressView } from './ProgressView';
@@ -181,6 +181,35 @@ export function Options() {
         <button type="button" data-testid="clear-cache" onClick={() => void act('Clear cache', () => request({ type: 'cache.clear' }))}>
           Clear model cache
         </button>
+      </section>
+      <section aria-labelledby="sense-h">
+        <h2 id="sense-h">Word sense</h2>
+        <label>
+          <input
+            type="checkbox"
+            data-testid="sense-inflections"
+            checked={settings.sense.inflections}
+            onChange={(e) => void save((s) => ({ ...s, sense: { ...s.sense, inflections: (e.target as HTMLInputElement).checked } }))}
+          />{' '}
+          Count inflected forms as uses of the word (bank, banks, banking, banked)
+        </label>
+        <label>
+          Layer weights{' '}
+          <input
+            data-testid="layer-weights"
+            placeholder="default: peak at 70% depth"
+            value={settings.sense.layerWeights?.join(', ') ?? ''}
+            onChange={(e) => {
+              const parsed = parseLayerWeights((e.target as HTMLInputElement).value);
+              if (parsed.ok) void save((s) => ({ ...s, sense: { ...s.sense, layerWeights: parsed.weights } }));
+              else setMessage(parsed.message);
+            }}
+          />
+        </label>
+        <p class="muted">
+          One weight per hidden state (embeddings first), softmaxed, as ELMo mixes its layers. Paste the output of{' '}
+          <code>npm run eval:wic -- --fit-alpha</code> to use weights fitted on Word-in-Context data; leave empty for the default.
+        </p>
       </section>
       <section aria-labelledby="sites-h">
         <h2 id="sites-h">Sites where Sesame is off</h2>

@@ -96,7 +96,11 @@ export function Popup() {
           </div>
           {run && (
             <div data-testid="popup-result">
-              <ToolStateView state={run} />
+              <ToolStateView
+                state={run}
+                occurrences={capture.occurrences}
+                onReveal={(index) => tab && void browser.tabs.sendMessage(tab.id, { kind: 'reveal', index }).catch(() => undefined)}
+              />
             </div>
           )}
         </section>

@@ -1,10 +1,19 @@
 // Plain renderings of each tool's result. Page text is only ever rendered as text nodes.
-import type { ClozeResult, CompleteResult, ErrorInfo, Progress, SenseResult } from '@/models/protocol';
+import type { ClozeResult, CompleteResult, ErrorInfo, Progress, SenseResult, Update } from '@/models/protocol';
 import { percent } from './format';
 import { ProgressView } from './ProgressView';
+import { SenseView, type SenseViewProps } from './SenseView';
 
 export type ToolState =
-  | { phase: 'working'; tool: 'sense' | 'cloze' | 'complete'; label: string; files: Record<string, Progress>; streamed?: string[] }
+  | {
+      phase: 'working';
+      tool: 'sense' | 'cloze' | 'complete';
+      label: string;
+      files: Record<string, Progress>;
+      streamed?: string[];
+      /** The sense tool's substitutes, shown while the page's other uses are still being read. */
+      sense?: Extract<Update, { type: 'sense' }>;
+    }
   | { phase: 'done'; result: SenseResult | ClozeResult | CompleteResult }
   | { phase: 'error'; error: ErrorInfo };
 
@@ -17,7 +26,12 @@ export function Notice({ text }: { text: string | undefined }) {
   ) : null;
 }
 
-export function ToolStateView({ state, onPractice }: { state: ToolState; onPractice?: (() => void) | undefined }) {
+export interface ToolStateViewProps extends Omit<SenseViewProps, 'result'> {
+  state: ToolState;
+  onPractice?: (() => void) | undefined;
+}
+
+export function ToolStateView({ state, onPractice, ...sense }: ToolStateViewProps) {
   if (state.phase === 'error') {
     return (
       <p class="error" role="alert" data-testid="error">
@@ -28,7 +42,10 @@ export function ToolStateView({ state, onPractice }: { state: ToolState; onPract
   if (state.phase === 'working') {
     return (
       <div aria-busy="true">
-        <p class="muted">{state.label}</p>
+        {state.sense && <SenseView {...sense} result={state.sense} />}
+        <p class="muted" data-testid="working">
+          {state.sense && state.sense.total > 1 ? `Reading the other uses on this page… ${state.sense.done}/${state.sense.total}` : state.label}
+        </p>
         <ProgressView files={state.files} />
         {state.streamed?.map((text, i) => (
           <p class="completion" key={i} data-testid="streamed">
@@ -41,34 +58,12 @@ export function ToolStateView({ state, onPractice }: { state: ToolState; onPract
   const r = state.result;
   return (
     <div>
-      {r.type === 'sense' && <SenseView result={r} />}
+      {r.type === 'sense' && <SenseView {...sense} result={r} />}
       {r.type === 'cloze' && <ClozeView result={r} onPractice={onPractice} />}
       {r.type === 'complete' && <CompleteView result={r} />}
       <p class="footer muted" data-testid="model-line">
         {r.model} · {r.backend === 'webgpu' ? 'WebGPU' : 'WASM'}
       </p>
-    </div>
-  );
-}
-
-export function SenseView({ result }: { result: SenseResult }) {
-  return (
-    <div>
-      <h2 class="word" lang={result.lang}>
-        {result.word}
-      </h2>
-      <p class="muted">Words that fit here</p>
-      {result.substitutes.length === 0 ? (
-        <p class="muted">No substitutes found.</p>
-      ) : (
-        <ol class="substitutes" data-testid="substitutes" lang={result.lang}>
-          {result.substitutes.map((s) => (
-            <li key={s.text}>
-              <span class="sub">{s.text}</span> <span class="muted">{percent(s.score)}</span>
-            </li>
-          ))}
-        </ol>
-      )}
     </div>
   );
 }

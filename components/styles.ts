@@ -9,6 +9,13 @@ ol { margin: 4px 0; padding-left: 1.4em; }
 .substitutes li { margin: 1px 0; }
 .sub { font-weight: 600; }
 .blank { font-weight: 600; color: var(--accent); }
+.senses { padding-left: 1.2em; }
+.sense { margin: 4px 0; }
+.sense.selected { border-left: 3px solid var(--accent); padding-left: 6px; margin-left: -9px; }
+.snippets { list-style: none; margin: 2px 0 4px; padding: 0; }
+.snippet { border: none; padding: 1px 0; text-align: left; font-size: 0.85em; color: var(--fg); text-decoration: underline dotted var(--muted); }
+.snippet:hover { color: var(--accent); }
+.glosses li { margin: 2px 0; }
 .completion { white-space: pre-wrap; }
 .footer { margin-top: 8px; border-top: 1px solid var(--line); padding-top: 4px; }
 .progress .file { display: grid; grid-template-columns: 1fr 8em auto; gap: 6px; align-items: center; font-size: 0.85em; }

@@ -1,8 +1,10 @@
 // Runs a tool request and reports UI state: working (with download progress and streamed
 // text), done, or error. Shared by the on-page bubble and the popup.
 import { request, RequestError } from '@/models/client';
-import type { Capture, ErrorInfo, Progress, RequestOf } from '@/models/protocol';
+import type { Capture, ErrorInfo, Progress, RequestOf, Update } from '@/models/protocol';
 import type { ToolState } from './ResultView';
+
+type SenseUpdate = Extract<Update, { type: 'sense' }>;
 
 export type ToolRequestOf = RequestOf<'sense'> | RequestOf<'cloze'> | RequestOf<'complete'>;
 
@@ -11,7 +13,14 @@ const LABELS = { sense: 'Reading the context…', cloze: 'Choosing blanks…', c
 export function requestForCapture(tool: ToolRequestOf['type'], capture: Capture): ToolRequestOf {
   switch (tool) {
     case 'sense':
-      return { type: 'sense', text: capture.text, start: capture.start, end: capture.end };
+      return {
+        type: 'sense',
+        text: capture.text,
+        start: capture.start,
+        end: capture.end,
+        ...(capture.occurrences ? { occurrences: capture.occurrences } : {}),
+        ...(capture.selected !== undefined ? { selected: capture.selected } : {}),
+      };
     case 'cloze':
       return { type: 'cloze', text: capture.text.slice(capture.start, capture.end), blanks: 5, seed: 1 };
     case 'complete':
@@ -39,7 +48,15 @@ export async function openPractice(capture: Capture, onError: (error: ErrorInfo)
 export async function runTool(req: ToolRequestOf, set: (state: ToolState) => void, signal?: AbortSignal): Promise<void> {
   const files: Record<string, Progress> = {};
   const streamed: string[] = [];
-  const working = (): ToolState => ({ phase: 'working', tool: req.type, label: LABELS[req.type], files: { ...files }, streamed: [...streamed] });
+  let sense: SenseUpdate | undefined;
+  const working = (): ToolState => ({
+    phase: 'working',
+    tool: req.type,
+    label: LABELS[req.type],
+    files: { ...files },
+    streamed: [...streamed],
+    ...(sense ? { sense } : {}),
+  });
   set(working());
   try {
     const result = await request(req, {
@@ -50,6 +67,10 @@ export async function runTool(req: ToolRequestOf, set: (state: ToolState) => voi
       },
       onPartial: (p) => {
         streamed[p.index] = (streamed[p.index] ?? '') + p.delta;
+        set(working());
+      },
+      onUpdate: (u) => {
+        sense = u;
         set(working());
       },
     });

@@ -5,7 +5,9 @@ import type { ToolState } from '@/components/ResultView';
 import { openPractice, requestForCapture, runTool } from '@/components/tool-runner';
 import { request, setConnector } from '@/models/client';
 import { attachCompletion, type CompletionController } from '@/models/completion/controller';
-import { captureSelection } from '@/models/page/capture';
+import { type CaptureOutcome, captureSelection } from '@/models/page/capture';
+import { captureWithOccurrences } from '@/models/page/occurrence-scan';
+import { revealRange } from '@/models/page/reveal';
 import { type CaptureReply, contentMessage, parse } from '@/models/protocol';
 import type { PortLike } from '@/models/router';
 import { isSiteDisabled, type Settings, withDefaults } from '@/models/settings';
@@ -24,9 +26,29 @@ export default defineContentScript({
     setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
     let bubble: BubbleHandle | null = null;
     let running: AbortController | null = null;
+    let settings: Settings | null = null;
+    /** Ranges of the uses of the last captured word, for `reveal`. */
+    let revealable: (Range | null)[] = [];
+
+    /** The selection, with every use of its word on the page when it is one word. */
+    const capture = (): CaptureOutcome => {
+      const outcome = captureSelection(window);
+      if (outcome.kind === 'none') return outcome;
+      const selection = window.getSelection();
+      const range = selection?.rangeCount ? selection.getRangeAt(0) : null;
+      const found = captureWithOccurrences(outcome.capture, document.body ?? document.documentElement, range, {
+        inflections: settings?.sense.inflections ?? true,
+      });
+      revealable = found.ranges;
+      return { kind: 'capture', capture: found.capture };
+    };
+    const reveal = (index: number) => {
+      const range = revealable[index];
+      if (range) revealRange(range);
+    };
 
     const run = async (tool: keyof typeof TITLES): Promise<void> => {
-      const outcome = captureSelection(window);
+      const outcome = capture();
       if (outcome.kind === 'none') return;
       const rect = window.getSelection()?.rangeCount ? window.getSelection()!.getRangeAt(0).getBoundingClientRect() : null;
       const anchor = { x: rect?.left ?? 16, y: rect?.bottom ?? 16 };
@@ -38,7 +60,8 @@ export default defineContentScript({
       });
       const shown = bubble;
       const notice = outcome.capture.truncated ? 'Long selection: only the text around it was used.' : undefined;
-      const show = (state: ToolState) => shown.update({ title: TITLES[tool], state, notice, anchor, onPractice });
+      const show = (state: ToolState) =>
+        shown.update({ title: TITLES[tool], state, notice, anchor, onPractice, occurrences: outcome.capture.occurrences, onReveal: reveal });
       const onPractice = tool === 'cloze' ? () => void openPractice(outcome.capture, (error) => show({ phase: 'error', error })) : undefined;
       await runTool(requestForCapture(tool, outcome.capture), show, running.signal);
     };
@@ -52,8 +75,12 @@ export default defineContentScript({
         if (window.getSelection()?.toString().trim() || document.activeElement !== document.body) void run(parsed.value.tool);
         return undefined;
       }
+      if (parsed.value.kind === 'reveal') {
+        reveal(parsed.value.index);
+        return undefined;
+      }
       if (window !== window.top && !window.getSelection()?.toString().trim()) return undefined;
-      const outcome = captureSelection(window);
+      const outcome = capture();
       return Promise.resolve(
         outcome.kind === 'capture' ? outcome : { kind: 'none', reason: outcome.reason, url: location.href.slice(0, 4000) },
       );
@@ -61,14 +88,15 @@ export default defineContentScript({
 
     let completion: CompletionController | null = null;
     void loadSettings().then((loaded) => {
-      let settings: Settings = loaded;
-      const completionSettings = () => ({ enabled: settings.completion.enabled, pauseMs: settings.completion.pauseMs });
+      settings = loaded;
+      const current = (): Settings => settings ?? loaded;
+      const completionSettings = () => ({ enabled: current().completion.enabled, pauseMs: current().completion.pauseMs });
       completion = attachCompletion(document, {
         settings: completionSettings(),
-        isDisabled: () => isSiteDisabled(settings, location.href),
+        isDisabled: () => isSiteDisabled(current(), location.href),
         requestCompletion: (prompt, fieldKey, onDelta, signal) =>
           request(
-            { type: 'complete', prompt, fieldKey, maxNewTokens: Math.min(256, Math.max(1, Math.round(settings.completion.maxTokens))) },
+            { type: 'complete', prompt, fieldKey, maxNewTokens: Math.min(256, Math.max(1, Math.round(current().completion.maxTokens))) },
             { signal, retries: 0, onPartial: (p) => p.index === 0 && onDelta(p.delta) },
           ).then(() => undefined),
       });
@@ -76,7 +104,7 @@ export default defineContentScript({
         settings = withDefaults(next);
         completion?.configure(completionSettings());
       });
-      if (isSiteDisabled(settings, location.href) || !settings.lookupOnDoubleClick) return;
+      if (isSiteDisabled(current(), location.href) || !current().lookupOnDoubleClick) return;
       document.addEventListener('dblclick', (event) => {
         if (!(event.target instanceof Element) || event.target.closest('input,textarea,[contenteditable],sesame-bubble')) return;
         const word = window.getSelection()?.toString().trim() ?? '';

@@ -7,6 +7,7 @@ import {
   parse,
   type Partial,
   type Progress,
+  type Update,
   type RequestOf,
   type RequestType,
   type ResultOf,
@@ -19,6 +20,7 @@ export type Connect = (name: string) => PortLike;
 export interface RequestOptions {
   onProgress?: (progress: Progress) => void;
   onPartial?: (partial: Partial) => void;
+  onUpdate?: (update: Update) => void;
   signal?: AbortSignal;
   /** Re-sends after a dropped connection; tools are idempotent so this is safe. */
   retries?: number;
@@ -86,6 +88,7 @@ export function request<T extends RequestType>(req: RequestOf<T>, options: Reque
         const message = parsed.value;
         if (message.kind === 'progress') options.onProgress?.(message.progress);
         else if (message.kind === 'partial') options.onPartial?.(message.partial);
+        else if (message.kind === 'update') options.onUpdate?.(message.update);
         else if (message.kind === 'error') {
           finish();
           if (message.error.code === 'host-unavailable' && left > 0) attempt(left - 1);

@@ -3,6 +3,8 @@
 // transformers.js uses this as its `customCache`: it only `put`s a file after the whole body
 // arrived, and `put` checks the length again, so a cut download never leaves a corrupt entry.
 
+import { exposeHiddenStates } from './sense/hidden-states';
+
 export const MODEL_CACHE_NAME = 'sesame-models-v1';
 const CACHE_ORIGIN = 'https://models.sesame.invalid/';
 const RESOLVE = '/resolve/';
@@ -46,6 +48,8 @@ export function cacheKeyFor(file: CachedFile): string {
 export class ModelCache {
   /** Files that were asked for and not found: transformers.js downloads these next. */
   readonly misses = new Set<string>();
+  /** Encoders whose graphs are read with their hidden states exposed (see sense/hidden-states.ts). */
+  private readonly layered = new Set<string>();
 
   constructor(private readonly cache: CacheLike) {}
 
@@ -63,7 +67,14 @@ export class ModelCache {
     if (!normalized) return undefined;
     const hit = await this.cache.match(normalized);
     if (!hit) this.misses.add(normalized);
+    const file = parseModelFileUrl(normalized);
+    if (hit && file && this.layered.has(file.model) && file.file.endsWith('.onnx')) return exposeHiddenStates(hit);
     return hit;
+  }
+
+  /** From now on, `match` serves this model's ONNX files with the hidden-state outputs added. */
+  exposeLayersOf(model: string): void {
+    this.layered.add(model);
   }
 
   async put(key: string, response: Response): Promise<void> {
@@ -86,6 +97,12 @@ export class ModelCache {
 
   forgetMisses(model: string): void {
     for (const key of this.misses) if (parseModelFileUrl(key)?.model === model) this.misses.delete(key);
+  }
+
+  /** The bytes of a cached model file, if present. */
+  async read(model: string, file: string): Promise<Uint8Array | undefined> {
+    const hit = await this.cache.match(cacheKeyFor({ model, revision: 'main', file }));
+    return hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;
   }
 
   /** Stores a file under a model id, e.g. from a local folder import. */

@@ -29,6 +29,9 @@ export const LIMITS = {
   wordChars: 64,
   clozeBlanks: 30,
   occurrences: 500,
+  /** Characters of one occurrence's sentence window. */
+  occurrenceChars: 600,
+  glosses: 12,
 } as const;
 
 export const LANGS = ['en', 'zh'] as const;
@@ -42,6 +45,16 @@ export type Dtype = ReturnType<typeof dtype>;
 
 // ---------------------------------------------------------------- requests
 
+/** A word in a window of text, by UTF-16 offsets. */
+const span = (maxChars: number) =>
+  object({
+    text: str({ min: 1, max: maxChars }),
+    start: num({ int: true, min: 0, max: maxChars }),
+    end: num({ int: true, min: 1, max: maxChars }),
+  });
+export const occurrenceSpan = span(LIMITS.occurrenceChars);
+export type OccurrenceSpan = ReturnType<typeof occurrenceSpan>;
+
 const senseRequest = object({
   type: literal('sense'),
   /** The sentence or paragraph around the word. */
@@ -51,6 +64,12 @@ const senseRequest = object({
   end: num({ int: true, min: 1, max: LIMITS.contextChars }),
   lang: optional(lang),
   topK: optional(num({ int: true, min: 1, max: 50 })),
+  /** Every use of the word on the page, each in its sentence, to be clustered into senses. */
+  occurrences: optional(arrayOf(occurrenceSpan, { max: LIMITS.occurrences })),
+  /** Which of `occurrences` is the selected one (its vector comes from the `text` pass). */
+  selected: optional(num({ int: true, min: 0, max: LIMITS.occurrences - 1 })),
+  /** Look up dictionary glosses and rank them by this context (default true). */
+  glosses: optional(bool),
 });
 
 export const CLOZE_DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
@@ -138,6 +157,28 @@ export const BACKENDS = ['webgpu', 'wasm'] as const;
 export type Backend = (typeof BACKENDS)[number];
 const backend = literal(...BACKENDS);
 
+const senseCluster = object({
+  /** The substitutes its members share most, most shared first. */
+  label: arrayOf(str({ max: 200 }), { max: 5 }),
+  /** Indices into the request's `occurrences`. */
+  members: arrayOf(num({ int: true, min: 0 }), { max: LIMITS.occurrences }),
+  selected: bool,
+});
+export type SenseCluster = ReturnType<typeof senseCluster>;
+
+export const GLOSS_METHODS = ['context-embedding', 'substitute-overlap', 'dictionary-order'] as const;
+const glossOut = object({
+  source: literal('wordnet', 'cc-cedict'),
+  headword: str({ max: 200 }),
+  pos: optional(str({ max: 16 })),
+  reading: optional(str({ max: 200 })),
+  text: str({ max: 2000 }),
+  example: optional(str({ max: 2000 })),
+  synonyms: arrayOf(str({ max: 200 }), { max: 12 }),
+  score: num(),
+});
+export type GlossOut = ReturnType<typeof glossOut>;
+
 const senseResult = object({
   type: literal('sense'),
   word: str({ max: LIMITS.wordChars * 4 }),
@@ -145,6 +186,21 @@ const senseResult = object({
   model: modelId,
   backend,
   substitutes: arrayOf(scored, { max: 50 }),
+  /** Senses of the word's uses on the page; absent when no occurrences were sent. */
+  clusters: optional(arrayOf(senseCluster, { max: 16 })),
+  /** How the occurrence vectors were made, for diagnostics. */
+  vectors: optional(
+    object({
+      method: literal('layer-mix', 'substitutes'),
+      /** Hidden states mixed (layers + 1), 0 when the graph could not be mapped. */
+      hiddenStates: num({ int: true, min: 0 }),
+      note: optional(str({ max: 500 })),
+      /** Occurrences served from the host's per-page cache. */
+      cached: num({ int: true, min: 0 }),
+    }),
+  ),
+  glosses: optional(arrayOf(glossOut, { max: LIMITS.glosses })),
+  glossMethod: optional(literal(...GLOSS_METHODS)),
 });
 
 const clozeBlank = object({
@@ -200,6 +256,8 @@ const loadedModel = object({
   dtype,
   backend,
   lastUsed: num(),
+  /** Encoders: how many hidden states the sense tool mixes, or why it cannot. */
+  layers: optional(str({ max: 300 })),
 });
 const diagnostics = object({
   type: literal('status'),
@@ -267,6 +325,19 @@ const partial = object({
 });
 export type Partial = ReturnType<typeof partial>;
 
+/** What a long request has produced so far (the sense tool: substitutes first, then uses embedded). */
+const update = tagged({
+  sense: object({
+    type: literal('sense'),
+    word: str({ max: LIMITS.wordChars * 4 }),
+    lang,
+    substitutes: arrayOf(scored, { max: 50 }),
+    done: num({ int: true, min: 0 }),
+    total: num({ int: true, min: 0 }),
+  }),
+});
+export type Update = ReturnType<typeof update>;
+
 export const ERROR_CODES = [
   'bad-request',
   'empty-input',
@@ -300,6 +371,7 @@ export const serverMessage = tagged(
   {
     progress: object({ kind: literal('progress'), id, progress }),
     partial: object({ kind: literal('partial'), id, partial }),
+    update: object({ kind: literal('update'), id, update }),
     result: object({ kind: literal('result'), id, result: toolResult }),
     error: object({ kind: literal('error'), id, error: errorInfo }),
   },
@@ -321,6 +393,8 @@ const hostConfig = object({
   idleReleaseMs: num({ int: true, min: 0 }),
   preferBackend: literal('auto', 'wasm', 'webgpu'),
   lang: optional(lang),
+  /** ELMo scalar-mix weights w_0…w_L for sense vectors (softmaxed); the default curve when absent. */
+  layerWeights: optional(arrayOf(num({ min: -50, max: 50 }), { min: 1, max: 64 })),
 });
 export type HostConfig = ReturnType<typeof hostConfig>;
 
@@ -345,6 +419,9 @@ const capture = object({
   sentenceEnd: num({ int: true, min: 0 }),
   truncated: bool,
   url: str({ max: 4000 }),
+  /** When the selection is one word: its uses on the page, each in its sentence. */
+  occurrences: optional(arrayOf(occurrenceSpan, { max: LIMITS.occurrences })),
+  selected: optional(num({ int: true, min: 0 })),
 });
 export type Capture = ReturnType<typeof capture>;
 
@@ -352,6 +429,8 @@ export const contentMessage = tagged(
   {
     trigger: object({ kind: literal('trigger'), tool: literal('sense', 'cloze', 'complete') }),
     capture: object({ kind: literal('capture') }),
+    /** Scrolls to and highlights the n-th occurrence of the last capture. */
+    reveal: object({ kind: literal('reveal'), index: num({ int: true, min: 0, max: LIMITS.occurrences - 1 }) }),
   },
   'kind',
 );

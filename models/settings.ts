@@ -17,6 +17,12 @@ export interface Settings {
   disabledSites: string[];
   lookupOnDoubleClick: boolean;
   completion: { enabled: boolean; pauseMs: number; maxTokens: number };
+  sense: {
+    /** English: bank also finds banks / banking / banked. */
+    inflections: boolean;
+    /** ELMo scalar-mix weights w_0…w_L (e.g. fitted by `npm run eval:wic -- --fit-alpha`); null = default curve. */
+    layerWeights: number[] | null;
+  };
 }
 
 export const HUB_URL = 'https://huggingface.co/';
@@ -30,6 +36,7 @@ export const DEFAULT_SETTINGS: Settings = {
   disabledSites: [],
   lookupOnDoubleClick: true,
   completion: { enabled: true, pauseMs: 350, maxTokens: 24 },
+  sense: { inflections: true, layerWeights: null },
 };
 
 /** Fills in fields missing from stored settings (older versions, partial writes). */
@@ -38,6 +45,7 @@ export function withDefaults(stored: Partial<Settings> | null | undefined): Sett
     ...DEFAULT_SETTINGS,
     ...stored,
     completion: { ...DEFAULT_SETTINGS.completion, ...stored?.completion },
+    sense: { ...DEFAULT_SETTINGS.sense, ...stored?.sense },
     models: { ...stored?.models },
   };
 }
@@ -50,7 +58,19 @@ export function hostConfigFor(settings: Settings, tool: Tool | null, lang: Lang 
   };
   if (!tool) return base;
   const l = lang ?? 'en';
-  return { ...base, lang, model: resolveModel(tool, l, settings.models[`${tool}.${l}`], settings.dtype) };
+  const weights = tool === 'sense' ? validLayerWeights(settings.sense.layerWeights) : null;
+  return {
+    ...base,
+    lang,
+    model: resolveModel(tool, l, settings.models[`${tool}.${l}`], settings.dtype),
+    ...(weights ? { layerWeights: weights } : {}),
+  };
+}
+
+/** Stored weights as the host takes them, or null when unset or malformed. */
+export function validLayerWeights(weights: unknown): number[] | null {
+  if (!Array.isArray(weights) || weights.length === 0 || weights.length > 64) return null;
+  return weights.every((w) => typeof w === 'number' && Number.isFinite(w) && Math.abs(w) <= 50) ? (weights as number[]) : null;
 }
 
 export function siteOf(url: string | undefined): string | null {
@@ -66,4 +86,22 @@ export function siteOf(url: string | undefined): string | null {
 export function isSiteDisabled(settings: Settings, url: string | undefined): boolean {
   const site = siteOf(url);
   return site !== null && settings.disabledSites.includes(site);
+}
+
+/**
+ * Layer weights as typed in Settings: comma- or space-separated numbers, a JSON array, or the
+ * JSON that `npm run eval:wic -- --fit-alpha` writes ({ "weights": [...] }). Empty clears them.
+ */
+export function parseLayerWeights(input: string): { ok: true; weights: number[] | null } | { ok: false; message: string } {
+  const text = input.trim();
+  if (!text) return { ok: true, weights: null };
+  let values: unknown;
+  try {
+    const json: unknown = JSON.parse(text);
+    values = Array.isArray(json) ? json : (json as { weights?: unknown })?.weights;
+  } catch {
+    values = text.split(/[\s,]+/).filter(Boolean).map(Number);
+  }
+  const weights = validLayerWeights(values);
+  return weights ? { ok: true, weights } : { ok: false, message: 'Layer weights must be 1 to 64 numbers between -50 and 50.' };
 }

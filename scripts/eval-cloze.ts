@@ -8,16 +8,17 @@
 //
 // A folder holds a hub-layout model (config.json, tokenizer files, onnx/). Ids under
 // .fixtures/hub/ are served from there; any other id is fetched from https://huggingface.co/.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encoderOf } from '../models/cloze/blank-context';
 import { decodeBlanks } from '../models/cloze/decode';
 import { canonicalAnswer } from '../models/cloze/judge';
-import { ModelCache, type CacheLike } from '../models/model-cache';
+import { ModelCache } from '../models/model-cache';
+import { defaultDtype, memoryCache, modelSource } from './model-source';
 import { loadModel } from '../models/host/loader';
 import { configureTransformers } from '../models/host/transformers-env';
-import { CLOZE_DECODERS, type ClozeDecoder, type Dtype, type Lang, type ModelSpec } from '../models/protocol';
+import { CLOZE_DECODERS, type ClozeDecoder, type Lang, type ModelSpec } from '../models/protocol';
 import { guessFamily } from '../models/registry';
 import { detectLang } from '../models/text/lang';
 import { contentCandidates } from '../models/tools/cloze-blanks';
@@ -42,23 +43,7 @@ if (!args.model || !args.text) {
   process.exit(2);
 }
 
-function memoryCache(): CacheLike {
-  const map = new Map<string, Response>();
-  return {
-    match: async (k) => map.get(k)?.clone(),
-    put: async (k, r) => void map.set(k, r),
-    delete: async (k) => map.delete(k),
-    keys: async () => [...map.keys()].map((url) => ({ url })),
-  };
-}
 
-/** Where the model's files come from: a loopback hub over a local root, or the real hub. */
-async function modelSource(model: string): Promise<{ id: string; root: string | null }> {
-  const folder = resolve(model);
-  if (existsSync(folder) && statSync(folder).isDirectory()) return { id: basename(folder), root: dirname(folder) };
-  if (existsSync(resolve('.fixtures/hub', model, 'config.json'))) return { id: model, root: resolve('.fixtures/hub') };
-  return { id: model, root: null };
-}
 
 /** Paragraph-ish chunks of at most CLOZE_CHARS, cut at sentence ends. */
 function chunks(text: string): string[] {
@@ -87,12 +72,11 @@ interface Tally {
   ms: number;
 }
 
-const source = await modelSource(args.model);
+const source = modelSource(args.model);
 const hub = source.root ? await startHubServer({ root: source.root }) : null;
 const cache = new ModelCache(memoryCache());
 configureTransformers({ remoteHost: hub ? `${hub.url}/` : 'https://huggingface.co/', cache });
-const onnxDir = source.root ? resolve(source.root, source.id, 'onnx') : '';
-const dtype = (args.dtype ?? (source.root && !existsSync(resolve(onnxDir, 'model.onnx')) ? 'q8' : 'fp32')) as Dtype;
+const dtype = defaultDtype(source, args.dtype);
 const spec: ModelSpec = { id: source.id, family: (args.family as ModelSpec['family']) ?? guessFamily(source.id), dtype };
 const text = readFileSync(args.text, 'utf8');
 const lang = (args.lang ?? detectLang(text) ?? 'en') as Lang;

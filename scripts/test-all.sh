@@ -10,6 +10,8 @@ npx tsc --noEmit
 npx vitest run --project unit --project integration --reporter=default --reporter=json --outputFile=.cache/reports/node.json
 # Smoke run of the cloze recovery evaluation on a fixture model (a few seconds).
 npm run --silent eval:cloze -- --model sesame-fixtures/tiny-bert-uncased --text tests/fixtures/cloze-eval-en.txt --every 3
+# Smoke run of the Word-in-Context evaluation and α fit on a fixture model (a second or two).
+npm run --silent eval:wic -- --model sesame-fixtures/tiny-bert-uncased --data tests/fixtures/wic --fit-alpha
 npm run build
 npx vitest run --project e2e --reporter=default --reporter=json --outputFile=.cache/reports/e2e.json
 # Smoke run of the benchmark on the tiny fixtures (proves it works; timings are not asserted).

@@ -9,6 +9,7 @@ import {
   type Diagnostics,
   type HostConfig,
   type HostMessage,
+  type Lang,
   type ModelSpec,
   type ServerMessage,
   type ToolRequest,
@@ -22,7 +23,10 @@ import type { ChineseDict } from '../cloze/chinese-dict';
 import { langOfSelection } from '../text/lang';
 import { makeCloze } from '../tools/cloze';
 import { complete } from '../tools/complete';
-import { findSubstitutes } from '../tools/substitutes';
+import type { Gloss } from '../glosses/types';
+import { ensureHiddenStates, onnxFileFor } from '../sense/hidden-states';
+import { VectorCache } from '../sense/vector-cache';
+import { lookUpSense } from '../tools/sense';
 import type { DeviceName, FileProgress, LoadedModel } from './loader';
 
 export interface HostDeps {
@@ -41,7 +45,11 @@ export interface HostDeps {
   now?: () => number;
   /** Traditional → simplified for judging Chinese answers (loaded on first need). */
   loadChineseDict?: () => Promise<ChineseDict>;
+  /** Dictionary glosses of a word (bundled WordNet / CC-CEDICT), for the sense tool. */
+  lookupGlosses?: (word: string, lang: Lang) => Promise<Gloss[]>;
 }
+
+const ENCODERS = new Set<ModelSpec['family']>(['bert', 'distilbert', 'ernie']);
 
 type Send = (message: ServerMessage) => void;
 
@@ -51,6 +59,9 @@ export class ModelHost {
   private readonly running = new Map<string, AbortController>();
   private readonly startedAt: number;
   private readonly now: () => number;
+  private readonly vectors = new VectorCache();
+  /** Per loaded model: hidden states exposed, or why not. */
+  private readonly layerNotes = new Map<string, string>();
 
   constructor(private readonly deps: HostDeps) {
     this.now = deps.now ?? Date.now;
@@ -100,9 +111,11 @@ export class ModelHost {
         return { type: 'models.list', models: await this.deps.cache.list() };
       case 'models.delete':
         await this.pool.releaseAll((key) => key.startsWith(`${request.modelId}|`));
+        this.vectors.clear(request.modelId);
         return { type: 'models.delete', modelId: request.modelId, bytes: await this.deps.cache.deleteModel(request.modelId) };
       case 'cache.clear':
         await this.pool.releaseAll();
+        this.vectors.clear();
         return { type: 'cache.clear', bytes: await this.deps.cache.clear() };
       case 'models.download': {
         const spec = needModel(config);
@@ -114,15 +127,30 @@ export class ModelHost {
         const lang = config.lang ?? request.lang ?? langOfSelection(request.text.slice(request.start, request.end), request.text);
         if (!lang) throw new ToolError('unsupported-language', 'Sesame reads English and Chinese; this selection is neither.');
         checkSpan(request.text, request.start, request.end);
-        return this.withModel(needModel(config), config, send, id, async (lm, backend) => {
-          const out = await findSubstitutes(lm, {
-            text: request.text,
-            start: request.start,
-            end: request.end,
-            lang,
-            topK: request.topK ?? 10,
-          });
-          return { type: 'sense', lang, model: lm.spec.id, backend, word: out.word, substitutes: out.substitutes };
+        const spec = needModel(config);
+        return this.withModel(spec, config, send, id, async (lm, backend) => {
+          const out = await lookUpSense(
+            lm,
+            {
+              text: request.text,
+              start: request.start,
+              end: request.end,
+              lang,
+              topK: request.topK ?? 10,
+              ...(request.occurrences ? { occurrences: request.occurrences } : {}),
+              ...(request.selected !== undefined ? { selected: request.selected } : {}),
+              ...(config.layerWeights ? { layerWeights: config.layerWeights } : {}),
+              ...(request.glosses !== undefined ? { glosses: request.glosses } : {}),
+            },
+            {
+              cache: this.vectors,
+              modelKey: `${spec.id}|${spec.dtype}|${lm.device}`,
+              signal,
+              onProgress: (p) => send({ kind: 'update', id, update: { type: 'sense', lang, ...p } }),
+              ...(this.deps.lookupGlosses ? { lookupGlosses: this.deps.lookupGlosses } : {}),
+            },
+          );
+          return { type: 'sense', lang, model: lm.spec.id, backend, ...out };
         });
       }
       case 'cloze': {
@@ -183,8 +211,11 @@ export class ModelHost {
     };
     const load = async (): Promise<LoadedModel> => {
       this.deps.setRemoteHost(config.remoteHost);
+      if (ENCODERS.has(spec.family)) this.deps.cache.exposeLayersOf(spec.id);
       try {
-        return await this.deps.load(spec, device, onProgress);
+        const lm = await this.deps.load(spec, device, onProgress);
+        if (ENCODERS.has(spec.family)) await this.exposeLayers(lm);
+        return lm;
       } catch (error) {
         throw classifyLoadError(spec.id, error);
       } finally {
@@ -199,6 +230,16 @@ export class ModelHost {
       this.backend = Promise.resolve(fallBackToWasm(choice, error));
       return this.withModel(spec, config, send, id, work);
     }
+  }
+
+  /** Gives an encoder's session its hidden-state outputs (see sense/hidden-states.ts); notes why when it cannot. */
+  private async exposeLayers(lm: LoadedModel): Promise<void> {
+    const key = `${lm.spec.id}|${lm.spec.dtype}`;
+    const file = onnxFileFor(lm.spec.dtype);
+    const status = await ensureHiddenStates(lm.model, lm.device, () => this.deps.cache.read(lm.spec.id, file)).catch(
+      (error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }),
+    );
+    this.layerNotes.set(key, status.ok ? `${status.names.length} hidden states` : `last layer unavailable: ${status.reason}`);
   }
 
   private chooseBackend(config: HostConfig): Promise<BackendChoice> {
@@ -223,6 +264,7 @@ export class ModelHost {
         dtype: e.model.spec.dtype,
         backend: e.model.device === 'webgpu' ? 'webgpu' : 'wasm',
         lastUsed: e.lastUsed,
+        ...(this.layerNotes.has(`${e.model.spec.id}|${e.model.spec.dtype}`) ? { layers: this.layerNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)! } : {}),
       })),
       hostStartedAt: this.startedAt,
       hostStartMs: this.deps.startMs ?? 0,

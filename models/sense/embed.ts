@@ -136,18 +136,30 @@ export async function embedTargets(lm: LoadedModel, targets: readonly Target[], 
   return out;
 }
 
+/** A mask's log-probabilities: the full vocabulary row, or only its top entries (id → log-prob). */
+export type MaskRow = Float32Array | ReadonlyMap<number, number>;
+
+/** The `k` most probable entries of a row, kept for later `substituteVectors` without the full row. */
+export function sparseRow(row: Float32Array, k = 50): Map<number, number> {
+  return new Map(topIndices(row, k).map((id) => [id, row[id]!]));
+}
+
+const logProbAt = (row: MaskRow, id: number): number => (row instanceof Float32Array ? row[id]! : (row.get(id) ?? -Infinity));
+const topOf = (row: MaskRow, k: number): number[] =>
+  row instanceof Float32Array ? topIndices(row, k) : [...row.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k).map(([id]) => id);
+
 /**
  * Occurrence vectors for when the session has no hidden states: each use's predicted
  * distribution at its masks, over the union of every use's top-`k` substitutes per mask
  * (substitute vectors, as in Amrami & Goldberg's word-sense induction). Unit length.
  */
-export function substituteVectors(maskLogProbs: readonly (readonly Float32Array[])[], k = 20): Float32Array[] {
+export function substituteVectors(maskLogProbs: readonly (readonly MaskRow[])[], k = 20): Float32Array[] {
   const masks = Math.min(...maskLogProbs.map((rows) => rows.length));
   if (!Number.isFinite(masks) || masks === 0) return maskLogProbs.map(() => new Float32Array(0));
   const vocab = Array.from({ length: masks }, (_, p) =>
-    [...new Set(maskLogProbs.flatMap((rows) => topIndices(rows[p]!, k)))].sort((a, b) => a - b),
+    [...new Set(maskLogProbs.flatMap((rows) => topOf(rows[p]!, k)))].sort((a, b) => a - b),
   );
   return maskLogProbs.map((rows) =>
-    l2Normalize(Float32Array.from(vocab.flatMap((ids, p) => ids.map((id) => Math.exp(rows[p]![id]!))))),
+    l2Normalize(Float32Array.from(vocab.flatMap((ids, p) => ids.map((id) => Math.exp(logProbAt(rows[p]!, id)))))),
   );
 }

@@ -27,13 +27,13 @@ export async function findSubstitutes(lm: LoadedModel, q: SubstituteQuery): Prom
   const mask = maskToken(lm);
   const masked = win.text.slice(0, win.start) + (q.lang === 'zh' ? mask.repeat(masks) : ` ${mask} `) + win.text.slice(win.end);
   const rows = await predictMasks(lm, [masked]);
-  const beams = beamOverMasks(
-    rows.map((r) => r.logProbs),
-    (id) => tokenOf(lm, id),
-    q.topK * 4,
-    q.lang === 'zh' ? isHanChar : undefined,
-  );
-  return { word, substitutes: cleanSubstitutes(beams, word, q.lang, q.topK) };
+  return { word, substitutes: substitutesFromRows(lm, rows.map((r) => r.logProbs), word, q.lang, q.topK) };
+}
+
+/** Cleaned whole-word substitutes from the log-probability rows of a word's masks. */
+export function substitutesFromRows(lm: LoadedModel, rows: Float32Array[], word: string, lang: Lang, topK: number): Scored[] {
+  const beams = beamOverMasks(rows, (id) => tokenOf(lm, id), topK * 4, lang === 'zh' ? isHanChar : undefined);
+  return cleanSubstitutes(beams, word, lang, topK);
 }
 
 const HAN_CHAR = /^\p{Script=Han}$/u;

@@ -7,17 +7,10 @@ import { configureTransformers } from '@/models/host/transformers-env';
 import type { HostConfig, HostMessage, ModelSpec, ServerMessage, ToolRequest, ToolResult } from '@/models/protocol';
 import { chineseDict } from '@/models/cloze/chinese-dict';
 import { loadCompactDict } from '../../scripts/cedict-asset';
+import { memoryCache } from '../../scripts/model-source';
 
-export function memoryCache(): CacheLike & { map: Map<string, Response> } {
-  const map = new Map<string, Response>();
-  return {
-    map,
-    match: async (k) => map.get(k)?.clone(),
-    put: async (k, r) => void map.set(k, r),
-    delete: async (k) => map.delete(k),
-    keys: async () => [...map.keys()].map((url) => ({ url })),
-  };
-}
+export { memoryCache };
+
 
 export function nodeHost<C extends CacheLike = ReturnType<typeof memoryCache>>(hubUrl: string, cacheStore: C = memoryCache() as unknown as C) {
   const cache = new ModelCache(cacheStore);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODELS, familyFromModelType, findEntry, REGISTRY, resolveModel } from '@/models/registry';
-import { DEFAULT_SETTINGS, hostConfigFor, isSiteDisabled, withDefaults } from '@/models/settings';
+import { DEFAULT_SETTINGS, hostConfigFor, isSiteDisabled, parseLayerWeights, withDefaults } from '@/models/settings';
 
 describe('model registry', () => {
   it('has an entry for every default model, serving the tools it is default for', () => {
@@ -47,5 +47,22 @@ describe('settings', () => {
     expect(isSiteDisabled(s, 'https://example.com/a')).toBe(true);
     expect(isSiteDisabled(s, 'https://other.org/')).toBe(false);
     expect(isSiteDisabled(s, 'chrome://settings')).toBe(false);
+  });
+
+  it('passes configured layer weights to the sense tool only', () => {
+    const s = withDefaults({ sense: { inflections: true, layerWeights: [0, 1, 2] } });
+    expect(hostConfigFor(s, 'sense', 'en').layerWeights).toEqual([0, 1, 2]);
+    expect(hostConfigFor(s, 'cloze', 'en').layerWeights).toBeUndefined();
+    expect(hostConfigFor(withDefaults({}), 'sense', 'en').layerWeights).toBeUndefined();
+    expect(hostConfigFor(withDefaults({ sense: { inflections: true, layerWeights: [NaN] } }), 'sense', 'en').layerWeights).toBeUndefined();
+  });
+
+  it('reads layer weights as numbers, a JSON array, or eval:wic output', () => {
+    expect(parseLayerWeights('')).toEqual({ ok: true, weights: null });
+    expect(parseLayerWeights('0, 1.5 -2')).toEqual({ ok: true, weights: [0, 1.5, -2] });
+    expect(parseLayerWeights('[1,2,3]')).toEqual({ ok: true, weights: [1, 2, 3] });
+    expect(parseLayerWeights('{"model":"x","weights":[0.5,0.25]}')).toEqual({ ok: true, weights: [0.5, 0.25] });
+    expect(parseLayerWeights('1, two')).toMatchObject({ ok: false });
+    expect(parseLayerWeights('[99]')).toMatchObject({ ok: false });
   });
 });

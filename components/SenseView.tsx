@@ -1,0 +1,152 @@
+// The word-sense result: substitutes, the senses of the word's uses on this page (each with
+// example snippets that scroll the page to that use), and dictionary glosses ranked by context.
+// Page text is only ever rendered as text nodes.
+import type { GlossOut, OccurrenceSpan, SenseCluster, SenseResult, Update } from '@/models/protocol';
+import { percent } from './format';
+
+export interface SenseViewProps {
+  result: SenseResult | Extract<Update, { type: 'sense' }>;
+  /** The request's occurrences, for the snippets (cluster members index into them). */
+  occurrences?: OccurrenceSpan[] | undefined;
+  onReveal?: ((index: number) => void) | undefined;
+  /** The on-page bubble: fewer snippets and glosses. */
+  compact?: boolean;
+}
+
+const GLOSS_METHOD_TEXT = {
+  'context-embedding': 'ranked by how close each definition’s own context is to this one',
+  'substitute-overlap': 'ranked by overlap with the words that fit here',
+  'dictionary-order': 'in dictionary order',
+} as const;
+
+export function SenseView({ result, occurrences, onReveal, compact }: SenseViewProps) {
+  const full = 'type' in result && result.type === 'sense' && 'model' in result ? result : null;
+  return (
+    <div>
+      <h2 class="word" lang={result.lang}>
+        {result.word}
+      </h2>
+      <p class="muted">Words that fit here</p>
+      {result.substitutes.length === 0 ? (
+        <p class="muted">No substitutes found.</p>
+      ) : (
+        <ol class="substitutes" data-testid="substitutes" lang={result.lang}>
+          {result.substitutes.slice(0, compact ? 8 : 20).map((s) => (
+            <li key={s.text}>
+              <span class="sub">{s.text}</span> <span class="muted">{percent(s.score)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+      {full?.clusters && (
+        <Senses
+          clusters={full.clusters}
+          cached={full.vectors?.cached ?? 0}
+          lang={result.lang}
+          occurrences={occurrences}
+          onReveal={onReveal}
+          compact={compact ?? false}
+        />
+      )}
+      {full?.vectors?.note && (
+        <p class="muted" role="note" data-testid="vectors-note">
+          {full.vectors.note}
+        </p>
+      )}
+      {full?.glosses && full.glosses.length > 0 && full.glossMethod && (
+        <Glosses glosses={compact ? full.glosses.slice(0, 3) : full.glosses} method={full.glossMethod} />
+      )}
+    </div>
+  );
+}
+
+function Senses({
+  clusters,
+  cached,
+  lang,
+  occurrences,
+  onReveal,
+  compact,
+}: {
+  clusters: SenseCluster[];
+  /** Uses answered from the host's cache (a repeated lookup on the page). */
+  cached: number;
+  lang: string;
+  occurrences: OccurrenceSpan[] | undefined;
+  onReveal: ((index: number) => void) | undefined;
+  compact: boolean;
+}) {
+  const uses = clusters.reduce((n, c) => n + c.members.length, 0);
+  const snippets = compact ? 1 : 3;
+  return (
+    <section aria-label="Senses on this page" data-testid="senses" data-cached={String(cached)}>
+      <p class="muted">
+        {uses === 1 ? 'The only use on this page.' : `${uses} uses on this page, ${clusters.length === 1 ? 'all in one sense' : `in ${clusters.length} senses`}`}
+      </p>
+      <ol class="senses">
+        {clusters.map((c, k) => (
+          <li key={k} class={c.selected ? 'sense selected' : 'sense'} data-testid="sense" data-selected={c.selected ? 'true' : 'false'} aria-current={c.selected ? 'true' : undefined}>
+            <span class="sub" lang={lang}>
+              {c.label.length > 0 ? c.label.slice(0, 3).join(' · ') : '—'}
+            </span>{' '}
+            <span class="muted">
+              {c.members.length === 1 ? '1 use' : `${c.members.length} uses`}
+              {c.selected ? ' · this one' : ''}
+            </span>
+            {occurrences && (
+              <ul class="snippets">
+                {c.members.slice(0, snippets).map((m) => {
+                  const o = occurrences[m];
+                  return o ? (
+                    <li key={m}>
+                      <button type="button" class="snippet" lang={lang} data-testid="snippet" data-index={m} onClick={() => onReveal?.(m)} title="Show on the page">
+                        {snippet(o)}
+                      </button>
+                    </li>
+                  ) : null;
+                })}
+                {c.members.length > snippets && <li class="muted">+{c.members.length - snippets} more</li>}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** About 90 characters around the word, with the word itself in bold. */
+function snippet(o: OccurrenceSpan) {
+  const before = o.text.slice(Math.max(0, o.start - 45), o.start);
+  const after = o.text.slice(o.end, o.end + 45);
+  return (
+    <>
+      {o.start > 45 ? '…' : ''}
+      {before}
+      <b>{o.text.slice(o.start, o.end)}</b>
+      {after}
+      {o.end + 45 < o.text.length ? '…' : ''}
+    </>
+  );
+}
+
+function Glosses({ glosses, method }: { glosses: GlossOut[]; method: keyof typeof GLOSS_METHOD_TEXT }) {
+  const source = glosses[0]!.source === 'wordnet' ? 'WordNet' : 'CC-CEDICT';
+  return (
+    <section aria-label="Dictionary" data-testid="glosses">
+      <p class="muted" data-testid="gloss-method" data-method={method}>
+        {source}, {GLOSS_METHOD_TEXT[method]}
+      </p>
+      <ol class="glosses">
+        {glosses.map((g, i) => (
+          <li key={i} data-testid="gloss">
+            {g.pos && <span class="muted">{g.pos}. </span>}
+            {g.reading && <span class="muted">[{g.reading}] </span>}
+            {g.text}
+            {g.example && <span class="muted"> — “{g.example}”</span>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

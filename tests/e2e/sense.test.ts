@@ -1,0 +1,129 @@
+// Word sense end to end: double-click a word → the bubble shows substitutes at once, then the
+// senses of every use on the page and dictionary glosses; the popup shows the clusters with
+// snippets, and clicking one scrolls the page to that use and highlights it.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dblclickWord, launch, openPopup, type Session } from './harness';
+
+const BANK_IDS = ['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8'];
+
+async function senses(root: Page, scope: string) {
+  const list = root.locator(`${scope} [data-testid=sense]`);
+  await list.first().waitFor({ timeout: 120_000 });
+  return list;
+}
+
+/** What the page's CSS highlight registry holds for Sesame's highlight, read in the page's own world. */
+function highlighted(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const h = (CSS as unknown as { highlights?: Map<string, Iterable<Range>> }).highlights?.get('sesame-occurrence');
+    return h ? [...h].map((r) => r.toString()).join('|') : null;
+  });
+}
+
+describe('word sense in context', () => {
+  let s: Session;
+  beforeAll(async () => {
+    s = await launch();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('bubble: substitutes, then senses of all eight uses and WordNet glosses ranked by context', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/senses.html`);
+    await dblclickWord(page, '#s3', 'bank');
+    await page.locator('sesame-bubble [data-testid=substitutes] .sub').first().waitFor({ timeout: 120_000 });
+    const clusters = await senses(page, 'sesame-bubble');
+    expect(await page.locator('sesame-bubble [data-testid=senses] > p').textContent()).toMatch(/^8 uses on this page/);
+    expect(await clusters.count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('sesame-bubble [data-testid=sense][data-selected=true]').count()).toBe(1);
+    const method = page.locator('sesame-bubble [data-testid=gloss-method]');
+    await method.waitFor();
+    expect(await method.getAttribute('data-method')).toBe('context-embedding');
+    expect(await method.textContent()).toMatch(/^WordNet/);
+    expect(await page.locator('sesame-bubble [data-testid=gloss]').count()).toBeGreaterThan(0);
+    // The bubble's snippet scrolls the page too.
+    const snippet = page.locator('sesame-bubble [data-testid=snippet]').first();
+    const index = Number(await snippet.getAttribute('data-index'));
+    await snippet.click();
+    await expect.poll(() => highlighted(page)).toBe('bank');
+    expect(await page.evaluate((id) => {
+      const r = document.getElementById(id)!.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= innerHeight;
+    }, BANK_IDS[index]!)).toBe(true);
+  });
+
+  it('popup: clusters cover every use, the selected one is marked, a snippet scrolls to its use', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/senses.html`);
+    await dblclickWord(page, '#s1', 'bank');
+    await senses(page, 'sesame-bubble');
+    const popup = await openPopup(s, page);
+    const clusters = await senses(popup, '[data-testid=popup-result]');
+    const members: number[] = [];
+    for (const cluster of await clusters.all()) {
+      const count = Number((await cluster.locator('.muted').first().textContent())!.match(/^(\d+) uses?/)![1]);
+      members.push(count);
+    }
+    expect(members.reduce((a, b) => a + b, 0)).toBe(8);
+    const selected = popup.locator('[data-testid=sense][data-selected=true]');
+    expect(await selected.count()).toBe(1);
+    expect(await selected.locator('.muted').first().textContent()).toContain('this one');
+    // Snippets show the use's own sentence as text.
+    const snippets = popup.locator('[data-testid=snippet]');
+    expect(await snippets.count()).toBeGreaterThan(0);
+    // Choose a use far down the page and reveal it.
+    let target = -1;
+    for (const snip of await snippets.all()) {
+      const i = Number(await snip.getAttribute('data-index'));
+      if (i >= 4) {
+        target = i;
+        await page.evaluate(() => scrollTo(0, 0));
+        await snip.click();
+        break;
+      }
+    }
+    expect(target).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => highlighted(page)).toBe('bank');
+    await expect.poll(() => page.evaluate(() => scrollY)).toBeGreaterThan(400);
+    const text = await page.evaluate((id) => document.getElementById(id)!.textContent, BANK_IDS[target]!);
+    expect(text).toContain('bank');
+    await popup.close();
+  });
+
+  it('a second lookup of the same word on the page reuses every embedded use', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/senses.html`);
+    await dblclickWord(page, '#s2', 'bank');
+    await senses(page, 'sesame-bubble');
+    await page.keyboard.press('Escape');
+    await dblclickWord(page, '#s7', 'bank');
+    await expect.poll(() => page.locator('sesame-bubble [data-testid=senses]').getAttribute('data-cached'), { timeout: 60_000 }).toBe('7');
+  });
+
+  it('Chinese: 银行 is looked up as a whole word, 行走 is not one of its uses, CC-CEDICT glosses', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/senses-zh.html`);
+    await page.evaluate(() => {
+      const node = document.getElementById('z2')!.firstChild!;
+      const at = node.textContent!.indexOf('银行');
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + 2);
+      getSelection()!.removeAllRanges();
+      getSelection()!.addRange(range);
+    });
+    const popup = await openPopup(s, page);
+    await senses(popup, '[data-testid=popup-result]');
+    expect(await popup.locator('[data-testid=popup-result] [data-testid=senses] > p').textContent()).toMatch(/^3 uses on this page/);
+    for (const sub of await popup.locator('[data-testid=popup-result] [data-testid=substitutes] .sub').allTextContents()) {
+      expect(sub).toMatch(/^\p{Script=Han}{2}$/u);
+    }
+    const method = popup.locator('[data-testid=gloss-method]');
+    await method.waitFor();
+    expect(await method.textContent()).toMatch(/^CC-CEDICT/);
+    expect((await popup.locator('[data-testid=gloss]').allTextContents()).join(' ')).toMatch(/bank/);
+  });
+});
