@@ -2,6 +2,8 @@ import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { defaultClientConditions } from 'vite';
 import { cedictAsset } from './scripts/cedict-asset';
+import { cedictGlossAssets } from './scripts/cedict-gloss-asset';
+import { wordnetAssets } from './scripts/wordnet-asset';
 import { ortRuntimeAssets } from './scripts/ort-assets';
 
 // Extension pages are cross-origin isolated (COOP/COEP) so that onnxruntime-web can use
@@ -29,7 +31,7 @@ export default defineConfig({
   },
   hooks: {
     'build:publicAssets': async (_wxt, assets) => {
-      assets.push(...ortRuntimeAssets(), await cedictAsset());
+      assets.push(...ortRuntimeAssets(), await cedictAsset(), ...(await wordnetAssets()), ...(await cedictGlossAssets()));
     },
   },
   manifest: ({ browser, manifestVersion }) => ({

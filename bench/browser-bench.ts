@@ -22,6 +22,7 @@ import {
   modelSet,
   repeats,
   SENSE_WORD,
+  pageSenseRequest,
   senseTargets,
   ZH_TEXT,
   ZH_WORD,
@@ -479,6 +480,7 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
       { threads: 2, dtype: 'fp32' as const, main: false },
     ].filter((c) => !o.quick || c.main || (c.threads === 2 && c.dtype === 'fp32'));
     const matrix: Record<string, unknown>[] = [];
+    let pageRound = 0;
     const wasmFp32: { substitutes?: Scored[]; text?: string } = {};
     for (const c of configs) {
       log(`WASM ${c.threads} thread(s), ${c.dtype}${c.main ? ' (+ main rows)' : ''}`);
@@ -514,6 +516,16 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
           const all = targets.map((_, i) => senseReq(i));
           for (let i = 0; i < R.browserSlow; i++) sense20.push(await sequence(s, all));
           row.sense20 = sample(sense20);
+          // The page's sense request: fresh (a new round defeats the host's vector cache) and cached.
+          const senseAll: number[] = [];
+          const senseCached: number[] = [];
+          await must(s, pageSenseRequest(0));
+          for (let i = 0; i < R.browserSlow; i++) {
+            senseAll.push((await must(s, pageSenseRequest(++pageRound))).ms);
+            senseCached.push((await must(s, pageSenseRequest(0))).ms);
+          }
+          row.senseAll = sample(senseAll);
+          row.senseCached = sample(senseCached);
           row.sense1 = sample([sense0.ms]);
         } else {
           const times: number[] = [];

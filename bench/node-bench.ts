@@ -36,6 +36,7 @@ import {
   modelSet,
   repeats,
   SENSE_WORD,
+  pageSenseRequest,
   senseTargets,
   ZH_TEXT,
   ZH_WORD,
@@ -169,8 +170,11 @@ export async function runNodeBench(o: BenchOptions): Promise<Record<string, unkn
     const extract = (await pipeline('feature-extraction', bert.id, { dtype: bert.dtype, device: 'cpu' })) as unknown as Pipe;
     watch((fillMask as unknown as { model: Model }).model, bert.id, 'mlm');
     watch((extract as unknown as { model: Model }).model, bert.id, 'mlm');
+    let round = 0;
     const senseVariants = {
-      batched: () => predictMasks(lm, masked),
+      batched: () => run(pageSenseRequest(++round), bert),
+      cached: () => run(pageSenseRequest(0), bert),
+      logitsOnly: () => predictMasks(lm, masked),
       host20: async () => {
         for (const t of targets) await run({ type: 'sense', text: t.text, start: t.start, end: t.end, topK: 10 }, bert);
       },

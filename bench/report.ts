@@ -121,11 +121,14 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     section(`1. Sense lookup: "${SENSE_WORD}" with ${SENSE_SENTENCES.length} occurrences — ${short(sense?.model)} ${dtype}`);
     const cell = (k: string): string => (sense ? `${fmtMs(med(sense.ms[k]))}${paren(eff(w[k]?.flops, med(sense.ms[k]), nPeak, dtype))}` : NA);
     const shape = w.batched?.shapes?.[0];
+    const bcell = (k: string, work: string): string => (bm?.[k] ? `${fmtMs(med(bm[k]))}${paren(eff(w[work]?.flops, med(bm[k]), wPeak, dtype))}` : NA);
     row(
-      `Sesame, batched (what exists): one masked-LM pass over the 20 sentences with \`predictMasks\` (${w.batched?.passes ?? '?'} pass, batch ${shape?.[0] ?? '?'} × ${shape?.[1] ?? '?'} tokens). Logits only — the multi-occurrence sense path (all-layer hidden states, clustering) is not wired into the host yet`,
+      `Sesame: one \`sense\` request for the page — the selected use, then the other 19 in padding buckets, each pass giving logits and every hidden state (graph surgery), ELMo mix, clustering (${w.batched?.passes ?? '?'} passes, first batch ${shape?.[0] ?? '?'} × ${shape?.[1] ?? '?'} tokens)`,
       cell('batched'),
-      'n/a — no multi-occurrence request in the protocol yet',
+      bcell('senseAll', 'batched'),
     );
+    row(`Sesame, the same word looked up again on the page (per-page vector cache: one pass for the selected use)`, cell('cached'), bcell('senseCached', 'cached'));
+    row(`logits only: one \`predictMasks\` pass over the 20 masked sentences (no vectors, no clustering)`, cell('logitsOnly'), NA);
     row(
       `Sesame host today: 20 \`sense\` requests, one after another (${w.host20?.passes ?? 20} passes)`,
       cell('host20'),

@@ -102,3 +102,15 @@ export function senseTargets(): { text: string; start: number; end: number }[] {
 export function maskedSentence(t: { text: string; start: number; end: number }, mask: string): string {
   return `${t.text.slice(0, t.start)} ${mask} ${t.text.slice(t.end)}`;
 }
+
+/**
+ * One `sense` request for the whole page, as the content script sends it: the first use
+ * selected, all twenty as occurrences. `round` > 0 prefixes every sentence with its number so
+ * the host's per-page vector cache cannot answer it (a fresh page); round 0 is the cached case.
+ */
+export function pageSenseRequest(round: number) {
+  const prefix = round > 0 ? `${round}. ` : '';
+  const occurrences = senseTargets().map((t) => ({ text: prefix + t.text, start: t.start + prefix.length, end: t.end + prefix.length }));
+  const first = occurrences[0]!;
+  return { type: 'sense' as const, text: first.text, start: first.start, end: first.end, topK: 10, occurrences, selected: 0, glosses: false };
+}

@@ -6,7 +6,8 @@ export interface BubbleProps {
   title: string;
   state: ToolState;
   notice?: string | undefined;
-  anchor: { x: number; y: number };
+  /** The selection's box: left edge, bottom, and top (defaults to bottom). */
+  anchor: { x: number; y: number; top?: number };
   /** Offered with a cloze result: opens the practice page on the passage. */
   onPractice?: (() => void) | undefined;
   /** The word's uses on the page (sense lookups), and how to scroll to one. */
@@ -25,10 +26,9 @@ export function Bubble({ title, state, notice, anchor, onPractice, occurrences, 
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [onClose]);
-  const left = Math.max(8, Math.min(anchor.x, window.innerWidth - 388));
-  const top = Math.max(8, Math.min(anchor.y + 8, window.innerHeight - 120));
+  const place = bubblePlacement(anchor, window.innerWidth, window.innerHeight);
   return (
-    <div ref={ref} class="bubble" role="dialog" aria-label={title} style={{ left: `${left}px`, top: `${top}px` }} data-testid="bubble">
+    <div ref={ref} class="bubble" role="dialog" aria-label={title} style={place} data-testid="bubble">
       <div class="bar">
         <span class="title">{title}</span>
         <button type="button" aria-label="Close" onClick={onClose}>
@@ -39,4 +39,19 @@ export function Bubble({ title, state, notice, anchor, onPractice, occurrences, 
       <ToolStateView state={state} onPractice={onPractice} occurrences={occurrences} onReveal={onReveal} compact />
     </div>
   );
+}
+
+/**
+ * Below the selection when there is room, else above it (whichever side has more space), never
+ * off screen; the bubble scrolls inside the height it gets.
+ */
+export function bubblePlacement(anchor: BubbleProps['anchor'], width: number, height: number): Record<string, string> {
+  const margin = 8;
+  const bottom = Math.min(Math.max(anchor.y, 0), height);
+  const top = Math.min(Math.max(anchor.top ?? anchor.y, 0), height);
+  const below = height - bottom - 2 * margin;
+  const above = top - 2 * margin;
+  const left = `${Math.max(margin, Math.min(anchor.x, width - 388))}px`;
+  if (below >= 240 || below >= above) return { left, top: `${bottom + margin}px`, maxHeight: `${Math.max(120, below)}px` };
+  return { left, bottom: `${height - top + margin}px`, maxHeight: `${above}px` };
 }

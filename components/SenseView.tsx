@@ -31,7 +31,7 @@ export function SenseView({ result, occurrences, onReveal, compact }: SenseViewP
         <p class="muted">No substitutes found.</p>
       ) : (
         <ol class="substitutes" data-testid="substitutes" lang={result.lang}>
-          {result.substitutes.slice(0, compact ? 8 : 20).map((s) => (
+          {result.substitutes.map((s) => (
             <li key={s.text}>
               <span class="sub">{s.text}</span> <span class="muted">{percent(s.score)}</span>
             </li>

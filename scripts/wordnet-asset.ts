@@ -99,7 +99,7 @@ export function buildWordnetShards(src: WordnetSources): Record<string, WordnetS
     tagged.set(`${key.slice(0, at)} ${SENSE_KEY_POS[key[at + 1]!]}${offset}`, Number(count));
   }
 
-  const shardOf = (keys: string[]): WordnetShard => {
+  const shardFrom = (keys: string[]): WordnetShard => {
     const shard: WordnetShard = { v: 1, s: [], w: {}, x: {} };
     const local = new Map<string, number>();
     for (const key of keys) {
@@ -120,7 +120,7 @@ export function buildWordnetShards(src: WordnetSources): Record<string, WordnetS
     const groups = new Map<string, string[]>();
     for (const key of keys) push(groups, shardKey(key, length), key);
     for (const [name, group] of groups) {
-      const shard = shardOf(group);
+      const shard = shardFrom(group);
       if (length < MAX_KEY && jsonBytes(shard) > WORDNET_SPLIT_BYTES) place(group, length + 1);
       else out[name] = shard;
     }

@@ -23,17 +23,30 @@ export function rankGlosses(glosses: readonly Gloss[], scores: readonly number[]
 
 const WORDS = /\p{L}+/gu;
 
+/** The first word of the examples that is one of `forms` (or inflects one), with its example. */
+function findUse(examples: readonly string[], forms: ReadonlySet<string>): { text: string; at: number; length: number } | null {
+  for (const text of examples) {
+    for (const m of text.matchAll(WORDS)) {
+      if ([...lemmasOf(m[0])].some((l) => forms.has(l))) return { text, at: m.index, length: m[0].length };
+    }
+  }
+  return null;
+}
+
 /**
- * The text to embed for a gloss, with the word's offsets. An example that uses the word (or an
- * inflection of it, or of the headword) is a real context like the page's; otherwise the
+ * The text to embed for a gloss, with the word's offsets. Best is an example that uses the
+ * word (or an inflection of it or of the headword): a real context like the page's. Next, an
+ * example that uses a one-word synonym, the word put in its place ("She deposits her
+ * paycheck" → "She bank her paycheck"): masked, it is the same context. Otherwise the
  * GlossBERT-style "word: definition", where the definition is the word's context.
  */
 export function glossTarget(gloss: Gloss, word: string): Target {
-  const forms = new Set([...lemmasOf(word), ...lemmasOf(gloss.headword)]);
-  for (const text of gloss.examples) {
-    for (const m of text.matchAll(WORDS)) {
-      if ([...lemmasOf(m[0])].some((l) => forms.has(l))) return { text, start: m.index, end: m.index + m[0].length };
-    }
+  const own = findUse(gloss.examples, new Set([...lemmasOf(word), ...lemmasOf(gloss.headword)]));
+  if (own) return { text: own.text, start: own.at, end: own.at + own.length };
+  const synonyms = new Set(gloss.synonyms.filter((s) => /^\p{L}+$/u.test(s)).map((s) => s.toLowerCase()));
+  const other = synonyms.size > 0 ? findUse(gloss.examples, synonyms) : null;
+  if (other) {
+    return { text: other.text.slice(0, other.at) + word + other.text.slice(other.at + other.length), start: other.at, end: other.at + word.length };
   }
   return { text: `${word}: ${gloss.text}`, start: 0, end: word.length };
 }

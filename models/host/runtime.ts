@@ -2,6 +2,7 @@
 import { browser } from 'wxt/browser';
 import { type GpuLike } from '../backend';
 import { loadBundledDict } from '../cloze/bundled-dict';
+import { loadGlosses } from '../glosses/bundled';
 import { ModelCache } from '../model-cache';
 import type { Diagnostics } from '../protocol';
 import { ModelHost } from './host';
@@ -22,5 +23,6 @@ export async function createBrowserHost(kind: Diagnostics['host']): Promise<Mode
     startedAt: performance.timeOrigin,
     startMs: performance.now(),
     loadChineseDict: loadBundledDict,
+    lookupGlosses: loadGlosses,
   });
 }

@@ -4,6 +4,13 @@ import type { Lang, Scored } from '../protocol';
 
 const SPECIAL = /^\[.*\]$|^<.*>$/;
 const LETTERS = /^[\p{L}\p{M}'-]+$/u;
+/**
+ * English substitutes are Latin-script words of ordinary letters (no modifier letters such as ʸ);
+ * single letters only as the words "a" and "I".
+ */
+const ENGLISH_WORD = /^[\p{Ll}\p{Lu}][\p{Ll}\p{Lu}\p{M}'-]*$/u;
+const LATIN = /^[\p{Script=Latin}\p{M}'-]+$/u;
+const isEnglishWord = (t: string): boolean => ENGLISH_WORD.test(t) && LATIN.test(t) && (t.length > 1 || /^[ai]$/i.test(t));
 
 /** A crude English stem, enough to tell "banks"/"banking"/"banked" from "bank". */
 export function englishStem(word: string): string {
@@ -33,6 +40,7 @@ export function cleanSubstitutes(raw: Scored[], word: string, lang: Lang, limit:
   for (const { text, score } of raw) {
     const t = text.trim();
     if (!t || t.startsWith('##') || SPECIAL.test(t) || !LETTERS.test(t)) continue;
+    if (lang === 'en' && !isEnglishWord(t)) continue;
     if (isInflectionOf(t, word, lang)) continue;
     const key = t.toLowerCase();
     if (seen.has(key)) continue;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSpec, OccurrenceSpan, ResultOf, ServerMessage, ToolRequest } from '@/models/protocol';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
+import { nodeGlossLookup } from '../support/glosses';
 import { nodeHost } from '../support/node-host';
 
 const BERT: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased', family: 'bert', dtype: 'q8' };
@@ -29,8 +30,8 @@ let h: ReturnType<typeof nodeHost>;
 
 beforeAll(async () => {
   hub = await startHubServer({ root: '.fixtures/hub' });
-  h = nodeHost(hub.url);
-});
+  h = nodeHost(hub.url, undefined, await nodeGlossLookup());
+}, 120_000);
 afterAll(async () => {
   await hub?.close();
 });
@@ -130,5 +131,29 @@ describe('the sense tool', () => {
     const last = messages.at(-1)!;
     expect(last).toMatchObject({ kind: 'error', error: { code: 'cancelled' } });
     expect(updates(messages).at(-1)!.done).toBeLessThan(120);
+  });
+
+  it('ranks WordNet glosses by context embedding for English', async () => {
+    const { result } = await h.run(lookup(4, { glosses: true }), BERT);
+    const r = result as ResultOf<'sense'>;
+    expect(r.glossMethod).toBe('context-embedding');
+    expect(r.glosses!.length).toBeGreaterThan(3);
+    expect(r.glosses!.every((g) => g.source === 'wordnet' && g.headword === 'bank' && g.text.length > 0 && Number.isFinite(g.score))).toBe(true);
+    const texts = r.glosses!.map((g) => g.text);
+    expect(texts.some((t) => /sloping land/.test(t))).toBe(true);
+    expect(texts.some((t) => /financial institution/.test(t))).toBe(true);
+    // Ordered by score; the same request ranks the same way.
+    expect(r.glosses!.map((g) => g.score)).toEqual([...r.glosses!.map((g) => g.score)].sort((a, b) => b - a));
+    const again = (await h.run(lookup(4, { glosses: true }), BERT)).result as ResultOf<'sense'>;
+    expect(again.glosses).toEqual(r.glosses);
+  });
+
+  it('ranks CC-CEDICT entries by the substitutes’ meanings for Chinese', async () => {
+    const text = '这家银行的利率很高。';
+    const { result } = await h.run({ type: 'sense', text, start: 2, end: 4 }, ERNIE);
+    const r = result as ResultOf<'sense'>;
+    expect(['substitute-overlap', 'dictionary-order']).toContain(r.glossMethod);
+    expect(r.glosses!.every((g) => g.source === 'cc-cedict' && g.reading && g.headword === '银行')).toBe(true);
+    expect(r.glosses!.map((g) => g.text)).toContain('bank');
   });
 });

@@ -1,7 +1,7 @@
 // The real model host, running in Node on onnxruntime-node, with the real transformers.js
 // download path pointed at the loopback hub and an in-memory Cache API.
 import { ModelCache, type CacheLike } from '@/models/model-cache';
-import { ModelHost } from '@/models/host/host';
+import { type HostDeps, ModelHost } from '@/models/host/host';
 import { loadModel } from '@/models/host/loader';
 import { configureTransformers } from '@/models/host/transformers-env';
 import type { HostConfig, HostMessage, ModelSpec, ServerMessage, ToolRequest, ToolResult } from '@/models/protocol';
@@ -12,7 +12,11 @@ import { memoryCache } from '../../scripts/model-source';
 export { memoryCache };
 
 
-export function nodeHost<C extends CacheLike = ReturnType<typeof memoryCache>>(hubUrl: string, cacheStore: C = memoryCache() as unknown as C) {
+export function nodeHost<C extends CacheLike = ReturnType<typeof memoryCache>>(
+  hubUrl: string,
+  cacheStore: C = memoryCache() as unknown as C,
+  lookupGlosses?: HostDeps['lookupGlosses'],
+) {
   const cache = new ModelCache(cacheStore);
   configureTransformers({ remoteHost: hubUrl, cache });
   const host = new ModelHost({
@@ -24,6 +28,7 @@ export function nodeHost<C extends CacheLike = ReturnType<typeof memoryCache>>(h
     wasmDevice: 'cpu',
     threads: () => 1,
     loadChineseDict: async () => chineseDict(await loadCompactDict()),
+    ...(lookupGlosses ? { lookupGlosses } : {}),
   });
   let n = 0;
   async function run(request: ToolRequest, model?: ModelSpec, extra: Partial<HostConfig> = {}) {

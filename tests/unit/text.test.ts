@@ -67,8 +67,12 @@ describe('substitute cleaning', () => {
       { text: 'shore', score: 0.04 },
       { text: 'Shore', score: 0.03 },
       { text: 'lender', score: 0.02 },
+      { text: 'ʸ', score: 0.02 },
+      { text: 'x', score: 0.02 },
+      { text: 'банк', score: 0.02 },
+      { text: 'café', score: 0.01 },
     ];
-    expect(cleanSubstitutes(raw, 'bank', 'en', 5).map((s) => s.text)).toEqual(['shore', 'lender']);
+    expect(cleanSubstitutes(raw, 'bank', 'en', 5).map((s) => s.text)).toEqual(['shore', 'lender', 'café']);
     expect(cleanSubstitutes([{ text: '银行', score: 1 }, { text: '商店', score: 0.5 }], '银行', 'zh', 5).map((s) => s.text)).toEqual(['商店']);
   });
 
