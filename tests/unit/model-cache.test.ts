@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type CacheLike, cacheKeyFor, ModelCache, parseModelFileUrl } from '@/models/model-cache';
+import { cacheKeyFor, ModelCache, parseModelFileUrl } from '@/models/model-cache';
 import { planImport } from '@/models/local-import';
+import { memoryCache } from '../../scripts/model-source';
 
-function memoryCache(): CacheLike & { map: Map<string, Response> } {
-  const map = new Map<string, Response>();
-  return {
-    map,
-    match: async (k) => map.get(k)?.clone(),
-    put: async (k, r) => void map.set(k, r),
-    delete: async (k) => map.delete(k),
-    keys: async () => [...map.keys()].map((url) => ({ url })),
-  };
-}
 
 describe('model cache', () => {
   it('parses hub-layout URLs from any host and prefix', () => {
