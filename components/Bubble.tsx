@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { t } from '@/models/i18n';
 import type { OccurrenceSpan } from '@/models/protocol';
 import { Notice, type ToolState, ToolStateView } from './ResultView';
 
@@ -31,7 +32,7 @@ export function Bubble({ title, state, notice, anchor, onPractice, occurrences, 
     <div ref={ref} class="bubble" role="dialog" aria-label={title} style={place} data-testid="bubble">
       <div class="bar">
         <span class="title">{title}</span>
-        <button type="button" aria-label="Close" onClick={onClose}>
+        <button type="button" aria-label={t('close')} onClick={onClose}>
           ✕
         </button>
       </div>

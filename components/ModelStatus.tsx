@@ -1,5 +1,6 @@
 import { Fragment } from 'preact';
 import type { Diagnostics, ResultOf } from '@/models/protocol';
+import { type MessageKey, t } from '@/models/i18n';
 import type { ToolState } from './ResultView';
 import { megabytes } from './format';
 
@@ -19,17 +20,17 @@ export function modelState(
   return 'not-downloaded';
 }
 
-const LABEL: Record<ModelState, string> = {
-  'not-downloaded': 'not downloaded',
-  downloading: 'downloading',
-  ready: 'ready',
-  error: 'error',
+const LABEL: Record<ModelState, MessageKey> = {
+  'not-downloaded': 'model_state_not_downloaded',
+  downloading: 'model_state_downloading',
+  ready: 'model_state_ready',
+  error: 'model_state_error',
 };
 
 export function ModelStatusLine({ modelId, state, bytes }: { modelId: string; state: ModelState; bytes?: number }) {
   return (
     <p class="muted" data-testid="model-status" data-state={state}>
-      Model {modelId}: <strong>{LABEL[state]}</strong>
+      {t('model_status_line', { id: modelId })} <strong>{t(LABEL[state])}</strong>
       {bytes ? ` (${megabytes(bytes)})` : ''}
     </p>
   );
@@ -38,25 +39,27 @@ export function ModelStatusLine({ modelId, state, bytes }: { modelId: string; st
 export function DiagnosticsView({ status }: { status: Diagnostics }) {
   return (
     <dl class="diagnostics" data-testid="diagnostics">
-      <dt>Backend</dt>
-      <dd data-testid="backend">{status.backend === null ? 'not started' : status.backend === 'webgpu' ? 'WebGPU' : 'WASM'}</dd>
+      <dt>{t('diag_backend')}</dt>
+      <dd data-testid="backend">{status.backend === null ? t('diag_not_started') : status.backend === 'webgpu' ? 'WebGPU' : 'WASM'}</dd>
       {status.backendNote && (
         <>
-          <dt>Note</dt>
+          <dt>{t('diag_note')}</dt>
           <dd>{status.backendNote}</dd>
         </>
       )}
-      <dt>Cross-origin isolated</dt>
-      <dd data-testid="coi">{status.crossOriginIsolated ? 'yes' : 'no'}</dd>
-      <dt>WASM threads</dt>
+      <dt>{t('diag_coi')}</dt>
+      <dd data-testid="coi" data-value={String(status.crossOriginIsolated)}>
+        {t(status.crossOriginIsolated ? 'yes' : 'no')}
+      </dd>
+      <dt>{t('diag_threads')}</dt>
       <dd data-testid="threads">{status.threads}</dd>
-      <dt>Model host</dt>
-      <dd>{status.host === 'offscreen' ? 'offscreen document' : 'background page'}</dd>
+      <dt>{t('diag_host')}</dt>
+      <dd>{t(status.host === 'offscreen' ? 'diag_host_offscreen' : 'diag_host_background')}</dd>
       {status.loaded
         .filter((m) => m.layers)
         .map((m) => (
           <Fragment key={m.id}>
-            <dt>Layers of {m.id}</dt>
+            <dt>{t('diag_layers', { id: m.id })}</dt>
             <dd data-testid="model-layers">{m.layers}</dd>
           </Fragment>
         ))}

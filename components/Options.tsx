@@ -5,17 +5,19 @@ import type { Lang, Progress, ResultOf } from '@/models/protocol';
 import { DEFAULT_MODELS, REGISTRY, type Tool } from '@/models/registry';
 import { HUB_URL, parseLayerWeights, type Settings } from '@/models/settings';
 import { loadSettings, updateSettings } from '@/models/settings-store';
+import { type MessageKey, t, UI_LANGUAGES, MESSAGES, type UiLanguageSetting } from '@/models/i18n';
 import { megabytes } from './format';
+import { CompletionSettings } from './CompletionSettings';
 import { ProgressView } from './ProgressView';
 
-const TOOLS: { tool: Tool; label: string }[] = [
-  { tool: 'sense', label: 'Word sense' },
-  { tool: 'cloze', label: 'Cloze' },
-  { tool: 'complete', label: 'Completion' },
+const TOOLS: { tool: Tool; label: MessageKey }[] = [
+  { tool: 'sense', label: 'tool_sense' },
+  { tool: 'cloze', label: 'tool_cloze' },
+  { tool: 'complete', label: 'tool_complete' },
 ];
-const LANGS: { lang: Lang; label: string }[] = [
-  { lang: 'en', label: 'English' },
-  { lang: 'zh', label: 'Chinese' },
+const LANGS: { lang: Lang; label: MessageKey }[] = [
+  { lang: 'en', label: 'lang_en' },
+  { lang: 'zh', label: 'lang_zh' },
 ];
 
 export function Options() {
@@ -29,16 +31,16 @@ export function Options() {
     void loadSettings().then(setSettings);
     refresh();
   }, []);
-  if (!settings) return <p>Loading…</p>;
+  if (!settings) return <p>{t('options_loading')}</p>;
 
   const save = async (change: (s: Settings) => Settings) => setSettings(await updateSettings(change));
   const act = async (label: string, work: () => Promise<unknown>) => {
-    setMessage(`${label}…`);
+    setMessage(t('options_action_running', { label }));
     try {
       const outcome = await work();
-      setMessage(`${label}: ${typeof outcome === 'string' ? outcome : 'done'}`);
+      setMessage(typeof outcome === 'string' ? t('options_action_result', { label, result: outcome }) : t('options_action_done', { label }));
     } catch (e) {
-      setMessage(`${label} failed: ${e instanceof RequestError ? e.info.message : String(e)}`);
+      setMessage(t('options_action_failed', { label, error: e instanceof RequestError ? e.info.message : String(e) }));
     }
     setFiles({});
     refresh();
@@ -46,25 +48,47 @@ export function Options() {
 
   return (
     <main>
-      <h1>Sesame settings</h1>
+      <h1>{t('options_title')}</h1>
       <p role="status" aria-live="polite" data-testid="options-message">
         {message}
       </p>
+      <section aria-labelledby="lang-h">
+        <h2 id="lang-h">{t('options_language')}</h2>
+        <label>
+          {t('ui_language')}{' '}
+          <select
+            data-testid="ui-language"
+            value={settings.uiLanguage}
+            onChange={(e) => {
+              const uiLanguage = (e.target as HTMLSelectElement).value as UiLanguageSetting;
+              // Every view reads the language when it opens: reload this one in the new language.
+              void save((s) => ({ ...s, uiLanguage })).then(() => location.reload());
+            }}
+          >
+            <option value="auto">{t('ui_language_auto')}</option>
+            {UI_LANGUAGES.map((l) => (
+              <option key={l} value={l}>
+                {MESSAGES[l].lang_name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </section>
       <section aria-labelledby="models-h">
-        <h2 id="models-h">Models per tool</h2>
+        <h2 id="models-h">{t('options_models')}</h2>
         <table>
           <thead>
             <tr>
-              <th>Tool</th>
+              <th>{t('options_tool')}</th>
               {LANGS.map((l) => (
-                <th key={l.lang}>{l.label}</th>
+                <th key={l.lang}>{t(l.label)}</th>
               ))}
             </tr>
           </thead>
           <tbody>
             {TOOLS.map(({ tool, label }) => (
               <tr key={tool}>
-                <th scope="row">{label}</th>
+                <th scope="row">{t(label)}</th>
                 {LANGS.map(({ lang }) => {
                   const key = `${tool}.${lang}` as const;
                   const choices = REGISTRY.filter((e) => e.tools.includes(tool));
@@ -72,7 +96,7 @@ export function Options() {
                     <td key={lang}>
                       <input
                         list={`models-${tool}`}
-                        aria-label={`${label} model for ${lang}`}
+                        aria-label={t('options_model_for', { tool: t(label), lang: t(lang === 'en' ? 'lang_en' : 'lang_zh') })}
                         value={settings.models[key]?.id ?? DEFAULT_MODELS[tool][lang]}
                         onChange={(e) => {
                           const id = (e.target as HTMLInputElement).value.trim();
@@ -92,25 +116,25 @@ export function Options() {
           </tbody>
         </table>
         <label>
-          Precision{' '}
+          {t('options_precision')}{' '}
           <select value={settings.dtype} onChange={(e) => void save((s) => ({ ...s, dtype: (e.target as HTMLSelectElement).value as Settings['dtype'] }))}>
-            <option value="q8">q8 (smaller, default)</option>
+            <option value="q8">{t('options_precision_q8')}</option>
             <option value="fp32">fp32</option>
             <option value="q4">q4</option>
           </select>
         </label>{' '}
         <label>
-          Backend{' '}
+          {t('options_backend')}{' '}
           <select value={settings.backend} onChange={(e) => void save((s) => ({ ...s, backend: (e.target as HTMLSelectElement).value as Settings['backend'] }))}>
-            <option value="auto">WebGPU if available, else WASM</option>
-            <option value="wasm">WASM only</option>
+            <option value="auto">{t('options_backend_auto')}</option>
+            <option value="wasm">{t('options_backend_wasm')}</option>
           </select>
         </label>
       </section>
       <section aria-labelledby="host-h">
-        <h2 id="host-h">Where models come from</h2>
+        <h2 id="host-h">{t('options_sources')}</h2>
         <label>
-          Model host URL{' '}
+          {t('options_host_url')}{' '}
           <input
             type="url"
             data-testid="model-host"
@@ -118,24 +142,24 @@ export function Options() {
             onChange={(e) => {
               const url = (e.target as HTMLInputElement).value.trim() || HUB_URL;
               if (/^https?:\/\//.test(url)) void save((s) => ({ ...s, modelHost: url.endsWith('/') ? url : `${url}/` }));
-              else setMessage('The model host must be an http(s) URL.');
+              else setMessage(t('options_host_bad'));
             }}
           />
         </label>
-        <p class="muted">Hugging Face hub by default; any server with the hub's URL layout works. Only model files are fetched.</p>
+        <p class="muted">{t('options_host_help')}</p>
         <label>
-          Import a model from a local folder{' '}
+          {t('options_import')}{' '}
           <input
             type="file"
             ref={(el) => el?.setAttribute('webkitdirectory', '')}
             onChange={(e) => {
               const list = (e.target as HTMLInputElement).files;
-              if (list?.length) void act('Import', async () => `imported as ${await importModelFolder(list)}`);
+              if (list?.length) void act(t('options_action_import'), async () => t('options_imported', { id: await importModelFolder(list) }));
             }}
           />
         </label>
         <label>
-          Release idle models after (minutes){' '}
+          {t('options_idle')}{' '}
           <input
             type="number"
             min={1}
@@ -146,7 +170,7 @@ export function Options() {
         </label>
       </section>
       <section aria-labelledby="installed-h">
-        <h2 id="installed-h">Downloaded models</h2>
+        <h2 id="installed-h">{t('options_downloaded')}</h2>
         <ProgressView files={files} />
         {models?.models.length ? (
           <table data-testid="installed">
@@ -156,8 +180,11 @@ export function Options() {
                   <td>{m.id}</td>
                   <td>{megabytes(m.bytes)}</td>
                   <td>
-                    <button type="button" onClick={() => void act(`Delete ${m.id}`, () => request({ type: 'models.delete', modelId: m.id }))}>
-                      Delete
+                    <button
+                      type="button"
+                      onClick={() => void act(t('options_action_delete', { id: m.id }), () => request({ type: 'models.delete', modelId: m.id }))}
+                    >
+                      {t('options_delete')}
                     </button>
                   </td>
                 </tr>
@@ -165,25 +192,25 @@ export function Options() {
             </tbody>
           </table>
         ) : (
-          <p class="muted">No models downloaded yet.</p>
+          <p class="muted">{t('options_no_models')}</p>
         )}
         <button
           type="button"
           onClick={() => {
             const id = DEFAULT_MODELS.sense.en;
-            void act(`Download ${id}`, () =>
+            void act(t('options_action_download', { id }), () =>
               request({ type: 'models.download', modelId: id }, { onProgress: (p) => setFiles((f) => ({ ...f, [p.file]: p })) }),
             );
           }}
         >
-          Download the English model
+          {t('options_download_en')}
         </button>{' '}
-        <button type="button" data-testid="clear-cache" onClick={() => void act('Clear cache', () => request({ type: 'cache.clear' }))}>
-          Clear model cache
+        <button type="button" data-testid="clear-cache" onClick={() => void act(t('options_action_clear'), () => request({ type: 'cache.clear' }))}>
+          {t('options_clear_cache')}
         </button>
       </section>
       <section aria-labelledby="sense-h">
-        <h2 id="sense-h">Word sense</h2>
+        <h2 id="sense-h">{t('options_sense')}</h2>
         <label>
           <input
             type="checkbox"
@@ -191,35 +218,33 @@ export function Options() {
             checked={settings.sense.inflections}
             onChange={(e) => void save((s) => ({ ...s, sense: { ...s.sense, inflections: (e.target as HTMLInputElement).checked } }))}
           />{' '}
-          Count inflected forms as uses of the word (bank, banks, banking, banked)
+          {t('options_inflections')}
         </label>
         <label>
-          Layer weights{' '}
+          {t('options_layer_weights')}{' '}
           <input
             data-testid="layer-weights"
-            placeholder="default: peak at 70% depth"
+            placeholder={t('options_layer_weights_placeholder')}
             value={settings.sense.layerWeights?.join(', ') ?? ''}
             onChange={(e) => {
               const parsed = parseLayerWeights((e.target as HTMLInputElement).value);
               if (parsed.ok) void save((s) => ({ ...s, sense: { ...s.sense, layerWeights: parsed.weights } }));
-              else setMessage(parsed.message);
+              else setMessage(t('options_layer_weights_bad'));
             }}
           />
         </label>
-        <p class="muted">
-          One weight per hidden state (embeddings first), softmaxed, as ELMo mixes its layers. Paste the output of{' '}
-          <code>npm run eval:wic -- --fit-alpha</code> to use weights fitted on Word-in-Context data; leave empty for the default.
-        </p>
+        <p class="muted">{t('options_layer_weights_help')}</p>
       </section>
+      <CompletionSettings value={settings.completion} onChange={(completion) => void save((s) => ({ ...s, completion }))} />
       <section aria-labelledby="sites-h">
-        <h2 id="sites-h">Sites where Sesame is off</h2>
-        {settings.disabledSites.length === 0 && <p class="muted">None. Turn Sesame off for a site from the popup.</p>}
+        <h2 id="sites-h">{t('options_sites')}</h2>
+        {settings.disabledSites.length === 0 && <p class="muted">{t('options_no_sites')}</p>}
         <ul>
           {settings.disabledSites.map((site) => (
             <li key={site}>
               {site}{' '}
               <button type="button" onClick={() => void save((s) => ({ ...s, disabledSites: s.disabledSites.filter((x) => x !== site) }))}>
-                Turn back on
+                {t('options_turn_on')}
               </button>
             </li>
           ))}
@@ -230,7 +255,7 @@ export function Options() {
             checked={settings.lookupOnDoubleClick}
             onChange={(e) => void save((s) => ({ ...s, lookupOnDoubleClick: (e.target as HTMLInputElement).checked }))}
           />{' '}
-          Show the meaning of a word when I double-click it
+          {t('options_dblclick')}
         </label>
       </section>
     </main>

@@ -5,8 +5,11 @@ import { type Capture, captureReply, type Diagnostics, parse, type ResultOf } fr
 import { hostConfigFor, isSiteDisabled, type Settings, siteOf } from '@/models/settings';
 import { loadSettings, updateSettings } from '@/models/settings-store';
 import { langOfSelection } from '@/models/text/lang';
+import { t } from '@/models/i18n';
+import { MainTextButton } from './MainTextButton';
 import { DiagnosticsView, modelState, ModelStatusLine } from './ModelStatus';
 import { type ToolState, ToolStateView } from './ResultView';
+import { SamplingControls } from './SamplingControls';
 import { openPractice, requestForCapture, runTool, type ToolRequestOf } from './tool-runner';
 
 async function targetTab(): Promise<{ id: number; url?: string } | null> {
@@ -42,7 +45,7 @@ export function Popup() {
   };
 
   const start = (tool: ToolRequestOf['type'], c: Capture) => {
-    void runTool(requestForCapture(tool, c), setRun).then(refreshStatus);
+    void runTool(requestForCapture(tool, c, settings?.continueText), setRun).then(refreshStatus);
   };
 
   useEffect(() => {
@@ -78,22 +81,33 @@ export function Popup() {
   return (
     <main class="popup">
       <header class="bar">
-        <h1>Sesame</h1>
+        <h1>{t('app_name')}</h1>
         <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
-          Settings
+          {t('popup_settings')}
         </button>
       </header>
-      {capture === undefined && <p class="muted">Reading the selection…</p>}
-      {capture === null && <p class="muted" data-testid="no-selection">Select a word or a passage on the page, then open Sesame.</p>}
+      {capture === undefined && <p class="muted">{t('popup_reading_selection')}</p>}
+      {capture === null && <p class="muted" data-testid="no-selection">{t('popup_no_selection')}</p>}
+      {capture === null && <MainTextButton tabId={tab?.id} />}
       {capture && (
-        <section aria-label="Selection">
+        <section aria-label={t('popup_selection')}>
           <div class="actions">
-            <button type="button" onClick={() => start('sense', capture)}>Meaning</button>
-            <button type="button" onClick={() => void openPractice(capture, (error) => setRun({ phase: 'error', error }))} data-testid="popup-cloze">
-              Cloze
+            <button type="button" onClick={() => start('sense', capture)}>
+              {t('popup_meaning')}
             </button>
-            <button type="button" onClick={() => start('complete', capture)}>Continue</button>
+            <button type="button" onClick={() => void openPractice(capture, (error) => setRun({ phase: 'error', error }))} data-testid="popup-cloze">
+              {t('popup_cloze')}
+            </button>
+            <button type="button" onClick={() => start('complete', capture)} data-testid="popup-continue">
+              {t('popup_continue')}
+            </button>
           </div>
+          {settings && (
+            <SamplingControls
+              value={settings.continueText}
+              onChange={(continueText) => void updateSettings((s) => ({ ...s, continueText })).then(setSettings)}
+            />
+          )}
           {run && (
             <div data-testid="popup-result">
               <ToolStateView
@@ -109,7 +123,7 @@ export function Popup() {
       {status && <DiagnosticsView status={status} />}
       {site && (
         <label class="toggle">
-          <input type="checkbox" checked={!disabled} onChange={() => void toggleSite()} data-testid="site-toggle" /> Enabled on {site}
+          <input type="checkbox" checked={!disabled} onChange={() => void toggleSite()} data-testid="site-toggle" /> {t('popup_enabled_on', { site })}
         </label>
       )}
     </main>

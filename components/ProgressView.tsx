@@ -1,4 +1,5 @@
 import type { Progress } from '@/models/protocol';
+import { t } from '@/models/i18n';
 import { megabytes } from './format';
 
 /** Per-file download bars for a model being fetched. */
@@ -7,7 +8,7 @@ export function ProgressView({ files }: { files: Record<string, Progress> }) {
   if (entries.length === 0) return null;
   return (
     <div class="progress" role="status" aria-live="polite" data-testid="download-progress">
-      <div class="muted">Downloading {entries[0]!.model}…</div>
+      <div class="muted">{t('downloading_model', { model: entries[0]!.model })}</div>
       {entries.map((p) => (
         <div class="file" key={p.file}>
           <span class="name">{p.file}</span>

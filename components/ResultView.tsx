@@ -1,8 +1,22 @@
 // Plain renderings of each tool's result. Page text is only ever rendered as text nodes.
-import type { ClozeResult, CompleteResult, ErrorInfo, Progress, SenseResult, Update } from '@/models/protocol';
+import type { ClozeResult, CompleteResult, ErrorCode, ErrorInfo, Progress, SenseResult, Update } from '@/models/protocol';
+import { type MessageKey, t } from '@/models/i18n';
 import { percent } from './format';
 import { ProgressView } from './ProgressView';
 import { SenseView, type SenseViewProps } from './SenseView';
+
+const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
+  'bad-request': 'error_bad_request',
+  'empty-input': 'error_empty_input',
+  'unsupported-language': 'error_unsupported_language',
+  'model-load': 'error_model_load',
+  download: 'error_download',
+  inference: 'error_inference',
+  cancelled: 'error_cancelled',
+  'host-unavailable': 'error_host_unavailable',
+  disabled: 'error_disabled',
+  internal: 'error_internal',
+};
 
 export type ToolState =
   | {
@@ -34,9 +48,10 @@ export interface ToolStateViewProps extends Omit<SenseViewProps, 'result'> {
 export function ToolStateView({ state, onPractice, ...sense }: ToolStateViewProps) {
   if (state.phase === 'error') {
     return (
-      <p class="error" role="alert" data-testid="error">
-        {state.error.message}
-      </p>
+      <div class="error" role="alert" data-testid="error">
+        <p>{t(ERROR_KEYS[state.error.code])}</p>
+        {state.error.message && <p class="muted">{state.error.message}</p>}
+      </div>
     );
   }
   if (state.phase === 'working') {
@@ -44,7 +59,7 @@ export function ToolStateView({ state, onPractice, ...sense }: ToolStateViewProp
       <div aria-busy="true">
         {state.sense && <SenseView {...sense} result={state.sense} />}
         <p class="muted" data-testid="working">
-          {state.sense && state.sense.total > 1 ? `Reading the other uses on this page… ${state.sense.done}/${state.sense.total}` : state.label}
+          {state.sense && state.sense.total > 1 ? t('working_sense_uses', { done: state.sense.done, total: state.sense.total }) : state.label}
         </p>
         <ProgressView files={state.files} />
         {state.streamed?.map((text, i) => (
@@ -84,13 +99,13 @@ export function ClozeView({ result, onPractice }: { result: ClozeResult; onPract
       <ol class="blanks">
         {result.blanks.map((b, i) => (
           <li key={i}>
-            <span class="muted">Model's guesses:</span> {b.candidates.map((c) => `${c.text} ${percent(c.score)}`).join(', ')}
+            <span class="muted">{t('cloze_model_guesses')}</span> {b.candidates.map((c) => `${c.text} ${percent(c.score)}`).join(', ')}
           </li>
         ))}
       </ol>
       {onPractice && result.blanks.length > 0 && (
         <button type="button" onClick={onPractice} data-testid="practice">
-          Practice
+          {t('cloze_practice')}
         </button>
       )}
     </div>

@@ -2,6 +2,7 @@
 // example snippets that scroll the page to that use), and dictionary glosses ranked by context.
 // Page text is only ever rendered as text nodes.
 import type { GlossOut, OccurrenceSpan, SenseCluster, SenseResult, Update } from '@/models/protocol';
+import { type MessageKey, t, tn } from '@/models/i18n';
 import { percent } from './format';
 
 export interface SenseViewProps {
@@ -13,11 +14,11 @@ export interface SenseViewProps {
   compact?: boolean;
 }
 
-const GLOSS_METHOD_TEXT = {
-  'context-embedding': 'ranked by how close each definition’s own context is to this one',
-  'substitute-overlap': 'ranked by overlap with the words that fit here',
-  'dictionary-order': 'in dictionary order',
-} as const;
+const GLOSS_METHOD_TEXT: Record<NonNullable<SenseResult['glossMethod']>, MessageKey> = {
+  'context-embedding': 'gloss_method_context_embedding',
+  'substitute-overlap': 'gloss_method_substitute_overlap',
+  'dictionary-order': 'gloss_method_dictionary_order',
+};
 
 export function SenseView({ result, occurrences, onReveal, compact }: SenseViewProps) {
   const full = 'type' in result && result.type === 'sense' && 'model' in result ? result : null;
@@ -26,9 +27,9 @@ export function SenseView({ result, occurrences, onReveal, compact }: SenseViewP
       <h2 class="word" lang={result.lang}>
         {result.word}
       </h2>
-      <p class="muted">Words that fit here</p>
+      <p class="muted">{t('sense_fit_here')}</p>
       {result.substitutes.length === 0 ? (
-        <p class="muted">No substitutes found.</p>
+        <p class="muted">{t('sense_no_substitutes')}</p>
       ) : (
         <ol class="substitutes" data-testid="substitutes" lang={result.lang}>
           {result.substitutes.map((s) => (
@@ -79,9 +80,13 @@ function Senses({
   const uses = clusters.reduce((n, c) => n + c.members.length, 0);
   const snippets = compact ? 1 : 3;
   return (
-    <section aria-label="Senses on this page" data-testid="senses" data-cached={String(cached)}>
+    <section aria-label={t('sense_senses_label')} data-testid="senses" data-cached={String(cached)}>
       <p class="muted">
-        {uses === 1 ? 'The only use on this page.' : `${uses} uses on this page, ${clusters.length === 1 ? 'all in one sense' : `in ${clusters.length} senses`}`}
+        {uses === 1
+          ? t('sense_only_use')
+          : clusters.length === 1
+            ? t('sense_page_uses_one_sense', { n: uses })
+            : t('sense_page_uses_senses', { n: uses, k: clusters.length })}
       </p>
       <ol class="senses">
         {clusters.map((c, k) => (
@@ -90,8 +95,8 @@ function Senses({
               {c.label.length > 0 ? c.label.slice(0, 3).join(' · ') : '—'}
             </span>{' '}
             <span class="muted">
-              {c.members.length === 1 ? '1 use' : `${c.members.length} uses`}
-              {c.selected ? ' · this one' : ''}
+              {tn('sense_uses', c.members.length)}
+              {c.selected ? t('sense_this_one') : ''}
             </span>
             {occurrences && (
               <ul class="snippets">
@@ -99,13 +104,13 @@ function Senses({
                   const o = occurrences[m];
                   return o ? (
                     <li key={m}>
-                      <button type="button" class="snippet" lang={lang} data-testid="snippet" data-index={m} onClick={() => onReveal?.(m)} title="Show on the page">
+                      <button type="button" class="snippet" lang={lang} data-testid="snippet" data-index={m} onClick={() => onReveal?.(m)} title={t('sense_show_on_page')}>
                         {snippet(o)}
                       </button>
                     </li>
                   ) : null;
                 })}
-                {c.members.length > snippets && <li class="muted">+{c.members.length - snippets} more</li>}
+                {c.members.length > snippets && <li class="muted">{t('sense_more', { n: c.members.length - snippets })}</li>}
               </ul>
             )}
           </li>
@@ -131,11 +136,11 @@ function snippet(o: OccurrenceSpan) {
 }
 
 function Glosses({ glosses, method }: { glosses: GlossOut[]; method: keyof typeof GLOSS_METHOD_TEXT }) {
-  const source = glosses[0]!.source === 'wordnet' ? 'WordNet' : 'CC-CEDICT';
+  const source = t(glosses[0]!.source === 'wordnet' ? 'gloss_source_wordnet' : 'gloss_source_cedict');
   return (
-    <section aria-label="Dictionary" data-testid="glosses">
+    <section aria-label={t('sense_dictionary')} data-testid="glosses">
       <p class="muted" data-testid="gloss-method" data-method={method}>
-        {source}, {GLOSS_METHOD_TEXT[method]}
+        {source}, {t(GLOSS_METHOD_TEXT[method])}
       </p>
       <ol class="glosses">
         {glosses.map((g, i) => (

@@ -1,6 +1,8 @@
 // Runs a tool request and reports UI state: working (with download progress and streamed
 // text), done, or error. Shared by the on-page bubble and the popup.
 import { request, RequestError } from '@/models/client';
+import { t } from '@/models/i18n';
+import { DEFAULT_SETTINGS, type Settings } from '@/models/settings';
 import type { Capture, ErrorInfo, Progress, RequestOf, Update } from '@/models/protocol';
 import type { ToolState } from './ResultView';
 
@@ -8,9 +10,13 @@ type SenseUpdate = Extract<Update, { type: 'sense' }>;
 
 export type ToolRequestOf = RequestOf<'sense'> | RequestOf<'cloze'> | RequestOf<'complete'>;
 
-const LABELS = { sense: 'Reading the context…', cloze: 'Choosing blanks…', complete: 'Writing…' } as const;
+const LABELS = { sense: 'working_sense', cloze: 'working_cloze', complete: 'working_complete' } as const;
 
-export function requestForCapture(tool: ToolRequestOf['type'], capture: Capture): ToolRequestOf {
+export function requestForCapture(
+  tool: ToolRequestOf['type'],
+  capture: Capture,
+  sampling: Settings['continueText'] = DEFAULT_SETTINGS.continueText,
+): ToolRequestOf {
   switch (tool) {
     case 'sense':
       return {
@@ -27,16 +33,16 @@ export function requestForCapture(tool: ToolRequestOf['type'], capture: Capture)
       return {
         type: 'complete',
         prompt: capture.text.slice(0, capture.end),
-        maxNewTokens: 40,
+        maxNewTokens: Math.round(clamp(sampling.maxTokens, 1, 256)),
         alternatives: 3,
-        temperature: 0.8,
-        topP: 0.9,
+        temperature: clamp(sampling.temperature, 0, 2),
+        topP: clamp(sampling.topP, 0, 1),
       };
   }
 }
 
 /** Opens the practice page on the selected passage (the background keeps the text, the tab gets an id). */
-export async function openPractice(capture: Capture, onError: (error: ErrorInfo) => void): Promise<void> {
+export async function openPractice(capture: Pick<Capture, 'text' | 'start' | 'end' | 'url'>, onError: (error: ErrorInfo) => void): Promise<void> {
   const text = capture.text.slice(capture.start, capture.end).trim() || capture.text;
   try {
     await request({ type: 'practice.open', text, url: capture.url });
@@ -52,7 +58,7 @@ export async function runTool(req: ToolRequestOf, set: (state: ToolState) => voi
   const working = (): ToolState => ({
     phase: 'working',
     tool: req.type,
-    label: LABELS[req.type],
+    label: t(LABELS[req.type]),
     files: { ...files },
     streamed: [...streamed],
     ...(sense ? { sense } : {}),
@@ -82,3 +88,5 @@ export async function runTool(req: ToolRequestOf, set: (state: ToolState) => voi
     });
   }
 }
+
+const clamp = (x: number, lo: number, hi: number): number => (Number.isFinite(x) ? Math.min(hi, Math.max(lo, x)) : lo);

@@ -4,16 +4,18 @@ import { mountBubble, type BubbleHandle } from '@/components/mount-bubble';
 import type { ToolState } from '@/components/ResultView';
 import { openPractice, requestForCapture, runTool } from '@/components/tool-runner';
 import { request, setConnector } from '@/models/client';
+import { setUiLanguage, t } from '@/models/i18n';
 import { attachCompletion, type CompletionController } from '@/models/completion/controller';
 import { type CaptureOutcome, captureSelection } from '@/models/page/capture';
+import { mainTextReplyFor } from '@/models/page/main-text';
 import { captureWithOccurrences } from '@/models/page/occurrence-scan';
 import { revealRange } from '@/models/page/reveal';
-import { type CaptureReply, contentMessage, parse } from '@/models/protocol';
+import { type CaptureReply, contentMessage, type MainTextReply, parse } from '@/models/protocol';
 import type { PortLike } from '@/models/router';
 import { isSiteDisabled, type Settings, withDefaults } from '@/models/settings';
 import { loadSettings, settingsItem } from '@/models/settings-store';
 
-const TITLES = { sense: 'Sesame · Meaning in context', cloze: 'Sesame · Cloze', complete: 'Sesame · Continue' } as const;
+const TITLES = { sense: 'title_sense', cloze: 'title_cloze', complete: 'title_complete' } as const;
 
 export default defineContentScript({
   matches: ['<all_urls>'],
@@ -59,14 +61,14 @@ export default defineContentScript({
         running?.abort();
       });
       const shown = bubble;
-      const notice = outcome.capture.truncated ? 'Long selection: only the text around it was used.' : undefined;
+      const notice = outcome.capture.truncated ? t('notice_truncated') : undefined;
       const show = (state: ToolState) =>
-        shown.update({ title: TITLES[tool], state, notice, anchor, onPractice, occurrences: outcome.capture.occurrences, onReveal: reveal });
+        shown.update({ title: t(TITLES[tool]), state, notice, anchor, onPractice, occurrences: outcome.capture.occurrences, onReveal: reveal });
       const onPractice = tool === 'cloze' ? () => void openPractice(outcome.capture, (error) => show({ phase: 'error', error })) : undefined;
-      await runTool(requestForCapture(tool, outcome.capture), show, running.signal);
+      await runTool(requestForCapture(tool, outcome.capture, settings?.continueText), show, running.signal);
     };
 
-    browser.runtime.onMessage.addListener((raw: unknown, sender): Promise<CaptureReply> | undefined => {
+    browser.runtime.onMessage.addListener((raw: unknown, sender): Promise<CaptureReply | MainTextReply> | undefined => {
       if (sender.id !== browser.runtime.id || sender.tab) return undefined;
       const parsed = parse(contentMessage, raw);
       if (!parsed.ok) return undefined;
@@ -79,6 +81,7 @@ export default defineContentScript({
         reveal(parsed.value.index);
         return undefined;
       }
+      if (parsed.value.kind === 'mainText') return window === window.top ? Promise.resolve(mainTextReplyFor(document, location.href)) : undefined;
       if (window !== window.top && !window.getSelection()?.toString().trim()) return undefined;
       const outcome = capture();
       return Promise.resolve(
@@ -89,6 +92,7 @@ export default defineContentScript({
     let completion: CompletionController | null = null;
     void loadSettings().then((loaded) => {
       settings = loaded;
+      setUiLanguage(loaded.uiLanguage);
       const current = (): Settings => settings ?? loaded;
       const completionSettings = () => ({ enabled: current().completion.enabled, pauseMs: current().completion.pauseMs });
       completion = attachCompletion(document, {
@@ -102,6 +106,7 @@ export default defineContentScript({
       });
       settingsItem.watch((next) => {
         settings = withDefaults(next);
+        setUiLanguage(settings.uiLanguage);
         completion?.configure(completionSettings());
       });
       if (isSiteDisabled(current(), location.href) || !current().lookupOnDoubleClick) return;

@@ -1,5 +1,6 @@
 // User settings: their shape, defaults, and how they turn into a host config for a request.
 // Stored with @wxt-dev/storage (see settings-store.ts); this file stays free of browser APIs.
+import type { UiLanguageSetting } from './i18n';
 import type { Dtype, HostConfig, Lang } from './protocol';
 import { type Family, resolveModel, type Tool } from './registry';
 
@@ -17,6 +18,10 @@ export interface Settings {
   disabledSites: string[];
   lookupOnDoubleClick: boolean;
   completion: { enabled: boolean; pauseMs: number; maxTokens: number };
+  /** Sampling for "Continue this text" (several alternatives). */
+  continueText: { temperature: number; topP: number; maxTokens: number };
+  /** The UI's language: the browser's by default. */
+  uiLanguage: UiLanguageSetting;
   sense: {
     /** English: bank also finds banks / banking / banked. */
     inflections: boolean;
@@ -36,6 +41,8 @@ export const DEFAULT_SETTINGS: Settings = {
   disabledSites: [],
   lookupOnDoubleClick: true,
   completion: { enabled: true, pauseMs: 350, maxTokens: 24 },
+  continueText: { temperature: 0.8, topP: 0.9, maxTokens: 40 },
+  uiLanguage: 'auto',
   sense: { inflections: true, layerWeights: null },
 };
 
@@ -45,6 +52,7 @@ export function withDefaults(stored: Partial<Settings> | null | undefined): Sett
     ...DEFAULT_SETTINGS,
     ...stored,
     completion: { ...DEFAULT_SETTINGS.completion, ...stored?.completion },
+    continueText: { ...DEFAULT_SETTINGS.continueText, ...stored?.continueText },
     sense: { ...DEFAULT_SETTINGS.sense, ...stored?.sense },
     models: { ...stored?.models },
   };

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { injectPageStyles } from '@/components/page-styles';
+import { applyUiLanguage } from '@/components/ui-language';
 import { PracticePage } from '@/components/practice/PracticePage';
 import { setConnector } from '@/models/client';
 import type { PortLike } from '@/models/router';
@@ -10,4 +11,4 @@ injectPageStyles('practice');
 const passageId = () => location.hash.slice(1).replace(/[^\w-]/g, '');
 const mount = () => render(<PracticePage key={passageId()} passageId={passageId()} />, document.getElementById('app')!);
 window.addEventListener('hashchange', mount);
-mount();
+void applyUiLanguage().then(mount);
