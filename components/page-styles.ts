@@ -3,6 +3,12 @@ import { BASE_CSS } from './styles';
 const PAGE_CSS = {
   popup: `body { margin: 0; width: 360px; } .popup { padding: 10px 12px; }`,
   options: `body { margin: 0 auto; max-width: 760px; padding: 16px; } section { margin: 18px 0; } table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); }`,
+  onboarding: `body { margin: 0 auto; max-width: 760px; padding: 16px 20px; } h1 { font-size: 1.5em; margin-bottom: 8px; } section { margin: 22px 0; }
+.tools li { margin: 4px 0; } fieldset { border: 1px solid var(--line); border-radius: 8px; } .choice { margin-right: 16px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; } td { padding: 4px 6px; border-bottom: 1px solid var(--line); }
+.primary { font-weight: 600; padding: 6px 14px; } .done { font-weight: 600; color: #1a7f37; }
+@media (prefers-color-scheme: dark) { .done { color: #56d364; } }
+.demo { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; margin: 10px 0; } blockquote { margin: 4px 0; font-size: 1.05em; }`,
   practice: `body { margin: 0 auto; max-width: 860px; padding: 16px; } section { margin: 18px 0; } h2 { font-size: 1em; margin: 0; }
 .passage { font-size: 1.15em; line-height: 2; } .blank-input { font: inherit; padding: 0 4px; border: 0; border-bottom: 2px solid var(--accent); background: transparent; color: inherit; }
 .blank-input.correct { border-color: #1a7f37; } .blank-input.acceptable { border-color: #9a6700; } .blank-input.wrong { border-color: var(--err); } .blank-input.revealed { border-style: dashed; }

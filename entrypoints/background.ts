@@ -33,6 +33,9 @@ export default defineBackground(() => {
     if (port.name === CLIENT_PORT) router?.accept(port as unknown as PortLike);
   });
   installMenus((id, fallback) => i18n.t(`menu_${id}` as 'menu_sense') || fallback);
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') });
+  });
 });
 
 type HostSetup = Pick<RouterDeps, 'host' | 'decorateStatus'>;

@@ -128,7 +128,12 @@ const completeRequest = object({
 
 const statusRequest = object({ type: literal('status') });
 const modelsListRequest = object({ type: literal('models.list') });
-const modelDownloadRequest = object({ type: literal('models.download'), modelId });
+const modelDownloadRequest = object({
+  type: literal('models.download'),
+  modelId,
+  /** When the id alone does not tell (a custom id); guessed from the registry or the name otherwise. */
+  family: optional(literal('bert', 'distilbert', 'ernie', 'gpt2')),
+});
 const modelDeleteRequest = object({ type: literal('models.delete'), modelId });
 const cacheClearRequest = object({ type: literal('cache.clear') });
 
@@ -248,6 +253,9 @@ const completeResult = object({
   backend,
   alternatives: arrayOf(str({ max: 4000 }), { max: 5 }),
   stoppedBy: literal('length', 'eos', 'sentence', 'cancelled'),
+  /** Prompt tokens the model saw, and how many of them came from the field's cached keys/values. */
+  promptTokens: optional(num({ int: true, min: 0 })),
+  reusedTokens: optional(num({ int: true, min: 0 })),
 });
 
 const loadedModel = object({
@@ -272,6 +280,16 @@ const diagnostics = object({
   hostStartedAt: num(),
   hostStartMs: num(),
   offscreenCreated: optional(num({ int: true, min: 0 })),
+  /** The completion tool: requests served, generations stopped by a cancel, prompt tokens reused/computed, fields cached. */
+  completion: optional(
+    object({
+      requests: num({ int: true, min: 0 }),
+      cancelled: num({ int: true, min: 0 }),
+      reusedTokens: num({ int: true, min: 0 }),
+      computedTokens: num({ int: true, min: 0 }),
+      cachedFields: num({ int: true, min: 0 }),
+    }),
+  ),
 });
 export type Diagnostics = ReturnType<typeof diagnostics>;
 
@@ -431,10 +449,20 @@ export const contentMessage = tagged(
     capture: object({ kind: literal('capture') }),
     /** Scrolls to and highlights the n-th occurrence of the last capture. */
     reveal: object({ kind: literal('reveal'), index: num({ int: true, min: 0, max: LIMITS.occurrences - 1 }) }),
+    /** The page's main text, for practice when nothing is selected (answered by the top frame). */
+    mainText: object({ kind: literal('mainText') }),
   },
   'kind',
 );
 export type ContentMessage = ReturnType<typeof contentMessage>;
+export const mainTextReply = tagged(
+  {
+    mainText: object({ kind: literal('mainText'), text: str({ min: 1, max: LIMITS.contextChars }), truncated: bool, url: str({ max: 4000 }) }),
+    none: object({ kind: literal('none') }),
+  },
+  'kind',
+);
+export type MainTextReply = ReturnType<typeof mainTextReply>;
 export const captureReply = tagged(
   {
     capture: object({ kind: literal('capture'), capture }),

@@ -145,7 +145,11 @@ export class Router {
     try {
       config = hostConfigFor(settings, tool, tool ? requestLang(request) : undefined);
       if (request.type === 'models.download') {
-        config.model = { id: request.modelId, family: findEntry(request.modelId)?.family ?? guessFamily(request.modelId), dtype: settings.dtype };
+        config.model = {
+          id: request.modelId,
+          family: request.family ?? findEntry(request.modelId)?.family ?? guessFamily(request.modelId),
+          dtype: settings.dtype,
+        };
       }
     } catch (error) {
       port.postMessage({ kind: 'error', id, error: { code: 'bad-request', message: String((error as Error).message) } });

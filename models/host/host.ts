@@ -23,6 +23,8 @@ import type { ChineseDict } from '../cloze/chinese-dict';
 import { langOfSelection } from '../text/lang';
 import { makeCloze } from '../tools/cloze';
 import { complete } from '../tools/complete';
+import { type Past, disposePast } from '../tools/gpt-step';
+import { FieldKvCache } from '../tools/kv-cache';
 import type { Gloss } from '../glosses/types';
 import { ensureHiddenStates, onnxFileFor } from '../sense/hidden-states';
 import { VectorCache } from '../sense/vector-cache';
@@ -62,6 +64,8 @@ export class ModelHost {
   private readonly vectors = new VectorCache();
   /** Per loaded model: hidden states exposed, or why not. */
   private readonly layerNotes = new Map<string, string>();
+  /** Per text field: the keys/values of its last completion prompt. */
+  private readonly completions = new FieldKvCache<Past>(disposePast);
 
   constructor(private readonly deps: HostDeps) {
     this.now = deps.now ?? Date.now;
@@ -112,10 +116,12 @@ export class ModelHost {
       case 'models.delete':
         await this.pool.releaseAll((key) => key.startsWith(`${request.modelId}|`));
         this.vectors.clear(request.modelId);
+        this.completions.clear();
         return { type: 'models.delete', modelId: request.modelId, bytes: await this.deps.cache.deleteModel(request.modelId) };
       case 'cache.clear':
         await this.pool.releaseAll();
         this.vectors.clear();
+        this.completions.clear();
         return { type: 'cache.clear', bytes: await this.deps.cache.clear() };
       case 'models.download': {
         const spec = needModel(config);
@@ -176,6 +182,7 @@ export class ModelHost {
         throw new ToolError('bad-request', 'The practice page is opened by the background, not the model host.');
       case 'complete':
         return this.withModel(needModel(config), config, send, id, async (lm, backend) => {
+          this.completions.setIdleMs(config.idleReleaseMs);
           const out = await complete(
             lm,
             {
@@ -185,9 +192,11 @@ export class ModelHost {
               temperature: request.temperature ?? 0,
               topP: request.topP ?? 0.9,
               stopAtSentence: request.alternatives === undefined,
+              ...(request.fieldKey ? { fieldKey: request.fieldKey } : {}),
             },
             signal,
             (index, delta) => send({ kind: 'partial', id, partial: { index, delta } }),
+            { cache: this.completions },
           );
           return { type: 'complete', model: lm.spec.id, backend, ...out };
         });
@@ -268,6 +277,7 @@ export class ModelHost {
       })),
       hostStartedAt: this.startedAt,
       hostStartMs: this.deps.startMs ?? 0,
+      completion: { ...this.completions.counters, cachedFields: this.completions.size },
     };
   }
 

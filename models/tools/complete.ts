@@ -1,14 +1,12 @@
-// GPT continuation, streamed token by token and cancellable.
-import {
-  BaseStreamer,
-  InterruptableStoppingCriteria,
-  StoppingCriteria,
-  StoppingCriteriaList,
-  type Tensor,
-} from '@huggingface/transformers';
+// GPT continuation, streamed token by token and cancellable. Sesame runs its own decoding loop
+// (gpt-step.ts) rather than transformers.js' `generate`, so that a text field's keys/values
+// outlive the request (kv-cache.ts) and the prompt is computed once for all alternatives.
 import type { LoadedModel } from '../host/loader';
-import type { CompleteResult } from '../protocol';
+import { type CompleteResult, ToolError } from '../protocol';
 import { StreamDecoder } from '../text/stream-decoder';
+import { type Past, type Step, disposePast, forward, truncatePast } from './gpt-step';
+import { type CachedPast, type FieldKvCache, reusablePrefix, tokenWindow } from './kv-cache';
+import { argmax, controlRepetition, sampleToken } from './sampling';
 
 export interface CompleteQuery {
   prompt: string;
@@ -18,34 +16,30 @@ export interface CompleteQuery {
   topP: number;
   /** Stop after the first sentence end (ghost text) rather than at max length. */
   stopAtSentence: boolean;
+  /** The text field asking; its past is reused by its next request. */
+  fieldKey?: string;
 }
 
+export interface CompleteDeps {
+  cache?: FieldKvCache<Past>;
+  random?: () => number;
+}
+
+export type CompleteOutput = Pick<CompleteResult, 'alternatives' | 'stoppedBy' | 'promptTokens' | 'reusedTokens'>;
+
+/** Prompt tokens the model sees: the continuation depends on what is nearest the caret. */
 export const PROMPT_TOKENS = 384;
+const SENTENCE_END = /[.!?。！？\n]\s*$/u;
 
-class CallbackStreamer extends BaseStreamer {
-  private skippedPrompt = false;
-  constructor(private readonly onTokens: (ids: number[]) => void) {
-    super();
-  }
-  override put(value: bigint[][]): void {
-    if (!this.skippedPrompt) {
-      this.skippedPrompt = true;
-      return;
-    }
-    this.onTokens((value[0] ?? []).map(Number));
-  }
-  override end(): void {}
-}
+type StoppedBy = CompleteResult['stoppedBy'];
+type Chooser = (logits: Float32Array, context: readonly number[]) => number;
 
-class SentenceEnd extends StoppingCriteria {
-  hit = false;
-  constructor(private readonly text: () => string) {
-    super();
-  }
-  override _call(inputIds: number[][]): boolean[] {
-    this.hit = /[.!?。！？\n]\s*$/u.test(this.text());
-    return inputIds.map(() => this.hit);
-  }
+interface Run {
+  text: string;
+  stoppedBy: StoppedBy;
+  /** Generated tokens whose keys/values are in `past` (all but the last one chosen). */
+  fed: number[];
+  past: Past;
 }
 
 export async function complete(
@@ -53,54 +47,96 @@ export async function complete(
   q: CompleteQuery,
   signal: AbortSignal,
   onDelta: (index: number, delta: string) => void,
-): Promise<Pick<CompleteResult, 'alternatives' | 'stoppedBy'>> {
-  const alternatives: string[] = [];
-  let stoppedBy: CompleteResult['stoppedBy'] = 'length';
-  const eos = (lm.model as unknown as { generation_config?: { eos_token_id?: number } }).generation_config?.eos_token_id;
-  for (let index = 0; index < q.alternatives && !signal.aborted; index++) {
-    const decoder = new StreamDecoder((ids) => lm.tokenizer.decode(ids, { skip_special_tokens: true }));
-    let sawEos = false;
-    const interrupt = new InterruptableStoppingCriteria();
-    const onAbort = (): void => interrupt.interrupt();
-    signal.addEventListener('abort', onAbort);
-    const sentence = new SentenceEnd(() => decoder.text);
-    const criteria = new StoppingCriteriaList();
-    criteria.push(interrupt);
-    if (q.stopAtSentence) criteria.push(sentence);
-    const inputs = lm.tokenizer(q.prompt) as Record<string, Tensor>;
-    const trimmed = trimPrompt(inputs, PROMPT_TOKENS);
-    const sample = q.alternatives > 1 || q.temperature > 0;
-    try {
-      await lm.model.generate({
-        ...trimmed,
-        max_new_tokens: q.maxNewTokens,
-        do_sample: sample,
-        temperature: sample ? Math.max(0.05, q.temperature || 0.8) : 1,
-        top_p: q.topP,
-        repetition_penalty: 1.2,
-        no_repeat_ngram_size: 3,
-        stopping_criteria: criteria,
-        streamer: new CallbackStreamer((ids) => {
-          if (eos !== undefined && ids.includes(eos)) sawEos = true;
-          const delta = decoder.push(...ids);
-          if (delta && !signal.aborted) onDelta(index, delta);
-        }),
-      } as unknown as Parameters<typeof lm.model.generate>[0]);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
+  deps: CompleteDeps = {},
+): Promise<CompleteOutput> {
+  const lease = q.fieldKey && deps.cache ? await deps.cache.checkout(q.fieldKey, lm) : undefined;
+  const cached = lease?.entry;
+  let keep: CachedPast<Past> | undefined = cached;
+  try {
+    const window = tokenWindow(lm.tokenizer.encode(q.prompt), PROMPT_TOKENS, cached?.ids);
+    if (!window.length) throw new ToolError('empty-input', 'Nothing to continue.');
+    if (signal.aborted) return { alternatives: [], stoppedBy: 'cancelled' };
+    const reused = cached ? reusablePrefix(cached.ids, window) : 0;
+    keep = undefined;
+    const start = reused ? await truncatePast(cached!.past, reused) : null;
+    if (cached && start !== cached.past) disposePast(cached.past);
+    const prompt = await forward(lm, window.slice(reused), start, reused);
+    disposePast(start);
+    if (deps.cache) {
+      deps.cache.counters.reusedTokens += reused;
+      deps.cache.counters.computedTokens += window.length - reused;
     }
-    alternatives.push(decoder.text);
-    stoppedBy = signal.aborted ? 'cancelled' : sawEos ? 'eos' : sentence.hit ? 'sentence' : 'length';
+
+    const runs: Run[] = [];
+    const pick = picker(q, deps.random ?? Math.random);
+    for (let index = 0; index < q.alternatives && !signal.aborted; index++) {
+      runs.push(await continueFrom(lm, prompt, window, q, pick, signal, (delta) => onDelta(index, delta)));
+    }
+    const first = runs[0];
+    if (lease) keep = { owner: lm, ids: [...window, ...(first?.fed ?? [])], past: first?.past ?? prompt.past };
+    for (const past of new Set([prompt.past, ...runs.map((r) => r.past)])) if (past !== keep?.past) disposePast(past);
+    return {
+      alternatives: runs.map((r) => r.text),
+      stoppedBy: signal.aborted ? 'cancelled' : (runs.at(-1)?.stoppedBy ?? 'length'),
+      promptTokens: window.length,
+      reusedTokens: reused,
+    };
+  } finally {
+    if (deps.cache) {
+      deps.cache.counters.requests++;
+      if (signal.aborted) deps.cache.counters.cancelled++;
+    }
+    lease?.done(keep);
   }
-  return { alternatives, stoppedBy };
 }
 
-/** Keeps the last `max` prompt tokens: the continuation depends on what is nearest the caret. */
-function trimPrompt(inputs: Record<string, Tensor>, max: number): Record<string, Tensor> {
-  const ids = inputs.input_ids!;
-  const length = ids.dims.at(-1) ?? 0;
-  if (length <= max) return inputs;
-  const out: Record<string, Tensor> = {};
-  for (const [name, tensor] of Object.entries(inputs)) out[name] = tensor.slice(null, [length - max, length]);
-  return out;
+/** Greedy for a single ghost suggestion; sampling for alternatives or when asked for a temperature. */
+function picker(q: CompleteQuery, random: () => number): Chooser {
+  const sample = q.alternatives > 1 || q.temperature > 0;
+  const temperature = Math.max(0.05, q.temperature || 0.8);
+  return (logits, context) => {
+    const scores = logits.slice();
+    controlRepetition(scores, context);
+    return sample ? sampleToken(scores, { temperature, topP: q.topP, random }) : argmax(scores);
+  };
+}
+
+/** Generates one alternative from the prompt's step; the prompt's past is left for the others. */
+async function continueFrom(
+  lm: LoadedModel,
+  prompt: Step,
+  window: readonly number[],
+  q: CompleteQuery,
+  pick: Chooser,
+  signal: AbortSignal,
+  emit: (delta: string) => void,
+): Promise<Run> {
+  const eos = eosIds(lm);
+  const decoder = new StreamDecoder((ids) => lm.tokenizer.decode(ids, { skip_special_tokens: true }));
+  const context = [...window];
+  const fed: number[] = [];
+  let { logits, past } = prompt;
+  let text = '';
+  for (;;) {
+    if (signal.aborted) return { text, stoppedBy: 'cancelled', fed, past };
+    const token = pick(logits, context);
+    if (eos.has(token)) return { text, stoppedBy: 'eos', fed, past };
+    context.push(token);
+    const delta = decoder.push(token);
+    if (delta) {
+      text += delta;
+      emit(delta);
+    }
+    if (q.stopAtSentence && SENTENCE_END.test(text)) return { text, stoppedBy: 'sentence', fed, past };
+    if (context.length - window.length >= q.maxNewTokens) return { text, stoppedBy: 'length', fed, past };
+    const next = await forward(lm, [token], past, window.length + fed.length);
+    if (past !== prompt.past) disposePast(past);
+    ({ logits, past } = next);
+    fed.push(token);
+  }
+}
+
+function eosIds(lm: LoadedModel): Set<number> {
+  const config = (lm.model as unknown as { generation_config?: { eos_token_id?: number | number[] | null } }).generation_config;
+  return new Set([config?.eos_token_id ?? []].flat());
 }

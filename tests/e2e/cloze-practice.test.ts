@@ -74,13 +74,29 @@ describe('cloze practice page', () => {
     expect(await practice.locator('[data-testid=model-top]').count()).toBe(n);
     expect(await practice.locator('[data-testid=model-top]').first().textContent()).toMatch(/Model’s top answers: .+%/);
 
-    // Reveal the first answer, retry, type it: correct.
-    await practice.locator('[data-testid=reveal]').first().click();
+    // Still keyboard only: back to the first blank, Alt+H again for its first letter, Alt+R reveals,
+    // Tab to Retry and Enter, back to the first blank, type the answer: correct.
+    const focused = () => practice.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.getAttribute('data-testid'));
+    const tabTo = async (target: string, key: 'Tab' | 'Shift+Tab') => {
+      for (let i = 0; i < n + 3 && (await focused()) !== target; i++) await practice.keyboard.press(key);
+      expect(await focused()).toBe(target);
+    };
+    await tabTo(`Blank 1 of ${n}`, 'Shift+Tab');
+    await practice.keyboard.press('Alt+H');
+    await expect.poll(() => practice.locator('[data-testid=hint]').nth(1).textContent()).toMatch(/^ · Starts with “.”$/);
+    await practice.keyboard.press('Alt+R');
+    await expect.poll(() => practice.locator('[data-testid=blank-feedback] .revealed').count()).toBe(1);
     const answer = (await practice.locator('[data-testid=blank-feedback] .revealed').first().textContent())!.replace(/^Answer: /, '');
     expect(STORY).toContain(answer);
-    await practice.click('[data-testid=retry]');
-    await inputs(practice).first().fill(answer.toUpperCase());
-    await inputs(practice).first().press('Enter');
+    expect(await practice.locator('[data-testid=hint]').nth(1).textContent()).toBe(` · Starts with “${answer[0]}”`);
+    expect(await inputs(practice).first().inputValue()).toBe(answer);
+    await tabTo('retry', 'Tab');
+    await practice.keyboard.press('Enter');
+    await expect.poll(() => practice.locator('[data-testid=blank-feedback] .revealed').count()).toBe(0);
+    await tabTo(`Blank 1 of ${n}`, 'Shift+Tab');
+    expect(await inputs(practice).first().inputValue()).toBe('');
+    await practice.keyboard.type(answer.toUpperCase());
+    await practice.keyboard.press('Enter');
     await expect.poll(async () => (await verdicts(practice))[0], { timeout: 120_000 }).toBe('correct');
     await expect.poll(() => practice.locator('[data-testid=history-entry]').count()).toBeGreaterThanOrEqual(2);
 

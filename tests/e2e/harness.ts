@@ -67,6 +67,8 @@ export interface LaunchOptions {
   settings?: Record<string, unknown>;
   /** Extra Chromium flags (e.g. --log-net-log=FILE). */
   args?: string[];
+  /** Leave the welcome page a first install opens (otherwise it is closed). */
+  keepOnboarding?: boolean;
 }
 
 export async function launch(options: LaunchOptions = {}): Promise<Session> {
@@ -100,6 +102,16 @@ export async function launch(options: LaunchOptions = {}): Promise<Session> {
     args,
     viewport: { width: 1100, height: 800 },
   });
+  // A fresh profile is a first install: the welcome page opens. Tests that are not about it close it.
+  const closeWelcome = (p: Page) => {
+    const check = () => (p.url().includes('/onboarding.html') ? p.close().catch(() => undefined) : undefined);
+    if (p.url() !== 'about:blank') void check();
+    else p.once('domcontentloaded', () => void check());
+  };
+  if (!options.keepOnboarding) {
+    context.pages().forEach(closeWelcome);
+    context.on('page', closeWelcome);
+  }
   const network: { url: string; page: string }[] = [];
   context.on('request', (r) => network.push({ url: r.url(), page: r.frame()?.url?.() ?? '' }));
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));

@@ -21,6 +21,13 @@ describe('hints', () => {
     expect(buildHints('cattle', 'en')).toEqual(['6 letters', 'Starts with “c”']);
   });
 
+  it('gives the first letter or character last, as written, never half a character', () => {
+    expect(buildHints('Über', 'en').at(-1)).toBe('Starts with “Ü”');
+    expect(buildHints('𝑥-ray', 'en')).toEqual(['5 letters', 'Starts with “𝑥”']);
+    expect(buildHints('电话', 'zh', 'dian4 hua4').at(-1)).toBe('Starts with “电”');
+    expect(buildHints('𠀀人', 'zh').at(-1)).toBe('Starts with “𠀀”');
+  });
+
   it('builds Chinese hints with pinyin from the dictionary', () => {
     const dict = chineseDict(buildCompactDict([['銀行', '银行', 'yin2 hang2'], ['行', '行', 'xing2'], ['行走', '行走', 'xing2 zou3']]));
     expect(dict.pinyin('银行')).toBe('yin2 hang2');

@@ -1,0 +1,133 @@
+// First run: what Sesame does, a live demo of each tool on sample text, the languages the user
+// reads, and the download of only those models (sizes first, a bar per file, then "offline").
+import { useEffect, useState } from 'preact/hooks';
+import { request, RequestError } from '@/models/client';
+import { t, tn } from '@/models/i18n';
+import { modelsFor, type NeededModel, suggestedLangs, totalSize } from '@/models/onboarding';
+import type { ErrorInfo, Lang, Progress } from '@/models/protocol';
+import type { Settings } from '@/models/settings';
+import { loadSettings } from '@/models/settings-store';
+import { ProgressView } from '../ProgressView';
+import { Demo } from './Demo';
+
+type Phase = { kind: 'choose' } | { kind: 'downloading'; at: number } | { kind: 'done' } | { kind: 'error'; error: ErrorInfo; at: number };
+
+const LANG_KEYS = { en: 'lang_en', zh: 'lang_zh' } as const;
+
+export function Onboarding() {
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [langs, setLangs] = useState<Lang[]>(suggestedLangs(navigator.language));
+  const [phase, setPhase] = useState<Phase>({ kind: 'choose' });
+  const [files, setFiles] = useState<Record<string, Progress>>({});
+  useEffect(() => void loadSettings().then(setSettings), []);
+  if (!settings) return <p>{t('options_loading')}</p>;
+
+  const needed = modelsFor(settings, langs);
+  const size = totalSize(needed);
+  const toggle = (lang: Lang) => setLangs((l) => (l.includes(lang) ? l.filter((x) => x !== lang) : [...l, lang]));
+
+  const download = async (from = 0) => {
+    for (let i = from; i < needed.length; i++) {
+      setPhase({ kind: 'downloading', at: i });
+      setFiles({});
+      const m = needed[i]!;
+      try {
+        await request(
+          { type: 'models.download', modelId: m.spec.id, family: m.spec.family },
+          { onProgress: (p) => setFiles((f) => ({ ...f, [p.file]: p })) },
+        );
+      } catch (e) {
+        setPhase({ kind: 'error', at: i, error: e instanceof RequestError ? e.info : { code: 'internal', message: String(e) } });
+        return;
+      }
+    }
+    setPhase({ kind: 'done' });
+  };
+
+  return (
+    <main class="onboarding">
+      <h1>{t('onboarding_title')}</h1>
+      <p>{t('onboarding_intro')}</p>
+      <section aria-labelledby="tools-h">
+        <h2 id="tools-h">{t('onboarding_tools')}</h2>
+        <ul class="tools">
+          <li>
+            <strong>{t('tool_sense')}</strong> — {t('onboarding_tool_sense')}
+          </li>
+          <li>
+            <strong>{t('tool_cloze')}</strong> — {t('onboarding_tool_cloze')}
+          </li>
+          <li>
+            <strong>{t('tool_complete')}</strong> — {t('onboarding_tool_complete')}
+          </li>
+        </ul>
+      </section>
+      <section aria-labelledby="langs-h">
+        <h2 id="langs-h">{t('onboarding_langs')}</h2>
+        <fieldset disabled={phase.kind === 'downloading'}>
+          <legend>{t('onboarding_langs_help')}</legend>
+          {(['en', 'zh'] as const).map((lang) => (
+            <label key={lang} class="choice">
+              <input type="checkbox" checked={langs.includes(lang)} onChange={() => toggle(lang)} data-testid={`lang-${lang}`} /> {t(LANG_KEYS[lang])}
+            </label>
+          ))}
+        </fieldset>
+        <ModelList models={needed} />
+        <p data-testid="total-size">
+          {size.unknown > 0 && size.mb === 0
+            ? t('onboarding_size_unknown')
+            : size.unknown > 0
+              ? t('onboarding_size_partial', { mb: size.mb, n: size.unknown })
+              : t('onboarding_size_total', { mb: size.mb })}
+        </p>
+        {phase.kind === 'choose' && (
+          <button type="button" class="primary" disabled={needed.length === 0} onClick={() => void download()} data-testid="download">
+            {tn('onboarding_download', needed.length)}
+          </button>
+        )}
+        {phase.kind === 'downloading' && (
+          <div data-testid="downloading">
+            <p role="status">{t('onboarding_downloading', { i: phase.at + 1, n: needed.length, id: needed[phase.at]!.spec.id })}</p>
+            <ProgressView files={files} />
+          </div>
+        )}
+        {phase.kind === 'error' && (
+          <div role="alert" class="error" data-testid="download-error">
+            <p>{phase.error.message}</p>
+            <button type="button" onClick={() => void download(phase.at)}>
+              {t('onboarding_retry')}
+            </button>
+          </div>
+        )}
+        {phase.kind === 'done' && (
+          <p role="status" class="done" data-testid="offline-ready">
+            ✓ {t('onboarding_offline')}
+          </p>
+        )}
+      </section>
+      <section aria-labelledby="demo-h">
+        <h2 id="demo-h">{t('onboarding_demo')}</h2>
+        <p class="muted">{t('onboarding_demo_help')}</p>
+        {langs.map((lang) => (
+          <Demo key={lang} lang={lang} settings={settings} />
+        ))}
+      </section>
+    </main>
+  );
+}
+
+function ModelList({ models }: { models: NeededModel[] }) {
+  return (
+    <table data-testid="needed-models">
+      <tbody>
+        {models.map((m) => (
+          <tr key={m.spec.id}>
+            <td>{m.spec.id}</td>
+            <td>{m.tools.map((tool) => t(tool === 'sense' ? 'tool_sense' : tool === 'cloze' ? 'tool_cloze' : 'tool_complete')).join(', ')}</td>
+            <td data-testid="model-size">{m.sizeMb === null ? t('onboarding_size_one_unknown') : t('onboarding_size_mb', { mb: m.sizeMb })}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,15 @@
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { Onboarding } from '@/components/onboarding/Onboarding';
+import { injectPageStyles } from '@/components/page-styles';
+import { applyUiLanguage } from '@/components/ui-language';
+import { setConnector } from '@/models/client';
+import { t } from '@/models/i18n';
+import type { PortLike } from '@/models/router';
+
+setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
+injectPageStyles('onboarding');
+void applyUiLanguage().then(() => {
+  document.title = t('onboarding_title');
+  render(<Onboarding />, document.getElementById('app')!);
+});
