@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { t } from '@/models/i18n';
 import type { OccurrenceSpan } from '@/models/protocol';
 import { Notice, type ToolState, ToolStateView } from './ResultView';
+import type { SenseViewProps } from './SenseView';
 
 export interface BubbleProps {
   title: string;
@@ -14,11 +15,12 @@ export interface BubbleProps {
   /** The word's uses on the page (sense lookups), and how to scroll to one. */
   occurrences?: OccurrenceSpan[] | undefined;
   onReveal?: ((index: number) => void) | undefined;
+  onSave?: SenseViewProps['onSave'];
   onClose: () => void;
 }
 
 /** The on-page result bubble (rendered inside a shadow root). Esc or ✕ closes it. */
-export function Bubble({ title, state, notice, anchor, onPractice, occurrences, onReveal, onClose }: BubbleProps) {
+export function Bubble({ title, state, notice, anchor, onPractice, occurrences, onReveal, onSave, onClose }: BubbleProps) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -37,7 +39,7 @@ export function Bubble({ title, state, notice, anchor, onPractice, occurrences, 
         </button>
       </div>
       <Notice text={notice} />
-      <ToolStateView state={state} onPractice={onPractice} occurrences={occurrences} onReveal={onReveal} compact />
+      <ToolStateView state={state} onPractice={onPractice} occurrences={occurrences} onReveal={onReveal} onSave={onSave} compact />
     </div>
   );
 }

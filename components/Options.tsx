@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { request, RequestError } from '@/models/client';
 import { importModelFolder } from '@/models/local-import';
-import type { Lang, Progress, ResultOf } from '@/models/protocol';
+import type { Diagnostics, Lang, Progress, ResultOf } from '@/models/protocol';
 import { DEFAULT_MODELS, REGISTRY, type Tool } from '@/models/registry';
 import { HUB_URL, parseLayerWeights, type Settings } from '@/models/settings';
 import { loadSettings, updateSettings } from '@/models/settings-store';
@@ -9,6 +9,8 @@ import { type MessageKey, t, UI_LANGUAGES, MESSAGES, type UiLanguageSetting } fr
 import { megabytes } from './format';
 import { CompletionSettings } from './CompletionSettings';
 import { ProgressView } from './ProgressView';
+import { Shortcuts } from './Shortcuts';
+import { WordList } from './WordList';
 
 const TOOLS: { tool: Tool; label: MessageKey }[] = [
   { tool: 'sense', label: 'tool_sense' },
@@ -26,7 +28,11 @@ export function Options() {
   const [message, setMessage] = useState('');
   const [files, setFiles] = useState<Record<string, Progress>>({});
 
-  const refresh = () => void request({ type: 'models.list' }).then(setModels, (e: Error) => setMessage(e.message));
+  const [status, setStatus] = useState<Diagnostics | null>(null);
+  const refresh = () => {
+    void request({ type: 'models.list' }).then(setModels, (e: Error) => setMessage(e.message));
+    void request({ type: 'status' }).then(setStatus, () => undefined);
+  };
   useEffect(() => {
     void loadSettings().then(setSettings);
     refresh();
@@ -179,6 +185,7 @@ export function Options() {
                 <tr key={m.id}>
                   <td>{m.id}</td>
                   <td>{megabytes(m.bytes)}</td>
+                  <td data-testid="model-runtime">{runtimeOf(m.id, status)}</td>
                   <td>
                     <button
                       type="button"
@@ -235,6 +242,8 @@ export function Options() {
         </label>
         <p class="muted">{t('options_layer_weights_help')}</p>
       </section>
+      <WordList onMessage={setMessage} />
+      <Shortcuts />
       <CompletionSettings value={settings.completion} onChange={(completion) => void save((s) => ({ ...s, completion }))} />
       <section aria-labelledby="sites-h">
         <h2 id="sites-h">{t('options_sites')}</h2>
@@ -260,4 +269,16 @@ export function Options() {
       </section>
     </main>
   );
+}
+
+/** Where an installed model runs now: backend and threads, when it was last used. */
+function runtimeOf(id: string, status: Diagnostics | null): string {
+  const loaded = status?.loaded.filter((m) => m.id === id) ?? [];
+  if (loaded.length === 0) return t('options_model_not_loaded');
+  return loaded
+    .map((m) => {
+      const backend = t('options_model_backend', { backend: m.backend === 'webgpu' ? 'WebGPU' : 'WASM', threads: m.backend === 'webgpu' ? 0 : (status?.threads ?? 1) });
+      return `${m.dtype} · ${backend} · ${t('options_model_last_used', { time: new Date(m.lastUsed).toLocaleTimeString() })}`;
+    })
+    .join('; ');
 }

@@ -10,6 +10,7 @@ import { MainTextButton } from './MainTextButton';
 import { DiagnosticsView, modelState, ModelStatusLine } from './ModelStatus';
 import { type ToolState, ToolStateView } from './ResultView';
 import { SamplingControls } from './SamplingControls';
+import { saverFor } from './save-word';
 import { openPractice, requestForCapture, runTool, type ToolRequestOf } from './tool-runner';
 
 async function targetTab(): Promise<{ id: number; url?: string } | null> {
@@ -113,6 +114,7 @@ export function Popup() {
               <ToolStateView
                 state={run}
                 occurrences={capture.occurrences}
+                onSave={saverFor(capture)}
                 onReveal={(index) => tab && void browser.tabs.sendMessage(tab.id, { kind: 'reveal', index }).catch(() => undefined)}
               />
             </div>

@@ -2,6 +2,7 @@
 // example snippets that scroll the page to that use), and dictionary glosses ranked by context.
 // Page text is only ever rendered as text nodes.
 import type { GlossOut, OccurrenceSpan, SenseCluster, SenseResult, Update } from '@/models/protocol';
+import { useState } from 'preact/hooks';
 import { type MessageKey, t, tn } from '@/models/i18n';
 import { percent } from './format';
 
@@ -12,6 +13,8 @@ export interface SenseViewProps {
   onReveal?: ((index: number) => void) | undefined;
   /** The on-page bubble: fewer snippets and glosses. */
   compact?: boolean;
+  /** Saves the word, its sentence and the sense shown to the word list. */
+  onSave?: ((result: SenseResult) => Promise<void>) | undefined;
 }
 
 const GLOSS_METHOD_TEXT: Record<NonNullable<SenseResult['glossMethod']>, MessageKey> = {
@@ -20,13 +23,26 @@ const GLOSS_METHOD_TEXT: Record<NonNullable<SenseResult['glossMethod']>, Message
   'dictionary-order': 'gloss_method_dictionary_order',
 };
 
-export function SenseView({ result, occurrences, onReveal, compact }: SenseViewProps) {
+export function SenseView({ result, occurrences, onReveal, compact, onSave }: SenseViewProps) {
   const full = 'type' in result && result.type === 'sense' && 'model' in result ? result : null;
+  const [saved, setSaved] = useState<'no' | 'yes' | 'failed'>('no');
   return (
     <div>
-      <h2 class="word" lang={result.lang}>
-        {result.word}
-      </h2>
+      <div class="word-bar">
+        <h2 class="word" lang={result.lang}>
+          {result.word}
+        </h2>
+        {full && onSave && (
+          <button
+            type="button"
+            data-testid="save-word"
+            disabled={saved === 'yes'}
+            onClick={() => void onSave(full).then(() => setSaved('yes'), () => setSaved('failed'))}
+          >
+            {t(saved === 'yes' ? 'words_saved' : saved === 'failed' ? 'words_save_failed' : 'words_save')}
+          </button>
+        )}
+      </div>
       <p class="muted">{t('sense_fit_here')}</p>
       {result.substitutes.length === 0 ? (
         <p class="muted">{t('sense_no_substitutes')}</p>

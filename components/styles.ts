@@ -5,6 +5,7 @@ export const BASE_CSS = `
 .muted { color: var(--muted); font-size: 0.85em; }
 .error { color: var(--err); }
 .word { margin: 0 0 4px; font-size: 1.25em; }
+.word-bar { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; }
 ol { margin: 4px 0; padding-left: 1.4em; }
 .substitutes li { margin: 1px 0; }
 .sub { font-weight: 600; }

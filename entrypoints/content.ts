@@ -1,6 +1,7 @@
 // Content script: captures the selection and shows results in an on-page bubble.
 import { browser } from 'wxt/browser';
 import { mountBubble, type BubbleHandle } from '@/components/mount-bubble';
+import { saverFor } from '@/components/save-word';
 import type { ToolState } from '@/components/ResultView';
 import { openPractice, requestForCapture, runTool } from '@/components/tool-runner';
 import { request, setConnector } from '@/models/client';
@@ -63,7 +64,16 @@ export default defineContentScript({
       const shown = bubble;
       const notice = outcome.capture.truncated ? t('notice_truncated') : undefined;
       const show = (state: ToolState) =>
-        shown.update({ title: t(TITLES[tool]), state, notice, anchor, onPractice, occurrences: outcome.capture.occurrences, onReveal: reveal });
+        shown.update({
+          title: t(TITLES[tool]),
+          state,
+          notice,
+          anchor,
+          onPractice,
+          occurrences: outcome.capture.occurrences,
+          onReveal: reveal,
+          onSave: saverFor(outcome.capture),
+        });
       const onPractice = tool === 'cloze' ? () => void openPractice(outcome.capture, (error) => show({ phase: 'error', error })) : undefined;
       await runTool(requestForCapture(tool, outcome.capture, settings?.continueText), show, running.signal);
     };

@@ -1,7 +1,9 @@
-// Exercises as an Anki import file: one Cloze note per exercise, each blank a deletion
-// ({{c1::answer}}, {{c2::…}}), with the source and score in a second field. Fields are always
+// Exercises and saved words as an Anki import file: one Cloze note per exercise, each blank a
+// deletion ({{c1::answer}}, {{c2::…}}), with the source and score in a second field, and one per
+// saved word (the word deleted from its sentence, the gloss behind). Fields are always
 // quoted (so commas, semicolons, tabs and newlines inside them can never split a field or fool
 // Anki's separator guess) and quotes are doubled, as RFC 4180 says.
+import type { WordEntry } from '../words/word-list';
 import type { HistoryEntry } from './history';
 
 /** Anki reads these header lines (2.1.54+): comma-separated, plain text, Cloze note type. */
@@ -33,7 +35,18 @@ function extra(entry: HistoryEntry): string {
   return [entry.url, `${when} · ${entry.points}/${entry.max}`].filter(Boolean).join('\n');
 }
 
-export function ankiCsv(entries: readonly HistoryEntry[]): string {
-  const rows = entries.map((e) => [clozeText(e), extra(e)].map(csvField).join(','));
+export function ankiCsv(entries: readonly HistoryEntry[], words: readonly WordEntry[] = []): string {
+  const notes = [...entries.map((e) => [clozeText(e), extra(e)]), ...words.map((w) => [wordCloze(w), wordExtra(w)])];
+  const rows = notes.map((fields) => fields.map(csvField).join(','));
   return [...HEADER, ...rows].join('\n') + '\n';
+}
+
+/** The word as an Anki cloze deletion in its sentence. */
+function wordCloze(w: WordEntry): string {
+  return `${clozeSafe(w.sentence.slice(0, w.start))}{{c1::${clozeSafe(w.sentence.slice(w.start, w.end))}}}${clozeSafe(w.sentence.slice(w.end))}`;
+}
+
+/** Back of the card: the gloss, the words that fit, the source. */
+function wordExtra(w: WordEntry): string {
+  return [w.gloss, w.substitutes.length ? `≈ ${w.substitutes.slice(0, 5).join(', ')}` : '', w.url].filter(Boolean).join('\n');
 }

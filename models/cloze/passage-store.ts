@@ -13,3 +13,7 @@ export async function putPassage(passage: Omit<PracticePassage, 'createdAt'>): P
 export async function getPassage(id: string): Promise<PracticePassage | null> {
   return passageIn(await passagesItem.getValue(), id);
 }
+
+export async function clearPassages(): Promise<void> {
+  await passagesItem.setValue({});
+}

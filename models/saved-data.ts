@@ -1,0 +1,9 @@
+// Everything Sesame keeps from pages, and only because the user asked: the word list, the cloze
+// history, and practice passages waiting in session storage. "Clear my data" removes all three.
+import { clearHistory } from './cloze/history-store';
+import { clearPassages } from './cloze/passage-store';
+import { wordListItem } from './words/word-store';
+
+export async function clearSavedData(): Promise<void> {
+  await Promise.all([wordListItem.setValue([]), clearHistory(), clearPassages()]);
+}
