@@ -16,12 +16,22 @@ export interface BubbleProps {
   occurrences?: OccurrenceSpan[] | undefined;
   onReveal?: ((index: number) => void) | undefined;
   onSave?: SenseViewProps['onSave'];
+  /** Opened from the keyboard (shortcut, menu): take focus, and give it back on close. */
+  focusOnOpen?: boolean | undefined;
   onClose: () => void;
 }
 
 /** The on-page result bubble (rendered inside a shadow root). Esc or ✕ closes it. */
-export function Bubble({ title, state, notice, anchor, onPractice, occurrences, onReveal, onSave, onClose }: BubbleProps) {
+export function Bubble({ title, state, notice, anchor, onPractice, occurrences, onReveal, onSave, focusOnOpen, onClose }: BubbleProps) {
   const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!focusOnOpen) return;
+    const previous = document.activeElement;
+    ref.current?.focus();
+    return () => {
+      if (previous instanceof HTMLElement && previous.isConnected) previous.focus();
+    };
+  }, [focusOnOpen]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose();
@@ -31,7 +41,7 @@ export function Bubble({ title, state, notice, anchor, onPractice, occurrences, 
   }, [onClose]);
   const place = bubblePlacement(anchor, window.innerWidth, window.innerHeight);
   return (
-    <div ref={ref} class="bubble" role="dialog" aria-label={title} style={place} data-testid="bubble">
+    <div ref={ref} class="bubble" role="dialog" aria-label={title} style={place} tabIndex={-1} data-testid="bubble">
       <div class="bar">
         <span class="title">{title}</span>
         <button type="button" aria-label={t('close')} onClick={onClose}>

@@ -50,7 +50,7 @@ export default defineContentScript({
       if (range) revealRange(range);
     };
 
-    const run = async (tool: keyof typeof TITLES): Promise<void> => {
+    const run = async (tool: keyof typeof TITLES, fromKeyboard = false): Promise<void> => {
       const outcome = capture();
       if (outcome.kind === 'none') return;
       const rect = window.getSelection()?.rangeCount ? window.getSelection()!.getRangeAt(0).getBoundingClientRect() : null;
@@ -73,6 +73,7 @@ export default defineContentScript({
           occurrences: outcome.capture.occurrences,
           onReveal: reveal,
           onSave: saverFor(outcome.capture),
+          focusOnOpen: fromKeyboard,
         });
       const onPractice = tool === 'cloze' ? () => void openPractice(outcome.capture, (error) => show({ phase: 'error', error })) : undefined;
       await runTool(requestForCapture(tool, outcome.capture, settings?.continueText), show, running.signal);
@@ -84,7 +85,7 @@ export default defineContentScript({
       if (!parsed.ok) return undefined;
       if (parsed.value.kind === 'trigger') {
         if (parsed.value.tool === 'complete' && completion?.suggestNow()) return undefined;
-        if (window.getSelection()?.toString().trim() || document.activeElement !== document.body) void run(parsed.value.tool);
+        if (window.getSelection()?.toString().trim() || document.activeElement !== document.body) void run(parsed.value.tool, true);
         return undefined;
       }
       if (parsed.value.kind === 'reveal') {

@@ -57,7 +57,9 @@ describe('word list and model manager', () => {
     await options.goto(`chrome-extension://${s.extensionId}/options.html`);
     await expect.poll(() => options.locator('[data-testid=model-runtime]').first().textContent(), { timeout: 30_000 }).toMatch(/^q8 · WASM, \d+ thread/);
     // What the browser has bound (it may leave a suggested key unbound when it clashes).
-    const bound = await s.worker.evaluate(async () => (await chrome.commands.getAll()).map((c) => [c.name, c.shortcut || 'not set']));
+    const bound: [string, string][] = await s.worker.evaluate(async () =>
+      (await chrome.commands.getAll()).map((c: { name?: string; shortcut?: string }): [string, string] => [c.name ?? '', c.shortcut || 'not set']),
+    );
     expect(bound.map(([name]) => name)).toEqual(expect.arrayContaining(['sense-lookup', 'cloze-practice', 'continue-text']));
     for (const [name, shortcut] of bound.filter(([name]) => name !== '_execute_action')) {
       expect(await options.locator(`[data-testid=shortcut-${name}]`).textContent()).toBe(shortcut);
