@@ -80,6 +80,29 @@ export function blankContext(
   };
 }
 
+/** Rows at most this long (special tokens included), the encoders' position limit. */
+export const MAX_ROW_TOKENS = 512;
+
+/**
+ * The whole passage as one row with every blank masked (`pieces(span)` masks each), and where
+ * each blank's masks are: the first decoding step of all blanks in one short pass. Null when the
+ * passage does not fit in one row (the caller falls back to a window per blank).
+ */
+export function packedRow(enc: Encoder, text: string, blanks: readonly Span[], pieces: (span: Span) => number): { row: IdRow; masksOf: number[][] } | null {
+  const ids = [...enc.prefix];
+  const masksOf: number[][] = [];
+  let at = 0;
+  for (const b of blanks) {
+    ids.push(...enc.encode(text.slice(at, b.start)));
+    const n = pieces(b);
+    masksOf.push(Array.from({ length: n }, (_, j) => ids.length + j));
+    ids.push(...Array<number>(n).fill(enc.maskId));
+    at = b.end;
+  }
+  ids.push(...enc.encode(text.slice(at)), ...enc.suffix);
+  return ids.length <= MAX_ROW_TOKENS ? { row: { ids, at: masksOf.flat() }, masksOf } : null;
+}
+
 /** A row with the blank filled by `fill`; `null` pieces are masks, and their positions are wanted. */
 export function filledRow(enc: Encoder, ctx: BlankContext, fill: readonly (number | null)[]): IdRow {
   const start = enc.prefix.length + ctx.left.length;

@@ -16,6 +16,12 @@ export interface BlankToDecode {
   pieces: number;
 }
 
+/**
+ * The first step's log-probabilities, per blank and mask, when the caller already has them
+ * (all blanks masked in one packed row); otherwise each blank's window is run.
+ */
+export type FirstStep = Float32Array[][];
+
 export interface Answer {
   ids: number[];
   text: string;
@@ -104,19 +110,23 @@ export async function decodeBlanks(
   decoder: ClozeDecoder,
   width: number,
   counter?: PassCounter,
+  firstStep?: FirstStep,
 ): Promise<Answer[][]> {
   const f = pieceFilter(enc, lm.tokenizer.get_vocab().size, lang);
   const answer = (ids: number[], score: number): Answer => ({ ids, text: joinPieces(enc, ids, lang), score });
   if (decoder === 'independent') {
-    const rows = await forwardRows(lm, blanks.map((b) => filledRow(enc, b.ctx, Array(b.pieces).fill(null))), counter);
+    const rows = firstStep ?? (await forwardRows(lm, blanks.map((b) => filledRow(enc, b.ctx, Array(b.pieces).fill(null))), counter));
     return rows.map((r) => beamIndependent(r, width, f).map((b) => answer(b.ids, b.score)));
   }
   let beams: Beam[][] = blanks.map((b) => [{ fill: Array(b.pieces).fill(null), logp: 0 }]);
+  let step = 0;
   // Each step fills one more mask of every unfinished beam of every blank, in one batch.
   for (;;) {
     const work = beams.flatMap((bs, b) => bs.flatMap((beam, k) => (beam.fill.includes(null) ? [{ b, k }] : [])));
     if (work.length === 0) break;
-    const rows = await forwardRows(lm, work.map(({ b, k }) => filledRow(enc, blanks[b]!.ctx, beams[b]![k]!.fill)), counter);
+    const first = firstStep && step === 0 ? firstStep : null;
+    step++;
+    const rows = first ?? (await forwardRows(lm, work.map(({ b, k }) => filledRow(enc, blanks[b]!.ctx, beams[b]![k]!.fill)), counter));
     const next = beams.map((bs) => bs.filter((beam) => !beam.fill.includes(null)));
     work.forEach(({ b, k }, w) => {
       const beam = beams[b]![k]!;

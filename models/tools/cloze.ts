@@ -1,9 +1,9 @@
 // A cloze exercise from a passage: blanks chosen (ranked by the model for easy/hard), then the
 // model's whole-word answers for every blank, decoded in batches across blanks.
-import { blankContext, type Encoder, encoderOf } from '../cloze/blank-context';
-import { type Answer, type BlankToDecode, decodeBlanks, MAX_PIECES } from '../cloze/decode';
+import { blankContext, type Encoder, encoderOf, packedRow } from '../cloze/blank-context';
+import { type Answer, type BlankToDecode, decodeBlanks, type FirstStep, MAX_PIECES } from '../cloze/decode';
 import { difficultyKey, spreadSubset } from '../cloze/difficulty';
-import type { PassCounter } from '../cloze/mlm-batch';
+import { forwardRows, type PassCounter } from '../cloze/mlm-batch';
 import { wordFits } from '../cloze/word-fit';
 import type { LoadedModel } from '../host/loader';
 import type { ClozeDecoder, ClozeDifficulty, ClozeResult, Lang } from '../protocol';
@@ -72,7 +72,8 @@ export async function makeCloze(
   const blanks = chooseBlanks(passage, lang, count, seed, score, eligible);
   if (blanks.length === 0) return { text: passage, blanks: [] };
   const inputs = blanksToDecode(enc, passage, blanks, piecesOf);
-  const answers = await decodeBlanks(lm, enc, lang, inputs, options.decode ?? 'confident-first', TOP_ANSWERS, options.counter);
+  const first = await packedFirstStep(lm, enc, passage, blanks, inputs, options.counter);
+  const answers = await decodeBlanks(lm, enc, lang, inputs, options.decode ?? 'confident-first', TOP_ANSWERS, options.counter, first);
   return {
     text: passage,
     blanks: blanks.map((b, i) => ({
@@ -83,6 +84,26 @@ export async function makeCloze(
       candidates: answers[i]!.map(toScored),
     })),
   };
+}
+
+/**
+ * Every blank's first step from one pass over the passage with all blanks masked (as the learner
+ * sees it), instead of one window per blank; undefined when the passage is too long for one row.
+ */
+async function packedFirstStep(
+  lm: LoadedModel,
+  enc: Encoder,
+  passage: string,
+  blanks: readonly Segment[],
+  inputs: readonly BlankToDecode[],
+  counter: PassCounter | undefined,
+): Promise<FirstStep | undefined> {
+  const piecesAt = new Map(blanks.map((b, i) => [b.start, inputs[i]!.pieces]));
+  const packed = packedRow(enc, passage, blanks, (s) => piecesAt.get(s.start) ?? 1);
+  if (!packed) return undefined;
+  const [rows] = await forwardRows(lm, [packed.row], counter);
+  let at = 0;
+  return packed.masksOf.map((masks) => rows!.slice(at, (at += masks.length)));
 }
 
 /** A candidate with its (pseudo-)probability. */

@@ -141,4 +141,35 @@ describe('cloze exercises through the model host', () => {
     }
     expect(counter.passes).toBeLessThanOrEqual(1 + Math.max(...out.blanks.map((b) => b.pieces!)) + 1);
   });
+
+  it('decodes the first mask of every blank in one pass over the whole passage, as the learner sees it', async () => {
+    const passage = `${EN} The farmer watched the sleepy cattle grazing near the old wooden barn every single morning before breakfast.`;
+    const counter = { passes: 0 };
+    const out = await makeCloze(bert, passage, 'en', 6, 3, { counter });
+    const single = out.blanks.filter((b) => b.pieces === 1);
+    expect(single.length).toBeGreaterThan(0);
+    // The packed row: each single-piece blank's answers are its mask's top words, read in context
+    // with every other blank masked.
+    const enc = encoderOf(bert);
+    const ids = [...enc.prefix];
+    let at = 0;
+    const maskAt = new Map<number, number>();
+    for (const b of out.blanks) {
+      ids.push(...enc.encode(passage.slice(at, b.start)));
+      maskAt.set(b.start, ids.length);
+      ids.push(...Array<number>(b.pieces!).fill(enc.maskId));
+      at = b.end;
+    }
+    ids.push(...enc.encode(passage.slice(at)), ...enc.suffix);
+    const [rows] = await forwardRows(bert, [{ ids, at: single.map((b) => maskAt.get(b.start)!) }]);
+    single.forEach((b, i) => {
+      const best = b.candidates[0]!;
+      const row = rows![i]!;
+      const top = Math.max(...row.filter((_, id) => /^[\p{Ll}\p{Lu}\p{Lt}]+$/u.test(enc.token(id))));
+      expect(Math.log(best.score)).toBeCloseTo(top, 4);
+    });
+    // One pass when every blank is one piece; multi-piece blanks add their steps and PLL passes.
+    if (single.length === out.blanks.length) expect(counter.passes).toBe(1);
+    else expect(counter.passes).toBeGreaterThan(1);
+  });
 });
