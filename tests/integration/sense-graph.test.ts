@@ -60,11 +60,8 @@ describe.each(cases)('hidden-state surgery on $id $file', ({ id, file }) => {
 
   it('adds layers + 1 outputs that copy the embeddings and every layer, and leaves the logits alone', async () => {
     const bytes = onnx(id, file);
-    const t0 = performance.now();
     const result = withHiddenStates(bytes, { numLayers: fixture.dims.layers, hiddenSize: fixture.dims.hidden });
-    const ms = performance.now() - t0;
     if (!result.ok) throw new Error(result.reason);
-    expect(ms).toBeLessThan(1000);
     expect(result.method).toBe('names');
     expect(result.names).toEqual(Array.from({ length: fixture.dims.layers + 1 }, (_, k) => `hidden_states.${k}`));
     expect(result.sources).toEqual(expected);
