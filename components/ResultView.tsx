@@ -45,15 +45,18 @@ export interface ToolStateViewProps extends Omit<SenseViewProps, 'result'> {
   onPractice?: (() => void) | undefined;
 }
 
+/** A failed request: what went wrong in the UI language, then the host's own message. */
+export function ErrorView({ error, testId = 'error' }: { error: ErrorInfo; testId?: string }) {
+  return (
+    <div class="error" role="alert" data-testid={testId}>
+      <p>{t(ERROR_KEYS[error.code])}</p>
+      {error.message && <p class="muted">{error.message}</p>}
+    </div>
+  );
+}
+
 export function ToolStateView({ state, onPractice, ...sense }: ToolStateViewProps) {
-  if (state.phase === 'error') {
-    return (
-      <div class="error" role="alert" data-testid="error">
-        <p>{t(ERROR_KEYS[state.error.code])}</p>
-        {state.error.message && <p class="muted">{state.error.message}</p>}
-      </div>
-    );
-  }
+  if (state.phase === 'error') return <ErrorView error={state.error} />;
   if (state.phase === 'working') {
     return (
       <div aria-busy="true">

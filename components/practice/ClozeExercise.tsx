@@ -3,7 +3,10 @@
 // Alt+H shows the next hint, Alt+R reveals the answer.
 import { percent } from '@/components/format';
 import { type Exercise, score } from '@/models/cloze/exercise';
+import type { Hint } from '@/models/cloze/hints';
+import { t } from '@/models/i18n';
 import type { Scored } from '@/models/protocol';
+import { hintText } from './hint-text';
 
 export interface ExerciseActions {
   type(i: number, value: string): void;
@@ -14,9 +17,7 @@ export interface ExerciseActions {
   retry(): void;
 }
 
-const VERDICT_TEXT = { correct: '✓ Correct', acceptable: '≈ Acceptable', wrong: '✗ Not quite' } as const;
-
-export function ClozeExercise({ ex, hints, checking, actions }: { ex: Exercise; hints: string[][]; checking: boolean; actions: ExerciseActions }) {
+export function ClozeExercise({ ex, hints, checking, actions }: { ex: Exercise; hints: Hint[][]; checking: boolean; actions: ExerciseActions }) {
   const { cloze } = ex;
   const n = cloze.blanks.length;
   const onKey = (i: number) => (e: KeyboardEvent) => {
@@ -53,7 +54,7 @@ export function ClozeExercise({ ex, hints, checking, actions }: { ex: Exercise; 
         maxLength={64}
         autocomplete="off"
         spellcheck={false}
-        aria-label={`Blank ${i + 1} of ${n}`}
+        aria-label={t('practice_blank_label', { i: i + 1, n })}
         aria-describedby={`feedback-${i}`}
         aria-invalid={verdict === 'wrong'}
         onInput={(e) => actions.type(i, (e.currentTarget as HTMLInputElement).value)}
@@ -65,22 +66,22 @@ export function ClozeExercise({ ex, hints, checking, actions }: { ex: Exercise; 
   parts.push(cloze.text.slice(at));
   const total = score(ex);
   return (
-    <section aria-label="Exercise" data-testid="exercise">
+    <section aria-label={t('practice_exercise')} data-testid="exercise">
       <p class="passage" lang={cloze.lang} data-testid="passage">
         {parts}
       </p>
       <div class="actions">
         <button type="button" onClick={actions.check} disabled={checking} data-testid="check">
-          {checking ? 'Checking…' : 'Check (Enter)'}
+          {checking ? t('practice_checking') : t('practice_check')}
         </button>
         <button type="button" onClick={actions.retry} data-testid="retry">
-          Retry
+          {t('practice_retry')}
         </button>
       </div>
-      <p class="muted">Tab moves between blanks · Enter checks · Esc clears a blank · Alt+H hint · Alt+R reveal</p>
+      <p class="muted">{t('practice_keys')}</p>
       {ex.checked && (
         <p class="score" role="status" data-testid="score">
-          Score: {total.points} / {total.max}
+          {t('practice_score', { points: total.points, max: total.max })}
         </p>
       )}
       <ol class="feedback" aria-live="polite" data-testid="feedback">
@@ -91,32 +92,32 @@ export function ClozeExercise({ ex, hints, checking, actions }: { ex: Exercise; 
           const top: Scored[] = j ? j.modelTop : state.revealed ? b.candidates : [];
           return (
             <li key={i} id={`feedback-${i}`} data-testid="blank-feedback" data-verdict={state.revealed ? 'revealed' : (j?.verdict ?? '')}>
-              {j && <span class={`verdict ${j.verdict}`}>{VERDICT_TEXT[j.verdict]}</span>}
+              {j && <span class={`verdict ${j.verdict}`}>{t(`practice_verdict_${j.verdict}`)}</span>}
               {j?.verdict === 'acceptable' && j.score !== null && (
-                <span class="muted"> — the model rates it {ratioText(j.score)} the original</span>
+                <span class="muted"> {ratioText(j.score)}</span>
               )}
               {state.revealed && (
-                <span class="verdict revealed" lang={cloze.lang}>
-                  Answer: {b.answer}
+                <span class="verdict revealed">
+                  {t('practice_answer')} <span lang={cloze.lang}>{b.answer}</span>
                 </span>
               )}
               {shownHints.map((h) => (
-                <span key={h} class="hint" data-testid="hint">
+                <span key={h.kind} class="hint" data-testid="hint">
                   {' · '}
-                  {h}
+                  {hintText(h)}
                 </span>
               ))}
               {top.length > 0 && (
-                <div class="muted" lang={cloze.lang} data-testid="model-top">
-                  Model’s top answers: {top.map((c) => `${c.text} ${percent(c.score)}`).join(', ')}
+                <div class="muted" data-testid="model-top">
+                  {t('practice_model_top')} <span lang={cloze.lang}>{top.map((c) => `${c.text} ${percent(c.score)}`).join(', ')}</span>
                 </div>
               )}
               <div class="blank-actions">
                 <button type="button" tabIndex={-1} disabled={state.revealed || state.hints >= (hints[i]?.length ?? 0)} onClick={() => actions.hint(i)}>
-                  Hint
+                  {t('practice_hint')}
                 </button>
                 <button type="button" tabIndex={-1} disabled={state.revealed} onClick={() => actions.reveal(i)} data-testid="reveal">
-                  Reveal
+                  {t('practice_reveal')}
                 </button>
               </div>
             </li>
@@ -128,5 +129,5 @@ export function ClozeExercise({ ex, hints, checking, actions }: { ex: Exercise; 
 }
 
 function ratioText(score: number): string {
-  return score >= 0 ? 'at least as likely as' : `${percent(Math.exp(score))} as likely as`;
+  return score >= 0 ? t('practice_rated_at_least') : t('practice_rated_ratio', { ratio: percent(Math.exp(score)) });
 }

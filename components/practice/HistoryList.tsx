@@ -1,38 +1,39 @@
 // Past exercises, with export to Anki and clearing.
 import { ankiCsv } from '@/models/cloze/anki-csv';
 import type { HistoryEntry } from '@/models/cloze/history';
+import { t, uiLangTag } from '@/models/i18n';
 import { downloadText } from './download';
 
 export function HistoryList({ entries, onClear }: { entries: HistoryEntry[]; onClear: () => void }) {
   return (
     <section aria-labelledby="history-title" data-testid="history">
       <div class="bar">
-        <h2 id="history-title">History</h2>
+        <h2 id="history-title">{t('practice_history')}</h2>
         <div class="actions">
           <button type="button" disabled={entries.length === 0} onClick={() => downloadText('sesame-cloze.csv', ankiCsv(entries))} data-testid="export">
-            Export for Anki (CSV)
+            {t('practice_export')}
           </button>
           <button type="button" disabled={entries.length === 0} onClick={onClear}>
-            Clear history
+            {t('practice_clear_history')}
           </button>
         </div>
       </div>
       {entries.length === 0 ? (
-        <p class="muted">No exercises yet. Finished exercises are kept here (on this device only).</p>
+        <p class="muted">{t('practice_history_empty')}</p>
       ) : (
         <table>
           <thead>
             <tr>
-              <th>Date</th>
-              <th>Source</th>
-              <th>Answers</th>
-              <th>Score</th>
+              <th>{t('practice_col_date')}</th>
+              <th>{t('practice_col_source')}</th>
+              <th>{t('practice_col_answers')}</th>
+              <th>{t('practice_col_score')}</th>
             </tr>
           </thead>
           <tbody>
             {entries.map((e) => (
               <tr key={e.id} data-testid="history-entry">
-                <td>{new Date(e.date).toLocaleString()}</td>
+                <td>{new Date(e.date).toLocaleString(uiLangTag())}</td>
                 <td class="source">{e.url || '—'}</td>
                 <td lang={e.lang}>
                   {e.blanks.map((b, i) => (

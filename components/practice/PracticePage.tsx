@@ -2,6 +2,7 @@
 // in the URL fragment), checked by the model, with hints, retry, score and a history.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ProgressView } from '@/components/ProgressView';
+import { ErrorView } from '@/components/ResultView';
 import { request, RequestError } from '@/models/client';
 import { loadBundledDict } from '@/models/cloze/bundled-dict';
 import type { ChineseDict } from '@/models/cloze/chinese-dict';
@@ -22,6 +23,7 @@ import type { HistoryEntry } from '@/models/cloze/history';
 import { clearHistory, historyItem, loadHistory, saveToHistory } from '@/models/cloze/history-store';
 import type { PracticePassage } from '@/models/cloze/passage';
 import { getPassage } from '@/models/cloze/passage-store';
+import { t } from '@/models/i18n';
 import { type ClozeDifficulty, CLOZE_DIFFICULTIES, type ErrorInfo, type Progress } from '@/models/protocol';
 import { ClozeExercise, type ExerciseActions } from './ClozeExercise';
 import { HistoryList } from './HistoryList';
@@ -136,57 +138,49 @@ export function PracticePage({ passageId }: { passageId: string }) {
   return (
     <main class="practice">
       <header class="bar">
-        <h1>Sesame · Cloze practice</h1>
+        <h1>{t('practice_title')}</h1>
       </header>
       {passage === null && (
         <p class="muted" data-testid="no-passage">
-          No passage to practise on: passages are kept only until the browser closes. Select a passage on a page and use “Cloze practice”.
+          {t('practice_no_passage')}
         </p>
       )}
       {passage && (
         <form class="settings actions" onSubmit={(e) => e.preventDefault()}>
           <label>
-            Difficulty{' '}
+            {t('practice_difficulty')}{' '}
             <select value={difficulty} onChange={(e) => setDifficulty((e.currentTarget as HTMLSelectElement).value as ClozeDifficulty)} data-testid="difficulty">
               {CLOZE_DIFFICULTIES.map((d) => (
                 <option key={d} value={d}>
-                  {d}
+                  {t(`practice_difficulty_${d}`)}
                 </option>
               ))}
             </select>
           </label>
           <label>
-            Blanks{' '}
+            {t('practice_blanks')}{' '}
             <input type="number" min={1} max={20} value={count} onChange={(e) => setCount(Math.min(20, Math.max(1, Number((e.currentTarget as HTMLInputElement).value) || 5)))} />
           </label>
           <button type="button" onClick={() => setSeed((s) => s + 1)} data-testid="new-exercise">
-            New exercise
+            {t('practice_new_exercise')}
           </button>
         </form>
       )}
       {run?.phase === 'working' && (
         <div aria-busy="true">
-          <p class="muted">Choosing blanks…</p>
+          <p class="muted">{t('working_cloze')}</p>
           <ProgressView files={run.files} />
         </div>
       )}
-      {run?.phase === 'error' && (
-        <p class="error" role="alert" data-testid="error">
-          {run.error.message}
-        </p>
-      )}
+      {run?.phase === 'error' && <ErrorView error={run.error} />}
       {ready && (
         <>
           {ready.ex.cloze.blanks.length === 0 ? (
-            <p class="muted">No words in this passage can be blanked.</p>
+            <p class="muted">{t('practice_no_blanks')}</p>
           ) : (
             <ClozeExercise ex={ready.ex} hints={hints} checking={checking === true} actions={actions} />
           )}
-          {typeof checking === 'object' && (
-            <p class="error" role="alert" data-testid="check-error">
-              {checking.message}
-            </p>
-          )}
+          {typeof checking === 'object' && <ErrorView error={checking} testId="check-error" />}
           <p class="footer muted" data-testid="model-line">
             {ready.ex.cloze.model} · {ready.ex.cloze.backend === 'webgpu' ? 'WebGPU' : 'WASM'}
           </p>

@@ -4,6 +4,7 @@ import { injectPageStyles } from '@/components/page-styles';
 import { applyUiLanguage } from '@/components/ui-language';
 import { PracticePage } from '@/components/practice/PracticePage';
 import { setConnector } from '@/models/client';
+import { t } from '@/models/i18n';
 import type { PortLike } from '@/models/router';
 
 setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
@@ -11,4 +12,7 @@ injectPageStyles('practice');
 const passageId = () => location.hash.slice(1).replace(/[^\w-]/g, '');
 const mount = () => render(<PracticePage key={passageId()} passageId={passageId()} />, document.getElementById('app')!);
 window.addEventListener('hashchange', mount);
-void applyUiLanguage().then(mount);
+void applyUiLanguage().then(() => {
+  document.title = t('practice_title');
+  mount();
+});

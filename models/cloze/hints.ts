@@ -34,14 +34,14 @@ export function pinyinWithMarks(numbered: string): string {
   return numbered.split(/\s+/).filter(Boolean).map(toneMark).join('');
 }
 
+/** A hint as data; the practice page words it in the UI language. */
+export type Hint = { kind: 'letters' | 'characters'; n: number } | { kind: 'pinyin' | 'first'; text: string };
+
 /** The hints for an answer, least revealing first. */
-export function buildHints(answer: string, lang: Lang, pinyin?: string | null): string[] {
+export function buildHints(answer: string, lang: Lang, pinyin?: string | null): Hint[] {
   const chars = [...answer];
-  if (lang === 'zh') {
-    const hints = [`${chars.length} characters`];
-    if (pinyin) hints.push(`Pinyin: ${pinyinWithMarks(pinyin)}`);
-    hints.push(`Starts with “${chars[0] ?? ''}”`);
-    return hints;
-  }
-  return [`${chars.length} letters`, `Starts with “${chars[0] ?? ''}”`];
+  const hints: Hint[] = [{ kind: lang === 'zh' ? 'characters' : 'letters', n: chars.length }];
+  if (lang === 'zh' && pinyin) hints.push({ kind: 'pinyin', text: pinyinWithMarks(pinyin) });
+  hints.push({ kind: 'first', text: chars[0] ?? '' });
+  return hints;
 }

@@ -2,21 +2,12 @@
 // text when nothing is selected.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openPopup, selectText, type Session } from './harness';
+import { launch, openFromPopup, openPopup, selectText, type Session } from './harness';
 
 const STORY =
   'The farmer watched the sleepy cattle grazing near the old wooden barn while his daughter painted the distant mountains. Their neighbours repaired broken fences before the winter storms arrived from the northern valleys.';
 
 const inputs = (p: Page) => p.locator('[data-testid=blank-input]');
-
-/** Clicks a popup button that opens the practice page, and waits for its first blank. */
-async function openFromPopup(s: Session, popup: Page, testId: string): Promise<Page> {
-  const opened = s.context.waitForEvent('page');
-  await popup.locator(`[data-testid=${testId}]`).click();
-  const practice = await opened;
-  await inputs(practice).first().waitFor({ timeout: 120_000 });
-  return practice;
-}
 
 /**
  * The words behind the blanks, read from the passage as shown (text between the inputs), which

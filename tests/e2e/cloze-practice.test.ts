@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openPopup, selectText, type Session, trigger } from './harness';
+import { launch, openFromPopup, openPopup, selectText, type Session, trigger } from './harness';
 
 const STORY =
   'The farmer watched the sleepy cattle grazing near the old wooden barn while his daughter painted the distant mountains. Their neighbours repaired broken fences before the winter storms arrived from the northern valleys.';
@@ -143,11 +143,7 @@ describe('cloze practice page', () => {
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/passage.html`);
     await selectText(page, '#story', STORY);
-    const popup = await openPopup(s, page);
-    const opened = s.context.waitForEvent('page');
-    await popup.locator('[data-testid=popup-cloze]').click();
-    const practice = await opened;
-    await inputs(practice).first().waitFor({ timeout: 120_000 });
+    const practice = await openFromPopup(s, await openPopup(s, page), 'popup-cloze');
     expect(practice.url()).not.toContain('farmer');
   });
 

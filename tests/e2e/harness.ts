@@ -148,6 +148,15 @@ export async function openPopup(session: Session, tabPage: Page): Promise<Page> 
   return popup;
 }
 
+/** Clicks a popup button that opens the practice page, and waits for its first blank. */
+export async function openFromPopup(session: Session, popup: Page, testId: string): Promise<Page> {
+  const opened = session.context.waitForEvent('page');
+  await popup.locator(`[data-testid=${testId}]`).click();
+  const practice = await opened;
+  await practice.locator('[data-testid=blank-input]').first().waitFor({ timeout: 120_000 });
+  return practice;
+}
+
 /** The tab id of a page (the extension has no "tabs" permission, so find it as the active tab). */
 export async function tabIdOf(session: Session, page: Page): Promise<number> {
   await page.bringToFront();

@@ -1,8 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildCompactDict, chineseDict } from '@/models/cloze/chinese-dict';
-import { buildHints, pinyinWithMarks, toneMark } from '@/models/cloze/hints';
+import { buildHints as buildHintData, pinyinWithMarks, toneMark } from '@/models/cloze/hints';
+import { hintText } from '@/components/practice/hint-text';
+import { setUiLanguage } from '@/models/i18n';
+
+/** The hints as the practice page words them in English. */
+const buildHints = (...args: Parameters<typeof buildHintData>) => buildHintData(...args).map(hintText);
 
 describe('hints', () => {
+  beforeEach(() => setUiLanguage('en'));
+  afterEach(() => setUiLanguage('en'));
+
   it('marks pinyin tones on the right vowel', () => {
     expect(toneMark('hang2')).toBe('háng');
     expect(toneMark('xiong1')).toBe('xiōng');
@@ -33,6 +41,18 @@ describe('hints', () => {
     expect(dict.pinyin('银行')).toBe('yin2 hang2');
     expect(buildHints('银行', 'zh', dict.pinyin('银行'))).toEqual(['2 characters', 'Pinyin: yínháng', 'Starts with “银”']);
     expect(buildHints('银行', 'zh', null)).toEqual(['2 characters', 'Starts with “银”']);
+    expect(buildHintData('银行', 'zh', 'yin2 hang2')).toEqual([
+      { kind: 'characters', n: 2 },
+      { kind: 'pinyin', text: 'yínháng' },
+      { kind: 'first', text: '银' },
+    ]);
+  });
+
+  it('words hints in the UI language, with English plurals', () => {
+    expect(buildHints('a', 'en')).toEqual(['1 letter', 'Starts with “a”']);
+    setUiLanguage('zh_CN');
+    expect(buildHints('银行', 'zh', 'yin2 hang2')).toEqual(['2 个字', '拼音：yínháng', '以“银”开头']);
+    expect(buildHints('cattle', 'en')).toEqual(['6 个字母', '以“c”开头']);
   });
 });
 
