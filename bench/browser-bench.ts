@@ -65,7 +65,7 @@ const PAGE_HELPER = `(() => {
       if (!p) return;
       const t = performance.now();
       if (m.kind === 'partial') { p.partials.push(t); return; }
-      if (m.kind === 'progress') return;
+      if (m.kind === 'progress' || m.kind === 'update') return;
       B.pending.delete(m.id);
       p.done(m, t);
     });
@@ -512,10 +512,6 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
             each.push(await sequence(s, perBlank));
           }
           row.cloze = { blanks: blanks.length, batched: sample(batched), perBlank: sample(each) };
-          const sense20: number[] = [];
-          const all = targets.map((_, i) => senseReq(i));
-          for (let i = 0; i < R.browserSlow; i++) sense20.push(await sequence(s, all));
-          row.sense20 = sample(sense20);
           // The page's sense request: fresh (a new round defeats the host's vector cache) and cached.
           const senseAll: number[] = [];
           const senseCached: number[] = [];

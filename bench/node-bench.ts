@@ -175,9 +175,6 @@ export async function runNodeBench(o: BenchOptions): Promise<Record<string, unkn
       batched: () => run(pageSenseRequest(++round), bert),
       cached: () => run(pageSenseRequest(0), bert),
       logitsOnly: () => predictMasks(lm, masked),
-      host20: async () => {
-        for (const t of targets) await run({ type: 'sense', text: t.text, start: t.start, end: t.end, topK: 10 }, bert);
-      },
       naive: async () => {
         for (let i = 0; i < targets.length; i++) {
           await fillMask(masked[i]!, { top_k: 10 });

@@ -98,7 +98,7 @@ export async function lookUpSense(lm: LoadedModel, q: SenseQuery, deps: SenseDep
 
   if (q.glosses !== false && deps.lookupGlosses) {
     const glosses = await deps.lookupGlosses(word, q.lang);
-    if (glosses.length > 0) Object.assign(out, await rankByContext(glosses, word, q.lang, first!, substitutes, embed, deps, mix.layers > 0));
+    if (glosses.length > 0) Object.assign(out, await rankByContext(glosses, word, q.lang, first!, substitutes, embed, deps, mix.layers > 0, mix.key));
   }
   return out;
 }
@@ -178,12 +178,14 @@ async function rankByContext(
   embed: (targets: Target[]) => Promise<CachedOccurrence[]>,
   deps: SenseDeps,
   mixed: boolean,
+  mixKey: string,
 ): Promise<Pick<SenseOut, 'glosses' | 'glossMethod'>> {
   const candidates = glosses.slice(0, LIMITS.glosses * 2);
   let scores: number[];
   let method: NonNullable<SenseOut['glossMethod']>;
   if (lang === 'en' && mixed && use.vector) {
-    const embedded = await embed(candidates.map((g) => glossTarget(g, word)));
+    // Gloss sentences do not depend on the page: cached like uses, so a repeated word costs nothing.
+    const embedded = await cachedEmbed(candidates.map((g) => glossTarget(g, word)), embed, deps, lang, mixKey);
     const sims = cosineMatrix([use.vector, ...embedded.map((e) => e.vector!)])[0]!;
     scores = candidates.map((_, i) => sims[i + 1]!);
     method = 'context-embedding';
