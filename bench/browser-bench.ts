@@ -390,7 +390,9 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
   const zhAt = ZH_TEXT.indexOf(ZH_WORD);
   const zhReq: ToolRequest = { type: 'sense', text: ZH_TEXT, start: zhAt, end: zhAt + ZH_WORD.length, topK: 10 };
   const completeReq = (maxNewTokens: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens, alternatives: 1, temperature: 0 });
-  const ghostReq: ToolRequest = { type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: GHOST_TOKENS, temperature: 0, fieldKey: 'bench' };
+  // No field key: every ghost request is a fresh prompt (a field's cached keys/values would make
+  // repeats measure only the reuse path, which the Node rows measure separately).
+  const ghostReq: ToolRequest = { type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: GHOST_TOKENS, temperature: 0 };
   const clozeReq: ToolRequest = { type: 'cloze', text: CLOZE_PASSAGE, blanks: CLOZE_BLANKS, seed: 1, lang: 'en' };
   const base = { hubUrl: hub.url, backend: 'wasm' as const, mlm: models.bert, zh: models.ernie, gpt: models.distilgpt2 };
   const clientServer = createServer((_req, res) => void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>client</title><p>Sesame benchmark client page.</p>'));

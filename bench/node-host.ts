@@ -1,8 +1,8 @@
 // Sesame's real ModelHost in Node (as tests/support/node-host.ts builds it: onnxruntime-node
 // through transformers.js, the real loader), with two additions for measuring:
 //  - every message is time-stamped, so time to first streamed token is seen as a client sees it;
-//  - the loaded models are instrumented passively: each `generate` call records when each new
-//    token left the model (the streamer's `put`), to count tokens exactly.
+//  - the loaded models are instrumented passively: each GPT forward pass records when it ended,
+//    one pass per generated token, to count tokens exactly.
 import { ModelHost } from '@/models/host/host';
 import { type DeviceName, type FileProgress, type LoadedModel, loadModel } from '@/models/host/loader';
 import { configureTransformers } from '@/models/host/transformers-env';
@@ -24,29 +24,19 @@ export interface HostRun {
   messages: number;
 }
 
-type Generate = (args: Record<string, unknown>) => Promise<unknown>;
-interface StreamerLike {
-  put(value: unknown): void;
-}
+type Forward = (inputs: Record<string, unknown>) => Promise<unknown>;
 
-/** Wraps `lm.model.generate` so each call leaves a trace of token times. */
+/**
+ * Wraps `lm.model.forward` so each pass leaves a trace: Sesame's decoding loop makes one pass per
+ * generated token (the prompt pass yields the first), so a GPT model's pass times are its token times.
+ */
 export function instrument(lm: LoadedModel, traces: GenerationTrace[]): LoadedModel {
-  const model = lm.model as unknown as { generate: Generate };
-  const original = model.generate.bind(model);
-  model.generate = async (args) => {
-    const trace: GenerationTrace = { tokenTimes: [] };
-    traces.push(trace);
-    const streamer = args.streamer as StreamerLike | undefined;
-    if (streamer) {
-      let first = true;
-      const put = streamer.put.bind(streamer);
-      streamer.put = (value) => {
-        if (first) first = false;
-        else trace.tokenTimes.push(performance.now());
-        put(value);
-      };
-    }
-    return original(args);
+  const model = lm.model as unknown as { forward: Forward };
+  const original = model.forward.bind(model);
+  model.forward = async (inputs) => {
+    const out = await original(inputs);
+    if (lm.spec.family === 'gpt2') traces.push({ tokenTimes: [performance.now()] });
+    return out;
   };
   return lm;
 }

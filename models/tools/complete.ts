@@ -118,6 +118,7 @@ async function continueFrom(
   let { logits, past } = prompt;
   let text = '';
   for (;;) {
+    await yieldToEvents();
     if (signal.aborted) return { text, stoppedBy: 'cancelled', fed, past };
     const token = pick(logits, context);
     if (eos.has(token)) return { text, stoppedBy: 'eos', fed, past };
@@ -134,6 +135,23 @@ async function continueFrom(
     ({ logits, past } = next);
     fed.push(token);
   }
+}
+
+/**
+ * Lets queued messages run, a cancel among them. On the WASM backend inference runs on this
+ * thread and its promises settle as microtasks, so without this a whole generation would run
+ * before the cancel could be read. (Not scheduler.yield(): its continuations go before other
+ * tasks, so the messages would still wait.)
+ */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 function eosIds(lm: LoadedModel): Set<number> {
