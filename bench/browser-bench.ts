@@ -65,7 +65,7 @@ const PAGE_HELPER = `(() => {
       if (!p) return;
       const t = performance.now();
       if (m.kind === 'partial') { p.partials.push(t); return; }
-      if (m.kind === 'progress' || m.kind === 'update') return;
+      if (m.kind === 'progress' || m.kind === 'update' || m.kind === 'pong') return;
       B.pending.delete(m.id);
       p.done(m, t);
     });

@@ -44,7 +44,7 @@ export function DiagnosticsView({ status }: { status: Diagnostics }) {
       {status.backendNote && (
         <>
           <dt>{t('diag_note')}</dt>
-          <dd>{status.backendNote}</dd>
+          <dd data-testid="backend-note">{status.backendNote}</dd>
         </>
       )}
       <dt>{t('diag_coi')}</dt>

@@ -7,7 +7,7 @@ import { openPractice, requestForCapture, runTool } from '@/components/tool-runn
 import { request, setConnector } from '@/models/client';
 import { setUiLanguage, t } from '@/models/i18n';
 import { attachCompletion, type CompletionController } from '@/models/completion/controller';
-import { type CaptureOutcome, captureSelection } from '@/models/page/capture';
+import { type CaptureOutcome, captureSelection, selectedRange } from '@/models/page/capture';
 import { mainTextReplyFor } from '@/models/page/main-text';
 import { captureWithOccurrences } from '@/models/page/occurrence-scan';
 import { revealRange } from '@/models/page/reveal';
@@ -37,9 +37,7 @@ export default defineContentScript({
     const capture = (): CaptureOutcome => {
       const outcome = captureSelection(window);
       if (outcome.kind === 'none') return outcome;
-      const selection = window.getSelection();
-      const range = selection?.rangeCount ? selection.getRangeAt(0) : null;
-      const found = captureWithOccurrences(outcome.capture, document.body ?? document.documentElement, range, {
+      const found = captureWithOccurrences(outcome.capture, document.body ?? document.documentElement, selectedRange(window), {
         inflections: settings?.sense.inflections ?? true,
       });
       revealable = found.ranges;
@@ -50,18 +48,28 @@ export default defineContentScript({
       if (range) revealRange(range);
     };
 
-    const run = async (tool: keyof typeof TITLES, fromKeyboard = false): Promise<void> => {
-      const outcome = capture();
-      if (outcome.kind === 'none') return;
-      const rect = window.getSelection()?.rangeCount ? window.getSelection()!.getRangeAt(0).getBoundingClientRect() : null;
-      const anchor = { x: rect?.left ?? 16, y: rect?.bottom ?? 16, top: rect?.top ?? 16 };
-      running?.abort();
-      running = new AbortController();
-      bubble ??= mountBubble(document, () => {
+    const openBubble = (): BubbleHandle =>
+      (bubble ??= mountBubble(document, () => {
         bubble = null;
         running?.abort();
-      });
-      const shown = bubble;
+      }));
+
+    const run = async (tool: keyof typeof TITLES, fromKeyboard = false): Promise<void> => {
+      const outcome = capture();
+      const rect = selectedRange(window)?.getBoundingClientRect() ?? null;
+      const anchor = { x: rect?.left ?? 16, y: rect?.bottom ?? 16, top: rect?.top ?? 16 };
+      if (outcome.kind === 'none') {
+        // Only spaces selected: say what to do instead of doing nothing.
+        if (outcome.reason === 'no-selection' && window.getSelection()?.toString()) {
+          running?.abort();
+          const error = { code: 'empty-input', message: '' } as const;
+          openBubble().update({ title: t(TITLES[tool]), state: { phase: 'error', error }, anchor, focusOnOpen: fromKeyboard });
+        }
+        return;
+      }
+      running?.abort();
+      running = new AbortController();
+      const shown = openBubble();
       const notice = outcome.capture.truncated ? t('notice_truncated') : undefined;
       const show = (state: ToolState) =>
         shown.update({
@@ -85,7 +93,7 @@ export default defineContentScript({
       if (!parsed.ok) return undefined;
       if (parsed.value.kind === 'trigger') {
         if (parsed.value.tool === 'complete' && completion?.suggestNow()) return undefined;
-        if (window.getSelection()?.toString().trim() || document.activeElement !== document.body) void run(parsed.value.tool, true);
+        if (window.getSelection()?.toString() || document.activeElement !== document.body) void run(parsed.value.tool, true);
         return undefined;
       }
       if (parsed.value.kind === 'reveal') {

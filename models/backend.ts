@@ -39,6 +39,11 @@ export function fallBackToWasm(choice: BackendChoice, error: unknown): BackendCh
   return { backend: 'wasm', adapter: choice.adapter, note: `WebGPU failed (${describe(error)}); switched to WASM` };
 }
 
+/** Whether a model load failed because of the GPU (lost device, adapter, WebGPU execution provider), not the model. */
+export function looksLikeGpuFault(error: unknown): boolean {
+  return /webgpu|\bgpu|device (was |is )?lost|adapter|jsep/i.test(describe(error));
+}
+
 function describe(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 200);
 }

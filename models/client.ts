@@ -1,6 +1,9 @@
 // Client side of the protocol, used by the content script, popup and options page.
 // One port per request: disconnecting cancels it, and a port that drops without an answer
-// (the service worker was restarted) is retried once on a new port.
+// (the service worker was stopped or restarted) is retried once on a new port. A drop is seen
+// through onDisconnect, or by the keep-alive: the background answers every ping, and a port
+// that stays silent for a whole interval after one is dead. (Chromium does not always fire
+// onDisconnect when it stops a worker that it had restarted for a port.)
 import {
   CLIENT_PORT,
   type ErrorInfo,
@@ -24,6 +27,7 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Re-sends after a dropped connection; tools are idempotent so this is safe. */
   retries?: number;
+  /** How often to ping; a port silent for this long after a ping counts as dropped. */
   keepAliveMs?: number;
 }
 
@@ -60,7 +64,16 @@ export function request<T extends RequestType>(req: RequestOf<T>, options: Reque
         reject(new RequestError({ code: 'host-unavailable', message: String(error) }));
         return;
       }
-      const keepAlive = setInterval(() => port.postMessage({ kind: 'ping', id }), options.keepAliveMs ?? 20_000);
+      let silent = false;
+      const keepAlive = setInterval(() => {
+        if (silent) return dropped();
+        silent = true;
+        try {
+          port.postMessage({ kind: 'ping', id });
+        } catch {
+          dropped();
+        }
+      }, options.keepAliveMs ?? 5_000);
       const finish = (): void => {
         settled = true;
         clearInterval(keepAlive);
@@ -86,6 +99,8 @@ export function request<T extends RequestType>(req: RequestOf<T>, options: Reque
         const parsed = parse(serverMessage, raw);
         if (!parsed.ok || parsed.value.id !== id) return;
         const message = parsed.value;
+        silent = false;
+        if (message.kind === 'pong') return;
         if (message.kind === 'progress') options.onProgress?.(message.progress);
         else if (message.kind === 'partial') options.onPartial?.(message.partial);
         else if (message.kind === 'update') options.onUpdate?.(message.update);
@@ -101,15 +116,20 @@ export function request<T extends RequestType>(req: RequestOf<T>, options: Reque
           resolve(message.result as ResultOf<T>);
         }
       });
-      port.onDisconnect.addListener(() => {
+      function dropped(): void {
         if (settled) return;
         finish();
         if (left > 0 && !options.signal?.aborted) attempt(left - 1);
         else reject(new RequestError({ code: 'host-unavailable', message: 'Sesame restarted while working; please try again.' }));
-      });
+      }
+      port.onDisconnect.addListener(dropped);
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort);
-      port.postMessage({ kind: 'request', id, request: req });
+      try {
+        port.postMessage({ kind: 'request', id, request: req });
+      } catch {
+        dropped();
+      }
     };
     attempt(retries);
   });

@@ -126,7 +126,11 @@ const completeRequest = object({
   fieldKey: optional(str({ max: 100 })),
 });
 
-const statusRequest = object({ type: literal('status') });
+const statusRequest = object({
+  type: literal('status'),
+  /** Also measure the host's memory (performance.measureUserAgentSpecificMemory; can take seconds). */
+  memory: optional(bool),
+});
 const modelsListRequest = object({ type: literal('models.list') });
 const modelDownloadRequest = object({
   type: literal('models.download'),
@@ -290,6 +294,18 @@ const diagnostics = object({
       cachedFields: num({ int: true, min: 0 }),
     }),
   ),
+  /** Tool requests that reached a model: how many ran their work, and how many ended cancelled. */
+  work: optional(
+    object({
+      requests: num({ int: true, min: 0 }),
+      computed: num({ int: true, min: 0 }),
+      cancelled: num({ int: true, min: 0 }),
+    }),
+  ),
+  /** Connections and messages the model host refused (not from the background, or malformed). */
+  rejected: optional(num({ int: true, min: 0 })),
+  /** Bytes the host's document uses, when the status request asked for it and the browser can tell. */
+  memoryBytes: optional(num({ min: 0 })),
 });
 export type Diagnostics = ReturnType<typeof diagnostics>;
 
@@ -392,6 +408,8 @@ export const serverMessage = tagged(
     update: object({ kind: literal('update'), id, update }),
     result: object({ kind: literal('result'), id, result: toolResult }),
     error: object({ kind: literal('error'), id, error: errorInfo }),
+    /** The background's answer to a client's ping: the port is still alive. */
+    pong: object({ kind: literal('pong'), id }),
   },
   'kind',
 );

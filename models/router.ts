@@ -108,7 +108,7 @@ export class Router {
         return;
       }
       const message = parsed.value;
-      if (message.kind === 'ping') return;
+      if (message.kind === 'ping') return port.postMessage({ kind: 'pong', id: message.id });
       if (message.kind === 'cancel') {
         if (mine.has(message.id)) void this.cancel(message.id);
         return;

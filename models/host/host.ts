@@ -1,7 +1,7 @@
 // The model host: serves tool requests with shared, lazily loaded models. It runs in the
 // offscreen document (Chrome) or the background page (Firefox); the entrypoints only wire
 // messages to `handle`. Everything it touches is injected, so tests can drive it in Node.
-import { chooseBackend, fallBackToWasm, type BackendChoice, type GpuLike } from '../backend';
+import { chooseBackend, fallBackToWasm, looksLikeGpuFault, type BackendChoice, type GpuLike } from '../backend';
 import type { ModelCache } from '../model-cache';
 import { ModelPool } from '../model-pool';
 import {
@@ -49,6 +49,10 @@ export interface HostDeps {
   loadChineseDict?: () => Promise<ChineseDict>;
   /** Dictionary glosses of a word (bundled WordNet / CC-CEDICT), for the sense tool. */
   lookupGlosses?: (word: string, lang: Lang) => Promise<Gloss[]>;
+  /** Bytes the host's document uses (status with `memory: true`), null when the browser cannot tell. */
+  measureMemory?: () => Promise<number | null>;
+  /** Connections and messages refused before they reached the host (see gate.ts). */
+  rejected?: () => number;
 }
 
 const ENCODERS = new Set<ModelSpec['family']>(['bert', 'distilbert', 'ernie']);
@@ -66,6 +70,8 @@ export class ModelHost {
   private readonly layerNotes = new Map<string, string>();
   /** Per text field: the keys/values of its last completion prompt. */
   private readonly completions = new FieldKvCache<Past>(disposePast);
+  /** Tool requests that reached a model; `computed`: their work started before any cancel. */
+  private readonly work = { requests: 0, computed: 0, cancelled: 0 };
 
   constructor(private readonly deps: HostDeps) {
     this.now = deps.now ?? Date.now;
@@ -110,7 +116,7 @@ export class ModelHost {
   ): Promise<ToolResult> {
     switch (request.type) {
       case 'status':
-        return this.diagnostics();
+        return this.diagnostics(request.memory === true);
       case 'models.list':
         return { type: 'models.list', models: await this.deps.cache.list() };
       case 'models.delete':
@@ -210,6 +216,28 @@ export class ModelHost {
     id: string,
     work: (lm: LoadedModel, backend: Backend) => Promise<T>,
   ): Promise<T> {
+    const signal = this.running.get(id)?.signal;
+    this.work.requests++;
+    try {
+      return await this.onBackend(spec, config, send, id, (lm, backend) => {
+        // complete() answers an aborted request itself (it keeps the field's cache and counters).
+        if (signal?.aborted && lm.spec.family !== 'gpt2') throw new ToolError('cancelled', 'Cancelled');
+        if (!signal?.aborted) this.work.computed++;
+        return work(lm, backend);
+      });
+    } finally {
+      if (signal?.aborted) this.work.cancelled++;
+    }
+  }
+
+  /** Loads (once) and uses the model on the chosen backend; a WebGPU failure switches to WASM for good. */
+  private async onBackend<T>(
+    spec: ModelSpec,
+    config: HostConfig,
+    send: Send,
+    id: string,
+    work: (lm: LoadedModel, backend: Backend) => Promise<T>,
+  ): Promise<T> {
     const choice = await this.chooseBackend(config);
     const device: DeviceName = choice.backend === 'webgpu' ? 'webgpu' : (this.deps.wasmDevice ?? 'wasm');
     const key = `${spec.id}|${spec.dtype}|${device}`;
@@ -226,7 +254,12 @@ export class ModelHost {
         if (ENCODERS.has(spec.family)) await this.exposeLayers(lm);
         return lm;
       } catch (error) {
-        throw classifyLoadError(spec.id, error);
+        // Left unclassified, a GPU fault makes the caller retry on WASM.
+        if (device === 'webgpu' && looksLikeGpuFault(error)) throw error;
+        const failure = classifyLoadError(spec.id, error);
+        // A file that arrived whole but does not parse would be read from the cache forever: drop the model's files.
+        if (failure.code === 'model-load' && looksCorrupt(error)) await this.deps.cache.deleteModel(spec.id).catch(() => 0);
+        throw failure;
       } finally {
         this.deps.cache.forgetMisses(spec.id);
       }
@@ -237,7 +270,7 @@ export class ModelHost {
       if (choice.backend !== 'webgpu' || error instanceof ToolError) throw error;
       // WebGPU failed (device lost, unsupported op…): switch to WASM for good and say so.
       this.backend = Promise.resolve(fallBackToWasm(choice, error));
-      return this.withModel(spec, config, send, id, work);
+      return this.onBackend(spec, config, send, id, work);
     }
   }
 
@@ -256,8 +289,9 @@ export class ModelHost {
     return this.backend;
   }
 
-  private async diagnostics(): Promise<Diagnostics> {
+  private async diagnostics(withMemory: boolean): Promise<Diagnostics> {
     const choice = this.backend ? await this.backend : null;
+    const memoryBytes = withMemory ? await this.deps.measureMemory?.() : null;
     return {
       type: 'status',
       host: this.deps.kind,
@@ -278,6 +312,9 @@ export class ModelHost {
       hostStartedAt: this.startedAt,
       hostStartMs: this.deps.startMs ?? 0,
       completion: { ...this.completions.counters, cachedFields: this.completions.size },
+      work: { ...this.work },
+      ...(this.deps.rejected ? { rejected: this.deps.rejected() } : {}),
+      ...(typeof memoryBytes === 'number' ? { memoryBytes } : {}),
     };
   }
 
@@ -298,6 +335,10 @@ function checkSpan(text: string, start: number, end: number): void {
   if (end - start > LIMITS.wordChars) {
     throw new ToolError('bad-request', 'Select a single word or a short phrase to see its meaning in context.');
   }
+}
+
+function looksCorrupt(error: unknown): boolean {
+  return /protobuf|pars(e|ing) fail|invalid (model|file)|corrupt|truncated|unexpected end/i.test(error instanceof Error ? error.message : String(error));
 }
 
 function classifyLoadError(modelId: string, error: unknown): ToolError {

@@ -13,6 +13,7 @@ import {
   Tensor,
 } from '@huggingface/transformers';
 import type { ModelSpec } from '../protocol';
+import { sessionFailure } from './session-guard';
 
 export type DeviceName = 'webgpu' | 'wasm' | 'cpu';
 
@@ -61,6 +62,11 @@ export async function loadModel(
     progress_callback,
     ...(config ? { config } : {}),
   });
+  const failed = sessionFailure(model);
+  if (failed) {
+    await model.dispose();
+    throw failed.error;
+  }
   const inputNames = sessionInputNames(model);
   return {
     spec,

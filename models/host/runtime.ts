@@ -1,4 +1,5 @@
 // Builds the model host for a browser context (offscreen document or Firefox background page).
+import { InferenceSession } from 'onnxruntime-web/webgpu';
 import { browser } from 'wxt/browser';
 import { type GpuLike } from '../backend';
 import { loadBundledDict } from '../cloze/bundled-dict';
@@ -7,9 +8,22 @@ import { ModelCache } from '../model-cache';
 import type { Diagnostics } from '../protocol';
 import { ModelHost } from './host';
 import { loadModel } from './loader';
+import { guardSessionCreation } from './session-guard';
 import { configureTransformers, wasmThreads } from './transformers-env';
 
-export async function createBrowserHost(kind: Diagnostics['host']): Promise<ModelHost> {
+type MemoryMeasuring = Performance & { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> };
+
+/** The document's memory as the browser counts it (JS heaps, WASM memory, DOM), or null where it cannot tell. */
+async function measureMemory(): Promise<number | null> {
+  const measure = (performance as MemoryMeasuring).measureUserAgentSpecificMemory;
+  if (!measure || !globalThis.crossOriginIsolated) return null;
+  return measure.call(performance).then((r) => r.bytes, () => null);
+}
+
+/** `rejected`: how many connections and messages the host's gate refused (Chrome's offscreen document). */
+export async function createBrowserHost(kind: Diagnostics['host'], rejected?: () => number): Promise<ModelHost> {
+  // The same module transformers.js imports: one failed model load must not break the others.
+  guardSessionCreation(InferenceSession);
   const cache = await ModelCache.open();
   const ortBase = browser.runtime.getURL('/ort/' as '/');
   configureTransformers({ remoteHost: 'https://huggingface.co/', cache, ortBase });
@@ -24,5 +38,7 @@ export async function createBrowserHost(kind: Diagnostics['host']): Promise<Mode
     startMs: performance.now(),
     loadChineseDict: loadBundledDict,
     lookupGlosses: loadGlosses,
+    measureMemory,
+    ...(rejected ? { rejected } : {}),
   });
 }

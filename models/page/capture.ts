@@ -1,5 +1,6 @@
 // Capturing what the user selected: the selected span, its paragraph and sentence, as plain
-// text and offsets. Works on page text, <textarea>/<input> and contenteditable content.
+// text and offsets. Works on page text, <textarea>/<input>, contenteditable content and open
+// shadow roots.
 import { type Capture, LIMITS } from '../protocol';
 import { sentenceAround, windowAround } from '../text/context';
 import { isSensitiveField } from './sensitive';
@@ -15,11 +16,11 @@ export function captureSelection(win: Window): CaptureOutcome {
     if (isSensitiveField(active)) return { kind: 'none', reason: 'sensitive-field' };
     const start = active.selectionStart ?? 0;
     const end = active.selectionEnd ?? start;
-    if (active.value.trim() && end > start) return { kind: 'capture', capture: build(active.value, start, end, win) };
+    if (active.value.slice(start, end).trim()) return { kind: 'capture', capture: build(active.value, start, end, win) };
   }
   const selection = win.getSelection();
-  if (!selection || selection.rangeCount === 0 || !selection.toString().trim()) return { kind: 'none', reason: 'no-selection' };
-  const range = selection.getRangeAt(0);
+  const range = selectedRange(win);
+  if (!selection || !range || !selection.toString().trim()) return { kind: 'none', reason: 'no-selection' };
   const startEl = elementOf(range.startContainer);
   if (startEl?.closest('input,textarea') && isSensitiveField(startEl.closest('input,textarea') as HTMLInputElement)) {
     return { kind: 'none', reason: 'sensitive-field' };
@@ -35,6 +36,51 @@ export function captureSelection(win: Window): CaptureOutcome {
   }
   const text = range.toString();
   return { kind: 'capture', capture: build(text, 0, text.length, win) };
+}
+
+/**
+ * The selected range. Chromium reports a selection inside a shadow root to the document as a
+ * collapsed range at the host; the composed range over the open shadow roots there is the real one.
+ */
+export function selectedRange(win: Window): Range | null {
+  const selection = win.getSelection();
+  if (!selection || selection.rangeCount === 0) return null;
+  const range = selection.getRangeAt(0);
+  if (!range.collapsed || !selection.toString()) return range;
+  return composedRange(win.document, selection, openShadowRootsAt(range.startContainer, range.startOffset)) ?? range;
+}
+
+type ComposedSelection = Selection & {
+  getComposedRanges?: (options: { shadowRoots: ShadowRoot[] }) => StaticRange[];
+};
+
+function composedRange(doc: Document, selection: ComposedSelection, roots: ShadowRoot[]): Range | null {
+  if (roots.length === 0) return null;
+  const inner =
+    selection.getComposedRanges?.({ shadowRoots: roots })[0] ??
+    roots.map((r) => (r as ShadowRoot & { getSelection?: () => Selection | null }).getSelection?.()).find((s) => s?.rangeCount)?.getRangeAt(0);
+  if (!inner || inner.collapsed) return null;
+  const range = doc.createRange();
+  range.setStart(inner.startContainer, inner.startOffset);
+  range.setEnd(inner.endContainer, inner.endOffset);
+  return range;
+}
+
+/** Open shadow roots (nested too) under the nodes either side of a collapsed position. */
+function openShadowRootsAt(container: Node, offset: number, max = 32): ShadowRoot[] {
+  const roots: ShadowRoot[] = [];
+  const visit = (node: Node | null | undefined): void => {
+    if (!node || node.nodeType !== Node.ELEMENT_NODE) return;
+    const walker = node.ownerDocument!.createTreeWalker(node, NodeFilter.SHOW_ELEMENT);
+    for (let el = walker.currentNode as Element | null; el && roots.length < max; el = walker.nextNode() as Element | null) {
+      if (!el.shadowRoot) continue;
+      roots.push(el.shadowRoot);
+      el.shadowRoot.childNodes.forEach(visit);
+    }
+  };
+  visit(container.childNodes[offset]);
+  visit(container.childNodes[offset - 1]);
+  return roots;
 }
 
 function build(text: string, start: number, end: number, win: Window): Capture {

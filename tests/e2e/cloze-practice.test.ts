@@ -6,23 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openFromPopup, openPopup, selectText, type Session, trigger } from './harness';
+import { launch, openFromPopup, openPopup, practiceFromBubble, selectText, type Session } from './harness';
 
 const STORY =
   'The farmer watched the sleepy cattle grazing near the old wooden barn while his daughter painted the distant mountains. Their neighbours repaired broken fences before the winter storms arrived from the northern valleys.';
 const ZH = '他拿起手机给妈妈打电话，告诉她自己已经到家了。';
-
-/** Triggers a cloze on the selection and opens the practice page from the bubble's Practice button. */
-async function practiceFromBubble(s: Session, page: Page): Promise<Page> {
-  await trigger(s, page, 'cloze');
-  const button = page.locator('sesame-bubble [data-testid=practice]');
-  await button.waitFor({ timeout: 120_000 });
-  const opened = s.context.waitForEvent('page');
-  await button.click();
-  const practice = await opened;
-  await practice.locator('[data-testid=blank-input]').first().waitFor({ timeout: 120_000 });
-  return practice;
-}
 
 const inputs = (p: Page) => p.locator('[data-testid=blank-input]');
 const verdicts = (p: Page) => p.locator('[data-testid=blank-feedback]').evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')));

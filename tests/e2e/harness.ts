@@ -4,9 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type Page, type Request, type Worker } from 'playwright-core';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
+import type { Diagnostics } from '../../models/protocol';
 
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
 export const PAGES_DIR = resolve('tests/e2e/pages');
@@ -23,14 +24,15 @@ export const FIXTURE_MODELS = {
 
 export interface HubServer {
   url: string;
-  requests: { method: string; path: string; status: number; bytes: number }[];
+  requests: { method: string; path: string; status: number; bytes: number; range?: string; aborted?: boolean }[];
   setFault(fn: ((req: { url?: string; method?: string }) => unknown) | null): void;
   close(): Promise<void>;
 }
 
 export interface Session {
   context: BrowserContext;
-  worker: Worker;
+  /** The running service worker (a new one after the browser stopped and restarted it). */
+  readonly worker: Worker;
   extensionId: string;
   hub: HubServer;
   pagesUrl: string;
@@ -113,10 +115,19 @@ export async function launch(options: LaunchOptions = {}): Promise<Session> {
     context.on('page', closeWelcome);
   }
   const network: { url: string; page: string }[] = [];
-  context.on('request', (r) => network.push({ url: r.url(), page: r.frame()?.url?.() ?? '' }));
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
-  const extensionId = new URL(worker.url()).host;
-  await worker.evaluate(
+  const frameOf = (r: Request): string => {
+    try {
+      return r.frame().url();
+    } catch {
+      return ''; // a service worker's request, or a navigation whose frame is gone
+    }
+  };
+  context.on('request', (r) => network.push({ url: r.url(), page: frameOf(r) }));
+  const first = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  let worker = first;
+  context.on('serviceworker', (w) => void (worker = w));
+  const extensionId = new URL(first.url()).host;
+  await first.evaluate(
     async ({ host, models, extra }) => {
       await chrome.storage.local.set({
         settings: { modelHost: host, dtype: 'q8', models, backend: 'auto', idleReleaseMinutes: 10, disabledSites: [], lookupOnDoubleClick: true, completion: { enabled: true, pauseMs: 200, maxTokens: 12 }, ...extra },
@@ -126,7 +137,9 @@ export async function launch(options: LaunchOptions = {}): Promise<Session> {
   );
   return {
     context,
-    worker,
+    get worker() {
+      return worker;
+    },
     extensionId,
     hub,
     pagesUrl: pages.url,
@@ -213,4 +226,67 @@ export async function selectText(page: Page, selector: string, text: string): Pr
 export async function trigger(session: Session, page: Page, tool: 'sense' | 'cloze' | 'complete'): Promise<void> {
   const tabId = await tabIdOf(session, page);
   await session.worker.evaluate(({ tabId, tool }) => chrome.tabs.sendMessage(tabId, { kind: 'trigger', tool }), { tabId, tool });
+}
+
+const extensionPages = new WeakMap<Session, Page>();
+
+/** Sends one request from an extension page, over a port as the popup does, and returns its answer. */
+export async function extensionRequest<T>(session: Session, request: Record<string, unknown>, timeoutMs = 60_000): Promise<T> {
+  let page = extensionPages.get(session);
+  if (!page || page.isClosed()) {
+    page = await session.context.newPage();
+    await page.goto(`chrome-extension://${session.extensionId}/options.html`);
+    extensionPages.set(session, page);
+  }
+  return page.evaluate(
+    ({ request, timeoutMs }) =>
+      new Promise<T>((resolve, reject) => {
+        const port = chrome.runtime.connect({ name: 'sesame' });
+        const id = `req-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+        const timer = setTimeout(() => reject(new Error(`no answer to ${request.type} in ${timeoutMs} ms`)), timeoutMs);
+        port.onMessage.addListener((m: { id: string; kind: string; result?: T; error?: unknown }) => {
+          if (m.id !== id || (m.kind !== 'result' && m.kind !== 'error')) return;
+          clearTimeout(timer);
+          port.disconnect();
+          if (m.kind === 'result') resolve(m.result as T);
+          else reject(new Error(JSON.stringify(m.error)));
+        });
+        port.postMessage({ kind: 'request', id, request });
+      }),
+    { request, timeoutMs },
+  );
+}
+
+/** The model host's diagnostics (with its memory when asked: needs --enable-blink-features=ForceEagerMeasureMemory to be quick). */
+export function hostStatus(session: Session, options: { memory?: boolean } = {}): Promise<Diagnostics> {
+  return extensionRequest<Diagnostics>(session, { type: 'status', ...(options.memory ? { memory: true } : {}) });
+}
+
+export interface RouterCounts {
+  requests: Record<string, number>;
+  cancelled: number;
+  rejected: number;
+}
+
+/** What the running service worker's router has seen (counts restart with the worker; fails while it is stopped). */
+export function routerStats(session: Session, timeoutMs = 5_000): Promise<RouterCounts> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    session.worker.evaluate(() => (globalThis as unknown as { sesameRouterStats: RouterCounts }).sesameRouterStats),
+    new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error('the service worker did not answer')), timeoutMs))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export const inBubble = (page: Page | Frame, testId: string) => page.locator(`sesame-bubble [data-testid=${testId}]`);
+
+/** Triggers a cloze on the selection and opens the practice page from the bubble's Practice button. */
+export async function practiceFromBubble(session: Session, page: Page): Promise<Page> {
+  await trigger(session, page, 'cloze');
+  const button = inBubble(page, 'practice');
+  await button.waitFor({ timeout: 120_000 });
+  const opened = session.context.waitForEvent('page');
+  await button.click();
+  const practice = await opened;
+  await practice.locator('[data-testid=blank-input]').first().waitFor({ timeout: 120_000 });
+  return practice;
 }

@@ -9,14 +9,20 @@ interface FakePort {
   drop(): void;
 }
 
-function connector() {
+/** Fake ports; those whose index `answersPings` picks answer pings as the router does. */
+function connector(answersPings: (index: number) => boolean = () => false) {
   const ports: FakePort[] = [];
   setConnector(() => {
     const listeners: ((m: unknown) => void)[] = [];
     const drops: (() => void)[] = [];
     const sent: { kind: string; id: string }[] = [];
+    const live = answersPings(ports.length);
     const port: PortLike = {
-      postMessage: (m) => void sent.push(m as { kind: string; id: string }),
+      postMessage: (m) => {
+        const message = m as { kind: string; id: string };
+        sent.push(message);
+        if (live && message.kind === 'ping') queueMicrotask(() => listeners.forEach((l) => l({ kind: 'pong', id: message.id })));
+      },
       onMessage: { addListener: (cb) => void listeners.push(cb) },
       onDisconnect: { addListener: (cb) => void drops.push(cb) },
       disconnect: () => undefined,
@@ -39,6 +45,50 @@ describe('client', () => {
     const id = ports[1]!.sent[0]!.id;
     ports[1]!.reply({ kind: 'result', id, result: status });
     await expect(pending).resolves.toMatchObject({ type: 'status', threads: 2 });
+  });
+
+  it('a port that died without a disconnect is found by its failing keep-alive ping and retried', async () => {
+    const ports = connector((n) => n > 0);
+    const pending = request({ type: 'status' }, { keepAliveMs: 5 });
+    const dead = ports[0]!.port;
+    dead.postMessage = () => {
+      throw new Error('Attempting to use a disconnected port object');
+    };
+    await expect.poll(() => ports.length).toBe(2);
+    const id = ports[1]!.sent[0]!.id;
+    ports[1]!.reply({ kind: 'result', id, result: status });
+    await expect(pending).resolves.toMatchObject({ type: 'status' });
+  });
+
+  it('a port that takes pings but never answers (a stopped worker that kept its ports) is dropped and retried', async () => {
+    const ports = connector((n) => n > 0);
+    const pending = request({ type: 'status' }, { keepAliveMs: 5 });
+    await expect.poll(() => ports.length).toBe(2);
+    expect(ports[0]!.sent.map((m) => m.kind)).toEqual(['request', 'ping']);
+    const id = ports[1]!.sent[0]!.id;
+    ports[1]!.reply({ kind: 'result', id, result: status });
+    await expect(pending).resolves.toMatchObject({ type: 'status' });
+  });
+
+  it('a port that answers its pings is kept however long the work takes', async () => {
+    const ports = connector(() => true);
+    const pending = request({ type: 'status' }, { keepAliveMs: 5 });
+    const first = ports[0]!;
+    const id = first.sent[0]!.id;
+    await expect.poll(() => first.sent.filter((m) => m.kind === 'ping').length).toBeGreaterThan(3);
+    expect(ports).toHaveLength(1);
+    expect(first.sent.filter((m) => m.kind === 'ping').length).toBeGreaterThan(3);
+    first.reply({ kind: 'result', id, result: status });
+    await expect(pending).resolves.toMatchObject({ type: 'status' });
+  });
+
+  it('with no retry left, a dead port fails the request clearly instead of hanging', async () => {
+    const ports = connector();
+    const pending = request({ type: 'status' }, { retries: 0, keepAliveMs: 5 });
+    ports[0]!.port.postMessage = () => {
+      throw new Error('Extension context invalidated.');
+    };
+    await expect(pending).rejects.toThrow(/restarted while working/);
   });
 
   it('fails clearly after the retry is used up', async () => {

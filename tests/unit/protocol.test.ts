@@ -15,6 +15,8 @@ describe('protocol validation', () => {
     [{ kind: 'request', id: 'a1', request: { type: 'sense', text: 'abc', start: 0.5, end: 1 } }, 'integer'],
     [{ kind: 'request', id: 'a1', request: { type: 'eval', code: '1' } }, 'unknown kind'],
     [{ kind: 'request', id: 'a1', request: { type: 'status', extra: 1 } }, 'unexpected field'],
+    [{ kind: 'request', id: 'a1', request: { type: 'status', memory: 'yes' } }, 'expected a boolean'],
+    [{ kind: 'ping', id: 'a1', extra: true }, 'unexpected field'],
     [{ kind: 'request', id: 'a1', request: { type: 'complete', prompt: 'hi', maxNewTokens: 10_000 } }, 'above'],
     [{ kind: 'shout', id: 'a1' }, 'unknown kind'],
     ['a string', 'expected an object'],
@@ -47,6 +49,8 @@ describe('protocol validation', () => {
     expect(parse(serverMessage, { kind: 'partial', id: 'x', partial: { index: 0, delta: 'hi' } }).ok).toBe(true);
     expect(parse(serverMessage, { kind: 'progress', id: 'x', progress: { model: 'a/b', file: 'onnx/model.onnx', status: 'progress', loaded: 1, total: 2 } }).ok).toBe(true);
     expect(parse(serverMessage, { kind: 'error', id: 'x', error: { code: 'nope', message: 'm' } }).ok).toBe(false);
+    expect(parse(serverMessage, { kind: 'pong', id: 'x' }).ok).toBe(true);
+    expect(parse(serverMessage, { kind: 'pong', id: 'x', result: {} }).ok).toBe(false);
     expect(
       parse(serverMessage, {
         kind: 'result',

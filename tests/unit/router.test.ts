@@ -124,6 +124,17 @@ describe('routing', () => {
     expect(router.inFlight).toBe(0);
   });
 
+  it('answers every ping with a pong, so a client can tell a live port from a dead one', async () => {
+    const { router, sent } = setup();
+    const p = fakePort(page);
+    router.accept(p.port);
+    p.send({ kind: 'ping', id: 'r9' });
+    p.send({ kind: 'ping', id: 'not valid!' });
+    expect(p.out[0]).toEqual({ kind: 'pong', id: 'r9' });
+    expect(p.out[1]).toMatchObject({ kind: 'error', error: { code: 'bad-request' } });
+    expect(sent).toEqual([]);
+  });
+
   it('computes only the latest completion of a field', async () => {
     const { router, sent } = setup();
     const p = fakePort(page);

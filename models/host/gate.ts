@@ -1,0 +1,63 @@
+// The model host's door: it serves one kind of connection, the background's. Any other context
+// of this extension (a page, a content script in a compromised tab) that opens a port named
+// like the host's is disconnected, and every message is validated before the host sees it.
+import { HOST_PORT, type HostMessage, hostMessage, parse, type ServerMessage } from '../protocol';
+import type { PortLike } from '../router';
+
+export interface HostPort extends PortLike {
+  name: string;
+}
+
+export interface HostGateDeps {
+  extensionId: string;
+  /** The background service worker's script URL: the only sender accepted. */
+  backgroundUrl: string;
+  handle: (message: HostMessage, send: (message: ServerMessage) => void) => void;
+  log?: (reason: string) => void;
+}
+
+export function isBackground(sender: PortLike['sender'], extensionId: string, backgroundUrl: string): boolean {
+  return sender?.id === extensionId && sender.url === backgroundUrl && !sender.tab;
+}
+
+export class HostGate {
+  /** Connections and messages refused, for diagnostics. */
+  rejected = 0;
+
+  constructor(private readonly deps: HostGateDeps) {}
+
+  private reject(reason: string): void {
+    this.rejected++;
+    this.deps.log?.(reason);
+  }
+
+  accept(port: HostPort): void {
+    if (port.name !== HOST_PORT) return;
+    if (!isBackground(port.sender, this.deps.extensionId, this.deps.backgroundUrl)) {
+      this.reject(`rejected connection from ${port.sender?.url ?? '?'}`);
+      port.disconnect();
+      return;
+    }
+    // A background that stopped (service worker killed) cannot cancel what it asked for: its port's
+    // requests are cancelled here, and a restarted background asks again on a new port.
+    const open = new Set<string>();
+    port.onMessage.addListener((raw) => {
+      const parsed = parse(hostMessage, raw);
+      if (!parsed.ok) return this.reject(`rejected message: ${parsed.reason}`);
+      const message = parsed.value;
+      if (message.kind === 'run') open.add(message.id);
+      this.deps.handle(message, (reply) => {
+        if (reply.kind === 'result' || reply.kind === 'error') open.delete(reply.id);
+        try {
+          port.postMessage(reply);
+        } catch {
+          // the port closed; onDisconnect cancels the rest
+        }
+      });
+    });
+    port.onDisconnect.addListener(() => {
+      for (const id of open) this.deps.handle({ kind: 'cancel', id }, () => undefined);
+      open.clear();
+    });
+  }
+}

@@ -1,0 +1,132 @@
+// Load: two tabs using different tools at once both get their own right answer; the model host's
+// memory returns near its baseline once idle models are released; 50 completion requests from
+// fast typing reach the host and only the latest is computed.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dblclickWord, hostStatus, inBubble, launch, routerStats, selectText, type Session, trigger } from './harness';
+
+const STORY =
+  'The farmer watched the sleepy cattle grazing near the old wooden barn while his daughter painted the distant mountains. Their neighbours repaired broken fences before the winter storms arrived from the northern valleys.';
+const MiB = 1024 * 1024;
+
+/** Serves one fixture model's ONNX file slowly (about 150 ms per 100 kB), so requests pile up while it loads. */
+function slowModel(s: Session, model: string): void {
+  s.hub.setFault((req) => {
+    const range = (req as { headers?: { range?: string } }).headers?.range;
+    return req.method === 'GET' && !range && req.url?.includes(`${model}/`) && req.url.endsWith('.onnx') ? { chunkDelayMs: 150, chunkSize: 100_000 } : null;
+  });
+}
+
+describe('two tabs, memory after idle release', () => {
+  let s: Session;
+  beforeAll(async () => {
+    // Models are released after 6 s unused (the setting takes fractions of a minute); fp32 weights, to be seen in the figures.
+    s = await launch({ args: ['--enable-blink-features=ForceEagerMeasureMemory'], settings: { idleReleaseMinutes: 0.1, dtype: 'fp32' } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('a sense lookup in one tab and a cloze in another, at the same time, each get their own answer', async () => {
+    slowModel(s, 'tiny-bert-uncased');
+    const a = await s.context.newPage();
+    await a.goto(`${s.pagesUrl}/bank.html`);
+    const b = await s.context.newPage();
+    await b.goto(`${s.pagesUrl}/passage.html`);
+    await dblclickWord(a, '#p3', 'bank');
+    await selectText(b, '#story', STORY);
+    await trigger(s, b, 'cloze');
+    // Both are in flight together: the model they share is still downloading.
+    await expect.poll(async () => (await routerStats(s)).requests, { timeout: 30_000 }).toMatchObject({ sense: 1, cloze: 1 });
+    await inBubble(a, 'substitutes').waitFor({ timeout: 120_000 });
+    await inBubble(b, 'cloze').waitFor({ timeout: 120_000 });
+    s.hub.setFault(null);
+
+    expect(await a.locator('sesame-bubble .word').textContent()).toBe('bank');
+    expect(await inBubble(a, 'cloze').count()).toBe(0);
+    expect(await inBubble(b, 'substitutes').count()).toBe(0);
+    const blanks = await b.locator('sesame-bubble [data-testid=cloze] .blank').count();
+    expect(blanks).toBeGreaterThan(0);
+    expect(blanks).toBeLessThanOrEqual(5);
+    // The passage shown is tab B's selection, with its blanks taken out.
+    const passage = (await b.locator('sesame-bubble .passage').textContent())!;
+    for (const piece of passage.split(/\(\d+\) ____/).filter((p) => p.trim())) expect(STORY).toContain(piece);
+  });
+
+  it('memory returns near the baseline after idle release, and nothing stays loaded', async () => {
+    // Baseline: the host is up and has run models before; now nothing is loaded.
+    await expect.poll(async () => (await hostStatus(s)).loaded, { timeout: 60_000, interval: 1000 }).toEqual([]);
+    const baseline = (await hostStatus(s, { memory: true })).memoryBytes!;
+    expect(baseline).toBeGreaterThan(0);
+
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/bank.html`);
+    await dblclickWord(page, '#p1', 'bank');
+    await inBubble(page, 'substitutes').waitFor({ timeout: 120_000 });
+    await selectText(page, '#p2', 'The bank approved the loan');
+    await trigger(s, page, 'complete');
+    await inBubble(page, 'alternatives').waitFor({ timeout: 120_000 });
+    const zh = await s.context.newPage();
+    await zh.goto(`${s.pagesUrl}/zh.html`);
+    await selectText(zh, '#z1', '银行');
+    await trigger(s, zh, 'sense');
+    await inBubble(zh, 'substitutes').waitFor({ timeout: 120_000 });
+    const loaded = await hostStatus(s, { memory: true });
+    expect(loaded.loaded.map((m) => m.id).sort()).toEqual(['sesame-fixtures/tiny-bert-uncased', 'sesame-fixtures/tiny-ernie-zh', 'sesame-fixtures/tiny-gpt2']);
+
+    await expect.poll(async () => (await hostStatus(s)).loaded, { timeout: 60_000, interval: 1000 }).toEqual([]);
+    const released = (await hostStatus(s, { memory: true })).memoryBytes!;
+    const grown = loaded.memoryBytes! - baseline;
+    console.log(`offscreen memory: baseline ${(baseline / MiB).toFixed(1)} MiB, three models loaded ${(loaded.memoryBytes! / MiB).toFixed(1)} MiB, released ${(released / MiB).toFixed(1)} MiB`);
+    expect(grown).toBeGreaterThan(8 * MiB);
+    // Generous: WebAssembly memory never shrinks, so allow for what onnxruntime keeps for reuse.
+    expect(released - baseline).toBeLessThan(Math.max(16 * MiB, grown / 2));
+  });
+});
+
+describe('50 rapid completion requests', () => {
+  let s: Session;
+  beforeAll(async () => {
+    // A pause of 1 ms: every keystroke of fast typing sends a completion request.
+    s = await launch({ settings: { completion: { enabled: true, pauseMs: 1, maxTokens: 8 } } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  const ghostText = (page: Page) => page.evaluate(() => document.querySelector('sesame-ghost')?.shadowRoot?.textContent ?? '');
+
+  it('only the latest is computed by the host; the rest are cancelled before their turn', async () => {
+    slowModel(s, 'tiny-gpt2');
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/completion.html`);
+    await page.click('#ta');
+    const status = await hostStatus(s);
+    const before = { router: await routerStats(s), host: status.work!, completions: status.completion?.requests ?? 0 };
+    const text = 'The river bank was quiet and the boats drifted by.';
+    expect(text).toHaveLength(50);
+    const completes = async () => ((await routerStats(s)).requests.complete ?? 0) - (before.router.requests.complete ?? 0);
+    for (const [i, key] of [...text].entries()) {
+      await page.keyboard.type(key);
+      // The next key lands once this one's request has left (the router counted it).
+      await expect.poll(completes, { interval: 5 }).toBeGreaterThan(i);
+    }
+    // All 50 answered (49 as cancelled, without a forward pass): the ghost on screen is final.
+    await expect.poll(async () => ((await hostStatus(s)).completion?.requests ?? 0) - before.completions, { timeout: 120_000 }).toBe(text.length);
+    expect(await ghostText(page)).not.toBe('');
+    s.hub.setFault(null);
+    const router = await routerStats(s);
+    const host = (await hostStatus(s)).work!;
+    const sent = (router.requests.complete ?? 0) - (before.router.requests.complete ?? 0);
+    console.log(`rapid typing: ${sent} completion requests, router cancelled ${router.cancelled - before.router.cancelled}, host received ${host.requests - before.host.requests}, computed ${host.computed - before.host.computed}, cancelled ${host.cancelled - before.host.cancelled}`);
+    expect(sent).toBeGreaterThanOrEqual(50);
+    expect(router.cancelled - before.router.cancelled).toBe(sent - 1);
+    expect(host.requests - before.host.requests).toBe(sent);
+    expect(host.computed - before.host.computed).toBe(1);
+    expect(host.cancelled - before.host.cancelled).toBe(sent - 1);
+    // The one computed is for the whole text: Tab accepts it after what was typed.
+    const ghost = await ghostText(page);
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.inputValue('#ta')).toBe(`${text}${ghost}`);
+  });
+});
