@@ -49,8 +49,9 @@ export function encoderShape(model: PreTrainedModel): HiddenStatesOptions {
 
 /**
  * A cached model file with the hidden states exposed; any other file, or a graph that cannot be
- * mapped, comes back unchanged. The original bytes and the appended tail go into a Blob, so the
- * reader's copy is the only full-size copy made here.
+ * mapped, comes back unchanged. The original bytes and the appended tail are streamed as they
+ * are (not copied into a Blob: with an fp32 model already loaded, one more ~440 MB copy failed
+ * Chromium's blob read as a "network error"), so the reader's copy is the only full-size one.
  */
 export async function exposeHiddenStates(response: Response, options: HiddenStatesOptions = {}): Promise<Response> {
   const body = new Uint8Array(await response.arrayBuffer());
@@ -58,7 +59,15 @@ export async function exposeHiddenStates(response: Response, options: HiddenStat
   const headers = new Headers(response.headers);
   if (!plan.ok || plan.tail.byteLength === 0) return new Response(body, { status: response.status, headers });
   headers.set('content-length', String(body.byteLength + plan.tail.byteLength));
-  return new Response(new Blob([body, plan.tail]), { status: response.status, headers });
+  const parts = [body, plan.tail];
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = parts.shift();
+      if (next) controller.enqueue(next);
+      else controller.close();
+    },
+  });
+  return new Response(stream, { status: response.status, headers });
 }
 
 /**
