@@ -23,6 +23,7 @@ import {
   repeats,
   SENSE_WORD,
   pageSenseRequest,
+  perBlankRequests,
   senseTargets,
   ZH_TEXT,
   ZH_WORD,
@@ -506,12 +507,11 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
           hardwareConcurrencySeen: status.hardwareConcurrency,
         };
         if (c.main) {
-          const perBlank: ToolRequest[] = blanks.map((b) => ({ type: 'sense', text: CLOZE_PASSAGE, start: b.start, end: b.end, lang: 'en', topK: 5 }));
           const batched: number[] = [];
           const each: number[] = [];
           for (let i = 0; i < R.browserSlow; i++) {
             batched.push((await must(s, clozeReq)).ms);
-            each.push(await sequence(s, perBlank));
+            each.push(await sequence(s, perBlankRequests(blanks, ++pageRound)));
           }
           row.cloze = { blanks: blanks.length, batched: sample(batched), perBlank: sample(each) };
           // The page's sense request: fresh (a new round defeats the host's vector cache) and cached.

@@ -37,6 +37,7 @@ import {
   repeats,
   SENSE_WORD,
   pageSenseRequest,
+  perBlankRequests,
   senseTargets,
   ZH_TEXT,
   ZH_WORD,
@@ -202,10 +203,11 @@ export async function runNodeBench(o: BenchOptions): Promise<Record<string, unkn
     log('cloze: 10 blanks');
     const first = await run({ type: 'cloze', text: CLOZE_PASSAGE, blanks: CLOZE_BLANKS, seed: 1, lang: 'en' }, bert);
     const blanks = (first.result as Extract<ToolResult, { type: 'cloze' }>).blanks;
+    let blankRound = 0;
     const clozeVariants = {
       batched: () => run({ type: 'cloze', text: CLOZE_PASSAGE, blanks: CLOZE_BLANKS, seed: 1, lang: 'en' }, bert),
       perBlank: async () => {
-        for (const b of blanks) await run({ type: 'sense', text: CLOZE_PASSAGE, start: b.start, end: b.end, lang: 'en', topK: 5 }, bert);
+        for (const r of perBlankRequests(blanks, ++blankRound)) await run(r, bert);
       },
     };
     await warmUp(clozeVariants);

@@ -114,3 +114,20 @@ export function pageSenseRequest(round: number) {
   const first = occurrences[0]!;
   return { type: 'sense' as const, text: first.text, start: first.start, end: first.end, topK: 10, occurrences, selected: 0, glosses: false };
 }
+
+/**
+ * The per-blank baseline: one `sense` request per blank on the passage. `round` prefixes the
+ * passage so the host's vector cache cannot answer a repeat (each round is a fresh passage).
+ */
+export function perBlankRequests(blanks: readonly { start: number; end: number }[], round: number) {
+  const prefix = `${round}. `;
+  return blanks.map((b) => ({
+    type: 'sense' as const,
+    text: prefix + CLOZE_PASSAGE,
+    start: b.start + prefix.length,
+    end: b.end + prefix.length,
+    lang: 'en' as const,
+    topK: 5,
+    glosses: false,
+  }));
+}
