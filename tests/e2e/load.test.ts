@@ -54,10 +54,19 @@ describe('two tabs, memory after idle release', () => {
   });
 
   it('memory returns near the baseline after idle release, and nothing stays loaded', async () => {
+    // Idle release is sent with every request: short to empty the pool, long while loading the
+    // three models (so a slow machine cannot release the first before the third is loaded).
+    const idle = (minutes: number) =>
+      s.worker.evaluate(async (m) => {
+        const { settings } = await chrome.storage.local.get('settings');
+        await chrome.storage.local.set({ settings: { ...settings, idleReleaseMinutes: m } });
+      }, minutes);
     // Baseline: the host is up and has run models before; now nothing is loaded.
+    await idle(0.05);
     await expect.poll(async () => (await hostStatus(s)).loaded, { timeout: 60_000, interval: 1000 }).toEqual([]);
     const baseline = (await hostStatus(s, { memory: true })).memoryBytes!;
     expect(baseline).toBeGreaterThan(0);
+    await idle(5);
 
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/bank.html`);
@@ -73,6 +82,7 @@ describe('two tabs, memory after idle release', () => {
     await inBubble(zh, 'substitutes').waitFor({ timeout: 120_000 });
     const loaded = await hostStatus(s, { memory: true });
     expect(loaded.loaded.map((m) => m.id).sort()).toEqual(['sesame-fixtures/tiny-bert-uncased', 'sesame-fixtures/tiny-ernie-zh', 'sesame-fixtures/tiny-gpt2']);
+    await idle(0.05);
 
     await expect.poll(async () => (await hostStatus(s)).loaded, { timeout: 60_000, interval: 1000 }).toEqual([]);
     const released = (await hostStatus(s, { memory: true })).memoryBytes!;
