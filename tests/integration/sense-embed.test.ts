@@ -13,12 +13,13 @@ import { findOccurrences } from '@/models/sense/occurrences';
 import { predictMasks, tokenOf, topIndices } from '@/models/tools/masked-lm';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
+import { TINY_BERT, TINY_DISTILBERT, TINY_ERNIE } from '../support/fixture-specs';
 import { memoryCache } from '../support/node-host';
 
-const BERT: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased', family: 'bert', dtype: 'q8' };
+const BERT = TINY_BERT;
 const BERT_FP32: ModelSpec = { ...BERT, dtype: 'fp32' };
-const DISTIL: ModelSpec = { id: 'sesame-fixtures/tiny-distilbert-uncased', family: 'distilbert', dtype: 'fp32' };
-const ERNIE: ModelSpec = { id: 'sesame-fixtures/tiny-ernie-zh', family: 'ernie', dtype: 'q8' };
+const DISTIL = TINY_DISTILBERT;
+const ERNIE = TINY_ERNIE;
 
 const PAGE = [
   'She went to the bank to deposit her salary. The bank raised its interest rates again.',

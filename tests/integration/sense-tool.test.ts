@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSpec, OccurrenceSpan, ResultOf, ServerMessage, ToolRequest } from '@/models/protocol';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
+import { TINY_BERT, TINY_DISTILBERT, TINY_ERNIE } from '../support/fixture-specs';
 import { nodeGlossLookup } from '../support/glosses';
 import { nodeHost } from '../support/node-host';
 
-const BERT: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased', family: 'bert', dtype: 'q8' };
-const DISTIL: ModelSpec = { id: 'sesame-fixtures/tiny-distilbert-uncased', family: 'distilbert', dtype: 'fp32' };
-const ERNIE: ModelSpec = { id: 'sesame-fixtures/tiny-ernie-zh', family: 'ernie', dtype: 'q8' };
+const BERT = TINY_BERT;
+const DISTIL = TINY_DISTILBERT;
+const ERNIE = TINY_ERNIE;
 
 const SENTENCES = [
   'She went to the bank to deposit her salary.',
