@@ -2,7 +2,7 @@
 // substitutes first, every use embedded with all layers in batches, clusters over every use,
 // a per-page cache, cancellation. Random weights: structure and flow, not meaning.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelSpec, OccurrenceSpan, ResultOf, ServerMessage, ToolRequest } from '@/models/protocol';
+import type { OccurrenceSpan, ResultOf, ServerMessage, ToolRequest } from '@/models/protocol';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
 import { TINY_BERT, TINY_DISTILBERT, TINY_ERNIE } from '../support/fixture-specs';
