@@ -2,7 +2,7 @@
 // page of the extension sends them (`chrome.runtime.connect({name:'sesame'})`, models/protocol.ts),
 // served by the real offscreen model host (onnxruntime-web WASM; WebGPU through SwiftShader as a
 // correctness check only). Timings are taken inside the client page.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
@@ -12,13 +12,16 @@ import type { ModelSpec, Scored, ToolRequest } from '@/models/protocol';
 import { startHubServer } from '@/tests/support/hub-server.mjs';
 import { Cdp, devtoolsPort, findTarget } from './cdp';
 import { matmulFlops, matmulModel, matmulShape, type PeakResult, peakOf } from './matmul';
-import { load1, median, type Sample, sample } from './stats';
+import { interleave, load1, median, type Sample, sample } from './stats';
+import type { BaselineApi } from './pages/baseline';
 import {
   CLOZE_BLANKS,
   CLOZE_PASSAGE,
   COMPLETION_PROMPT,
   COMPLETION_TOKENS,
+  GEN_OPTIONS,
   GHOST_TOKENS,
+  maskedSentence,
   modelSet,
   repeats,
   SENSE_WORD,
@@ -34,6 +37,8 @@ export interface BrowserOptions {
   hubRoot: string;
   extDir: string;
   webgpu: boolean;
+  /** The bundled baseline pages (bench/pages/*.ts). */
+  pagesDir: string;
   repeats?: number;
 }
 
@@ -289,9 +294,17 @@ async function memory(s: Session): Promise<Memory> {
   }
 }
 
-/** Page server for the WASM MatMul peak: cross-origin isolated, onnxruntime-web from node_modules. */
-async function peakServer(quick: boolean): Promise<{ url: string; server: Server }> {
-  const ortDir = resolve('node_modules/onnxruntime-web/dist');
+/**
+ * Pages of the bench, served cross-origin isolated like the offscreen document: the WASM MatMul
+ * peak (onnxruntime-web from node_modules) and the baseline pages (plain transformers.js 4.3.1 and
+ * @xenova/transformers 2.17.2 with its own onnxruntime-web 1.14, bundled by bench/run.mjs).
+ */
+async function pageServer(quick: boolean, pagesDir: string): Promise<{ url: string; server: Server }> {
+  const roots: Record<string, string> = {
+    '/ort/': resolve('node_modules/onnxruntime-web/dist'),
+    '/ort14/': resolve('node_modules/@xenova/transformers/node_modules/onnxruntime-web/dist'),
+    '/pages/': pagesDir,
+  };
   const models = {
     fp32: Buffer.from(matmulModel(matmulShape(quick), 'fp32')),
     int8: Buffer.from(matmulModel(matmulShape(quick), 'int8')),
@@ -312,16 +325,21 @@ window.peak = async (kind, threads, runs, m, k) => {
 };
 window.ready = true;
 </script>`;
-  const types: Record<string, string> = { '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+  const baselinePage = (name: string) =>
+    `<!doctype html><meta charset="utf-8"><title>${name}</title><script type="module" src="/pages/${name}.js"></script>`;
+  const types: Record<string, string> = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm' };
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-store' };
     if (path === '/' || path === '/mm.html') return void res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(html);
+    const page = /^\/(t4|x2)\.html$/.exec(path);
+    if (page) return void res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(baselinePage(page[1]!));
     const m = /^\/matmul-(fp32|int8)\.onnx$/.exec(path);
     if (m) return void res.writeHead(200, { ...headers, 'Content-Type': 'application/octet-stream' }).end(models[m[1] as 'fp32' | 'int8']);
-    if (path.startsWith('/ort/') && !path.includes('..')) {
+    const prefix = Object.keys(roots).find((p) => path.startsWith(p));
+    if (prefix && !path.includes('..')) {
       try {
-        const body = readFileSync(join(ortDir, path.slice(5)));
+        const body = readFileSync(join(roots[prefix]!, path.slice(prefix.length)));
         return void res.writeHead(200, { ...headers, 'Content-Type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
       } catch {
         // fall through
@@ -332,6 +350,97 @@ window.ready = true;
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const a = server.address();
   return { url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, server };
+}
+
+type BaselineWindow = { baseline?: BaselineApi };
+
+/** A baseline page (bench/pages), set up to load from the loopback hub. */
+async function baselinePage(s: Session, pagesUrl: string, name: 't4' | 'x2', hubUrl: string): Promise<Page> {
+  const page = await s.context.newPage();
+  await page.goto(`${pagesUrl}/${name}.html`);
+  await page.waitForFunction(() => (window as unknown as BaselineWindow).baseline !== undefined, undefined, { timeout: 60_000 });
+  await page.evaluate((h) => (window as unknown as { baseline: BaselineApi }).baseline.setup(h), hubUrl);
+  return page;
+}
+
+type Api = { baseline: BaselineApi };
+
+/**
+ * Sesame's host against plain transformers.js 4.3.1 and @xenova/transformers 2.17.2 in the same
+ * browser, each variant's runs interleaved round by round. Decoding rate for all three the same
+ * way: 31 / (time for 32 tokens − time for 1 token), each taken where the request starts (the
+ * content script for Sesame, the page for the libraries).
+ */
+async function baselines(s: Session, o: BrowserOptions, pagesUrl: string, hubUrl: string, base: Omit<SettingsFor, 'dtype'>, rounds: number, log: (m: string) => void) {
+  const models = modelSet(o.quick);
+  const pages = { transformers4: await baselinePage(s, pagesUrl, 't4', hubUrl), xenova: await baselinePage(s, pagesUrl, 'x2', hubUrl) };
+  const info = Object.fromEntries(
+    await Promise.all(Object.entries(pages).map(async ([k, p]) => [k, await p.evaluate(() => ({ version: (window as unknown as Api).baseline.version, isolated: (window as unknown as Api).baseline.isolated }))])),
+  );
+  const req = (n: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: n, alternatives: 1, temperature: 0 });
+  const completion: Record<string, unknown>[] = [];
+  try {
+    for (const gpt of [models.distilgpt2, ...(models.gpt2 ? [models.gpt2] : [])]) {
+      log(`baselines: ${gpt.id} q8 — Sesame host vs transformers.js 4.3.1 vs @xenova 2.17.2`);
+      await setSettings(s, { ...base, gpt, dtype: 'q8' });
+      await must(s, req(COMPLETION_TOKENS));
+      const errors: Record<string, string> = {};
+      const loaded: Record<string, Page> = {};
+      for (const [k, p] of Object.entries(pages)) {
+        try {
+          await p.evaluate(({ id, prompt, options }) => (window as unknown as Api).baseline.loadGenerator(id, 'q8', prompt, options), { id: gpt.id, prompt: COMPLETION_PROMPT, options: GEN_OPTIONS });
+          loaded[k] = p;
+        } catch (e) {
+          errors[k] = (e as Error).message.split('\n')[0]!;
+        }
+      }
+      const times: Record<string, { one: number[]; full: number[] }> = { sesame: { one: [], full: [] } };
+      const variants: Record<string, () => Promise<unknown>> = {
+        sesame: async () => {
+          times.sesame!.one.push((await must(s, req(1))).ms);
+          times.sesame!.full.push((await must(s, req(COMPLETION_TOKENS))).ms);
+        },
+      };
+      for (const [k, p] of Object.entries(loaded)) {
+        const t: { one: number[]; full: number[] } = { one: [], full: [] };
+        times[k] = t;
+        const gen = (n: number) => p.evaluate(({ prompt, n, options }) => (window as unknown as Api).baseline.generate(prompt, n, options), { prompt: COMPLETION_PROMPT, n, options: GEN_OPTIONS });
+        variants[k] = async () => {
+          t.one.push(await gen(1));
+          t.full.push(await gen(COMPLETION_TOKENS));
+        };
+      }
+      await interleave(rounds, variants);
+      const rate = (t: { one: number[]; full: number[] }) => ((COMPLETION_TOKENS - 1) * 1000) / (median(t.full) - median(t.one));
+      completion.push({
+        model: gpt.id,
+        dtype: 'q8',
+        tokens: COMPLETION_TOKENS,
+        ...Object.fromEntries(Object.entries(times).map(([k, t]) => [k, { oneTokenMs: sample(t.one), fullMs: sample(t.full), tokensPerSec: rate(t) }])),
+        errors,
+      });
+      for (const p of Object.values(loaded)) await p.evaluate(() => (window as unknown as Api).baseline.release());
+    }
+
+    log('baselines: sense, naive fill-mask + feature-extraction per sentence in transformers.js 4.3.1');
+    await setSettings(s, { ...base, dtype: 'q8' });
+    const targets = senseTargets();
+    const masked = targets.map((t) => maskedSentence(t, '[MASK]'));
+    const plain = targets.map((t) => t.text);
+    const t4 = pages.transformers4;
+    await t4.evaluate(({ id, masked, plain }) => (window as unknown as Api).baseline.loadSense(id, 'q8', masked, plain), { id: models.bert.id, masked, plain });
+    let round = 1000;
+    await must(s, pageSenseRequest(++round));
+    const sense: Record<'sesame' | 'naive', number[]> = { sesame: [], naive: [] };
+    await interleave(Math.max(1, Math.ceil(rounds / 2)), {
+      sesame: async () => sense.sesame.push((await must(s, pageSenseRequest(++round))).ms),
+      naive: async () => sense.naive.push(await t4.evaluate(({ masked, plain }) => (window as unknown as Api).baseline.sense(masked, plain), { masked, plain })),
+    });
+    await t4.evaluate(() => (window as unknown as Api).baseline.release());
+    return { pages: info, completion, sense: { model: models.bert.id, dtype: 'q8', occurrences: targets.length, ms: Object.fromEntries(Object.entries(sense).map(([k, v]) => [k, sample(v)])) } };
+  } finally {
+    for (const p of Object.values(pages)) await p.close().catch(() => undefined);
+  }
 }
 
 /**
@@ -400,6 +509,7 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
   await new Promise<void>((ok) => clientServer.listen(0, '127.0.0.1', ok));
   const ca = clientServer.address();
   const clientUrl = `http://127.0.0.1:${typeof ca === 'object' && ca ? ca.port : 0}/client.html`;
+  const ps = await pageServer(o.quick, o.pagesDir);
   let s = await launch(o.extDir, profile, false, clientUrl);
   /**
    * A new browser on the same profile (models stay in its Cache API): a closed offscreen document
@@ -556,13 +666,14 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
     }
     out.matrix = matrix;
     await fresh();
+    out.baselines = await baselines(s, o, ps.url, hub.url, base, R.browserFast, log);
+    await fresh();
 
     // ------------------------------------------------------------ WASM MatMul peak
     log('MatMul peaks (onnxruntime-web WASM in a cross-origin-isolated page)');
     const shape = matmulShape(o.quick);
     const peaks: (PeakResult & { isolated: boolean })[] = [];
-    const ps = await peakServer(o.quick);
-    try {
+    {
       for (const kind of ['fp32', 'int8'] as const) {
         for (const threads of o.quick ? [1] : [1, 2]) {
           const page = await s.context.newPage();
@@ -577,8 +688,6 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
           await page.close();
         }
       }
-    } finally {
-      ps.server.close();
     }
     out.peak = { shape, flopsPerRun: matmulFlops(shape), wasm: peaks };
     await s.context.close();
@@ -632,6 +741,7 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
     await s.context.close().catch(() => undefined);
     await hub.close();
     clientServer.close();
+    ps.server.close();
     rmSync(profile, { recursive: true, force: true });
   }
 }
@@ -640,4 +750,76 @@ function commonPrefix(a: string, b: string): number {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return i;
+}
+
+export interface ProfileOptions {
+  hubRoot: string;
+  extDir: string;
+  /** Where the .cpuprofile (open in Chrome DevTools → Performance) and a summary go. */
+  out: string;
+  gpt: 'distilgpt2' | 'gpt2';
+  dtype: 'q8' | 'fp32';
+}
+
+/**
+ * A CPU profile of one 32-token completion in the offscreen host, with the self time per
+ * function summed: where a decoding step's time goes in the browser.
+ */
+export async function runProfile(o: ProfileOptions): Promise<Record<string, unknown>> {
+  const models = modelSet(false);
+  const hub = (await startHubServer({ root: o.hubRoot })) as { url: string; close(): Promise<void> };
+  const profile = mkdtempSync(join(tmpdir(), 'sesame-profile-'));
+  const clientServer = createServer((_req, res) => void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>client</title>'));
+  await new Promise<void>((ok) => clientServer.listen(0, '127.0.0.1', ok));
+  const ca = clientServer.address();
+  const clientUrl = `http://127.0.0.1:${typeof ca === 'object' && ca ? ca.port : 0}/client.html`;
+  const s = await launch(o.extDir, profile, false, clientUrl);
+  try {
+    await setSettings(s, { hubUrl: hub.url, backend: 'wasm', dtype: o.dtype, mlm: models.bert, zh: models.ernie, gpt: models[o.gpt] ?? models.distilgpt2 });
+    const req = (n: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: n, alternatives: 1, temperature: 0 });
+    await must(s, req(COMPLETION_TOKENS));
+    const one = await must(s, req(1));
+    const plain = await must(s, req(COMPLETION_TOKENS));
+    const cdp = await offscreen(s);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+    const profiled = await must(s, req(COMPLETION_TOKENS));
+    const { profile: cpu } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
+    cdp.close();
+    writeFileSync(`${o.out}.cpuprofile`, JSON.stringify(cpu));
+    const summary = {
+      model: o.gpt,
+      dtype: o.dtype,
+      oneTokenMs: one.ms,
+      fullMs: plain.ms,
+      tokensPerSec: ((COMPLETION_TOKENS - 1) * 1000) / (plain.ms - one.ms),
+      profiledMs: profiled.ms,
+      selfMs: selfTimes(cpu).slice(0, 40),
+    };
+    writeFileSync(`${o.out}.json`, JSON.stringify(summary, null, 1));
+    return summary;
+  } finally {
+    await s.context.close().catch(() => undefined);
+    await hub.close();
+    clientServer.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function selfTimes(p: CpuProfile): { fn: string; ms: number }[] {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const f = byId.get(id)!.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    totals.set(key, (totals.get(key) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...totals].map(([fn, ms]) => ({ fn, ms: Math.round(ms * 10) / 10 })).sort((a, b) => b.ms - a.ms);
 }

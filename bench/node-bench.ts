@@ -31,6 +31,7 @@ import {
   CLOZE_PASSAGE,
   COMPLETION_PROMPT,
   COMPLETION_TOKENS,
+  GEN_OPTIONS,
   GHOST_TOKENS,
   maskedSentence,
   modelSet,
@@ -117,7 +118,6 @@ function genStats(runs: { t0: number; tokenTimes: number[]; firstVisible?: numbe
   };
 }
 
-const GEN_OPTIONS = { do_sample: false, repetition_penalty: 1.2, no_repeat_ngram_size: 3 } as const;
 
 /** Loader like models/host/loader.ts (BERT and GPT-2 only) with explicit session options. */
 async function loadWithThreads(spec: ModelSpec, threads: number): Promise<LoadedModel> {

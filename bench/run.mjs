@@ -9,7 +9,8 @@
 // Options: --repeats N (every median over N runs), --out DIR, --skip-node, --skip-browser,
 // --webgpu / --no-webgpu (WebGPU correctness check; off in --quick unless asked), --no-build
 // (reuse .output/chrome-mv3 as it is), --report-only (rebuild the table from the last run's
-// .cache/bench/{node,browser}-*.json).
+// .cache/bench/{node,browser}-*.json), --profile distilgpt2|gpt2[:q8|fp32] (a CPU profile of one
+// completion in the offscreen host: .cache/bench/profile-*.{cpuprofile,json}).
 //
 // Steps: fixtures (tests/fixtures/ensure.mjs), `npx wxt build` (snapshot of .output/chrome-mv3
 // under .cache/bench so a concurrent rebuild cannot change it mid-run), bundle bench/*.ts with
@@ -26,7 +27,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = path.join(ROOT, '.cache', 'bench');
 
 function parseArgs(argv) {
-  const o = { quick: false, repeats: 0, out: '', node: true, browser: true, webgpu: null, build: true, reportOnly: false };
+  const o = { quick: false, repeats: 0, out: '', node: true, browser: true, webgpu: null, build: true, reportOnly: false, profile: '' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -38,6 +39,7 @@ function parseArgs(argv) {
     else if (a === '--no-webgpu') o.webgpu = false;
     else if (a === '--no-build') o.build = false;
     else if (a === '--report-only') o.reportOnly = true;
+    else if (a === '--profile') o.profile = argv[++i];
     else if (a === '-h' || a === '--help') {
       console.log('usage: npm run bench [-- --quick] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--webgpu|--no-webgpu] [--no-build]');
       process.exit(0);
@@ -117,7 +119,28 @@ async function main() {
     plugins: [alias],
     logLevel: 'warning',
   });
+  for (const name of ['t4', 'x2']) {
+    await build({
+      entryPoints: [path.join(ROOT, 'bench', 'pages', `${name}.ts`)],
+      outfile: path.join(WORK, 'dist', 'pages', `${name}.js`),
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      target: 'chrome120',
+      logLevel: 'warning',
+    });
+  }
   done();
+
+  if (o.profile) {
+    const [gpt, dtype = 'q8'] = o.profile.split(':');
+    run(
+      ['profile', JSON.stringify({ hubRoot, extDir, out: path.join(WORK, `profile-${gpt}-${dtype}`), gpt, dtype })],
+      `Profile: one ${gpt} ${dtype} completion in the offscreen host`,
+      ['--experimental-websocket', '--disable-warning=ExperimentalWarning'],
+    );
+    return;
+  }
 
   const nodeOut = path.join(WORK, `node-${o.quick ? 'quick' : 'full'}.json`);
   const browserOut = path.join(WORK, `browser-${o.quick ? 'quick' : 'full'}.json`);
@@ -129,7 +152,7 @@ async function main() {
   if (o.browser && !o.reportOnly) {
     rmSync(browserOut, { force: true });
     run(
-      ['browser', JSON.stringify({ ...common, extDir, out: browserOut, webgpu: o.webgpu })],
+      ['browser', JSON.stringify({ ...common, extDir, pagesDir: path.join(WORK, 'dist', 'pages'), out: browserOut, webgpu: o.webgpu })],
       'Browser: the extension offscreen host in headless Chromium',
       ['--experimental-websocket', '--disable-warning=ExperimentalWarning'],
     );

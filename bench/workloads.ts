@@ -41,6 +41,8 @@ export const COMPLETION_PROMPT =
   'Dear Ms. Patel, thank you for your letter about the delayed shipment. We have checked the order with our ' +
   'warehouse team and found that the parcel was sent to the wrong address last Tuesday. A replacement is';
 export const COMPLETION_TOKENS = 32;
+/** The libraries' generation settings: the same repetition control as Sesame's `complete`. */
+export const GEN_OPTIONS = { do_sample: false, repetition_penalty: 1.2, no_repeat_ngram_size: 3 } as const;
 /** The ghost-text request the content script sends after a pause (settings default maxTokens). */
 export const GHOST_TOKENS = 24;
 
