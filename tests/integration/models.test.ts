@@ -181,6 +181,54 @@ describe('GPT-2 generation with KV cache', () => {
   });
 });
 
+describe('4-bit (q4) files', () => {
+  const correlation = (a: Float32Array, b: Float32Array): number => {
+    const mean = (x: Float32Array) => x.reduce((s, v) => s + v, 0) / x.length;
+    const ma = mean(a);
+    const mb = mean(b);
+    let ab = 0;
+    let aa = 0;
+    let bb = 0;
+    for (let i = 0; i < a.length; i++) {
+      ab += (a[i]! - ma) * (b[i]! - mb);
+      aa += (a[i]! - ma) ** 2;
+      bb += (b[i]! - mb) ** 2;
+    }
+    return ab / Math.sqrt(aa * bb);
+  };
+
+  it('load as dtype q4 (MatMulNBits) and give logits close to the fp32 export', async () => {
+    const ref = reference(GPT2.id);
+    const logits = async (dtype: 'fp32' | 'q4') => {
+      const model = await GPT2LMHeadModel.from_pretrained(GPT2.id, { dtype, device: 'cpu' });
+      const out = (await model({ input_ids: tensor(ref.input.input_ids!), attention_mask: tensor(ref.input.attention_mask!) })) as { logits: Tensor };
+      await model.dispose();
+      return out.logits.data as Float32Array;
+    };
+    const fp32 = await logits('fp32');
+    const q4 = await logits('q4');
+    expect(q4).toHaveLength(fp32.length);
+    expect(q4).not.toEqual(fp32);
+    // A mis-packed weight (wrong nibble order or block layout) gives noise, not a close copy.
+    expect(correlation(fp32, q4)).toBeGreaterThan(0.9);
+  });
+
+  it('serve completion and sense (logits and every hidden state) through the host', async () => {
+    const done = await h.run({ type: 'complete', prompt: 'Once upon a time', maxNewTokens: 6 }, { ...GPT2, dtype: 'q4' });
+    expect((done.result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
+    const text = 'We sat on the bank of the river. The bank was closed.';
+    const sense = await h.run(
+      { type: 'sense', text, start: 14, end: 18, occurrences: [{ text, start: 14, end: 18 }, { text, start: 38, end: 42 }] },
+      { ...BERT, dtype: 'q4' },
+    );
+    const r = sense.result as ResultOf<'sense'>;
+    expect(r.substitutes.length).toBeGreaterThan(0);
+    expect(r.clusters?.flatMap((c) => c.members).sort()).toEqual([0, 1]);
+    expect(r.vectors?.method).toBe('layer-mix');
+    expect(r.vectors?.hiddenStates).toBeGreaterThan(1);
+  });
+});
+
 describe('errors', () => {
   it('a download cut mid-file fails clearly, caches nothing corrupt, and a retry succeeds', async () => {
     const local = nodeHost(hub.url);
