@@ -207,7 +207,7 @@ async function sequence(s: Session, rs: ToolRequest[]): Promise<number> {
 
 interface SettingsFor {
   hubUrl: string;
-  dtype: 'q8' | 'fp32';
+  dtype: 'q8' | 'fp32' | 'q4';
   backend: 'wasm' | 'webgpu';
   mlm: ModelSpec;
   zh: ModelSpec;
@@ -591,7 +591,8 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
       { threads: 2, dtype: 'q8' as const, main: false },
       { threads: 1, dtype: 'fp32' as const, main: false },
       { threads: 2, dtype: 'fp32' as const, main: false },
-    ].filter((c) => !o.quick || c.main || (c.threads === 2 && c.dtype === 'fp32'));
+      { threads: 1, dtype: 'q4' as const, main: false },
+    ].filter((c) => !o.quick || c.main || c.dtype === 'q4' || (c.threads === 2 && c.dtype === 'fp32'));
     const matrix: Record<string, unknown>[] = [];
     let pageRound = 0;
     const wasmFp32: { substitutes?: Scored[]; text?: string } = {};

@@ -54,7 +54,8 @@ export interface Peaks {
 
 /** "x GFLOP/s = y%" of the peak for the dtype. */
 function eff(flops: number | undefined, ms: number, peaks: Peaks, dtype: string): string {
-  const peak = dtype === 'fp32' ? peaks.fp32 : peaks.int8;
+  // q8 files compute in int8; fp32 and q4 (MatMulNBits dequantises to fp32 here) in fp32.
+  const peak = dtype === 'q8' ? peaks.int8 : peaks.fp32;
   if (!flops || !Number.isFinite(ms) || ms <= 0 || !peak) return '';
   const g = flops / ms / 1e6;
   const share = (100 * g) / peak;
@@ -289,8 +290,10 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
       const tps = med(browser ? r.completion?.tokensPerSec : r.tokensPerSec);
       return `${fmtMs(ms)}${paren(eff(work?.cloze?.flops, ms, peaks, dtype))} · ${fmtRate(tps)} tok/s${paren(eff(genFlops(work?.gen).step * tps, 1000, peaks, dtype))}`;
     };
-    for (const dtype of ['q8', 'fp32']) {
+    const configs = [...[...tn, ...tb].map((r) => `${r.dtype}|${r.threads}`)];
+    for (const dtype of ['q8', 'fp32', 'q4']) {
       for (const t of [1, threadsAll]) {
+        if (!configs.includes(`${dtype}|${t}`)) continue;
         const label = `${dtype}, ${t} thread${t > 1 ? 's' : ''}${t === threadsAll ? ' (all cores)' : ''}${dtype === 'q8' && t === 1 ? ' — what the extension uses on this machine' : ''}`;
         row(
           label,
@@ -311,6 +314,11 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     row(`→ speed-up, ${threadsAll} threads over 1, q8`, speed(tn, false, is(threadsAll, 'q8'), is(1, 'q8')), speed(tb, true, is(threadsAll, 'q8'), is(1, 'q8')));
     row(`→ speed-up, ${threadsAll} threads over 1, fp32`, speed(tn, false, is(threadsAll, 'fp32'), is(1, 'fp32')), speed(tb, true, is(threadsAll, 'fp32'), is(1, 'fp32')));
     row('→ speed-up, q8 over fp32, 1 thread', speed(tn, false, is(1, 'q8'), is(1, 'fp32')), speed(tb, true, is(1, 'q8'), is(1, 'fp32')));
+    row(
+      '→ speed-up, q4 over q8 (Node: all cores; browser: 1 thread, the default here)',
+      speed(tn, false, is(threadsAll, 'q4'), is(threadsAll, 'q8')),
+      speed(tb, true, is(1, 'q4'), is(1, 'q8')),
+    );
   }
 
   // ---------------------------------------------------------------- 5. cold start and memory
@@ -351,7 +359,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
   row('int8: DynamicQuantizeLinear + MatMulInteger (the q8 files\' pattern), 1 thread', peakCell(nativePeaks, 'int8', 1), peakCell(wasmPeaks, 'int8', 1));
   row(`int8, ${tAll} threads`, peakCell(nativePeaks, 'int8', tAll), peakCell(wasmPeaks, 'int8', 2));
   row(
-    '→ peaks the percentages above are taken against (best run; fp32 rows vs fp32, q8 rows vs int8)',
+    '→ peaks the percentages above are taken against (best run; q8 rows vs int8, fp32 and q4 rows vs fp32)',
     `fp32 ${nPeak.fp32.toFixed(0)}, int8 ${nPeak.int8.toFixed(0)} GFLOP/s`,
     `fp32 ${wPeak.fp32.toFixed(1)}, int8 ${wPeak.int8.toFixed(1)} GFLOP/s (${((100 * wPeak.fp32) / (nPeak.fp32 || 1)).toFixed(0)}% / ${((100 * wPeak.int8) / (nPeak.int8 || 1)).toFixed(0)}% of native)`,
   );

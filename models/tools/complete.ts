@@ -117,23 +117,28 @@ async function continueFrom(
   const fed: number[] = [];
   let { logits, past } = prompt;
   let text = '';
-  for (;;) {
-    await yieldToEvents();
-    if (signal.aborted) return { text, stoppedBy: 'cancelled', fed, past };
-    const token = pick(logits, context);
-    if (eos.has(token)) return { text, stoppedBy: 'eos', fed, past };
-    context.push(token);
-    const delta = decoder.push(token);
-    if (delta) {
-      text += delta;
-      emit(delta);
+  const events = new EventYield();
+  try {
+    for (;;) {
+      await events.next();
+      if (signal.aborted) return { text, stoppedBy: 'cancelled', fed, past };
+      const token = pick(logits, context);
+      if (eos.has(token)) return { text, stoppedBy: 'eos', fed, past };
+      context.push(token);
+      const delta = decoder.push(token);
+      if (delta) {
+        text += delta;
+        emit(delta);
+      }
+      if (q.stopAtSentence && SENTENCE_END.test(text)) return { text, stoppedBy: 'sentence', fed, past };
+      if (context.length - window.length >= q.maxNewTokens) return { text, stoppedBy: 'length', fed, past };
+      const next = await forward(lm, [token], past, window.length + fed.length);
+      if (past !== prompt.past) disposePast(past);
+      ({ logits, past } = next);
+      fed.push(token);
     }
-    if (q.stopAtSentence && SENTENCE_END.test(text)) return { text, stoppedBy: 'sentence', fed, past };
-    if (context.length - window.length >= q.maxNewTokens) return { text, stoppedBy: 'length', fed, past };
-    const next = await forward(lm, [token], past, window.length + fed.length);
-    if (past !== prompt.past) disposePast(past);
-    ({ logits, past } = next);
-    fed.push(token);
+  } finally {
+    events.close();
   }
 }
 
@@ -141,17 +146,32 @@ async function continueFrom(
  * Lets queued messages run, a cancel among them. On the WASM backend inference runs on this
  * thread and its promises settle as microtasks, so without this a whole generation would run
  * before the cancel could be read. (Not scheduler.yield(): its continuations go before other
- * tasks, so the messages would still wait.)
+ * tasks, so the messages would still wait.) One channel serves a whole generation: a fresh
+ * MessagePort per token costs ~10× a message on a reused one (Node: 20–45 µs against 2–4 µs).
  */
-function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
+export class EventYield {
+  private readonly channel = new MessageChannel();
+  private waiting: (() => void) | null = null;
+
+  constructor() {
+    this.channel.port1.onmessage = () => {
+      const resume = this.waiting;
+      this.waiting = null;
+      resume?.();
     };
-    channel.port2.postMessage(null);
-  });
+  }
+
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      this.channel.port2.postMessage(null);
+    });
+  }
+
+  close(): void {
+    this.channel.port1.close();
+    this.channel.port2.close();
+  }
 }
 
 function eosIds(lm: LoadedModel): Set<number> {
