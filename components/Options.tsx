@@ -126,7 +126,7 @@ export function Options() {
           <select value={settings.dtype} onChange={(e) => void save((s) => ({ ...s, dtype: (e.target as HTMLSelectElement).value as Settings['dtype'] }))}>
             <option value="q8">{t('options_precision_q8')}</option>
             <option value="fp32">fp32</option>
-            <option value="q4">q4</option>
+            <option value="q4">{t('options_precision_q4')}</option>
           </select>
         </label>{' '}
         <label>

@@ -4,7 +4,7 @@ import { browser } from 'wxt/browser';
 import { i18n } from '#i18n';
 import { installMenus } from '@/models/background/menus';
 import { openPracticeTab } from '@/models/background/practice';
-import { OffscreenHostLink, offscreenCreations } from '@/models/background/offscreen-host';
+import { isHostIdle, OffscreenHostLink, offscreenCreations } from '@/models/background/offscreen-host';
 import { CLIENT_PORT } from '@/models/protocol';
 import { type HostLink, type PortLike, Router, type RouterDeps, type RouterStats } from '@/models/router';
 
@@ -19,7 +19,7 @@ export default defineBackground(() => {
   const fromHost = (m: unknown): void => void router?.fromHost(m);
   const host = import.meta.env.FIREFOX
     ? inPageHost(fromHost)
-    : chromeHost(fromHost, (reason) => router?.hostLost(reason));
+    : chromeHost(fromHost, (reason) => router?.hostLost(reason), () => (router?.inFlight ?? 0) === 0);
   router = new Router({
     extensionId: browser.runtime.id,
     extensionOrigin: browser.runtime.getURL('/'),
@@ -40,8 +40,12 @@ export default defineBackground(() => {
 
 type HostSetup = Pick<RouterDeps, 'host' | 'decorateStatus'>;
 
-function chromeHost(fromHost: (m: unknown) => void, lost: (reason: string) => void): HostSetup {
+function chromeHost(fromHost: (m: unknown) => void, lost: (reason: string) => void, idle: () => boolean): HostSetup {
   const link = new OffscreenHostLink({ onMessage: fromHost, onLost: lost });
+  // Idle release emptied the host: closing its document is what frees the WebAssembly memory.
+  browser.runtime.onMessage.addListener((message, sender) => {
+    if (isHostIdle(message, sender)) void link.closeIfIdle(idle);
+  });
   return {
     host: link,
     decorateStatus: async (message) => {

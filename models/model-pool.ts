@@ -17,6 +17,8 @@ export interface PoolOptions {
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /** Called when an idle release leaves nothing loaded or loading. */
+  onEmpty?: () => void;
 }
 
 export class ModelPool<M extends Releasable> {
@@ -85,6 +87,7 @@ export class ModelPool<M extends Releasable> {
     for (const entry of idle) this.loaded.delete(entry.key);
     await Promise.allSettled(idle.map((e) => e.model.release()));
     this.schedule();
+    if (idle.length > 0 && this.loaded.size === 0 && this.loading.size === 0) this.options.onEmpty?.();
     return idle.map((e) => e.key);
   }
 

@@ -21,6 +21,12 @@ import {
 
 export const CLIENT_PORT = 'sesame';
 export const HOST_PORT = 'sesame-host';
+/**
+ * What the offscreen host sends (runtime.sendMessage, which wakes a stopped service worker) when
+ * idle release has left no model loaded: the background then closes the document, the only way
+ * to give its WebAssembly memory back.
+ */
+export const HOST_IDLE = { kind: 'sesame-host-idle' } as const;
 
 /** Limits that keep one message from exhausting the model host. */
 export const LIMITS = {

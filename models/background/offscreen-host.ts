@@ -1,7 +1,7 @@
 // Chrome: the model host lives in one offscreen document. It is created on first need, reused,
 // and re-created if it was closed; the background talks to it over one port.
 import { type Browser, browser as chrome } from '@wxt-dev/browser';
-import { HOST_PORT, type HostMessage } from '../protocol';
+import { HOST_IDLE, HOST_PORT, type HostMessage } from '../protocol';
 import type { HostLink, PortLike } from '../router';
 
 const OFFSCREEN_PATH = '/offscreen.html';
@@ -15,6 +15,7 @@ export interface OffscreenLinkEvents {
 export class OffscreenHostLink implements HostLink {
   private port: PortLike | null = null;
   private opening: Promise<PortLike> | null = null;
+  private closing: Promise<void> | null = null;
 
   constructor(private readonly events: OffscreenLinkEvents) {}
 
@@ -23,9 +24,27 @@ export class OffscreenHostLink implements HostLink {
     port.postMessage(message);
   }
 
+  /**
+   * Closes the offscreen document when nothing is asked of it (`idle()` is checked last, after
+   * any connection being opened has settled); the next request creates a new one.
+   */
+  async closeIfIdle(idle: () => boolean): Promise<boolean> {
+    await this.opening?.catch(() => undefined);
+    if (this.closing || !idle()) return false;
+    const port = this.port;
+    this.port = null;
+    port?.disconnect();
+    this.closing = closeOffscreenDocument().finally(() => {
+      this.closing = null;
+    });
+    await this.closing;
+    return true;
+  }
+
   private connect(): Promise<PortLike> {
     if (this.port) return Promise.resolve(this.port);
     this.opening ??= (async () => {
+      await this.closing;
       await ensureOffscreenDocument();
       const port = chrome.runtime.connect({ name: HOST_PORT }) as unknown as PortLike;
       port.onMessage.addListener((m) => this.events.onMessage(m));
@@ -65,6 +84,25 @@ export async function ensureOffscreenDocument(): Promise<void> {
       creating = null;
     });
   await creating;
+}
+
+async function closeOffscreenDocument(): Promise<void> {
+  await creating?.catch(() => undefined);
+  const existing = await chrome.runtime.getContexts({
+    contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType],
+    documentUrls: [chrome.runtime.getURL(OFFSCREEN_PATH)],
+  });
+  if (existing.length > 0) await chrome.offscreen.closeDocument().catch(() => undefined);
+}
+
+/** The offscreen host saying idle release left it empty (checked: this extension's offscreen document). */
+export function isHostIdle(message: unknown, sender: Browser.runtime.MessageSender): boolean {
+  return (
+    (message as { kind?: unknown } | null)?.kind === HOST_IDLE.kind &&
+    sender.id === chrome.runtime.id &&
+    sender.url === chrome.runtime.getURL(OFFSCREEN_PATH) &&
+    !sender.tab
+  );
 }
 
 /** How many times this browser session created the offscreen document (diagnostics, tests). */

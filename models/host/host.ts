@@ -53,6 +53,8 @@ export interface HostDeps {
   measureMemory?: () => Promise<number | null>;
   /** Connections and messages refused before they reached the host (see gate.ts). */
   rejected?: () => number;
+  /** Idle release left no model loaded: the document holding the host may be closed. */
+  onIdleEmpty?: () => void;
 }
 
 const ENCODERS = new Set<ModelSpec['family']>(['bert', 'distilbert', 'ernie']);
@@ -76,7 +78,11 @@ export class ModelHost {
   constructor(private readonly deps: HostDeps) {
     this.now = deps.now ?? Date.now;
     this.startedAt = deps.startedAt ?? this.now();
-    this.pool = new ModelPool<LoadedModel>({ idleMs: 10 * 60_000, now: this.now });
+    this.pool = new ModelPool<LoadedModel>({
+      idleMs: 10 * 60_000,
+      now: this.now,
+      ...(deps.onIdleEmpty ? { onEmpty: deps.onIdleEmpty } : {}),
+    });
   }
 
   async handle(message: HostMessage, send: Send): Promise<void> {

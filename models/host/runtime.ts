@@ -5,7 +5,7 @@ import { type GpuLike } from '../backend';
 import { loadBundledDict } from '../cloze/bundled-dict';
 import { loadGlosses } from '../glosses/bundled';
 import { ModelCache } from '../model-cache';
-import type { Diagnostics } from '../protocol';
+import { type Diagnostics, HOST_IDLE } from '../protocol';
 import { ModelHost } from './host';
 import { loadModel } from './loader';
 import { guardSessionCreation } from './session-guard';
@@ -40,5 +40,7 @@ export async function createBrowserHost(kind: Diagnostics['host'], rejected?: ()
     lookupGlosses: loadGlosses,
     measureMemory,
     ...(rejected ? { rejected } : {}),
+    // Only a document can be closed to free its memory; Firefox's background page stays.
+    ...(kind === 'offscreen' ? { onIdleEmpty: () => void browser.runtime.sendMessage(HOST_IDLE).catch(() => undefined) } : {}),
   });
 }

@@ -90,4 +90,32 @@ describe('model pool', () => {
     await expect(pool.use('bad', async () => Promise.reject(new Error('404')), async () => 1)).rejects.toThrow('404');
     expect(await pool.use('bad', async () => model('ok', []), async (m) => m.name)).toBe('ok');
   });
+
+  it('says when an idle release leaves nothing loaded or loading, and only then', async () => {
+    const log: string[] = [];
+    const clock = fakeClock();
+    let empties = 0;
+    const pool = new ModelPool<ReturnType<typeof model>>({ idleMs: 1000, ...clock, onEmpty: () => void empties++ });
+    await pool.use('bert', async () => model('bert', log), async () => undefined);
+    await clock.advance(500);
+    await pool.use('gpt2', async () => model('gpt2', log), async () => undefined);
+    await clock.advance(600); // bert idle for 1100 ms, gpt2 for 600: one left
+    expect(log).toEqual(['release bert']);
+    expect(empties).toBe(0);
+    // A load in progress when the last model goes idle keeps the pool from being empty.
+    let finish!: () => void;
+    const loading = pool.use('ernie', () => new Promise((ok) => (finish = () => ok(model('ernie', log)))), async () => undefined);
+    await clock.advance(500);
+    expect(log).toEqual(['release bert', 'release gpt2']);
+    expect(empties).toBe(0);
+    finish();
+    await loading;
+    await clock.advance(1000);
+    expect(log).toEqual(['release bert', 'release gpt2', 'release ernie']);
+    expect(empties).toBe(1);
+    // An explicit release (models deleted from the options page) is not an idle one.
+    await pool.use('bert', async () => model('bert', log), async () => undefined);
+    await pool.releaseAll();
+    expect(empties).toBe(1);
+  });
 });
