@@ -68,6 +68,7 @@ describe('two tabs, memory after idle release', () => {
     // Baseline: a host that has loaded nothing (the models of the test before are released, and
     // their document closed, after the short idle time).
     await idle(0.05);
+    await hostStatus(s);
     await expect.poll(documents, { timeout: 60_000, interval: 500 }).toBe(0);
     const baseline = (await hostStatus(s, { memory: true })).memoryBytes!;
     expect(baseline).toBeGreaterThan(0);
@@ -89,6 +90,7 @@ describe('two tabs, memory after idle release', () => {
     expect(loaded.loaded.map((m) => m.id).sort()).toEqual(['sesame-fixtures/tiny-bert-uncased', 'sesame-fixtures/tiny-ernie-zh', 'sesame-fixtures/tiny-gpt2']);
     const before = await created();
     await idle(0.05);
+    await hostStatus(s); // the idle time travels with each request: this one brings the short one
 
     // The host releases the three models, says it is empty, and the background closes it.
     await expect.poll(documents, { timeout: 60_000, interval: 500 }).toBe(0);
