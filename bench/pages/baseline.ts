@@ -1,6 +1,25 @@
 // What a baseline page exposes to the browser bench (window.baseline), and the timing around it.
 // Every figure is taken inside the page with performance.now().
 
+/** A pipeline of either library, as the bench calls it. */
+export type Pipe = ((input: string, options?: Record<string, unknown>) => Promise<unknown>) & { dispose?: () => Promise<void> };
+
+/** The part of both libraries' `env` the pages set. */
+interface LibraryEnv {
+  allowLocalModels: boolean;
+  remoteHost: string;
+  useBrowserCache: boolean;
+  backends: { onnx: { wasm?: { wasmPaths?: unknown } } };
+}
+
+/** Models from the loopback hub only, never kept in the browser's cache; WASM files served locally. */
+export function pointAt(env: LibraryEnv, hubUrl: string, wasmPaths: string): void {
+  env.allowLocalModels = false;
+  env.remoteHost = `${hubUrl}/`;
+  env.useBrowserCache = false;
+  env.backends.onnx.wasm!.wasmPaths = wasmPaths;
+}
+
 export interface Generator {
   run(prompt: string, maxNewTokens: number, options: Record<string, unknown>): Promise<unknown>;
   dispose(): Promise<void>;

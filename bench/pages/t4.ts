@@ -2,22 +2,17 @@
 // build the extension ships, WASM), loading the fixture models from the loopback hub. Bundled by
 // bench/run.mjs for the browser and served cross-origin isolated, like the offscreen document.
 import { BaseStreamer, env, pipeline } from '@huggingface/transformers';
-import { exposeBaseline, type Generator, type Baseline } from './baseline';
+import { type Baseline, exposeBaseline, type Generator, type Pipe, pointAt } from './baseline';
 
 class Silent extends BaseStreamer {
   override put(): void {}
   override end(): void {}
 }
 
-type Pipe = ((input: string, options?: Record<string, unknown>) => Promise<unknown>) & { dispose?: () => Promise<void> };
-
 const baseline: Baseline = {
   version: '@huggingface/transformers 4.3.1',
   async setup(hubUrl) {
-    env.allowLocalModels = false;
-    env.remoteHost = `${hubUrl}/`;
-    env.useBrowserCache = false;
-    env.backends.onnx.wasm!.wasmPaths = '/ort/';
+    pointAt(env, hubUrl, '/ort/');
   },
   async generator(id, dtype): Promise<Generator> {
     const gen = (await pipeline('text-generation', id, { dtype, device: 'wasm' })) as unknown as Pipe;

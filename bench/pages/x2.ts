@@ -2,17 +2,12 @@
 // 1.14 (WASM), on the same fixture files from the loopback hub.
 // @ts-expect-error 2.17.2 ships no types for its source entry
 import { env, pipeline } from '@xenova/transformers/dist/transformers.js';
-import { exposeBaseline, type Baseline, type Generator } from './baseline';
-
-type Pipe = ((input: string, options?: Record<string, unknown>) => Promise<unknown>) & { dispose?: () => Promise<void> };
+import { type Baseline, exposeBaseline, type Generator, type Pipe, pointAt } from './baseline';
 
 const baseline: Baseline = {
   version: '@xenova/transformers 2.17.2',
   async setup(hubUrl) {
-    env.allowLocalModels = false;
-    env.remoteHost = `${hubUrl}/`;
-    env.useBrowserCache = false;
-    env.backends.onnx.wasm.wasmPaths = '/ort14/';
+    pointAt(env, hubUrl, '/ort14/');
   },
   async generator(id, dtype): Promise<Generator> {
     // It looks for decoder_model_merged.onnx unless told the file's name.
