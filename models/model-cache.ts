@@ -49,7 +49,8 @@ export class ModelCache {
   /** Files that were asked for and not found: transformers.js downloads these next. */
   readonly misses = new Set<string>();
   /** Encoders whose graphs are read with their hidden states exposed (see sense/hidden-states.ts). */
-  private readonly layered = new Set<string>();
+  /** Per model: how its ONNX files are rewritten as they are read (graph surgery). */
+  private readonly rewrites = new Map<string, (file: Response) => Promise<Response>>();
 
   constructor(private readonly cache: CacheLike) {}
 
@@ -68,13 +69,18 @@ export class ModelCache {
     const hit = await this.cache.match(normalized);
     if (!hit) this.misses.add(normalized);
     const file = parseModelFileUrl(normalized);
-    if (hit && file && this.layered.has(file.model) && file.file.endsWith('.onnx')) return exposeHiddenStates(hit);
-    return hit;
+    const rewrite = file && file.file.endsWith('.onnx') ? this.rewrites.get(file.model) : undefined;
+    return hit && rewrite ? rewrite(hit) : hit;
   }
 
   /** From now on, `match` serves this model's ONNX files with the hidden-state outputs added. */
   exposeLayersOf(model: string): void {
-    this.layered.add(model);
+    this.rewriteOnnxOf(model, (file) => exposeHiddenStates(file));
+  }
+
+  /** From now on, `match` serves this model's ONNX files through `rewrite`. */
+  rewriteOnnxOf(model: string, rewrite: (file: Response) => Promise<Response>): void {
+    this.rewrites.set(model, rewrite);
   }
 
   async put(key: string, response: Response): Promise<void> {
