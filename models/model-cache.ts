@@ -83,6 +83,17 @@ export class ModelCache {
     this.rewrites.set(model, rewrite);
   }
 
+  /** Runs `load` with every model file served as published, without surgery (the bench's baselines). */
+  async asPublished<T>(load: () => Promise<T>): Promise<T> {
+    const saved = new Map(this.rewrites);
+    this.rewrites.clear();
+    try {
+      return await load();
+    } finally {
+      for (const [model, rewrite] of saved) this.rewrites.set(model, rewrite);
+    }
+  }
+
   async put(key: string, response: Response): Promise<void> {
     const normalized = this.normalize(key);
     if (!normalized) return;
