@@ -789,9 +789,11 @@ export async function runProfile(o: ProfileOptions): Promise<Record<string, unkn
     const { profile: cpu } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
     cdp.close();
     writeFileSync(`${o.out}.cpuprofile`, JSON.stringify(cpu));
+    const status = (await must(s, { type: 'status' })).result as { loaded?: { id: string; layers?: string }[] } | undefined;
     const summary = {
       model: o.gpt,
       dtype: o.dtype,
+      graph: status?.loaded?.map((m) => `${m.id}: ${m.layers ?? '?'}`),
       oneTokenMs: one.ms,
       fullMs: plain.ms,
       tokensPerSec: ((COMPLETION_TOKENS - 1) * 1000) / (plain.ms - one.ms),

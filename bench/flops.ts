@@ -3,12 +3,10 @@
 // Per layer and token: Q, K, V, O projections 4·h² and the feed-forward 2·h·i multiply-adds;
 // attention scores and mixing 2·c·h per token attending over c positions. Heads: BERT's
 // masked-LM head (dense h² + decoder h·V) runs on every position, as the ONNX exports compute
-// logits for all tokens; GPT-2's LM head is h·V per position fed, or for the last position only
-// when the session has Sesame's `logits_last` head (models/tools/gpt-head.ts). Embedding lookups, layer norms,
+// logits for all tokens; GPT-2's LM head is h·V per position fed. Embedding lookups, layer norms,
 // softmax and GELU are left out (a few percent). That is ~2·params·tokens plus attention.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAST_LOGITS } from '@/models/tools/gpt-head';
 
 export interface Dims {
   layers: number;
@@ -36,12 +34,12 @@ interface TensorLike {
   dims: readonly number[];
 }
 
-/** FLOPs of one forward call, from the shapes actually fed (padding included); `headRows`: positions the LM head runs on. */
-export function forwardFlops(d: Dims, kind: Kind, batch: number, n: number, context: number, headRows = n): number {
+/** FLOPs of one forward call, from the shapes actually fed (padding included). */
+export function forwardFlops(d: Dims, kind: Kind, batch: number, n: number, context: number): number {
   const perRow =
     kind === 'mlm'
       ? d.layers * (n * layerMacsPerToken(d) + 2 * n * n * d.hidden) + n * (d.hidden * d.hidden + d.hidden * d.vocab)
-      : d.layers * (n * layerMacsPerToken(d) + 2 * n * context * d.hidden) + headRows * d.hidden * d.vocab;
+      : d.layers * (n * layerMacsPerToken(d) + 2 * n * context * d.hidden) + n * d.hidden * d.vocab;
   return 2 * batch * perRow;
 }
 
@@ -74,9 +72,7 @@ export class FlopMeter {
       if (!ids?.dims?.length) return original(inputs, ...rest);
       const [batch, n] = ids.dims.length >= 2 ? [ids.dims[0]!, ids.dims[1]!] : [1, ids.dims[0]!];
       const context = (inputs.attention_mask as TensorLike | undefined)?.dims?.at(-1) ?? n;
-      const outputs = (m as { sessions?: { model?: { outputNames?: readonly string[] } } }).sessions?.model?.outputNames ?? [];
-      const headRows = kind === 'gpt' && outputs.includes(LAST_LOGITS) ? 1 : n;
-      const entry = { flops: forwardFlops(dims, kind, batch, n, context, headRows), shape: [batch, n] as [number, number], ms: 0 };
+      const entry = { flops: forwardFlops(dims, kind, batch, n, context), shape: [batch, n] as [number, number], ms: 0 };
       this.log.push(entry);
       const t0 = performance.now();
       return original(inputs, ...rest).finally(() => {

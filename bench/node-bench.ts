@@ -14,8 +14,6 @@ import {
   type Tensor,
 } from '@huggingface/transformers';
 import { type LoadedModel, sessionInputNames } from '@/models/host/loader';
-import { modelSession } from '@/models/host/model-rewrite';
-import { fetchLastLogitsOnly } from '@/models/tools/gpt-head';
 import type { ModelSpec, ToolResult } from '@/models/protocol';
 import { makeCloze } from '@/models/tools/cloze';
 import { complete } from '@/models/tools/complete';
@@ -130,9 +128,6 @@ async function loadWithThreads(spec: ModelSpec, threads: number): Promise<Loaded
     dtype: spec.dtype,
     session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
   } as Parameters<typeof cls.from_pretrained>[1])) as PreTrainedModel;
-  // As the host does: a GPT session read through the cache has the last-position head; fetch only it.
-  const session = modelSession(model);
-  if (spec.family === 'gpt2' && session) fetchLastLogitsOnly(session);
   return { spec, device: 'cpu', tokenizer, model, inputNames: sessionInputNames(model), release: () => model.dispose().then(() => undefined) };
 }
 

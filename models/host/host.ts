@@ -27,8 +27,6 @@ import { type Past, disposePast } from '../tools/gpt-step';
 import { FieldKvCache } from '../tools/kv-cache';
 import type { Gloss } from '../glosses/types';
 import { ensureHiddenStates, onnxFileFor } from '../sense/hidden-states';
-import { fetchLastLogitsOnly, LAST_LOGITS, planLastLogits } from '../tools/gpt-head';
-import { appendTail, ensureOutputs, modelSession } from './model-rewrite';
 import { VectorCache } from '../sense/vector-cache';
 import { lookUpSense } from '../tools/sense';
 import type { DeviceName, FileProgress, LoadedModel } from './loader';
@@ -257,11 +255,9 @@ export class ModelHost {
     const load = async (): Promise<LoadedModel> => {
       this.deps.setRemoteHost(config.remoteHost);
       if (ENCODERS.has(spec.family)) this.deps.cache.exposeLayersOf(spec.id);
-      else this.deps.cache.rewriteOnnxOf(spec.id, (file) => appendTail(file, planLastLogits));
       try {
         const lm = await this.deps.load(spec, device, onProgress);
         if (ENCODERS.has(spec.family)) await this.exposeLayers(lm);
-        else await this.trimHead(lm);
         return lm;
       } catch (error) {
         // Left unclassified, a GPU fault makes the caller retry on WASM.
@@ -292,22 +288,6 @@ export class ModelHost {
       (error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }),
     );
     this.layerNotes.set(key, status.ok ? `${status.names.length} hidden states` : `last layer unavailable: ${status.reason}`);
-  }
-
-  /** Gives a GPT session a head on the last position only (see tools/gpt-head.ts); notes why when it cannot. */
-  private async trimHead(lm: LoadedModel): Promise<void> {
-    const key = `${lm.spec.id}|${lm.spec.dtype}`;
-    const file = onnxFileFor(lm.spec.dtype);
-    const status = await ensureOutputs(
-      lm.model,
-      lm.device,
-      () => this.deps.cache.read(lm.spec.id, file),
-      (session) => session.outputNames.includes(LAST_LOGITS),
-      planLastLogits,
-    ).catch((error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }));
-    const session = modelSession(lm.model);
-    const trimmed = status.ok && session !== undefined && fetchLastLogitsOnly(session);
-    this.layerNotes.set(key, trimmed ? 'logits of the last position only' : `logits of every position: ${status.ok ? 'no logits_last output' : status.reason}`);
   }
 
   private chooseBackend(config: HostConfig): Promise<BackendChoice> {

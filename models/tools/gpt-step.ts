@@ -3,7 +3,6 @@
 // decides which past it keeps between requests (see kv-cache.ts).
 import { Tensor } from '@huggingface/transformers';
 import type { LoadedModel } from '../host/loader';
-import { LAST_LOGITS } from './gpt-head';
 
 /** `past_key_values.<layer>.key|value` tensors, [batch, heads, tokens, head size]. */
 export type Past = Record<string, Tensor>;
@@ -20,18 +19,16 @@ export interface Step {
  * start is 0: the session then gets empty past tensors).
  */
 export async function forward(lm: LoadedModel, ids: readonly number[], past: Past | null, start: number): Promise<Step> {
+  const n = ids.length;
   const ints = (values: readonly number[]) => new Tensor('int64', BigInt64Array.from(values, BigInt), [1, values.length]);
   const out = (await lm.model.forward({
     input_ids: ints(ids),
-    attention_mask: ints(Array.from({ length: start + ids.length }, () => 1)),
-    position_ids: ints(Array.from({ length: ids.length }, (_, i) => start + i)),
+    attention_mask: ints(Array.from({ length: start + n }, () => 1)),
+    position_ids: ints(Array.from({ length: n }, (_, i) => start + i)),
     past_key_values: past,
   })) as Record<string, Tensor>;
-  // The last position's row: the whole `logits_last` when the session has that head (gpt-head.ts).
-  const head = out[LAST_LOGITS] ?? out.logits!;
-  const logits = head.type === 'float32' ? head : head.to('float32');
+  const logits = out.logits!.type === 'float32' ? out.logits! : out.logits!.to('float32');
   const vocab = logits.dims.at(-1)!;
-  const n = logits.dims.at(-2)!;
   const rows = logits.data as Float32Array;
   const next: Past = {};
   for (const [name, tensor] of Object.entries(out)) {
