@@ -352,6 +352,11 @@ window.ready = true;
   return { url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, server };
 }
 
+/** Decoding rate from a request for `tokens` tokens and one for a single token: (tokens − 1) / the difference. */
+function decodingRate(tokens: number, fullMs: number, oneMs: number): number {
+  return tokens < 2 ? Number.NaN : ((tokens - 1) * 1000) / (fullMs - oneMs);
+}
+
 type BaselineWindow = { baseline?: BaselineApi };
 
 /** A baseline page (bench/pages), set up to load from the loopback hub. */
@@ -411,7 +416,7 @@ async function baselines(s: Session, o: BrowserOptions, pagesUrl: string, hubUrl
         };
       }
       await interleave(rounds, variants);
-      const rate = (t: { one: number[]; full: number[] }) => ((COMPLETION_TOKENS - 1) * 1000) / (median(t.full) - median(t.one));
+      const rate = (t: { one: number[]; full: number[] }) => decodingRate(COMPLETION_TOKENS, median(t.full), median(t.one));
       completion.push({
         model: gpt.id,
         dtype: 'q8',
@@ -465,10 +470,10 @@ async function generation(s: Session, runs: number) {
     // per round, and the figure from the medians (the one the table shows; robust to one slow run)
     tokensPerSec: {
       ...sample(
-        full.map((r, i) => (n < 2 ? Number.NaN : ((n - 1) * 1000) / (r.ms - one[i]!))),
+        full.map((r, i) => decodingRate(n, r.ms, one[i]!)),
         'tok/s',
       ),
-      median: n < 2 ? Number.NaN : ((n - 1) * 1000) / (median(full.map((r) => r.ms)) - median(one)),
+      median: decodingRate(n, median(full.map((r) => r.ms)), median(one)),
     },
   };
 }
@@ -796,7 +801,7 @@ export async function runProfile(o: ProfileOptions): Promise<Record<string, unkn
       graph: status?.loaded?.map((m) => `${m.id}: ${m.layers ?? '?'}`),
       oneTokenMs: one.ms,
       fullMs: plain.ms,
-      tokensPerSec: ((COMPLETION_TOKENS - 1) * 1000) / (plain.ms - one.ms),
+      tokensPerSec: decodingRate(COMPLETION_TOKENS, plain.ms, one.ms),
       profiledMs: profiled.ms,
       selfMs: selfTimes(cpu).slice(0, 40),
     };

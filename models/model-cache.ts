@@ -49,8 +49,7 @@ export class ModelCache {
   /** Files that were asked for and not found: transformers.js downloads these next. */
   readonly misses = new Set<string>();
   /** Encoders whose graphs are read with their hidden states exposed (see sense/hidden-states.ts). */
-  /** Per model: how its ONNX files are rewritten as they are read (graph surgery). */
-  private readonly rewrites = new Map<string, (file: Response) => Promise<Response>>();
+  private readonly layered = new Set<string>();
 
   constructor(private readonly cache: CacheLike) {}
 
@@ -69,28 +68,23 @@ export class ModelCache {
     const hit = await this.cache.match(normalized);
     if (!hit) this.misses.add(normalized);
     const file = parseModelFileUrl(normalized);
-    const rewrite = file && file.file.endsWith('.onnx') ? this.rewrites.get(file.model) : undefined;
-    return hit && rewrite ? rewrite(hit) : hit;
+    if (hit && file && this.layered.has(file.model) && file.file.endsWith('.onnx')) return exposeHiddenStates(hit);
+    return hit;
   }
 
   /** From now on, `match` serves this model's ONNX files with the hidden-state outputs added. */
   exposeLayersOf(model: string): void {
-    this.rewriteOnnxOf(model, (file) => exposeHiddenStates(file));
-  }
-
-  /** From now on, `match` serves this model's ONNX files through `rewrite`. */
-  rewriteOnnxOf(model: string, rewrite: (file: Response) => Promise<Response>): void {
-    this.rewrites.set(model, rewrite);
+    this.layered.add(model);
   }
 
   /** Runs `load` with every model file served as published, without surgery (the bench's baselines). */
   async asPublished<T>(load: () => Promise<T>): Promise<T> {
-    const saved = new Map(this.rewrites);
-    this.rewrites.clear();
+    const saved = [...this.layered];
+    this.layered.clear();
     try {
       return await load();
     } finally {
-      for (const [model, rewrite] of saved) this.rewrites.set(model, rewrite);
+      for (const model of saved) this.layered.add(model);
     }
   }
 

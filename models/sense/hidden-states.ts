@@ -1,20 +1,39 @@
-// Getting hidden-state outputs into the session transformers.js runs (see host/model-rewrite.ts
-// for the two hooks): the cached file is rewritten as it is read, and a session built from a
-// first download is rebuilt with the outputs.
+// Getting hidden-state outputs into the session transformers.js runs. Two hooks:
+//
+//  - `exposeHiddenStates(response)` rewrites a cached `.onnx` file as transformers.js reads it
+//    through the custom cache, so the session is built with the outputs from the start;
+//  - `ensureHiddenStates(model, …)` checks the built session and, when the bytes bypassed the
+//    cache (a browser's first download goes from the network straight to the session), builds
+//    the surgically modified session itself and swaps it in. Call it right after loading, before
+//    anything else can be running on the old session.
 import type { PreTrainedModel } from '@huggingface/transformers';
 import type { DeviceName } from '../host/loader';
-import { appendTail, ensureOutputs, modelSession } from '../host/model-rewrite';
+import type { Dtype } from '../protocol';
 import { HIDDEN_STATE_PREFIX, type HiddenStatesOptions, planHiddenStates } from './onnx-graph';
-
-export { onnxFileFor } from '../host/model-rewrite';
 
 export type HiddenStatesStatus =
   | { ok: true; names: string[]; swapped: boolean }
   | { ok: false; reason: string };
 
+interface OrtSession {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  config?: unknown;
+  release(): Promise<void>;
+}
+interface OrtSessionClass {
+  create(bytes: Uint8Array, options: { executionProviders: string[] }): Promise<OrtSession>;
+}
+
+/** The model file transformers.js loads for a dtype (its default `onnx/model{suffix}.onnx`). */
+export function onnxFileFor(dtype: Dtype): string {
+  const suffix: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' };
+  return `onnx/model${suffix[dtype]}.onnx`;
+}
+
 /** `hidden_states.{k}` outputs of the model's session, in layer order. */
 export function hiddenStateNames(model: PreTrainedModel): string[] {
-  return (modelSession(model)?.outputNames ?? [])
+  return (session(model)?.outputNames ?? [])
     .filter((n) => n.startsWith(HIDDEN_STATE_PREFIX))
     .sort((a, b) => Number(a.slice(HIDDEN_STATE_PREFIX.length)) - Number(b.slice(HIDDEN_STATE_PREFIX.length)));
 }
@@ -28,9 +47,27 @@ export function encoderShape(model: PreTrainedModel): HiddenStatesOptions {
   return { ...(numLayers ? { numLayers } : {}), ...(hiddenSize ? { hiddenSize } : {}) };
 }
 
-/** A cached model file with the hidden states exposed; any other file, or a graph that cannot be mapped, comes back unchanged. */
-export function exposeHiddenStates(response: Response, options: HiddenStatesOptions = {}): Promise<Response> {
-  return appendTail(response, (bytes) => planHiddenStates(bytes, options));
+/**
+ * A cached model file with the hidden states exposed; any other file, or a graph that cannot be
+ * mapped, comes back unchanged. The original bytes and the appended tail are streamed as they
+ * are (not copied into a Blob: with an fp32 model already loaded, one more ~440 MB copy failed
+ * Chromium's blob read as a "network error"), so the reader's copy is the only full-size one.
+ */
+export async function exposeHiddenStates(response: Response, options: HiddenStatesOptions = {}): Promise<Response> {
+  const body = new Uint8Array(await response.arrayBuffer());
+  const plan = planHiddenStates(body, options);
+  const headers = new Headers(response.headers);
+  if (!plan.ok || plan.tail.byteLength === 0) return new Response(body, { status: response.status, headers });
+  headers.set('content-length', String(body.byteLength + plan.tail.byteLength));
+  const parts = [body, plan.tail];
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = parts.shift();
+      if (next) controller.enqueue(next);
+      else controller.close();
+    },
+  });
+  return new Response(stream, { status: response.status, headers });
 }
 
 /**
@@ -42,12 +79,35 @@ export async function ensureHiddenStates(
   device: DeviceName,
   readModel: () => Promise<Uint8Array | undefined>,
 ): Promise<HiddenStatesStatus> {
-  const status = await ensureOutputs(
-    model,
-    device,
-    readModel,
-    (session) => session.outputNames.some((n) => n.startsWith(HIDDEN_STATE_PREFIX)),
-    (bytes) => planHiddenStates(bytes, encoderShape(model)),
-  );
-  return status.ok ? { ...status, names: hiddenStateNames(model) } : status;
+  const present = hiddenStateNames(model);
+  if (present.length > 0) return { ok: true, names: present, swapped: false };
+  const old = session(model);
+  if (!old) return { ok: false, reason: 'the model has no encoder session' };
+  const bytes = await readModel();
+  if (!bytes) return { ok: false, reason: 'the model file is not in the cache' };
+  const plan = planHiddenStates(bytes, encoderShape(model));
+  if (!plan.ok) return plan;
+  const full = new Uint8Array(bytes.byteLength + plan.tail.byteLength);
+  full.set(bytes);
+  full.set(plan.tail, bytes.byteLength);
+  // The class that built the old session, i.e. the onnxruntime transformers.js runs on.
+  const Session = old.constructor as unknown as OrtSessionClass;
+  let fresh: OrtSession;
+  try {
+    fresh = await Session.create(full, { executionProviders: [device] });
+  } catch (error) {
+    return { ok: false, reason: `the modified model did not load: ${(error as Error).message}` };
+  }
+  fresh.config = old.config;
+  sessions(model).model = fresh;
+  await old.release();
+  return { ok: true, names: hiddenStateNames(model), swapped: true };
+}
+
+function sessions(model: PreTrainedModel): Record<string, OrtSession | undefined> {
+  return (model as unknown as { sessions: Record<string, OrtSession | undefined> }).sessions;
+}
+
+function session(model: PreTrainedModel): OrtSession | undefined {
+  return sessions(model).model;
 }

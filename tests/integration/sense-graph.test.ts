@@ -6,6 +6,8 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { findHiddenStates, planHiddenStates, withHiddenStates } from '@/models/sense/onnx-graph';
 import { exposeHiddenStates } from '@/models/sense/hidden-states';
+import { ModelCache } from '@/models/model-cache';
+import { memoryCache } from '../../scripts/model-source';
 
 interface FixtureModel {
   dims: { layers: number; hidden: number };
@@ -143,5 +145,18 @@ describe('surgery limits', () => {
     const gpt2 = onnx('sesame-fixtures/tiny-gpt2', 'model.onnx');
     const same = await exposeHiddenStates(new Response(gpt2));
     expect(sameBytes(new Uint8Array(await same.arrayBuffer()), gpt2)).toBe(true);
+  });
+
+  it('the cache serves an exposed model rewritten, and as published inside asPublished (the bench baselines)', async () => {
+    const id = 'sesame-fixtures/tiny-bert-uncased';
+    const bytes = onnx(id, 'model.onnx');
+    const cache = new ModelCache(memoryCache());
+    const url = `https://huggingface.co/${id}/resolve/main/onnx/model.onnx`;
+    await cache.put(url, new Response(bytes, { headers: { 'content-length': String(bytes.byteLength) } }));
+    cache.exposeLayersOf(id);
+    const read = async () => new Uint8Array(await (await cache.match(url))!.arrayBuffer());
+    expect((await read()).byteLength).toBeGreaterThan(bytes.byteLength);
+    expect(sameBytes(await cache.asPublished(read), bytes)).toBe(true);
+    expect((await read()).byteLength).toBeGreaterThan(bytes.byteLength);
   });
 });
