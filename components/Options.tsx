@@ -29,27 +29,36 @@ export function Options() {
   const [files, setFiles] = useState<Record<string, Progress>>({});
 
   const [status, setStatus] = useState<Diagnostics | null>(null);
-  const refresh = () => {
-    void request({ type: 'models.list' }).then(setModels, (e: Error) => setMessage(e.message));
+  /** Reloads the model list and status; resolves to the list's error, if any. */
+  const refresh = async (): Promise<string | undefined> => {
     void request({ type: 'status' }).then(setStatus, () => undefined);
+    try {
+      setModels(await request({ type: 'models.list' }));
+      return undefined;
+    } catch (e) {
+      return e instanceof RequestError ? e.info.message : String(e);
+    }
   };
   useEffect(() => {
     void loadSettings().then(setSettings);
-    refresh();
+    void refresh().then((error) => error && setMessage(error));
   }, []);
   if (!settings) return <p>{t('options_loading')}</p>;
 
   const save = async (change: (s: Settings) => Settings) => setSettings(await updateSettings(change));
   const act = async (label: string, work: () => Promise<unknown>) => {
     setMessage(t('options_action_running', { label }));
+    let outcome: string;
     try {
-      const outcome = await work();
-      setMessage(typeof outcome === 'string' ? t('options_action_result', { label, result: outcome }) : t('options_action_done', { label }));
+      const result = await work();
+      outcome = typeof result === 'string' ? t('options_action_result', { label, result }) : t('options_action_done', { label });
     } catch (e) {
-      setMessage(t('options_action_failed', { label, error: e instanceof RequestError ? e.info.message : String(e) }));
+      outcome = t('options_action_failed', { label, error: e instanceof RequestError ? e.info.message : String(e) });
     }
     setFiles({});
-    refresh();
+    // The list is reloaded before the outcome shows, so "done" never sits beside a stale list.
+    const listError = await refresh();
+    setMessage(listError ? `${outcome} ${listError}` : outcome);
   };
 
   return (
