@@ -203,10 +203,10 @@ function mapByStructure(graph: GraphProto, numLayers: number | undefined): Hidde
   return { ok: true, exits: picked, sources: picked.map((n) => n.output[0]!), method: 'structure' };
 }
 
-type Dim = MessageInitShape<typeof TensorShapeProto_DimensionSchema>;
+export type Dim = MessageInitShape<typeof TensorShapeProto_DimensionSchema>;
 
 /** Batch and sequence dimensions as the graph names them on `input_ids`. */
-function sequenceDims(graph: GraphProto): [Dim, Dim] {
+export function sequenceDims(graph: GraphProto): [Dim, Dim] {
   const input = graph.input.find((i) => i.name === 'input_ids') ?? graph.input[0];
   const dims = tensorDims(input);
   const keep = (d: TensorShapeProto_Dimension | undefined, name: string): Dim =>

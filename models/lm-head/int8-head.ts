@@ -1,0 +1,134 @@
+// An int8 LM head computed outside onnxruntime, for the one row a decoding step reads.
+// It does what the q8 graph's head does (head-graph.ts) — DynamicQuantizeLinear over the whole
+// input tensor, an exact integer matrix product, one float multiply — so its logits are the ones
+// onnxruntime returns; only the matrix-vector product runs in our own SIMD kernel (gemv-wasm.ts),
+// which reads the weights ~10× faster than onnxruntime-web's int8 GEMM at one row.
+import { GEMV_K_MULTIPLE, GEMV_WASM_BASE64 } from './gemv-wasm';
+import type { Int8HeadWeights } from './head-graph';
+
+interface Kernel {
+  memory: WebAssembly.Memory;
+  dots(xp: number, wp: number, n: number, k: number, op: number): void;
+}
+
+let compiled: WebAssembly.Module | undefined;
+function kernelModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(Uint8Array.from(atob(GEMV_WASM_BASE64), (c) => c.charCodeAt(0)));
+  return compiled;
+}
+
+const PAGE = 65536;
+const align = (value: number, to: number) => Math.ceil(value / to) * to;
+
+export class Int8Head {
+  readonly k: number;
+  readonly n: number;
+  /** Row stride of the transposed weights: k padded to the kernel's multiple with zeros. */
+  private readonly stride: number;
+  private readonly kernel: Kernel;
+  private readonly xp = 0;
+  private readonly op: number;
+  private readonly wp: number;
+  /** Per-column zero point of the int8 weights as stored in wasm (uint8 weights are shifted by 128). */
+  private readonly zero: Int32Array;
+  private readonly scale: Float32Array;
+
+  constructor(w: Int8HeadWeights) {
+    this.k = w.k;
+    this.n = w.n;
+    this.stride = align(w.k, GEMV_K_MULTIPLE);
+    this.op = align(this.stride * 2, 64);
+    this.wp = align(this.op + w.n * 4, 64);
+    const bytes = this.wp + w.n * this.stride;
+    const instance = new WebAssembly.Instance(kernelModule());
+    this.kernel = instance.exports as unknown as Kernel;
+    this.kernel.memory.grow(Math.ceil(bytes / PAGE) - this.kernel.memory.buffer.byteLength / PAGE);
+    transposeInto(new Uint8Array(this.kernel.memory.buffer, this.wp, w.n * this.stride), w, this.stride);
+    const shift = w.signed ? 0 : 128;
+    this.zero = Int32Array.from(w.zeroPoint, (z) => z - shift);
+    this.scale = w.scale;
+  }
+
+  /** Bytes the head holds (its weights, transposed, and the buffers of one row). */
+  get byteLength(): number {
+    return this.kernel.memory.buffer.byteLength;
+  }
+
+  /**
+   * Logits of row `row` of `hidden` ([rows][k], the head's input for every position fed). The
+   * input is quantised as onnxruntime's DynamicQuantizeLinear quantises the whole tensor, so
+   * the result equals the graph's logits for that row.
+   */
+  logits(hidden: Float32Array, row: number): Float32Array {
+    const { k, n } = this;
+    if (hidden.length % k !== 0 || row < 0 || (row + 1) * k > hidden.length) throw new RangeError(`row ${row} is not in a [${hidden.length / k}][${k}] input`);
+    const q = dynamicQuantization(hidden);
+    const x = new Int16Array(this.kernel.memory.buffer, this.xp, this.stride);
+    let sum = 0;
+    for (let i = 0; i < k; i++) {
+      const a = quantize(hidden[row * k + i]!, q) - q.zeroPoint;
+      x[i] = a;
+      sum += a;
+    }
+    x.fill(0, k);
+    this.kernel.dots(this.xp, this.wp, n, this.stride, this.op);
+    const dots = new Int32Array(this.kernel.memory.buffer, this.op, n);
+    const out = new Float32Array(n);
+    const zeros = this.zero.length > 1;
+    const scales = this.scale.length > 1;
+    const zero0 = this.zero[0]!;
+    const multiplier0 = Math.fround(q.scale * this.scale[0]!);
+    for (let j = 0; j < n; j++) {
+      const exact = dots[j]! - (zeros ? this.zero[j]! : zero0) * sum;
+      out[j] = Math.fround(exact) * (scales ? Math.fround(q.scale * this.scale[j]!) : multiplier0);
+    }
+    return out;
+  }
+}
+
+interface Quantization {
+  scale: number;
+  zeroPoint: number;
+}
+
+/** onnxruntime's DynamicQuantizeLinear parameters (uint8, the range widened to include 0), in float32 arithmetic. */
+export function dynamicQuantization(x: Float32Array): Quantization {
+  let min = 0;
+  let max = 0;
+  for (const v of x) {
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  const scale = max === min ? 1 : Math.fround(Math.fround(max - min) / 255);
+  const initial = Math.fround(0 - Math.fround(min / scale));
+  return { scale, zeroPoint: roundHalfEven(Math.min(255, Math.max(0, initial))) };
+}
+
+/** One value as DynamicQuantizeLinear stores it: round-half-even of x / scale, plus the zero point, clamped to uint8. */
+export function quantize(v: number, q: Quantization): number {
+  return Math.min(255, Math.max(0, roundHalfEven(Math.fround(v / q.scale)) + q.zeroPoint));
+}
+
+function roundHalfEven(v: number): number {
+  const floor = Math.floor(v);
+  const frac = v - floor;
+  if (frac !== 0.5) return frac < 0.5 ? floor : floor + 1;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/** dst[j][i] = w[i][j] as int8 (uint8 weights shifted by −128), rows `stride` long, in cache-sized tiles. */
+function transposeInto(dst: Uint8Array, w: Int8HeadWeights, stride: number): void {
+  const { data, k, n } = w;
+  const flip = w.signed ? 0 : 0x80;
+  const T = 64;
+  for (let i0 = 0; i0 < k; i0 += T) {
+    const i1 = Math.min(k, i0 + T);
+    for (let j0 = 0; j0 < n; j0 += T) {
+      const j1 = Math.min(n, j0 + T);
+      for (let i = i0; i < i1; i++) {
+        const from = i * n;
+        for (let j = j0; j < j1; j++) dst[j * stride + i] = data[from + j]! ^ flip;
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// The detached int8 LM head (models/lm-head): the graph without its head plus Sesame's kernel must
+// give the logits onnxruntime computes with the head in the graph, bit for bit.
+import { readFileSync } from 'node:fs';
+import { fromBinary } from '@bufbuild/protobuf';
+import { ModelProtoSchema } from 'onnx-buf';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { detachHead, HEAD_INPUT } from '@/models/lm-head/head-graph';
+import { Int8Head } from '@/models/lm-head/int8-head';
+
+const file = (id: string, name: string) => new Uint8Array(readFileSync(`.fixtures/hub/sesame-fixtures/${id}/onnx/${name}`));
+const config = (id: string) => JSON.parse(readFileSync(`.fixtures/hub/sesame-fixtures/${id}/config.json`, 'utf8')) as { n_head: number; n_embd: number; n_layer: number };
+
+/** A prompt pass of `tokens` ids (start 0, empty past) for a GPT-2 session. */
+function promptFeeds(id: string, ids: number[]): Record<string, ort.Tensor> {
+  const c = config(id);
+  const ints = (v: number[]) => new ort.Tensor('int64', BigInt64Array.from(v, BigInt), [1, v.length]);
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: ints(ids),
+    attention_mask: ints(ids.map(() => 1)),
+    position_ids: ints(ids.map((_, i) => i)),
+  };
+  for (let l = 0; l < c.n_layer; l++) {
+    for (const kv of ['key', 'value']) feeds[`past_key_values.${l}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, c.n_head, 0, c.n_embd / c.n_head]);
+  }
+  return feeds;
+}
+
+describe('detached int8 LM head', () => {
+  const id = 'tiny-gpt2';
+  const q8 = file(id, 'model_quantized.onnx');
+
+  it('removes the head nodes and weight, and outputs the head input instead of logits', () => {
+    const detached = detachHead(q8);
+    if (!detached.ok) throw new Error(detached.reason);
+    const before = fromBinary(ModelProtoSchema, q8).graph!;
+    const after = fromBinary(ModelProtoSchema, detached.bytes).graph!;
+    expect(after.output.map((o) => o.name)).toContain(HEAD_INPUT);
+    expect(after.output.map((o) => o.name)).not.toContain('logits');
+    expect(after.output.filter((o) => o.name.startsWith('present.')).length).toBe(before.output.filter((o) => o.name.startsWith('present.')).length);
+    expect(after.node.some((n) => n.opType === 'MatMulInteger' && n.name.startsWith('/lm_head'))).toBe(false);
+    expect(after.node.length).toBe(before.node.length - 5 + 1);
+    expect(detached.weights).toMatchObject({ k: config(id).n_embd, n: 50257, signed: true });
+    // The head weight leaves the file (50257 × 32 bytes).
+    expect(q8.byteLength - detached.bytes.byteLength).toBeGreaterThan(50257 * 32 - 1024);
+  });
+
+  it('gives the logits of the graph with its head, exactly, for a prompt and a decoding step', async () => {
+    const detached = detachHead(q8);
+    if (!detached.ok) throw new Error(detached.reason);
+    const head = new Int8Head(detached.weights);
+    const full = await ort.InferenceSession.create(q8);
+    const cut = await ort.InferenceSession.create(detached.bytes);
+    const ids = [464, 3290, 318, 257, 1332, 13, 632, 373, 11, 290, 262];
+    const a = await full.run(promptFeeds(id, ids));
+    const b = await cut.run(promptFeeds(id, ids));
+    expect(Object.keys(b)).not.toContain('logits');
+    const vocab = 50257;
+    const hidden = b[HEAD_INPUT]!.data as Float32Array;
+    expect(b[HEAD_INPUT]!.dims).toEqual([1, ids.length, config(id).n_embd]);
+    for (const row of [ids.length - 1, 0, 4]) {
+      const want = (a.logits!.data as Float32Array).subarray(row * vocab, (row + 1) * vocab);
+      const got = head.logits(hidden, row);
+      expect(got.length).toBe(vocab);
+      expect(Array.from(got).findIndex((v, j) => v !== want[j])).toBe(-1);
+    }
+    // One decoding step on top of the prompt's keys/values: a single row.
+    const c = config(id);
+    const step: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from([50n]), [1, 1]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(ids.length + 1).fill(1n), [1, ids.length + 1]),
+      position_ids: new ort.Tensor('int64', BigInt64Array.from([BigInt(ids.length)]), [1, 1]),
+    };
+    for (let l = 0; l < c.n_layer; l++) for (const kv of ['key', 'value']) step[`past_key_values.${l}.${kv}`] = a[`present.${l}.${kv}`]!;
+    const a2 = await full.run(step);
+    const b2 = await cut.run(step);
+    const got = head.logits(b2[HEAD_INPUT]!.data as Float32Array, 0);
+    const want = a2.logits!.data as Float32Array;
+    expect(Array.from(got).findIndex((v, j) => v !== want[j])).toBe(-1);
+    await full.release();
+    await cut.release();
+  });
+
+  it('leaves fp32 and q4 heads in the graph, saying why', () => {
+    for (const name of ['model.onnx', 'model_q4.onnx']) {
+      const result = detachHead(file(id, name));
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.reason).toMatch(/q8 head/);
+    }
+    expect(detachHead(new Uint8Array([1, 2, 3]))).toMatchObject({ ok: false });
+  });
+});
