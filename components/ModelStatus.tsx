@@ -55,14 +55,22 @@ export function DiagnosticsView({ status }: { status: Diagnostics }) {
       <dd data-testid="threads">{status.threads}</dd>
       <dt>{t('diag_host')}</dt>
       <dd>{t(status.host === 'offscreen' ? 'diag_host_offscreen' : 'diag_host_background')}</dd>
-      {status.loaded
-        .filter((m) => m.layers)
-        .map((m) => (
-          <Fragment key={m.id}>
-            <dt>{t('diag_layers', { id: m.id })}</dt>
-            <dd data-testid="model-layers">{m.layers}</dd>
+      {status.loaded.flatMap((m) =>
+        graphNotes(m).map(([label, testId, note]) => (
+          <Fragment key={`${m.id}-${testId}`}>
+            <dt>{t(label, { id: m.id })}</dt>
+            <dd data-testid={testId}>{note}</dd>
           </Fragment>
-        ))}
+        )),
+      )}
     </dl>
   );
+}
+
+/** What graph surgery did to a loaded model: its hidden states (encoders), its head (GPT). */
+function graphNotes(m: Diagnostics['loaded'][number]): [label: 'diag_layers' | 'diag_head', testId: string, note: string][] {
+  const notes: [label: 'diag_layers' | 'diag_head', testId: string, note: string][] = [];
+  if (m.layers) notes.push(['diag_layers', 'model-layers', m.layers]);
+  if (m.head) notes.push(['diag_head', 'model-head', m.head]);
+  return notes;
 }

@@ -16,6 +16,9 @@ export interface CacheLike {
   keys(): Promise<readonly { url: string }[]>;
 }
 
+/** A cached ONNX file as transformers.js should see it. */
+export type OnnxRewrite = (response: Response) => Promise<Response>;
+
 export interface CachedFile {
   model: string;
   revision: string;
@@ -48,8 +51,8 @@ export function cacheKeyFor(file: CachedFile): string {
 export class ModelCache {
   /** Files that were asked for and not found: transformers.js downloads these next. */
   readonly misses = new Set<string>();
-  /** Encoders whose graphs are read with their hidden states exposed (see sense/hidden-states.ts). */
-  private readonly layered = new Set<string>();
+  /** How `match` rewrites a model's ONNX files as transformers.js reads them: hidden states exposed, a head detached. */
+  private readonly rewrites = new Map<string, OnnxRewrite>();
 
   constructor(private readonly cache: CacheLike) {}
 
@@ -68,23 +71,29 @@ export class ModelCache {
     const hit = await this.cache.match(normalized);
     if (!hit) this.misses.add(normalized);
     const file = parseModelFileUrl(normalized);
-    if (hit && file && this.layered.has(file.model) && file.file.endsWith('.onnx')) return exposeHiddenStates(hit);
-    return hit;
+    const rewrite = hit && file?.file.endsWith('.onnx') ? this.rewrites.get(file.model) : undefined;
+    return rewrite ? rewrite(hit!) : hit;
   }
 
   /** From now on, `match` serves this model's ONNX files with the hidden-state outputs added. */
   exposeLayersOf(model: string): void {
-    this.layered.add(model);
+    this.rewriteOnnxOf(model, exposeHiddenStates);
+  }
+
+  /** From now on, `match` serves this model's ONNX files through `rewrite` (none: as stored). */
+  rewriteOnnxOf(model: string, rewrite: OnnxRewrite | null): void {
+    if (rewrite) this.rewrites.set(model, rewrite);
+    else this.rewrites.delete(model);
   }
 
   /** Runs `load` with every model file served as published, without surgery (the bench's baselines). */
   async asPublished<T>(load: () => Promise<T>): Promise<T> {
-    const saved = [...this.layered];
-    this.layered.clear();
+    const saved = [...this.rewrites];
+    this.rewrites.clear();
     try {
       return await load();
     } finally {
-      for (const model of saved) this.layered.add(model);
+      for (const [model, rewrite] of saved) this.rewrites.set(model, rewrite);
     }
   }
 

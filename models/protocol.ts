@@ -276,6 +276,8 @@ const loadedModel = object({
   lastUsed: num(),
   /** Encoders: how many hidden states the sense tool mixes, or why it cannot. */
   layers: optional(str({ max: 300 })),
+  /** GPT: whether Sesame's int8 kernel computes the LM head, or why the graph keeps it. */
+  head: optional(str({ max: 300 })),
 });
 const diagnostics = object({
   type: literal('status'),

@@ -27,6 +27,7 @@ import { type Past, disposePast } from '../tools/gpt-step';
 import { FieldKvCache } from '../tools/kv-cache';
 import type { Gloss } from '../glosses/types';
 import { ensureHiddenStates, onnxFileFor } from '../sense/hidden-states';
+import { attachHead, HeadDetacher } from '../lm-head/attach';
 import { VectorCache } from '../sense/vector-cache';
 import { lookUpSense } from '../tools/sense';
 import type { DeviceName, FileProgress, LoadedModel } from './loader';
@@ -55,6 +56,12 @@ export interface HostDeps {
   rejected?: () => number;
   /** Idle release left no model loaded: the document holding the host may be closed. */
   onIdleEmpty?: () => void;
+  /**
+   * Whether q8 GPT heads run in Sesame's int8 kernel (lm-head/) instead of the graph. Default: on
+   * the WASM backend only, where onnxruntime-web's int8 GEMM is ~10× slower at one row;
+   * onnxruntime-node's native kernel and a GPU are faster than it.
+   */
+  sesameHead?: (device: DeviceName) => boolean;
 }
 
 const ENCODERS = new Set<ModelSpec['family']>(['bert', 'distilbert', 'ernie']);
@@ -70,6 +77,8 @@ export class ModelHost {
   private readonly vectors = new VectorCache();
   /** Per loaded model: hidden states exposed, or why not. */
   private readonly layerNotes = new Map<string, string>();
+  /** Per loaded GPT model: its head in Sesame's kernel, or why not. */
+  private readonly headNotes = new Map<string, string>();
   /** Per text field: the keys/values of its last completion prompt. */
   private readonly completions = new FieldKvCache<Past>(disposePast);
   /** Tool requests that reached a model; `computed`: their work started before any cancel. */
@@ -255,9 +264,13 @@ export class ModelHost {
     const load = async (): Promise<LoadedModel> => {
       this.deps.setRemoteHost(config.remoteHost);
       if (ENCODERS.has(spec.family)) this.deps.cache.exposeLayersOf(spec.id);
+      // Only q8 files have an int8 head; fp32 and q4 heads stay in the graph.
+      const detacher = spec.family === 'gpt2' && spec.dtype === 'q8' && (this.deps.sesameHead ?? ((d) => d === 'wasm'))(device) ? new HeadDetacher() : null;
+      if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       try {
         const lm = await this.deps.load(spec, device, onProgress);
         if (ENCODERS.has(spec.family)) await this.exposeLayers(lm);
+        if (detacher) await this.detachHead(lm, detacher);
         return lm;
       } catch (error) {
         // Left unclassified, a GPU fault makes the caller retry on WASM.
@@ -268,6 +281,7 @@ export class ModelHost {
         throw failure;
       } finally {
         this.deps.cache.forgetMisses(spec.id);
+        if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, null);
       }
     };
     try {
@@ -288,6 +302,15 @@ export class ModelHost {
       (error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }),
     );
     this.layerNotes.set(key, status.ok ? `${status.names.length} hidden states` : `last layer unavailable: ${status.reason}`);
+  }
+
+  /** Moves a q8 GPT head into Sesame's kernel (see lm-head/attach.ts); notes why when it cannot. */
+  private async detachHead(lm: LoadedModel, detacher: HeadDetacher): Promise<void> {
+    const file = onnxFileFor(lm.spec.dtype);
+    const status = await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file)).catch(
+      (error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }),
+    );
+    this.headNotes.set(`${lm.spec.id}|${lm.spec.dtype}`, status.ok ? `int8 head in Sesame's kernel${status.swapped ? ' (session rebuilt after the download)' : ''}` : `head in the graph: ${status.reason}`);
   }
 
   private chooseBackend(config: HostConfig): Promise<BackendChoice> {
@@ -313,7 +336,8 @@ export class ModelHost {
         dtype: e.model.spec.dtype,
         backend: e.model.device === 'webgpu' ? 'webgpu' : 'wasm',
         lastUsed: e.lastUsed,
-        ...(this.layerNotes.has(`${e.model.spec.id}|${e.model.spec.dtype}`) ? { layers: this.layerNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)! } : {}),
+        ...note('layers', this.layerNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
+        ...note('head', this.headNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
       })),
       hostStartedAt: this.startedAt,
       hostStartMs: this.deps.startMs ?? 0,
@@ -354,4 +378,8 @@ function classifyLoadError(modelId: string, error: unknown): ToolError {
     network ? 'download' : 'model-load',
     `${network ? 'Could not download' : 'Could not load'} model ${modelId}: ${message}`.slice(0, 2000),
   );
+}
+
+function note<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }

@@ -12,6 +12,7 @@ import {
   type ProgressInfo,
   Tensor,
 } from '@huggingface/transformers';
+import type { Int8Head } from '../lm-head/int8-head';
 import type { ModelSpec } from '../protocol';
 import { sessionFailure } from './session-guard';
 
@@ -24,6 +25,8 @@ export interface LoadedModel {
   model: PreTrainedModel;
   /** ONNX input names of the model session. */
   inputNames: string[];
+  /** A q8 GPT head computed by Sesame's kernel; the session then outputs its input instead of logits (lm-head/). */
+  head?: Int8Head;
   release(): Promise<void>;
 }
 

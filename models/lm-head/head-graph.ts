@@ -27,7 +27,7 @@ export interface Int8HeadWeights {
   scale: Float32Array;
 }
 
-export type HeadDetach = { ok: true; bytes: Uint8Array; weights: Int8HeadWeights } | { ok: false; reason: string };
+export type HeadDetach = { ok: true; bytes: Uint8Array<ArrayBuffer>; weights: Int8HeadWeights } | { ok: false; reason: string };
 
 /** `bytes` without the int8 LM head (and with `lm_head_input` as an output), or why not. */
 export function detachHead(bytes: Uint8Array): HeadDetach {

@@ -8,22 +8,13 @@
 //    anything else can be running on the old session.
 import type { PreTrainedModel } from '@huggingface/transformers';
 import type { DeviceName } from '../host/loader';
+import { modelSession, replaceSession, sessionOutputNames } from '../host/session-swap';
 import type { Dtype } from '../protocol';
 import { HIDDEN_STATE_PREFIX, type HiddenStatesOptions, planHiddenStates } from './onnx-graph';
 
 export type HiddenStatesStatus =
   | { ok: true; names: string[]; swapped: boolean }
   | { ok: false; reason: string };
-
-interface OrtSession {
-  inputNames: readonly string[];
-  outputNames: readonly string[];
-  config?: unknown;
-  release(): Promise<void>;
-}
-interface OrtSessionClass {
-  create(bytes: Uint8Array, options: { executionProviders: string[] }): Promise<OrtSession>;
-}
 
 /** The model file transformers.js loads for a dtype (its default `onnx/model{suffix}.onnx`). */
 export function onnxFileFor(dtype: Dtype): string {
@@ -33,7 +24,7 @@ export function onnxFileFor(dtype: Dtype): string {
 
 /** `hidden_states.{k}` outputs of the model's session, in layer order. */
 export function hiddenStateNames(model: PreTrainedModel): string[] {
-  return (session(model)?.outputNames ?? [])
+  return sessionOutputNames(model)
     .filter((n) => n.startsWith(HIDDEN_STATE_PREFIX))
     .sort((a, b) => Number(a.slice(HIDDEN_STATE_PREFIX.length)) - Number(b.slice(HIDDEN_STATE_PREFIX.length)));
 }
@@ -81,8 +72,7 @@ export async function ensureHiddenStates(
 ): Promise<HiddenStatesStatus> {
   const present = hiddenStateNames(model);
   if (present.length > 0) return { ok: true, names: present, swapped: false };
-  const old = session(model);
-  if (!old) return { ok: false, reason: 'the model has no encoder session' };
+  if (!modelSession(model)) return { ok: false, reason: 'the model has no encoder session' };
   const bytes = await readModel();
   if (!bytes) return { ok: false, reason: 'the model file is not in the cache' };
   const plan = planHiddenStates(bytes, encoderShape(model));
@@ -90,24 +80,7 @@ export async function ensureHiddenStates(
   const full = new Uint8Array(bytes.byteLength + plan.tail.byteLength);
   full.set(bytes);
   full.set(plan.tail, bytes.byteLength);
-  // The class that built the old session, i.e. the onnxruntime transformers.js runs on.
-  const Session = old.constructor as unknown as OrtSessionClass;
-  let fresh: OrtSession;
-  try {
-    fresh = await Session.create(full, { executionProviders: [device] });
-  } catch (error) {
-    return { ok: false, reason: `the modified model did not load: ${(error as Error).message}` };
-  }
-  fresh.config = old.config;
-  sessions(model).model = fresh;
-  await old.release();
+  const swapped = await replaceSession(model, device, full);
+  if (!swapped.ok) return swapped;
   return { ok: true, names: hiddenStateNames(model), swapped: true };
-}
-
-function sessions(model: PreTrainedModel): Record<string, OrtSession | undefined> {
-  return (model as unknown as { sessions: Record<string, OrtSession | undefined> }).sessions;
-}
-
-function session(model: PreTrainedModel): OrtSession | undefined {
-  return sessions(model).model;
 }

@@ -3,6 +3,7 @@
 // decides which past it keeps between requests (see kv-cache.ts).
 import { Tensor } from '@huggingface/transformers';
 import type { LoadedModel } from '../host/loader';
+import { HEAD_INPUT } from '../lm-head/head-graph';
 
 /** `past_key_values.<layer>.key|value` tensors, [batch, heads, tokens, head size]. */
 export type Past = Record<string, Tensor>;
@@ -27,14 +28,20 @@ export async function forward(lm: LoadedModel, ids: readonly number[], past: Pas
     position_ids: ints(Array.from({ length: n }, (_, i) => start + i)),
     past_key_values: past,
   })) as Record<string, Tensor>;
-  const logits = out.logits!.type === 'float32' ? out.logits! : out.logits!.to('float32');
-  const vocab = logits.dims.at(-1)!;
-  const rows = logits.data as Float32Array;
   const next: Past = {};
   for (const [name, tensor] of Object.entries(out)) {
     if (name.startsWith('present')) next[name.replace('present', 'past_key_values')] = tensor;
   }
-  return { logits: rows.slice((n - 1) * vocab, n * vocab), past: next };
+  return { logits: lastLogits(lm, out, n), past: next };
+}
+
+/** The next-token logits: the graph's last row, or the detached head's over the head input's last row. */
+function lastLogits(lm: LoadedModel, out: Record<string, Tensor>, n: number): Float32Array {
+  const headInput = out[HEAD_INPUT];
+  if (lm.head && headInput) return lm.head.logits(headInput.data as Float32Array, n - 1);
+  const logits = out.logits!.type === 'float32' ? out.logits! : out.logits!.to('float32');
+  const vocab = logits.dims.at(-1)!;
+  return (logits.data as Float32Array).slice((n - 1) * vocab, n * vocab);
 }
 
 export function pastLength(past: Past): number {

@@ -4,9 +4,16 @@ import { readFileSync } from 'node:fs';
 import { fromBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
 import * as ort from 'onnxruntime-node';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachHead, HeadDetacher } from '@/models/lm-head/attach';
 import { detachHead, HEAD_INPUT } from '@/models/lm-head/head-graph';
+import { loadModel } from '@/models/host/loader';
+import { forward } from '@/models/tools/gpt-step';
 import { Int8Head } from '@/models/lm-head/int8-head';
+import type { ModelSpec, ResultOf } from '@/models/protocol';
+// @ts-expect-error plain ESM helper without types
+import { startHubServer } from '../support/hub-server.mjs';
+import { memoryCache, nodeHost } from '../support/node-host';
 
 const file = (id: string, name: string) => new Uint8Array(readFileSync(`.fixtures/hub/sesame-fixtures/${id}/onnx/${name}`));
 const config = (id: string) => JSON.parse(readFileSync(`.fixtures/hub/sesame-fixtures/${id}/config.json`, 'utf8')) as { n_head: number; n_embd: number; n_layer: number };
@@ -90,3 +97,64 @@ describe('detached int8 LM head', () => {
     expect(detachHead(new Uint8Array([1, 2, 3]))).toMatchObject({ ok: false });
   });
 });
+
+describe('the host with the head in Sesame\'s kernel', () => {
+  const Q8: ModelSpec = { id: 'sesame-fixtures/tiny-gpt2', family: 'gpt2', dtype: 'q8' };
+  const request = { type: 'complete' as const, prompt: 'The river bank was quiet in the early morning, and the fishermen', maxNewTokens: 16 };
+  let hub: { url: string; close(): Promise<void> };
+  beforeAll(async () => {
+    hub = await startHubServer({ root: '.fixtures/hub' });
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  const text = async (h: ReturnType<typeof nodeHost>, spec = Q8) => ((await h.run(request, spec)).result as ResultOf<'complete'>).alternatives[0];
+  const loaded = async (h: ReturnType<typeof nodeHost>) => ((await h.run({ type: 'status' })).result as ResultOf<'status'>).loaded;
+
+  it('completes exactly as with the head in the graph, after a download and when read from the cache', async () => {
+    const plain = nodeHost(hub.url);
+    const want = await text(plain);
+    expect(want?.length).toBeGreaterThan(0);
+    expect((await loaded(plain)).find((m) => m.id === Q8.id)?.head).toBeUndefined();
+
+    const store = memoryCache();
+    const downloaded = nodeHost(hub.url, store, undefined, { sesameHead: () => true });
+    expect(await text(downloaded)).toBe(want);
+    expect((await loaded(downloaded)).find((m) => m.id === Q8.id)?.head).toBe("int8 head in Sesame's kernel");
+
+    const fromCache = nodeHost(hub.url, store, undefined, { sesameHead: () => true });
+    expect(await text(fromCache)).toBe(want);
+    expect((await loaded(fromCache)).find((m) => m.id === Q8.id)?.head).toBe("int8 head in Sesame's kernel");
+    // The cache keeps the file as published: the head is cut from what the session reads only.
+    const cached = await fromCache.cache.read(Q8.id, 'onnx/model_quantized.onnx');
+    expect(cached?.byteLength).toBe(q8ByteLength());
+  });
+
+  it('rebuilds a session that was built with its head (bytes that bypassed the cache), with the same logits', async () => {
+    const h = nodeHost(hub.url);
+    const lm = await loadModel(Q8, 'cpu');
+    const ids = lm.tokenizer.encode(request.prompt);
+    const before = await forward(lm, ids, null, 0);
+    const status = await attachHead(lm, new HeadDetacher(), () => h.cache.read(Q8.id, 'onnx/model_quantized.onnx'));
+    expect(status).toEqual({ ok: true, swapped: true });
+    expect(lm.head).toBeDefined();
+    const after = await forward(lm, ids, null, 0);
+    expect(Array.from(after.logits).findIndex((v, j) => v !== before.logits[j])).toBe(-1);
+    const step = await forward(lm, [11], after.past, ids.length);
+    expect(step.logits.length).toBe(50257);
+    // Already headless: nothing more to do, and no head without the detacher's.
+    expect(await attachHead(lm, new HeadDetacher(), async () => undefined)).toMatchObject({ ok: false, reason: /no head was read/ });
+    await lm.release();
+  });
+
+  it('keeps fp32 heads in the graph', async () => {
+    const h = nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true });
+    expect((await text(h, { ...Q8, dtype: 'fp32' }))?.length).toBeGreaterThan(0);
+    expect((await loaded(h)).find((m) => m.id === Q8.id)?.head).toBeUndefined();
+  });
+});
+
+function q8ByteLength(): number {
+  return readFileSync('.fixtures/hub/sesame-fixtures/tiny-gpt2/onnx/model_quantized.onnx').byteLength;
+}

@@ -16,6 +16,7 @@ export function nodeHost<C extends CacheLike = ReturnType<typeof memoryCache>>(
   hubUrl: string,
   cacheStore: C = memoryCache() as unknown as C,
   lookupGlosses?: HostDeps['lookupGlosses'],
+  extra: Partial<HostDeps> = {},
 ) {
   const cache = new ModelCache(cacheStore);
   configureTransformers({ remoteHost: hubUrl, cache });
@@ -29,6 +30,7 @@ export function nodeHost<C extends CacheLike = ReturnType<typeof memoryCache>>(
     threads: () => 1,
     loadChineseDict: async () => chineseDict(await loadCompactDict()),
     ...(lookupGlosses ? { lookupGlosses } : {}),
+    ...extra,
   });
   let n = 0;
   async function run(request: ToolRequest, model?: ModelSpec, extra: Partial<HostConfig> = {}) {

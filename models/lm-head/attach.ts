@@ -1,0 +1,53 @@
+// Getting a q8 GPT model's head out of its session and into Sesame's kernel, as the hidden
+// states get into an encoder's (sense/hidden-states.ts): the cache serves the file without its
+// head while transformers.js builds the session (`HeadDetacher.rewrite`), and when the bytes
+// bypassed the cache (a browser's first download) `attachHead` rebuilds the session itself.
+import type { LoadedModel } from '../host/loader';
+import { replaceSession, sessionOutputNames } from '../host/session-swap';
+import { detachHead, HEAD_INPUT } from './head-graph';
+import { Int8Head } from './int8-head';
+
+export type HeadStatus = { ok: true; swapped: boolean } | { ok: false; reason: string };
+
+/** A `ModelCache` rewrite for one load: serves the ONNX file without its int8 head and keeps the head. */
+export class HeadDetacher {
+  head: Int8Head | undefined;
+  /** Why the file read through the cache kept its head. */
+  reason: string | undefined;
+
+  readonly rewrite = async (response: Response): Promise<Response> => {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const headers = new Headers(response.headers);
+    const detached = detachHead(bytes);
+    if (!detached.ok) {
+      this.reason = detached.reason;
+      return new Response(bytes, { status: response.status, headers });
+    }
+    this.head = new Int8Head(detached.weights);
+    headers.set('content-length', String(detached.bytes.byteLength));
+    return new Response(detached.bytes, { status: response.status, headers });
+  };
+}
+
+/**
+ * Gives `lm` its detached head: the one the cache read produced, or, when the session was built
+ * from bytes that bypassed the cache, one from `readModel()`'s bytes with the session rebuilt
+ * without the head. Must run before the model is shared.
+ */
+export async function attachHead(lm: LoadedModel, detacher: HeadDetacher, readModel: () => Promise<Uint8Array | undefined>): Promise<HeadStatus> {
+  const outputs = sessionOutputNames(lm.model);
+  if (outputs.includes(HEAD_INPUT)) {
+    if (!detacher.head) return { ok: false, reason: `the session outputs ${HEAD_INPUT} but no head was read` };
+    lm.head = detacher.head;
+    return { ok: true, swapped: false };
+  }
+  if (detacher.reason) return { ok: false, reason: detacher.reason };
+  const bytes = await readModel();
+  if (!bytes) return { ok: false, reason: 'the model file is not in the cache' };
+  const detached = detachHead(bytes);
+  if (!detached.ok) return detached;
+  const swapped = await replaceSession(lm.model, lm.device, detached.bytes);
+  if (!swapped.ok) return swapped;
+  lm.head = new Int8Head(detached.weights);
+  return { ok: true, swapped: true };
+}
