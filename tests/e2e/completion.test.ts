@@ -74,6 +74,10 @@ describe('inline completion (ghost text) on fixture GPT-2', () => {
     expect(last.inputType).toBe('insertText');
     expect(last.value).toBe(`The river bank was${suggestion}`);
     expect(await ghostText(page)).toBe('');
+    // On WASM the q8 head runs in Sesame's kernel; the first download built the session with it, so the host rebuilt it.
+    const gpt = (await hostStatus(s)).loaded.find((m) => m.family === 'gpt2');
+    expect(gpt).toMatchObject({ dtype: 'q8', backend: 'wasm' });
+    expect(gpt?.head).toMatch(/^int8 head in Sesame's kernel/);
   });
 
   it('contenteditable: Tab accepts into the editor', async () => {
