@@ -3,6 +3,7 @@
 // when one batch's logits would exceed a memory bound.
 import { Tensor } from '@huggingface/transformers';
 import { extraZeroInputs, type LoadedModel } from '../host/loader';
+import { logitRows, runModel } from '../lm-head/logits';
 import { logSoftmax } from '../tools/masked-lm';
 
 export interface IdRow {
@@ -58,8 +59,8 @@ async function runBatch(lm: LoadedModel, rows: IdRow[]): Promise<Float32Array[][
   const inputIds = new Tensor('int64', ids, dims);
   const inputs: Record<string, Tensor> = { input_ids: inputIds, attention_mask: new Tensor('int64', mask, dims) };
   if (lm.inputNames.includes('token_type_ids')) inputs.token_type_ids = new Tensor('int64', new BigInt64Array(ids.length), dims);
-  const output = (await lm.model({ ...inputs, ...extraZeroInputs(lm.inputNames, inputIds) })) as { logits: Tensor };
-  const vocab = output.logits.dims[2]!;
-  const logits = output.logits.data as Float32Array;
-  return rows.map((r, b) => r.at.map((t) => logSoftmax(logits.subarray((b * seq + t) * vocab, (b * seq + t + 1) * vocab))));
+  const output = await runModel(lm, { ...inputs, ...extraZeroInputs(lm.inputNames, inputIds) });
+  const logits = logitRows(lm, output, rows.flatMap((r, b) => r.at.map((t) => b * seq + t)));
+  let next = 0;
+  return rows.map((r) => r.at.map(() => logSoftmax(logits[next++]!)));
 }

@@ -26,7 +26,8 @@ import { complete } from '../tools/complete';
 import { type Past, disposePast } from '../tools/gpt-step';
 import { FieldKvCache } from '../tools/kv-cache';
 import type { Gloss } from '../glosses/types';
-import { ensureHiddenStates, onnxFileFor } from '../sense/hidden-states';
+import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor } from '../sense/hidden-states';
+import { withHiddenStates } from '../sense/onnx-graph';
 import { attachHead, HeadDetacher } from '../lm-head/attach';
 import { VectorCache } from '../sense/vector-cache';
 import { lookUpSense } from '../tools/sense';
@@ -57,7 +58,8 @@ export interface HostDeps {
   /** Idle release left no model loaded: the document holding the host may be closed. */
   onIdleEmpty?: () => void;
   /**
-   * Whether q8 GPT heads run in Sesame's int8 kernel (lm-head/) instead of the graph. Default: on
+   * Whether q8 LM heads (GPT's, the masked LMs') run in Sesame's int8 kernel (lm-head/), for the
+   * rows the tools read, instead of in the graph for every position. Default: on
    * the WASM backend only, where onnxruntime-web's int8 GEMM is ~10× slower at one row;
    * onnxruntime-node's native kernel and a GPU are faster than it.
    */
@@ -77,7 +79,7 @@ export class ModelHost {
   private readonly vectors = new VectorCache();
   /** Per loaded model: hidden states exposed, or why not. */
   private readonly layerNotes = new Map<string, string>();
-  /** Per loaded GPT model: its head in Sesame's kernel, or why not. */
+  /** Per loaded q8 model: its head in Sesame's kernel, or why not. */
   private readonly headNotes = new Map<string, string>();
   /** Per text field: the keys/values of its last completion prompt. */
   private readonly completions = new FieldKvCache<Past>(disposePast);
@@ -263,14 +265,16 @@ export class ModelHost {
     };
     const load = async (): Promise<LoadedModel> => {
       this.deps.setRemoteHost(config.remoteHost);
-      if (ENCODERS.has(spec.family)) this.deps.cache.exposeLayersOf(spec.id);
+      const encoder = ENCODERS.has(spec.family);
       // Only q8 files have an int8 head; fp32 and q4 heads stay in the graph.
-      const detacher = spec.family === 'gpt2' && spec.dtype === 'q8' && (this.deps.sesameHead ?? ((d) => d === 'wasm'))(device) ? new HeadDetacher() : null;
-      if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
+      const detacher = spec.dtype === 'q8' && (this.deps.sesameHead ?? ((d) => d === 'wasm'))(device) ? new HeadDetacher() : null;
+      if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, encoder ? (r) => detacher.rewrite(r).then((headless) => exposeHiddenStates(headless)) : detacher.rewrite);
+      else if (encoder) this.deps.cache.exposeLayersOf(spec.id);
       try {
         const lm = await this.deps.load(spec, device, onProgress);
-        if (ENCODERS.has(spec.family)) await this.exposeLayers(lm);
-        if (detacher) await this.detachHead(lm, detacher);
+        // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
+        if (detacher) await this.detachHead(lm, detacher, encoder);
+        if (encoder) await this.exposeLayers(lm);
         return lm;
       } catch (error) {
         // Left unclassified, a GPU fault makes the caller retry on WASM.
@@ -281,7 +285,7 @@ export class ModelHost {
         throw failure;
       } finally {
         this.deps.cache.forgetMisses(spec.id);
-        if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, null);
+        this.deps.cache.rewriteOnnxOf(spec.id, null);
       }
     };
     try {
@@ -305,9 +309,13 @@ export class ModelHost {
   }
 
   /** Moves a q8 GPT head into Sesame's kernel (see lm-head/attach.ts); notes why when it cannot. */
-  private async detachHead(lm: LoadedModel, detacher: HeadDetacher): Promise<void> {
+  private async detachHead(lm: LoadedModel, detacher: HeadDetacher, encoder: boolean): Promise<void> {
     const file = onnxFileFor(lm.spec.dtype);
-    const status = await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file)).catch(
+    const withLayers = (bytes: Uint8Array) => {
+      const layered = withHiddenStates(bytes, encoderShape(lm.model));
+      return layered.ok ? layered.bytes : bytes;
+    };
+    const status = await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file), encoder ? withLayers : undefined).catch(
       (error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }),
     );
     this.headNotes.set(`${lm.spec.id}|${lm.spec.dtype}`, status.ok ? `int8 head in Sesame's kernel${status.swapped ? ' (session rebuilt after the download)' : ''}` : `head in the graph: ${status.reason}`);

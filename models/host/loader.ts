@@ -25,7 +25,7 @@ export interface LoadedModel {
   model: PreTrainedModel;
   /** ONNX input names of the model session. */
   inputNames: string[];
-  /** A q8 GPT head computed by Sesame's kernel; the session then outputs its input instead of logits (lm-head/). */
+  /** A q8 LM head computed by Sesame's kernel; the session then outputs its input instead of logits (lm-head/). */
   head?: Int8Head;
   release(): Promise<void>;
 }

@@ -32,9 +32,15 @@ export class HeadDetacher {
 /**
  * Gives `lm` its detached head: the one the cache read produced, or, when the session was built
  * from bytes that bypassed the cache, one from `readModel()`'s bytes with the session rebuilt
- * without the head. Must run before the model is shared.
+ * without the head (and through `alsoRewrite`). Must run before the model is shared.
  */
-export async function attachHead(lm: LoadedModel, detacher: HeadDetacher, readModel: () => Promise<Uint8Array | undefined>): Promise<HeadStatus> {
+export async function attachHead(
+  lm: LoadedModel,
+  detacher: HeadDetacher,
+  readModel: () => Promise<Uint8Array | undefined>,
+  /** More surgery for the rebuilt session (an encoder's hidden states), so that one rebuild does both. */
+  alsoRewrite: (bytes: Uint8Array) => Uint8Array = (bytes) => bytes,
+): Promise<HeadStatus> {
   const outputs = sessionOutputNames(lm.model);
   if (outputs.includes(HEAD_INPUT)) {
     if (!detacher.head) return { ok: false, reason: `the session outputs ${HEAD_INPUT} but no head was read` };
@@ -46,7 +52,7 @@ export async function attachHead(lm: LoadedModel, detacher: HeadDetacher, readMo
   if (!bytes) return { ok: false, reason: 'the model file is not in the cache' };
   const detached = detachHead(bytes);
   if (!detached.ok) return detached;
-  const swapped = await replaceSession(lm.model, lm.device, detached.bytes);
+  const swapped = await replaceSession(lm.model, lm.device, alsoRewrite(detached.bytes));
   if (!swapped.ok) return swapped;
   lm.head = new Int8Head(detached.weights);
   return { ok: true, swapped: true };

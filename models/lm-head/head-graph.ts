@@ -1,9 +1,9 @@
-// Graph surgery that takes a q8 GPT export's LM head out of the graph: the session then ends at
+// Graph surgery that takes a q8 export's LM head out of the graph: the session then ends at
 // the head's input (`lm_head_input`, the final LayerNorm output) and Sesame computes the logits
-// itself, for the one row it reads (int8-head.ts). The head is the q8 files' dynamic
-// quantisation pattern:
+// itself, for the rows it reads (int8-head.ts): GPT's last position, BERT's masks. The head is
+// the q8 files' dynamic quantisation pattern, with a bias in BERT's:
 //
-//   x ─ DynamicQuantizeLinear ─(xq, xs, xzp)─ MatMulInteger(xq, W, xzp, wzp) ─ Cast ─ Mul ─ logits
+//   x ─ DynamicQuantizeLinear ─(xq, xs, xzp)─ MatMulInteger(xq, W, xzp, wzp) ─ Cast ─ Mul ─ [Add bias] ─ logits
 //                                                    xs · ws ─────────────────────────┘
 //
 // Unlike the hidden-state surgery, nodes and the weight are removed, so the graph is re-encoded:
@@ -25,6 +25,8 @@ export interface Int8HeadWeights {
   zeroPoint: Int32Array;
   /** Weight scale: one for the tensor, or one per output column. */
   scale: Float32Array;
+  /** Added to the logits (BERT's decoder bias), one per output column. */
+  bias?: Float32Array;
 }
 
 export type HeadDetach = { ok: true; bytes: Uint8Array<ArrayBuffer>; weights: Int8HeadWeights } | { ok: false; reason: string };
@@ -73,15 +75,17 @@ function findInt8Head(graph: GraphProto): Found {
   };
 
   if (!graph.output.some((o) => o.name === LOGITS)) return { ok: false, reason: 'no logits output' };
-  const out = made(LOGITS, 'Mul');
-  if (!out) return { ok: false, reason: `logits are not made by the q8 head pattern (${producer.get(LOGITS)?.opType ?? 'no producer'})` };
+  const biasAdd = made(LOGITS, 'Add');
+  const bias = biasAdd?.input.map((i) => initializers.get(i)).find((t) => t?.dims.length === 1);
+  const out = biasAdd ? biasAdd.input.map((i) => made(i, 'Mul')).find(Boolean) : made(LOGITS, 'Mul');
+  if (!out || (biasAdd && !bias)) return { ok: false, reason: `logits are not made by the q8 head pattern (${producer.get(LOGITS)?.opType ?? 'no producer'})` };
   const cast = out.input.map((i) => made(i, 'Cast')).find(Boolean);
   const scales = out.input.map((i) => made(i, 'Mul')).find(Boolean);
   const matmul = made(cast?.input[0], 'MatMulInteger');
   const quant = made(matmul?.input[0], 'DynamicQuantizeLinear');
   if (!cast || !scales || !matmul || !quant) return { ok: false, reason: 'logits are not made by DynamicQuantizeLinear + MatMulInteger (not a q8 head)' };
   if (matmul.input[2] !== quant.output[2] || !scales.input.includes(quant.output[1]!)) return { ok: false, reason: 'the head does not use its own quantisation' };
-  const nodes = [quant, matmul, cast, scales, out];
+  const nodes = [quant, matmul, cast, scales, out, ...(biasAdd ? [biasAdd] : [])];
   // Every intermediate tensor must be the head's alone, or removing the nodes would break the graph.
   const inside = new Set(nodes);
   for (const node of nodes) {
@@ -102,7 +106,12 @@ function findInt8Head(graph: GraphProto): Found {
   if ((scale.length !== 1 && scale.length !== n) || (zeroPoint.length !== 1 && zeroPoint.length !== n)) {
     return { ok: false, reason: 'the head is quantised along an axis Sesame does not read' };
   }
-  return { ok: true, nodes, input: quant.input[0]!, weights: { data, signed: w.dataType === TensorProto_DataType.INT8, k, n, zeroPoint, scale } };
+  const weights: Int8HeadWeights = { data, signed: w.dataType === TensorProto_DataType.INT8, k, n, zeroPoint, scale };
+  if (bias) {
+    weights.bias = floats(bias);
+    if (weights.bias.length !== n) return { ok: false, reason: 'the head bias is not one per output' };
+  }
+  return { ok: true, nodes, input: quant.input[0]!, weights };
 }
 
 function int8Bytes(t: TensorProto): Uint8Array {

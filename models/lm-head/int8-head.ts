@@ -1,4 +1,5 @@
-// An int8 LM head computed outside onnxruntime, for the one row a decoding step reads.
+// An int8 LM head computed outside onnxruntime, for the rows a tool reads (GPT's last position,
+// BERT's masks) instead of every position.
 // It does what the q8 graph's head does (head-graph.ts) — DynamicQuantizeLinear over the whole
 // input tensor, an exact integer matrix product, one float multiply — so its logits are the ones
 // onnxruntime returns; only the matrix-vector product runs in our own SIMD kernel (gemv-wasm.ts),
@@ -32,6 +33,7 @@ export class Int8Head {
   /** Per-column zero point of the int8 weights as stored in wasm (uint8 weights are shifted by 128). */
   private readonly zero: Int32Array;
   private readonly scale: Float32Array;
+  private readonly bias: Float32Array | undefined;
 
   constructor(w: Int8HeadWeights) {
     this.k = w.k;
@@ -47,6 +49,7 @@ export class Int8Head {
     const shift = w.signed ? 0 : 128;
     this.zero = Int32Array.from(w.zeroPoint, (z) => z - shift);
     this.scale = w.scale;
+    this.bias = w.bias;
   }
 
   /** Bytes the head holds (its weights, transposed, and the buffers of one row). */
@@ -60,13 +63,25 @@ export class Int8Head {
    * the result equals the graph's logits for that row.
    */
   logits(hidden: Float32Array, row: number): Float32Array {
-    const { k, n } = this;
-    if (hidden.length % k !== 0 || row < 0 || (row + 1) * k > hidden.length) throw new RangeError(`row ${row} is not in a [${hidden.length / k}][${k}] input`);
+    return this.rows(hidden, [row])[0]!;
+  }
+
+  /** `logits` for several rows of one input, quantised once. */
+  rows(hidden: Float32Array, rows: readonly number[]): Float32Array[] {
+    const { k } = this;
+    for (const row of rows) {
+      if (hidden.length % k !== 0 || row < 0 || (row + 1) * k > hidden.length) throw new RangeError(`row ${row} is not in a [${hidden.length / k}][${k}] input`);
+    }
     const q = dynamicQuantization(hidden);
+    return rows.map((row) => this.row(hidden.subarray(row * k, (row + 1) * k), q));
+  }
+
+  private row(input: Float32Array, q: Quantization): Float32Array {
+    const { k, n, bias } = this;
     const x = new Int16Array(this.kernel.memory.buffer, this.xp, this.stride);
     let sum = 0;
     for (let i = 0; i < k; i++) {
-      const a = quantize(hidden[row * k + i]!, q) - q.zeroPoint;
+      const a = quantize(input[i]!, q) - q.zeroPoint;
       x[i] = a;
       sum += a;
     }
@@ -82,6 +97,8 @@ export class Int8Head {
       const exact = dots[j]! - (zeros ? this.zero[j]! : zero0) * sum;
       out[j] = Math.fround(exact) * (scales ? Math.fround(q.scale * this.scale[j]!) : multiplier0);
     }
+    // Float32Array stores round the product; the graph's bias Add is one more float32 sum.
+    if (bias) for (let j = 0; j < n; j++) out[j] = out[j]! + bias[j]!;
     return out;
   }
 }

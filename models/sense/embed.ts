@@ -8,6 +8,7 @@
 // character, so at whole-word boundaries this equals tokenizing the sentence in one piece.
 import { type PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
 import { extraZeroInputs, type LoadedModel } from '../host/loader';
+import { logitRows, runModel } from '../lm-head/logits';
 import type { Lang } from '../protocol';
 import { logSoftmax, maskToken, topIndices } from '../tools/masked-lm';
 import { hiddenStateNames } from './hidden-states';
@@ -93,7 +94,6 @@ export function paddingBuckets(lengths: readonly number[], batchSize: number): n
   return out;
 }
 
-type Outputs = Record<string, Tensor | undefined>;
 
 export async function embedTargets(lm: LoadedModel, targets: readonly Target[], options: EmbedOptions): Promise<TargetVectors[]> {
   const encoded = targets.map((t) => encodeTarget(lm, t, options));
@@ -112,24 +112,22 @@ export async function embedTargets(lm: LoadedModel, targets: readonly Target[], 
     });
     const inputIds = new Tensor('int64', ids, [bucket.length, seq]);
     const feeds = { input_ids: inputIds, attention_mask: new Tensor('int64', mask, [bucket.length, seq]), ...extraZeroInputs(lm.inputNames, inputIds) };
-    // `forward` returns every session output (the masked-LM `_call` keeps only the logits) and
-    // runs through transformers.js's own session queue.
-    const result = (await (lm.model as unknown as { forward(i: object): Promise<Outputs> }).forward(feeds)) as Outputs;
+    const result = await runModel(lm, feeds);
     const hidden = names.map((n) => {
       const tensor = result[n];
       if (!tensor) throw new Error(`the session did not return ${n}`);
       return { data: tensor.data as Float32Array, width: tensor.dims[2]! };
     });
-    const logits = options.mask ? result.logits : undefined;
-    const vocab = logits?.dims[2] ?? 0;
+    const targetRows = bucket.map((i, b) => {
+      const [start, end] = encoded[i]!.target;
+      return Array.from({ length: end - start }, (_, t) => b * seq + start + t);
+    });
+    const logits = options.mask ? logitRows(lm, result, targetRows.flat()) : [];
+    let next = 0;
     bucket.forEach((i, b) => {
       const [start, end] = encoded[i]!.target;
       const layers = hidden.map((h) => meanRows(h.data, h.width, b * seq + start, b * seq + end));
-      const maskLogProbs: Float32Array[] = [];
-      if (logits) {
-        const data = logits.data as Float32Array;
-        for (let t = start; t < end; t++) maskLogProbs.push(logSoftmax(data.subarray((b * seq + t) * vocab, (b * seq + t + 1) * vocab)));
-      }
+      const maskLogProbs = options.mask ? targetRows[b]!.map(() => logSoftmax(logits[next++]!)) : [];
       out[i] = { layers, tokens: [start, end], maskLogProbs };
     });
   }

@@ -3,7 +3,7 @@
 // decides which past it keeps between requests (see kv-cache.ts).
 import { Tensor } from '@huggingface/transformers';
 import type { LoadedModel } from '../host/loader';
-import { HEAD_INPUT } from '../lm-head/head-graph';
+import { logitRows } from '../lm-head/logits';
 
 /** `past_key_values.<layer>.key|value` tensors, [batch, heads, tokens, head size]. */
 export type Past = Record<string, Tensor>;
@@ -32,16 +32,7 @@ export async function forward(lm: LoadedModel, ids: readonly number[], past: Pas
   for (const [name, tensor] of Object.entries(out)) {
     if (name.startsWith('present')) next[name.replace('present', 'past_key_values')] = tensor;
   }
-  return { logits: lastLogits(lm, out, n), past: next };
-}
-
-/** The next-token logits: the graph's last row, or the detached head's over the head input's last row. */
-function lastLogits(lm: LoadedModel, out: Record<string, Tensor>, n: number): Float32Array {
-  const headInput = out[HEAD_INPUT];
-  if (lm.head && headInput) return lm.head.logits(headInput.data as Float32Array, n - 1);
-  const logits = out.logits!.type === 'float32' ? out.logits! : out.logits!.to('float32');
-  const vocab = logits.dims.at(-1)!;
-  return (logits.data as Float32Array).slice((n - 1) * vocab, n * vocab);
+  return { logits: logitRows(lm, out, [n - 1])[0]!.slice(), past: next };
 }
 
 export function pastLength(past: Past): number {

@@ -2,6 +2,7 @@
 // probability rows. Shared by word sense (substitutes) and cloze.
 import type { Tensor } from '@huggingface/transformers';
 import { extraZeroInputs, type LoadedModel } from '../host/loader';
+import { logitRows, runModel } from '../lm-head/logits';
 
 export interface MaskRow {
   /** Index of the text in the batch. */
@@ -36,18 +37,15 @@ export async function predictMasks(lm: LoadedModel, texts: string[]): Promise<Ma
   const maskId = lm.tokenizer.mask_token_id;
   const inputs = lm.tokenizer(texts, { padding: true, truncation: true }) as Record<string, Tensor>;
   const inputIds = inputs.input_ids!;
-  const output = (await lm.model({ ...inputs, ...extraZeroInputs(lm.inputNames, inputIds) })) as { logits: Tensor };
-  const [batch, seq, vocab] = output.logits.dims as [number, number, number];
-  const logits = output.logits.data as Float32Array;
+  const output = await runModel(lm, { ...inputs, ...extraZeroInputs(lm.inputNames, inputIds) });
+  const [batch, seq] = inputIds.dims as [number, number];
   const ids = inputIds.data as BigInt64Array;
-  const rows: MaskRow[] = [];
+  const masks: { item: number; position: number }[] = [];
   for (let b = 0; b < batch; b++) {
-    for (let t = 0; t < seq; t++) {
-      if (Number(ids[b * seq + t]) !== maskId) continue;
-      rows.push({ item: b, position: t, logProbs: logSoftmax(logits.subarray((b * seq + t) * vocab, (b * seq + t + 1) * vocab)) });
-    }
+    for (let t = 0; t < seq; t++) if (Number(ids[b * seq + t]) === maskId) masks.push({ item: b, position: t });
   }
-  return rows;
+  const logits = logitRows(lm, output, masks.map((m) => m.item * seq + m.position));
+  return masks.map((m, i) => ({ ...m, logProbs: logSoftmax(logits[i]!) }));
 }
 
 export function logSoftmax(row: Float32Array): Float32Array {

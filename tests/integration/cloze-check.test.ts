@@ -36,13 +36,16 @@ afterAll(async () => {
   await hub?.close();
 });
 
-/** The model with its forward calls counted. */
+/** The model with its forward passes counted. */
 function counted(lm: LoadedModel): { lm: LoadedModel; calls: () => number } {
   let calls = 0;
-  const model = ((inputs: unknown) => {
-    calls++;
-    return (lm.model as unknown as (i: unknown) => Promise<unknown>)(inputs);
-  }) as unknown as PreTrainedModel;
+  const original = lm.model as unknown as { forward(i: unknown): Promise<unknown> };
+  const model = Object.assign(Object.create(lm.model) as object, {
+    forward: (inputs: unknown) => {
+      calls++;
+      return original.forward(inputs);
+    },
+  }) as PreTrainedModel;
   return { lm: { ...lm, model }, calls: () => calls };
 }
 

@@ -9,6 +9,9 @@ import { attachHead, HeadDetacher } from '@/models/lm-head/attach';
 import { detachHead, HEAD_INPUT } from '@/models/lm-head/head-graph';
 import { loadModel } from '@/models/host/loader';
 import { forward } from '@/models/tools/gpt-step';
+import { predictMasks } from '@/models/tools/masked-lm';
+import { hiddenStateNames } from '@/models/sense/hidden-states';
+import { withHiddenStates } from '@/models/sense/onnx-graph';
 import { Int8Head } from '@/models/lm-head/int8-head';
 import type { ModelSpec, ResultOf } from '@/models/protocol';
 // @ts-expect-error plain ESM helper without types
@@ -88,6 +91,17 @@ describe('detached int8 LM head', () => {
     await cut.release();
   });
 
+  it('detaches a masked LM\'s head with its bias, leaving the transform before it', () => {
+    const detached = detachHead(file('tiny-bert-uncased', 'model_quantized.onnx'));
+    if (!detached.ok) throw new Error(detached.reason);
+    expect(detached.weights).toMatchObject({ n: 30522, signed: true });
+    expect(detached.weights.bias?.length).toBe(30522);
+    const graph = fromBinary(ModelProtoSchema, detached.bytes).graph!;
+    expect(graph.output.map((o) => o.name)).toEqual([HEAD_INPUT]);
+    expect(graph.node.some((n) => n.name.startsWith('/cls/predictions/transform/'))).toBe(true);
+    expect(graph.node.some((n) => n.name.startsWith('/cls/predictions/decoder/'))).toBe(false);
+  });
+
   it('leaves fp32 and q4 heads in the graph, saying why', () => {
     for (const name of ['model.onnx', 'model_q4.onnx']) {
       const result = detachHead(file(id, name));
@@ -158,3 +172,49 @@ describe('the host with the head in Sesame\'s kernel', () => {
 function q8ByteLength(): number {
   return readFileSync('.fixtures/hub/sesame-fixtures/tiny-gpt2/onnx/model_quantized.onnx').byteLength;
 }
+
+describe('masked LMs with the head in Sesame\'s kernel', () => {
+  const SENTENCES = ['She went to the bank to deposit her salary.', 'We had a picnic on the grassy bank of the river.', 'The bank raised its interest rates again.'];
+  const occurrences = SENTENCES.map((text) => ({ text, start: text.indexOf('bank'), end: text.indexOf('bank') + 4 }));
+  const sense = { type: 'sense' as const, text: SENTENCES[1]!, start: occurrences[1]!.start, end: occurrences[1]!.end, occurrences, selected: 1, glosses: false };
+  const cloze = { type: 'cloze' as const, text: 'The farmer watched the sleepy cattle grazing near the old wooden barn every morning.', blanks: 3, seed: 5 };
+  const zh = { type: 'cloze' as const, text: '他拿起手机给妈妈打电话，告诉她自己已经到家了。', blanks: 2, seed: 3 };
+  const BERT_Q8: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased', family: 'bert', dtype: 'q8' };
+  const ERNIE_Q8: ModelSpec = { id: 'sesame-fixtures/tiny-ernie-zh', family: 'ernie', dtype: 'q8' };
+  let hub: { url: string; close(): Promise<void> };
+  beforeAll(async () => {
+    hub = await startHubServer({ root: '.fixtures/hub' });
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it('answers sense and cloze requests exactly as with the head in the graph, hidden states included', async () => {
+    const plain = nodeHost(hub.url);
+    const kernel = nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true });
+    for (const [request, spec] of [[sense, BERT_Q8], [cloze, BERT_Q8], [zh, ERNIE_Q8]] as const) {
+      const want = (await plain.run(request, spec)).result;
+      const got = (await kernel.run(request, spec)).result;
+      expect(got).toEqual(want);
+    }
+    const status = ((await kernel.run({ type: 'status' })).result as ResultOf<'status'>).loaded.find((m) => m.id === BERT_Q8.id)!;
+    expect(status.head).toBe("int8 head in Sesame's kernel");
+    expect(status.layers).toBe('3 hidden states');
+  });
+
+  it('rebuilds an encoder session built with its head once, with the head detached and the hidden states exposed', async () => {
+    const h = nodeHost(hub.url);
+    const lm = await loadModel(BERT_Q8, 'cpu');
+    const status = await attachHead(lm, new HeadDetacher(), () => h.cache.read(BERT_Q8.id, 'onnx/model_quantized.onnx'), (bytes) => {
+      const layered = withHiddenStates(bytes);
+      if (!layered.ok) throw new Error(layered.reason);
+      return layered.bytes;
+    });
+    expect(status).toEqual({ ok: true, swapped: true });
+    expect(hiddenStateNames(lm.model)).toHaveLength(3);
+    const masks = await predictMasks(lm, ['the [MASK] raised its rates.', 'a [MASK] of the [MASK].']);
+    expect(masks.map((m) => [m.item, m.position])).toEqual([[0, 2], [1, 2], [1, 5]]);
+    expect(masks.every((m) => m.logProbs.length === 30522)).toBe(true);
+    await lm.release();
+  });
+});

@@ -9,12 +9,12 @@ import { dynamicQuantization, Int8Head, quantize } from '@/models/lm-head/int8-h
 
 const seeded = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 
-function weights(k: number, n: number, signed: boolean, perColumn: boolean, seed = 7): Int8HeadWeights {
+function weights(k: number, n: number, signed: boolean, perColumn: boolean, bias = false, seed = 7): Int8HeadWeights {
   const random = seeded(seed);
   const data = Uint8Array.from({ length: k * n }, () => Math.floor(random() * 256));
   const zeroPoint = Int32Array.from({ length: perColumn ? n : 1 }, () => (signed ? Math.floor(random() * 9) - 4 : 120 + Math.floor(random() * 16)));
   const scale = Float32Array.from({ length: perColumn ? n : 1 }, () => 0.001 + random() * 0.01);
-  return { data, signed, k, n, zeroPoint, scale };
+  return { data, signed, k, n, zeroPoint, scale, ...(bias ? { bias: Float32Array.from({ length: n }, () => random() - 0.5) } : {}) };
 }
 
 /** The graph's arithmetic, written out plainly. */
@@ -30,19 +30,20 @@ function reference(w: Int8HeadWeights, hidden: Float32Array, row: number): Float
       acc += (quantize(hidden[row * w.k + i]!, q) - q.zeroPoint) * (value - zp);
     }
     out[j] = Math.fround(acc) * Math.fround(q.scale * w.scale[w.scale.length > 1 ? j : 0]!);
+    if (w.bias) out[j] = Math.fround(out[j]! + w.bias[j]!);
   }
   return out;
 }
 
 describe('int8 head kernel', () => {
   const cases = [
-    { k: 40, n: 37, signed: true, perColumn: false },
-    { k: 64, n: 8, signed: false, perColumn: false },
-    { k: 33, n: 101, signed: false, perColumn: true },
-    { k: 96, n: 17, signed: true, perColumn: true },
+    { k: 40, n: 37, signed: true, perColumn: false, bias: false },
+    { k: 64, n: 8, signed: false, perColumn: false, bias: true },
+    { k: 33, n: 101, signed: false, perColumn: true, bias: false },
+    { k: 96, n: 17, signed: true, perColumn: true, bias: true },
   ];
-  it.each(cases)('k $k, n $n, signed $signed, per column $perColumn: the reference, exactly', ({ k, n, signed, perColumn }) => {
-    const w = weights(k, n, signed, perColumn);
+  it.each(cases)('k $k, n $n, signed $signed, per column $perColumn, bias $bias: the reference, exactly', ({ k, n, signed, perColumn, bias }) => {
+    const w = weights(k, n, signed, perColumn, bias);
     const head = new Int8Head(w);
     const random = seeded(k * n);
     const rows = 3;
@@ -52,6 +53,8 @@ describe('int8 head kernel', () => {
       const want = reference(w, hidden, row);
       expect(Array.from(got).findIndex((v, j) => v !== want[j])).toBe(-1);
     }
+    // Several rows of one input at once: the same rows.
+    expect(head.rows(hidden, [2, 0]).map((r) => Array.from(r))).toEqual([2, 0].map((row) => Array.from(reference(w, hidden, row))));
   });
 
   it('quantises as DynamicQuantizeLinear: range widened to 0, half to even', () => {
