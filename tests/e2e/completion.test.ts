@@ -34,9 +34,15 @@ async function withCompletionSettings(s: Session, completion: Record<string, unk
   }
 }
 
-/** Waits until the streamed ghost text is non-empty and has stopped growing. */
-async function waitForGhost(page: Page): Promise<string> {
-  await expect.poll(() => ghostText(page), { timeout: 120_000 }).not.toBe('');
+/**
+ * Waits for the whole ghost text of the request made after `since` (the host's counters then):
+ * until the host has finished a request that was not cancelled, then until the text shows and
+ * stops changing (the last streamed pieces are still on their way to the page).
+ */
+async function waitForGhost(s: Session, page: Page, since: CompletionCounters): Promise<string> {
+  const finished = (c: CompletionCounters) => c.requests - c.cancelled;
+  await expect.poll(async () => finished(await hostCounters(s)), { timeout: 120_000 }).toBeGreaterThan(finished(since));
+  await expect.poll(() => ghostText(page), { timeout: 60_000 }).not.toBe('');
   let last = '';
   await expect
     .poll(async () => {
@@ -62,11 +68,12 @@ describe('inline completion (ghost text) on fixture GPT-2', () => {
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/completion.html`);
     await page.click('#ta');
+    const since = await hostCounters(s);
     await page.keyboard.type('The river bank was', { delay: 10 });
     const typed = Date.now();
     await expect.poll(() => ghostText(page), { timeout: 120_000 }).not.toBe('');
     console.log(`last key → first ghost text (200 ms pause included, model loaded on first use): ${Date.now() - typed} ms`);
-    const suggestion = await waitForGhost(page);
+    const suggestion = await waitForGhost(s, page, since);
     expect(ghost(page)).toBeDefined();
     await page.keyboard.press('Tab');
     await expect.poll(() => page.inputValue('#ta')).toBe(`The river bank was${suggestion}`);
@@ -84,8 +91,9 @@ describe('inline completion (ghost text) on fixture GPT-2', () => {
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/completion.html`);
     await page.click('#ce');
+    const since = await hostCounters(s);
     await page.keyboard.type('Once upon a time', { delay: 10 });
-    const suggestion = await waitForGhost(page);
+    const suggestion = await waitForGhost(s, page, since);
     await page.keyboard.press('Tab');
     await expect.poll(() => page.locator('#ce').textContent()).toBe(`Once upon a time${suggestion}`);
     expect((await events(page)).some((e) => e.id === 'ce' && e.value === `Once upon a time${suggestion}`)).toBe(true);
@@ -97,8 +105,9 @@ describe('inline completion (ghost text) on fixture GPT-2', () => {
     await withCompletionSettings(s, { maxTokens: 256 }, async (page) => {
       // Load the model first, so the request below is cancelled while computing, not while loading.
       await page.click('#inp');
+      const since = await hostCounters(s);
       await page.keyboard.type('Hello', { delay: 10 });
-      await waitForGhost(page);
+      await waitForGhost(s, page, since);
       await page.click('#ta');
       const words = 'the river bank was quiet in early morning light and fishermen cast their nets'.split(' ');
       const prompt = Array.from({ length: 300 }, (_, i) => words[(i * 5) % words.length]).join(' ');
@@ -116,7 +125,8 @@ describe('inline completion (ghost text) on fixture GPT-2', () => {
       await expect.poll(() => ghostText(page), { timeout: 60_000 }).not.toBe('');
       console.log(`last key → first ghost text, ~300-token prompt extending the cancelled one (200 ms pause included): ${Date.now() - typed} ms`);
       expect((await hostCounters(s)).reusedTokens - host.reusedTokens).toBeGreaterThanOrEqual(290);
-      await waitForGhost(page);
+      // Since `host`: the cancelled request counts once in requests and once in cancelled; the next one finishes.
+      await waitForGhost(s, page, host);
       await page.keyboard.press('Escape');
       await expect.poll(() => ghostText(page)).toBe('');
       expect(await page.inputValue('#ta')).toBe(`${prompt}${other}`);
@@ -127,8 +137,9 @@ describe('inline completion (ghost text) on fixture GPT-2', () => {
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/completion.html`);
     await page.click('#react');
+    const since = await hostCounters(s);
     await page.keyboard.type('The river bank was', { delay: 10 });
-    const suggestion = await waitForGhost(page);
+    const suggestion = await waitForGhost(s, page, since);
     await page.keyboard.press('Tab');
     const expected = `The river bank was${suggestion}`;
     await expect.poll(() => page.evaluate(() => (window as unknown as { __reactState(): string }).__reactState())).toBe(expected);
@@ -180,12 +191,13 @@ describe('inline completion on the WebGPU backend (SwiftShader adapter)', () => 
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/completion.html`);
     await page.click('#ta');
+    const since = await hostCounters(s);
     await page.keyboard.type('We walked along the quiet river bank', { delay: 5 });
-    await waitForGhost(page);
+    await waitForGhost(s, page, since);
     const before = await hostCounters(s);
     // " bank" + "s" is another piece: all but the last token of the cached past is reused.
     await page.keyboard.type('s and', { delay: 5 });
-    const suggestion = await waitForGhost(page);
+    const suggestion = await waitForGhost(s, page, before);
     const status = await hostStatus(s);
     expect(status.backend).toBe('webgpu');
     expect(status.completion!.reusedTokens - before.reusedTokens).toBeGreaterThanOrEqual(6);

@@ -79,8 +79,9 @@ describe('hostile pages and bad input', () => {
       await page.keyboard.press('Escape');
       await selectText(page, selector, word);
       await trigger(s, page, 'sense');
+      // The model line shows only when the whole lookup is done; substitutes stream before the rest can fail.
       await expect
-        .poll(async () => (await inBubble(page, 'substitutes').count()) + (await inBubble(page, 'error').count()), { timeout: 120_000 })
+        .poll(async () => (await inBubble(page, 'model-line').count()) + (await inBubble(page, 'error').count()), { timeout: 120_000 })
         .toBeGreaterThan(0);
       if (await inBubble(page, 'error').count()) expect(await inBubble(page, 'error').textContent()).not.toMatch(/internal|undefined|TypeError/i);
     }
@@ -224,6 +225,8 @@ describe('hostile pages and bad input', () => {
     for (let i = 0; i < (await blanks.count()); i++) await blanks.nth(i).fill(`guess${i}`);
     await blanks.first().press('Enter');
     await practice.locator('[data-testid=score]').waitFor({ timeout: 120_000 });
+    // The score shows first; the history entry once it is saved (the next test reads storage).
+    await expect.poll(() => practice.locator('[data-testid=history-entry]').count()).toBeGreaterThan(0);
   });
 
   it('page text is not stored, and the only host contacted is the model host, for model files', async () => {

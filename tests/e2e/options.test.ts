@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, launch, openPopup, type Session } from './harness';
+import { dblclickWord, launch, openPopup, selectText, type Session, trigger } from './harness';
 
 const bubble = (page: Page, testId: string) => page.locator(`sesame-bubble [data-testid=${testId}]`);
 
@@ -71,6 +71,13 @@ describe('options and popup settings', () => {
       new URL(s.pagesUrl).host,
     ]);
     await page.reload();
+    // First proof that the content script is live on the reloaded page: an explicit request is refused with a clear message…
+    await selectText(page, '#p5', 'bank');
+    await trigger(s, page, 'sense');
+    await expect.poll(() => bubble(page, 'error').textContent(), { timeout: 60_000 }).toContain('turned off on this site');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('sesame-bubble').count()).toBe(0);
+    // …then a double-click, which would open a lookup elsewhere, opens nothing.
     await dblclickWord(page, '#p5', 'bank');
     await page.waitForTimeout(1500);
     expect(await page.locator('sesame-bubble').count()).toBe(0);

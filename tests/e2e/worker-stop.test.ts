@@ -52,10 +52,17 @@ async function until(done: () => boolean, timeoutMs: number): Promise<void> {
 
 type Outcome = 'completed' | 'failed-clearly' | 'lost';
 
-/** Waits for the bubble's answer: the result, a clear error, or nothing (lost). */
+/**
+ * Waits for the bubble's answer: the whole result (its model line shows only when the request
+ * ended, after what streams first), a clear error, or nothing (lost).
+ */
 async function outcomeOf(page: Page, resultTestId: string, timeout = 120_000): Promise<Outcome> {
+  const done = async () => {
+    await inBubble(page, 'model-line').waitFor({ timeout });
+    await inBubble(page, resultTestId).waitFor({ timeout: 1000 });
+  };
   const seen = await Promise.race([
-    inBubble(page, resultTestId).waitFor({ timeout }).then(() => 'completed' as const),
+    done().then(() => 'completed' as const),
     inBubble(page, 'error').waitFor({ timeout }).then(() => 'error' as const),
   ]).catch(() => 'lost' as const);
   if (seen !== 'error') return seen;
