@@ -5,6 +5,8 @@
 // masked-LM head (dense h² + decoder h·V) runs on every position, as the ONNX exports compute
 // logits for all tokens; GPT-2's LM head is h·V per position fed. Embedding lookups, layer norms,
 // softmax and GELU are left out (a few percent). That is ~2·params·tokens plus attention.
+// With Sesame's int8 head (models/lm-head, q8 on WASM) the head's decoder runs only on the rows
+// a tool reads (GPT's last position, the masks), and each pass is also counted that way.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -32,6 +34,7 @@ export type Kind = 'mlm' | 'gpt';
 
 interface TensorLike {
   dims: readonly number[];
+  data?: ArrayLike<number | bigint>;
 }
 
 /** FLOPs of one forward call, from the shapes actually fed (padding included). */
@@ -50,6 +53,9 @@ export interface Work {
   forwardMs: number;
   /** FLOPs of each forward call, in order. */
   perPass: number[];
+  /** The same with the head's decoder only on the rows read (Sesame's int8 head kernel). */
+  kernelHeadFlops: number;
+  perPassKernelHead: number[];
   /** [batch, tokens] of each forward call. */
   shapes: [number, number][];
 }
@@ -60,9 +66,10 @@ export interface Work {
  * tool does (one pass, several batches, iterative decoding), its FLOPs are what really ran.
  */
 export class FlopMeter {
-  private log: { flops: number; shape: [number, number]; ms: number }[] = [];
+  private log: { flops: number; kernelHead: number; shape: [number, number]; ms: number }[] = [];
 
-  watch(model: unknown, dims: Dims, kind: Kind): void {
+  /** `maskId`: the masked LM's [MASK] id, whose rows are the ones its tools read. */
+  watch(model: unknown, dims: Dims, kind: Kind, maskId?: number): void {
     const m = model as { forward: (inputs: Record<string, unknown>, ...rest: unknown[]) => Promise<unknown>; __flopMeter?: boolean };
     if (!m || typeof m.forward !== 'function' || m.__flopMeter) return;
     const original = m.forward.bind(m);
@@ -72,7 +79,10 @@ export class FlopMeter {
       if (!ids?.dims?.length) return original(inputs, ...rest);
       const [batch, n] = ids.dims.length >= 2 ? [ids.dims[0]!, ids.dims[1]!] : [1, ids.dims[0]!];
       const context = (inputs.attention_mask as TensorLike | undefined)?.dims?.at(-1) ?? n;
-      const entry = { flops: forwardFlops(dims, kind, batch, n, context), shape: [batch, n] as [number, number], ms: 0 };
+      const flops = forwardFlops(dims, kind, batch, n, context);
+      const read = kind === 'gpt' ? batch : maskId === undefined ? batch * n : countOf(ids, maskId);
+      const kernelHead = flops - 2 * dims.hidden * dims.vocab * (batch * n - read);
+      const entry = { flops, kernelHead, shape: [batch, n] as [number, number], ms: 0 };
       this.log.push(entry);
       const t0 = performance.now();
       return original(inputs, ...rest).finally(() => {
@@ -94,9 +104,17 @@ export class FlopMeter {
         passes: calls.length,
         forwardMs: calls.reduce((s, c) => s + c.ms, 0),
         perPass: calls.map((c) => c.flops),
+        kernelHeadFlops: calls.reduce((s, c) => s + c.kernelHead, 0),
+        perPassKernelHead: calls.map((c) => c.kernelHead),
         shapes: calls.map((c) => c.shape),
         wallMs,
       },
     };
   }
+}
+
+function countOf(ids: TensorLike, id: number): number {
+  let count = 0;
+  for (const v of Array.from(ids.data ?? [])) if (Number(v) === id) count++;
+  return count;
 }

@@ -151,12 +151,12 @@ export async function runNodeBench(o: BenchOptions): Promise<Record<string, unkn
     for (const kind of ['fp32', 'int8'] as const) for (const t of [1, threadsAll]) peaks.push(await nativePeak(shape, kind, t, peakRuns));
   };
   const meter = new FlopMeter();
-  const watch = (model: unknown, id: string, kind: Kind): void => meter.watch(model, dimsOf(o.hubRoot, id), kind);
+  const watch = (model: unknown, id: string, kind: Kind, maskId?: number | null): void => meter.watch(model, dimsOf(o.hubRoot, id), kind, maskId ?? undefined);
   try {
     log('MatMul peaks (onnxruntime-node)');
     await measurePeaks();
     const { run, model: hostModel, cache } = benchHost(hub.url, fixtureCache(o.hubRoot), (lm) =>
-      watch(lm.model, lm.spec.id, lm.spec.family === 'gpt2' ? 'gpt' : 'mlm'),
+      watch(lm.model, lm.spec.id, lm.spec.family === 'gpt2' ? 'gpt' : 'mlm', lm.tokenizer.mask_token_id),
     );
 
     // ------------------------------------------------------------ 1. sense, 20 occurrences
@@ -332,7 +332,7 @@ export async function runNodeBench(o: BenchOptions): Promise<Record<string, unkn
     for (const { dtype, threads } of configs) {
       const b = await loadWithThreads({ ...bert, dtype }, threads);
       const g = await loadWithThreads({ ...models.distilgpt2, dtype }, threads);
-      watch(b.model, bert.id, 'mlm');
+      watch(b.model, bert.id, 'mlm', b.tokenizer.mask_token_id);
       watch(g.model, models.distilgpt2.id, 'gpt');
       const traces: GenerationTrace[] = [];
       instrument(g, traces);
