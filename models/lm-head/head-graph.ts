@@ -6,11 +6,12 @@
 //   x ─ DynamicQuantizeLinear ─(xq, xs, xzp)─ MatMulInteger(xq, W, xzp, wzp) ─ Cast ─ Mul ─ [Add bias] ─ logits
 //                                                    xs · ws ─────────────────────────┘
 //
-// Unlike the hidden-state surgery, nodes and the weight are removed, so the graph is re-encoded:
-// one copy of the kept bytes (initializers are carried as views of the original buffer).
+// Unlike the hidden-state surgery, nodes and the weight are removed: the kept bytes are copied
+// as they are (graph-splice.ts), the new output appended as a second graph that parsers merge.
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { type GraphProto, ModelProtoSchema, type NodeProto, NodeProtoSchema, type TensorProto, TensorProto_DataType, ValueInfoProtoSchema } from 'onnx-buf';
 import { sequenceDims } from '../sense/onnx-graph';
+import { spliceGraph } from './graph-splice';
 
 export const HEAD_INPUT = 'lm_head_input';
 const LOGITS = 'logits';
@@ -46,20 +47,34 @@ export function detachHead(bytes: Uint8Array): HeadDetach {
   if (!found.ok) return found;
 
   const removed = new Set(found.nodes);
-  graph.node = graph.node.filter((n) => !removed.has(n));
-  const stillRead = new Set(graph.node.flatMap((n) => n.input));
-  graph.initializer = graph.initializer.filter((t) => stillRead.has(t.name));
+  const indices = <T>(list: T[], drop: (item: T) => boolean) => new Set(list.flatMap((item, i) => (drop(item) ? [i] : [])));
+  const stillRead = new Set(graph.node.filter((n) => !removed.has(n)).flatMap((n) => n.input));
   const [batch, seq] = sequenceDims(graph);
-  graph.node.push(create(NodeProtoSchema, { name: 'sesame/lm_head_input', opType: 'Identity', input: [found.input], output: [HEAD_INPUT] }));
-  graph.output = graph.output.filter((o) => o.name !== LOGITS);
   const width = { value: { case: 'dimValue' as const, value: BigInt(found.weights.k) } };
-  graph.output.unshift(
-    create(ValueInfoProtoSchema, {
-      name: HEAD_INPUT,
-      type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT, shape: { dim: [batch, seq, width] } } } },
+  const tail = toBinary(
+    ModelProtoSchema,
+    create(ModelProtoSchema, {
+      graph: {
+        node: [create(NodeProtoSchema, { name: 'sesame/lm_head_input', opType: 'Identity', input: [found.input], output: [HEAD_INPUT] })],
+        output: [
+          create(ValueInfoProtoSchema, {
+            name: HEAD_INPUT,
+            type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT, shape: { dim: [batch, seq, width] } } } },
+          }),
+        ],
+      },
     }),
   );
-  return { ok: true, bytes: toBinary(ModelProtoSchema, model), weights: found.weights };
+  const drops = {
+    node: indices(graph.node, (n) => removed.has(n)),
+    initializer: indices(graph.initializer, (t) => !stillRead.has(t.name)),
+    output: indices(graph.output, (o) => o.name === LOGITS),
+  };
+  try {
+    return { ok: true, bytes: spliceGraph(bytes, drops, tail), weights: found.weights };
+  } catch (error) {
+    return { ok: false, reason: `the graph could not be rewritten: ${(error as Error).message}` };
+  }
 }
 
 type Found = { ok: true; nodes: NodeProto[]; input: string; weights: Int8HeadWeights } | { ok: false; reason: string };
@@ -67,7 +82,13 @@ type Found = { ok: true; nodes: NodeProto[]; input: string; weights: Int8HeadWei
 function findInt8Head(graph: GraphProto): Found {
   const producer = new Map(graph.node.flatMap((n) => n.output.map((o) => [o, n] as const)));
   const readers = new Map<string, NodeProto[]>();
-  for (const node of graph.node) for (const i of node.input) readers.set(i, [...(readers.get(i) ?? []), node]);
+  for (const node of graph.node) {
+    for (const i of node.input) {
+      const list = readers.get(i);
+      if (list) list.push(node);
+      else readers.set(i, [node]);
+    }
+  }
   const initializers = new Map(graph.initializer.map((t) => [t.name, t]));
   const made = (name: string | undefined, op: string) => {
     const node = name === undefined ? undefined : producer.get(name);

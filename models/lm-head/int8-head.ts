@@ -133,19 +133,25 @@ function roundHalfEven(v: number): number {
   return floor % 2 === 0 ? floor : floor + 1;
 }
 
-/** dst[j][i] = w[i][j] as int8 (uint8 weights shifted by −128), rows `stride` long, in cache-sized tiles. */
+/**
+ * dst[j][i] = w[i][j] as int8 (uint8 weights shifted by −128), rows `stride` long. Four source
+ * rows at a time, so that each destination write is one aligned 32-bit word (~3× a byte loop).
+ */
 function transposeInto(dst: Uint8Array, w: Int8HeadWeights, stride: number): void {
   const { data, k, n } = w;
-  const flip = w.signed ? 0 : 0x80;
-  const T = 64;
-  for (let i0 = 0; i0 < k; i0 += T) {
-    const i1 = Math.min(k, i0 + T);
-    for (let j0 = 0; j0 < n; j0 += T) {
-      const j1 = Math.min(n, j0 + T);
-      for (let i = i0; i < i1; i++) {
-        const from = i * n;
-        for (let j = j0; j < j1; j++) dst[j * stride + i] = data[from + j]! ^ flip;
-      }
+  const flip = w.signed ? 0 : 0x80808080;
+  const words = new Uint32Array(dst.buffer, dst.byteOffset, dst.byteLength / 4);
+  const wordsPerRow = stride / 4;
+  const whole = k - (k % 4);
+  for (let i = 0; i < whole; i += 4) {
+    const r0 = i * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    const column = i / 4;
+    for (let j = 0; j < n; j++) {
+      words[j * wordsPerRow + column] = (data[r0 + j]! | (data[r1 + j]! << 8) | (data[r2 + j]! << 16) | (data[r3 + j]! << 24)) ^ flip;
     }
   }
+  for (let i = whole; i < k; i++) for (let j = 0; j < n; j++) dst[j * stride + i] = data[i * n + j]! ^ (flip & 0xff);
 }
