@@ -72,7 +72,11 @@ describe('screenshots', () => {
         await typing.goto(`${s.pagesUrl}/completion.html`);
         await typing.click('#ta');
         await typing.keyboard.type(lang.ui === 'en' ? 'The river bank was' : '今天天气很好，', { delay: 10 });
-        await expect.poll(() => typing.evaluate(() => document.querySelector('sesame-ghost')?.shadowRoot?.textContent ?? ''), { timeout: 120_000 }).not.toBe('');
+        const ghost = () => typing.evaluate(() => document.querySelector('sesame-ghost')?.shadowRoot?.textContent ?? '');
+        await expect.poll(ghost, { timeout: 120_000 }).not.toBe('');
+        // The whole suggestion, not the first streamed pieces: shot once it has stopped growing.
+        let last = '';
+        await expect.poll(async () => last === (last = await ghost()), { interval: 500, timeout: 60_000 }).toBe(true);
         await shot(typing, `ghost-${suffix}`);
         await typing.close();
 
