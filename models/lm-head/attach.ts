@@ -4,7 +4,7 @@
 // bypassed the cache (a browser's first download) `attachHead` rebuilds the session itself.
 import type { LoadedModel } from '../host/loader';
 import { replaceSession, sessionOutputNames } from '../host/session-swap';
-import { detachHead, HEAD_INPUT } from './head-graph';
+import { detachHead, HEAD_INPUT, type Int8HeadWeights } from './head-graph';
 import { Int8Head } from './int8-head';
 
 export type HeadStatus = { ok: true; swapped: boolean } | { ok: false; reason: string };
@@ -18,12 +18,16 @@ export class HeadDetacher {
   readonly rewrite = async (response: Response): Promise<Response> => {
     const bytes = new Uint8Array(await response.arrayBuffer());
     const headers = new Headers(response.headers);
-    const detached = detachHead(bytes);
-    if (!detached.ok) {
-      this.reason = detached.reason;
+    const asStored = (reason: string) => {
+      this.reason = reason;
       return new Response(bytes, { status: response.status, headers });
-    }
-    this.head = new Int8Head(detached.weights);
+    };
+    const detached = detachHead(bytes);
+    if (!detached.ok) return asStored(detached.reason);
+    // The kernel's memory may fail to grow (a low-memory device): the file is then served as stored.
+    const head = tryHead(detached.weights);
+    if (!(head instanceof Int8Head)) return asStored(head.reason);
+    this.head = head;
     headers.set('content-length', String(detached.bytes.byteLength));
     return new Response(detached.bytes, { status: response.status, headers });
   };
@@ -52,8 +56,18 @@ export async function attachHead(
   if (!bytes) return { ok: false, reason: 'the model file is not in the cache' };
   const detached = detachHead(bytes);
   if (!detached.ok) return detached;
+  const head = tryHead(detached.weights);
+  if (!(head instanceof Int8Head)) return head;
   const swapped = await replaceSession(lm.model, lm.device, alsoRewrite(detached.bytes));
   if (!swapped.ok) return swapped;
-  lm.head = new Int8Head(detached.weights);
+  lm.head = head;
   return { ok: true, swapped: true };
+}
+
+function tryHead(weights: Int8HeadWeights): Int8Head | { ok: false; reason: string } {
+  try {
+    return new Int8Head(weights);
+  } catch (error) {
+    return { ok: false, reason: `Sesame's head kernel did not start: ${(error as Error).message}` };
+  }
 }

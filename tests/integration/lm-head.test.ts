@@ -218,3 +218,22 @@ describe('masked LMs with the head in Sesame\'s kernel', () => {
     await lm.release();
   });
 });
+
+describe('when the head kernel cannot start', () => {
+  it('serves the file as stored and keeps the head in the graph, saying why', async () => {
+    const grow = WebAssembly.Memory.prototype.grow;
+    WebAssembly.Memory.prototype.grow = () => {
+      throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+    };
+    try {
+      const detacher = new HeadDetacher();
+      const bytes = file('tiny-gpt2', 'model_quantized.onnx');
+      const served = new Uint8Array(await (await detacher.rewrite(new Response(bytes))).arrayBuffer());
+      expect(served).toEqual(bytes);
+      expect(detacher.head).toBeUndefined();
+      expect(detacher.reason).toMatch(/head kernel did not start: .*Maximum memory/);
+    } finally {
+      WebAssembly.Memory.prototype.grow = grow;
+    }
+  });
+});
