@@ -26,9 +26,10 @@ import { complete } from '../tools/complete';
 import { type Past, disposePast } from '../tools/gpt-step';
 import { FieldKvCache } from '../tools/kv-cache';
 import type { Gloss } from '../glosses/types';
-import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor } from '../sense/hidden-states';
-import { withHiddenStates } from '../sense/onnx-graph';
+import { encoderShape, ensureHiddenStates, onnxFileFor } from '../sense/hidden-states';
+import { type HiddenStatesOptions, planHiddenStatesOf } from '../sense/onnx-graph';
 import { attachHead, HeadDetacher } from '../lm-head/attach';
+import type { GraphProto } from 'onnx-buf';
 import { VectorCache } from '../sense/vector-cache';
 import { lookUpSense } from '../tools/sense';
 import type { DeviceName, FileProgress, LoadedModel } from './loader';
@@ -267,13 +268,14 @@ export class ModelHost {
       this.deps.setRemoteHost(config.remoteHost);
       const encoder = ENCODERS.has(spec.family);
       // Only q8 files have an int8 head; fp32 and q4 heads stay in the graph.
-      const detacher = spec.dtype === 'q8' && (this.deps.sesameHead ?? ((d) => d === 'wasm'))(device) ? new HeadDetacher() : null;
-      if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, encoder ? (r) => detacher.rewrite(r).then((headless) => exposeHiddenStates(headless)) : detacher.rewrite);
+      // One rewrite does both: the head out, an encoder's hidden states in.
+      const detacher = spec.dtype === 'q8' && (this.deps.sesameHead ?? ((d) => d === 'wasm'))(device) ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined) : null;
+      if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.exposeLayersOf(spec.id);
       try {
         const lm = await this.deps.load(spec, device, onProgress);
         // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
-        if (detacher) await this.detachHead(lm, detacher, encoder);
+        if (detacher) await this.moveHeadToKernel(lm, detacher, encoder);
         if (encoder) await this.exposeLayers(lm);
         return lm;
       } catch (error) {
@@ -308,14 +310,11 @@ export class ModelHost {
     this.layerNotes.set(key, status.ok ? `${status.names.length} hidden states` : `last layer unavailable: ${status.reason}`);
   }
 
-  /** Moves a q8 GPT head into Sesame's kernel (see lm-head/attach.ts); notes why when it cannot. */
-  private async detachHead(lm: LoadedModel, detacher: HeadDetacher, encoder: boolean): Promise<void> {
+  /** Moves a q8 LM head into Sesame's kernel (see lm-head/attach.ts); notes why when it cannot. */
+  private async moveHeadToKernel(lm: LoadedModel, detacher: HeadDetacher, encoder: boolean): Promise<void> {
     const file = onnxFileFor(lm.spec.dtype);
-    const withLayers = (bytes: Uint8Array) => {
-      const layered = withHiddenStates(bytes, encoderShape(lm.model));
-      return layered.ok ? layered.bytes : bytes;
-    };
-    const status = await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file), encoder ? withLayers : undefined).catch(
+    const layers = encoder ? hiddenStatesTail(() => encoderShape(lm.model)) : undefined;
+    const status = await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file), layers).catch(
       (error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }),
     );
     this.headNotes.set(`${lm.spec.id}|${lm.spec.dtype}`, status.ok ? `int8 head in Sesame's kernel${status.swapped ? ' (session rebuilt after the download)' : ''}` : `head in the graph: ${status.reason}`);
@@ -386,6 +385,14 @@ function classifyLoadError(modelId: string, error: unknown): ToolError {
     network ? 'download' : 'model-load',
     `${network ? 'Could not download' : 'Could not load'} model ${modelId}: ${message}`.slice(0, 2000),
   );
+}
+
+/** The hidden-state outputs as a fragment to append to a parsed encoder graph (none when it cannot be mapped: exposeLayers then says why). */
+function hiddenStatesTail(options: () => HiddenStatesOptions = () => ({})): (graph: GraphProto) => Uint8Array {
+  return (graph) => {
+    const plan = planHiddenStatesOf(graph, options());
+    return plan.ok ? plan.tail : new Uint8Array(0);
+  };
 }
 
 function note<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

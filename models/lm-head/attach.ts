@@ -1,10 +1,10 @@
-// Getting a q8 GPT model's head out of its session and into Sesame's kernel, as the hidden
+// Getting a q8 model's LM head out of its session and into Sesame's kernel, as the hidden
 // states get into an encoder's (sense/hidden-states.ts): the cache serves the file without its
 // head while transformers.js builds the session (`HeadDetacher.rewrite`), and when the bytes
 // bypassed the cache (a browser's first download) `attachHead` rebuilds the session itself.
 import type { LoadedModel } from '../host/loader';
 import { replaceSession, sessionOutputNames } from '../host/session-swap';
-import { detachHead, HEAD_INPUT, type Int8HeadWeights } from './head-graph';
+import { type AlsoAppend, detachHead, HEAD_INPUT, type Int8HeadWeights } from './head-graph';
 import { Int8Head } from './int8-head';
 
 export type HeadStatus = { ok: true; swapped: boolean } | { ok: false; reason: string };
@@ -15,6 +15,9 @@ export class HeadDetacher {
   /** Why the file read through the cache kept its head. */
   reason: string | undefined;
 
+  /** `alsoAppend`: more surgery done in the same rewrite (an encoder's hidden states). */
+  constructor(private readonly alsoAppend?: AlsoAppend) {}
+
   readonly rewrite = async (response: Response): Promise<Response> => {
     const bytes = new Uint8Array(await response.arrayBuffer());
     const headers = new Headers(response.headers);
@@ -22,7 +25,7 @@ export class HeadDetacher {
       this.reason = reason;
       return new Response(bytes, { status: response.status, headers });
     };
-    const detached = detachHead(bytes);
+    const detached = detachHead(bytes, this.alsoAppend);
     if (!detached.ok) return asStored(detached.reason);
     // The kernel's memory may fail to grow (a low-memory device): the file is then served as stored.
     const head = tryHead(detached.weights);
@@ -36,14 +39,14 @@ export class HeadDetacher {
 /**
  * Gives `lm` its detached head: the one the cache read produced, or, when the session was built
  * from bytes that bypassed the cache, one from `readModel()`'s bytes with the session rebuilt
- * without the head (and through `alsoRewrite`). Must run before the model is shared.
+ * without the head (plus `alsoAppend`'s outputs). Must run before the model is shared.
  */
 export async function attachHead(
   lm: LoadedModel,
   detacher: HeadDetacher,
   readModel: () => Promise<Uint8Array | undefined>,
   /** More surgery for the rebuilt session (an encoder's hidden states), so that one rebuild does both. */
-  alsoRewrite: (bytes: Uint8Array) => Uint8Array = (bytes) => bytes,
+  alsoAppend?: AlsoAppend,
 ): Promise<HeadStatus> {
   const outputs = sessionOutputNames(lm.model);
   if (outputs.includes(HEAD_INPUT)) {
@@ -54,11 +57,11 @@ export async function attachHead(
   if (detacher.reason) return { ok: false, reason: detacher.reason };
   const bytes = await readModel();
   if (!bytes) return { ok: false, reason: 'the model file is not in the cache' };
-  const detached = detachHead(bytes);
+  const detached = detachHead(bytes, alsoAppend);
   if (!detached.ok) return detached;
   const head = tryHead(detached.weights);
   if (!(head instanceof Int8Head)) return head;
-  const swapped = await replaceSession(lm.model, lm.device, alsoRewrite(detached.bytes));
+  const swapped = await replaceSession(lm.model, lm.device, detached.bytes);
   if (!swapped.ok) return swapped;
   lm.head = head;
   return { ok: true, swapped: true };

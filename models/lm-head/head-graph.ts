@@ -32,8 +32,11 @@ export interface Int8HeadWeights {
 
 export type HeadDetach = { ok: true; bytes: Uint8Array<ArrayBuffer>; weights: Int8HeadWeights } | { ok: false; reason: string };
 
-/** `bytes` without the int8 LM head (and with `lm_head_input` as an output), or why not. */
-export function detachHead(bytes: Uint8Array): HeadDetach {
+/** More outputs to add in the same rewrite (an encoder's hidden states): a ModelProto fragment for the parsed graph. */
+export type AlsoAppend = (graph: GraphProto) => Uint8Array;
+
+/** `bytes` without the int8 LM head (and with `lm_head_input` as an output, plus `alsoAppend`'s), or why not. */
+export function detachHead(bytes: Uint8Array, alsoAppend?: AlsoAppend): HeadDetach {
   let model;
   try {
     model = fromBinary(ModelProtoSchema, bytes);
@@ -70,8 +73,12 @@ export function detachHead(bytes: Uint8Array): HeadDetach {
     initializer: indices(graph.initializer, (t) => !stillRead.has(t.name)),
     output: indices(graph.output, (o) => o.name === LOGITS),
   };
+  const more = alsoAppend?.(graph) ?? new Uint8Array(0);
+  const tails = new Uint8Array(tail.length + more.length);
+  tails.set(tail);
+  tails.set(more, tail.length);
   try {
-    return { ok: true, bytes: spliceGraph(bytes, drops, tail), weights: found.weights };
+    return { ok: true, bytes: spliceGraph(bytes, drops, tails), weights: found.weights };
   } catch (error) {
     return { ok: false, reason: `the graph could not be rewritten: ${(error as Error).message}` };
   }

@@ -12,7 +12,7 @@ export function runModel(lm: LoadedModel, feeds: Record<string, Tensor>): Promis
   return (lm.model as unknown as { forward(inputs: object): Promise<Outputs> }).forward(feeds);
 }
 
-/** Logits at flat rows (batch index · sequence length + position) of a pass; views into the graph's logits, or fresh rows from the head. */
+/** Logits at flat rows (batch index · sequence length + position) of a pass, each a fresh array (free to modify; the pass's buffers are not kept). */
 export function logitRows(lm: LoadedModel, out: Outputs, rows: readonly number[]): Float32Array[] {
   const input = out[HEAD_INPUT];
   if (lm.head && input) return lm.head.rows(input.data as Float32Array, rows);
@@ -20,5 +20,5 @@ export function logitRows(lm: LoadedModel, out: Outputs, rows: readonly number[]
   if (!logits) throw new Error('the session returned no logits');
   const data = (logits.type === 'float32' ? logits : logits.to('float32')).data as Float32Array;
   const vocab = logits.dims.at(-1)!;
-  return rows.map((r) => data.subarray(r * vocab, (r + 1) * vocab));
+  return rows.map((r) => data.slice(r * vocab, (r + 1) * vocab));
 }

@@ -67,7 +67,11 @@ export function planHiddenStates(bytes: Uint8Array, options: HiddenStatesOptions
     return { ok: false, reason: `not an ONNX model: ${(error as Error).message}` };
   }
   if (!graph) return { ok: false, reason: 'the model has no graph' };
+  return planHiddenStatesOf(graph, options);
+}
 
+/** `planHiddenStates` for a graph already parsed. */
+export function planHiddenStatesOf(graph: GraphProto, options: HiddenStatesOptions = {}): HiddenStatesPlan | { ok: false; reason: string } {
   const present = graph.output.filter((o) => o.name.startsWith(HIDDEN_STATE_PREFIX)).map((o) => o.name);
   if (present.length > 0) {
     const producers = new Map(graph.node.flatMap((n) => n.output.map((o) => [o, n.input[0] ?? ''] as const)));

@@ -32,7 +32,7 @@ export async function forward(lm: LoadedModel, ids: readonly number[], past: Pas
   for (const [name, tensor] of Object.entries(out)) {
     if (name.startsWith('present')) next[name.replace('present', 'past_key_values')] = tensor;
   }
-  return { logits: logitRows(lm, out, [n - 1])[0]!.slice(), past: next };
+  return { logits: logitRows(lm, out, [n - 1])[0]!, past: next };
 }
 
 export function pastLength(past: Past): number {

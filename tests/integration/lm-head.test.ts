@@ -11,7 +11,7 @@ import { loadModel } from '@/models/host/loader';
 import { forward } from '@/models/tools/gpt-step';
 import { predictMasks } from '@/models/tools/masked-lm';
 import { hiddenStateNames } from '@/models/sense/hidden-states';
-import { withHiddenStates } from '@/models/sense/onnx-graph';
+import { planHiddenStatesOf } from '@/models/sense/onnx-graph';
 import { Int8Head } from '@/models/lm-head/int8-head';
 import type { ModelSpec, ResultOf } from '@/models/protocol';
 // @ts-expect-error plain ESM helper without types
@@ -205,10 +205,10 @@ describe('masked LMs with the head in Sesame\'s kernel', () => {
   it('rebuilds an encoder session built with its head once, with the head detached and the hidden states exposed', async () => {
     const h = nodeHost(hub.url);
     const lm = await loadModel(BERT_Q8, 'cpu');
-    const status = await attachHead(lm, new HeadDetacher(), () => h.cache.read(BERT_Q8.id, 'onnx/model_quantized.onnx'), (bytes) => {
-      const layered = withHiddenStates(bytes);
+    const status = await attachHead(lm, new HeadDetacher(), () => h.cache.read(BERT_Q8.id, 'onnx/model_quantized.onnx'), (graph) => {
+      const layered = planHiddenStatesOf(graph);
       if (!layered.ok) throw new Error(layered.reason);
-      return layered.bytes;
+      return layered.tail;
     });
     expect(status).toEqual({ ok: true, swapped: true });
     expect(hiddenStateNames(lm.model)).toHaveLength(3);
