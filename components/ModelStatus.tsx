@@ -67,10 +67,13 @@ export function DiagnosticsView({ status }: { status: Diagnostics }) {
   );
 }
 
-/** What graph surgery did to a loaded model: its hidden states (encoders), its head (GPT). */
-function graphNotes(m: Diagnostics['loaded'][number]): [label: 'diag_layers' | 'diag_head', testId: string, note: string][] {
-  const notes: [label: 'diag_layers' | 'diag_head', testId: string, note: string][] = [];
+type GraphNote = [label: 'diag_layers' | 'diag_head' | 'diag_decoder', testId: string, note: string];
+
+/** What graph surgery did to a loaded model: its hidden states (encoders), its head (q8), its decoding steps (GPT-2 q8). */
+function graphNotes(m: Diagnostics['loaded'][number]): GraphNote[] {
+  const notes: GraphNote[] = [];
   if (m.layers) notes.push(['diag_layers', 'model-layers', m.layers]);
   if (m.head) notes.push(['diag_head', 'model-head', m.head]);
+  if (m.decoder) notes.push(['diag_decoder', 'model-decoder', m.decoder]);
   return notes;
 }

@@ -276,8 +276,10 @@ const loadedModel = object({
   lastUsed: num(),
   /** Encoders: how many hidden states the sense tool mixes, or why it cannot. */
   layers: optional(str({ max: 300 })),
-  /** GPT: whether Sesame's int8 kernel computes the LM head, or why the graph keeps it. */
+  /** q8 models: whether Sesame's int8 kernel computes the LM head, or why the graph keeps it. */
   head: optional(str({ max: 300 })),
+  /** GPT-2 q8: whether one-token decoding steps run in Sesame's kernels, or why the graph keeps them. */
+  decoder: optional(str({ max: 300 })),
 });
 const diagnostics = object({
   type: literal('status'),

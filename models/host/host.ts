@@ -28,6 +28,8 @@ import { FieldKvCache } from '../tools/kv-cache';
 import type { Gloss } from '../glosses/types';
 import { encoderShape, ensureHiddenStates, onnxFileFor } from '../sense/hidden-states';
 import { type HiddenStatesOptions, planHiddenStatesOf } from '../sense/onnx-graph';
+import { Gpt2Decoder, type Gpt2Config } from '../gpt-decoder/gpt2-decoder';
+import { type Gpt2Read, readGpt2 } from '../gpt-decoder/gpt2-graph';
 import { attachHead, HeadDetacher } from '../lm-head/attach';
 import type { GraphProto } from 'onnx-buf';
 import { VectorCache } from '../sense/vector-cache';
@@ -65,6 +67,11 @@ export interface HostDeps {
    * onnxruntime-node's native kernel and a GPU are faster than it.
    */
   sesameHead?: (device: DeviceName) => boolean;
+  /**
+   * Whether a q8 GPT-2's one-token decoding steps run outside the session too, its linear layers
+   * in the same kernel (gpt-decoder/); needs the head there. Default: WASM only, like the head.
+   */
+  sesameDecoder?: (device: DeviceName) => boolean;
 }
 
 const ENCODERS = new Set<ModelSpec['family']>(['bert', 'distilbert', 'ernie']);
@@ -82,6 +89,8 @@ export class ModelHost {
   private readonly layerNotes = new Map<string, string>();
   /** Per loaded q8 model: its head in Sesame's kernel, or why not. */
   private readonly headNotes = new Map<string, string>();
+  /** Per loaded q8 GPT-2: its decoding steps in Sesame's kernels, or why not. */
+  private readonly decoderNotes = new Map<string, string>();
   /** Per text field: the keys/values of its last completion prompt. */
   private readonly completions = new FieldKvCache<Past>(disposePast);
   /** Tool requests that reached a model; `computed`: their work started before any cancel. */
@@ -269,13 +278,19 @@ export class ModelHost {
       const encoder = ENCODERS.has(spec.family);
       // Only q8 files have an int8 head; fp32 and q4 heads stay in the graph.
       // One rewrite does both: the head out, an encoder's hidden states in.
-      const detacher = spec.dtype === 'q8' && (this.deps.sesameHead ?? ((d) => d === 'wasm'))(device) ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined) : null;
+      const onWasm = (d: DeviceName) => d === 'wasm';
+      const kernelHead = spec.dtype === 'q8' && (this.deps.sesameHead ?? onWasm)(device);
+      const decoding = kernelHead && spec.family === 'gpt2' && (this.deps.sesameDecoder ?? onWasm)(device);
+      let layers: Gpt2Read | undefined;
+      const readLayers = decoding ? (graph: GraphProto) => void (layers = readGpt2(graph)) : undefined;
+      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers) : null;
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.exposeLayersOf(spec.id);
       try {
         const lm = await this.deps.load(spec, device, onProgress);
         // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
         if (detacher) await this.moveHeadToKernel(lm, detacher, encoder);
+        if (decoding) this.moveDecodingToKernel(lm, layers);
         if (encoder) await this.exposeLayers(lm);
         return lm;
       } catch (error) {
@@ -320,6 +335,21 @@ export class ModelHost {
     this.headNotes.set(`${lm.spec.id}|${lm.spec.dtype}`, status.ok ? `int8 head in Sesame's kernel${status.swapped ? ' (session rebuilt after the download)' : ''}` : `head in the graph: ${status.reason}`);
   }
 
+  /** Gives a q8 GPT-2 Sesame's one-token decoding step (see gpt-decoder/); notes why when it cannot. */
+  private moveDecodingToKernel(lm: LoadedModel, layers: Gpt2Read | undefined): void {
+    const key = `${lm.spec.id}|${lm.spec.dtype}`;
+    const inGraph = (reason: string): void => void this.decoderNotes.set(key, `decoding steps in the graph: ${reason}`);
+    if (!lm.head) return inGraph('the head is in the graph');
+    if (!layers) return inGraph('the model file was not read');
+    if (!layers.ok) return inGraph(layers.reason);
+    try {
+      lm.decoder = new Gpt2Decoder(layers.weights, lm.model.config as unknown as Gpt2Config);
+    } catch (error) {
+      return inGraph(`Sesame's decoder did not start: ${(error as Error).message}`);
+    }
+    this.decoderNotes.set(key, `one-token steps in Sesame's kernels (${lm.decoder.layers.length} layers)`);
+  }
+
   private chooseBackend(config: HostConfig): Promise<BackendChoice> {
     this.backend ??= chooseBackend(this.deps.gpu, config.preferBackend);
     return this.backend;
@@ -345,6 +375,7 @@ export class ModelHost {
         lastUsed: e.lastUsed,
         ...note('layers', this.layerNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
         ...note('head', this.headNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
+        ...note('decoder', this.decoderNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
       })),
       hostStartedAt: this.startedAt,
       hostStartMs: this.deps.startMs ?? 0,

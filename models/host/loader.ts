@@ -12,7 +12,8 @@ import {
   type ProgressInfo,
   Tensor,
 } from '@huggingface/transformers';
-import type { Int8Head } from '../lm-head/int8-head';
+import type { Gpt2Decoder } from '../gpt-decoder/gpt2-decoder';
+import type { Int8Kernel } from '../lm-head/int8-kernel';
 import type { ModelSpec } from '../protocol';
 import { sessionFailure } from './session-guard';
 
@@ -26,7 +27,9 @@ export interface LoadedModel {
   /** ONNX input names of the model session. */
   inputNames: string[];
   /** A q8 LM head computed by Sesame's kernel; the session then outputs its input instead of logits (lm-head/). */
-  head?: Int8Head;
+  head?: Int8Kernel;
+  /** GPT-2's one-token decoding step outside the session, with `head` (gpt-decoder/). */
+  decoder?: Gpt2Decoder;
   release(): Promise<void>;
 }
 

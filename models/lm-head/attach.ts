@@ -2,21 +2,29 @@
 // states get into an encoder's (sense/hidden-states.ts): the cache serves the file without its
 // head while transformers.js builds the session (`HeadDetacher.rewrite`), and when the bytes
 // bypassed the cache (a browser's first download) `attachHead` rebuilds the session itself.
+import type { GraphProto } from 'onnx-buf';
 import type { LoadedModel } from '../host/loader';
 import { replaceSession, sessionOutputNames } from '../host/session-swap';
-import { type AlsoAppend, detachHead, HEAD_INPUT, type Int8HeadWeights } from './head-graph';
-import { Int8Head } from './int8-head';
+import { type AlsoAppend, detachHead, HEAD_INPUT } from './head-graph';
+import type { Int8Weights } from './int8-linear';
+import { Int8Kernel } from './int8-kernel';
 
 export type HeadStatus = { ok: true; swapped: boolean } | { ok: false; reason: string };
 
 /** A `ModelCache` rewrite for one load: serves the ONNX file without its int8 head and keeps the head. */
 export class HeadDetacher {
-  head: Int8Head | undefined;
+  head: Int8Kernel | undefined;
   /** Why the file read through the cache kept its head. */
   reason: string | undefined;
 
-  /** `alsoAppend`: more surgery done in the same rewrite (an encoder's hidden states). */
-  constructor(private readonly alsoAppend?: AlsoAppend) {}
+  /**
+   * `alsoAppend`: more surgery done in the same rewrite (an encoder's hidden states).
+   * `readAlong`: reads more from the parsed graph while it is at hand (a GPT decoder's layers).
+   */
+  constructor(
+    private readonly alsoAppend?: AlsoAppend,
+    readonly readAlong?: (graph: GraphProto) => void,
+  ) {}
 
   readonly rewrite = async (response: Response): Promise<Response> => {
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -29,8 +37,9 @@ export class HeadDetacher {
     if (!detached.ok) return asStored(detached.reason);
     // The kernel's memory may fail to grow (a low-memory device): the file is then served as stored.
     const head = tryHead(detached.weights);
-    if (!(head instanceof Int8Head)) return asStored(head.reason);
+    if (!(head instanceof Int8Kernel)) return asStored(head.reason);
     this.head = head;
+    this.readAlong?.(detached.graph);
     headers.set('content-length', String(detached.bytes.byteLength));
     return new Response(detached.bytes, { status: response.status, headers });
   };
@@ -60,16 +69,17 @@ export async function attachHead(
   const detached = detachHead(bytes, alsoAppend);
   if (!detached.ok) return detached;
   const head = tryHead(detached.weights);
-  if (!(head instanceof Int8Head)) return head;
+  if (!(head instanceof Int8Kernel)) return head;
   const swapped = await replaceSession(lm.model, lm.device, detached.bytes);
   if (!swapped.ok) return swapped;
   lm.head = head;
+  detacher.readAlong?.(detached.graph);
   return { ok: true, swapped: true };
 }
 
-function tryHead(weights: Int8HeadWeights): Int8Head | { ok: false; reason: string } {
+function tryHead(weights: Int8Weights): Int8Kernel | { ok: false; reason: string } {
   try {
-    return new Int8Head(weights);
+    return new Int8Kernel(weights);
   } catch (error) {
     return { ok: false, reason: `Sesame's head kernel did not start: ${(error as Error).message}` };
   }

@@ -4,7 +4,7 @@ import { Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import type { LoadedModel } from '@/models/host/loader';
 import { type CompleteQuery, complete } from '@/models/tools/complete';
-import type { Past } from '@/models/tools/gpt-step';
+import type { Past, PastTensors } from '@/models/tools/gpt-step';
 import { FieldKvCache } from '@/models/tools/kv-cache';
 
 const VOCAB = [...' abcdefghijklmnopqrstuvwxyz.!?\n'];
@@ -17,7 +17,7 @@ function fakeLm(predict: (seq: number[]) => Float32Array) {
   const model = {
     generation_config: { eos_token_id: EOS },
     async forward(inputs: Record<string, Tensor | null>) {
-      const past = inputs.past_key_values as unknown as Past | null;
+      const past = inputs.past_key_values as unknown as PastTensors | null;
       const before = past ? Array.from(past['past_key_values.0.key']!.data as Float32Array) : [];
       const fed = Array.from(inputs.input_ids!.data as BigInt64Array, Number);
       const positions = Array.from(inputs.position_ids!.data as BigInt64Array, Number);

@@ -4,12 +4,12 @@
 // layouts hub exports use (int8 or uint8, one or per-column zero points and scales).
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { Int8HeadWeights } from '@/models/lm-head/head-graph';
-import { dynamicQuantization, Int8Head, quantize } from '@/models/lm-head/int8-head';
+import type { Int8Weights } from '@/models/lm-head/int8-linear';
+import { dynamicQuantization, Int8Kernel, quantize } from '@/models/lm-head/int8-kernel';
 
 const seeded = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 
-function weights(k: number, n: number, signed: boolean, perColumn: boolean, bias = false, seed = 7): Int8HeadWeights {
+function weights(k: number, n: number, signed: boolean, perColumn: boolean, bias = false, seed = 7): Int8Weights {
   const random = seeded(seed);
   const data = Uint8Array.from({ length: k * n }, () => Math.floor(random() * 256));
   const zeroPoint = Int32Array.from({ length: perColumn ? n : 1 }, () => (signed ? Math.floor(random() * 9) - 4 : 120 + Math.floor(random() * 16)));
@@ -18,7 +18,7 @@ function weights(k: number, n: number, signed: boolean, perColumn: boolean, bias
 }
 
 /** The graph's arithmetic, written out plainly. */
-function reference(w: Int8HeadWeights, hidden: Float32Array, row: number): Float32Array {
+function reference(w: Int8Weights, hidden: Float32Array, row: number): Float32Array {
   const q = dynamicQuantization(hidden);
   const out = new Float32Array(w.n);
   for (let j = 0; j < w.n; j++) {
@@ -44,7 +44,7 @@ describe('int8 head kernel', () => {
   ];
   it.each(cases)('k $k, n $n, signed $signed, per column $perColumn, bias $bias: the reference, exactly', ({ k, n, signed, perColumn, bias }) => {
     const w = weights(k, n, signed, perColumn, bias);
-    const head = new Int8Head(w);
+    const head = new Int8Kernel(w);
     const random = seeded(k * n);
     const rows = 3;
     const hidden = Float32Array.from({ length: rows * k }, () => (random() - 0.4) * 6);
@@ -70,7 +70,7 @@ describe('int8 head kernel', () => {
   });
 
   it('rejects a row outside the input', () => {
-    const head = new Int8Head(weights(32, 8, true, false));
+    const head = new Int8Kernel(weights(32, 8, true, false));
     expect(() => head.logits(new Float32Array(64), 2)).toThrow(RangeError);
     expect(() => head.logits(new Float32Array(33), 0)).toThrow(RangeError);
   });

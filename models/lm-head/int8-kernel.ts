@@ -1,11 +1,12 @@
-// An int8 LM head computed outside onnxruntime, for the rows a tool reads (GPT's last position,
-// BERT's masks) instead of every position.
-// It does what the q8 graph's head does (head-graph.ts) — DynamicQuantizeLinear over the whole
-// input tensor, an exact integer matrix product, one float multiply — so its logits are the ones
+// A q8 linear layer (int8-linear.ts) computed outside onnxruntime: the LM head, for the rows a
+// tool reads (GPT's last position, BERT's masks) instead of every position, and a GPT decoding
+// step's layers (gpt-decoder/).
+// It does what the q8 graph does — DynamicQuantizeLinear over the whole input tensor, an exact
+// integer matrix product, one float multiply, the bias add — so its outputs are the ones
 // onnxruntime returns; only the matrix-vector product runs in our own SIMD kernel (gemv-wasm.ts),
 // which reads the weights ~10× faster than onnxruntime-web's int8 GEMM at one row.
 import { GEMV_K_MULTIPLE, GEMV_WASM_BASE64 } from './gemv-wasm';
-import type { Int8HeadWeights } from './head-graph';
+import type { Int8Weights } from './int8-linear';
 
 interface Kernel {
   memory: WebAssembly.Memory;
@@ -21,7 +22,7 @@ function kernelModule(): WebAssembly.Module {
 const PAGE = 65536;
 const align = (value: number, to: number) => Math.ceil(value / to) * to;
 
-export class Int8Head {
+export class Int8Kernel {
   readonly k: number;
   readonly n: number;
   /** Row stride of the transposed weights: k padded to the kernel's multiple with zeros. */
@@ -35,7 +36,7 @@ export class Int8Head {
   private readonly scale: Float32Array;
   private readonly bias: Float32Array | undefined;
 
-  constructor(w: Int8HeadWeights) {
+  constructor(w: Int8Weights) {
     this.k = w.k;
     this.n = w.n;
     this.stride = align(w.k, GEMV_K_MULTIPLE);
@@ -64,6 +65,11 @@ export class Int8Head {
    */
   logits(hidden: Float32Array, row: number): Float32Array {
     return this.rows(hidden, [row])[0]!;
+  }
+
+  /** The layer's output for a one-row input. */
+  apply(x: Float32Array): Float32Array {
+    return this.rows(x, [0])[0]!;
   }
 
   /** `logits` for several rows of one input, quantised once. */
@@ -137,7 +143,7 @@ function roundHalfEven(v: number): number {
  * dst[j][i] = w[i][j] as int8 (uint8 weights shifted by −128), rows `stride` long. Four source
  * rows at a time, so that each destination write is one aligned 32-bit word (~3× a byte loop).
  */
-function transposeInto(dst: Uint8Array, w: Int8HeadWeights, stride: number): void {
+function transposeInto(dst: Uint8Array, w: Int8Weights, stride: number): void {
   const { data, k, n } = w;
   const flip = w.signed ? 0 : 0x80808080;
   const words = new Uint32Array(dst.buffer, dst.byteOffset, dst.byteLength / 4);

@@ -1,0 +1,126 @@
+// The keys/values of Sesame's own decoding step (gpt2-decoder.ts), kept in buffers with room to
+// grow so that a step appends one position instead of copying the whole past as the graph's
+// Concat does. The layout per layer is the graph's [heads][tokens][head size] with `capacity`
+// token slots, so it converts to and from the session's past tensors with one copy.
+//
+// A state is a length over a shared store. Alternatives continue from one prompt state: the first
+// to append writes the free slots; a later one, finding them written, copies what it reads first
+// (copy on write), so no state ever sees another's keys.
+import { Tensor } from '@huggingface/transformers';
+
+export interface KvShape {
+  layers: number;
+  heads: number;
+  headSize: number;
+}
+
+class KvStore {
+  readonly keys: Float32Array[];
+  readonly values: Float32Array[];
+  /** Slots written so far: a state shorter than this no longer owns the slots after it. */
+  written = 0;
+
+  constructor(
+    readonly shape: KvShape,
+    readonly capacity: number,
+  ) {
+    const size = shape.heads * capacity * shape.headSize;
+    this.keys = Array.from({ length: shape.layers }, () => new Float32Array(size));
+    this.values = Array.from({ length: shape.layers }, () => new Float32Array(size));
+  }
+
+  /** A copy of the first `length` slots, with `capacity` slots. */
+  copy(length: number, capacity: number): KvStore {
+    const fresh = new KvStore(this.shape, capacity);
+    for (let l = 0; l < this.shape.layers; l++) {
+      copySlots(this.keys[l]!, this.capacity, fresh.keys[l]!, capacity, length, this.shape);
+      copySlots(this.values[l]!, this.capacity, fresh.values[l]!, capacity, length, this.shape);
+    }
+    fresh.written = length;
+    return fresh;
+  }
+}
+
+export class KvState {
+  private constructor(
+    private readonly store: KvStore,
+    readonly length: number,
+  ) {}
+
+  get shape(): KvShape {
+    return this.store.shape;
+  }
+
+  /** A state holding the session's `present`/`past_key_values` tensors ([1][heads][tokens][head size] each). */
+  static fromTensors(past: Record<string, Tensor>, shape: KvShape): KvState {
+    const first = past['past_key_values.0.key'];
+    const length = first ? first.dims[2]! : 0;
+    const store = new KvStore(shape, grownCapacity(length));
+    for (let l = 0; l < shape.layers; l++) {
+      for (const [kind, into] of [['key', store.keys[l]!], ['value', store.values[l]!]] as const) {
+        const tensor = past[`past_key_values.${l}.${kind}`];
+        if (!tensor || tensor.type !== 'float32' || tensor.dims.join() !== [1, shape.heads, length, shape.headSize].join()) {
+          throw new Error(`past_key_values.${l}.${kind} is not a float32 [1][${shape.heads}][${length}][${shape.headSize}] tensor`);
+        }
+        copySlots(tensor.data as Float32Array, length, into, store.capacity, length, shape);
+      }
+    }
+    store.written = length;
+    return new KvState(store, length);
+  }
+
+  /** The session's past tensors for this state. */
+  toTensors(): Record<string, Tensor> {
+    const { shape, length } = this;
+    const out: Record<string, Tensor> = {};
+    for (let l = 0; l < shape.layers; l++) {
+      for (const [kind, from] of [['key', this.store.keys[l]!], ['value', this.store.values[l]!]] as const) {
+        const data = new Float32Array(shape.heads * length * shape.headSize);
+        copySlots(from, this.store.capacity, data, length, length, shape);
+        out[`past_key_values.${l}.${kind}`] = new Tensor('float32', data, [1, shape.heads, length, shape.headSize]);
+      }
+    }
+    return out;
+  }
+
+  /** The first `length` positions. */
+  truncate(length: number): KvState {
+    if (length > this.length || length < 0) throw new RangeError(`cannot cut a ${this.length}-token past to ${length}`);
+    return length === this.length ? this : new KvState(this.store, length);
+  }
+
+  /**
+   * Keys and values of every layer with one free slot after this state's positions, for
+   * `append` to fill: this state's store when the slot is its own, else a copy.
+   */
+  extend(): Extension {
+    const { store, length } = this;
+    const owned = store.written === length && length < store.capacity;
+    const target = owned ? store : store.copy(length, length < store.capacity ? store.capacity : grownCapacity(length + 1));
+    target.written = length + 1;
+    return { keys: target.keys, values: target.values, capacity: target.capacity, slot: length, state: new KvState(target, length + 1) };
+  }
+}
+
+export interface Extension {
+  keys: Float32Array[];
+  values: Float32Array[];
+  capacity: number;
+  /** The free slot to write, also the count of slots before it. */
+  slot: number;
+  /** The state once the slot is written. */
+  state: KvState;
+}
+
+/** Room for a past of `length` and a generation's worth of steps after it. */
+function grownCapacity(length: number): number {
+  return Math.max(64, Math.ceil((length * 1.5) / 32) * 32);
+}
+
+function copySlots(from: Float32Array, fromCapacity: number, to: Float32Array, toCapacity: number, length: number, shape: KvShape): void {
+  const span = length * shape.headSize;
+  for (let h = 0; h < shape.heads; h++) {
+    const source = h * fromCapacity * shape.headSize;
+    to.set(from.subarray(source, source + span), h * toCapacity * shape.headSize);
+  }
+}

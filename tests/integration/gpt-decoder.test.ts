@@ -1,0 +1,175 @@
+// Sesame's GPT-2 decoding step (models/gpt-decoder) against the session it stands in for: read
+// from the tiny q8 fixture's graph, one token at a time on top of the session's past, it must
+// give the session's logits and keys/values up to float32 rounding, and the host must use it for
+// completion only where it was built.
+import { readFileSync } from 'node:fs';
+import { fromBinary } from '@bufbuild/protobuf';
+import { ModelProtoSchema } from 'onnx-buf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Gpt2Decoder, type Gpt2Config } from '@/models/gpt-decoder/gpt2-decoder';
+import { readGpt2 } from '@/models/gpt-decoder/gpt2-graph';
+import { KvState } from '@/models/gpt-decoder/kv-state';
+import { loadModel, type LoadedModel } from '@/models/host/loader';
+import { detachHead } from '@/models/lm-head/head-graph';
+import { Int8Kernel } from '@/models/lm-head/int8-kernel';
+import type { ModelSpec, ResultOf } from '@/models/protocol';
+import { forward, type PastTensors } from '@/models/tools/gpt-step';
+// @ts-expect-error plain ESM helper without types
+import { startHubServer } from '../support/hub-server.mjs';
+import { memoryCache, nodeHost } from '../support/node-host';
+
+const ID = 'tiny-gpt2';
+const file = (name: string) => new Uint8Array(readFileSync(`.fixtures/hub/sesame-fixtures/${ID}/onnx/${name}`));
+const config = JSON.parse(readFileSync(`.fixtures/hub/sesame-fixtures/${ID}/config.json`, 'utf8')) as Gpt2Config & { n_layer: number; n_embd: number };
+const graphOf = (bytes: Uint8Array) => fromBinary(ModelProtoSchema, bytes).graph!;
+
+/** Largest |a − b| relative to the largest |a|. */
+function relativeError(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(a[i]!));
+  }
+  return diff / scale;
+}
+
+let hub: { url: string; close(): Promise<void> };
+beforeAll(async () => {
+  hub = await startHubServer({ root: '.fixtures/hub' });
+  nodeHost(hub.url); // points transformers.js at the loopback hub
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+const argmax = (x: Float32Array) => x.reduce((best, v, i) => (v > x[best]! ? i : best), 0);
+
+describe('reading GPT-2 from a q8 graph', () => {
+  it('finds every layer with its four int8 linear layers, norms and embeddings', () => {
+    const read = readGpt2(graphOf(file('model_quantized.onnx')));
+    if (!read.ok) throw new Error(read.reason);
+    const { weights } = read;
+    const d = config.n_embd;
+    expect(weights.width).toBe(d);
+    expect(weights.layers).toHaveLength(config.n_layer);
+    for (const layer of weights.layers) {
+      expect([layer.attn, layer.attnProj, layer.fc, layer.proj].map((w) => [w.k, w.n, w.bias?.length])).toEqual([
+        [d, 3 * d, 3 * d],
+        [d, d, d],
+        [d, 4 * d, 4 * d],
+        [4 * d, d, d],
+      ]);
+      expect(layer.ln1.weight).toHaveLength(d);
+    }
+    expect(weights.wte).toMatchObject({ kind: 'int8', rows: 50257, width: d });
+    expect(weights.wpe).toMatchObject({ kind: 'int8', rows: 1024, width: d });
+  });
+
+  it('refuses graphs that are not q8 GPT-2, saying why', () => {
+    const fp32 = readGpt2(graphOf(file('model.onnx')));
+    expect(fp32).toMatchObject({ ok: false, reason: expect.stringMatching(/has 0 int8 MatMuls/) });
+    const bert = readGpt2(graphOf(new Uint8Array(readFileSync('.fixtures/hub/sesame-fixtures/tiny-bert-uncased/onnx/model_quantized.onnx'))));
+    expect(bert).toMatchObject({ ok: false, reason: expect.stringMatching(/not a GPT-2 export/) });
+  });
+});
+
+describe('the decoding step against the session', () => {
+  let lm: LoadedModel;
+  let decoder: Gpt2Decoder;
+  let head: Int8Kernel;
+  beforeAll(async () => {
+    lm = await loadModel({ id: `sesame-fixtures/${ID}`, family: 'gpt2', dtype: 'q8' }, 'cpu');
+    const bytes = file('model_quantized.onnx');
+    const detached = detachHead(bytes);
+    const read = readGpt2(graphOf(bytes));
+    if (!detached.ok || !read.ok) throw new Error('fixture not readable');
+    head = new Int8Kernel(detached.weights);
+    decoder = new Gpt2Decoder(read.weights, config);
+  }, 60_000);
+  afterAll(() => lm?.release());
+
+  it('gives the session\'s logits and keys/values, step after step, up to float32 rounding', async () => {
+    const ids = lm.tokenizer.encode('The river bank was quiet in the early morning, and the fishermen');
+    const prompt = await forward(lm, ids, null, 0);
+    let graphPast = prompt.past as PastTensors;
+    let state = KvState.fromTensors(graphPast, decoder.kvShape);
+    expect(state.length).toBe(ids.length);
+    let token = argmax(prompt.logits);
+    for (let i = 0; i < 12; i++) {
+      const graph = await forward(lm, [token], graphPast, ids.length + i);
+      const ours = decoder.step(token, state);
+      const logits = head.apply(ours.hidden);
+      expect(logits).toHaveLength(50257);
+      expect(relativeError(graph.logits, logits)).toBeLessThan(1e-5);
+      expect(argmax(logits)).toBe(argmax(graph.logits));
+      graphPast = graph.past as PastTensors;
+      state = ours.past;
+      token = argmax(graph.logits);
+    }
+    const keys = state.toTensors();
+    for (const name of Object.keys(graphPast)) {
+      expect(keys[name]!.dims).toEqual(graphPast[name]!.dims);
+      expect(relativeError(graphPast[name]!.data as Float32Array, keys[name]!.data as Float32Array)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('is deterministic and leaves a forked past alone (alternatives from one prompt)', async () => {
+    const ids = lm.tokenizer.encode('A replacement is on its way');
+    const prompt = KvState.fromTensors((await forward(lm, ids, null, 0)).past as PastTensors, decoder.kvShape);
+    const first = decoder.step(17, prompt);
+    const firstLogits = head.apply(first.hidden);
+    const afterFirst = first.past.toTensors();
+    // A second alternative from the same prompt state writes the same slot: it must copy, not overwrite.
+    const second = decoder.step(42, prompt);
+    expect(Array.from(head.apply(second.hidden))).not.toEqual(Array.from(firstLogits));
+    const again = first.past.toTensors();
+    for (const name of Object.keys(again)) expect(again[name]!.data).toEqual(afterFirst[name]!.data);
+    // Same token, same state: same result.
+    expect(Array.from(head.apply(decoder.step(17, prompt).hidden))).toEqual(Array.from(firstLogits));
+  });
+
+  it('refuses positions past the model\'s and tokens outside the vocabulary', async () => {
+    const state = KvState.fromTensors((await forward(lm, [1, 2, 3], null, 0)).past as PastTensors, decoder.kvShape);
+    expect(() => decoder.step(60_000, state)).toThrow(/not in the vocabulary/);
+    expect(decoder.positions).toBe(1024);
+  });
+});
+
+describe('the host decoding with Sesame\'s step', () => {
+  const Q8: ModelSpec = { id: `sesame-fixtures/${ID}`, family: 'gpt2', dtype: 'q8' };
+  const request = { type: 'complete' as const, prompt: 'Dear Ms. Patel, thank you for your letter about the delayed shipment.', maxNewTokens: 12 };
+  const on = { sesameHead: () => true, sesameDecoder: () => true };
+  const loaded = async (h: ReturnType<typeof nodeHost>) => ((await h.run({ type: 'status' })).result as ResultOf<'status'>).loaded.find((m) => m.id === Q8.id);
+
+  it('streams a completion through the decoder, and says so in diagnostics', async () => {
+    const h = nodeHost(hub.url, memoryCache(), undefined, on);
+    const { result, messages } = await h.run(request, Q8);
+    const done = result as ResultOf<'complete'>;
+    expect(done.alternatives[0]!.length).toBeGreaterThan(0);
+    const streamed = messages.filter((m) => m.kind === 'partial').length;
+    expect(streamed).toBeGreaterThan(1);
+    expect(await loaded(h)).toMatchObject({ head: "int8 head in Sesame's kernel", decoder: `one-token steps in Sesame's kernels (${config.n_layer} layers)` });
+  });
+
+  it('reuses a text field\'s past kept in the decoder\'s buffers, and gives several alternatives', async () => {
+    const h = nodeHost(hub.url, memoryCache(), undefined, on);
+    const field = { ...request, fieldKey: 'tab1:field', maxNewTokens: 6 };
+    const first = (await h.run(field, Q8)).result as ResultOf<'complete'>;
+    const grown = { ...field, prompt: `${request.prompt}${first.alternatives[0]} More` };
+    const second = (await h.run(grown, Q8)).result as ResultOf<'complete'>;
+    expect(second.reusedTokens).toBeGreaterThan(10);
+    expect(second.alternatives[0]!.length).toBeGreaterThan(0);
+    const three = (await h.run({ ...request, alternatives: 3, temperature: 0.9 }, Q8)).result as ResultOf<'complete'>;
+    expect(three.alternatives).toHaveLength(3);
+  });
+
+  it('keeps decoding in the graph where it is not wanted, or the head is not in the kernel', async () => {
+    const headOnly = nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true });
+    await headOnly.run(request, Q8);
+    expect((await loaded(headOnly))?.decoder).toBeUndefined();
+    const fp32 = nodeHost(hub.url, memoryCache(), undefined, on);
+    await fp32.run(request, { ...Q8, dtype: 'fp32' });
+    expect((await loaded(fp32))?.decoder).toBeUndefined();
+  });
+});
