@@ -5,12 +5,13 @@
 // integer matrix product, one float multiply, the bias add — so its outputs are the ones
 // onnxruntime returns; only the matrix-vector product runs in our own SIMD kernel (gemv-wasm.ts),
 // which reads the weights ~10× faster than onnxruntime-web's int8 GEMM at one row.
-import { GEMV_K_MULTIPLE, GEMV_WASM_BASE64 } from './gemv-wasm';
+import { GEMV_K_MULTIPLE, GEMV_TRANSPOSE_ROWS, GEMV_WASM_BASE64 } from './gemv-wasm';
 import type { Int8Weights } from './int8-linear';
 
 interface Kernel {
   memory: WebAssembly.Memory;
   dots(xp: number, wp: number, n: number, k: number, op: number): void;
+  transpose(src: number, dst: number, n: number, stride: number, flip: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -42,11 +43,13 @@ export class Int8Kernel {
     this.stride = align(w.k, GEMV_K_MULTIPLE);
     this.op = align(this.stride * 2, 64);
     this.wp = align(this.op + w.n * 4, 64);
-    const bytes = this.wp + w.n * this.stride;
+    // Then the strip the weights are laid out through (transposeInto).
+    const strip = align(this.wp + w.n * this.stride, 64);
+    const bytes = strip + GEMV_TRANSPOSE_ROWS * w.n;
     const instance = new WebAssembly.Instance(kernelModule());
     this.kernel = instance.exports as unknown as Kernel;
     this.kernel.memory.grow(Math.ceil(bytes / PAGE) - this.kernel.memory.buffer.byteLength / PAGE);
-    transposeInto(new Uint8Array(this.kernel.memory.buffer, this.wp, w.n * this.stride), w, this.stride);
+    transposeInto(this.kernel, strip, this.wp, w, this.stride);
     const shift = w.signed ? 0 : 128;
     this.zero = Int32Array.from(w.zeroPoint, (z) => z - shift);
     this.scale = w.scale;
@@ -140,24 +143,20 @@ function roundHalfEven(v: number): number {
 }
 
 /**
- * dst[j][i] = w[i][j] as int8 (uint8 weights shifted by −128), rows `stride` long. Four source
- * rows at a time, so that each destination write is one aligned 32-bit word (~3× a byte loop).
+ * dst[j][i] = w[i][j] as int8 (uint8 weights shifted by −128), rows `stride` long, at `wp`:
+ * GEMV_TRANSPOSE_ROWS source rows at a time are copied to the strip at `sp` and written out by
+ * the kernel's `transpose`, 16 contiguous bytes per destination row (~4× a JS loop).
  */
-function transposeInto(dst: Uint8Array, w: Int8Weights, stride: number): void {
+function transposeInto(kernel: Kernel, sp: number, wp: number, w: Int8Weights, stride: number): void {
   const { data, k, n } = w;
   const flip = w.signed ? 0 : 0x80808080;
-  const words = new Uint32Array(dst.buffer, dst.byteOffset, dst.byteLength / 4);
-  const wordsPerRow = stride / 4;
-  const whole = k - (k % 4);
-  for (let i = 0; i < whole; i += 4) {
-    const r0 = i * n;
-    const r1 = r0 + n;
-    const r2 = r1 + n;
-    const r3 = r2 + n;
-    const column = i / 4;
-    for (let j = 0; j < n; j++) {
-      words[j * wordsPerRow + column] = (data[r0 + j]! | (data[r1 + j]! << 8) | (data[r2 + j]! << 16) | (data[r3 + j]! << 24)) ^ flip;
-    }
+  const strip = new Uint8Array(kernel.memory.buffer, sp, GEMV_TRANSPOSE_ROWS * n);
+  const rows = GEMV_TRANSPOSE_ROWS;
+  const whole = k - (k % rows);
+  for (let i = 0; i < whole; i += rows) {
+    strip.set(data.subarray(i * n, (i + rows) * n));
+    kernel.transpose(sp, wp + i, n, stride, flip | 0);
   }
+  const dst = new Uint8Array(kernel.memory.buffer, wp, n * stride);
   for (let i = whole; i < k; i++) for (let j = 0; j < n; j++) dst[j * stride + i] = data[i * n + j]! ^ (flip & 0xff);
 }

@@ -82,9 +82,11 @@ describe('inline completion (ghost text) on fixture GPT-2', () => {
     expect(last.value).toBe(`The river bank was${suggestion}`);
     expect(await ghostText(page)).toBe('');
     // On WASM the q8 head runs in Sesame's kernel; the first download built the session with it, so the host rebuilt it.
+    // The decoding steps after the prompt run there too (gpt-decoder/).
     const gpt = (await hostStatus(s)).loaded.find((m) => m.family === 'gpt2');
     expect(gpt).toMatchObject({ dtype: 'q8', backend: 'wasm' });
     expect(gpt?.head).toMatch(/^int8 head in Sesame's kernel/);
+    expect(gpt?.decoder).toMatch(/^one-token steps in Sesame's kernels \(2 layers\)$/);
   });
 
   it('contenteditable: Tab accepts into the editor', async () => {
