@@ -172,4 +172,26 @@ describe('the host decoding with Sesame\'s step', () => {
     await fp32.run(request, { ...Q8, dtype: 'fp32' });
     expect((await loaded(fp32))?.decoder).toBeUndefined();
   });
+
+  it('falls back to the session\'s steps when the decoder\'s kernels cannot start, saying why', async () => {
+    const h = nodeHost(hub.url, memoryCache(), undefined, on);
+    const grow = WebAssembly.Memory.prototype.grow;
+    let calls = 0;
+    // The head's kernel (built while the file is read) gets its memory; the decoder's do not.
+    WebAssembly.Memory.prototype.grow = function (this: WebAssembly.Memory, delta: number) {
+      if (++calls > 1) throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+      return grow.call(this, delta);
+    };
+    try {
+      const { result } = await h.run(request, Q8);
+      expect((result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
+    } finally {
+      WebAssembly.Memory.prototype.grow = grow;
+    }
+    expect(calls).toBeGreaterThan(1);
+    expect(await loaded(h)).toMatchObject({
+      head: "int8 head in Sesame's kernel",
+      decoder: expect.stringMatching(/^decoding steps in the graph: Sesame's decoder did not start: .*Maximum memory/),
+    });
+  });
 });
