@@ -31,25 +31,20 @@ export interface Gpt2Config {
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
-export class Gpt2Decoder {
-  readonly layers: Layer[];
+/**
+ * A GPT-2's weights as the step reads them: the linear layers in kernel memory (transposed there:
+ * throws when that memory cannot grow), the embedding tables and norms as owned copies. Built
+ * while the model file is at hand, so that none of the file's bytes outlive the load.
+ */
+export class Gpt2Body {
   readonly width: number;
-  readonly heads: number;
-  readonly headSize: number;
-  private readonly epsilon: number;
-  private readonly wte: Embedding;
-  private readonly wpe: Embedding;
-  private readonly lnF: Norm;
-  private scores = new Float32Array(64);
+  readonly layers: Layer[];
+  readonly wte: Embedding;
+  readonly wpe: Embedding;
+  readonly lnF: Norm;
 
-  /** Builds a kernel per linear layer (their weights transposed into kernel memory: may throw when it cannot grow). */
-  constructor(w: Gpt2Weights, config: Gpt2Config) {
-    if ((config.activation_function ?? 'gelu_new') !== 'gelu_new') throw new Error(`activation ${config.activation_function} is not GPT-2's`);
-    if (w.width % config.n_head !== 0) throw new Error(`${config.n_head} heads do not divide width ${w.width}`);
+  constructor(w: Gpt2Weights) {
     this.width = w.width;
-    this.heads = config.n_head;
-    this.headSize = w.width / config.n_head;
-    this.epsilon = config.layer_norm_epsilon ?? 1e-5;
     this.wte = ownEmbedding(w.wte);
     this.wpe = ownEmbedding(w.wpe);
     this.lnF = w.lnF;
@@ -62,6 +57,27 @@ export class Gpt2Decoder {
       proj: new Int8Kernel(l.proj),
     }));
   }
+}
+
+export class Gpt2Decoder {
+  readonly layers: Layer[];
+  readonly width: number;
+  readonly heads: number;
+  readonly headSize: number;
+  private readonly epsilon: number;
+  private readonly wte: Embedding;
+  private readonly wpe: Embedding;
+  private readonly lnF: Norm;
+  private scores = new Float32Array(64);
+
+  constructor(body: Gpt2Body, config: Gpt2Config) {
+    if ((config.activation_function ?? 'gelu_new') !== 'gelu_new') throw new Error(`activation ${config.activation_function} is not GPT-2's`);
+    if (body.width % config.n_head !== 0) throw new Error(`${config.n_head} heads do not divide width ${body.width}`);
+    ({ layers: this.layers, width: this.width, wte: this.wte, wpe: this.wpe, lnF: this.lnF } = body);
+    this.heads = config.n_head;
+    this.headSize = body.width / config.n_head;
+    this.epsilon = config.layer_norm_epsilon ?? 1e-5;
+  }
 
   /** The keys/values a step reads and appends. */
   get kvShape(): KvShape {
@@ -70,12 +86,6 @@ export class Gpt2Decoder {
 
   get positions(): number {
     return this.wpe.rows;
-  }
-
-  /** Bytes held outside the session: kernel memories and the embedding tables. */
-  get byteLength(): number {
-    const kernels = this.layers.reduce((sum, l) => sum + l.attn.byteLength + l.attnProj.byteLength + l.fc.byteLength + l.proj.byteLength, 0);
-    return kernels + this.wte.data.byteLength + this.wpe.data.byteLength;
   }
 
   /**

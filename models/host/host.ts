@@ -28,8 +28,8 @@ import { FieldKvCache } from '../tools/kv-cache';
 import type { Gloss } from '../glosses/types';
 import { encoderShape, ensureHiddenStates, onnxFileFor } from '../sense/hidden-states';
 import { type HiddenStatesOptions, planHiddenStatesOf } from '../sense/onnx-graph';
-import { Gpt2Decoder, type Gpt2Config } from '../gpt-decoder/gpt2-decoder';
-import { type Gpt2Read, readGpt2 } from '../gpt-decoder/gpt2-graph';
+import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from '../gpt-decoder/gpt2-decoder';
+import { readGpt2 } from '../gpt-decoder/gpt2-graph';
 import { attachHead, HeadDetacher } from '../lm-head/attach';
 import type { GraphProto } from 'onnx-buf';
 import { VectorCache } from '../sense/vector-cache';
@@ -281,8 +281,8 @@ export class ModelHost {
       const onWasm = (d: DeviceName) => d === 'wasm';
       const kernelHead = spec.dtype === 'q8' && (this.deps.sesameHead ?? onWasm)(device);
       const decoding = kernelHead && spec.family === 'gpt2' && (this.deps.sesameDecoder ?? onWasm)(device);
-      let layers: Gpt2Read | undefined;
-      const readLayers = decoding ? (graph: GraphProto) => void (layers = readGpt2(graph)) : undefined;
+      let layers: Gpt2Body | { reason: string } | undefined;
+      const readLayers = decoding ? (graph: GraphProto) => void (layers = decoderBody(graph)) : undefined;
       const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers) : null;
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.exposeLayersOf(spec.id);
@@ -336,14 +336,14 @@ export class ModelHost {
   }
 
   /** Gives a q8 GPT-2 Sesame's one-token decoding step (see gpt-decoder/); notes why when it cannot. */
-  private moveDecodingToKernel(lm: LoadedModel, layers: Gpt2Read | undefined): void {
+  private moveDecodingToKernel(lm: LoadedModel, layers: Gpt2Body | { reason: string } | undefined): void {
     const key = `${lm.spec.id}|${lm.spec.dtype}`;
     const inGraph = (reason: string): void => void this.decoderNotes.set(key, `decoding steps in the graph: ${reason}`);
     if (!lm.head) return inGraph('the head is in the graph');
     if (!layers) return inGraph('the model file was not read');
-    if (!layers.ok) return inGraph(layers.reason);
+    if (!(layers instanceof Gpt2Body)) return inGraph(layers.reason);
     try {
-      lm.decoder = new Gpt2Decoder(layers.weights, lm.model.config as unknown as Gpt2Config);
+      lm.decoder = new Gpt2Decoder(layers, lm.model.config as unknown as Gpt2Config);
     } catch (error) {
       return inGraph(`Sesame's decoder did not start: ${(error as Error).message}`);
     }
@@ -428,4 +428,15 @@ function hiddenStatesTail(options: () => HiddenStatesOptions = () => ({})): (gra
 
 function note<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+/** A q8 GPT-2's weights for Sesame's decoding step, from its parsed graph, or why not. */
+function decoderBody(graph: GraphProto): Gpt2Body | { reason: string } {
+  const read = readGpt2(graph);
+  if (!read.ok) return read;
+  try {
+    return new Gpt2Body(read.weights);
+  } catch (error) {
+    return { reason: `Sesame's decoder did not start: ${(error as Error).message}` };
+  }
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fromBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Gpt2Decoder, type Gpt2Config } from '@/models/gpt-decoder/gpt2-decoder';
+import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from '@/models/gpt-decoder/gpt2-decoder';
 import { readGpt2 } from '@/models/gpt-decoder/gpt2-graph';
 import { KvState } from '@/models/gpt-decoder/kv-state';
 import { loadModel, type LoadedModel } from '@/models/host/loader';
@@ -85,7 +85,7 @@ describe('the decoding step against the session', () => {
     const read = readGpt2(graphOf(bytes));
     if (!detached.ok || !read.ok) throw new Error('fixture not readable');
     head = new Int8Kernel(detached.weights);
-    decoder = new Gpt2Decoder(read.weights, config);
+    decoder = new Gpt2Decoder(new Gpt2Body(read.weights), config);
   }, 60_000);
   afterAll(() => lm?.release());
 
@@ -177,7 +177,7 @@ describe('the host decoding with Sesame\'s step', () => {
     const h = nodeHost(hub.url, memoryCache(), undefined, on);
     const grow = WebAssembly.Memory.prototype.grow;
     let calls = 0;
-    // The head's kernel (built while the file is read) gets its memory; the decoder's do not.
+    // The head's kernel (built first, while the file is read) gets its memory; the decoder's do not.
     WebAssembly.Memory.prototype.grow = function (this: WebAssembly.Memory, delta: number) {
       if (++calls > 1) throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
       return grow.call(this, delta);
