@@ -13,7 +13,7 @@ import {
   pipeline,
   type Tensor,
 } from '@huggingface/transformers';
-import { type LoadedModel, sessionInputNames } from '@/models/host/loader';
+import { type LoadedModel, NATIVE_SESSION_OPTIONS, sessionInputNames } from '@/models/host/loader';
 import type { ModelSpec, ToolResult } from '@/models/protocol';
 import { makeCloze } from '@/models/tools/cloze';
 import { complete } from '@/models/tools/complete';
@@ -126,7 +126,7 @@ async function loadWithThreads(spec: ModelSpec, threads: number): Promise<Loaded
   const model = (await cls.from_pretrained(spec.id, {
     device: 'cpu',
     dtype: spec.dtype,
-    session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
+    session_options: { ...NATIVE_SESSION_OPTIONS, intraOpNumThreads: threads, interOpNumThreads: 1 },
   } as Parameters<typeof cls.from_pretrained>[1])) as PreTrainedModel;
   return { spec, device: 'cpu', tokenizer, model, inputNames: sessionInputNames(model), release: () => model.dispose().then(() => undefined) };
 }
