@@ -3,7 +3,7 @@
 // (`transformer.h.0.ln_1.weight`, …) and the linear layers by their nodes' scopes
 // (`/transformer/h.0/attn/c_attn/…`), each checked for the q8 pattern and GPT-2's shapes;
 // anything else leaves decoding to the graph, with the reason.
-import type { GraphProto, TensorProto } from 'onnx-buf';
+import type { GraphProto, NodeProto, TensorProto } from 'onnx-buf';
 import { TensorProto_DataType } from 'onnx-buf';
 import { floats, type GraphIndex, indexGraph, int8Bytes, int8LinearMaking, type Int8Weights, ints, type Refusal, refuse } from '../lm-head/int8-linear';
 
@@ -51,6 +51,7 @@ export function readGpt2(graph: GraphProto): Gpt2Read {
   if (!wpe.ok) return wpe;
   const lnF = norm(g, 'transformer.ln_f', width);
   if (!lnF.ok) return lnF;
+  const matmuls = matmulsByScope(g);
   const layers: Gpt2Layer[] = [];
   for (let l = 0; l < count; l++) {
     const ln1 = norm(g, `transformer.h.${l}.ln_1`, width);
@@ -59,7 +60,7 @@ export function readGpt2(graph: GraphProto): Gpt2Read {
     if (!ln2.ok) return ln2;
     const linears: Partial<Record<keyof typeof LINEARS, Int8Weights>> = {};
     for (const [key, scope] of Object.entries(LINEARS) as [keyof typeof LINEARS, string][]) {
-      const found = linearIn(g, `/transformer/h.${l}/${scope}/`);
+      const found = linearIn(g, matmuls, `/transformer/h.${l}/${scope}/`);
       if (!found.ok) return found;
       linears[key] = found.weights;
     }
@@ -72,11 +73,21 @@ export function readGpt2(graph: GraphProto): Gpt2Read {
   return { ok: true, weights: { width, wte: wte.table, wpe: wpe.table, layers, lnF: lnF.norm } };
 }
 
+/** The graph's MatMulInteger nodes by their block's linear-layer scope (`/transformer/h.0/attn/c_attn/`), in one pass. */
+function matmulsByScope(g: GraphIndex): Map<string, NodeProto[]> {
+  const out = new Map<string, NodeProto[]>();
+  for (const node of g.nodes) {
+    const scope = node.opType === 'MatMulInteger' ? /^\/transformer\/h\.\d+\/(?:attn|mlp)\/c_\w+\//.exec(node.name)?.[0] : undefined;
+    if (scope) out.set(scope, [...(out.get(scope) ?? []), node]);
+  }
+  return out;
+}
+
 /** The q8 linear layer whose MatMulInteger is in `scope`, followed to its bias Add. */
-function linearIn(g: GraphIndex, scope: string) {
-  const matmuls = g.nodes.filter((n) => n.opType === 'MatMulInteger' && n.name.startsWith(scope));
-  if (matmuls.length !== 1) return refuse(`${scope} has ${matmuls.length} int8 MatMuls, not one`);
-  let tensor = matmuls[0]!.output[0]!;
+function linearIn(g: GraphIndex, matmuls: Map<string, NodeProto[]>, scope: string) {
+  const found = matmuls.get(scope) ?? [];
+  if (found.length !== 1) return refuse(`${scope} has ${found.length} int8 MatMuls, not one`);
+  let tensor = found[0]!.output[0]!;
   for (const op of ['Cast', 'Mul', 'Add']) {
     const next = (g.readers.get(tensor) ?? []).filter((r) => r.opType === op);
     if (next.length !== 1) return refuse(`${scope} is not followed by ${op}`);
