@@ -11,7 +11,7 @@ import type { ModelSpec, Scored, ToolRequest } from '@/models/protocol';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '@/tests/support/hub-server.mjs';
 import { Cdp, devtoolsPort, findTarget } from './cdp';
-import { matmulFlops, matmulModel, matmulShape, type PeakResult, peakOf } from './matmul';
+import { gemvShape, matmulFlops, matmulModel, matmulShape, type PeakResult, peakOf } from './matmul';
 import { interleave, load1, median, type Sample, sample } from './stats';
 import type { BaselineApi } from './pages/baseline';
 import {
@@ -308,6 +308,7 @@ async function pageServer(quick: boolean, pagesDir: string): Promise<{ url: stri
   const models = {
     fp32: Buffer.from(matmulModel(matmulShape(quick), 'fp32')),
     int8: Buffer.from(matmulModel(matmulShape(quick), 'int8')),
+    gemv: Buffer.from(matmulModel(gemvShape(quick), 'int8')),
   };
   const html = `<!doctype html><meta charset="utf-8"><title>matmul</title><script type="module">
 import * as ort from '/ort/ort.webgpu.min.mjs';
@@ -332,10 +333,10 @@ window.ready = true;
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-store' };
     if (path === '/' || path === '/mm.html') return void res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(html);
-    const page = /^\/(t4|x2)\.html$/.exec(path);
+    const page = /^\/(t4|x2|kernel)\.html$/.exec(path);
     if (page) return void res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(baselinePage(page[1]!));
-    const m = /^\/matmul-(fp32|int8)\.onnx$/.exec(path);
-    if (m) return void res.writeHead(200, { ...headers, 'Content-Type': 'application/octet-stream' }).end(models[m[1] as 'fp32' | 'int8']);
+    const m = /^\/matmul-(fp32|int8|gemv)\.onnx$/.exec(path);
+    if (m) return void res.writeHead(200, { ...headers, 'Content-Type': 'application/octet-stream' }).end(models[m[1] as keyof typeof models]);
     const prefix = Object.keys(roots).find((p) => path.startsWith(p));
     if (prefix && !path.includes('..')) {
       try {
@@ -696,6 +697,35 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
       }
     }
     out.peak = { shape, flopsPerRun: matmulFlops(shape), wasm: peaks };
+
+    log('int8 matrix-vector rate (onnxruntime-web, Sesame\'s kernel)');
+    const gemv = gemvShape(o.quick);
+    const gemvRuns = o.quick ? 5 : 24;
+    const gemvPeaks: (PeakResult & { runtime: 'onnxruntime-web' | 'sesame-kernel' })[] = [];
+    for (const threads of o.quick ? [1] : [1, 2]) {
+      const page = await s.context.newPage();
+      await page.goto(`${ps.url}/mm.html`);
+      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+      const r = await page.evaluate(
+        ({ threads, runs, m, k }) =>
+          (window as unknown as { peak: (kind: string, ...a: number[]) => Promise<{ ms: number[]; threads: number }> }).peak('gemv', threads, runs, m, k),
+        { threads, runs: gemvRuns, m: gemv.m, k: gemv.k },
+      );
+      gemvPeaks.push({ ...peakOf(gemv, 'int8', r.threads, r.ms), runtime: 'onnxruntime-web' });
+      await page.close();
+    }
+    {
+      const page = await s.context.newPage();
+      await page.goto(`${ps.url}/kernel.html`);
+      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+      const r = await page.evaluate(
+        ({ k, n, runs }) => (window as unknown as { kernelGemv: (k: number, n: number, runs: number) => { ms: number[] } }).kernelGemv(k, n, runs),
+        { k: gemv.k, n: gemv.n, runs: gemvRuns },
+      );
+      gemvPeaks.push({ ...peakOf(gemv, 'int8', 1, r.ms), runtime: 'sesame-kernel' });
+      await page.close();
+    }
+    out.gemv = { shape: gemv, wasm: gemvPeaks };
     await s.context.close();
 
     // ------------------------------------------------------------ WebGPU (SwiftShader): correctness only

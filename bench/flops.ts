@@ -30,6 +30,11 @@ function layerMacsPerToken(d: Dims): number {
   return 4 * d.hidden * d.hidden + 2 * d.hidden * d.intermediate;
 }
 
+/** int8 weight bytes a q8 GPT decoding step reads: every layer's linears and the LM head (embeddings: one row). */
+export function stepWeightBytes(d: Dims): number {
+  return d.layers * layerMacsPerToken(d) + d.hidden * d.vocab;
+}
+
 export type Kind = 'mlm' | 'gpt';
 
 interface TensorLike {

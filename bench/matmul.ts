@@ -15,6 +15,20 @@ export function matmulShape(quick: boolean): MatmulShape {
   return quick ? { m: 128, k: 768, n: 1024 } : { m: 256, k: 768, n: 3072 };
 }
 
+/**
+ * One-token decoding's limit: a one-row int8 product whose weights are as large as those a
+ * distilgpt2-size step reads (6 layers' linears + the LM head, 81 MB; 3 MB quick). A step is
+ * memory-bound, so its rate reads as weight bytes per second against this one.
+ */
+export function gemvShape(quick: boolean): MatmulShape {
+  return quick ? { m: 1, k: 768, n: 4096 } : { m: 1, k: 768, n: 105_600 };
+}
+
+/** Weight bytes per second of a one-row int8 product: 2 FLOPs (one multiply-add) per weight byte. */
+export function gemvGBps(gflops: number): number {
+  return gflops / 2;
+}
+
 export function matmulFlops(s: MatmulShape): number {
   return 2 * s.m * s.k * s.n;
 }
@@ -43,10 +57,10 @@ export type MatmulKind = 'fp32' | 'int8';
  */
 export function matmulModel(s: MatmulShape, kind: MatmulKind = 'fp32'): Uint8Array {
   const seedRandom = (i: number): number => (((Math.imul(i + 1, 2654435761) >>> 0) % 2001) - 1000) / 1000;
-  const weights =
-    kind === 'fp32'
-      ? new Uint8Array(Float32Array.from({ length: s.k * s.n }, (_, i) => seedRandom(i) * 0.05).buffer)
-      : new Uint8Array(Int8Array.from({ length: s.k * s.n }, (_, i) => Math.round(seedRandom(i) * 127)).buffer);
+  const values = kind === 'fp32' ? new Float32Array(s.k * s.n) : new Int8Array(s.k * s.n);
+  const amplitude = kind === 'fp32' ? 0.05 : 127;
+  for (let i = 0; i < values.length; i++) values[i] = kind === 'fp32' ? seedRandom(i) * amplitude : Math.round(seedRandom(i) * amplitude);
+  const weights = new Uint8Array(values.buffer);
   const B = { name: 'B', dims: [BigInt(s.k), BigInt(s.n)], dataType: kind === 'fp32' ? TensorProto_DataType.FLOAT : TensorProto_DataType.INT8, rawData: weights };
   const node =
     kind === 'fp32'

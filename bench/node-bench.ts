@@ -22,7 +22,7 @@ import { maskToken, predictMasks } from '@/models/tools/masked-lm';
 import { startHubServer } from '@/tests/support/hub-server.mjs';
 import { fixtureCache } from './fixture-cache';
 import { dimsOf, FlopMeter, type Kind, type Work } from './flops';
-import { matmulShape, nativePeak, type PeakResult } from './matmul';
+import { gemvShape, matmulShape, nativePeak, type PeakResult } from './matmul';
 import { benchHost, type GenerationTrace, instrument } from './node-host';
 import { interleave, load1, machineInfo, median, type Sample, sample, timed } from './stats';
 import type { PreTrainedModel as Model } from '@huggingface/transformers';
@@ -146,9 +146,12 @@ export async function runNodeBench(o: BenchOptions): Promise<Record<string, unkn
   const shape = matmulShape(o.quick);
   const peakRuns = o.quick ? 5 : 12;
   const threadsAll = cpus().length;
+  const gemv = gemvShape(o.quick);
   const peaks: PeakResult[] = [];
+  const gemvPeaks: PeakResult[] = [];
   const measurePeaks = async (): Promise<void> => {
     for (const kind of ['fp32', 'int8'] as const) for (const t of [1, threadsAll]) peaks.push(await nativePeak(shape, kind, t, peakRuns));
+    for (const t of [1, threadsAll]) gemvPeaks.push(await nativePeak(gemv, 'int8', t, peakRuns * 2));
   };
   const meter = new FlopMeter();
   const watch = (model: unknown, id: string, kind: Kind, maskId?: number | null): void => meter.watch(model, dimsOf(o.hubRoot, id), kind, maskId ?? undefined);
@@ -371,6 +374,7 @@ export async function runNodeBench(o: BenchOptions): Promise<Record<string, unkn
     log('MatMul peaks again');
     await measurePeaks();
     out.peak = { shape, native: peaks };
+    out.gemv = { shape: gemv, native: gemvPeaks };
   } finally {
     await hub.close();
   }

@@ -5,8 +5,8 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import type { Work } from './flops';
-import type { PeakResult } from './matmul';
+import { dimsOf, stepWeightBytes, type Work } from './flops';
+import { gemvGBps, type PeakResult } from './matmul';
 import type { MachineInfo, Sample } from './stats';
 import { CLOZE_BLANKS, COMPLETION_TOKENS, GHOST_TOKENS, SENSE_SENTENCES, SENSE_WORD } from './workloads';
 
@@ -63,6 +63,14 @@ function eff(flops: number | undefined, ms: number, peaks: Peaks, dtype: string)
 }
 const paren = (s: string): string => (s ? ` (${s})` : '');
 
+/** "x GB/s of weights = y%" of the int8 matrix-vector rate: a decoding step is memory-bound. */
+function readRate(bytesPerToken: number | undefined, tokensPerSec: number, gemvPeak: number): string {
+  if (!bytesPerToken || !Number.isFinite(tokensPerSec) || !gemvPeak) return '';
+  const g = (bytesPerToken * tokensPerSec) / 1e9;
+  return `${g.toFixed(1)} GB/s of weights = ${((100 * g) / gemvPeak).toFixed(0)}% of the int8 GEMV rate`;
+}
+const both = (a: string, b: string): string => [a, b].filter(Boolean).join('; ');
+
 function verdict(ok: boolean | null): string {
   return ok === null ? '' : ok ? '✅ meets' : '❌ misses';
 }
@@ -112,6 +120,18 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
   const wasmPeaks: PeakResult[] = B?.peak?.wasm ?? [];
   const nPeak: Peaks = { fp32: bestOf(nativePeaks, 'fp32'), int8: bestOf(nativePeaks, 'int8') };
   const wPeak: Peaks = { fp32: bestOf(wasmPeaks, 'fp32'), int8: bestOf(wasmPeaks, 'int8') };
+  const nativeGemv: PeakResult[] = N?.gemv?.native ?? [];
+  const wasmGemv: (PeakResult & { runtime: string })[] = B?.gemv?.wasm ?? [];
+  /** Weight bytes per second the best one-row int8 product reaches (Node: onnxruntime-node; browser: the faster of onnxruntime-web and Sesame's kernel). */
+  const nGemv = gemvGBps(bestOf(nativeGemv, 'int8'));
+  const wGemv = gemvGBps(bestOf(wasmGemv, 'int8'));
+  const stepBytes = (id: string): number | undefined => {
+    try {
+      return o.hubRoot ? stepWeightBytes(dimsOf(o.hubRoot, id)) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   const rows: string[][] = [];
   const ratios: Record<string, number> = {};
   const section = (title: string): void => void rows.push([`**${title}**`, '', '', '', '']);
@@ -209,22 +229,23 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     section(
       `3${'abc'[index] ?? ''}. Completion: ${short(id)} ${dtype}, greedy, ${COMPLETION_TOKENS} new tokens after a ${c?.promptTokens ?? '?'}-token prompt — time to first token · decoding tokens/s`,
     );
+    const q8Read = (tps: number, peak: number): string => (dtype === 'q8' ? readRate(stepBytes(id), tps, peak) : '');
     const gen = (g: Any | undefined, work: Work | undefined): string => {
       if (!g) return NA;
       if (g.error) return `n/a — ${String(g.error).slice(0, 200)}`;
       const f = genFlops(work);
       const tps = med(g.tokensPerSec);
-      return `${fmtMs(med(g.ttftMs))}${paren(eff(f.prefill, med(g.ttftMs), nPeak, dtype))} · **${fmtRate(tps)} tok/s**${paren(eff(f.step * tps, 1000, nPeak, dtype))}`;
+      return `${fmtMs(med(g.ttftMs))}${paren(eff(f.prefill, med(g.ttftMs), nPeak, dtype))} · **${fmtRate(tps)} tok/s**${paren(both(eff(f.step * tps, 1000, nPeak, dtype), q8Read(tps, nGemv)))}`;
     };
     const bgCell = bg
-      ? `first streamed token ${fmtMs(med(bg.ttftMs))} (whole request ${fmtMs(med(bg.totalMs))}); 1-token request ${fmtMs(med(bg.oneTokenMs))}${paren(eff(hostGen.prefill, med(bg.oneTokenMs), wPeak, dtype))} · **${fmtRate(med(bg.tokensPerSec))} tok/s**${paren(eff(hostGen.step * med(bg.tokensPerSec), 1000, wPeak, dtype))}`
+      ? `first streamed token ${fmtMs(med(bg.ttftMs))} (whole request ${fmtMs(med(bg.totalMs))}); 1-token request ${fmtMs(med(bg.oneTokenMs))}${paren(eff(hostGen.prefill, med(bg.oneTokenMs), wPeak, dtype))} · **${fmtRate(med(bg.tokensPerSec))} tok/s**${paren(both(eff(hostGen.step * med(bg.tokensPerSec), 1000, wPeak, dtype), q8Read(med(bg.tokensPerSec), wGemv)))}`
       : NA;
     const bb: Any | undefined = bl?.completion?.find((x: Any) => x.model === id);
     const libCell = (k: 'transformers4' | 'xenova'): string => {
       if (!bb) return NA;
       if (bb.errors?.[k]) return `n/a — ${String(bb.errors[k]).slice(0, 200)}`;
       const g = bb[k];
-      return g ? `1-token run ${fmtMs(med(g.oneTokenMs))} · **${fmtRate(g.tokensPerSec)} tok/s**${paren(eff(graphGen.step * g.tokensPerSec, 1000, wPeak, dtype))}` : NA;
+      return g ? `1-token run ${fmtMs(med(g.oneTokenMs))} · **${fmtRate(g.tokensPerSec)} tok/s**${paren(both(eff(graphGen.step * g.tokensPerSec, 1000, wPeak, dtype), q8Read(g.tokensPerSec, wGemv)))}` : NA;
     };
     row('Sesame host: `complete` request, streamed', gen(c?.sesame, c?.work?.sesame), bgCell);
     row('transformers.js 4.3.1 `text-generation` pipeline, same files (browser: a page of the same browser, the extension\'s onnxruntime-web build)', gen(c?.transformers4, c?.work?.transformers4), libCell('transformers4'));
@@ -373,6 +394,25 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     `fp32 ${wPeak.fp32.toFixed(1)}, int8 ${wPeak.int8.toFixed(1)} GFLOP/s (${((100 * wPeak.fp32) / (nPeak.fp32 || 1)).toFixed(0)}% / ${((100 * wPeak.int8) / (nPeak.int8 || 1)).toFixed(0)}% of native)`,
   );
 
+  const gshape = N?.gemv?.shape ?? B?.gemv?.shape;
+  if (gshape) {
+    const mb = (gshape.k * gshape.n) / 1e6;
+    const gemvCell = (ps: PeakResult[], t: number): string => {
+      const p = ps.filter((x) => x.threads === t);
+      if (!p.length) return NA;
+      return `median ${gemvGBps(Math.max(...p.map((x) => x.medianGflops))).toFixed(1)}, best ${gemvGBps(Math.max(...p.map((x) => x.bestGflops))).toFixed(1)} GB/s`;
+    };
+    const web = wasmGemv.filter((p) => p.runtime === 'onnxruntime-web');
+    row(
+      `one-row int8 product [1×${gshape.k}]·[${gshape.k}×${gshape.n}] (${mb.toFixed(0)} MB of weights, what a distilgpt2-size decoding step reads), 1 thread — Node: onnxruntime-node; browser: onnxruntime-web`,
+      gemvCell(nativeGemv, 1),
+      gemvCell(web, 1),
+    );
+    row(`the same, ${tAll} threads`, gemvCell(nativeGemv, tAll), gemvCell(web, 2));
+    row('the same in Sesame\'s int8 kernel (models/lm-head, WASM SIMD, one thread: what the extension\'s decoding steps run)', '', gemvCell(wasmGemv.filter((p) => p.runtime === 'sesame-kernel'), 1));
+    row('→ weight-read rate the decoding rows are taken against (best run)', `${nGemv.toFixed(1)} GB/s`, `${wGemv.toFixed(1)} GB/s`);
+  }
+
   // ---------------------------------------------------------------- WebGPU, package
   const w = B?.webgpu;
   if (w) {
@@ -418,7 +458,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     '',
     `Machine: ${desc}. 1-minute load average (start → end of the Node half, start → end of the browser half): ${loads.join(' → ')}. The CPU is shared with other work: every cell is a median (runs in benchmarks.json), and variants that are compared are interleaved round by round, so outside load falls on them alike.`,
     '',
-    'Cells read: median time (achieved GFLOP/s = share of this machine\'s measured MatMul peak, section 6 — native peak for Node, WASM peak for the browser, the int8 peak for q8 work and the fp32 peak for fp32). FLOPs are counted from the shapes actually fed to every forward pass (a meter wraps each model\'s `forward`; padding included; logits for every position, as the exports compute them); browser cells use the FLOPs the Node run measured for the same request, except that the extension\'s q8 cells count the LM head only on the rows its tools read, as its int8 head kernel computes it (models/lm-head: GPT\'s last position, the masks).',
+    'Cells read: median time (achieved GFLOP/s = share of this machine\'s measured MatMul peak, section 6 — native peak for Node, WASM peak for the browser, the int8 peak for q8 work and the fp32 peak for fp32). FLOPs are counted from the shapes actually fed to every forward pass (a meter wraps each model\'s `forward`; padding included; logits for every position, as the exports compute them); browser cells use the FLOPs the Node run measured for the same request, except that the extension\'s q8 cells count the LM head only on the rows its tools read, as its int8 head kernel computes it (models/lm-head: GPT\'s last position, the masks). A q8 decoding rate also reads as weight bytes per second (every layer\'s int8 linears and the LM head per token, from the model\'s dimensions; keys/values left out) against the fastest one-row int8 product measured on the same side (section 6): one token at a time is bound by reading the weights, not by arithmetic.',
     '',
     table,
   ].join('\n');
@@ -427,7 +467,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
   json.command = o.command;
   json.quick = o.quick;
   json.machine = machine ?? null;
-  json.peaks = { native: nPeak, wasm: wPeak };
+  json.peaks = { native: nPeak, wasm: wPeak, gemvGBps: { native: nGemv, wasm: wGemv } };
   json.table = { header, rows };
   json.node = N;
   json.browser = B;
