@@ -598,20 +598,23 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
       { threads: 1, dtype: 'fp32' as const, main: false },
       { threads: 2, dtype: 'fp32' as const, main: false },
       { threads: 1, dtype: 'q4' as const, main: false },
-    ].filter((c) => !o.quick || c.main || c.dtype === 'q4' || (c.threads === 2 && c.dtype === 'fp32'));
+      // Sesame's kernels without worker threads: a document that sees one core makes none.
+      { threads: 1, dtype: 'q8' as const, main: false, kernelAlone: true },
+    ].filter((c) => !o.quick || c.main || c.dtype === 'q4' || c.kernelAlone || (c.threads === 2 && c.dtype === 'fp32'));
     const matrix: Record<string, unknown>[] = [];
     let pageRound = 0;
     const wasmFp32: { substitutes?: Scored[]; text?: string } = {};
     for (const c of configs) {
-      log(`WASM ${c.threads} thread(s), ${c.dtype}${c.main ? ' (+ main rows)' : ''}`);
+      log(`WASM ${c.threads} thread(s), ${c.dtype}${c.main ? ' (+ main rows)' : ''}${c.kernelAlone ? ', Sesame\'s kernels alone' : ''}`);
       await setSettings(s, { ...base, dtype: c.dtype });
       await fresh();
       await must(s, { type: 'status' });
       const cdp = await offscreen(s);
       try {
         // onnxruntime-web sizes its thread pool from navigator.hardwareConcurrency (half the
-        // cores, at most 4) when it first starts; the host sets no numThreads of its own.
-        await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: 2 * c.threads });
+        // cores, at most 4) when it first starts; the host sets no numThreads of its own. So do
+        // Sesame's kernel threads (half the cores, at most 3 workers) on the first model load.
+        await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: c.kernelAlone ? 1 : 2 * c.threads });
         const status = (await must(s, { type: 'status' })).result!;
         const sense0 = await must(s, senseReq(0));
         const clozeFirst = await must(s, clozeReq);
@@ -619,6 +622,7 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
         const row: Record<string, unknown> = {
           threads: c.threads,
           dtype: c.dtype,
+          ...(c.kernelAlone ? { kernelAlone: true } : {}),
           reportedThreads: status.threads,
           crossOriginIsolated: status.crossOriginIsolated,
           hardwareConcurrencySeen: status.hardwareConcurrency,
@@ -648,6 +652,8 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
           row.cloze = { blanks: blanks.length, batched: sample(times) };
         }
         row.completion = { model: models.distilgpt2.id, ...(await generation(s, R.browserFast)) };
+        const loaded = ((await must(s, { type: 'status' })).result?.loaded as { family: string; decoder?: string }[] | undefined) ?? [];
+        row.decoder = loaded.find((m) => m.family === 'gpt2')?.decoder ?? null;
         if (c.dtype === 'fp32' && c.threads === 1 && o.webgpu) {
           wasmFp32.substitutes = sense0.result?.substitutes as Scored[];
           const short = await must(s, completeReq(WEBGPU_TOKENS));

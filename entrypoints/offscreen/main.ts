@@ -1,7 +1,7 @@
 // Offscreen document: hosts the models. Accepts one kind of connection, from the background.
 import { browser } from 'wxt/browser';
 import { HostGate, type HostPort } from '@/models/host/gate';
-import { createBrowserHost } from '@/models/host/runtime';
+import { createBrowserHost, kernelThreads } from '@/models/host/runtime';
 
 const gate: HostGate = new HostGate({
   extensionId: browser.runtime.id,
@@ -9,6 +9,7 @@ const gate: HostGate = new HostGate({
   handle: (message, send) => void host.then((h) => h.handle(message, send)),
   log: (reason) => console.warn('Sesame host:', reason),
 });
-const host = createBrowserHost('offscreen', () => gate.rejected);
+const spawnKernelThread = () => new Worker(new URL('./gemv-worker.ts', import.meta.url), { type: 'module' });
+const host = createBrowserHost('offscreen', () => gate.rejected, () => kernelThreads(spawnKernelThread));
 
 browser.runtime.onConnect.addListener((port) => gate.accept(port as unknown as HostPort));

@@ -9,6 +9,7 @@
 // LayerNorm, softmax and the attention sums are float32 results of double-precision loops, so
 // logits differ from the session's in the last bits; a greedy token can differ only where two
 // logits are that close.
+import type { GemvThreads } from '../lm-head/gemv-threads';
 import { Int8Kernel } from '../lm-head/int8-kernel';
 import type { Embedding, Gpt2Weights, Norm } from './gpt2-graph';
 import type { KvShape, KvState } from './kv-state';
@@ -43,18 +44,19 @@ export class Gpt2Body {
   readonly wpe: Embedding;
   readonly lnF: Norm;
 
-  constructor(w: Gpt2Weights) {
+  /** `threads`: worker threads the linear layers' products are split over. */
+  constructor(w: Gpt2Weights, threads?: GemvThreads) {
     this.width = w.width;
     this.wte = ownEmbedding(w.wte);
     this.wpe = ownEmbedding(w.wpe);
     this.lnF = w.lnF;
     this.layers = w.layers.map((l) => ({
       ln1: l.ln1,
-      attn: new Int8Kernel(l.attn),
-      attnProj: new Int8Kernel(l.attnProj),
+      attn: new Int8Kernel(l.attn, threads),
+      attnProj: new Int8Kernel(l.attnProj, threads),
       ln2: l.ln2,
-      fc: new Int8Kernel(l.fc),
-      proj: new Int8Kernel(l.proj),
+      fc: new Int8Kernel(l.fc, threads),
+      proj: new Int8Kernel(l.proj, threads),
     }));
   }
 }
@@ -77,6 +79,11 @@ export class Gpt2Decoder {
     this.heads = config.n_head;
     this.headSize = body.width / config.n_head;
     this.epsilon = config.layer_norm_epsilon ?? 1e-5;
+  }
+
+  /** The most threads any of its products runs on now. */
+  get threads(): number {
+    return Math.max(1, ...this.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj].map((k) => k.threads)));
   }
 
   /** The keys/values a step reads and appends. */

@@ -31,6 +31,7 @@ import { type HiddenStatesOptions, planHiddenStatesOf } from '../sense/onnx-grap
 import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from '../gpt-decoder/gpt2-decoder';
 import { readGpt2 } from '../gpt-decoder/gpt2-graph';
 import { attachHead, HeadDetacher } from '../lm-head/attach';
+import type { GemvThreads } from '../lm-head/gemv-threads';
 import type { GraphProto } from 'onnx-buf';
 import { VectorCache } from '../sense/vector-cache';
 import { lookUpSense } from '../tools/sense';
@@ -72,6 +73,11 @@ export interface HostDeps {
    * in the same kernel (gpt-decoder/); needs the head there. Default: WASM only, like the head.
    */
   sesameDecoder?: (device: DeviceName) => boolean;
+  /**
+   * Worker threads Sesame's kernels split their products over (a cross-origin-isolated document
+   * with cores to spare), made on the first load that builds a kernel.
+   */
+  kernelThreads?: () => GemvThreads | undefined;
 }
 
 const ENCODERS = new Set<ModelSpec['family']>(['bert', 'distilbert', 'ernie']);
@@ -93,6 +99,8 @@ export class ModelHost {
   private readonly decoderNotes = new Map<string, string>();
   /** Per text field: the keys/values of its last completion prompt. */
   private readonly completions = new FieldKvCache<Past>(disposePast);
+  /** Worker threads of Sesame's kernels: null until the first load that builds a kernel asks for them. */
+  private threads: GemvThreads | undefined | null = null;
   /** Tool requests that reached a model; `computed`: their work started before any cancel. */
   private readonly work = { requests: 0, computed: 0, cancelled: 0 };
 
@@ -282,8 +290,9 @@ export class ModelHost {
       const kernelHead = spec.dtype === 'q8' && (this.deps.sesameHead ?? onWasm)(device);
       const decoding = kernelHead && spec.family === 'gpt2' && (this.deps.sesameDecoder ?? onWasm)(device);
       let layers: Gpt2Body | { reason: string } | undefined;
-      const readLayers = decoding ? (graph: GraphProto) => void (layers = decoderBody(graph)) : undefined;
-      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers) : null;
+      const threads = kernelHead ? this.kernelThreads() : undefined;
+      const readLayers = decoding ? (graph: GraphProto) => void (layers = decoderBody(graph, threads)) : undefined;
+      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads) : null;
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.exposeLayersOf(spec.id);
       try {
@@ -350,6 +359,11 @@ export class ModelHost {
     this.decoderNotes.set(key, `one-token steps in Sesame's kernels (${lm.decoder.layers.length} layers)`);
   }
 
+  private kernelThreads(): GemvThreads | undefined {
+    if (this.threads === null) this.threads = this.deps.kernelThreads?.();
+    return this.threads;
+  }
+
   private chooseBackend(config: HostConfig): Promise<BackendChoice> {
     this.backend ??= chooseBackend(this.deps.gpu, config.preferBackend);
     return this.backend;
@@ -374,8 +388,8 @@ export class ModelHost {
         backend: e.model.device === 'webgpu' ? 'webgpu' : 'wasm',
         lastUsed: e.lastUsed,
         ...note('layers', this.layerNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
-        ...note('head', this.headNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
-        ...note('decoder', this.decoderNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
+        ...note('head', withThreads(this.headNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.head?.threads, this.threads ?? undefined)),
+        ...note('decoder', withThreads(this.decoderNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.decoder && Math.max(e.model.decoder.threads, e.model.head?.threads ?? 1), this.threads ?? undefined)),
       })),
       hostStartedAt: this.startedAt,
       hostStartMs: this.deps.startMs ?? 0,
@@ -426,16 +440,23 @@ function hiddenStatesTail(options: () => HiddenStatesOptions = () => ({})): (gra
   };
 }
 
+/** A kernel note with the threads its products run on, when the host has kernel threads (and why they stopped, when they did). */
+function withThreads(text: string | undefined, threads: number | undefined, pool: GemvThreads | undefined): string | undefined {
+  if (text === undefined || threads === undefined || !pool) return text;
+  if (pool.broken) return `${text}; one thread: ${pool.broken}`;
+  return `${text}; ${threads === 1 ? 'one thread' : `split over ${threads} threads`}`;
+}
+
 function note<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
 
 /** A q8 GPT-2's weights for Sesame's decoding step, from its parsed graph, or why not. */
-function decoderBody(graph: GraphProto): Gpt2Body | { reason: string } {
+function decoderBody(graph: GraphProto, threads: GemvThreads | undefined): Gpt2Body | { reason: string } {
   const read = readGpt2(graph);
   if (!read.ok) return read;
   try {
-    return new Gpt2Body(read.weights);
+    return new Gpt2Body(read.weights, threads);
   } catch (error) {
     return { reason: `Sesame's decoder did not start: ${(error as Error).message}` };
   }

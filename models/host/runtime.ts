@@ -6,6 +6,7 @@ import { loadBundledDict } from '../cloze/bundled-dict';
 import { loadGlosses } from '../glosses/bundled';
 import { ModelCache } from '../model-cache';
 import { type Diagnostics, HOST_IDLE } from '../protocol';
+import { GemvThreads, type ThreadPort } from '../lm-head/gemv-threads';
 import { ModelHost } from './host';
 import { loadModel } from './loader';
 import { guardSessionCreation } from './session-guard';
@@ -20,8 +21,28 @@ async function measureMemory(): Promise<number | null> {
   return measure.call(performance).then((r) => r.bytes, () => null);
 }
 
-/** `rejected`: how many connections and messages the host's gate refused (Chrome's offscreen document). */
-export async function createBrowserHost(kind: Diagnostics['host'], rejected?: () => number): Promise<ModelHost> {
+/**
+ * Worker threads for Sesame's kernels where they can share its memory (a cross-origin-isolated
+ * document) and there are cores to spare. A decoding step is memory-bound: threads help up to about
+ * one per physical core (half the logical ones where cores run two), and past four they only wait
+ * on the same memory. So: half the logical cores, at most 3, beside the document's own thread.
+ */
+export function kernelThreads(spawn: () => Worker): GemvThreads | undefined {
+  const workers = Math.min(3, Math.floor((globalThis.navigator?.hardwareConcurrency ?? 1) / 2));
+  if (!globalThis.crossOriginIsolated || workers < 1 || typeof Atomics.waitAsync !== 'function') return undefined;
+  try {
+    return new GemvThreads(spawn as () => ThreadPort, workers);
+  } catch (error) {
+    console.warn('Sesame: kernel threads did not start:', error);
+    return undefined;
+  }
+}
+
+/**
+ * `rejected`: how many connections and messages the host's gate refused (Chrome's offscreen document).
+ * `threads`: worker threads for Sesame's kernels (kernelThreads).
+ */
+export async function createBrowserHost(kind: Diagnostics['host'], rejected?: () => number, threads?: () => GemvThreads | undefined): Promise<ModelHost> {
   // The same module transformers.js imports: one failed model load must not break the others.
   guardSessionCreation(InferenceSession);
   const cache = await ModelCache.open();
@@ -40,6 +61,7 @@ export async function createBrowserHost(kind: Diagnostics['host'], rejected?: ()
     lookupGlosses: loadGlosses,
     measureMemory,
     ...(rejected ? { rejected } : {}),
+    ...(threads ? { kernelThreads: threads } : {}),
     // Only a document can be closed to free its memory; Firefox's background page stays.
     ...(kind === 'offscreen' ? { onIdleEmpty: () => void browser.runtime.sendMessage(HOST_IDLE).catch(() => undefined) } : {}),
   });

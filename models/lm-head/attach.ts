@@ -6,6 +6,7 @@ import type { GraphProto } from 'onnx-buf';
 import type { LoadedModel } from '../host/loader';
 import { replaceSession, sessionOutputNames } from '../host/session-swap';
 import { type AlsoAppend, detachHead, HEAD_INPUT } from './head-graph';
+import type { GemvThreads } from './gemv-threads';
 import type { Int8Weights } from './int8-linear';
 import { Int8Kernel } from './int8-kernel';
 
@@ -20,10 +21,12 @@ export class HeadDetacher {
   /**
    * `alsoAppend`: more surgery done in the same rewrite (an encoder's hidden states).
    * `readAlong`: reads more from the parsed graph while it is at hand (a GPT decoder's layers).
+   * `threads`: worker threads the head's products are split over.
    */
   constructor(
     private readonly alsoAppend?: AlsoAppend,
     readonly readAlong?: (graph: GraphProto) => void,
+    readonly threads?: GemvThreads,
   ) {}
 
   readonly rewrite = async (response: Response): Promise<Response> => {
@@ -36,7 +39,7 @@ export class HeadDetacher {
     const detached = detachHead(bytes, this.alsoAppend);
     if (!detached.ok) return asStored(detached.reason);
     // The kernel's memory may fail to grow (a low-memory device): the file is then served as stored.
-    const head = tryHead(detached.weights);
+    const head = tryHead(detached.weights, this.threads);
     if (!(head instanceof Int8Kernel)) return asStored(head.reason);
     this.head = head;
     this.readAlong?.(detached.graph);
@@ -68,7 +71,7 @@ export async function attachHead(
   if (!bytes) return { ok: false, reason: 'the model file is not in the cache' };
   const detached = detachHead(bytes, alsoAppend);
   if (!detached.ok) return detached;
-  const head = tryHead(detached.weights);
+  const head = tryHead(detached.weights, detacher.threads);
   if (!(head instanceof Int8Kernel)) return head;
   const swapped = await replaceSession(lm.model, lm.device, detached.bytes);
   if (!swapped.ok) return swapped;
@@ -77,9 +80,9 @@ export async function attachHead(
   return { ok: true, swapped: true };
 }
 
-function tryHead(weights: Int8Weights): Int8Kernel | { ok: false; reason: string } {
+function tryHead(weights: Int8Weights, threads: GemvThreads | undefined): Int8Kernel | { ok: false; reason: string } {
   try {
-    return new Int8Kernel(weights);
+    return new Int8Kernel(weights, threads);
   } catch (error) {
     return { ok: false, reason: `Sesame's head kernel did not start: ${(error as Error).message}` };
   }

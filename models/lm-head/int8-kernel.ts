@@ -5,7 +5,8 @@
 // integer matrix product, one float multiply, the bias add — so its outputs are the ones
 // onnxruntime returns; only the matrix-vector product runs in our own SIMD kernel (gemv-wasm.ts),
 // which reads the weights ~10× faster than onnxruntime-web's int8 GEMM at one row.
-import { GEMV_K_MULTIPLE, GEMV_TRANSPOSE_ROWS, GEMV_WASM_BASE64 } from './gemv-wasm';
+import type { GemvThreads } from './gemv-threads';
+import { GEMV_K_MULTIPLE, GEMV_SHARED_WASM_BASE64, GEMV_TRANSPOSE_ROWS, GEMV_WASM_BASE64 } from './gemv-wasm';
 import type { Int8Weights } from './int8-linear';
 
 interface Kernel {
@@ -14,10 +15,15 @@ interface Kernel {
   transpose(src: number, dst: number, n: number, stride: number, flip: number): void;
 }
 
-let compiled: WebAssembly.Module | undefined;
+const compiled: { own?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
+const decode = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 function kernelModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(Uint8Array.from(atob(GEMV_WASM_BASE64), (c) => c.charCodeAt(0)));
-  return compiled;
+  compiled.own ??= new WebAssembly.Module(decode(GEMV_WASM_BASE64));
+  return compiled.own;
+}
+function sharedKernelModule(): WebAssembly.Module {
+  compiled.shared ??= new WebAssembly.Module(decode(GEMV_SHARED_WASM_BASE64));
+  return compiled.shared;
 }
 
 const PAGE = 65536;
@@ -36,8 +42,11 @@ export class Int8Kernel {
   private readonly zero: Int32Array;
   private readonly scale: Float32Array;
   private readonly bias: Float32Array | undefined;
+  /** The worker threads its products are split over, and its id there. */
+  private readonly shared: { threads: GemvThreads; id: number } | undefined;
 
-  constructor(w: Int8Weights) {
+  /** `threads`: workers to split each product over (its memory is then shared with them). */
+  constructor(w: Int8Weights, threads?: GemvThreads) {
     this.k = w.k;
     this.n = w.n;
     this.stride = align(w.k, GEMV_K_MULTIPLE);
@@ -46,14 +55,27 @@ export class Int8Kernel {
     // Then the strip the weights are laid out through (transposeInto).
     const strip = align(this.wp + w.n * this.stride, 64);
     const bytes = strip + GEMV_TRANSPOSE_ROWS * w.n;
-    const instance = new WebAssembly.Instance(kernelModule());
-    this.kernel = instance.exports as unknown as Kernel;
-    this.kernel.memory.grow(Math.ceil(bytes / PAGE) - this.kernel.memory.buffer.byteLength / PAGE);
+    const pages = Math.ceil(bytes / PAGE);
+    const memory = threads && threads.threads > 1 ? sharedMemory(pages) : undefined;
+    if (memory) {
+      const module = sharedKernelModule();
+      const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<Kernel, 'memory'>;
+      this.kernel = { memory, dots: exports.dots, transpose: exports.transpose };
+      this.shared = { threads: threads!, id: threads!.register(this, module, memory) };
+    } else {
+      this.kernel = new WebAssembly.Instance(kernelModule()).exports as unknown as Kernel;
+      this.kernel.memory.grow(pages - this.kernel.memory.buffer.byteLength / PAGE);
+    }
     transposeInto(this.kernel, strip, this.wp, w, this.stride);
     const shift = w.signed ? 0 : 128;
     this.zero = Int32Array.from(w.zeroPoint, (z) => z - shift);
     this.scale = w.scale;
     this.bias = w.bias;
+  }
+
+  /** Threads its products run on now. */
+  get threads(): number {
+    return this.shared?.threads.splits(this.shared.id, this.n, this.stride) ? this.shared.threads.threads : 1;
   }
 
   /** Bytes the head holds (its weights, transposed, and the buffers of one row). */
@@ -95,7 +117,8 @@ export class Int8Kernel {
       sum += a;
     }
     x.fill(0, k);
-    this.kernel.dots(this.xp, this.wp, n, this.stride, this.op);
+    if (this.shared) this.shared.threads.dots(this.shared.id, this.kernel.dots, this.xp, this.wp, n, this.stride, this.op);
+    else this.kernel.dots(this.xp, this.wp, n, this.stride, this.op);
     const dots = new Int32Array(this.kernel.memory.buffer, this.op, n);
     const out = new Float32Array(n);
     const zeros = this.zero.length > 1;
@@ -109,6 +132,15 @@ export class Int8Kernel {
     // Float32Array stores round the product; the graph's bias Add is one more float32 sum.
     if (bias) for (let j = 0; j < n; j++) out[j] = out[j]! + bias[j]!;
     return out;
+  }
+}
+
+/** A shared memory of exactly `pages` (it never grows), or none where it cannot be had (then the kernel runs alone). */
+function sharedMemory(pages: number): WebAssembly.Memory | undefined {
+  try {
+    return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  } catch {
+    return undefined;
   }
 }
 

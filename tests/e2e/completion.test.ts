@@ -83,10 +83,14 @@ describe('inline completion (ghost text) on fixture GPT-2', () => {
     expect(await ghostText(page)).toBe('');
     // On WASM the q8 head runs in Sesame's kernel; the first download built the session with it, so the host rebuilt it.
     // The decoding steps after the prompt run there too (gpt-decoder/).
-    const gpt = (await hostStatus(s)).loaded.find((m) => m.family === 'gpt2');
+    // With cores to spare, the cross-origin-isolated document splits the kernels' products over worker threads (the tiny head's are big enough).
+    const status = await hostStatus(s);
+    const gpt = status.loaded.find((m) => m.family === 'gpt2');
     expect(gpt).toMatchObject({ dtype: 'q8', backend: 'wasm' });
-    expect(gpt?.head).toMatch(/^int8 head in Sesame's kernel/);
-    expect(gpt?.decoder).toMatch(/^one-token steps in Sesame's kernels \(2 layers\)$/);
+    const workers = Math.min(3, Math.floor(status.hardwareConcurrency / 2));
+    const threads = workers > 0 ? `; split over ${workers + 1} threads` : '';
+    expect(gpt?.head).toBe(`int8 head in Sesame's kernel (session rebuilt after the download)${threads}`);
+    expect(gpt?.decoder).toBe(`one-token steps in Sesame's kernels (2 layers)${threads}`);
   });
 
   it('contenteditable: Tab accepts into the editor', async () => {

@@ -16,6 +16,7 @@ import type { ModelSpec, ResultOf } from '@/models/protocol';
 import { forward, type PastTensors } from '@/models/tools/gpt-step';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
+import { nodeThreads, until } from '../support/gemv-node-threads';
 import { memoryCache, nodeHost } from '../support/node-host';
 
 const ID = 'tiny-gpt2';
@@ -129,6 +130,33 @@ describe('the decoding step against the session', () => {
     expect(Array.from(head.apply(decoder.step(17, prompt).hidden))).toEqual(Array.from(firstLogits));
   });
 
+  it('gives the one-thread logits bit for bit with its products split over worker threads', async () => {
+    const threads = nodeThreads(2, { minBytes: 0 });
+    try {
+      const bytes = file('model_quantized.onnx');
+      const detached = detachHead(bytes);
+      const read = readGpt2(graphOf(bytes));
+      if (!detached.ok || !read.ok) throw new Error('fixture not readable');
+      const splitHead = new Int8Kernel(detached.weights, threads);
+      const split = new Gpt2Decoder(new Gpt2Body(read.weights, threads), config);
+      await until(() => split.threads === 3 && splitHead.threads === 3);
+      const ids = lm.tokenizer.encode('The river bank was quiet');
+      let alone = KvState.fromTensors((await forward(lm, ids, null, 0)).past as PastTensors, decoder.kvShape);
+      let shared = alone;
+      let token = 5;
+      for (let i = 0; i < 6; i++) {
+        const a = decoder.step(token, alone);
+        const b = split.step(token, shared);
+        const logits = head.apply(a.hidden);
+        expect(Array.from(splitHead.apply(b.hidden))).toEqual(Array.from(logits));
+        [alone, shared, token] = [a.past, b.past, argmax(logits)];
+      }
+      expect(threads.broken).toBeUndefined();
+    } finally {
+      threads.dispose();
+    }
+  });
+
   it('refuses positions past the model\'s and tokens outside the vocabulary', async () => {
     const state = KvState.fromTensors((await forward(lm, [1, 2, 3], null, 0)).past as PastTensors, decoder.kvShape);
     expect(() => decoder.step(60_000, state)).toThrow(/not in the vocabulary/);
@@ -150,6 +178,25 @@ describe('the host decoding with Sesame\'s step', () => {
     const streamed = messages.filter((m) => m.kind === 'partial').length;
     expect(streamed).toBeGreaterThan(1);
     expect(await loaded(h)).toMatchObject({ head: "int8 head in Sesame's kernel", decoder: `one-token steps in Sesame's kernels (${config.n_layer} layers)` });
+  });
+
+  it('completes the same text with its kernels on worker threads, and says how many', async () => {
+    const alone = (await nodeHost(hub.url, memoryCache(), undefined, on).run(request, Q8)).result as ResultOf<'complete'>;
+    const kernelThreads = nodeThreads(2, { minBytes: 0 });
+    try {
+      const h = nodeHost(hub.url, memoryCache(), undefined, { ...on, kernelThreads: () => kernelThreads });
+      await h.run(request, Q8);
+      // The head's kernel, then four per layer.
+      await until(() => Array.from({ length: 1 + 4 * config.n_layer }, (_, i) => i + 1).every((id) => kernelThreads.ready(id)));
+      // The first run may have started before every worker had the kernels: compare a later one.
+      const split = (await h.run(request, Q8)).result as ResultOf<'complete'>;
+      expect(split.alternatives).toEqual(alone.alternatives);
+      const status = await loaded(h);
+      expect(status?.head).toBe("int8 head in Sesame's kernel; split over 3 threads");
+      expect(status?.decoder).toBe(`one-token steps in Sesame's kernels (${config.n_layer} layers); split over 3 threads`);
+    } finally {
+      kernelThreads.dispose();
+    }
   });
 
   it('reuses a text field\'s past kept in the decoder\'s buffers, and gives several alternatives', async () => {

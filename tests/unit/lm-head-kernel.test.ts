@@ -6,16 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { Int8Weights } from '@/models/lm-head/int8-linear';
 import { dynamicQuantization, Int8Kernel, quantize } from '@/models/lm-head/int8-kernel';
+import { randomWeights, seeded } from '../support/int8-weights';
 
-const seeded = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-
-function weights(k: number, n: number, signed: boolean, perColumn: boolean, bias = false, seed = 7): Int8Weights {
-  const random = seeded(seed);
-  const data = Uint8Array.from({ length: k * n }, () => Math.floor(random() * 256));
-  const zeroPoint = Int32Array.from({ length: perColumn ? n : 1 }, () => (signed ? Math.floor(random() * 9) - 4 : 120 + Math.floor(random() * 16)));
-  const scale = Float32Array.from({ length: perColumn ? n : 1 }, () => 0.001 + random() * 0.01);
-  return { data, signed, k, n, zeroPoint, scale, ...(bias ? { bias: Float32Array.from({ length: n }, () => random() - 0.5) } : {}) };
-}
+const weights = randomWeights;
 
 /** The graph's arithmetic, written out plainly. */
 function reference(w: Int8Weights, hidden: Float32Array, row: number): Float32Array {

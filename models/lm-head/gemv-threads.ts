@@ -1,0 +1,177 @@
+// Worker threads for Sesame's int8 kernel (int8-kernel.ts). One decoding step reads every weight
+// of the model once, and one thread cannot read memory as fast as the machine can: measured in
+// Chromium here, an 81 MB matrix-vector product takes 17 ms on one thread and 7 ms split over two.
+//
+// Each kernel's memory is a shared WebAssembly.Memory that every worker instantiates the kernel
+// module on (so no weight is copied). A product is cut into chunks of output rows, a few per
+// thread, that the caller and the workers take from a shared counter until none is left: a thread
+// that is descheduled or slower (a shared machine, a little core) takes fewer, and the caller
+// waits at most for one chunk. Tasks go through a small shared control block: the caller writes
+// the operands and bumps a sequence number; workers spin on it for a while after each task (the
+// products of one step follow each other closely) and otherwise sleep in Atomics.waitAsync, so an
+// idle host costs nothing. The caller never blocks on a worker that is gone: after a timeout it
+// computes the missing chunks itself and stops using threads, saying why.
+
+/** What the pool needs of a worker: a browser Worker, or an adapter around Node's worker_threads. */
+export interface ThreadPort {
+  postMessage(message: unknown): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  terminate(): void;
+}
+
+/**
+ * Control block slots (Int32Array over a SharedArrayBuffer), then one per chunk: the task that
+ * computed it. `next` is the publish word: the task number and the next chunk to take, so that a
+ * thread still looking for work of the last task cannot take a chunk of the next.
+ */
+export const SLOT = { next: 0, kernel: 1, xp: 2, wp: 3, n: 4, k: 5, op: 6, chunks: 7, finished: 8, stop: 9, chunk: 10 } as const;
+/** At most this many chunks a product. */
+export const MAX_CHUNKS = 32;
+const CHUNK_BITS = 6;
+const CONTROL_SLOTS = SLOT.chunk + MAX_CHUNKS;
+/** Chunks per thread: enough that a slow thread can hand most of its share to the others. */
+const CHUNKS_PER_THREAD = 4;
+
+/** The task `next` announces. */
+export const taskOf = (next: number): number => next >>> CHUNK_BITS;
+
+/** Takes the next chunk of `task`, or -1 when none is left or another task was published. */
+export function claimChunk(control: Int32Array, task: number): number {
+  const chunks = Atomics.load(control, SLOT.chunks);
+  for (;;) {
+    const next = Atomics.load(control, SLOT.next);
+    const chunk = next & ((1 << CHUNK_BITS) - 1);
+    if (taskOf(next) !== task || chunk >= chunks) return -1;
+    if (Atomics.compareExchange(control, SLOT.next, next, next + 1) === next) return chunk;
+  }
+}
+
+/** Output rows of chunk `c` of `chunks` start here: multiples of the kernel's 8-row blocks. */
+export function chunkStart(n: number, chunks: number, c: number): number {
+  return Math.min(n, Math.ceil((n * c) / chunks / 8) * 8);
+}
+
+/** Computes chunk `c` of the product the control block describes with `dots`, and marks it done for `task`. */
+export function runChunk(control: Int32Array, dots: Dots, c: number, task: number): void {
+  const n = Atomics.load(control, SLOT.n);
+  const k = Atomics.load(control, SLOT.k);
+  const chunks = Atomics.load(control, SLOT.chunks);
+  const from = chunkStart(n, chunks, c);
+  const to = chunkStart(n, chunks, c + 1);
+  if (to > from) dots(Atomics.load(control, SLOT.xp), Atomics.load(control, SLOT.wp) + from * k, to - from, k, Atomics.load(control, SLOT.op) + 4 * from);
+  Atomics.store(control, SLOT.chunk + c, task);
+  Atomics.add(control, SLOT.finished, 1);
+}
+
+export type Dots = (xp: number, wp: number, n: number, k: number, op: number) => void;
+
+export type ToWorker =
+  | { type: 'start'; control: SharedArrayBuffer }
+  | { type: 'kernel'; id: number; module: WebAssembly.Module; memory: WebAssembly.Memory }
+  | { type: 'drop'; id: number };
+export type FromWorker = { type: 'ready'; id: number };
+
+/** Products smaller than this (bytes of weights) are not worth waking a worker for. */
+const MIN_SHARED_BYTES = 256 * 1024;
+
+export class GemvThreads {
+  readonly workers: number;
+  private readonly ports: ThreadPort[];
+  private readonly control: Int32Array;
+  private readonly acks = new Map<number, number>();
+  private nextId = 1;
+  private task = 0;
+  private brokenReason: string | undefined;
+  private readonly timeoutMs: number;
+  private readonly minBytes: number;
+  private readonly dropped = new FinalizationRegistry<number>((id) => this.drop(id));
+
+  /** `spawn` makes one worker running `serveGemvTasks` (gemv-worker.ts). */
+  constructor(spawn: () => ThreadPort, workers: number, options: { timeoutMs?: number; minBytes?: number } = {}) {
+    this.workers = workers;
+    this.timeoutMs = options.timeoutMs ?? 2000;
+    this.minBytes = options.minBytes ?? MIN_SHARED_BYTES;
+    this.control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS));
+    this.ports = Array.from({ length: workers }, () => {
+      const port = spawn();
+      port.onmessage = (event) => {
+        const m = event.data as FromWorker;
+        if (m?.type === 'ready') this.acks.set(m.id, (this.acks.get(m.id) ?? 0) + 1);
+      };
+      port.postMessage({ type: 'start', control: this.control.buffer as SharedArrayBuffer } satisfies ToWorker);
+      return port;
+    });
+  }
+
+  /** Why the threads stopped being used, when they did. */
+  get broken(): string | undefined {
+    return this.brokenReason;
+  }
+
+  /** Threads a product can use now: the caller and every worker. */
+  get threads(): number {
+    return this.brokenReason ? 1 : this.workers + 1;
+  }
+
+  /** Makes `memory` (the kernel module's, shared) known to every worker; `owner` dropping out of use drops it there too. */
+  register(owner: object, module: WebAssembly.Module, memory: WebAssembly.Memory): number {
+    const id = this.nextId++;
+    for (const port of this.ports) port.postMessage({ type: 'kernel', id, module, memory } satisfies ToWorker);
+    this.dropped.register(owner, id);
+    return id;
+  }
+
+  /** Whether every worker has instantiated kernel `id` (until then its products run on the caller alone). */
+  ready(id: number): boolean {
+    return !this.brokenReason && this.acks.get(id) === this.workers;
+  }
+
+  /** Whether a product of kernel `id` over [n][k] weights is split over the threads now. */
+  splits(id: number, n: number, k: number): boolean {
+    return n * k >= this.minBytes && this.ready(id);
+  }
+
+  /** `dots` of kernel `id` over all threads; `local` is the caller's own instance of it. */
+  dots(id: number, local: Dots, xp: number, wp: number, n: number, k: number, op: number): void {
+    if (!this.splits(id, n, k)) return local(xp, wp, n, k, op);
+    const c = this.control;
+    const chunks = Math.max(1, Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * (this.workers + 1), Math.ceil(n / 8)));
+    const task = (this.task = (this.task % 0x1ffffff) + 1);
+    Atomics.store(c, SLOT.kernel, id);
+    Atomics.store(c, SLOT.xp, xp);
+    Atomics.store(c, SLOT.wp, wp);
+    Atomics.store(c, SLOT.n, n);
+    Atomics.store(c, SLOT.k, k);
+    Atomics.store(c, SLOT.op, op);
+    Atomics.store(c, SLOT.chunks, chunks);
+    Atomics.store(c, SLOT.finished, 0);
+    Atomics.store(c, SLOT.next, task << CHUNK_BITS);
+    Atomics.notify(c, SLOT.next);
+    for (let chunk = claimChunk(c, task); chunk >= 0; chunk = claimChunk(c, task)) runChunk(c, local, chunk, task);
+    // Chunks the workers took and are still computing.
+    const deadline = performance.now() + this.timeoutMs;
+    for (let spins = 0; Atomics.load(c, SLOT.finished) < chunks; spins++) {
+      if ((spins & 1023) === 1023 && performance.now() > deadline) {
+        this.stop(`a kernel thread did not answer within ${this.timeoutMs} ms`);
+        for (let chunk = 0; chunk < chunks; chunk++) if (Atomics.load(c, SLOT.chunk + chunk) !== task) runChunk(c, local, chunk, task);
+        return;
+      }
+    }
+  }
+
+  private drop(id: number): void {
+    this.acks.delete(id);
+    for (const port of this.ports) port.postMessage({ type: 'drop', id } satisfies ToWorker);
+  }
+
+  private stop(reason: string): void {
+    this.brokenReason ??= reason;
+    Atomics.store(this.control, SLOT.stop, 1);
+    Atomics.notify(this.control, SLOT.next);
+    for (const port of this.ports) port.terminate();
+  }
+
+  dispose(): void {
+    this.stop('the kernel threads were closed');
+  }
+}

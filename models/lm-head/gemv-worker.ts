@@ -1,0 +1,51 @@
+// The worker side of gemv-threads.ts: instantiates each kernel on its shared memory and computes
+// its share of every product the caller posts. Plain TypeScript over a message port, so the same
+// code runs in a browser Worker and in Node's worker_threads (tests).
+import { claimChunk, type Dots, runChunk, SLOT, taskOf, type ToWorker } from './gemv-threads';
+
+/** How long a worker keeps watching for the next product before it sleeps (a step's products come back to back). */
+const SPIN_MS = 2;
+
+interface Port {
+  postMessage(message: unknown): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
+}
+
+export function serveGemvTasks(port: Port): void {
+  const kernels = new Map<number, Dots>();
+  port.onmessage = (event) => {
+    const m = event.data as ToWorker;
+    if (m.type === 'kernel') {
+      const instance = new WebAssembly.Instance(m.module, { env: { memory: m.memory } });
+      kernels.set(m.id, (instance.exports as unknown as { dots: Dots }).dots);
+      port.postMessage({ type: 'ready', id: m.id });
+    } else if (m.type === 'drop') {
+      kernels.delete(m.id);
+    } else if (m.type === 'start') {
+      void serve(new Int32Array(m.control), kernels);
+    }
+  };
+}
+
+async function serve(c: Int32Array, kernels: Map<number, Dots>): Promise<void> {
+  let seen = taskOf(Atomics.load(c, SLOT.next));
+  for (;;) {
+    const until = performance.now() + SPIN_MS;
+    while (taskOf(Atomics.load(c, SLOT.next)) === seen && performance.now() < until) {
+      // watching for the next product
+    }
+    if (Atomics.load(c, SLOT.stop)) return;
+    const next = Atomics.load(c, SLOT.next);
+    if (taskOf(next) === seen) {
+      // Sleep off the event loop, so that kernels registered meanwhile get instantiated.
+      const wait = Atomics.waitAsync(c, SLOT.next, next);
+      if (wait.async) await wait.value;
+      continue;
+    }
+    seen = taskOf(next);
+    // A kernel this worker lacks: it takes no chunk, the other threads do them all.
+    const dots = kernels.get(Atomics.load(c, SLOT.kernel));
+    if (!dots) continue;
+    for (let chunk = claimChunk(c, seen); chunk >= 0; chunk = claimChunk(c, seen)) runChunk(c, dots, chunk, seen);
+  }
+}
