@@ -720,15 +720,17 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
       gemvPeaks.push({ ...peakOf(gemv, 'int8', r.threads, r.ms), runtime: 'onnxruntime-web' });
       await page.close();
     }
-    {
+    // Alone, and with one worker: the offscreen document's split on this machine's cores.
+    for (const workers of o.quick ? [0] : [0, 1]) {
       const page = await s.context.newPage();
       await page.goto(`${ps.url}/kernel.html`);
       await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
       const r = await page.evaluate(
-        ({ k, n, runs }) => (window as unknown as { kernelGemv: (k: number, n: number, runs: number) => { ms: number[] } }).kernelGemv(k, n, runs),
-        { k: gemv.k, n: gemv.n, runs: gemvRuns },
+        ({ k, n, runs, workers }) =>
+          (window as unknown as { kernelGemv: (k: number, n: number, runs: number, workers: number) => Promise<{ ms: number[]; threads: number }> }).kernelGemv(k, n, runs, workers),
+        { k: gemv.k, n: gemv.n, runs: gemvRuns, workers },
       );
-      gemvPeaks.push({ ...peakOf(gemv, 'int8', 1, r.ms), runtime: 'sesame-kernel' });
+      gemvPeaks.push({ ...peakOf(gemv, 'int8', r.threads, r.ms), runtime: 'sesame-kernel' });
       await page.close();
     }
     out.gemv = { shape: gemv, wasm: gemvPeaks };

@@ -119,7 +119,7 @@ async function main() {
     plugins: [alias],
     logLevel: 'warning',
   });
-  for (const name of ['t4', 'x2', 'kernel']) {
+  for (const name of ['t4', 'x2', 'kernel', 'kernel-worker']) {
     await build({
       entryPoints: [path.join(ROOT, 'bench', 'pages', `${name}.ts`)],
       outfile: path.join(WORK, 'dist', 'pages', `${name}.js`),

@@ -83,7 +83,16 @@ export class Gpt2Decoder {
 
   /** The most threads any of its products runs on now. */
   get threads(): number {
-    return Math.max(1, ...this.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj].map((k) => k.threads)));
+    return Math.max(1, ...this.kernels().map((k) => k.threads));
+  }
+
+  /** Lets the kernel threads drop its layers (int8-kernel.ts `release`). */
+  release(): void {
+    for (const k of this.kernels()) k.release();
+  }
+
+  private kernels(): Int8Kernel[] {
+    return this.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj]);
   }
 
   /** The keys/values a step reads and appends. */

@@ -301,7 +301,7 @@ export class ModelHost {
         if (detacher) await this.moveHeadToKernel(lm, detacher, encoder);
         if (decoding) this.moveDecodingToKernel(lm, layers);
         if (encoder) await this.exposeLayers(lm);
-        return lm;
+        return threads ? releasingKernels(lm) : lm;
       } catch (error) {
         // Left unclassified, a GPU fault makes the caller retry on WASM.
         if (device === 'webgpu' && looksLikeGpuFault(error)) throw error;
@@ -449,6 +449,17 @@ function withThreads(text: string | undefined, threads: number | undefined, pool
 
 function note<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+/** `lm` whose release also lets the kernel threads drop its kernels, rather than when the collector finds them. */
+function releasingKernels(lm: LoadedModel): LoadedModel {
+  const release = lm.release;
+  lm.release = async () => {
+    lm.head?.release();
+    lm.decoder?.release();
+    await release.call(lm);
+  };
+  return lm;
 }
 
 /** A q8 GPT-2's weights for Sesame's decoding step, from its parsed graph, or why not. */

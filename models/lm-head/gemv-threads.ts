@@ -117,7 +117,7 @@ export class GemvThreads {
   register(owner: object, module: WebAssembly.Module, memory: WebAssembly.Memory): number {
     const id = this.nextId++;
     for (const port of this.ports) port.postMessage({ type: 'kernel', id, module, memory } satisfies ToWorker);
-    this.dropped.register(owner, id);
+    this.dropped.register(owner, id, owner);
     return id;
   }
 
@@ -157,6 +157,12 @@ export class GemvThreads {
         return;
       }
     }
+  }
+
+  /** Drops kernel `id` in every worker (its owner is done with it), so that its memory can go. */
+  forget(id: number, owner?: object): void {
+    if (owner) this.dropped.unregister(owner);
+    this.drop(id);
   }
 
   private drop(id: number): void {

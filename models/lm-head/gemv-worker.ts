@@ -3,8 +3,10 @@
 // code runs in a browser Worker and in Node's worker_threads (tests).
 import { claimChunk, type Dots, runChunk, SLOT, taskOf, type ToWorker } from './gemv-threads';
 
-/** How long a worker keeps watching for the next product before it sleeps (a step's products come back to back). */
-const SPIN_MS = 2;
+/** How long a worker keeps watching for the next product before it goes back to its event loop (a step's products come back to back). */
+const WATCH_MS = 2;
+/** Of that, how long it spins before it waits in the kernel (Atomics.wait), leaving the core to other threads until the next product wakes it. */
+const SPIN_MS = 0.03;
 
 interface Port {
   postMessage(message: unknown): void;
@@ -30,12 +32,15 @@ export function serveGemvTasks(port: Port): void {
 async function serve(c: Int32Array, kernels: Map<number, Dots>): Promise<void> {
   let seen = taskOf(Atomics.load(c, SLOT.next));
   for (;;) {
-    const until = performance.now() + SPIN_MS;
-    while (taskOf(Atomics.load(c, SLOT.next)) === seen && performance.now() < until) {
-      // watching for the next product
+    const start = performance.now();
+    let next = Atomics.load(c, SLOT.next);
+    while (taskOf(next) === seen && !Atomics.load(c, SLOT.stop)) {
+      const waited = performance.now() - start;
+      if (waited >= WATCH_MS) break;
+      if (waited >= SPIN_MS) Atomics.wait(c, SLOT.next, next, WATCH_MS - waited);
+      next = Atomics.load(c, SLOT.next);
     }
     if (Atomics.load(c, SLOT.stop)) return;
-    const next = Atomics.load(c, SLOT.next);
     if (taskOf(next) === seen) {
       // Sleep off the event loop, so that kernels registered meanwhile get instantiated.
       const wait = Atomics.waitAsync(c, SLOT.next, next);

@@ -44,6 +44,7 @@ export class Int8Kernel {
   private readonly bias: Float32Array | undefined;
   /** The worker threads its products are split over, and its id there. */
   private readonly shared: { threads: GemvThreads; id: number } | undefined;
+  private released = false;
 
   /** `threads`: workers to split each product over (its memory is then shared with them). */
   constructor(w: Int8Weights, threads?: GemvThreads) {
@@ -75,7 +76,14 @@ export class Int8Kernel {
 
   /** Threads its products run on now. */
   get threads(): number {
-    return this.shared?.threads.splits(this.shared.id, this.n, this.stride) ? this.shared.threads.threads : 1;
+    return !this.released && this.shared?.threads.splits(this.shared.id, this.n, this.stride) ? this.shared.threads.threads : 1;
+  }
+
+  /** Lets the worker threads drop their instances of it (after which it runs alone); its memory goes with the last reference. */
+  release(): void {
+    if (!this.shared) return;
+    this.shared.threads.forget(this.shared.id, this);
+    this.released = true;
   }
 
   /** Bytes the head holds (its weights, transposed, and the buffers of one row). */
@@ -117,7 +125,7 @@ export class Int8Kernel {
       sum += a;
     }
     x.fill(0, k);
-    if (this.shared) this.shared.threads.dots(this.shared.id, this.kernel.dots, this.xp, this.wp, n, this.stride, this.op);
+    if (this.shared && !this.released) this.shared.threads.dots(this.shared.id, this.kernel.dots, this.xp, this.wp, n, this.stride, this.op);
     else this.kernel.dots(this.xp, this.wp, n, this.stride, this.op);
     const dots = new Int32Array(this.kernel.memory.buffer, this.op, n);
     const out = new Float32Array(n);

@@ -69,6 +69,18 @@ describe('int8 kernel on worker threads', () => {
     expect(Array.from(tiny.apply(input(32, 4)))).toEqual(Array.from(new Int8Kernel(small).apply(input(32, 4))));
   });
 
+  it('runs a released kernel alone, its instances dropped in the workers', async () => {
+    const threads = pool(2, { minBytes: 0 });
+    const w = randomWeights(64, 300, true, true, true);
+    const split = new Int8Kernel(w, threads);
+    await until(() => split.threads === 3);
+    split.release();
+    expect(split.threads).toBe(1);
+    expect(threads.ready(1)).toBe(false);
+    const x = input(64, 2);
+    expect(Array.from(split.apply(x))).toEqual(Array.from(new Int8Kernel(w).apply(x)));
+  });
+
   it('leaves the chunks of a worker that lacks the kernel to the other threads', async () => {
     // The second worker never gets kernels, yet says it has them.
     let spawned = 0;

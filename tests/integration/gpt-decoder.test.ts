@@ -187,13 +187,17 @@ describe('the host decoding with Sesame\'s step', () => {
       const h = nodeHost(hub.url, memoryCache(), undefined, { ...on, kernelThreads: () => kernelThreads });
       await h.run(request, Q8);
       // The head's kernel, then four per layer.
-      await until(() => Array.from({ length: 1 + 4 * config.n_layer }, (_, i) => i + 1).every((id) => kernelThreads.ready(id)));
+      const ids = Array.from({ length: 1 + 4 * config.n_layer }, (_, i) => i + 1);
+      await until(() => ids.every((id) => kernelThreads.ready(id)));
       // The first run may have started before every worker had the kernels: compare a later one.
       const split = (await h.run(request, Q8)).result as ResultOf<'complete'>;
       expect(split.alternatives).toEqual(alone.alternatives);
       const status = await loaded(h);
       expect(status?.head).toBe("int8 head in Sesame's kernel; split over 3 threads");
       expect(status?.decoder).toBe(`one-token steps in Sesame's kernels (${config.n_layer} layers); split over 3 threads`);
+      // Releasing the model lets the workers drop its kernels at once.
+      await h.run({ type: 'models.delete', modelId: Q8.id });
+      expect(ids.filter((id) => kernelThreads.ready(id))).toEqual([]);
     } finally {
       kernelThreads.dispose();
     }
