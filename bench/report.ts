@@ -419,7 +419,8 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     const ours = wasmGemv.filter((p) => p.runtime === 'sesame-kernel');
     row('the same in Sesame\'s int8 kernel (models/lm-head, WASM SIMD: what the extension\'s decoding steps run), alone', '', gemvCell(ours, 1));
     row('Sesame\'s kernel split over a worker thread as well (gemv-threads.ts, as the offscreen document does here)', '', gemvCell(ours, 2));
-    row('→ weight-read rate the decoding rows are taken against (best run)', `${nGemv.toFixed(1)} GB/s`, `${wGemv.toFixed(1)} GB/s`);
+    const rate = (v: number): string => (v > 0 ? `${v.toFixed(1)} GB/s` : NA);
+    row('→ weight-read rate the decoding rows are taken against (best run)', rate(nGemv), rate(wGemv));
   }
 
   // ---------------------------------------------------------------- WebGPU, package
