@@ -276,6 +276,12 @@ function extensionProcessRssMiB(): number {
 interface Memory {
   /** performance.measureUserAgentSpecificMemory() in the offscreen document, MiB. */
   uaSpecificMiB: number | null;
+  /**
+   * The part of it attributed to the document's workers (Sesame's kernel threads): a shared
+   * WebAssembly.Memory is counted once for every agent that maps it, so this is mostly the
+   * kernels' memory counted again.
+   */
+  workersMiB: number | null;
   /** Runtime.getHeapUsage (JS heap) of the offscreen document, MiB. */
   jsHeapMiB: number | null;
   extensionProcessRssMiB: number;
@@ -285,10 +291,14 @@ async function memory(s: Session): Promise<Memory> {
   const cdp = await offscreen(s);
   try {
     const ua = await cdp
-      .evaluate<number>('performance.measureUserAgentSpecificMemory().then((r) => r.bytes)')
+      .evaluate<{ bytes: number; workers: number }>(
+        `performance.measureUserAgentSpecificMemory().then((r) => ({ bytes: r.bytes, workers: r.breakdown
+          .filter((b) => b.attribution.some((a) => a.scope === 'DedicatedWorkerGlobalScope'))
+          .reduce((sum, b) => sum + b.bytes, 0) }))`,
+      )
       .catch(() => null);
     const heap = await cdp.send<{ usedSize: number }>('Runtime.getHeapUsage').catch(() => null);
-    return { uaSpecificMiB: ua === null ? null : ua / MiB, jsHeapMiB: heap ? heap.usedSize / MiB : null, extensionProcessRssMiB: extensionProcessRssMiB() };
+    return { uaSpecificMiB: ua === null ? null : ua.bytes / MiB, workersMiB: ua === null ? null : ua.workers / MiB, jsHeapMiB: heap ? heap.usedSize / MiB : null, extensionProcessRssMiB: extensionProcessRssMiB() };
   } finally {
     cdp.close();
   }

@@ -12,13 +12,24 @@ import { loadModel } from './loader';
 import { guardSessionCreation } from './session-guard';
 import { configureTransformers, wasmThreads } from './transformers-env';
 
-type MemoryMeasuring = Performance & { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> };
+interface MemoryMeasurement {
+  bytes: number;
+  breakdown: { bytes: number; attribution: { scope: string }[] }[];
+}
+type MemoryMeasuring = Performance & { measureUserAgentSpecificMemory?: () => Promise<MemoryMeasurement> };
 
-/** The document's memory as the browser counts it (JS heaps, WASM memory, DOM), or null where it cannot tell. */
+/**
+ * The document's memory as the browser counts it (JS heaps, WASM memory, DOM), or null where it
+ * cannot tell. The browser counts a shared WebAssembly.Memory once for every agent that maps it,
+ * so the kernel threads' part (the document's kernel memory again, plus their ~1 MiB heaps) is left out.
+ */
 async function measureMemory(): Promise<number | null> {
   const measure = (performance as MemoryMeasuring).measureUserAgentSpecificMemory;
   if (!measure || !globalThis.crossOriginIsolated) return null;
-  return measure.call(performance).then((r) => r.bytes, () => null);
+  return measure.call(performance).then(
+    (r) => r.bytes - r.breakdown.filter((b) => b.attribution.some((a) => a.scope === 'DedicatedWorkerGlobalScope')).reduce((sum, b) => sum + b.bytes, 0),
+    () => null,
+  );
 }
 
 /**
