@@ -304,6 +304,27 @@ async function memory(s: Session): Promise<Memory> {
   }
 }
 
+/** What the bench's MatMul page (pageServer's mm.html) and kernel page (pages/kernel.ts) expose. */
+interface PeakPage {
+  peak(kind: string, threads: number, runs: number, m: number, k: number): Promise<{ ms: number[]; isolated: boolean; threads: number }>;
+}
+interface KernelPage {
+  kernelGemv(k: number, n: number, runs: number, workers: number): Promise<{ ms: number[]; threads: number }>;
+}
+
+/** Opens a page of the bench's page server, waits until it is ready, evaluates `fn(arg)` in it and closes it. */
+async function inBenchPage<A, R>(s: Session, url: string, fn: (arg: A) => Promise<R>, arg: A): Promise<R> {
+  const page = await s.context.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    // The argument is plain JSON, which playwright passes through as it is.
+    return await page.evaluate(fn as (arg: unknown) => Promise<R>, arg);
+  } finally {
+    await page.close();
+  }
+}
+
 /**
  * Pages of the bench, served cross-origin isolated like the offscreen document: the WASM MatMul
  * peak (onnxruntime-web from node_modules) and the baseline pages (plain transformers.js 4.3.1 and
@@ -696,20 +717,16 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
     log('MatMul peaks (onnxruntime-web WASM in a cross-origin-isolated page)');
     const shape = matmulShape(o.quick);
     const peaks: (PeakResult & { isolated: boolean })[] = [];
-    {
-      for (const kind of ['fp32', 'int8'] as const) {
-        for (const threads of o.quick ? [1] : [1, 2]) {
-          const page = await s.context.newPage();
-          await page.goto(`${ps.url}/mm.html`);
-          await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
-          const r = await page.evaluate(
-            ({ kind, threads, runs, m, k }) =>
-              (window as unknown as { peak: (kind: string, ...a: number[]) => Promise<{ ms: number[]; isolated: boolean; threads: number }> }).peak(kind, threads, runs, m, k),
-            { kind, threads, runs: o.quick ? 3 : 12, m: shape.m, k: shape.k },
-          );
-          peaks.push({ ...peakOf(shape, kind, r.threads, r.ms), isolated: r.isolated });
-          await page.close();
-        }
+    for (const kind of ['fp32', 'int8'] as const) {
+      for (const threads of o.quick ? [1] : [1, 2]) {
+        const r = await inBenchPage(s, `${ps.url}/mm.html`, ({ kind, threads, runs, m, k }) => (window as unknown as PeakPage).peak(kind, threads, runs, m, k), {
+          kind,
+          threads,
+          runs: o.quick ? 3 : 12,
+          m: shape.m,
+          k: shape.k,
+        });
+        peaks.push({ ...peakOf(shape, kind, r.threads, r.ms), isolated: r.isolated });
       }
     }
     out.peak = { shape, flopsPerRun: matmulFlops(shape), wasm: peaks };
@@ -719,29 +736,23 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
     const gemvRuns = o.quick ? 5 : 24;
     const gemvPeaks: (PeakResult & { runtime: 'onnxruntime-web' | 'sesame-kernel' })[] = [];
     for (const threads of o.quick ? [1] : [1, 2]) {
-      const page = await s.context.newPage();
-      await page.goto(`${ps.url}/mm.html`);
-      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
-      const r = await page.evaluate(
-        ({ threads, runs, m, k }) =>
-          (window as unknown as { peak: (kind: string, ...a: number[]) => Promise<{ ms: number[]; threads: number }> }).peak('gemv', threads, runs, m, k),
-        { threads, runs: gemvRuns, m: gemv.m, k: gemv.k },
-      );
+      const r = await inBenchPage(s, `${ps.url}/mm.html`, ({ threads, runs, m, k }) => (window as unknown as PeakPage).peak('gemv', threads, runs, m, k), {
+        threads,
+        runs: gemvRuns,
+        m: gemv.m,
+        k: gemv.k,
+      });
       gemvPeaks.push({ ...peakOf(gemv, 'int8', r.threads, r.ms), runtime: 'onnxruntime-web' });
-      await page.close();
     }
     // Alone, and with one worker: the offscreen document's split on this machine's cores.
-    for (const workers of o.quick ? [0] : [0, 1]) {
-      const page = await s.context.newPage();
-      await page.goto(`${ps.url}/kernel.html`);
-      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
-      const r = await page.evaluate(
-        ({ k, n, runs, workers }) =>
-          (window as unknown as { kernelGemv: (k: number, n: number, runs: number, workers: number) => Promise<{ ms: number[]; threads: number }> }).kernelGemv(k, n, runs, workers),
-        { k: gemv.k, n: gemv.n, runs: gemvRuns, workers },
-      );
+    for (const workers of [0, 1]) {
+      const r = await inBenchPage(s, `${ps.url}/kernel.html`, ({ k, n, runs, workers }) => (window as unknown as KernelPage).kernelGemv(k, n, runs, workers), {
+        k: gemv.k,
+        n: gemv.n,
+        runs: gemvRuns,
+        workers,
+      });
       gemvPeaks.push({ ...peakOf(gemv, 'int8', r.threads, r.ms), runtime: 'sesame-kernel' });
-      await page.close();
     }
     out.gemv = { shape: gemv, wasm: gemvPeaks };
     await s.context.close();
