@@ -7,10 +7,11 @@
 // thread, that the caller and the workers take from a shared counter until none is left: a thread
 // that is descheduled or slower (a shared machine, a little core) takes fewer, and the caller
 // waits at most for one chunk. Tasks go through a small shared control block: the caller writes
-// the operands and bumps a sequence number; workers spin on it for a while after each task (the
-// products of one step follow each other closely) and otherwise sleep in Atomics.waitAsync, so an
-// idle host costs nothing. The caller never blocks on a worker that is gone: after a timeout it
-// computes the missing chunks itself and stops using threads, saying why.
+// the operands, then publishes the task number in the word the chunks are taken from. After each
+// task a worker spins briefly, then waits in Atomics.wait for a couple of milliseconds (the
+// products of one step follow each other closely), then sleeps in Atomics.waitAsync, so an idle
+// host costs nothing (gemv-worker.ts). The caller never blocks on a worker that is gone: after a
+// timeout it computes the missing chunks itself and stops using threads, saying why.
 
 /** What the pool needs of a worker: a browser Worker, or an adapter around Node's worker_threads. */
 export interface ThreadPort {

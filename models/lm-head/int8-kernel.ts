@@ -42,9 +42,8 @@ export class Int8Kernel {
   private readonly zero: Int32Array;
   private readonly scale: Float32Array;
   private readonly bias: Float32Array | undefined;
-  /** The worker threads its products are split over, and its id there. */
-  private readonly shared: { threads: GemvThreads; id: number } | undefined;
-  private released = false;
+  /** The worker threads its products are split over, and its id there (none once released). */
+  private shared: { threads: GemvThreads; id: number } | undefined;
 
   /** `threads`: workers to split each product over (its memory is then shared with them). */
   constructor(w: Int8Weights, threads?: GemvThreads) {
@@ -76,14 +75,13 @@ export class Int8Kernel {
 
   /** Threads its products run on now. */
   get threads(): number {
-    return !this.released && this.shared?.threads.splits(this.shared.id, this.n, this.stride) ? this.shared.threads.threads : 1;
+    return this.shared?.threads.splits(this.shared.id, this.n, this.stride) ? this.shared.threads.threads : 1;
   }
 
   /** Lets the worker threads drop their instances of it (after which it runs alone); its memory goes with the last reference. */
   release(): void {
-    if (!this.shared) return;
-    this.shared.threads.forget(this.shared.id, this);
-    this.released = true;
+    this.shared?.threads.forget(this.shared.id, this);
+    this.shared = undefined;
   }
 
   /** Bytes the head holds (its weights, transposed, and the buffers of one row). */
@@ -125,7 +123,7 @@ export class Int8Kernel {
       sum += a;
     }
     x.fill(0, k);
-    if (this.shared && !this.released) this.shared.threads.dots(this.shared.id, this.kernel.dots, this.xp, this.wp, n, this.stride, this.op);
+    if (this.shared) this.shared.threads.dots(this.shared.id, this.kernel.dots, this.xp, this.wp, n, this.stride, this.op);
     else this.kernel.dots(this.xp, this.wp, n, this.stride, this.op);
     const dots = new Int32Array(this.kernel.memory.buffer, this.op, n);
     const out = new Float32Array(n);
