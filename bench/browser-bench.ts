@@ -824,7 +824,15 @@ export interface ProfileOptions {
   out: string;
   gpt: 'distilgpt2' | 'gpt2';
   dtype: 'q8' | 'fp32';
+  /** Requests the document serves first, in order (the main row's sequence, or part of it): see PROFILE_STEPS. */
+  after?: string[];
 }
+
+/**
+ * What a document may have served before the profiled completion. With all of them, in this order,
+ * it is the state the main row measures gpt2 in.
+ */
+const PROFILE_STEPS = ['emulate', 'sense', 'cloze', 'page', 'distilgpt2', 'ghost', 'extpage'] as const;
 
 /**
  * A CPU profile of one 32-token completion in the offscreen host, with the self time per
@@ -839,12 +847,24 @@ export async function runProfile(o: ProfileOptions): Promise<Record<string, unkn
   const ca = clientServer.address();
   const clientUrl = `http://127.0.0.1:${typeof ca === 'object' && ca ? ca.port : 0}/client.html`;
   const s = await launch(o.extDir, profile, false, clientUrl);
+  const held: Cdp[] = [];
   try {
-    await setSettings(s, { hubUrl: hub.url, backend: 'wasm', dtype: o.dtype, mlm: models.bert, zh: models.ernie, gpt: models[o.gpt] ?? models.distilgpt2 });
+    const unknown = (o.after ?? []).filter((x) => !(PROFILE_STEPS as readonly string[]).includes(x));
+    if (unknown.length) throw new Error(`--after: unknown step(s) ${unknown.join(', ')}; known: ${PROFILE_STEPS.join(', ')}`);
+    const settings = (gpt: ModelSpec): SettingsFor => ({ hubUrl: hub.url, backend: 'wasm', dtype: o.dtype, mlm: models.bert, zh: models.ernie, gpt });
+    const target = models[o.gpt] ?? models.distilgpt2;
+    await setSettings(s, settings(target));
     const req = (n: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: n, alternatives: 1, temperature: 0 });
+    const steps = await profileSteps(s, o.after ?? [], held, () => setSettings(s, settings(models.distilgpt2)), () => setSettings(s, settings(target)));
     await must(s, req(COMPLETION_TOKENS));
-    const one = await must(s, req(1));
-    const plain = await must(s, req(COMPLETION_TOKENS));
+    const ones: number[] = [];
+    const fulls: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      ones.push((await must(s, req(1))).ms);
+      fulls.push((await must(s, req(COMPLETION_TOKENS))).ms);
+    }
+    const one = { ms: median(ones) };
+    const plain = { ms: median(fulls) };
     const cdp = await offscreen(s);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -858,6 +878,7 @@ export async function runProfile(o: ProfileOptions): Promise<Record<string, unkn
       model: o.gpt,
       dtype: o.dtype,
       graph: status?.loaded?.map((m) => `${m.id}: ${m.layers ?? '?'}`),
+      after: steps,
       oneTokenMs: one.ms,
       fullMs: plain.ms,
       tokensPerSec: decodingRate(COMPLETION_TOKENS, plain.ms, one.ms),
@@ -867,11 +888,56 @@ export async function runProfile(o: ProfileOptions): Promise<Record<string, unkn
     writeFileSync(`${o.out}.json`, JSON.stringify(summary, null, 1));
     return summary;
   } finally {
+    for (const c of held) c.close();
     await s.context.close().catch(() => undefined);
     await hub.close();
     clientServer.close();
     rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/** Runs the steps before a profile; returns each one's time. */
+async function profileSteps(s: Session, steps: string[], held: Cdp[], useDistil: () => Promise<void>, useTarget: () => Promise<void>): Promise<{ step: string; ms: number }[]> {
+  const targets = senseTargets();
+  const ghostReq: ToolRequest = { type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: GHOST_TOKENS, temperature: 0 };
+  const clozeReq: ToolRequest = { type: 'cloze', text: CLOZE_PASSAGE, blanks: CLOZE_BLANKS, seed: 1, lang: 'en' };
+  const done: { step: string; ms: number }[] = [];
+  let round = 0;
+  for (const step of steps) {
+    const t = Date.now();
+    if (step === 'emulate') {
+      // as the main row: the document is open, a DevTools session stays attached with the core count set
+      await must(s, { type: 'status' });
+      const cdp = await offscreen(s);
+      held.push(cdp);
+      await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: 2 });
+    } else if (step === 'sense') {
+      await must(s, { type: 'sense', text: targets[0]!.text, start: targets[0]!.start, end: targets[0]!.end, topK: 10 });
+    } else if (step === 'cloze') {
+      const first = await must(s, clozeReq);
+      const blanks = (first.result?.blanks as { start: number; end: number }[]) ?? [];
+      for (let i = 0; i < 3; i++) {
+        await must(s, clozeReq);
+        await sequence(s, perBlankRequests(blanks, ++round));
+      }
+    } else if (step === 'page') {
+      await must(s, pageSenseRequest(0));
+      for (let i = 0; i < 3; i++) {
+        await must(s, pageSenseRequest(++round));
+        await must(s, pageSenseRequest(0));
+      }
+    } else if (step === 'distilgpt2') {
+      await useDistil();
+      await generation(s, 3);
+      await useTarget();
+    } else if (step === 'ghost' || step === 'extpage') {
+      await useDistil();
+      for (let i = 0; i < 6; i++) await (step === 'ghost' ? must(s, ghostReq) : requestFromExtensionPage(s, ghostReq));
+      await useTarget();
+    }
+    done.push({ step, ms: Date.now() - t });
+  }
+  return done;
 }
 
 interface CpuProfile {

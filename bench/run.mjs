@@ -10,7 +10,9 @@
 // --webgpu / --no-webgpu (WebGPU correctness check; off in --quick unless asked), --no-build
 // (reuse .output/chrome-mv3 as it is), --report-only (rebuild the table from the last run's
 // .cache/bench/{node,browser}-*.json), --profile distilgpt2|gpt2[:q8|fp32] (a CPU profile of one
-// completion in the offscreen host: .cache/bench/profile-*.{cpuprofile,json}).
+// completion in the offscreen host: .cache/bench/profile-*.{cpuprofile,json}), with --after
+// emulate,sense,cloze,page,distilgpt2,ghost,extpage (any of them: what the document serves first;
+// all of them is the main row's sequence).
 //
 // Steps: fixtures (tests/fixtures/ensure.mjs), `npx wxt build` (snapshot of .output/chrome-mv3
 // under .cache/bench so a concurrent rebuild cannot change it mid-run), bundle bench/*.ts with
@@ -27,7 +29,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = path.join(ROOT, '.cache', 'bench');
 
 function parseArgs(argv) {
-  const o = { quick: false, repeats: 0, out: '', node: true, browser: true, webgpu: null, build: true, reportOnly: false, profile: '' };
+  const o = { quick: false, repeats: 0, out: '', node: true, browser: true, webgpu: null, build: true, reportOnly: false, profile: '', after: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -40,6 +42,7 @@ function parseArgs(argv) {
     else if (a === '--no-build') o.build = false;
     else if (a === '--report-only') o.reportOnly = true;
     else if (a === '--profile') o.profile = argv[++i];
+    else if (a === '--after') o.after = argv[++i].split(',').filter(Boolean);
     else if (a === '-h' || a === '--help') {
       console.log('usage: npm run bench [-- --quick] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--webgpu|--no-webgpu] [--no-build]');
       process.exit(0);
@@ -135,7 +138,7 @@ async function main() {
   if (o.profile) {
     const [gpt, dtype = 'q8'] = o.profile.split(':');
     run(
-      ['profile', JSON.stringify({ hubRoot, extDir, out: path.join(WORK, `profile-${gpt}-${dtype}`), gpt, dtype })],
+      ['profile', JSON.stringify({ hubRoot, extDir, out: path.join(WORK, `profile-${gpt}-${dtype}`), gpt, dtype, after: o.after })],
       `Profile: one ${gpt} ${dtype} completion in the offscreen host`,
       ['--experimental-websocket', '--disable-warning=ExperimentalWarning'],
     );
