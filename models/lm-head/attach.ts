@@ -29,12 +29,25 @@ export class HeadDetacher {
     readonly threads?: GemvThreads,
   ) {}
 
+  /**
+   * transformers.js matches the file more than once in one load (its size for the progress
+   * totals, then the read): the first match detaches the head and builds its kernels, the others
+   * are served the same bytes.
+   */
+  private served: Promise<{ bytes: Uint8Array<ArrayBuffer>; init: ResponseInit }> | undefined;
+
   readonly rewrite = async (response: Response): Promise<Response> => {
+    this.served ??= this.detach(response);
+    const { bytes, init } = await this.served;
+    return new Response(bytes, init);
+  };
+
+  private async detach(response: Response): Promise<{ bytes: Uint8Array<ArrayBuffer>; init: ResponseInit }> {
     const bytes = new Uint8Array(await response.arrayBuffer());
     const headers = new Headers(response.headers);
     const asStored = (reason: string) => {
       this.reason = reason;
-      return new Response(bytes, { status: response.status, headers });
+      return { bytes, init: { status: response.status, headers } };
     };
     const detached = detachHead(bytes, this.alsoAppend);
     if (!detached.ok) return asStored(detached.reason);
@@ -44,8 +57,8 @@ export class HeadDetacher {
     this.head = head;
     this.readAlong?.(detached.graph);
     headers.set('content-length', String(detached.bytes.byteLength));
-    return new Response(detached.bytes, { status: response.status, headers });
-  };
+    return { bytes: detached.bytes, init: { status: response.status, headers } };
+  }
 }
 
 /**

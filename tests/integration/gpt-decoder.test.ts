@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fromBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from '@/models/gpt-decoder/gpt2-decoder';
 import { readGpt2 } from '@/models/gpt-decoder/gpt2-graph';
 import { KvState } from '@/models/gpt-decoder/kv-state';
@@ -198,6 +198,21 @@ describe('the host decoding with Sesame\'s step', () => {
       // Releasing the model lets the workers drop its kernels at once.
       await h.run({ type: 'models.delete', modelId: Q8.id });
       expect(ids.filter((id) => kernelThreads.ready(id))).toEqual([]);
+    } finally {
+      kernelThreads.dispose();
+    }
+  });
+
+  it('builds each kernel once when the model comes from the cache', async () => {
+    const store = memoryCache();
+    await nodeHost(hub.url, store, undefined, on).run(request, Q8);
+    const kernelThreads = nodeThreads(1, { minBytes: 0 });
+    const register = vi.spyOn(kernelThreads, 'register');
+    try {
+      const fromCache = nodeHost(hub.url, store, undefined, { ...on, kernelThreads: () => kernelThreads });
+      await fromCache.run(request, Q8);
+      expect(register).toHaveBeenCalledTimes(1 + 4 * config.n_layer);
+      expect((await loaded(fromCache))?.decoder).toMatch(/^one-token steps in Sesame's kernels/);
     } finally {
       kernelThreads.dispose();
     }

@@ -55,6 +55,22 @@ describe('detached int8 LM head', () => {
     expect(q8.byteLength - detached.bytes.byteLength).toBeGreaterThan(50257 * 32 - 1024);
   });
 
+  it('detaches once per load: every match of the file after the first gets the same bytes, head and layers', async () => {
+    let readAlong = 0;
+    const detacher = new HeadDetacher(undefined, () => void readAlong++);
+    // transformers.js matches the file for its size (progress totals), then reads it.
+    const probe = await detacher.rewrite(new Response(q8, { headers: { 'content-length': String(q8.byteLength) } }));
+    const head = detacher.head;
+    const read = await detacher.rewrite(new Response(q8, { headers: { 'content-length': String(q8.byteLength) } }));
+    expect(head).toBeInstanceOf(Int8Kernel);
+    expect(detacher.head).toBe(head);
+    expect(readAlong).toBe(1);
+    const bytes = new Uint8Array(await read.arrayBuffer());
+    expect(probe.headers.get('content-length')).toBe(String(bytes.byteLength));
+    expect(bytes.byteLength).toBeLessThan(q8.byteLength);
+    expect(fromBinary(ModelProtoSchema, bytes).graph!.output.map((o) => o.name)).toContain(HEAD_INPUT);
+  });
+
   it('gives the logits of the graph with its head, exactly, for a prompt and a decoding step', async () => {
     const detached = detachHead(q8);
     if (!detached.ok) throw new Error(detached.reason);
