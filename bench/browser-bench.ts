@@ -510,6 +510,12 @@ async function generation(s: Session, runs: number) {
   };
 }
 
+/** How the host decodes with a loaded GPT model (Sesame's step or the graph's, and why). */
+async function decoderOf(s: Session, id: string): Promise<string | null> {
+  const loaded = ((await must(s, { type: 'status' })).result?.loaded as { id: string; decoder?: string }[] | undefined) ?? [];
+  return loaded.find((m) => m.id === id)?.decoder ?? null;
+}
+
 function genFrom(replies: Reply[]): { ttftMs: Sample; partialsPerSec: Sample; totalMs: Sample; partials: number; text: string } {
   return {
     ttftMs: sample(replies.map((r) => r.firstPartialMs ?? r.ms)),
@@ -683,8 +689,7 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
           row.cloze = { blanks: blanks.length, batched: sample(times) };
         }
         row.completion = { model: models.distilgpt2.id, ...(await generation(s, R.browserFast)) };
-        const loaded = ((await must(s, { type: 'status' })).result?.loaded as { family: string; decoder?: string }[] | undefined) ?? [];
-        row.decoder = loaded.find((m) => m.family === 'gpt2')?.decoder ?? null;
+        row.decoder = await decoderOf(s, models.distilgpt2.id);
         if (c.dtype === 'fp32' && c.threads === 1 && o.webgpu) {
           wasmFp32.substitutes = sense0.result?.substitutes as Scored[];
           const short = await must(s, completeReq(WEBGPU_TOKENS));
@@ -700,7 +705,7 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
           row.ghostFromExtensionPage = genFrom(fromPage);
           if (models.gpt2) {
             await setSettings(s, { ...base, gpt: models.gpt2, dtype: c.dtype });
-            row.completionGpt2 = { model: models.gpt2.id, ...(await generation(s, R.browserFast)) };
+            row.completionGpt2 = { model: models.gpt2.id, ...(await generation(s, R.browserFast)), decoder: await decoderOf(s, models.gpt2.id) };
           }
         }
         matrix.push(row);

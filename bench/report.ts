@@ -240,6 +240,8 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     const bgCell = bg
       ? `first streamed token ${fmtMs(med(bg.ttftMs))} (whole request ${fmtMs(med(bg.totalMs))}); 1-token request ${fmtMs(med(bg.oneTokenMs))}${paren(eff(hostGen.prefill, med(bg.oneTokenMs), wPeak, dtype))} · **${fmtRate(med(bg.tokensPerSec))} tok/s**${paren(both(eff(hostGen.step * med(bg.tokensPerSec), 1000, wPeak, dtype), q8Read(med(bg.tokensPerSec), wGemv)))}`
       : NA;
+    // The main row's document holds several models: say when its decoding was not Sesame's step.
+    const bgNote = bg?.decoder && !String(bg.decoder).startsWith('one-token steps') ? ` — decoding: ${bg.decoder}` : '';
     const bb: Any | undefined = bl?.completion?.find((x: Any) => x.model === id);
     const libCell = (k: 'transformers4' | 'xenova'): string => {
       if (!bb) return NA;
@@ -247,7 +249,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
       const g = bb[k];
       return g ? `1-token run ${fmtMs(med(g.oneTokenMs))} · **${fmtRate(g.tokensPerSec)} tok/s**${paren(both(eff(graphGen.step * g.tokensPerSec, 1000, wPeak, dtype), q8Read(g.tokensPerSec, wGemv)))}` : NA;
     };
-    row('Sesame host: `complete` request, streamed', gen(c?.sesame, c?.work?.sesame), bgCell);
+    row('Sesame host: `complete` request, streamed', gen(c?.sesame, c?.work?.sesame), `${bgCell}${bgNote}`);
     row('transformers.js 4.3.1 `text-generation` pipeline, same files (browser: a page of the same browser, the extension\'s onnxruntime-web build)', gen(c?.transformers4, c?.work?.transformers4), libCell('transformers4'));
     row('@xenova/transformers 2.17.2 `text-generation`, same files (its onnxruntime 1.14: onnxruntime-node / onnxruntime-web)', gen(c?.xenova, c?.work?.xenova), libCell('xenova'));
     if (bb?.sesame) {

@@ -12,7 +12,7 @@ async function kernelGemv(k: number, n: number, runs: number, workers: number): 
   for (let i = 0; i < data.length; i++) data[i] = (seed = Math.imul(seed, 1103515245) + 12345) >>> 24;
   const threads = workers > 0 ? new GemvThreads(() => new Worker('/pages/kernel-worker.js', { type: 'module' }) as unknown as ThreadPort, workers) : undefined;
   try {
-    const kernel = new Int8Kernel({ data, signed: true, k, n, zeroPoint: Int32Array.of(0), scale: Float32Array.of(0.01) }, threads);
+    const kernel = Int8Kernel.of({ data, signed: true, k, n, zeroPoint: Int32Array.of(0), scale: Float32Array.of(0.01) }, threads);
     const deadline = performance.now() + 5000;
     while (threads && kernel.threads < workers + 1 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     const x = Float32Array.from({ length: k }, () => Math.random() - 0.5);

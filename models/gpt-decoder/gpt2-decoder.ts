@@ -33,9 +33,9 @@ export interface Gpt2Config {
 const GELU_C = Math.sqrt(2 / Math.PI);
 
 /**
- * A GPT-2's weights as the step reads them: the linear layers in kernel memory (transposed there:
- * throws when that memory cannot grow), the embedding tables and norms as owned copies. Built
- * while the model file is at hand, so that none of the file's bytes outlive the load.
+ * A GPT-2's weights as the step reads them: the linear layers in one kernel memory (transposed
+ * there: throws when that memory cannot be had), the embedding tables and norms as owned
+ * copies. Built while the model file is at hand, so that none of the file's bytes outlive the load.
  */
 export class Gpt2Body {
   readonly width: number;
@@ -50,14 +50,11 @@ export class Gpt2Body {
     this.wte = ownEmbedding(w.wte);
     this.wpe = ownEmbedding(w.wpe);
     this.lnF = w.lnF;
-    this.layers = w.layers.map((l) => ({
-      ln1: l.ln1,
-      attn: new Int8Kernel(l.attn, threads),
-      attnProj: new Int8Kernel(l.attnProj, threads),
-      ln2: l.ln2,
-      fc: new Int8Kernel(l.fc, threads),
-      proj: new Int8Kernel(l.proj, threads),
-    }));
+    const kernels = Int8Kernel.group(w.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj]), threads);
+    this.layers = w.layers.map((l, i) => {
+      const linear = (j: number) => kernels[4 * i + j]!;
+      return { ln1: l.ln1, attn: linear(0), attnProj: linear(1), ln2: l.ln2, fc: linear(2), proj: linear(3) };
+    });
   }
 }
 

@@ -95,7 +95,7 @@ export async function attachHead(
 
 function tryHead(weights: Int8Weights, threads: GemvThreads | undefined): Int8Kernel | { ok: false; reason: string } {
   try {
-    return new Int8Kernel(weights, threads);
+    return Int8Kernel.of(weights, threads);
   } catch (error) {
     return { ok: false, reason: `Sesame's head kernel did not start: ${(error as Error).message}` };
   }

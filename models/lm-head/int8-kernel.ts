@@ -29,33 +29,24 @@ function sharedKernelModule(): WebAssembly.Module {
 const PAGE = 65536;
 const align = (value: number, to: number) => Math.ceil(value / to) * to;
 
-export class Int8Kernel {
-  readonly k: number;
-  readonly n: number;
-  /** Row stride of the transposed weights: k padded to the kernel's multiple with zeros. */
-  private readonly stride: number;
-  private readonly kernel: Kernel;
-  private readonly xp = 0;
-  private readonly op: number;
-  private readonly wp: number;
-  /** Per-column zero point of the int8 weights as stored in wasm (uint8 weights are shifted by 128). */
-  private readonly zero: Int32Array;
-  private readonly scale: Float32Array;
-  private readonly bias: Float32Array | undefined;
-  /** The worker threads its products are split over, and its id there (none once released). */
-  private shared: { threads: GemvThreads; id: number } | undefined;
+/** Where one layer lives in its memory: input row, output row, transposed weights (bytes). */
+interface Place {
+  xp: number;
+  op: number;
+  wp: number;
+}
 
-  /** `threads`: workers to split each product over (its memory is then shared with them). */
-  constructor(w: Int8Weights, threads?: GemvThreads) {
-    this.k = w.k;
-    this.n = w.n;
-    this.stride = align(w.k, GEMV_K_MULTIPLE);
-    this.op = align(this.stride * 2, 64);
-    this.wp = align(this.op + w.n * 4, 64);
-    // Then the strip the weights are laid out through (transposeInto).
-    const strip = align(this.wp + w.n * this.stride, 64);
-    const bytes = strip + GEMV_TRANSPOSE_ROWS * w.n;
-    const pages = Math.ceil(bytes / PAGE);
+/**
+ * One WebAssembly memory, and the kernel instantiated on it, for several layers. A renderer
+ * process has room for about 125 WebAssembly memories (each reserves 8 GiB of address space,
+ * measured in Chromium here), so a model's layers share one instead of taking one each.
+ */
+class KernelMemory {
+  readonly kernel: Kernel;
+  /** The worker threads its products are split over, and its id there (none once released). */
+  shared: { threads: GemvThreads; id: number } | undefined;
+
+  constructor(pages: number, threads: GemvThreads | undefined) {
     const memory = threads && threads.threads > 1 ? sharedMemory(pages) : undefined;
     if (memory) {
       const module = sharedKernelModule();
@@ -66,6 +57,59 @@ export class Int8Kernel {
       this.kernel = new WebAssembly.Instance(kernelModule()).exports as unknown as Kernel;
       this.kernel.memory.grow(pages - this.kernel.memory.buffer.byteLength / PAGE);
     }
+  }
+
+  release(): void {
+    this.shared?.threads.forget(this.shared.id, this);
+    this.shared = undefined;
+  }
+}
+
+export class Int8Kernel {
+  readonly k: number;
+  readonly n: number;
+  /** Row stride of the transposed weights: k padded to the kernel's multiple with zeros. */
+  private readonly stride: number;
+  private readonly memory: KernelMemory;
+  private readonly kernel: Kernel;
+  private readonly xp: number;
+  private readonly op: number;
+  private readonly wp: number;
+  /** Per-column zero point of the int8 weights as stored in wasm (uint8 weights are shifted by 128). */
+  private readonly zero: Int32Array;
+  private readonly scale: Float32Array;
+  private readonly bias: Float32Array | undefined;
+
+  /** One layer in a memory of its own. `threads`: workers to split each product over (its memory is then shared with them). */
+  static of(w: Int8Weights, threads?: GemvThreads): Int8Kernel {
+    return Int8Kernel.group([w], threads)[0]!;
+  }
+
+  /** Several layers (a model's) in one memory; throws when that memory cannot be had. */
+  static group(ws: readonly Int8Weights[], threads?: GemvThreads): Int8Kernel[] {
+    let at = 0;
+    const places = ws.map((w): Place => {
+      const stride = align(w.k, GEMV_K_MULTIPLE);
+      const xp = at;
+      const op = align(xp + stride * 2, 64);
+      const wp = align(op + w.n * 4, 64);
+      at = align(wp + w.n * stride, 64);
+      return { xp, op, wp };
+    });
+    // Then the strip the weights are laid out through (transposeInto).
+    const strip = at;
+    const bytes = strip + GEMV_TRANSPOSE_ROWS * Math.max(0, ...ws.map((w) => w.n));
+    const memory = new KernelMemory(Math.ceil(bytes / PAGE), threads);
+    return ws.map((w, i) => new Int8Kernel(w, memory, places[i]!, strip));
+  }
+
+  private constructor(w: Int8Weights, memory: KernelMemory, place: Place, strip: number) {
+    this.k = w.k;
+    this.n = w.n;
+    this.stride = align(w.k, GEMV_K_MULTIPLE);
+    this.memory = memory;
+    this.kernel = memory.kernel;
+    ({ xp: this.xp, op: this.op, wp: this.wp } = place);
     transposeInto(this.kernel, strip, this.wp, w, this.stride);
     const shift = w.signed ? 0 : 128;
     this.zero = Int32Array.from(w.zeroPoint, (z) => z - shift);
@@ -75,18 +119,16 @@ export class Int8Kernel {
 
   /** Threads its products run on now. */
   get threads(): number {
-    return this.shared?.threads.splits(this.shared.id, this.n, this.stride) ? this.shared.threads.threads : 1;
+    const shared = this.memory.shared;
+    return shared?.threads.splits(shared.id, this.n, this.stride) ? shared.threads.threads : 1;
   }
 
-  /** Lets the worker threads drop their instances of it (after which it runs alone); its memory goes with the last reference. */
+  /**
+   * Lets the worker threads drop their instances of its memory (after which it, and the layers
+   * sharing that memory, run alone); the memory goes with the last reference.
+   */
   release(): void {
-    this.shared?.threads.forget(this.shared.id, this);
-    this.shared = undefined;
-  }
-
-  /** Bytes the head holds (its weights, transposed, and the buffers of one row). */
-  get byteLength(): number {
-    return this.kernel.memory.buffer.byteLength;
+    this.memory.release();
   }
 
   /**
@@ -123,7 +165,8 @@ export class Int8Kernel {
       sum += a;
     }
     x.fill(0, k);
-    if (this.shared) this.shared.threads.dots(this.shared.id, this.kernel.dots, this.xp, this.wp, n, this.stride, this.op);
+    const shared = this.memory.shared;
+    if (shared) shared.threads.dots(shared.id, this.kernel.dots, this.xp, this.wp, n, this.stride, this.op);
     else this.kernel.dots(this.xp, this.wp, n, this.stride, this.op);
     const dots = new Int32Array(this.kernel.memory.buffer, this.op, n);
     const out = new Float32Array(n);

@@ -1,7 +1,7 @@
 // Sesame's int8 kernel split over worker threads (models/lm-head/gemv-threads.ts) on Node's
 // worker_threads: every product equals the one-thread kernel's bit for bit, whatever the split,
 // and a worker that lacks a kernel or is gone costs speed, never a result.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { chunkStart, type GemvThreads, SLOT, type ThreadPort, type ToWorker } from '@/models/lm-head/gemv-threads';
 import { Int8Kernel } from '@/models/lm-head/int8-kernel';
@@ -45,8 +45,8 @@ describe('int8 kernel on worker threads', () => {
   it.each(shapes)('k $k, n $n on $workers workers: the one-thread products exactly', async ({ k, n, workers, signed, perColumn }) => {
     const threads = pool(workers, { minBytes: 0 });
     const w = randomWeights(k, n, signed, perColumn, true, k + n);
-    const alone = new Int8Kernel(w);
-    const split = new Int8Kernel(w, threads);
+    const alone = Int8Kernel.of(w);
+    const split = Int8Kernel.of(w, threads);
     await until(() => split.threads === workers + 1);
     for (let i = 0; i < 5; i++) {
       const x = input(k, i + 1);
@@ -55,30 +55,49 @@ describe('int8 kernel on worker threads', () => {
     expect(threads.broken).toBeUndefined();
   });
 
+  it('splits the products of layers sharing one memory, registered once', async () => {
+    const threads = pool(2, { minBytes: 0 });
+    const register = vi.spyOn(threads, 'register');
+    const ws = shapes.map(({ k, n, signed, perColumn }) => randomWeights(k, n, signed, perColumn, true, k * n));
+    const split = Int8Kernel.group(ws, threads);
+    expect(register).toHaveBeenCalledTimes(1);
+    await until(() => split.every((layer) => layer.threads === 3));
+    split.forEach((layer, i) => {
+      const x = input(ws[i]!.k, i + 2);
+      expect(Array.from(layer.apply(x))).toEqual(Array.from(Int8Kernel.of(ws[i]!).apply(x)));
+    });
+    // Releasing one layer releases the memory: they all run alone, still exactly.
+    split[0]!.release();
+    expect(split.map((layer) => layer.threads)).toEqual(split.map(() => 1));
+    const x = input(ws[1]!.k, 9);
+    expect(Array.from(split[1]!.apply(x))).toEqual(Array.from(Int8Kernel.of(ws[1]!).apply(x)));
+    expect(threads.broken).toBeUndefined();
+  });
+
   it('runs a kernel alone until every worker has it, and small products alone always', async () => {
     const threads = pool(2, { minBytes: 4096 });
     const big = randomWeights(64, 200, true, false);
     const small = randomWeights(32, 16, true, false);
-    const kernel = new Int8Kernel(big, threads);
-    const tiny = new Int8Kernel(small, threads);
+    const kernel = Int8Kernel.of(big, threads);
+    const tiny = Int8Kernel.of(small, threads);
     // Registration is asynchronous: the first product runs before the workers answered.
     expect(kernel.threads).toBe(1);
-    expect(Array.from(kernel.apply(input(64, 3)))).toEqual(Array.from(new Int8Kernel(big).apply(input(64, 3))));
+    expect(Array.from(kernel.apply(input(64, 3)))).toEqual(Array.from(Int8Kernel.of(big).apply(input(64, 3))));
     await until(() => kernel.threads === 3);
     expect(tiny.threads).toBe(1);
-    expect(Array.from(tiny.apply(input(32, 4)))).toEqual(Array.from(new Int8Kernel(small).apply(input(32, 4))));
+    expect(Array.from(tiny.apply(input(32, 4)))).toEqual(Array.from(Int8Kernel.of(small).apply(input(32, 4))));
   });
 
   it('runs a released kernel alone, its instances dropped in the workers', async () => {
     const threads = pool(2, { minBytes: 0 });
     const w = randomWeights(64, 300, true, true, true);
-    const split = new Int8Kernel(w, threads);
+    const split = Int8Kernel.of(w, threads);
     await until(() => split.threads === 3);
     split.release();
     expect(split.threads).toBe(1);
     expect(threads.ready(1)).toBe(false);
     const x = input(64, 2);
-    expect(Array.from(split.apply(x))).toEqual(Array.from(new Int8Kernel(w).apply(x)));
+    expect(Array.from(split.apply(x))).toEqual(Array.from(Int8Kernel.of(w).apply(x)));
   });
 
   it('leaves the chunks of a worker that lacks the kernel to the other threads', async () => {
@@ -94,18 +113,18 @@ describe('int8 kernel on worker threads', () => {
           });
     const threads = pool(2, { minBytes: 0 }, spawn);
     const w = randomWeights(128, 300, false, true, true);
-    const split = new Int8Kernel(w, threads);
+    const split = Int8Kernel.of(w, threads);
     await until(() => split.threads === 3);
     const x = input(128, 9);
-    expect(Array.from(split.apply(x))).toEqual(Array.from(new Int8Kernel(w).apply(x)));
+    expect(Array.from(split.apply(x))).toEqual(Array.from(Int8Kernel.of(w).apply(x)));
     expect(threads.broken).toBeUndefined();
   });
 
   it('stops using threads, with a reason, when a worker takes a chunk and never finishes it, and the result is still exact', async () => {
     const threads = pool(1, { minBytes: 0, timeoutMs: 100 }, hangingWorker);
     const w = randomWeights(768, 2048, true, false, true);
-    const alone = new Int8Kernel(w);
-    const split = new Int8Kernel(w, threads);
+    const alone = Int8Kernel.of(w);
+    const split = Int8Kernel.of(w, threads);
     await until(() => split.threads === 2);
     // The worker takes its chunk unless the caller took them all first (a race it wins almost always).
     for (let i = 0; i < 20 && !threads.broken; i++) {

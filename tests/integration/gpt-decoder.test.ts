@@ -85,7 +85,7 @@ describe('the decoding step against the session', () => {
     const detached = detachHead(bytes);
     const read = readGpt2(graphOf(bytes));
     if (!detached.ok || !read.ok) throw new Error('fixture not readable');
-    head = new Int8Kernel(detached.weights);
+    head = Int8Kernel.of(detached.weights);
     decoder = new Gpt2Decoder(new Gpt2Body(read.weights), config);
   }, 60_000);
   afterAll(() => lm?.release());
@@ -137,7 +137,7 @@ describe('the decoding step against the session', () => {
       const detached = detachHead(bytes);
       const read = readGpt2(graphOf(bytes));
       if (!detached.ok || !read.ok) throw new Error('fixture not readable');
-      const splitHead = new Int8Kernel(detached.weights, threads);
+      const splitHead = Int8Kernel.of(detached.weights, threads);
       const split = new Gpt2Decoder(new Gpt2Body(read.weights, threads), config);
       await until(() => split.threads === 3 && splitHead.threads === 3);
       const ids = lm.tokenizer.encode('The river bank was quiet');
@@ -186,8 +186,8 @@ describe('the host decoding with Sesame\'s step', () => {
     try {
       const h = nodeHost(hub.url, memoryCache(), undefined, { ...on, kernelThreads: () => kernelThreads });
       await h.run(request, Q8);
-      // The head's kernel, then four per layer.
-      const ids = Array.from({ length: 1 + 4 * config.n_layer }, (_, i) => i + 1);
+      // The head's kernel memory, then the layers' (one for all of them).
+      const ids = [1, 2];
       await until(() => ids.every((id) => kernelThreads.ready(id)));
       // The first run may have started before every worker had the kernels: compare a later one.
       const split = (await h.run(request, Q8)).result as ResultOf<'complete'>;
@@ -203,7 +203,7 @@ describe('the host decoding with Sesame\'s step', () => {
     }
   });
 
-  it('builds each kernel once when the model comes from the cache', async () => {
+  it('builds the head\'s and the layers\' kernels once when the model comes from the cache', async () => {
     const store = memoryCache();
     await nodeHost(hub.url, store, undefined, on).run(request, Q8);
     const kernelThreads = nodeThreads(1, { minBytes: 0 });
@@ -211,7 +211,7 @@ describe('the host decoding with Sesame\'s step', () => {
     try {
       const fromCache = nodeHost(hub.url, store, undefined, { ...on, kernelThreads: () => kernelThreads });
       await fromCache.run(request, Q8);
-      expect(register).toHaveBeenCalledTimes(1 + 4 * config.n_layer);
+      expect(register).toHaveBeenCalledTimes(2);
       expect((await loaded(fromCache))?.decoder).toMatch(/^one-token steps in Sesame's kernels/);
     } finally {
       kernelThreads.dispose();

@@ -74,7 +74,7 @@ describe('detached int8 LM head', () => {
   it('gives the logits of the graph with its head, exactly, for a prompt and a decoding step', async () => {
     const detached = detachHead(q8);
     if (!detached.ok) throw new Error(detached.reason);
-    const head = new Int8Kernel(detached.weights);
+    const head = Int8Kernel.of(detached.weights);
     const full = await ort.InferenceSession.create(q8);
     const cut = await ort.InferenceSession.create(detached.bytes);
     const ids = [464, 3290, 318, 257, 1332, 13, 632, 373, 11, 290, 262];

@@ -37,7 +37,7 @@ describe('int8 head kernel', () => {
   ];
   it.each(cases)('k $k, n $n, signed $signed, per column $perColumn, bias $bias: the reference, exactly', ({ k, n, signed, perColumn, bias }) => {
     const w = weights(k, n, signed, perColumn, bias);
-    const head = new Int8Kernel(w);
+    const head = Int8Kernel.of(w);
     const random = seeded(k * n);
     const rows = 3;
     const hidden = Float32Array.from({ length: rows * k }, () => (random() - 0.4) * 6);
@@ -48,6 +48,21 @@ describe('int8 head kernel', () => {
     }
     // Several rows of one input at once: the same rows.
     expect(head.rows(hidden, [2, 0]).map((r) => Array.from(r))).toEqual([2, 0].map((row) => Array.from(reference(w, hidden, row))));
+  });
+
+  it('keeps several layers of different shapes in one memory, each giving its own products', () => {
+    const ws = cases.map(({ k, n, signed, perColumn, bias }) => weights(k, n, signed, perColumn, bias));
+    const group = Int8Kernel.group(ws);
+    const random = seeded(5);
+    group.forEach((layer, i) => {
+      const w = ws[i]!;
+      const hidden = Float32Array.from({ length: w.k }, () => (random() - 0.4) * 6);
+      const want = reference(w, hidden, 0);
+      expect(Array.from(layer.apply(hidden)).findIndex((v, j) => v !== want[j])).toBe(-1);
+    });
+    // A layer computed after the others still reads its own weights and buffers.
+    const first = Float32Array.from({ length: ws[0]!.k }, (_, i) => i / 7 - 2);
+    expect(Array.from(group[0]!.apply(first))).toEqual(Array.from(reference(ws[0]!, first, 0)));
   });
 
   it('quantises as DynamicQuantizeLinear: range widened to 0, half to even', () => {
@@ -63,7 +78,7 @@ describe('int8 head kernel', () => {
   });
 
   it('rejects a row outside the input', () => {
-    const head = new Int8Kernel(weights(32, 8, true, false));
+    const head = Int8Kernel.of(weights(32, 8, true, false));
     expect(() => head.logits(new Float32Array(64), 2)).toThrow(RangeError);
     expect(() => head.logits(new Float32Array(33), 0)).toThrow(RangeError);
   });
