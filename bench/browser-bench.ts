@@ -274,31 +274,33 @@ function extensionProcessRssMiB(): number {
 }
 
 interface Memory {
-  /** performance.measureUserAgentSpecificMemory() in the offscreen document, MiB. */
-  uaSpecificMiB: number | null;
   /**
-   * The part of it attributed to the document's workers (Sesame's kernel threads): a shared
-   * WebAssembly.Memory is counted once for every agent that maps it, so this is mostly the
-   * kernels' memory counted again.
+   * The host's own figure (a `status` request with `memory`: models/host/memory.ts): the
+   * measurement below corrected for how Chromium counts WebAssembly memories, MiB.
    */
-  workersMiB: number | null;
+  hostMiB: number | null;
+  /**
+   * performance.measureUserAgentSpecificMemory() in the offscreen document as it reads, MiB: it
+   * counts a shared kernel memory again for each kernel thread, and not what a memory of its own grew by.
+   */
+  uaSpecificMiB: number | null;
   /** Runtime.getHeapUsage (JS heap) of the offscreen document, MiB. */
   jsHeapMiB: number | null;
   extensionProcessRssMiB: number;
 }
 
 async function memory(s: Session): Promise<Memory> {
+  const host = Number((await must(s, { type: 'status', memory: true })).result?.memoryBytes);
   const cdp = await offscreen(s);
   try {
-    const ua = await cdp
-      .evaluate<{ bytes: number; workers: number }>(
-        `performance.measureUserAgentSpecificMemory().then((r) => ({ bytes: r.bytes, workers: r.breakdown
-          .filter((b) => b.attribution.some((a) => a.scope === 'DedicatedWorkerGlobalScope'))
-          .reduce((sum, b) => sum + b.bytes, 0) }))`,
-      )
-      .catch(() => null);
+    const ua = await cdp.evaluate<number>('performance.measureUserAgentSpecificMemory().then((r) => r.bytes)').catch(() => null);
     const heap = await cdp.send<{ usedSize: number }>('Runtime.getHeapUsage').catch(() => null);
-    return { uaSpecificMiB: ua === null ? null : ua.bytes / MiB, workersMiB: ua === null ? null : ua.workers / MiB, jsHeapMiB: heap ? heap.usedSize / MiB : null, extensionProcessRssMiB: extensionProcessRssMiB() };
+    return {
+      hostMiB: Number.isFinite(host) ? host / MiB : null,
+      uaSpecificMiB: ua === null ? null : ua / MiB,
+      jsHeapMiB: heap ? heap.usedSize / MiB : null,
+      extensionProcessRssMiB: extensionProcessRssMiB(),
+    };
   } finally {
     cdp.close();
   }

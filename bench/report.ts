@@ -488,10 +488,9 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
 
 function mem(m: Any | undefined): string {
   if (!m) return 'n/a';
-  if (m.uaSpecificMiB === null || m.uaSpecificMiB === undefined) return `JS heap ${Number(m.jsHeapMiB).toFixed(0)} MiB`;
-  const workers = Number(m.workersMiB ?? 0);
-  const again = workers >= 1 ? `; ${(m.uaSpecificMiB - workers).toFixed(0)} MiB without the ${workers.toFixed(0)} MiB it counts for the kernel threads, which map the document's shared kernel memory` : '';
-  return `${Number(m.uaSpecificMiB).toFixed(0)} MiB (measureUserAgentSpecificMemory${again})`;
+  const mib = (v: unknown) => `${Number(v).toFixed(0)} MiB`;
+  if (typeof m.hostMiB !== 'number') return `JS heap ${mib(m.jsHeapMiB)}`;
+  return `${mib(m.hostMiB)} (the host's figure; measureUserAgentSpecificMemory reads ${m.uaSpecificMiB === null ? 'n/a' : mib(m.uaSpecificMiB)})`;
 }
 
 export function writeReport(o: ReportOptions): void {

@@ -88,7 +88,8 @@ export class Gpt2Decoder {
     for (const k of this.kernels()) k.release();
   }
 
-  private kernels(): Int8Kernel[] {
+  /** Its linear layers, in Sesame's kernel. */
+  kernels(): Int8Kernel[] {
     return this.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj]);
   }
 

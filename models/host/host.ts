@@ -56,7 +56,8 @@ export interface HostDeps {
   /** Dictionary glosses of a word (bundled WordNet / CC-CEDICT), for the sense tool. */
   lookupGlosses?: (word: string, lang: Lang) => Promise<Gloss[]>;
   /** Bytes the host's document uses (status with `memory: true`), null when the browser cannot tell. */
-  measureMemory?: () => Promise<number | null>;
+  /** The host's memory, told which WebAssembly memories Sesame's kernels hold (the browser may not count them all). */
+  measureMemory?: (kernelMemories: readonly WebAssembly.Memory[]) => Promise<number | null>;
   /** Connections and messages refused before they reached the host (see gate.ts). */
   rejected?: () => number;
   /** Idle release left no model loaded: the document holding the host may be closed. */
@@ -371,7 +372,7 @@ export class ModelHost {
 
   private async diagnostics(withMemory: boolean): Promise<Diagnostics> {
     const choice = this.backend ? await this.backend : null;
-    const memoryBytes = withMemory ? await this.deps.measureMemory?.() : null;
+    const memoryBytes = withMemory ? await this.deps.measureMemory?.(this.kernelMemories()) : null;
     return {
       type: 'status',
       host: this.deps.kind,
@@ -398,6 +399,11 @@ export class ModelHost {
       ...(this.deps.rejected ? { rejected: this.deps.rejected() } : {}),
       ...(typeof memoryBytes === 'number' ? { memoryBytes } : {}),
     };
+  }
+
+  private kernelMemories(): WebAssembly.Memory[] {
+    const kernels = this.pool.entries().flatMap(({ model }) => [...(model.head ? [model.head] : []), ...(model.decoder?.kernels() ?? [])]);
+    return [...new Set(kernels.map((k) => k.wasmMemory))];
   }
 
   releaseIdle(): Promise<string[]> {

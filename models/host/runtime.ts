@@ -9,28 +9,9 @@ import { type Diagnostics, HOST_IDLE } from '../protocol';
 import { GemvThreads, type ThreadPort } from '../lm-head/gemv-threads';
 import { ModelHost } from './host';
 import { loadModel } from './loader';
+import { measureMemory } from './memory';
 import { guardSessionCreation } from './session-guard';
 import { configureTransformers, wasmThreads } from './transformers-env';
-
-interface MemoryMeasurement {
-  bytes: number;
-  breakdown: { bytes: number; attribution: { scope: string }[] }[];
-}
-type MemoryMeasuring = Performance & { measureUserAgentSpecificMemory?: () => Promise<MemoryMeasurement> };
-
-/**
- * The document's memory as the browser counts it (JS heaps, WASM memory, DOM), or null where it
- * cannot tell. The browser counts a shared WebAssembly.Memory once for every agent that maps it,
- * so the kernel threads' part (the document's kernel memory again, plus their ~1 MiB heaps) is left out.
- */
-async function measureMemory(): Promise<number | null> {
-  const measure = (performance as MemoryMeasuring).measureUserAgentSpecificMemory;
-  if (!measure || !globalThis.crossOriginIsolated) return null;
-  return measure.call(performance).then(
-    (r) => r.bytes - r.breakdown.filter((b) => b.attribution.some((a) => a.scope === 'DedicatedWorkerGlobalScope')).reduce((sum, b) => sum + b.bytes, 0),
-    () => null,
-  );
-}
 
 /**
  * Worker threads for Sesame's kernels where they can share its memory (a cross-origin-isolated

@@ -117,6 +117,11 @@ export class Int8Kernel {
     this.bias = w.bias;
   }
 
+  /** The WebAssembly memory it lives in (the layers of one group share it). */
+  get wasmMemory(): WebAssembly.Memory {
+    return this.kernel.memory;
+  }
+
   /** Threads its products run on now. */
   get threads(): number {
     const shared = this.memory.shared;

@@ -218,6 +218,23 @@ describe('the host decoding with Sesame\'s step', () => {
     }
   });
 
+  it('tells the memory measurement which kernel memories it holds: the head\'s and the layers\'', async () => {
+    const told: WebAssembly.Memory[][] = [];
+    const h = nodeHost(hub.url, memoryCache(), undefined, { ...on, measureMemory: async (memories) => {
+        told.push([...memories]);
+        return 1;
+      },
+    });
+    await h.run(request, Q8);
+    expect(((await h.run({ type: 'status', memory: true })).result as ResultOf<'status'>).memoryBytes).toBe(1);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toHaveLength(2);
+    expect(told[0]!.every((m) => m instanceof WebAssembly.Memory && m.buffer.byteLength > 0)).toBe(true);
+    await h.run({ type: 'models.delete', modelId: Q8.id });
+    await h.run({ type: 'status', memory: true });
+    expect(told[1]).toEqual([]);
+  });
+
   it('reuses a text field\'s past kept in the decoder\'s buffers, and gives several alternatives', async () => {
     const h = nodeHost(hub.url, memoryCache(), undefined, on);
     const field = { ...request, fieldKey: 'tab1:field', maxNewTokens: 6 };
