@@ -55,8 +55,10 @@ export interface HostDeps {
   loadChineseDict?: () => Promise<ChineseDict>;
   /** Dictionary glosses of a word (bundled WordNet / CC-CEDICT), for the sense tool. */
   lookupGlosses?: (word: string, lang: Lang) => Promise<Gloss[]>;
-  /** Bytes the host's document uses (status with `memory: true`), null when the browser cannot tell. */
-  /** The host's memory, told which WebAssembly memories Sesame's kernels hold (the browser may not count them all). */
+  /**
+   * Bytes the host's document uses (status with `memory: true`), null when the browser cannot
+   * tell; told which WebAssembly memories Sesame's kernels hold (the browser does not count them all).
+   */
   measureMemory?: (kernelMemories: readonly WebAssembly.Memory[]) => Promise<number | null>;
   /** Connections and messages refused before they reached the host (see gate.ts). */
   rejected?: () => number;

@@ -1,7 +1,7 @@
 // The host's memory as a browser document can measure it (performance.measureUserAgentSpecificMemory),
-// corrected for how Chromium counts WebAssembly memories (measured here, bench/pages): a shared
-// memory is counted once for every agent that maps it, and what a memory of its own grew by is not
-// counted at all.
+// corrected for how Chromium counts WebAssembly memories (checked in a page here, stop 13): a
+// shared memory is counted once for every agent that maps it, and what a memory of its own grew by
+// is not counted at all.
 
 export interface MemoryMeasurement {
   bytes: number;
