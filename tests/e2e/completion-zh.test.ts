@@ -52,5 +52,18 @@ describe('Chinese ghost text from the Qwen2 fixture', () => {
     await page.keyboard.press('Tab');
     await expect.poll(() => page.inputValue('#ta')).toBe(`${PROMPT}${suggestion}`);
     expect(await ghostText(page)).toBe('');
+
+    // Writing on: the next request starts from the field's cached keys/values (prompt and accepted ghost).
+    const before = (await hostStatus(s)).completion!;
+    await page.keyboard.insertText('。我们');
+    await expect
+      .poll(async () => {
+        const c = (await hostStatus(s)).completion!;
+        return c.requests - c.cancelled > before.requests - before.cancelled;
+      }, { timeout: 120_000 })
+      .toBe(true);
+    const after = (await hostStatus(s)).completion!;
+    expect(after.reusedTokens - before.reusedTokens).toBeGreaterThanOrEqual(10);
+    expect(after.cachedFields).toBeGreaterThan(0);
   });
 });
