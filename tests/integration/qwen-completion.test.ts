@@ -31,6 +31,8 @@ interface Reference {
   ids: number[];
   logits: number[][];
   greedy: number[];
+  /** The q8 file's last-position logits from onnxruntime (Python). */
+  q8_last_logits: number[];
 }
 const reference = JSON.parse(readFileSync('.fixtures/reference/tiny-qwen2.json', 'utf8')) as { texts: Record<'zh' | 'mixed', Reference> };
 const PROMPT = '今天天气很好，我们一起去公园散步。公园里有很多人，有的在';
@@ -147,7 +149,7 @@ describe('the tiny Qwen2 fixture through the loopback hub', () => {
     }
   });
 
-  it('q8 (onnxruntime’s dynamic int8 quantiser) loads with int8 MatMuls and stays near PyTorch’s logits', async () => {
+  it('q8 (onnxruntime’s dynamic int8 quantiser) loads with int8 MatMuls, gives onnxruntime’s logits and stays near PyTorch’s', async () => {
     const bytes = new Uint8Array(readFileSync(`${DIR}/onnx/model_quantized.onnx`));
     const graph = new TextDecoder('latin1').decode(bytes);
     expect(graph).toContain('MatMulInteger');
@@ -155,6 +157,8 @@ describe('the tiny Qwen2 fixture through the loopback hub', () => {
     expect(detachHead(bytes)).toMatchObject({ ok: false });
     for (const ref of Object.values(reference.texts)) {
       const { logits } = await forward(q8, ref.ids, null, 0);
+      // The same file in onnxruntime (Python, same version as onnxruntime-node): the same logits.
+      expect(maxDiff(logits, ref.q8_last_logits)).toBeLessThan(1e-4);
       const want = ref.logits[ref.ids.length - 1]!;
       const range = Math.max(...want.map(Math.abs));
       // Activations are quantised per tensor to 8 bits at every MatMul: 0.04–0.08 of the range measured here.
