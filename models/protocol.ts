@@ -48,6 +48,9 @@ const id = str({ min: 1, max: 64, pattern: /^[\w-]+$/ });
 const modelId = str({ min: 1, max: 200, pattern: /^[\w.@/-]+$/ });
 const dtype = literal('fp32', 'fp16', 'q8', 'q4');
 export type Dtype = ReturnType<typeof dtype>;
+/** Model families: masked LMs (sense, cloze) and causal LMs (completion: GPT-2, Qwen2). */
+export const FAMILIES = ['bert', 'distilbert', 'ernie', 'gpt2', 'qwen2'] as const;
+const family = literal(...FAMILIES);
 
 // ---------------------------------------------------------------- requests
 
@@ -142,7 +145,7 @@ const modelDownloadRequest = object({
   type: literal('models.download'),
   modelId,
   /** When the id alone does not tell (a custom id); guessed from the registry or the name otherwise. */
-  family: optional(literal('bert', 'distilbert', 'ernie', 'gpt2')),
+  family: optional(family),
 });
 const modelDeleteRequest = object({ type: literal('models.delete'), modelId });
 const cacheClearRequest = object({ type: literal('cache.clear') });
@@ -427,7 +430,7 @@ export type ServerMessage = ReturnType<typeof serverMessage>;
 
 const modelSpec = object({
   id: modelId,
-  family: literal('bert', 'distilbert', 'ernie', 'gpt2'),
+  family,
   dtype,
 });
 export type ModelSpec = ReturnType<typeof modelSpec>;

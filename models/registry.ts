@@ -15,6 +15,12 @@ export interface RegistryEntry {
   sizeMb: Partial<Record<Dtype, number>>;
   /** True when this id's files could not be fetched and checked from this project's machines. */
   unverified: boolean;
+  /** The ONNX file per dtype as the hub lists it, where it is not transformers.js' default name. */
+  files?: Partial<Record<Dtype, string>>;
+  /** Files the repo lists that Sesame does not use, with why (e.g. WebGPU-only precisions). */
+  unused?: string;
+  /** Where the repo's file listing was seen. */
+  listing?: string;
   note?: string;
 }
 
@@ -75,14 +81,23 @@ export const REGISTRY: readonly RegistryEntry[] = [
     unverified: true,
   },
   {
-    id: 'onnx-community/gpt2-chinese-cluecorpussmall-ONNX',
-    family: 'gpt2',
-    langs: ['zh'],
+    // Listed (tree/main/onnx): model.onnx 1.99 GB, model_fp16 997 MB, model_int8 / model_uint8 /
+    // model_quantized 512 MB, model_q4 786 MB, model_q4f16 483 MB, model_bnb4 764 MB.
+    id: 'onnx-community/Qwen2.5-0.5B-Instruct',
+    family: 'qwen2',
+    langs: ['zh', 'en'],
     tools: ['complete'],
-    dtypes: ['q8', 'fp32'],
-    sizeMb: { q8: 105, fp32: 420 },
+    // q8 first: the WASM backend's precision (int8 MatMuls; model_quantized is the same 512 MB as
+    // model_int8). q4 is larger here (its tied 151936×896 embedding stays fp32).
+    dtypes: ['q8', 'q4', 'fp16', 'fp32'],
+    sizeMb: { q8: 512, q4: 786, fp16: 997, fp32: 1990 },
+    files: { q8: 'onnx/model_quantized.onnx', q4: 'onnx/model_q4.onnx', fp16: 'onnx/model_fp16.onnx', fp32: 'onnx/model.onnx' },
+    unused:
+      'onnx/model_q4f16.onnx (483 MB): 4-bit weights with fp16 activations and keys/values, for WebGPU with shader-f16; ' +
+      'onnxruntime-web WASM has no fp16 kernels for it. onnx/model_int8.onnx, model_uint8.onnx, model_bnb4.onnx: other 8/4-bit variants',
+    listing: 'https://huggingface.co/onnx-community/Qwen2.5-0.5B-Instruct/tree/main/onnx',
     unverified: true,
-    note: 'GPT-2 trained on Chinese (BERT-style character vocabulary)',
+    note: 'Qwen2.5 0.5B (instruction-tuned; continues raw text without a chat template), grouped-query attention',
   },
 ];
 
@@ -90,7 +105,7 @@ export const REGISTRY: readonly RegistryEntry[] = [
 export const DEFAULT_MODELS: Record<Tool, Record<Lang, string>> = {
   sense: { en: 'Xenova/bert-base-uncased', zh: 'Xenova/ernie-3.0-base-zh' },
   cloze: { en: 'Xenova/bert-base-uncased', zh: 'Xenova/ernie-3.0-base-zh' },
-  complete: { en: 'Xenova/distilgpt2', zh: 'onnx-community/gpt2-chinese-cluecorpussmall-ONNX' },
+  complete: { en: 'Xenova/distilgpt2', zh: 'onnx-community/Qwen2.5-0.5B-Instruct' },
 };
 
 const FAMILY_BY_MODEL_TYPE: Record<string, Family> = {
@@ -98,6 +113,7 @@ const FAMILY_BY_MODEL_TYPE: Record<string, Family> = {
   distilbert: 'distilbert',
   ernie: 'ernie',
   gpt2: 'gpt2',
+  qwen2: 'qwen2',
 };
 
 /** Family of a model from its config.json `model_type`, for ids not in the registry. */
@@ -109,8 +125,15 @@ export function findEntry(id: string): RegistryEntry | undefined {
   return REGISTRY.find((entry) => entry.id === id);
 }
 
+/** Causal LMs: they serve completion; the others are masked LMs for sense and cloze. */
+export const CAUSAL_FAMILIES: readonly Family[] = ['gpt2', 'qwen2'];
+
+export function isCausalFamily(family: Family): boolean {
+  return CAUSAL_FAMILIES.includes(family);
+}
+
 export function toolsOfFamily(family: Family): Tool[] {
-  return family === 'gpt2' ? ['complete'] : ['sense', 'cloze'];
+  return isCausalFamily(family) ? ['complete'] : ['sense', 'cloze'];
 }
 
 export function familyServesTool(family: Family, tool: Tool): boolean {
@@ -140,6 +163,7 @@ export function guessFamily(id: string, tool: Tool = 'sense'): Family {
   const name = id.toLowerCase();
   if (name.includes('ernie')) return 'ernie';
   if (name.includes('distilbert')) return 'distilbert';
+  if (name.includes('qwen')) return 'qwen2';
   if (name.includes('gpt')) return 'gpt2';
   return tool === 'complete' ? 'gpt2' : 'bert';
 }

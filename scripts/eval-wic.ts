@@ -17,7 +17,7 @@ import { defaultDtype, memoryCache, modelSource } from './model-source';
 import { loadModel, type LoadedModel } from '../models/host/loader';
 import { configureTransformers } from '../models/host/transformers-env';
 import { LANGS, type Lang, type ModelSpec } from '../models/protocol';
-import { guessFamily } from '../models/registry';
+import { guessFamily, isCausalFamily } from '../models/registry';
 import { cosineMatrix } from '../models/sense/cluster';
 import { embedTargets, substituteVectors, type Target } from '../models/sense/embed';
 import { ensureHiddenStates, onnxFileFor } from '../models/sense/hidden-states';
@@ -205,7 +205,7 @@ if (!pairs.train?.length || !pairs.dev?.length) fail('train and dev need at leas
 
 const source = modelSource(args.model);
 const family = guessFamily(source.id);
-if (family === 'gpt2') fail(`${source.id} looks like a causal LM; WiC needs a masked LM (BERT, DistilBERT, ERNIE)`);
+if (isCausalFamily(family)) fail(`${source.id} looks like a causal LM; WiC needs a masked LM (BERT, DistilBERT, ERNIE)`);
 if (!source.root && (/^[./~]/.test(args.model) || args.model.split('/').length > 2)) fail(`no model folder at ${resolve(args.model)}`);
 const hub = source.root ? await startHubServer({ root: source.root }) : null;
 const cache = new ModelCache(memoryCache());

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 /usr/bin/python3 -c 'import torch, onnx' >/dev/null 2>&1 || need_apt+=(python3-torch python3-onnx python3-numpy)
+/usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
 # A CJK font, so Chinese text renders in the browser (e2e screenshots of the Chinese UI).
 [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need_apt+=(fonts-wqy-zenhei)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -21,4 +22,23 @@ fi
 export ONNXRUNTIME_NODE_INSTALL=skip
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
+fi
+
+# The tiny Qwen2 fixture's generator (tests/fixtures/make_qwen_fixture.py) builds transformers' own
+# Qwen2ForCausalLM and exports it with torch's dynamo exporter: a venv with torch (CPU), transformers
+# 5, onnx, onnxscript, onnxruntime and tokenizers. Made once; a machine with the local wheel index
+# (/opt/pypi) installs from it only, so pip does not wait on the unreachable public index.
+QWEN_VENV=.venv-qwen
+if ! "$QWEN_VENV/bin/python" -c 'import torch, transformers, onnx, onnxscript, onnxruntime, tokenizers' >/dev/null 2>&1; then
+  rm -rf "$QWEN_VENV"
+  /usr/bin/python3 -m venv "$QWEN_VENV"
+  pip_args=()
+  if [ -d /opt/pypi/simple ]; then
+    pip_args+=(--index-url file:///opt/pypi/simple)
+    [ -d /opt/pypi-more/simple ] && pip_args+=(--extra-index-url file:///opt/pypi-more/simple)
+    [ -d /opt/wheels ] && pip_args+=(--find-links /opt/wheels)
+  else
+    pip_args+=(--extra-index-url https://download.pytorch.org/whl/cpu)
+  fi
+  "$QWEN_VENV/bin/pip" install -q "${pip_args[@]}" 'torch==2.13.0+cpu' 'transformers==5.18.0' onnx onnxscript onnxruntime tokenizers
 fi

@@ -20,6 +20,7 @@ import {
 } from '../protocol';
 import { checkCloze } from '../cloze/check';
 import type { ChineseDict } from '../cloze/chinese-dict';
+import { isCausalFamily } from '../registry';
 import { langOfSelection } from '../text/lang';
 import { makeCloze } from '../tools/cloze';
 import { complete } from '../tools/complete';
@@ -259,7 +260,7 @@ export class ModelHost {
     try {
       return await this.onBackend(spec, config, send, id, (lm, backend) => {
         // complete() answers an aborted request itself (it keeps the field's cache and counters).
-        if (signal?.aborted && lm.spec.family !== 'gpt2') throw new ToolError('cancelled', 'Cancelled');
+        if (signal?.aborted && !isCausalFamily(lm.spec.family)) throw new ToolError('cancelled', 'Cancelled');
         if (!signal?.aborted) this.work.computed++;
         return work(lm, backend);
       });

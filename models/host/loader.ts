@@ -1,6 +1,7 @@
 // Loads tokenizer + ONNX model for a registry spec with transformers.js. The ERNIE family is
 // not mapped by transformers.js 4.3, so it loads through the BERT masked-LM class, the
-// architecture it shares; extra integer inputs (ERNIE's task_type_ids) are fed zeros.
+// architecture it shares; extra integer inputs (ERNIE's task_type_ids) are fed zeros. Causal LMs:
+// GPT-2 and Qwen2 (grouped-query attention; the completion tool feeds it position_ids itself).
 import {
   AutoConfig,
   AutoTokenizer,
@@ -10,6 +11,7 @@ import {
   type PreTrainedModel,
   type PreTrainedTokenizer,
   type ProgressInfo,
+  Qwen2ForCausalLM,
   Tensor,
 } from '@huggingface/transformers';
 import type { Gpt2Decoder } from '../gpt-decoder/gpt2-decoder';
@@ -52,6 +54,7 @@ const MODEL_CLASS = {
   ernie: BertForMaskedLM,
   distilbert: DistilBertForMaskedLM,
   gpt2: GPT2LMHeadModel,
+  qwen2: Qwen2ForCausalLM,
 } as const;
 
 export async function loadModel(

@@ -1,6 +1,7 @@
-// GPT continuation, streamed token by token and cancellable. Sesame runs its own decoding loop
-// (gpt-step.ts) rather than transformers.js' `generate`, so that a text field's keys/values
-// outlive the request (kv-cache.ts) and the prompt is computed once for all alternatives.
+// Continuation by a causal LM (GPT-2, Qwen2), streamed token by token and cancellable. Sesame runs
+// its own decoding loop (gpt-step.ts) rather than transformers.js' `generate`, so that a text
+// field's keys/values outlive the request (kv-cache.ts) and the prompt is computed once for all
+// alternatives. Qwen2 runs in the graph only (no kernel decoder); the loop is the same.
 import type { LoadedModel } from '../host/loader';
 import { type CompleteResult, ToolError } from '../protocol';
 import { StreamDecoder } from '../text/stream-decoder';

@@ -12,7 +12,7 @@ describe('first-run model choice', () => {
     const both = modelsFor(withDefaults({ dtype: 'fp32' }), ['zh', 'en']);
     expect(both.map((m) => m.spec.id)).toEqual([
       'Xenova/ernie-3.0-base-zh',
-      'onnx-community/gpt2-chinese-cluecorpussmall-ONNX',
+      'onnx-community/Qwen2.5-0.5B-Instruct',
       'Xenova/bert-base-uncased',
       'Xenova/distilgpt2',
     ]);
