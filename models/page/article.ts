@@ -5,7 +5,7 @@
 // HTML: the text is read from text nodes. Pages where Readability finds nothing fall back to the
 // hand-written extractor (main-text.ts). Long articles are not cut at the cloze limit: the
 // practice page offers them in sections (models/cloze/sections.ts).
-import { isProbablyReaderable, Readability } from '@mozilla/readability';
+import { Readability } from '@mozilla/readability';
 import { LIMITS, type MainTextReply } from '../protocol';
 import { extractMainText } from './main-text';
 
@@ -91,25 +91,21 @@ export function readabilityText(doc: Document): string | null {
 }
 
 /**
- * The page's article. Readability is tried first; `isProbablyReaderable` is only a cheap hint:
- * when it says no and the hand-written extractor finds paragraphs, those are taken without cloning
- * the page (Readability would be guessing there too).
+ * The page's article: Readability's, or the hand-written extractor's where Readability finds
+ * nothing. `isProbablyReaderable` is not used as a gate: on Readability's own test pages, the pages
+ * it calls unreaderable still get a better text from Readability than from the fallback (mathjax
+ * F1 0.54 against 0.18, mozilla-2 1.00 against 0.84), and this runs only when the popup asks.
  */
 export function extractArticle(doc: Document, limit: number = LIMITS.articleChars): Article | null {
-  const fallback = (): Article | null => {
-    const main = extractMainText(doc, limit);
-    return main ? { ...main, source: 'fallback' } : null;
-  };
   let text: string | null = null;
-  if (!doc.body || isProbablyReaderable(doc) || !fallback()) {
-    try {
-      text = readabilityText(doc);
-    } catch {
-      text = null;
-    }
+  try {
+    text = readabilityText(doc);
+  } catch {
+    text = null;
   }
-  if (!text || text.length < MIN_ARTICLE_CHARS) return fallback();
-  return { ...cutAt(text, limit), source: 'readability' };
+  if (text && text.length >= MIN_ARTICLE_CHARS) return { ...cutAt(text, limit), source: 'readability' };
+  const main = extractMainText(doc, limit);
+  return main ? { ...main, source: 'fallback' } : null;
 }
 
 /** The content script's answer to a `mainText` message. */
