@@ -82,8 +82,8 @@ export function blockText(root: Node): string {
 /** Readability's article on a clone of `doc`, as text with paragraph breaks; null when it finds none. */
 export function readabilityText(doc: Document): string | null {
   const clone = doc.cloneNode(true) as Document;
-  // Our own bubble is no part of the page.
-  for (const el of clone.querySelectorAll('sesame-bubble')) el.remove();
+  // Our own bubble and ghost text are no part of the page.
+  for (const el of clone.querySelectorAll('sesame-bubble,sesame-ghost')) el.remove();
   const article = new Readability<Node>(clone, { serializer: (node) => node }).parse();
   const content = article?.content;
   const text = content ? blockText(content) : '';

@@ -109,9 +109,15 @@ describe('the article', () => {
     expect(text).not.toMatch(/<\/?(b|i|p)>/);
   });
 
-  it('never includes Sesame’s own bubble', () => {
-    const doc = page(`<article>${P.map((p) => `<p>${p}</p>`).join('')}<sesame-bubble><p>Meaning in context: the model’s guesses for this word are here.</p></sesame-bubble></article>`);
-    expect(extractArticle(doc)!.text).not.toContain('Meaning in context');
+  it('never includes Sesame’s own bubble or ghost text', () => {
+    const doc = page(
+      `<article>${P.map((p) => `<p>${p}</p>`).join('')}<sesame-bubble><p>Meaning in context: the model’s guesses for this word are here.</p></sesame-bubble>` +
+        `<sesame-ghost><div>and the rest of the suggested continuation</div></sesame-ghost></article>`,
+    );
+    const text = extractArticle(doc)!.text;
+    expect(text).not.toContain('Meaning in context');
+    expect(text).not.toContain('suggested continuation');
+    expect(doc.querySelectorAll('sesame-bubble,sesame-ghost')).toHaveLength(2);
   });
 
   it('falls back to the old extractor, and to nothing, where Readability finds too little', () => {
