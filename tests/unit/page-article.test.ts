@@ -125,6 +125,12 @@ describe('the article', () => {
     expect(extractArticle(page('<nav><p><a href="/">Home</a></p></nav>'))).toBeNull();
   });
 
+  it('leaves a page too big for Readability to the fallback', () => {
+    const doc = page(`<article>${P.map((p) => `<p>${p}</p>`).join('')}</article>`);
+    expect(extractArticle(doc, LIMITS.articleChars, 5)).toEqual({ text: P.join('\n\n'), truncated: false, source: 'fallback' });
+    expect(extractArticle(doc)?.source).toBe('readability');
+  });
+
   it('works for Chinese', () => {
     const zh = '他拿起手机给妈妈打电话，告诉她自己已经到家了，明天还要早起上班。';
     const doc = page(`<nav><p><a href="/">首页</a></p></nav><article><p>${zh}</p><p>${zh}</p><p>${zh}</p></article>`);
