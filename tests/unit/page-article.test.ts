@@ -3,7 +3,8 @@
 // clone of the page, read back as text block by block; the failure cases of the old extractor.
 import { afterEach, describe, expect, it } from 'vitest';
 import { blockText, cutAt, extractArticle, mainTextReplyFor } from '@/models/page/article';
-import { LIMITS, mainTextReply, parse } from '@/models/protocol';
+import { passageIn } from '@/models/cloze/passage';
+import { clientMessage, LIMITS, mainTextReply, parse } from '@/models/protocol';
 import { generatePage } from '../support/article-pages';
 
 afterEach(() => {
@@ -162,5 +163,16 @@ describe('the mainText reply', () => {
     expect(reply.text.length).toBeGreaterThan(LIMITS.contextChars);
     expect(parse(mainTextReply, reply).ok).toBe(true);
     expect(parse(mainTextReply, { ...reply, text: 'x'.repeat(LIMITS.articleChars + 1) }).ok).toBe(false);
+  });
+
+  it('travels whole to the practice page (practice.open and the stored passage), up to the article limit', () => {
+    const text = 'word '.repeat(LIMITS.articleChars / 5).trim();
+    const open = (t: string) => parse(clientMessage, { kind: 'request', id: 'a1', request: { type: 'practice.open', text: t } });
+    expect(open(text).ok).toBe(true);
+    expect(open(`${text} more`).ok).toBe(false);
+    expect(passageIn({ id: { text, url: 'https://example.com/', createdAt: 1 } }, 'id')?.text).toBe(text);
+    expect(passageIn({ id: { text: `${text} more`, url: '', createdAt: 1 } }, 'id')).toBeNull();
+    // The model host still gets at most contextChars: the practice page sends one section.
+    expect(parse(clientMessage, { kind: 'request', id: 'a1', request: { type: 'cloze', text, blanks: 5 } }).ok).toBe(false);
   });
 });
