@@ -119,6 +119,10 @@ describe('practice controls and main text', () => {
         story.append(p);
         texts.push(text);
       }
+      // A lazy image: Readability gives it its real src, in the clone only, which loads nothing.
+      const img = Object.assign(document.createElement('img'), { className: 'lazy' });
+      img.dataset.src = `${location.origin}/never-loaded.png`;
+      story.append(img);
       return texts.join('\n\n').length;
     });
     expect(added).toBeGreaterThan(20_000);
@@ -149,5 +153,6 @@ describe('practice controls and main text', () => {
     await expect.poll(async () => (await markers()).includes(40), { timeout: 120_000 }).toBe(true);
     await practice.locator('[data-testid=section-previous]').click();
     await expect.poll(sectionText).toBe(`Section ${n - 1} of ${n}`);
+    expect(s.network.filter((r) => r.url.includes('never-loaded'))).toEqual([]);
   });
 });
