@@ -1,15 +1,15 @@
 // A long passage (a whole article) in sections the cloze tool handles well, instead of cutting it:
 // the tool reads at most CLOZE_CHARS (2000) characters of a passage (models/tools/cloze.ts) and the
 // practice page asks for up to 20 blanks, about one blank per 100 characters at most. Sections end
-// at paragraph breaks; a paragraph longer than a section is split between sentences (or else
-// lines, words, characters). As few sections as that allows, of as even a length as it allows
+// at paragraph breaks; a paragraph longer than a section is split between lines (or else
+// sentences, words, characters). As few sections as that allows, of as even a length as it allows
 // (no 40-character last section).
 
 /** Characters of one section: what the cloze tool reads of a passage (CLOZE_CHARS, tested equal). */
 export const SECTION_CHARS = 2000;
 
 /** Where a long paragraph may be split, best first; each match stays with the piece before it. */
-const BREAKS = [/[.!?…]["'”’»)\]」』]*\s+|[。！？；]["'”’»)\]」』]*\s*/gu, /\n+/g, /\s+/g];
+const BREAKS = [/\n+/g, /[.!?…]["'”’»)\]」』]*\s+|[。！？；]["'”’»)\]」』]*\s*/gu, /\s+/g];
 
 interface Unit {
   text: string;

@@ -40,7 +40,7 @@ const SPACES = /[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3
 
 /**
  * An element's text with paragraph breaks: blocks become paragraphs ("\n\n" between them), `<br>`
- * a line break, table cells are kept apart by a space, runs of white space become one space
+ * a line break (two in a row a paragraph break), table cells are kept apart by a space, runs of white space become one space
  * (inside `<pre>` lines are kept).
  */
 export function blockText(root: Node): string {
@@ -71,7 +71,12 @@ export function blockText(root: Node): string {
     if (node.nodeType !== 1 /* element */ && node.nodeType !== 9 && node.nodeType !== 11) return;
     const tag = node.nodeType === 1 ? (node as Element).tagName.toUpperCase() : '';
     if (SKIPPED.has(tag)) return;
-    if (tag === 'BR') return endLine();
+    if (tag === 'BR') {
+      // A second <br> in a row ends the paragraph (text in <div>s, paragraphs split by <br><br>).
+      if (lines.length && !line.replace(SPACES, '')) endParagraph();
+      else endLine();
+      return;
+    }
     const block = BLOCKS.has(tag);
     if (block) endParagraph();
     if (CELLS.has(tag)) line += ' ';

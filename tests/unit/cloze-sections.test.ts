@@ -57,6 +57,13 @@ describe('sections of a passage', () => {
     expect(around.join('\n\n').split('\n\n').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('split a long paragraph of lines between lines first', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `Line ${i} of the long poem, where the river rose. And the hills watched`);
+    const sections = sectionsOf(lines.join('\n'));
+    expect(sections.length).toBe(2);
+    for (const s of sections) for (const line of s.split('\n')) expect(lines).toContain(line);
+  });
+
   it('split Chinese between sentences, and a run with no break at all by characters', () => {
     const zh = '他拿起手机给妈妈打电话，告诉她自己已经到家了，明天还要早起上班。'.repeat(200);
     const sections = sectionsOf(zh);

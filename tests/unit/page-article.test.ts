@@ -146,6 +146,12 @@ describe('block text', () => {
     expect(blockText(el)).toBe('Title\n\nLoose text bold\nnext line\n\nPara one\n\na b\n\nx = 1\ny = 2\n\none\n\ntwo');
   });
 
+  it('takes two <br> in a row as a paragraph break', () => {
+    const el = document.createElement('div');
+    el.innerHTML = 'First paragraph.<br><br>\n Second paragraph, line one<br>line two.<br> <br><br>Third.';
+    expect(blockText(el)).toBe('First paragraph.\n\nSecond paragraph, line one\nline two.\n\nThird.');
+  });
+
   it('cuts at a paragraph break, or else a space', () => {
     expect(cutAt('aaaa bbbb\n\ncccc dddd', 16)).toEqual({ text: 'aaaa bbbb', truncated: true });
     expect(cutAt('aaaa bbbb cccc dddd', 12)).toEqual({ text: 'aaaa bbbb', truncated: true });
