@@ -9,7 +9,7 @@ table { border-collapse: collapse; width: 100%; margin: 8px 0; } td { padding: 4
 .primary { font-weight: 600; padding: 6px 14px; } .done { font-weight: 600; color: var(--ok); }
 .demo { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; margin: 10px 0; } blockquote { margin: 4px 0; font-size: 1.05em; }`,
   practice: `body { margin: 0 auto; max-width: 860px; padding: 16px; } section { margin: 18px 0; } h2 { font-size: 1em; margin: 0; }
-.passage { font-size: 1.15em; line-height: 2; } .blank-input { font: inherit; padding: 0 4px; border: 0; border-bottom: 2px solid var(--accent); background: transparent; color: inherit; }
+.passage { font-size: 1.15em; line-height: 2; white-space: pre-line; } .sections { align-items: center; } .blank-input { font: inherit; padding: 0 4px; border: 0; border-bottom: 2px solid var(--accent); background: transparent; color: inherit; }
 .blank-input.correct { border-color: var(--ok); } .blank-input.acceptable { border-color: var(--warn); } .blank-input.wrong { border-color: var(--err); } .blank-input.revealed { border-style: dashed; }
 .verdict.correct { color: var(--ok); } .verdict.acceptable { color: var(--warn); } .verdict.wrong { color: var(--err); } .hint { font-style: italic; }
 .feedback li { margin: 6px 0; } .blank-actions { display: inline-flex; gap: 4px; margin-left: 6px; } .settings { align-items: center; flex-wrap: wrap; }

@@ -8,7 +8,7 @@ import { request, setConnector } from '@/models/client';
 import { setUiLanguage, t } from '@/models/i18n';
 import { attachCompletion, type CompletionController } from '@/models/completion/controller';
 import { type CaptureOutcome, captureSelection, selectedRange } from '@/models/page/capture';
-import { mainTextReplyFor } from '@/models/page/main-text';
+import { mainTextReplyFor } from '@/models/page/article';
 import { captureWithOccurrences } from '@/models/page/occurrence-scan';
 import { revealRange } from '@/models/page/reveal';
 import { type CaptureReply, contentMessage, type MainTextReply, parse } from '@/models/protocol';

@@ -31,6 +31,8 @@ export const HOST_IDLE = { kind: 'sesame-host-idle' } as const;
 /** Limits that keep one message from exhausting the model host. */
 export const LIMITS = {
   contextChars: 20_000,
+  /** A whole article for the practice page (offered in sections of up to 2000 characters there). */
+  articleChars: 100_000,
   promptChars: 8_000,
   wordChars: 64,
   clozeBlanks: 30,
@@ -119,7 +121,7 @@ const clozeCheckRequest = object({
 /** Opens the practice page on a passage (handled by the background, never by the model host). */
 const practiceOpenRequest = object({
   type: literal('practice.open'),
-  text: str({ min: 1, max: LIMITS.contextChars }),
+  text: str({ min: 1, max: LIMITS.articleChars }),
   url: optional(str({ max: 4000 })),
   lang: optional(lang),
 });
@@ -488,7 +490,7 @@ export const contentMessage = tagged(
 export type ContentMessage = ReturnType<typeof contentMessage>;
 export const mainTextReply = tagged(
   {
-    mainText: object({ kind: literal('mainText'), text: str({ min: 1, max: LIMITS.contextChars }), truncated: bool, url: str({ max: 4000 }) }),
+    mainText: object({ kind: literal('mainText'), text: str({ min: 1, max: LIMITS.articleChars }), truncated: bool, url: str({ max: 4000 }) }),
     none: object({ kind: literal('none') }),
   },
   'kind',

@@ -23,6 +23,7 @@ import type { HistoryEntry } from '@/models/cloze/history';
 import { clearHistory, historyItem, loadHistory, saveToHistory } from '@/models/cloze/history-store';
 import type { PracticePassage } from '@/models/cloze/passage';
 import { getPassage } from '@/models/cloze/passage-store';
+import { sectionsOf } from '@/models/cloze/sections';
 import { t } from '@/models/i18n';
 import { type ClozeDifficulty, CLOZE_DIFFICULTIES, type ErrorInfo, type Progress } from '@/models/protocol';
 import { ClozeExercise, type ExerciseActions } from './ClozeExercise';
@@ -45,6 +46,10 @@ export function PracticePage({ passageId }: { passageId: string }) {
   const [checking, setChecking] = useState<ErrorInfo | boolean>(false);
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [dict, setDict] = useState<ChineseDict | null>(null);
+  /** A long passage (an article) is practised a section at a time. */
+  const sections = useMemo(() => (passage ? sectionsOf(passage.text) : []), [passage]);
+  const [section, setSection] = useState(0);
+  const text = sections[Math.min(section, sections.length - 1)];
 
   useEffect(() => {
     void (passageId ? getPassage(passageId) : Promise.resolve(null)).then(setPassage, () => setPassage(null));
@@ -53,12 +58,12 @@ export function PracticePage({ passageId }: { passageId: string }) {
   }, [passageId]);
 
   useEffect(() => {
-    if (!passage) return;
+    if (!passage || !text) return;
     const abort = new AbortController();
     const files: Record<string, Progress> = {};
     setRun({ phase: 'working', files });
     request(
-      { type: 'cloze', text: passage.text, blanks: count, seed, difficulty, ...(passage.lang ? { lang: passage.lang } : {}) },
+      { type: 'cloze', text, blanks: count, seed, difficulty, ...(passage.lang ? { lang: passage.lang } : {}) },
       {
         signal: abort.signal,
         onProgress: (p) => {
@@ -71,7 +76,7 @@ export function PracticePage({ passageId }: { passageId: string }) {
       (e: unknown) => !abort.signal.aborted && setRun({ phase: 'error', error: errorOf(e) }),
     );
     return () => abort.abort();
-  }, [passage, difficulty, count, seed]);
+  }, [passage, text, difficulty, count, seed]);
 
   const ready = run?.phase === 'ready' ? run : null;
   const lang = ready?.ex.cloze.lang;
@@ -165,6 +170,24 @@ export function PracticePage({ passageId }: { passageId: string }) {
             {t('practice_new_exercise')}
           </button>
         </form>
+      )}
+      {sections.length > 1 && (
+        <nav class="actions sections" aria-label={t('practice_sections')} data-testid="sections">
+          <button type="button" disabled={section === 0} onClick={() => setSection((i) => Math.max(0, i - 1))} data-testid="section-previous">
+            {t('practice_section_previous')}
+          </button>
+          <span role="status" data-testid="section-label">
+            {t('practice_section', { i: section + 1, n: sections.length })}
+          </span>
+          <button
+            type="button"
+            disabled={section >= sections.length - 1}
+            onClick={() => setSection((i) => Math.min(sections.length - 1, i + 1))}
+            data-testid="section-next"
+          >
+            {t('practice_section_next')}
+          </button>
+        </nav>
       )}
       {run?.phase === 'working' && (
         <div aria-busy="true">

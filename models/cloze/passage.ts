@@ -4,7 +4,7 @@ import { LANGS, LIMITS } from '../protocol';
 import { type Check, literal, num, object, optional, str } from '../validate';
 
 export const practicePassage = object({
-  text: str({ min: 1, max: LIMITS.contextChars }),
+  text: str({ min: 1, max: LIMITS.articleChars }),
   url: str({ max: 4000 }),
   lang: optional(literal(...LANGS)),
   createdAt: num({ min: 0 }),

@@ -1,7 +1,8 @@
 // The page's main text, readability-style: the block whose paragraphs hold the most text
 // (an <article> or <main>, or the parent of the most paragraph text), leaving out navigation,
 // headers, footers, sidebars and link lists. Pure DOM, so it runs in the content script and in tests.
-import { LIMITS, type MainTextReply } from '../protocol';
+// Now the fallback of article.ts (Mozilla's Readability), for pages where Readability finds nothing.
+import { LIMITS } from '../protocol';
 
 export interface MainText {
   /** The block's paragraphs as plain text, separated by blank lines. */
@@ -63,12 +64,6 @@ export function extractMainText(doc: Document, limit: number = LIMITS.contextCha
   const chosen = best;
   const paragraphs = [...texts].filter(([p]) => chosen.contains(p)).map(([, text]) => text);
   return cut(paragraphs.join('\n\n'), limit);
-}
-
-/** The content script's answer to a `mainText` message. */
-export function mainTextReplyFor(doc: Document, url: string): MainTextReply {
-  const main = extractMainText(doc);
-  return main ? { kind: 'mainText', ...main, url: url.slice(0, 4000) } : { kind: 'none' };
 }
 
 /** Cuts at the last paragraph break (or else space) before `limit`, so no word is broken. */

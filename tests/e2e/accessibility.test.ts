@@ -84,6 +84,25 @@ describe('accessibility', () => {
     expect(await violations(popup)).toEqual([]);
   });
 
+  it('the practice page on a long article, with its section controls', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/article.html`);
+    await page.evaluate(() => {
+      for (let i = 0; i < 12; i++) {
+        const p = document.createElement('p');
+        p.textContent = 'The volunteers carried sandbags along the muddy river bank while the rain kept falling on the valley. '.repeat(5).trim();
+        document.getElementById('story')!.append(p);
+      }
+    });
+    const popup = await openPopup(s, page);
+    await popup.locator('[data-testid=practise-article]').waitFor({ timeout: 30_000 });
+    const practice = await openFromPopup(s, popup, 'practise-article');
+    await practice.locator('[data-testid=section-next]').click();
+    await practice.locator('[data-testid=blank-input]').first().waitFor({ timeout: 120_000 });
+    expect(await practice.locator('[data-testid=section-label]').textContent()).toMatch(/^Section 2 of \d+$/);
+    expect(await violations(practice)).toEqual([]);
+  });
+
   it('the practice page, before and after checking, with a hint, a revealed answer and the history', async () => {
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/passage.html`);

@@ -92,7 +92,8 @@ describe('practice controls and main text', () => {
     const practice = await openFromPopup(s, popup, 'practise-article');
     expect(practice.url()).not.toContain('river');
 
-    const article = await page.$$eval('#story p', (ps) => ps.map((p) => p.textContent!.replace(/\s+/g, ' ').trim()).join('\n\n'));
+    // Readability's article: the headline and the paragraphs, one block each.
+    const article = await page.$$eval('#story h1, #story p', (ps) => ps.map((p) => p.textContent!.replace(/\s+/g, ' ').trim()).join('\n\n'));
     const words = await blankedWords(practice, article);
     expect(words.length).toBeGreaterThan(1);
     const shown = (await practice.locator('[data-testid=passage]').textContent())!;
@@ -101,5 +102,57 @@ describe('practice controls and main text', () => {
     }
     // The shown passage is the article's paragraphs with the blanked words taken out.
     for (const word of words) expect(word).toMatch(/^[A-Za-z]+$/);
+    expect(await practice.locator('[data-testid=sections]').count()).toBe(0);
+  });
+
+  it('offers a long article in sections, whole, with previous and next', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/article.html`);
+    // A long read: 40 more paragraphs (~30 000 characters, past the old 20 000 cut), each naming its number.
+    const added = await page.evaluate(() => {
+      const story = document.getElementById('story')!;
+      const texts: string[] = [];
+      for (let i = 1; i <= 40; i++) {
+        const text = `Paragraph marker${i} begins here. `.concat('The volunteers carried sandbags along the muddy river bank while the rain kept falling on the valley. '.repeat(7)).trim();
+        const p = document.createElement('p');
+        p.textContent = text;
+        story.append(p);
+        texts.push(text);
+      }
+      // A lazy image: Readability gives it its real src, in the clone only, which loads nothing.
+      const img = Object.assign(document.createElement('img'), { className: 'lazy' });
+      img.dataset.src = `${location.origin}/never-loaded.png`;
+      story.append(img);
+      return texts.join('\n\n').length;
+    });
+    expect(added).toBeGreaterThan(20_000);
+    const popup = await openPopup(s, page);
+    await popup.locator('[data-testid=practise-article]').waitFor({ timeout: 30_000 });
+    expect(await popup.locator('[data-testid=main-text] .notice').count()).toBe(0);
+    const practice = await openFromPopup(s, popup, 'practise-article');
+    const label = practice.locator('[data-testid=section-label]');
+    const sectionText = async () => (await label.textContent())!;
+    const n = Number(/^Section 1 of (\d+)$/.exec(await sectionText())?.[1]);
+    expect(n).toBeGreaterThanOrEqual(15);
+    expect(await practice.locator('[data-testid=section-previous]').isDisabled()).toBe(true);
+    const passage = practice.locator('[data-testid=passage]');
+    // Paragraph numbers in the shown passage (never blanked: blanks are words of letters only).
+    const markers = async () => [...((await passage.textContent()) ?? '').matchAll(/marker(\d+)/g)].map((m) => Number(m[1]));
+    const first = await markers();
+    expect(Math.max(0, ...first)).toBeLessThan(10);
+
+    await practice.locator('[data-testid=section-next]').click();
+    await expect.poll(sectionText).toBe(`Section 2 of ${n}`);
+    await expect.poll(async () => Math.min(...(await markers())) > Math.max(0, ...first) && (await inputs(practice).count()) > 0, { timeout: 120_000 }).toBe(true);
+    expect(await practice.locator('[data-testid=section-previous]').isDisabled()).toBe(false);
+
+    // The last section holds the end of the article: nothing was cut.
+    for (let i = 2; i < n; i++) await practice.locator('[data-testid=section-next]').click();
+    await expect.poll(sectionText).toBe(`Section ${n} of ${n}`);
+    expect(await practice.locator('[data-testid=section-next]').isDisabled()).toBe(true);
+    await expect.poll(async () => (await markers()).includes(40), { timeout: 120_000 }).toBe(true);
+    await practice.locator('[data-testid=section-previous]').click();
+    await expect.poll(sectionText).toBe(`Section ${n - 1} of ${n}`);
+    expect(s.network.filter((r) => r.url.includes('never-loaded'))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { extractMainText, mainTextReplyFor } from '@/models/page/main-text';
+import { mainTextReplyFor } from '@/models/page/article';
+import { extractMainText } from '@/models/page/main-text';
 import { contentMessage, LIMITS, mainTextReply, parse } from '@/models/protocol';
 
 afterEach(() => {
@@ -89,7 +90,7 @@ describe('the mainText content message', () => {
 
   it('rejects malformed replies', () => {
     expect(parse(mainTextReply, { kind: 'mainText', text: '', truncated: false, url: 'x' }).ok).toBe(false);
-    expect(parse(mainTextReply, { kind: 'mainText', text: 'x'.repeat(LIMITS.contextChars + 1), truncated: true, url: 'x' }).ok).toBe(false);
+    expect(parse(mainTextReply, { kind: 'mainText', text: 'x'.repeat(LIMITS.articleChars + 1), truncated: true, url: 'x' }).ok).toBe(false);
     expect(parse(mainTextReply, { kind: 'mainText', text: 'hi', url: 'x' }).ok).toBe(false);
     expect(parse(contentMessage, { kind: 'mainText', extra: 1 }).ok).toBe(false);
   });
