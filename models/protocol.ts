@@ -17,7 +17,9 @@ import {
   optional,
   str,
   tagged,
+  ValidationError,
 } from './validate';
+import { HOST_URL_MAX, modelHostProblem } from './host-url';
 
 export const CLIENT_PORT = 'sesame';
 export const HOST_PORT = 'sesame-host';
@@ -44,8 +46,9 @@ export const LANGS = ['en', 'zh'] as const;
 export type Lang = (typeof LANGS)[number];
 export const lang = literal(...LANGS);
 
-const id = str({ min: 1, max: 64, pattern: /^[\w-]+$/ });
-const modelId = str({ min: 1, max: 200, pattern: /^[\w.@/-]+$/ });
+/** A message id (exported: the host gate reads it from messages it otherwise refuses). */
+export const id = str({ min: 1, max: 64, pattern: /^[\w-]+$/ });
+export const modelId = str({ min: 1, max: 200, pattern: /^[\w.@/-]+$/ });
 const dtype = literal('fp32', 'fp16', 'q8', 'q4');
 export type Dtype = ReturnType<typeof dtype>;
 
@@ -432,9 +435,17 @@ const modelSpec = object({
 });
 export type ModelSpec = ReturnType<typeof modelSpec>;
 
+/** A model host URL: https, or http on the loopback interface only (see host-url.ts). */
+const modelHostUrl: Check<string> = (v, path) => {
+  const url = str({ max: HOST_URL_MAX })(v, path);
+  const problem = modelHostProblem(url);
+  if (problem) throw new ValidationError(path, problem);
+  return url;
+};
+
 /** What the router tells the host about how to serve a request (the host reads no settings). */
-const hostConfig = object({
-  remoteHost: str({ max: 500, pattern: /^https?:\/\// }),
+export const hostConfig = object({
+  remoteHost: modelHostUrl,
   model: optional(modelSpec),
   idleReleaseMs: num({ int: true, min: 0 }),
   preferBackend: literal('auto', 'wasm', 'webgpu'),

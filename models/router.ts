@@ -3,6 +3,7 @@
 // Browser APIs are injected, so the routing rules are tested in Node.
 import {
   clientMessage,
+  hostConfig,
   type HostMessage,
   type Lang,
   parse,
@@ -153,6 +154,14 @@ export class Router {
       }
     } catch (error) {
       port.postMessage({ kind: 'error', id, error: { code: 'bad-request', message: String((error as Error).message) } });
+      return;
+    }
+    // The host refuses a config its validators reject: checked here with the same ones, so a bad
+    // setting is an answer naming it, not a request the host drops and the client waits on forever.
+    const checked = parse(hostConfig, config);
+    if (!checked.ok) {
+      this.reject(`invalid settings: ${checked.reason}`);
+      port.postMessage({ kind: 'error', id, error: { code: 'bad-request', message: `A setting is not valid (${checked.reason.slice(0, 300)}); fix it in Sesame's options.` } });
       return;
     }
     this.pending.set(id, { port, tool, ...(fieldKey ? { fieldKey } : {}) });
