@@ -13,6 +13,7 @@ import {
   type ServerMessage,
   type ToolRequest,
 } from './protocol';
+import { Watchdog, type WatchdogDeps } from './background/watchdog';
 import { findEntry, guessFamily, type Tool } from './registry';
 import { hostConfigFor, isSiteDisabled, type Settings } from './settings';
 import { langOfSelection } from './text/lang';
@@ -63,7 +64,17 @@ export interface RouterDeps {
   log?: (reason: string) => void;
   /** Keeps a passage for the practice page and opens it in a tab; returns the passage id. */
   openPractice?: (passage: { text: string; url: string; lang?: Lang }) => Promise<string>;
+  /**
+   * Recreates a host that made no progress (background/watchdog.ts): closes and reopens the
+   * offscreen document; on Firefox, reloads the page the host runs in.
+   */
+  restartHost?: (reason: string) => Promise<void>;
+  /** The watchdog's limit and, for tests, its clock and timers. */
+  watchdog?: Partial<Omit<WatchdogDeps, 'busy' | 'onStall'>>;
 }
+
+/** How many refusal reasons the router keeps (the count goes on). */
+export const REJECTED_KEPT = 50;
 
 interface Pending {
   port: PortLike;
@@ -76,17 +87,29 @@ export interface RouterStats {
   requests: Partial<Record<RequestType, number>>;
   cancelled: number;
   rejected: number;
+  /** Times the watchdog restarted a host that made no progress. */
+  hostRestarts: number;
 }
 
 export class Router {
   private readonly pending = new Map<string, Pending>();
+  /** The last REJECTED_KEPT refusal reasons (sender origins, never full URLs). */
   readonly rejected: string[] = [];
-  readonly stats: RouterStats = { requests: {}, cancelled: 0, rejected: 0 };
+  readonly stats: RouterStats = { requests: {}, cancelled: 0, rejected: 0, hostRestarts: 0 };
+  private readonly watchdog: Watchdog;
 
-  constructor(private readonly deps: RouterDeps) {}
+  constructor(private readonly deps: RouterDeps) {
+    this.watchdog = new Watchdog({
+      stallMs: () => 90_000,
+      ...deps.watchdog,
+      busy: () => this.pending.size > 0,
+      onStall: (silentMs) => this.stalled(silentMs),
+    });
+  }
 
   private reject(reason: string): void {
-    this.rejected.push(reason);
+    this.rejected.push(reason.slice(0, 300));
+    if (this.rejected.length > REJECTED_KEPT) this.rejected.splice(0, this.rejected.length - REJECTED_KEPT);
     this.stats.rejected++;
     this.deps.log?.(`rejected: ${reason}`);
   }
@@ -95,7 +118,7 @@ export class Router {
   accept(port: PortLike): void {
     const kind = port.sender ? classifySender(port.sender, this.deps.extensionId, this.deps.extensionOrigin) : null;
     if (!kind) {
-      this.reject(`port from unknown sender ${port.sender?.url ?? '?'}`);
+      this.reject(`port from unknown sender ${originOf(port.sender?.url)}`);
       port.disconnect();
       return;
     }
@@ -164,6 +187,7 @@ export class Router {
       port.postMessage({ kind: 'error', id, error: { code: 'bad-request', message: `A setting is not valid (${checked.reason.slice(0, 300)}); fix it in Sesame's options.` } });
       return;
     }
+    this.watchdog.started(this.pending.size === 0);
     this.pending.set(id, { port, tool, ...(fieldKey ? { fieldKey } : {}) });
     try {
       await this.deps.host.send({ kind: 'run', id, request, config });
@@ -212,6 +236,7 @@ export class Router {
       return;
     }
     const message = parsed.value;
+    this.watchdog.progress();
     const p = this.pending.get(message.id);
     if (!p) return; // cancelled or superseded: drop stale output
     if (message.kind === 'result' || message.kind === 'error') this.pending.delete(message.id);
@@ -225,14 +250,50 @@ export class Router {
 
   /** The host went away (offscreen document closed or crashed): fail what it was doing. */
   hostLost(reason: string): void {
+    this.watchdog.stop();
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
-      p.port.postMessage({ kind: 'error', id, error: { code: 'host-unavailable', message: reason } });
+      post(p.port, { kind: 'error', id, error: { code: 'host-unavailable', message: reason } });
     }
+  }
+
+  /**
+   * The host made no progress for too long: what it was doing is answered with an error (not
+   * "unavailable": the client would send the same work to the new host and wait again) and the
+   * host is recreated, so the next request works.
+   */
+  private stalled(silentMs: number): void {
+    const message = `The model host stopped responding (no progress for ${Math.round(silentMs / 1000)} s) and was restarted. Please try again.`;
+    this.stats.hostRestarts++;
+    this.deps.log?.(`watchdog: ${message}`);
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      post(p.port, { kind: 'error', id, error: { code: 'inference', message } });
+    }
+    void this.deps.restartHost?.(message).catch((error: unknown) => this.deps.log?.(`restarting the host failed: ${String(error)}`));
   }
 
   get inFlight(): number {
     return this.pending.size;
+  }
+}
+
+function post(port: PortLike, message: ServerMessage): void {
+  try {
+    port.postMessage(message);
+  } catch {
+    // the client went away
+  }
+}
+
+/** A sender's origin for the log: never its full URL (paths and queries can hold private data). */
+export function originOf(url: string | undefined): string {
+  if (!url) return '?';
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? new URL(url).protocol : origin;
+  } catch {
+    return '?';
   }
 }
 
