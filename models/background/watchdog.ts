@@ -34,7 +34,10 @@ export class Watchdog {
 
   /** Work was handed to the host: when it was idle, the silence starts now. */
   started(wasIdle: boolean): void {
-    if (wasIdle) this.last = this.now();
+    if (wasIdle) {
+      this.last = this.now();
+      this.stop();
+    }
     this.arm();
   }
 
