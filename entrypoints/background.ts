@@ -16,6 +16,9 @@ declare global {
   var sesameWatchdogMs: number | undefined;
 }
 import { loadSettings } from '@/models/settings-store';
+import { serial } from '@/models/background/serial';
+import { wordSaver } from '@/models/words/word-saver';
+import { wordListItem } from '@/models/words/word-store';
 
 export default defineBackground(() => {
   let router: Router | null = null;
@@ -29,6 +32,7 @@ export default defineBackground(() => {
     settings: loadSettings,
     log: (reason) => console.warn('Sesame:', reason),
     openPractice: openPracticeTab,
+    saveWord: wordSaver({ get: () => wordListItem.getValue(), set: (list) => wordListItem.setValue(list) }, serial()),
     watchdog: { stallMs: () => globalThis.sesameWatchdogMs ?? DEFAULT_STALL_MS },
     ...host,
   });

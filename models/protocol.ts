@@ -150,6 +150,26 @@ const modelDownloadRequest = object({
 const modelDeleteRequest = object({ type: literal('models.delete'), modelId });
 const cacheClearRequest = object({ type: literal('cache.clear') });
 
+/** A saved word (words/word-list.ts keeps the list): the word in the sentence where it was met, the sense shown. */
+export const wordEntry = object({
+  id: str({ min: 1, max: 64 }),
+  date: num({ min: 0 }),
+  url: str({ max: 4000 }),
+  lang,
+  word: str({ min: 1, max: LIMITS.wordChars * 4 }),
+  /** The sentence, and the word's offsets in it. */
+  sentence: str({ min: 1, max: LIMITS.occurrenceChars }),
+  start: num({ int: true, min: 0 }),
+  end: num({ int: true, min: 1 }),
+  /** The label of the sense (cluster) this use fell in. */
+  sense: arrayOf(str({ max: 200 }), { max: 5 }),
+  substitutes: arrayOf(str({ max: 200 }), { max: 10 }),
+  gloss: optional(str({ max: 2000 })),
+});
+
+/** Saves a word: answered by the background, which alone writes the list (one save at a time). */
+const wordSaveRequest = object({ type: literal('words.save'), entry: wordEntry });
+
 export const toolRequest = tagged({
   sense: senseRequest,
   cloze: clozeRequest,
@@ -161,6 +181,7 @@ export const toolRequest = tagged({
   'models.download': modelDownloadRequest,
   'models.delete': modelDeleteRequest,
   'cache.clear': cacheClearRequest,
+  'words.save': wordSaveRequest,
 });
 export type ToolRequest = ReturnType<typeof toolRequest>;
 export type RequestType = ToolRequest['type'];
@@ -334,6 +355,8 @@ const doneResult = object({
   bytes: optional(num({ min: 0 })),
 });
 
+const wordSaveResult = object({ type: literal('words.save'), count: num({ int: true, min: 0 }) });
+
 export const toolResult = tagged({
   sense: senseResult,
   cloze: clozeResult,
@@ -345,6 +368,7 @@ export const toolResult = tagged({
   'models.download': doneResult,
   'models.delete': doneResult,
   'cache.clear': doneResult,
+  'words.save': wordSaveResult,
 });
 export type ToolResult = ReturnType<typeof toolResult>;
 export type ResultOf<T extends RequestType> = Extract<ToolResult, { type: T }>;

@@ -17,6 +17,7 @@ import { Watchdog, type WatchdogDeps } from './background/watchdog';
 import { findEntry, guessFamily, type Tool } from './registry';
 import { hostConfigFor, isSiteDisabled, type Settings } from './settings';
 import { langOfSelection } from './text/lang';
+import type { WordEntry } from './words/word-list';
 
 export interface SenderInfo {
   id?: string;
@@ -40,7 +41,7 @@ export function classifySender(sender: SenderInfo, extensionId: string, extensio
 }
 
 /** Content scripts live in pages we do not control: they may only use the tools. */
-const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set(['sense', 'cloze', 'complete', 'practice.open']);
+const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set(['sense', 'cloze', 'complete', 'practice.open', 'words.save']);
 
 export interface PortLike {
   sender?: SenderInfo;
@@ -69,6 +70,8 @@ export interface RouterDeps {
    * offscreen document; on Firefox, reloads the page the host runs in.
    */
   restartHost?: (reason: string) => Promise<void>;
+  /** Saves a word in the list, one save at a time (words/word-saver.ts); resolves to the list's length. */
+  saveWord?: (entry: WordEntry) => Promise<number>;
   /** The watchdog's limit and, for tests, its clock and timers. */
   watchdog?: Partial<Omit<WatchdogDeps, 'busy' | 'onStall'>>;
 }
@@ -162,6 +165,7 @@ export class Router {
       return;
     }
     if (request.type === 'practice.open') return this.openPractice(port, kind, id, request);
+    if (request.type === 'words.save') return this.saveWord(port, kind, id, request);
     const tool = toolOf(request);
     const fieldKey = request.type === 'complete' && request.fieldKey ? `${port.sender?.tab?.id ?? 'page'}:${request.fieldKey}` : undefined;
     if (fieldKey) this.supersede(fieldKey);
@@ -211,6 +215,19 @@ export class Router {
       port.postMessage({ kind: 'result', id, result: { type: 'practice.open', id: passage } });
     } catch (error) {
       port.postMessage({ kind: 'error', id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
+    }
+  }
+
+  /** Answered here: content scripts never write extension storage; the background saves for them, in turn. */
+  private async saveWord(port: PortLike, kind: SenderKind, id: string, request: RequestOf<'words.save'>): Promise<void> {
+    // A content script's page is what its port says, not what it claims.
+    const url = kind === 'content-script' ? (port.sender?.url ?? port.sender?.tab?.url ?? '') : request.entry.url;
+    try {
+      if (!this.deps.saveWord) throw new Error('Saving words is not available here.');
+      const count = await this.deps.saveWord({ ...request.entry, url: url.slice(0, 4000) });
+      post(port, { kind: 'result', id, result: { type: 'words.save', count } });
+    } catch (error) {
+      post(port, { kind: 'error', id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
     }
   }
 

@@ -224,6 +224,8 @@ export class ModelHost {
       }
       case 'practice.open':
         throw new ToolError('bad-request', 'The practice page is opened by the background, not the model host.');
+      case 'words.save':
+        throw new ToolError('bad-request', 'Words are saved by the background, not the model host.');
       case 'complete':
         return this.withModel(needModel(config), config, send, id, async (lm, backend) => {
           this.completions.setIdleMs(config.idleReleaseMs);
