@@ -215,6 +215,11 @@ export function Options() {
       </section>
       <section aria-labelledby="installed-h">
         <h2 id="installed-h">{t('options_downloaded')}</h2>
+        {status?.storeFailures?.map((f) => (
+          <p key={f.model} role="alert" class="field-error" data-testid="store-failure">
+            {f.message}
+          </p>
+        ))}
         <ProgressView files={files} />
         {models?.models.length ? (
           <table data-testid="installed">

@@ -340,6 +340,8 @@ const diagnostics = object({
   rejected: optional(num({ int: true, min: 0 })),
   /** Bytes the host's document uses, when the status request asked for it and the browser can tell. */
   memoryBytes: optional(num({ min: 0 })),
+  /** Models that were downloaded but could not be stored (storage full), and why. */
+  storeFailures: optional(arrayOf(object({ model: modelId, message: str({ max: 500 }) }), { max: 32 })),
 });
 export type Diagnostics = ReturnType<typeof diagnostics>;
 
