@@ -151,7 +151,11 @@ export class Router {
       }
       mine.add(message.id);
       this.stats.requests[message.request.type] = (this.stats.requests[message.request.type] ?? 0) + 1;
-      void this.route(port, kind, message.id, message.request);
+      void this.route(port, kind, message.id, message.request).catch((error: unknown) => {
+        // Settings that cannot be read, a failure of the background's own: still an answer.
+        this.pending.delete(message.id);
+        post(port, { kind: 'error', id: message.id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
+      });
     });
     port.onDisconnect.addListener(() => {
       for (const id of mine) if (this.pending.has(id)) void this.cancel(id);

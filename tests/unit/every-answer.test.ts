@@ -125,3 +125,23 @@ describe('the host gate answers any message whose id it can read', () => {
     expect(t.g.rejected).toBe(5);
   });
 });
+
+describe('the router answers its own failures', () => {
+  it('settings that cannot be read: an internal error, not silence', async () => {
+    const sent: HostMessage[] = [];
+    const router = new Router({
+      extensionId: EXT,
+      extensionOrigin: ORIGIN,
+      settings: () => Promise.reject(new Error('storage unavailable')),
+      host: { send: async (m) => void sent.push(m) },
+    });
+    const c = client(page);
+    router.accept(c.port);
+    c.send({ kind: 'request', id: 'q2', request: sense });
+    await flush();
+    await flush();
+    expect(c.out).toEqual([{ kind: 'error', id: 'q2', error: { code: 'internal', message: 'storage unavailable' } }]);
+    expect(sent).toEqual([]);
+    expect(router.inFlight).toBe(0);
+  });
+});
