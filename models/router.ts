@@ -13,7 +13,7 @@ import {
   type ServerMessage,
   type ToolRequest,
 } from './protocol';
-import { Watchdog, type WatchdogDeps } from './background/watchdog';
+import { DEFAULT_STALL_MS, Watchdog, type WatchdogDeps } from './background/watchdog';
 import { findEntry, guessFamily, type Tool } from './registry';
 import { hostConfigFor, isSiteDisabled, type Settings } from './settings';
 import { langOfSelection } from './text/lang';
@@ -103,7 +103,7 @@ export class Router {
 
   constructor(private readonly deps: RouterDeps) {
     this.watchdog = new Watchdog({
-      stallMs: () => 90_000,
+      stallMs: () => DEFAULT_STALL_MS,
       ...deps.watchdog,
       busy: () => this.pending.size > 0,
       onStall: (silentMs) => this.stalled(silentMs),
@@ -225,7 +225,7 @@ export class Router {
   /** Answered here: content scripts never write extension storage; the background saves for them, in turn. */
   private async saveWord(port: PortLike, kind: SenderKind, id: string, request: RequestOf<'words.save'>): Promise<void> {
     // A content script's page is what its port says, not what it claims.
-    const url = kind === 'content-script' ? (port.sender?.url ?? port.sender?.tab?.url ?? '') : request.entry.url;
+    const url = kind === 'content-script' ? (siteUrlOf(port.sender) ?? '') : request.entry.url;
     try {
       if (!this.deps.saveWord) throw new Error('Saving words is not available here.');
       const count = await this.deps.saveWord({ ...request.entry, url: url.slice(0, 4000) });
