@@ -4,6 +4,7 @@ import { importModelFolder } from '@/models/local-import';
 import type { Diagnostics, Lang, Progress, ResultOf } from '@/models/protocol';
 import { DEFAULT_MODELS, REGISTRY, type Tool } from '@/models/registry';
 import { HUB_URL, parseLayerWeights, type Settings } from '@/models/settings';
+import { checkIdleMinutes, checkModelHost, checkModelId } from '@/models/settings-check';
 import { loadSettings, updateSettings } from '@/models/settings-store';
 import { type MessageKey, t, UI_LANGUAGES, MESSAGES, type UiLanguageSetting } from '@/models/i18n';
 import { megabytes } from './format';
@@ -27,6 +28,8 @@ export function Options() {
   const [models, setModels] = useState<ResultOf<'models.list'> | null>(null);
   const [message, setMessage] = useState('');
   const [files, setFiles] = useState<Record<string, Progress>>({});
+  /** Per field: what was typed but not saved (kept in the field), and why. */
+  const [drafts, setDrafts] = useState<Record<string, { text: string; error: string }>>({});
 
   const [status, setStatus] = useState<Diagnostics | null>(null);
   /** Reloads the model list and status; resolves to the list's error, if any. */
@@ -46,6 +49,19 @@ export function Options() {
   if (!settings) return <p>{t('options_loading')}</p>;
 
   const save = async (change: (s: Settings) => Settings) => setSettings(await updateSettings(change));
+  /** Saves a checked field, or keeps the typed text and shows the problem next to it. */
+  const saveField = <T,>(field: string, text: string, checked: { ok: true; value: T } | { ok: false; problem: string }, error: (problem: string) => string, change: (s: Settings, value: T) => Settings) => {
+    const { [field]: _, ...rest } = drafts;
+    if (!checked.ok) return setDrafts({ ...rest, [field]: { text, error: error(checked.problem) } });
+    setDrafts(rest);
+    void save((s) => change(s, checked.value));
+  };
+  const fieldError = (field: string) =>
+    drafts[field] ? (
+      <span class="field-error" role="alert" data-testid={`error-${field}`}>
+        {drafts[field].error}
+      </span>
+    ) : null;
   const act = async (label: string, work: () => Promise<unknown>) => {
     setMessage(t('options_action_running', { label }));
     let outcome: string;
@@ -112,12 +128,18 @@ export function Options() {
                       <input
                         list={`models-${tool}`}
                         aria-label={t('options_model_for', { tool: t(label), lang: t(lang === 'en' ? 'lang_en' : 'lang_zh') })}
-                        value={settings.models[key]?.id ?? DEFAULT_MODELS[tool][lang]}
+                        data-testid={`model-${key}`}
+                        aria-invalid={drafts[`model-${key}`] ? 'true' : undefined}
+                        value={drafts[`model-${key}`]?.text ?? settings.models[key]?.id ?? DEFAULT_MODELS[tool][lang]}
                         onChange={(e) => {
-                          const id = (e.target as HTMLInputElement).value.trim();
-                          void save((s) => ({ ...s, models: { ...s.models, [key]: id ? { id } : undefined } }));
+                          const text = (e.target as HTMLInputElement).value;
+                          saveField(`model-${key}`, text, checkModelId(text), (problem) => t('options_model_id_bad', { problem }), (s, id) => ({
+                            ...s,
+                            models: { ...s.models, [key]: id ? { id } : undefined },
+                          }));
                         }}
                       />
+                      {fieldError(`model-${key}`)}
                       <datalist id={`models-${tool}`}>
                         {choices.map((c) => (
                           <option key={c.id} value={c.id} />
@@ -153,14 +175,15 @@ export function Options() {
           <input
             type="url"
             data-testid="model-host"
-            value={settings.modelHost}
+            aria-invalid={drafts['model-host'] ? 'true' : undefined}
+            value={drafts['model-host']?.text ?? settings.modelHost}
             onChange={(e) => {
-              const url = (e.target as HTMLInputElement).value.trim() || HUB_URL;
-              if (/^https?:\/\//.test(url)) void save((s) => ({ ...s, modelHost: url.endsWith('/') ? url : `${url}/` }));
-              else setMessage(t('options_host_bad'));
+              const text = (e.target as HTMLInputElement).value;
+              saveField('model-host', text, checkModelHost(text, HUB_URL), (problem) => t('options_host_bad', { problem }), (s, modelHost) => ({ ...s, modelHost }));
             }}
           />
         </label>
+        {fieldError('model-host')}
         <p class="muted">{t('options_host_help')}</p>
         <label>
           {t('options_import')}{' '}
@@ -179,13 +202,24 @@ export function Options() {
             type="number"
             min={1}
             max={240}
-            value={settings.idleReleaseMinutes}
-            onChange={(e) => void save((s) => ({ ...s, idleReleaseMinutes: Math.max(1, Number((e.target as HTMLInputElement).value) || 10) }))}
+            data-testid="idle-minutes"
+            aria-invalid={drafts['idle-minutes'] ? 'true' : undefined}
+            value={drafts['idle-minutes']?.text ?? settings.idleReleaseMinutes}
+            onChange={(e) => {
+              const text = (e.target as HTMLInputElement).value;
+              saveField('idle-minutes', text, checkIdleMinutes(text), (problem) => t('options_idle_bad', { problem }), (s, idleReleaseMinutes) => ({ ...s, idleReleaseMinutes }));
+            }}
           />
         </label>
+        {fieldError('idle-minutes')}
       </section>
       <section aria-labelledby="installed-h">
         <h2 id="installed-h">{t('options_downloaded')}</h2>
+        {status?.storeFailures?.map((f) => (
+          <p key={f.model} role="alert" class="field-error" data-testid="store-failure">
+            {f.message}
+          </p>
+        ))}
         <ProgressView files={files} />
         {models?.models.length ? (
           <table data-testid="installed">

@@ -5,14 +5,20 @@ import { i18n } from '#i18n';
 import { installMenus } from '@/models/background/menus';
 import { openPracticeTab } from '@/models/background/practice';
 import { isHostIdle, OffscreenHostLink, offscreenCreations } from '@/models/background/offscreen-host';
+import { DEFAULT_STALL_MS } from '@/models/background/watchdog';
 import { CLIENT_PORT } from '@/models/protocol';
 import { type HostLink, type PortLike, Router, type RouterDeps, type RouterStats } from '@/models/router';
 
 declare global {
   // Read by the e2e tests through the service worker (what was requested, cancelled, rejected).
   var sesameRouterStats: RouterStats | undefined;
+  // Set by the e2e tests through the service worker: the watchdog's limit in ms (default 90 s).
+  var sesameWatchdogMs: number | undefined;
 }
 import { loadSettings } from '@/models/settings-store';
+import { serial } from '@/models/background/serial';
+import { wordSaver } from '@/models/words/word-saver';
+import { wordListItem } from '@/models/words/word-store';
 
 export default defineBackground(() => {
   let router: Router | null = null;
@@ -26,6 +32,8 @@ export default defineBackground(() => {
     settings: loadSettings,
     log: (reason) => console.warn('Sesame:', reason),
     openPractice: openPracticeTab,
+    saveWord: wordSaver({ get: () => wordListItem.getValue(), set: (list) => wordListItem.setValue(list) }, serial()),
+    watchdog: { stallMs: () => globalThis.sesameWatchdogMs ?? DEFAULT_STALL_MS },
     ...host,
   });
   globalThis.sesameRouterStats = router.stats;
@@ -38,7 +46,7 @@ export default defineBackground(() => {
   });
 });
 
-type HostSetup = Pick<RouterDeps, 'host' | 'decorateStatus'>;
+type HostSetup = Pick<RouterDeps, 'host' | 'decorateStatus' | 'restartHost'>;
 
 function chromeHost(fromHost: (m: unknown) => void, lost: (reason: string) => void, idle: () => boolean): HostSetup {
   const link = new OffscreenHostLink({ onMessage: fromHost, onLost: lost });
@@ -48,6 +56,7 @@ function chromeHost(fromHost: (m: unknown) => void, lost: (reason: string) => vo
   });
   return {
     host: link,
+    restartHost: () => link.restart(),
     decorateStatus: async (message) => {
       if (message.result.type === 'status') message.result.offscreenCreated = await offscreenCreations();
     },
@@ -57,5 +66,12 @@ function chromeHost(fromHost: (m: unknown) => void, lost: (reason: string) => vo
 function inPageHost(fromHost: (m: unknown) => void): HostSetup {
   const host = import('@/models/host/runtime').then((m) => m.createBrowserHost('background-page'));
   const link: HostLink = { send: async (message) => void (await host).handle(message, fromHost) };
-  return { host: link };
+  // A hung run blocks transformers.js' inference chain in this page for good: only a new page
+  // gives a new one. The stuck requests were answered; the reload drops every port, and clients
+  // retry what else was in flight once.
+  const restartHost = async (): Promise<void> => {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    location.reload();
+  };
+  return { host: link, restartHost };
 }

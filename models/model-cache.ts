@@ -48,11 +48,20 @@ export function cacheKeyFor(file: CachedFile): string {
   return `${CACHE_ORIGIN}${file.model}${RESOLVE}${encodeURIComponent(file.revision)}/${file.file}`;
 }
 
+function describeWriteError(error: unknown): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'QuotaExceededError' || /quota/i.test(message)) return 'the browser has no storage space left for it (QuotaExceededError)';
+  return `the browser could not store it (${message.slice(0, 200)})`;
+}
+
 export class ModelCache {
   /** Files that were asked for and not found: transformers.js downloads these next. */
   readonly misses = new Set<string>();
   /** How `match` rewrites a model's ONNX files as transformers.js reads them: hidden states exposed, a head detached. */
   private readonly rewrites = new Map<string, OnnxRewrite>();
+  /** Per model: why a downloaded file could not be stored. */
+  private readonly writeFailures = new Map<string, string>();
 
   constructor(private readonly cache: CacheLike) {}
 
@@ -108,7 +117,22 @@ export class ModelCache {
     const headers = new Headers({ 'content-length': String(body.byteLength) });
     const type = response.headers.get('content-type');
     if (type) headers.set('content-type', type);
-    await this.cache.put(normalized, new Response(body, { headers }));
+    try {
+      await this.cache.put(normalized, new Response(body, { headers }));
+    } catch (error) {
+      // The file arrived whole but could not be kept (storage full: QuotaExceededError). The load
+      // goes on from memory; the host tells the user (takeWriteFailure) instead of transformers.js
+      // logging a warning and the model downloading again, unannounced, every time it loads.
+      const model = parseModelFileUrl(normalized)!.model;
+      this.writeFailures.set(model, describeWriteError(error));
+    }
+  }
+
+  /** Why a file of `model` could not be stored since the last call, if one could not (and forgets it). */
+  takeWriteFailure(model: string): string | undefined {
+    const failure = this.writeFailures.get(model);
+    this.writeFailures.delete(model);
+    return failure;
   }
 
   wasMissing(model: string, file: string): boolean {

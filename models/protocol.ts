@@ -17,7 +17,9 @@ import {
   optional,
   str,
   tagged,
+  ValidationError,
 } from './validate';
+import { HOST_URL_MAX, modelHostProblem } from './host-url';
 
 export const CLIENT_PORT = 'sesame';
 export const HOST_PORT = 'sesame-host';
@@ -46,8 +48,9 @@ export const LANGS = ['en', 'zh'] as const;
 export type Lang = (typeof LANGS)[number];
 export const lang = literal(...LANGS);
 
-const id = str({ min: 1, max: 64, pattern: /^[\w-]+$/ });
-const modelId = str({ min: 1, max: 200, pattern: /^[\w.@/-]+$/ });
+/** A message id (exported: the host gate reads it from messages it otherwise refuses). */
+export const id = str({ min: 1, max: 64, pattern: /^[\w-]+$/ });
+export const modelId = str({ min: 1, max: 200, pattern: /^[\w.@/-]+$/ });
 const dtype = literal('fp32', 'fp16', 'q8', 'q4');
 export type Dtype = ReturnType<typeof dtype>;
 /** Model families: masked LMs (sense, cloze) and causal LMs (completion: GPT-2, Qwen2). */
@@ -152,6 +155,26 @@ const modelDownloadRequest = object({
 const modelDeleteRequest = object({ type: literal('models.delete'), modelId });
 const cacheClearRequest = object({ type: literal('cache.clear') });
 
+/** A saved word (words/word-list.ts keeps the list): the word in the sentence where it was met, the sense shown. */
+export const wordEntry = object({
+  id: str({ min: 1, max: 64 }),
+  date: num({ min: 0 }),
+  url: str({ max: 4000 }),
+  lang,
+  word: str({ min: 1, max: LIMITS.wordChars * 4 }),
+  /** The sentence, and the word's offsets in it. */
+  sentence: str({ min: 1, max: LIMITS.occurrenceChars }),
+  start: num({ int: true, min: 0 }),
+  end: num({ int: true, min: 1 }),
+  /** The label of the sense (cluster) this use fell in. */
+  sense: arrayOf(str({ max: 200 }), { max: 5 }),
+  substitutes: arrayOf(str({ max: 200 }), { max: 10 }),
+  gloss: optional(str({ max: 2000 })),
+});
+
+/** Saves a word: answered by the background, which alone writes the list (one save at a time). */
+const wordSaveRequest = object({ type: literal('words.save'), entry: wordEntry });
+
 export const toolRequest = tagged({
   sense: senseRequest,
   cloze: clozeRequest,
@@ -163,6 +186,7 @@ export const toolRequest = tagged({
   'models.download': modelDownloadRequest,
   'models.delete': modelDeleteRequest,
   'cache.clear': cacheClearRequest,
+  'words.save': wordSaveRequest,
 });
 export type ToolRequest = ReturnType<typeof toolRequest>;
 export type RequestType = ToolRequest['type'];
@@ -321,6 +345,8 @@ const diagnostics = object({
   rejected: optional(num({ int: true, min: 0 })),
   /** Bytes the host's document uses, when the status request asked for it and the browser can tell. */
   memoryBytes: optional(num({ min: 0 })),
+  /** Models that were downloaded but could not be stored (storage full), and why. */
+  storeFailures: optional(arrayOf(object({ model: modelId, message: str({ max: 500 }) }), { max: 32 })),
 });
 export type Diagnostics = ReturnType<typeof diagnostics>;
 
@@ -336,6 +362,8 @@ const doneResult = object({
   bytes: optional(num({ min: 0 })),
 });
 
+const wordSaveResult = object({ type: literal('words.save'), count: num({ int: true, min: 0 }) });
+
 export const toolResult = tagged({
   sense: senseResult,
   cloze: clozeResult,
@@ -347,6 +375,7 @@ export const toolResult = tagged({
   'models.download': doneResult,
   'models.delete': doneResult,
   'cache.clear': doneResult,
+  'words.save': wordSaveResult,
 });
 export type ToolResult = ReturnType<typeof toolResult>;
 export type ResultOf<T extends RequestType> = Extract<ToolResult, { type: T }>;
@@ -437,9 +466,17 @@ const modelSpec = object({
 });
 export type ModelSpec = ReturnType<typeof modelSpec>;
 
+/** A model host URL: https, or http on the loopback interface only (see host-url.ts). */
+const modelHostUrl: Check<string> = (v, path) => {
+  const url = str({ max: HOST_URL_MAX })(v, path);
+  const problem = modelHostProblem(url);
+  if (problem) throw new ValidationError(path, problem);
+  return url;
+};
+
 /** What the router tells the host about how to serve a request (the host reads no settings). */
-const hostConfig = object({
-  remoteHost: str({ max: 500, pattern: /^https?:\/\// }),
+export const hostConfig = object({
+  remoteHost: modelHostUrl,
   model: optional(modelSpec),
   idleReleaseMs: num({ int: true, min: 0 }),
   preferBackend: literal('auto', 'wasm', 'webgpu'),

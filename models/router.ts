@@ -3,6 +3,7 @@
 // Browser APIs are injected, so the routing rules are tested in Node.
 import {
   clientMessage,
+  hostConfig,
   type HostMessage,
   type Lang,
   parse,
@@ -12,9 +13,11 @@ import {
   type ServerMessage,
   type ToolRequest,
 } from './protocol';
+import { DEFAULT_STALL_MS, Watchdog, type WatchdogDeps } from './background/watchdog';
 import { findEntry, guessFamily, type Tool } from './registry';
 import { hostConfigFor, isSiteDisabled, type Settings } from './settings';
 import { langOfSelection } from './text/lang';
+import type { WordEntry } from './words/word-list';
 
 export interface SenderInfo {
   id?: string;
@@ -38,7 +41,7 @@ export function classifySender(sender: SenderInfo, extensionId: string, extensio
 }
 
 /** Content scripts live in pages we do not control: they may only use the tools. */
-const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set(['sense', 'cloze', 'complete', 'practice.open']);
+const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set(['sense', 'cloze', 'complete', 'practice.open', 'words.save']);
 
 export interface PortLike {
   sender?: SenderInfo;
@@ -62,7 +65,19 @@ export interface RouterDeps {
   log?: (reason: string) => void;
   /** Keeps a passage for the practice page and opens it in a tab; returns the passage id. */
   openPractice?: (passage: { text: string; url: string; lang?: Lang }) => Promise<string>;
+  /**
+   * Recreates a host that made no progress (background/watchdog.ts): closes and reopens the
+   * offscreen document; on Firefox, reloads the page the host runs in.
+   */
+  restartHost?: (reason: string) => Promise<void>;
+  /** Saves a word in the list, one save at a time (words/word-saver.ts); resolves to the list's length. */
+  saveWord?: (entry: WordEntry) => Promise<number>;
+  /** The watchdog's limit and, for tests, its clock and timers. */
+  watchdog?: Partial<Omit<WatchdogDeps, 'busy' | 'onStall'>>;
 }
+
+/** How many refusal reasons the router keeps (the count goes on). */
+export const REJECTED_KEPT = 50;
 
 interface Pending {
   port: PortLike;
@@ -75,17 +90,29 @@ export interface RouterStats {
   requests: Partial<Record<RequestType, number>>;
   cancelled: number;
   rejected: number;
+  /** Times the watchdog restarted a host that made no progress. */
+  hostRestarts: number;
 }
 
 export class Router {
   private readonly pending = new Map<string, Pending>();
+  /** The last REJECTED_KEPT refusal reasons (sender origins, never full URLs). */
   readonly rejected: string[] = [];
-  readonly stats: RouterStats = { requests: {}, cancelled: 0, rejected: 0 };
+  readonly stats: RouterStats = { requests: {}, cancelled: 0, rejected: 0, hostRestarts: 0 };
+  private readonly watchdog: Watchdog;
 
-  constructor(private readonly deps: RouterDeps) {}
+  constructor(private readonly deps: RouterDeps) {
+    this.watchdog = new Watchdog({
+      stallMs: () => DEFAULT_STALL_MS,
+      ...deps.watchdog,
+      busy: () => this.pending.size > 0,
+      onStall: (silentMs) => this.stalled(silentMs),
+    });
+  }
 
   private reject(reason: string): void {
-    this.rejected.push(reason);
+    this.rejected.push(reason.slice(0, 300));
+    if (this.rejected.length > REJECTED_KEPT) this.rejected.splice(0, this.rejected.length - REJECTED_KEPT);
     this.stats.rejected++;
     this.deps.log?.(`rejected: ${reason}`);
   }
@@ -94,7 +121,7 @@ export class Router {
   accept(port: PortLike): void {
     const kind = port.sender ? classifySender(port.sender, this.deps.extensionId, this.deps.extensionOrigin) : null;
     if (!kind) {
-      this.reject(`port from unknown sender ${port.sender?.url ?? '?'}`);
+      this.reject(`port from unknown sender ${originOf(port.sender?.url)}`);
       port.disconnect();
       return;
     }
@@ -124,7 +151,11 @@ export class Router {
       }
       mine.add(message.id);
       this.stats.requests[message.request.type] = (this.stats.requests[message.request.type] ?? 0) + 1;
-      void this.route(port, kind, message.id, message.request);
+      void this.route(port, kind, message.id, message.request).catch((error: unknown) => {
+        // Settings that cannot be read, a failure of the background's own: still an answer.
+        this.pending.delete(message.id);
+        post(port, { kind: 'error', id: message.id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
+      });
     });
     port.onDisconnect.addListener(() => {
       for (const id of mine) if (this.pending.has(id)) void this.cancel(id);
@@ -138,6 +169,7 @@ export class Router {
       return;
     }
     if (request.type === 'practice.open') return this.openPractice(port, kind, id, request);
+    if (request.type === 'words.save') return this.saveWord(port, kind, id, request);
     const tool = toolOf(request);
     const fieldKey = request.type === 'complete' && request.fieldKey ? `${port.sender?.tab?.id ?? 'page'}:${request.fieldKey}` : undefined;
     if (fieldKey) this.supersede(fieldKey);
@@ -155,6 +187,15 @@ export class Router {
       port.postMessage({ kind: 'error', id, error: { code: 'bad-request', message: String((error as Error).message) } });
       return;
     }
+    // The host refuses a config its validators reject: checked here with the same ones, so a bad
+    // setting is an answer naming it, not a request the host drops and the client waits on forever.
+    const checked = parse(hostConfig, config);
+    if (!checked.ok) {
+      this.reject(`invalid settings: ${checked.reason}`);
+      port.postMessage({ kind: 'error', id, error: { code: 'bad-request', message: `A setting is not valid (${checked.reason.slice(0, 300)}); fix it in Sesame's options.` } });
+      return;
+    }
+    this.watchdog.started(this.pending.size === 0);
     this.pending.set(id, { port, tool, ...(fieldKey ? { fieldKey } : {}) });
     try {
       await this.deps.host.send({ kind: 'run', id, request, config });
@@ -181,6 +222,19 @@ export class Router {
     }
   }
 
+  /** Answered here: content scripts never write extension storage; the background saves for them, in turn. */
+  private async saveWord(port: PortLike, kind: SenderKind, id: string, request: RequestOf<'words.save'>): Promise<void> {
+    // A content script's page is what its port says, not what it claims.
+    const url = kind === 'content-script' ? (siteUrlOf(port.sender) ?? '') : request.entry.url;
+    try {
+      if (!this.deps.saveWord) throw new Error('Saving words is not available here.');
+      const count = await this.deps.saveWord({ ...request.entry, url: url.slice(0, 4000) });
+      post(port, { kind: 'result', id, result: { type: 'words.save', count } });
+    } catch (error) {
+      post(port, { kind: 'error', id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
+    }
+  }
+
   /** Only the latest completion of a text field is computed: older ones are cancelled. */
   private supersede(fieldKey: string): void {
     for (const [id, p] of this.pending) if (p.tool === 'complete' && p.fieldKey === fieldKey) void this.cancel(id);
@@ -203,6 +257,7 @@ export class Router {
       return;
     }
     const message = parsed.value;
+    this.watchdog.progress();
     const p = this.pending.get(message.id);
     if (!p) return; // cancelled or superseded: drop stale output
     if (message.kind === 'result' || message.kind === 'error') this.pending.delete(message.id);
@@ -216,14 +271,50 @@ export class Router {
 
   /** The host went away (offscreen document closed or crashed): fail what it was doing. */
   hostLost(reason: string): void {
+    this.watchdog.stop();
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
-      p.port.postMessage({ kind: 'error', id, error: { code: 'host-unavailable', message: reason } });
+      post(p.port, { kind: 'error', id, error: { code: 'host-unavailable', message: reason } });
     }
+  }
+
+  /**
+   * The host made no progress for too long: what it was doing is answered with an error (not
+   * "unavailable": the client would send the same work to the new host and wait again) and the
+   * host is recreated, so the next request works.
+   */
+  private stalled(silentMs: number): void {
+    const message = `The model host stopped responding (no progress for ${Math.round(silentMs / 1000)} s) and was restarted. Please try again.`;
+    this.stats.hostRestarts++;
+    this.deps.log?.(`watchdog: ${message}`);
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      post(p.port, { kind: 'error', id, error: { code: 'inference', message } });
+    }
+    void this.deps.restartHost?.(message).catch((error: unknown) => this.deps.log?.(`restarting the host failed: ${String(error)}`));
   }
 
   get inFlight(): number {
     return this.pending.size;
+  }
+}
+
+function post(port: PortLike, message: ServerMessage): void {
+  try {
+    port.postMessage(message);
+  } catch {
+    // the client went away
+  }
+}
+
+/** A sender's origin for the log: never its full URL (paths and queries can hold private data). */
+export function originOf(url: string | undefined): string {
+  if (!url) return '?';
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? new URL(url).protocol : origin;
+  } catch {
+    return '?';
   }
 }
 

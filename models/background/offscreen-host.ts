@@ -41,6 +41,22 @@ export class OffscreenHostLink implements HostLink {
     return true;
   }
 
+  /**
+   * Closes the offscreen document whatever it is doing (the watchdog found it stuck): a hung run
+   * cannot be ended from inside it. The next request creates a new one.
+   */
+  async restart(): Promise<void> {
+    await this.opening?.catch(() => undefined);
+    await this.closing;
+    const port = this.port;
+    this.port = null;
+    port?.disconnect();
+    this.closing = closeOffscreenDocument().finally(() => {
+      this.closing = null;
+    });
+    await this.closing;
+  }
+
   private connect(): Promise<PortLike> {
     if (this.port) return Promise.resolve(this.port);
     this.opening ??= (async () => {

@@ -2,15 +2,21 @@
 // deletion ({{c1::answer}}, {{c2::…}}), with the source and score in a second field, and one per
 // saved word (the word deleted from its sentence, the gloss behind). Fields are always
 // quoted (so commas, semicolons, tabs and newlines inside them can never split a field or fool
-// Anki's separator guess) and quotes are doubled, as RFC 4180 says.
+// Anki's separator guess) and quotes are doubled, as RFC 4180 says; formula-like cells are neutralised.
 import type { WordEntry } from '../words/word-list';
 import type { HistoryEntry } from './history';
 
 /** Anki reads these header lines (2.1.54+): comma-separated, plain text, Cloze note type. */
 const HEADER = ['#separator:Comma', '#html:false', '#notetype:Cloze', '#columns:Text,Back Extra'];
 
+/**
+ * A quoted field. One that starts like a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
+ * before one) gets a leading `'`, as OWASP advises against CSV injection: a spreadsheet opening
+ * the file shows the text instead of running it.
+ */
 export function csvField(value: string): string {
-  return `"${value.replace(/"/g, '""')}"`;
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
 }
 
 /** An answer that cannot end or split its cloze deletion. */

@@ -1,7 +1,7 @@
 // The model host's door: it serves one kind of connection, the background's. Any other context
 // of this extension (a page, a content script in a compromised tab) that opens a port named
 // like the host's is disconnected, and every message is validated before the host sees it.
-import { HOST_PORT, type HostMessage, hostMessage, parse, type ServerMessage } from '../protocol';
+import { HOST_PORT, type HostMessage, hostMessage, id as messageId, parse, type ServerMessage } from '../protocol';
 import type { PortLike } from '../router';
 
 export interface HostPort extends PortLike {
@@ -43,18 +43,27 @@ export class HostGate {
     const open = new Set<string>();
     port.onMessage.addListener((raw) => {
       const parsed = parse(hostMessage, raw);
-      if (!parsed.ok) return this.reject(`rejected message: ${parsed.reason}`);
+      if (!parsed.ok) {
+        this.reject(`rejected message: ${parsed.reason}`);
+        // Whoever sent it waits on its id: a refusal is still an answer.
+        const id = parse(messageId, (raw as { id?: unknown } | null)?.id);
+        if (id.ok) reply({ kind: 'error', id: id.value, error: { code: 'bad-request', message: `The model host refused the request: ${parsed.reason}`.slice(0, 2000) } });
+        return;
+      }
       const message = parsed.value;
       if (message.kind === 'run') open.add(message.id);
-      this.deps.handle(message, (reply) => {
-        if (reply.kind === 'result' || reply.kind === 'error') open.delete(reply.id);
-        try {
-          port.postMessage(reply);
-        } catch {
-          // the port closed; onDisconnect cancels the rest
-        }
+      this.deps.handle(message, (answer) => {
+        if (answer.kind === 'result' || answer.kind === 'error') open.delete(answer.id);
+        reply(answer);
       });
     });
+    function reply(message: ServerMessage): void {
+      try {
+        port.postMessage(message);
+      } catch {
+        // the port closed; onDisconnect cancels the rest
+      }
+    }
     port.onDisconnect.addListener(() => {
       for (const id of open) this.deps.handle({ kind: 'cancel', id }, () => undefined);
       open.clear();

@@ -105,6 +105,8 @@ export class ModelHost {
   private readonly completions = new FieldKvCache<Past>(disposePast);
   /** Worker threads of Sesame's kernels: null until the first load that builds a kernel asks for them. */
   private threads: GemvThreads | undefined | null = null;
+  /** Per model whose downloaded files could not be stored: the message for the user. */
+  private readonly storeFailures = new Map<string, string>();
   /** Tool requests that reached a model; `computed`: their work started before any cancel. */
   private readonly work = { requests: 0, computed: 0, cancelled: 0 };
 
@@ -171,6 +173,9 @@ export class ModelHost {
       case 'models.download': {
         const spec = needModel(config);
         await this.withModel(spec, config, send, id, async () => undefined);
+        // Downloading is for keeping: a model that could not be stored is an error here.
+        const unstored = this.storeFailures.get(spec.id);
+        if (unstored) throw new ToolError('download', unstored);
         const listed = (await this.deps.cache.list()).find((m) => m.id === spec.id);
         return { type: 'models.download', modelId: spec.id, bytes: listed?.bytes ?? 0 };
       }
@@ -225,6 +230,8 @@ export class ModelHost {
       }
       case 'practice.open':
         throw new ToolError('bad-request', 'The practice page is opened by the background, not the model host.');
+      case 'words.save':
+        throw new ToolError('bad-request', 'Words are saved by the background, not the model host.');
       case 'complete':
         return this.withModel(needModel(config), config, send, id, async (lm, backend) => {
           this.completions.setIdleMs(config.idleReleaseMs);
@@ -305,6 +312,7 @@ export class ModelHost {
         if (detacher) await this.moveHeadToKernel(lm, detacher, encoder);
         if (decoding) this.moveDecodingToKernel(lm, layers);
         if (encoder) await this.exposeLayers(lm);
+        this.noteStoreFailure(spec.id);
         return threads ? releasingKernels(lm) : lm;
       } catch (error) {
         // Left unclassified, a GPU fault makes the caller retry on WASM.
@@ -326,6 +334,14 @@ export class ModelHost {
       this.backend = Promise.resolve(fallBackToWasm(choice, error));
       return this.onBackend(spec, config, send, id, work);
     }
+  }
+
+  /** Remembers (for status and downloads) that a model's files could not be stored; forgets it once they were. */
+  private noteStoreFailure(model: string): void {
+    const why = this.deps.cache.takeWriteFailure(model);
+    if (why) {
+      this.storeFailures.set(model, `${model} was downloaded but not stored: ${why}. It is downloaded again each time it loads; free disk space or delete models you do not use.`.slice(0, 500));
+    } else this.storeFailures.delete(model);
   }
 
   /** Gives an encoder's session its hidden-state outputs (see sense/hidden-states.ts); notes why when it cannot. */
@@ -401,6 +417,7 @@ export class ModelHost {
       work: { ...this.work },
       ...(this.deps.rejected ? { rejected: this.deps.rejected() } : {}),
       ...(typeof memoryBytes === 'number' ? { memoryBytes } : {}),
+      ...(this.storeFailures.size ? { storeFailures: [...this.storeFailures].slice(0, 32).map(([model, message]) => ({ model, message })) } : {}),
     };
   }
 

@@ -10,6 +10,8 @@ import { GemvThreads, type ThreadPort } from '../lm-head/gemv-threads';
 import { ModelHost } from './host';
 import { loadModel } from './loader';
 import { measureMemory } from './memory';
+import { guardSessionRuns } from './run-guard';
+import { installRunFaults } from './run-faults';
 import { guardSessionCreation } from './session-guard';
 import { configureTransformers, wasmThreads } from './transformers-env';
 
@@ -37,6 +39,11 @@ export function kernelThreads(spawn: () => Worker): GemvThreads | undefined {
 export async function createBrowserHost(kind: Diagnostics['host'], rejected?: () => number, threads?: () => GemvThreads | undefined): Promise<ModelHost> {
   // The same module transformers.js imports: one failed model load must not break the others.
   guardSessionCreation(InferenceSession);
+  // …and one failed inference must not fail every later one (run-guard.ts). The e2e tests' fault
+  // hook goes under the guard, where a real failure would come from.
+  const Session = InferenceSession as unknown as Parameters<typeof guardSessionRuns>[0];
+  installRunFaults(Session);
+  guardSessionRuns(Session);
   const cache = await ModelCache.open();
   const ortBase = browser.runtime.getURL('/ort/' as '/');
   configureTransformers({ remoteHost: 'https://huggingface.co/', cache, ortBase });

@@ -1,25 +1,10 @@
 // Saved words: a word in the sentence where the user met it, with the sense Sesame showed
 // (the cluster's label, the best-ranked gloss). Validated on load, newest first, capped.
-import { arrayOf, type Check, literal, num, object, optional, str } from '../validate';
-import { type Capture, LANGS, LIMITS, type SenseResult } from '../protocol';
+import type { Check } from '../validate';
+import { type Capture, LIMITS, type SenseResult, wordEntry } from '../protocol';
 
 export const WORD_LIST_LIMIT = 500;
 
-const wordEntry = object({
-  id: str({ min: 1, max: 64 }),
-  date: num({ min: 0 }),
-  url: str({ max: 4000 }),
-  lang: literal(...LANGS),
-  word: str({ min: 1, max: LIMITS.wordChars * 4 }),
-  /** The sentence, and the word's offsets in it. */
-  sentence: str({ min: 1, max: LIMITS.occurrenceChars }),
-  start: num({ int: true, min: 0 }),
-  end: num({ int: true, min: 1 }),
-  /** The label of the sense (cluster) this use fell in. */
-  sense: arrayOf(str({ max: 200 }), { max: 5 }),
-  substitutes: arrayOf(str({ max: 200 }), { max: 10 }),
-  gloss: optional(str({ max: 2000 })),
-});
 export type WordEntry = ReturnType<typeof wordEntry>;
 
 export function validWords(stored: unknown): WordEntry[] {
@@ -55,9 +40,9 @@ export function wordEntryFrom(result: SenseResult, capture: Capture, id: string,
     sentence: span.text,
     start: span.start,
     end: span.end,
-    sense,
-    substitutes: result.substitutes.slice(0, 10).map((s) => s.text),
-    ...(result.glosses?.[0] ? { gloss: result.glosses[0].text } : {}),
+    sense: sense.map((l) => l.slice(0, 200)),
+    substitutes: result.substitutes.slice(0, 10).map((s) => s.text.slice(0, 200)),
+    ...(result.glosses?.[0] ? { gloss: result.glosses[0].text.slice(0, 2000) } : {}),
   };
 }
 

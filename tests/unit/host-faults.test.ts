@@ -165,3 +165,32 @@ describe('host counters and memory', () => {
     expect((await t.status(true)).memoryBytes).toBe(12_345_678);
   });
 });
+
+describe('a model that cannot be stored (storage full)', () => {
+  const quotaStore = () => {
+    const store = memoryCache();
+    store.put = async () => {
+      throw Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' });
+    };
+    return store;
+  };
+
+  it('the cache does not throw into transformers.js (which swallows it or fails the load) but remembers why, once', async () => {
+    const cache = new ModelCache(quotaStore());
+    await cache.put('https://huggingface.co/fixtures/gpt/resolve/main/onnx/model_quantized.onnx', new Response('0123'));
+    expect(cache.takeWriteFailure('fixtures/gpt')).toMatch(/no storage space left.*QuotaExceededError/);
+    expect(cache.takeWriteFailure('fixtures/gpt')).toBeUndefined();
+  });
+
+  it('a download that could not be stored is an error saying so; status reports it until the model is stored', async () => {
+    const cache = new ModelCache(quotaStore());
+    const t = host(undefined, async (spec, device) => {
+      // What transformers.js does with a downloaded file: puts it in the cache (and goes on).
+      await cache.put(`https://huggingface.co/${spec.id}/resolve/main/onnx/model_quantized.onnx`, new Response('0123'));
+      return fakeModel(spec, device);
+    }, { cache });
+    const last = await t.run(download(GPT), GPT);
+    expect(last).toMatchObject({ kind: 'error', error: { code: 'download', message: expect.stringMatching(/fixtures\/gpt was downloaded but not stored: .*QuotaExceededError.*downloaded again each time/) } });
+    expect((await t.status()).storeFailures).toEqual([{ model: GPT.id, message: expect.stringMatching(/not stored/) }]);
+  });
+});

@@ -106,7 +106,9 @@ describe('model host gate', () => {
     p.send(run('ok1'));
     expect(handled).toEqual([run('ok1')]);
     replies.get('ok1')!({ kind: 'result', id: 'ok1', result: { type: 'cache.clear', bytes: 0 } });
-    expect(p.posted).toEqual([{ kind: 'result', id: 'ok1', result: { type: 'cache.clear', bytes: 0 } }]);
+    // Refused messages with a readable id are answered with an error (see every-answer.test.ts).
+    const refusal = (id: string) => ({ kind: 'error', id, error: { code: 'bad-request', message: expect.any(String) } });
+    expect(p.posted).toEqual([refusal('x'), refusal('a'), refusal('a'), { kind: 'result', id: 'ok1', result: { type: 'cache.clear', bytes: 0 } }]);
   });
 
   it('cancels what a background that went away was waiting for', () => {

@@ -49,9 +49,9 @@ describe('model cache', () => {
 
   it('plans a local folder import and explains what is missing', () => {
     const file = (p: string) => ({ name: p.split('/').pop()!, webkitRelativePath: p });
-    expect(planImport([file('my bert/config.json'), file('my bert/onnx/model.onnx')])).toEqual({
+    expect(planImport([file('my bert/config.json'), file('my bert/onnx/model.onnx')])).toMatchObject({
       id: 'local/my-bert',
-      paths: ['config.json', 'onnx/model.onnx'],
+      files: [{ path: 'config.json' }, { path: 'onnx/model.onnx' }],
     });
     expect(() => planImport([file('x/onnx/model.onnx')])).toThrow(/config.json/);
     expect(() => planImport([file('x/config.json')])).toThrow(/onnx/);

@@ -1,0 +1,100 @@
+// Failure isolation in Chromium, in the real offscreen host: a failed inference (as a WASM
+// out-of-memory would fail it) answers its own request with its error and nothing else breaks;
+// a hung one is caught by the router's watchdog, which answers the stuck requests with a clear
+// error and recreates the host, and the next request works. The faults are armed in the offscreen
+// document through DevTools (models/host/run-faults.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Diagnostics } from '@/models/protocol';
+import { extensionRequest, hostStatus, launch, routerStats, type Session } from './harness';
+
+/** Evaluates `expression` in the offscreen document (the model host), through the DevTools protocol. */
+async function inOffscreen(s: Session, expression: string): Promise<unknown> {
+  const page = await s.context.newPage();
+  const cdp = await s.context.newCDPSession(page);
+  try {
+    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; url: string }[] };
+    const target = targetInfos.find((t) => t.url === `chrome-extension://${s.extensionId}/offscreen.html`);
+    if (!target) throw new Error('no offscreen document');
+    const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false })) as { sessionId: string };
+    const answer = new Promise<{ result?: { result?: { value?: unknown } } }>((resolve) =>
+      cdp.on('Target.receivedMessageFromTarget', (e: { message: string }) => {
+        const m = JSON.parse(e.message) as { id?: number };
+        if (m.id === 1) resolve(m as never);
+      }),
+    );
+    const message = { id: 1, method: 'Runtime.evaluate', params: { expression, returnByValue: true } };
+    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify(message) });
+    return (await answer).result?.result?.value;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+    await page.close();
+  }
+}
+
+const sense = (text: string, word: string) => ({ type: 'sense', text, start: text.indexOf(word), end: text.indexOf(word) + word.length, lang: 'en' });
+const complete = (prompt: string) => ({ type: 'complete', prompt, maxNewTokens: 3 });
+
+/** A request's answer: its result, or its error (code and message). */
+async function answer(s: Session, request: Record<string, unknown>, timeoutMs = 60_000): Promise<{ ok: true; result: unknown } | { ok: false; code: string; message: string }> {
+  try {
+    return { ok: true, result: await extensionRequest(s, request, timeoutMs) };
+  } catch (error) {
+    // extensionRequest rejects with the error info as JSON (page.evaluate adds its own prefix).
+    const json = /\{.*\}/s.exec((error as Error).message)?.[0];
+    if (!json) throw error;
+    return { ok: false, ...(JSON.parse(json) as { code: string; message: string }) };
+  }
+}
+
+describe('one failed or hung inference affects only its own request', () => {
+  let s: Session;
+  beforeAll(async () => {
+    s = await launch();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('a run that fails: its request gets the error; every model keeps working', async () => {
+    expect(await answer(s, sense('The bank approved the loan.', 'bank'))).toMatchObject({ ok: true });
+    expect(await answer(s, complete('The bank approved'))).toMatchObject({ ok: true });
+    expect(await inOffscreen(s, "globalThis.sesameRunFault = 'fail'; 'armed'")).toBe('armed');
+
+    const failed = await answer(s, sense('We sat on the bank of the river.', 'bank'));
+    expect(failed).toMatchObject({ ok: false, message: expect.stringMatching(/Injected inference failure.*OOM/) });
+    // Without the run guard, transformers.js' inference chain would reject every later run with that error.
+    expect(await answer(s, complete('She walked along the river'))).toMatchObject({ ok: true });
+    expect(await answer(s, sense('He went to the bank to deposit a check.', 'bank'))).toMatchObject({ ok: true });
+    expect(await answer(s, sense('The boat drifted to the bank of the lake.', 'bank'))).toMatchObject({ ok: true });
+  });
+
+  it('a run that hangs: the watchdog answers the stuck requests, recreates the host, and the next request works', async () => {
+    const before: Diagnostics = await hostStatus(s);
+    const created = () => s.worker.evaluate(async () => Number((await chrome.storage.session.get('offscreenCreated')).offscreenCreated));
+    const createdBefore = await created();
+    await s.worker.evaluate(() => void ((globalThis as { sesameWatchdogMs?: number }).sesameWatchdogMs = 4_000));
+    try {
+      expect(await inOffscreen(s, "globalThis.sesameRunFault = 'hang'; 'armed'")).toBe('armed');
+      const started = Date.now();
+      // The hung run, and a request for another model queued behind it in the same inference chain.
+      const [hung, queued] = await Promise.all([
+        answer(s, sense('Interest rates at the bank rose again.', 'bank'), 60_000),
+        answer(s, complete('Once upon a time there'), 60_000),
+      ]);
+      for (const stuck of [hung, queued]) {
+        expect(stuck).toMatchObject({ ok: false, code: 'inference', message: expect.stringMatching(/stopped responding \(no progress for \d+ s\) and was restarted/) });
+      }
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect((await routerStats(s)) as unknown as { hostRestarts: number }).toMatchObject({ hostRestarts: 1 });
+
+      // The next requests go to a new offscreen document and work.
+      expect(await answer(s, sense('The bank closed early on Friday.', 'bank'))).toMatchObject({ ok: true });
+      expect(await answer(s, complete('The weather today is'))).toMatchObject({ ok: true });
+      const after = await hostStatus(s);
+      expect(after.hostStartedAt).not.toBe(before.hostStartedAt);
+      expect(await created()).toBe(createdBefore + 1);
+    } finally {
+      await s.worker.evaluate(() => void ((globalThis as { sesameWatchdogMs?: number }).sesameWatchdogMs = undefined));
+    }
+  });
+});
