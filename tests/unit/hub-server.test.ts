@@ -14,6 +14,7 @@ interface HubRequest {
   time: number;
   range?: string;
   aborted?: boolean;
+  origin?: 'hub' | 'cdn';
 }
 interface Hub {
   url: string;
@@ -202,7 +203,7 @@ interface TreeEntry {
 
 describe('hub-server: the hub API and CDN redirects (the default)', () => {
   let dir: string;
-  let hub: Hub & { cdnUrl: string; redirects: { path: string; status: number; location: string }[]; requests: (HubRequest & { origin: string })[] };
+  let hub: Hub & { cdnUrl: string; redirects: { path: string; status: number; location: string }[]; requests: HubRequest[] };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sesame-hub-api-'));
