@@ -31,6 +31,7 @@ const XENOVA_GPT2: RepoListing = {
 describe('file names', () => {
   it('uses transformers.js 4.3 suffixes per dtype', async () => {
     // The same table as node_modules/@huggingface/transformers (src/utils/dtypes.js).
+    // @ts-expect-error the library's source file has no declarations
     const { DEFAULT_DTYPE_SUFFIX_MAPPING } = (await import('../../node_modules/@huggingface/transformers/src/utils/dtypes.js')) as {
       DEFAULT_DTYPE_SUFFIX_MAPPING: Record<string, string>;
     };
