@@ -27,11 +27,18 @@ const LABEL: Record<ModelState, MessageKey> = {
   error: 'model_state_error',
 };
 
-export function ModelStatusLine({ modelId, state, bytes }: { modelId: string; state: ModelState; bytes?: number }) {
+/** `size`: the download size in words (models/onboarding.ts ShownSize), for a model not downloaded yet; `exact` when from a file list. */
+export function ModelStatusLine({ modelId, state, bytes, size, exact }: { modelId: string; state: ModelState; bytes?: number; size?: string; exact?: boolean }) {
   return (
     <p class="muted" data-testid="model-status" data-state={state}>
       {t('model_status_line', { id: modelId })} <strong>{t(LABEL[state])}</strong>
       {bytes ? ` (${megabytes(bytes)})` : ''}
+      {size && (
+        <span data-testid="model-download-size" data-exact={String(exact === true)}>
+          {' '}
+          ({size})
+        </span>
+      )}
     </p>
   );
 }

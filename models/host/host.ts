@@ -35,7 +35,7 @@ import type { GemvThreads } from '../lm-head/gemv-threads';
 import type { GraphProto } from 'onnx-buf';
 import { VectorCache } from '../sense/vector-cache';
 import { lookUpSense } from '../tools/sense';
-import type { OnnxChoice } from '../hub-files';
+import type { OnnxChoice, RepoListing } from '../hub-files';
 import { type FilePlan, planDeps, planFiles } from '../repo-plan';
 import type { DeviceName, FileProgress, LoadedModel } from './loader';
 
@@ -87,6 +87,8 @@ export interface HostDeps {
   kernelThreads?: () => GemvThreads | undefined;
 }
 
+const LISTING_TTL_MS = 60_000;
+
 const ENCODERS = new Set<ModelSpec['family']>(['bert', 'distilbert', 'ernie']);
 
 type Send = (message: ServerMessage) => void;
@@ -108,6 +110,8 @@ export class ModelHost {
   private readonly completions = new FieldKvCache<Past>(disposePast);
   /** Worker threads of Sesame's kernels: null until the first load that builds a kernel asks for them. */
   private threads: GemvThreads | undefined | null = null;
+  /** Repo file listings read from model hosts, by host and id. */
+  private readonly listings = new Map<string, { at: number; listing: Promise<RepoListing> }>();
   /** Tool requests that reached a model; `computed`: their work started before any cancel. */
   private readonly work = { requests: 0, computed: 0, cancelled: 0 };
 
@@ -388,7 +392,21 @@ export class ModelHost {
   /** Which files a load of `spec` from `host` fetches, and their sizes (repo-plan.ts). */
   private plan(spec: ModelSpec, host: string): Promise<FilePlan> {
     const fetchFn = this.deps.fetch ?? ((url, init) => globalThis.fetch(url, init));
-    return planFiles(spec, host, planDeps(fetchFn, () => this.deps.cache.list()));
+    const deps = planDeps(fetchFn, () => this.deps.cache.list());
+    return planFiles(spec, host, {
+      ...deps,
+      // One listing serves the sizes shown and the download that follows (a minute; failures are not kept).
+      listing: (h, id) => {
+        const key = `${h}|${id}`;
+        const now = this.now();
+        const kept = this.listings.get(key);
+        if (kept && now - kept.at < LISTING_TTL_MS) return kept.listing;
+        const listing = deps.listing(h, id);
+        this.listings.set(key, { at: now, listing });
+        listing.catch(() => this.listings.delete(key));
+        return listing;
+      },
+    });
   }
 
   private kernelThreads(): GemvThreads | undefined {
