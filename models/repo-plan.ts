@@ -2,7 +2,7 @@
 // when the model is already there (offline stays offline), else from the host's file listing
 // (hub-files.ts), else — a mirror without the hub's API — the registry's estimate and
 // transformers.js's default file name, said as such.
-import { candidatesFor, defaultChoice, fetchListing, ListingError, type OnnxChoice, pickFiles, type RepoFile, type RepoListing } from './hub-files';
+import { candidatesFor, choiceOfFile, defaultChoice, fetchListing, ListingError, type OnnxChoice, pickFiles, type RepoFile, type RepoListing } from './hub-files';
 import type { ModelSpec } from './protocol';
 import { findEntry } from './registry';
 
@@ -42,8 +42,11 @@ export async function planFiles(spec: ModelSpec, host: string, deps: PlanDeps): 
     listing = await deps.listing(host, spec.id);
   } catch (error) {
     const why = error instanceof ListingError ? error.message : String((error as Error)?.message ?? error);
-    const mb = findEntry(spec.id)?.sizeMb[spec.dtype];
-    const choice = defaultChoice(spec.dtype, spec.family);
+    const entry = findEntry(spec.id);
+    const mb = entry?.sizeMb[spec.dtype];
+    // A registry id: the file its public listing holds; anything else: transformers.js's default name.
+    const known = entry?.onnx?.[spec.dtype];
+    const choice = (known && choiceOfFile(known)) || defaultChoice(spec.dtype, spec.family);
     return {
       source: 'estimate',
       choice,

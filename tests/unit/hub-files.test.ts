@@ -1,6 +1,7 @@
 // Which ONNX file Sesame asks for, from listings shaped like the hub's.
 import { describe, expect, it } from 'vitest';
 import { candidatesFor, choiceOfFile, fetchListing, ListingError, onnxPath, pickFiles, type RepoListing, TF_DTYPE_SUFFIX, treeEntry } from '@/models/hub-files';
+import { REGISTRY } from '@/models/registry';
 import { planDeps, planFiles } from '@/models/repo-plan';
 
 const MB = 1_000_000;
@@ -176,12 +177,34 @@ describe('planFiles', () => {
     expect(plan).toMatchObject({ source: 'cache', choice: { file: 'onnx/model_int8.onnx' }, bytes: 281 * MB + 907 });
   });
 
-  it('a mirror without the API: the registry estimate and the default name, said so', async () => {
+  it('a mirror without the API: the registry estimate and the file its public listing holds, said so', async () => {
     const plan = await planFiles(spec, 'https://mirror.example/', deps([], () => Promise.reject(new ListingError('https://mirror.example/api/models/Xenova/gpt2/revision/main answered 404', 404))));
-    expect(plan).toMatchObject({ source: 'estimate', choice: { file: 'onnx/model_quantized.onnx', base: 'model', dtype: 'q8' }, bytes: 126 * MB, files: [] });
-    expect(plan.note).toMatch(/^No file list from https:\/\/mirror\.example\/ \(.*answered 404\): sizes are estimates, and Sesame asks for onnx\/model_quantized\.onnx\.$/);
+    expect(plan).toMatchObject({ source: 'estimate', choice: { file: 'onnx/model_int8.onnx', base: 'model', dtype: 'int8' }, bytes: 281 * MB, files: [] });
+    expect(plan.note).toMatch(/^No file list from https:\/\/mirror\.example\/ \(.*answered 404\): sizes are estimates, and Sesame asks for onnx\/model_int8\.onnx\.$/);
+    const distil = await planFiles({ ...spec, id: 'Xenova/distilgpt2' }, 'https://mirror.example/', deps([], () => Promise.reject(new ListingError('x'))));
+    expect(distil).toMatchObject({ choice: { file: 'onnx/decoder_model_merged_quantized.onnx', base: 'decoder_model_merged', dtype: 'q8' }, bytes: 85 * MB });
+    // An id the registry lacks: transformers.js's default name, size unknown.
     const unknown = await planFiles({ ...spec, id: 'someone/else' }, 'https://mirror.example/', deps([], () => Promise.reject(new ListingError('x'))));
-    expect(unknown.bytes).toBeNull();
+    expect(unknown).toMatchObject({ choice: { file: 'onnx/model_quantized.onnx' }, bytes: null });
+  });
+
+  it('the registry names, per dtype, the file the picker takes from a listing like the public one', () => {
+    for (const entry of REGISTRY) {
+      for (const [dtype, file] of Object.entries(entry.onnx ?? {})) {
+        const d = dtype as 'q8' | 'fp32';
+        expect(candidatesFor(d, entry.family).map((c) => c.file), `${entry.id} ${dtype}`).toContain(file);
+        expect(entry.sizeMb[d], `${entry.id} ${dtype}`).toBeGreaterThan(0);
+      }
+    }
+    // Xenova/distilgpt2's listing (README): legacy names only.
+    const distil = { files: [file('onnx/decoder_model.onnx', 329 * MB), file('onnx/decoder_model_merged.onnx', 330 * MB), file('onnx/decoder_model_merged_quantized.onnx', 84.9 * MB), file('onnx/decoder_model_quantized.onnx', 83.5 * MB), file('onnx/decoder_model_fp16.onnx', 165 * MB)] };
+    const entry = REGISTRY.find((e) => e.id === 'Xenova/distilgpt2')!;
+    for (const d of ['q8', 'fp32'] as const) {
+      const pick = pickFiles(distil, entry.id, d, 'gpt2');
+      expect(pick.ok && pick.choice.file).toBe(entry.onnx?.[d]);
+    }
+    const gpt2 = REGISTRY.find((e) => e.id === 'Xenova/gpt2')!;
+    expect(pickFiles(XENOVA_GPT2, gpt2.id, 'q8', 'gpt2')).toMatchObject({ choice: { file: gpt2.onnx?.q8 } });
   });
 
   it('nothing usable: no choice and the reason', async () => {
