@@ -74,11 +74,12 @@ export function DiagnosticsView({ status }: { status: Diagnostics }) {
   );
 }
 
-type GraphNote = [label: 'diag_layers' | 'diag_head' | 'diag_decoder', testId: string, note: string];
+type GraphNote = [label: 'diag_file' | 'diag_layers' | 'diag_head' | 'diag_decoder', testId: string, note: string];
 
 /** What graph surgery did to a loaded model: its hidden states (encoders), its head (q8), its decoding steps (GPT-2 q8). */
 function graphNotes(m: Diagnostics['loaded'][number]): GraphNote[] {
   const notes: GraphNote[] = [];
+  if (m.file) notes.push(['diag_file', 'model-file', m.file]);
   if (m.layers) notes.push(['diag_layers', 'model-layers', m.layers]);
   if (m.head) notes.push(['diag_head', 'model-head', m.head]);
   if (m.decoder) notes.push(['diag_decoder', 'model-decoder', m.decoder]);

@@ -281,6 +281,8 @@ const loadedModel = object({
   dtype,
   backend,
   lastUsed: num(),
+  /** The ONNX file the session was built from (models/hub-files.ts chose it from the repo's listing). */
+  file: optional(str({ max: 300 })),
   /** Encoders: how many hidden states the sense tool mixes, or why it cannot. */
   layers: optional(str({ max: 300 })),
   /** q8 models: whether Sesame's int8 kernel computes the LM head, or why the graph keeps it. */

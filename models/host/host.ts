@@ -437,6 +437,7 @@ export class ModelHost {
         dtype: e.model.spec.dtype,
         backend: e.model.device === 'webgpu' ? 'webgpu' : 'wasm',
         lastUsed: e.lastUsed,
+        ...(e.model.file ? { file: e.model.file.slice(0, 300) } : {}),
         ...note('layers', this.layerNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
         ...note('head', withThreads(this.headNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.head?.threads, this.threads ?? undefined)),
         ...note('decoder', withThreads(this.decoderNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.decoder && Math.max(e.model.decoder.threads, e.model.head?.threads ?? 1), this.threads ?? undefined)),

@@ -67,7 +67,11 @@ describe('a repo like Xenova/gpt2 today (no model_quantized.onnx)', () => {
     expect(messages.some((m) => m.kind === 'progress' && m.progress.file === 'onnx/model_int8.onnx')).toBe(true);
     // The head detacher and the decoder recognise the file under its other name.
     const status = (await h.run({ type: 'status' })).result as ResultOf<'status'>;
-    expect(status.loaded.find((m) => m.id === spec.id)).toMatchObject({ head: "int8 head in Sesame's kernel", decoder: expect.stringMatching(/^one-token steps in Sesame's kernels/) });
+    expect(status.loaded.find((m) => m.id === spec.id)).toMatchObject({
+      file: 'onnx/model_int8.onnx',
+      head: "int8 head in Sesame's kernel",
+      decoder: expect.stringMatching(/^one-token steps in Sesame's kernels/),
+    });
     const cached = (await h.run({ type: 'models.list' })).result as ResultOf<'models.list'>;
     expect(cached.models.find((m) => m.id === spec.id)?.files.map((f) => f.file)).toContain('onnx/model_int8.onnx');
 
@@ -101,7 +105,7 @@ describe('other layouts', () => {
     expect((result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
     expect(onnxGets().map((r) => r.path)).toEqual([`/${spec.id}/resolve/main/onnx/decoder_model_merged_quantized.onnx`]);
     const status = (await h.run({ type: 'status' })).result as ResultOf<'status'>;
-    expect(status.loaded.find((m) => m.id === spec.id)?.head).toBe("int8 head in Sesame's kernel");
+    expect(status.loaded.find((m) => m.id === spec.id)).toMatchObject({ file: 'onnx/decoder_model_merged_quantized.onnx', head: "int8 head in Sesame's kernel" });
   });
 
   it('fp32 from the v3 layout: model.onnx', async () => {
