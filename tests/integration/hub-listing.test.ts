@@ -139,6 +139,22 @@ describe('other layouts', () => {
     expect(onnxGets().map((r) => r.path)).toEqual([`/${spec.id}/resolve/main/onnx/model_quantized.onnx`]);
   });
 
+  it('a mirror that only serves files (api: false), without redirects: the same fallback, and the download works', async () => {
+    const mirror: Hub = await startHubServer({ root: '.fixtures/hub', api: false, redirect: false });
+    try {
+      const spec = gpt2('tiny-gpt2');
+      const h = nodeHost(mirror.url);
+      const files = (await h.run({ type: 'models.files', modelId: spec.id }, spec, { remoteHost: `${mirror.url}/` })).result as ResultOf<'models.files'>;
+      expect(files).toMatchObject({ source: 'estimate', file: 'onnx/model_quantized.onnx' });
+      expect(mirror.requests.map((r) => [r.path, r.status])).toEqual([[`/api/models/${spec.id}/revision/main`, 404]]);
+      await h.run(complete, spec, { remoteHost: `${mirror.url}/` });
+      expect(mirror.redirects).toEqual([]);
+      expect(mirror.requests.filter((r) => r.path.endsWith('.onnx')).map((r) => r.origin)).toEqual(['hub']);
+    } finally {
+      await mirror.close();
+    }
+  });
+
   it('a registry id behind a mirror without the API: the registry estimate', async () => {
     hub.setFault((_req, info) => (info.api ? { status: 404 } : null));
     const spec: ModelSpec = { id: 'Xenova/distilgpt2', family: 'gpt2', dtype: 'q8' };

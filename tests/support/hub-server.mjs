@@ -15,7 +15,8 @@
 // origin (`hub.cdnUrl`, the hub's CDN), which serves them with the same CORS headers. Small files
 // (config, tokenizer) come straight from the hub. `redirect: false` answers everything directly.
 // `hub.requests` lists the requests answered with content (files, API answers, errors) on either
-// origin; the 302s are in `hub.redirects`. The oids and the commit sha are made from the files'
+// origin; the 302s are in `hub.redirects`. `api: false` answers the API with a plain 404, like a
+// mirror that only serves files. The oids and the commit sha are made from the files'
 // paths, sizes and mtimes, not their contents (stable while the files are).
 //
 // Besides the folders under the root, `repos` maps virtual repo ids to files of the root:
@@ -42,7 +43,7 @@
 //   { chunkDelayMs: N, chunkSize?: 65536 }  stream the body in chunks with N ms between them
 //                         (slow downloads, to observe progress)
 //
-// CLI: node tests/support/hub-server.mjs [--port 8765] [--host 127.0.0.1] [--root .fixtures/hub] [--no-redirect] [--quiet]
+// CLI: node tests/support/hub-server.mjs [--port 8765] [--host 127.0.0.1] [--root .fixtures/hub] [--no-redirect] [--no-api] [--quiet]
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import { createServer } from 'node:http';
@@ -160,7 +161,7 @@ function parseRange(header, size) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function startHubServer({ root = '.fixtures/hub', port = 0, host = '127.0.0.1', log = null, redirect = true, repos = undefined } = {}) {
+export async function startHubServer({ root = '.fixtures/hub', port = 0, host = '127.0.0.1', log = null, redirect = true, api = true, repos = undefined } = {}) {
   const rootAbs = path.resolve(root);
   let rootReal;
   try {
@@ -301,7 +302,8 @@ export async function startHubServer({ root = '.fixtures/hub', port = 0, host = 
       if (f?.status) return send(f.status, f.body ?? (f.status >= 500 ? 'Internal Error' : 'Error'));
 
       if (parsed.api) {
-        if (origin === 'cdn') return send(404, 'Not Found');
+        // A plain mirror (api: false) and the CDN have no API: a 404 that is not the hub's JSON.
+        if (origin === 'cdn' || !api) return send(404, 'Not Found');
         const files = await listRepo(parsed.repo);
         const json = (status, body) => send(status, JSON.stringify(body), { 'Content-Type': 'application/json; charset=utf-8' });
         if (!files) return json(404, { error: 'Repository not found' });
@@ -472,7 +474,7 @@ export async function startHubServer({ root = '.fixtures/hub', port = 0, host = 
 }
 
 function parseCli(argv) {
-  const o = { port: 8765, host: '127.0.0.1', root: '.fixtures/hub', quiet: false, redirect: true };
+  const o = { port: 8765, host: '127.0.0.1', root: '.fixtures/hub', quiet: false, redirect: true, api: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -482,8 +484,9 @@ function parseCli(argv) {
     else if (flag === '--root') o.root = val();
     else if (flag === '--quiet') o.quiet = true;
     else if (flag === '--no-redirect') o.redirect = false;
+    else if (flag === '--no-api') o.api = false;
     else if (flag === '-h' || flag === '--help') {
-      console.log('usage: node tests/support/hub-server.mjs [--port 8765] [--host 127.0.0.1] [--root .fixtures/hub] [--no-redirect] [--quiet]');
+      console.log('usage: node tests/support/hub-server.mjs [--port 8765] [--host 127.0.0.1] [--root .fixtures/hub] [--no-redirect] [--no-api] [--quiet]');
       process.exit(0);
     } else {
       console.error(`unknown argument ${a}`);
@@ -496,7 +499,7 @@ function parseCli(argv) {
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const o = parseCli(process.argv.slice(2));
   const log = o.quiet ? null : (e) => console.log(`${e.status} ${e.method} ${e.path} ${e.bytes}B${e.range ? ` range=${e.range}` : ''}${e.aborted ? ' (aborted)' : ''}`);
-  const hub = await startHubServer({ root: o.root, port: o.port, host: o.host, log, redirect: o.redirect });
+  const hub = await startHubServer({ root: o.root, port: o.port, host: o.host, log, redirect: o.redirect, api: o.api });
   console.log(`hub serving ${hub.root} at ${hub.url}/  (e.g. ${hub.url}/sesame-fixtures/tiny-bert-uncased/resolve/main/config.json)`);
   const stop = () => hub.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
