@@ -27,11 +27,18 @@ const LABEL: Record<ModelState, MessageKey> = {
   error: 'model_state_error',
 };
 
-export function ModelStatusLine({ modelId, state, bytes }: { modelId: string; state: ModelState; bytes?: number }) {
+/** `size`: the download size in words (models/onboarding.ts ShownSize), for a model not downloaded yet; `exact` when from a file list. */
+export function ModelStatusLine({ modelId, state, bytes, size, exact }: { modelId: string; state: ModelState; bytes?: number; size?: string; exact?: boolean }) {
   return (
     <p class="muted" data-testid="model-status" data-state={state}>
       {t('model_status_line', { id: modelId })} <strong>{t(LABEL[state])}</strong>
       {bytes ? ` (${megabytes(bytes)})` : ''}
+      {size && (
+        <span data-testid="model-download-size" data-exact={String(exact === true)}>
+          {' '}
+          ({size})
+        </span>
+      )}
     </p>
   );
 }
@@ -67,11 +74,12 @@ export function DiagnosticsView({ status }: { status: Diagnostics }) {
   );
 }
 
-type GraphNote = [label: 'diag_layers' | 'diag_head' | 'diag_decoder', testId: string, note: string];
+type GraphNote = [label: 'diag_file' | 'diag_layers' | 'diag_head' | 'diag_decoder', testId: string, note: string];
 
 /** What graph surgery did to a loaded model: its hidden states (encoders), its head (q8), its decoding steps (GPT-2 q8). */
 function graphNotes(m: Diagnostics['loaded'][number]): GraphNote[] {
   const notes: GraphNote[] = [];
+  if (m.file) notes.push(['diag_file', 'model-file', m.file]);
   if (m.layers) notes.push(['diag_layers', 'model-layers', m.layers]);
   if (m.head) notes.push(['diag_head', 'model-head', m.head]);
   if (m.decoder) notes.push(['diag_decoder', 'model-decoder', m.decoder]);

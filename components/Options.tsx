@@ -8,6 +8,8 @@ import { checkIdleMinutes, checkModelHost, checkModelId } from '@/models/setting
 import { loadSettings, updateSettings } from '@/models/settings-store';
 import { type MessageKey, t, UI_LANGUAGES, MESSAGES, type UiLanguageSetting } from '@/models/i18n';
 import { megabytes } from './format';
+import { sizesOf, sizeText, useModelFiles } from './model-size';
+import { modelsFor, type NeededModel } from '@/models/onboarding';
 import { CompletionSettings } from './CompletionSettings';
 import { ProgressView } from './ProgressView';
 import { Shortcuts } from './Shortcuts';
@@ -46,6 +48,9 @@ export function Options() {
     void loadSettings().then(setSettings);
     void refresh().then((error) => error && setMessage(error));
   }, []);
+  const chosen = settings ? chosenModels(settings) : [];
+  // Sizes before download: the host's file list (exact), else the registry's estimate.
+  const listed = useModelFiles(chosen, settings ? `${settings.modelHost}|${settings.dtype}|${models?.models.map((m) => m.id).join(',') ?? ''}` : '');
   if (!settings) return <p>{t('options_loading')}</p>;
 
   const save = async (change: (s: Settings) => Settings) => setSettings(await updateSettings(change));
@@ -167,6 +172,15 @@ export function Options() {
             <option value="wasm">{t('options_backend_wasm')}</option>
           </select>
         </label>
+        <h3>{t('options_files')}</h3>
+        <ul data-testid="model-files">
+          {sizesOf(chosen, listed).map(({ checking, size }, i) => (
+            <li key={chosen[i]!.spec.id} data-testid="model-files-item" data-exact={String(size.exact)} data-bytes={size.bytes ?? ''}>
+              {t('options_files_model', { id: chosen[i]!.spec.id, size: sizeText(checking, size) })}
+              {size.note && <small class="muted"> — {size.note}</small>}
+            </li>
+          ))}
+        </ul>
       </section>
       <section aria-labelledby="host-h">
         <h2 id="host-h">{t('options_sources')}</h2>
@@ -324,4 +338,13 @@ function runtimeOf(id: string, status: Diagnostics | null): string {
       return `${m.dtype} · ${backend} · ${t('options_model_last_used', { time: new Date(m.lastUsed).toLocaleTimeString() })}`;
     })
     .join('; ');
+}
+
+/** Every distinct model the settings choose, for both languages (a choice that cannot serve its tool is left out). */
+function chosenModels(settings: Settings): NeededModel[] {
+  try {
+    return modelsFor(settings, ['en', 'zh']);
+  } catch {
+    return [];
+  }
 }

@@ -9,7 +9,10 @@ import { t } from '@/models/i18n';
 import { MainTextButton } from './MainTextButton';
 import { DiagnosticsView, modelState, ModelStatusLine } from './ModelStatus';
 import { type ToolState, ToolStateView } from './ResultView';
+import { sizesOf, sizeText, useModelFiles } from './model-size';
 import { SamplingControls } from './SamplingControls';
+import { findEntry } from '@/models/registry';
+import type { NeededModel } from '@/models/onboarding';
 import { saverFor } from './save-word';
 import { openPractice, requestForCapture, runTool, type ToolRequestOf } from './tool-runner';
 
@@ -65,7 +68,13 @@ export function Popup() {
 
   const word = capture ? capture.text.slice(capture.start, capture.end) : '';
   const lang = capture ? (langOfSelection(word, capture.text) ?? 'en') : 'en';
-  const modelId = settings ? hostConfigFor(settings, 'sense', lang).model?.id : undefined;
+  const spec = settings ? hostConfigFor(settings, 'sense', lang).model : undefined;
+  const modelId = spec?.id;
+  const state = modelId ? modelState(modelId, cached, status, run) : null;
+  // Before a download: the size the host's file list gives (exact), else the registry's estimate.
+  const toList: NeededModel[] = spec && state === 'not-downloaded' ? [{ spec, tools: ['sense'], langs: [lang], sizeMb: findEntry(spec.id)?.sizeMb[spec.dtype] ?? null }] : [];
+  const listed = useModelFiles(toList, settings ? `${settings.modelHost}|${settings.dtype}` : '');
+  const size = toList.length ? sizesOf(toList, listed)[0] : undefined;
   const site = siteOf(tab?.url);
   const disabled = settings ? isSiteDisabled(settings, tab?.url) : false;
 
@@ -121,7 +130,9 @@ export function Popup() {
           )}
         </section>
       )}
-      {modelId && <ModelStatusLine modelId={modelId} state={modelState(modelId, cached, status, run)} />}
+      {modelId && state && (
+        <ModelStatusLine modelId={modelId} state={state} {...(size ? { size: sizeText(size.checking, size.size), exact: size.size.exact } : {})} />
+      )}
       {status && <DiagnosticsView status={status} />}
       {site && (
         <label class="toggle">

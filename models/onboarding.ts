@@ -1,5 +1,5 @@
 // First run: which models the languages a user reads need, with their sizes before download.
-import type { Lang, ModelSpec } from './protocol';
+import type { Lang, ModelFiles, ModelSpec } from './protocol';
 import { findEntry, resolveModel, type Tool } from './registry';
 import type { Settings } from './settings';
 
@@ -39,4 +39,40 @@ export function totalSize(models: readonly NeededModel[]): { mb: number; unknown
 /** The languages to offer first: the browser's, plus English. */
 export function suggestedLangs(browserLanguage: string | undefined): Lang[] {
   return browserLanguage?.toLowerCase().startsWith('zh') ? ['zh', 'en'] : ['en'];
+}
+
+/** A model's download size as shown: exact from the host's file list (or the cache), else the registry's estimate. */
+export interface ShownSize {
+  bytes: number | null;
+  /** From a file list (hub or cache), not an estimate. */
+  exact: boolean;
+  /** Already in the cache: nothing to download. */
+  cached: boolean;
+  /** False when the repo's list has no file Sesame can load for the dtype. */
+  usable: boolean;
+  note?: string;
+}
+
+export function shownSize(model: NeededModel, listed: ModelFiles | undefined): ShownSize {
+  const estimate = model.sizeMb === null ? null : model.sizeMb * 1e6;
+  const note = listed?.note ? { note: listed.note } : {};
+  if (!listed) return { bytes: estimate, exact: false, cached: false, usable: true };
+  if (listed.source === 'estimate') return { bytes: listed.bytes ?? estimate, exact: false, cached: false, usable: true, ...note };
+  const usable = listed.file !== undefined;
+  return { bytes: usable ? listed.bytes : null, exact: usable, cached: listed.source === 'cache' && usable, usable, ...note };
+}
+
+/** What the chosen models add up to: bytes still to download, whether all of them are exact, and how many are unknown or unusable. */
+export function totalShown(sizes: readonly ShownSize[]): { bytes: number; exact: boolean; unknown: number; unusable: number } {
+  let bytes = 0;
+  let exact = true;
+  let unknown = 0;
+  let unusable = 0;
+  for (const s of sizes) {
+    if (!s.usable) unusable++;
+    else if (s.bytes === null) unknown++;
+    else if (!s.cached) bytes += s.bytes;
+    if (s.usable && !s.exact) exact = false;
+  }
+  return { bytes, exact, unknown, unusable };
 }

@@ -152,6 +152,12 @@ const modelDownloadRequest = object({
   /** When the id alone does not tell (a custom id); guessed from the registry or the name otherwise. */
   family: optional(family),
 });
+/** Which files a model's download would fetch and their sizes, asked before downloading. */
+const modelFilesRequest = object({
+  type: literal('models.files'),
+  modelId,
+  family: optional(literal('bert', 'distilbert', 'ernie', 'gpt2')),
+});
 const modelDeleteRequest = object({ type: literal('models.delete'), modelId });
 const cacheClearRequest = object({ type: literal('cache.clear') });
 
@@ -184,6 +190,7 @@ export const toolRequest = tagged({
   status: statusRequest,
   'models.list': modelsListRequest,
   'models.download': modelDownloadRequest,
+  'models.files': modelFilesRequest,
   'models.delete': modelDeleteRequest,
   'cache.clear': cacheClearRequest,
   'words.save': wordSaveRequest,
@@ -303,6 +310,8 @@ const loadedModel = object({
   dtype,
   backend,
   lastUsed: num(),
+  /** The ONNX file the session was built from (models/hub-files.ts chose it from the repo's listing). */
+  file: optional(str({ max: 300 })),
   /** Encoders: how many hidden states the sense tool mixes, or why it cannot. */
   layers: optional(str({ max: 300 })),
   /** q8 models: whether Sesame's int8 kernel computes the LM head, or why the graph keeps it. */
@@ -356,6 +365,20 @@ const cachedModel = object({
   bytes: num({ min: 0 }),
 });
 const modelsListResult = object({ type: literal('models.list'), models: arrayOf(cachedModel, { max: 256 }) });
+const modelFilesResult = object({
+  type: literal('models.files'),
+  modelId,
+  dtype,
+  /** cache: already downloaded; hub: the host's file listing (exact sizes); estimate: no listing, the registry's guess. */
+  source: literal('cache', 'hub', 'estimate'),
+  /** The ONNX file the load will fetch; absent when the repo holds none for the dtype. */
+  file: optional(str({ max: 300 })),
+  files: arrayOf(object({ file: str({ max: 300 }), bytes: num({ min: 0 }) }), { max: 64 }),
+  bytes: nullable(num({ min: 0 })),
+  sha: optional(str({ pattern: /^[0-9a-f]{40}$/ })),
+  note: optional(str({ max: 500 })),
+});
+export type ModelFiles = ReturnType<typeof modelFilesResult>;
 const doneResult = object({
   type: literal('models.download', 'models.delete', 'cache.clear'),
   modelId: optional(modelId),
@@ -373,6 +396,7 @@ export const toolResult = tagged({
   status: diagnostics,
   'models.list': modelsListResult,
   'models.download': doneResult,
+  'models.files': modelFilesResult,
   'models.delete': doneResult,
   'cache.clear': doneResult,
   'words.save': wordSaveResult,

@@ -11,8 +11,17 @@ export interface RegistryEntry {
   tools: Tool[];
   /** Dtypes the hub repo ships ONNX files for, the first being our default. */
   dtypes: Dtype[];
-  /** Approximate download size per dtype in MB (shown before a download starts). */
+  /**
+   * Download size per dtype in MB, from the public listing in the README's Models table: shown
+   * (as "about") only when the model host gives no file list.
+   */
   sizeMb: Partial<Record<Dtype, number>>;
+  /**
+   * The ONNX file the public listing holds for each dtype (what hub-files.ts picks from it), asked
+   * for when the host gives no file list (a mirror without the hub's API); transformers.js's
+   * default name otherwise.
+   */
+  onnx?: Partial<Record<Dtype, string>>;
   /** True when this id's files could not be fetched and checked from this project's machines. */
   unverified: boolean;
   /** The ONNX file per dtype as the hub lists it, where it is not transformers.js' default name. */
@@ -31,7 +40,8 @@ export const REGISTRY: readonly RegistryEntry[] = [
     langs: ['en'],
     tools: ['sense', 'cloze'],
     dtypes: ['q8', 'fp32'],
-    sizeMb: { q8: 110, fp32: 438 },
+    sizeMb: { q8: 111, fp32: 438 },
+    onnx: { q8: 'onnx/model_quantized.onnx', fp32: 'onnx/model.onnx' },
     unverified: true,
   },
   {
@@ -40,7 +50,8 @@ export const REGISTRY: readonly RegistryEntry[] = [
     langs: ['en'],
     tools: ['sense', 'cloze'],
     dtypes: ['q8', 'fp32'],
-    sizeMb: { q8: 67, fp32: 268 },
+    sizeMb: { q8: 68, fp32: 268 },
+    onnx: { q8: 'onnx/model_quantized.onnx', fp32: 'onnx/model.onnx' },
     unverified: true,
   },
   {
@@ -49,7 +60,8 @@ export const REGISTRY: readonly RegistryEntry[] = [
     langs: ['zh'],
     tools: ['sense', 'cloze'],
     dtypes: ['q8', 'fp32'],
-    sizeMb: { q8: 118, fp32: 472 },
+    sizeMb: { q8: 119, fp32: 472 },
+    onnx: { q8: 'onnx/model_quantized.onnx', fp32: 'onnx/model.onnx' },
     unverified: true,
     note: 'config says model_type "ernie"; loaded as a BERT-family masked LM',
   },
@@ -59,7 +71,8 @@ export const REGISTRY: readonly RegistryEntry[] = [
     langs: ['zh'],
     tools: ['sense', 'cloze'],
     dtypes: ['q8', 'fp32'],
-    sizeMb: { q8: 103, fp32: 409 },
+    sizeMb: { q8: 104, fp32: 409 },
+    onnx: { q8: 'onnx/model_quantized.onnx', fp32: 'onnx/model.onnx' },
     unverified: true,
   },
   {
@@ -68,7 +81,8 @@ export const REGISTRY: readonly RegistryEntry[] = [
     langs: ['en'],
     tools: ['complete'],
     dtypes: ['q8', 'fp32'],
-    sizeMb: { q8: 83, fp32: 327 },
+    sizeMb: { q8: 85, fp32: 330 },
+    onnx: { q8: 'onnx/decoder_model_merged_quantized.onnx', fp32: 'onnx/decoder_model_merged.onnx' },
     unverified: true,
   },
   {
@@ -77,7 +91,8 @@ export const REGISTRY: readonly RegistryEntry[] = [
     langs: ['en'],
     tools: ['complete'],
     dtypes: ['q8', 'fp32'],
-    sizeMb: { q8: 126, fp32: 498 },
+    sizeMb: { q8: 281, fp32: 501 },
+    onnx: { q8: 'onnx/model_int8.onnx', fp32: 'onnx/model.onnx' },
     unverified: true,
   },
   {

@@ -176,7 +176,7 @@ export class Router {
     let config;
     try {
       config = hostConfigFor(settings, tool, tool ? requestLang(request) : undefined);
-      if (request.type === 'models.download') {
+      if (request.type === 'models.download' || request.type === 'models.files') {
         config.model = {
           id: request.modelId,
           family: request.family ?? findEntry(request.modelId)?.family ?? guessFamily(request.modelId),

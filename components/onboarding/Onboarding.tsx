@@ -3,10 +3,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { request, RequestError } from '@/models/client';
 import { t, tn } from '@/models/i18n';
-import { modelsFor, type NeededModel, suggestedLangs, totalSize } from '@/models/onboarding';
+import { modelsFor, type NeededModel, type ShownSize, suggestedLangs, totalShown } from '@/models/onboarding';
 import type { ErrorInfo, Lang, Progress } from '@/models/protocol';
 import type { Settings } from '@/models/settings';
 import { loadSettings } from '@/models/settings-store';
+import { megabytes } from '../format';
+import { sizesOf, sizeText, useModelFiles } from '../model-size';
 import { ProgressView } from '../ProgressView';
 import { Demo } from './Demo';
 
@@ -20,10 +22,13 @@ export function Onboarding() {
   const [phase, setPhase] = useState<Phase>({ kind: 'choose' });
   const [files, setFiles] = useState<Record<string, Progress>>({});
   useEffect(() => void loadSettings().then(setSettings), []);
+  const needed = settings ? modelsFor(settings, langs) : [];
+  // What the model host lists for each needed model, asked before anything downloads.
+  const listed = useModelFiles(needed, settings ? `${settings.modelHost}|${settings.dtype}` : '');
   if (!settings) return <p>{t('options_loading')}</p>;
 
-  const needed = modelsFor(settings, langs);
-  const size = totalSize(needed);
+  const sizes = sizesOf(needed, listed);
+  const size = totalShown(sizes.map((s) => s.size));
   const toggle = (lang: Lang) => setLangs((l) => (l.includes(lang) ? l.filter((x) => x !== lang) : [...l, lang]));
 
   const download = async (from = 0) => {
@@ -72,16 +77,29 @@ export function Onboarding() {
             </label>
           ))}
         </fieldset>
-        <ModelList models={needed} />
-        <p data-testid="total-size">
-          {size.unknown > 0 && size.mb === 0
+        <ModelList models={needed} sizes={sizes} />
+        <p data-testid="total-size" data-exact={String(size.exact && size.unknown === 0)}>
+          {size.unknown > 0 && size.bytes === 0
             ? t('onboarding_size_unknown')
             : size.unknown > 0
-              ? t('onboarding_size_partial', { mb: size.mb, n: size.unknown })
-              : t('onboarding_size_total', { mb: size.mb })}
+              ? t('onboarding_size_partial', { mb: Math.round(size.bytes / 1e6), n: size.unknown })
+              : size.exact
+                ? t('onboarding_size_exact_total', { size: megabytes(size.bytes) })
+                : t('onboarding_size_about_total', { size: megabytes(size.bytes) })}
         </p>
+        {size.unusable > 0 && (
+          <p role="alert" class="error" data-testid="unusable">
+            {t('onboarding_unusable')}
+          </p>
+        )}
         {phase.kind === 'choose' && (
-          <button type="button" class="primary" disabled={needed.length === 0} onClick={() => void download()} data-testid="download">
+          <button
+            type="button"
+            class="primary"
+            disabled={needed.length === 0 || size.unusable > 0}
+            onClick={() => void download()}
+            data-testid="download"
+          >
             {tn('onboarding_download', needed.length)}
           </button>
         )}
@@ -116,17 +134,28 @@ export function Onboarding() {
   );
 }
 
-function ModelList({ models }: { models: NeededModel[] }) {
+function ModelList({ models, sizes }: { models: NeededModel[]; sizes: { checking: boolean; size: ShownSize }[] }) {
   return (
     <table data-testid="needed-models">
       <tbody>
-        {models.map((m) => (
-          <tr key={m.spec.id}>
-            <td>{m.spec.id}</td>
-            <td>{m.tools.map((tool) => t(tool === 'sense' ? 'tool_sense' : tool === 'cloze' ? 'tool_cloze' : 'tool_complete')).join(', ')}</td>
-            <td data-testid="model-size">{m.sizeMb === null ? t('onboarding_size_one_unknown') : t('onboarding_size_mb', { mb: m.sizeMb })}</td>
-          </tr>
-        ))}
+        {models.map((m, i) => {
+          const { checking, size } = sizes[i]!;
+          return (
+            <tr key={m.spec.id}>
+              <td>{m.spec.id}</td>
+              <td>{m.tools.map((tool) => t(tool === 'sense' ? 'tool_sense' : tool === 'cloze' ? 'tool_cloze' : 'tool_complete')).join(', ')}</td>
+              <td data-testid="model-size" data-exact={String(size.exact)} data-bytes={size.bytes ?? ''} title={size.note}>
+                {sizeText(checking, size)}
+                {size.note && (
+                  <small class="muted" data-testid="model-note">
+                    <br />
+                    {size.note}
+                  </small>
+                )}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

@@ -36,12 +36,16 @@ import type { GemvThreads } from '../lm-head/gemv-threads';
 import type { GraphProto } from 'onnx-buf';
 import { VectorCache } from '../sense/vector-cache';
 import { lookUpSense } from '../tools/sense';
+import type { OnnxChoice, RepoListing } from '../hub-files';
+import { type FilePlan, planDeps, planFiles } from '../repo-plan';
 import type { DeviceName, FileProgress, LoadedModel } from './loader';
 
 export interface HostDeps {
   kind: Diagnostics['host'];
   cache: ModelCache;
-  load: (spec: ModelSpec, device: DeviceName, onProgress: (p: FileProgress) => void) => Promise<LoadedModel>;
+  load: (spec: ModelSpec, device: DeviceName, onProgress: (p: FileProgress) => void, onnx?: OnnxChoice) => Promise<LoadedModel>;
+  /** How the host reads a repo's file listing from the model host's API (default: the global fetch). */
+  fetch?: (url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
   /** Points transformers.js at the model host URL before a load. */
   setRemoteHost: (url: string) => void;
   gpu: GpuLike | undefined;
@@ -84,6 +88,8 @@ export interface HostDeps {
   kernelThreads?: () => GemvThreads | undefined;
 }
 
+const LISTING_TTL_MS = 60_000;
+
 const ENCODERS = new Set<ModelSpec['family']>(['bert', 'distilbert', 'ernie']);
 
 type Send = (message: ServerMessage) => void;
@@ -107,6 +113,8 @@ export class ModelHost {
   private threads: GemvThreads | undefined | null = null;
   /** Per model whose downloaded files could not be stored: the message for the user. */
   private readonly storeFailures = new Map<string, string>();
+  /** Repo file listings read from model hosts, by host and id. */
+  private readonly listings = new Map<string, { at: number; listing: Promise<RepoListing> }>();
   /** Tool requests that reached a model; `computed`: their work started before any cancel. */
   private readonly work = { requests: 0, computed: 0, cancelled: 0 };
 
@@ -170,6 +178,21 @@ export class ModelHost {
         this.vectors.clear();
         this.completions.clear();
         return { type: 'cache.clear', bytes: await this.deps.cache.clear() };
+      case 'models.files': {
+        const spec = needModel(config);
+        const plan = await this.plan(spec, config.remoteHost);
+        return {
+          type: 'models.files',
+          modelId: spec.id,
+          dtype: spec.dtype,
+          source: plan.source,
+          ...(plan.choice ? { file: plan.choice.file } : {}),
+          files: plan.files.slice(0, 64).map((f) => ({ file: f.path.slice(0, 300), bytes: f.bytes })),
+          bytes: plan.bytes,
+          ...(plan.sha ? { sha: plan.sha } : {}),
+          ...(plan.note ? { note: plan.note } : {}),
+        };
+      }
       case 'models.download': {
         const spec = needModel(config);
         await this.withModel(spec, config, send, id, async () => undefined);
@@ -294,6 +317,9 @@ export class ModelHost {
     };
     const load = async (): Promise<LoadedModel> => {
       this.deps.setRemoteHost(config.remoteHost);
+      // Which file to fetch: what the cache holds, else what the host lists, else transformers.js's default name.
+      const plan = await this.plan(spec, config.remoteHost);
+      if (!plan.choice) throw new ToolError('model-load', `Could not load model ${spec.id}: ${plan.note ?? 'no usable ONNX file'}`);
       const encoder = ENCODERS.has(spec.family);
       // Only q8 files have an int8 head; fp32 and q4 heads stay in the graph.
       // One rewrite does both: the head out, an encoder's hidden states in.
@@ -307,7 +333,7 @@ export class ModelHost {
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.exposeLayersOf(spec.id);
       try {
-        const lm = await this.deps.load(spec, device, onProgress);
+        const lm = await this.deps.load(spec, device, onProgress, plan.choice);
         // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
         if (detacher) await this.moveHeadToKernel(lm, detacher, encoder);
         if (decoding) this.moveDecodingToKernel(lm, layers);
@@ -315,6 +341,7 @@ export class ModelHost {
         this.noteStoreFailure(spec.id);
         return threads ? releasingKernels(lm) : lm;
       } catch (error) {
+        if (error instanceof ToolError) throw error;
         // Left unclassified, a GPU fault makes the caller retry on WASM.
         if (device === 'webgpu' && looksLikeGpuFault(error)) throw error;
         const failure = classifyLoadError(spec.id, error);
@@ -347,7 +374,7 @@ export class ModelHost {
   /** Gives an encoder's session its hidden-state outputs (see sense/hidden-states.ts); notes why when it cannot. */
   private async exposeLayers(lm: LoadedModel): Promise<void> {
     const key = `${lm.spec.id}|${lm.spec.dtype}`;
-    const file = onnxFileFor(lm.spec.dtype);
+    const file = lm.file ?? onnxFileFor(lm.spec.dtype);
     const status = await ensureHiddenStates(lm.model, lm.device, () => this.deps.cache.read(lm.spec.id, file)).catch(
       (error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }),
     );
@@ -356,7 +383,7 @@ export class ModelHost {
 
   /** Moves a q8 LM head into Sesame's kernel (see lm-head/attach.ts); notes why when it cannot. */
   private async moveHeadToKernel(lm: LoadedModel, detacher: HeadDetacher, encoder: boolean): Promise<void> {
-    const file = onnxFileFor(lm.spec.dtype);
+    const file = lm.file ?? onnxFileFor(lm.spec.dtype);
     const layers = encoder ? hiddenStatesTail(() => encoderShape(lm.model)) : undefined;
     const status = await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file), layers).catch(
       (error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }),
@@ -377,6 +404,26 @@ export class ModelHost {
       return inGraph(`Sesame's decoder did not start: ${(error as Error).message}`);
     }
     this.decoderNotes.set(key, `one-token steps in Sesame's kernels (${lm.decoder.layers.length} layers)`);
+  }
+
+  /** Which files a load of `spec` from `host` fetches, and their sizes (repo-plan.ts). */
+  private plan(spec: ModelSpec, host: string): Promise<FilePlan> {
+    const fetchFn = this.deps.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    const deps = planDeps(fetchFn, () => this.deps.cache.list());
+    return planFiles(spec, host, {
+      ...deps,
+      // One listing serves the sizes shown and the download that follows (a minute; failures are not kept).
+      listing: (h, id) => {
+        const key = `${h}|${id}`;
+        const now = this.now();
+        const kept = this.listings.get(key);
+        if (kept && now - kept.at < LISTING_TTL_MS) return kept.listing;
+        const listing = deps.listing(h, id);
+        this.listings.set(key, { at: now, listing });
+        listing.catch(() => this.listings.delete(key));
+        return listing;
+      },
+    });
   }
 
   private kernelThreads(): GemvThreads | undefined {
@@ -407,6 +454,7 @@ export class ModelHost {
         dtype: e.model.spec.dtype,
         backend: e.model.device === 'webgpu' ? 'webgpu' : 'wasm',
         lastUsed: e.lastUsed,
+        ...(e.model.file ? { file: e.model.file.slice(0, 300) } : {}),
         ...note('layers', this.layerNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
         ...note('head', withThreads(this.headNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.head?.threads, this.threads ?? undefined)),
         ...note('decoder', withThreads(this.decoderNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.decoder && Math.max(e.model.decoder.threads, e.model.head?.threads ?? 1), this.threads ?? undefined)),

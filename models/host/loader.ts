@@ -15,6 +15,7 @@ import {
   Tensor,
 } from '@huggingface/transformers';
 import type { Gpt2Decoder } from '../gpt-decoder/gpt2-decoder';
+import { defaultChoice, type OnnxChoice } from '../hub-files';
 import type { Int8Kernel } from '../lm-head/int8-kernel';
 import type { ModelSpec } from '../protocol';
 import { sessionFailure } from './session-guard';
@@ -26,6 +27,8 @@ export interface LoadedModel {
   device: DeviceName;
   tokenizer: PreTrainedTokenizer;
   model: PreTrainedModel;
+  /** The ONNX file the session was built from (e.g. `onnx/model_int8.onnx`), as the repo names it. */
+  file?: string;
   /** ONNX input names of the model session. */
   inputNames: string[];
   /** A q8 LM head computed by Sesame's kernel; the session then outputs its input instead of logits (lm-head/). */
@@ -61,6 +64,8 @@ export async function loadModel(
   spec: ModelSpec,
   device: DeviceName,
   onProgress: (p: FileProgress) => void = () => {},
+  /** The ONNX file to load (models/hub-files.ts); transformers.js's default name for the dtype when absent. */
+  onnx: OnnxChoice = defaultChoice(spec.dtype, spec.family),
 ): Promise<LoadedModel> {
   const progress_callback = (info: ProgressInfo): void => {
     if (!('file' in info) || typeof info.file !== 'string') return;
@@ -74,7 +79,9 @@ export async function loadModel(
   const config = spec.family === 'ernie' ? await ernieAsBert(spec.id, progress_callback) : null;
   const model = await MODEL_CLASS[spec.family].from_pretrained(spec.id, {
     device,
-    dtype: spec.dtype,
+    // transformers.js fetches exactly `onnx/{model_file_name}{suffix(dtype)}.onnx`.
+    dtype: onnx.dtype,
+    model_file_name: onnx.base,
     progress_callback,
     ...(config ? { config } : {}),
     ...(device === 'cpu' ? { session_options: NATIVE_SESSION_OPTIONS } : {}),
@@ -90,6 +97,7 @@ export async function loadModel(
     device,
     tokenizer,
     model,
+    file: onnx.file,
     inputNames,
     release: () => model.dispose().then(() => undefined),
   };

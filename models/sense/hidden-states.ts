@@ -9,6 +9,7 @@
 import type { PreTrainedModel } from '@huggingface/transformers';
 import type { DeviceName } from '../host/loader';
 import { modelSession, replaceSession, sessionOutputNames } from '../host/session-swap';
+import { onnxPath } from '../hub-files';
 import type { Dtype } from '../protocol';
 import { HIDDEN_STATE_PREFIX, type HiddenStatesOptions, planHiddenStates } from './onnx-graph';
 
@@ -16,10 +17,13 @@ export type HiddenStatesStatus =
   | { ok: true; names: string[]; swapped: boolean }
   | { ok: false; reason: string };
 
-/** The model file transformers.js loads for a dtype (its default `onnx/model{suffix}.onnx`). */
+/**
+ * The model file transformers.js loads for a dtype when not told another (its default
+ * `onnx/model{suffix}.onnx`); the host reads the file it chose from the repo's listing instead
+ * (`LoadedModel.file`, models/hub-files.ts).
+ */
 export function onnxFileFor(dtype: Dtype): string {
-  const suffix: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' };
-  return `onnx/model${suffix[dtype]}.onnx`;
+  return onnxPath('model', dtype);
 }
 
 /** `hidden_states.{k}` outputs of the model's session, in layer order. */

@@ -24,8 +24,11 @@ export const FIXTURE_MODELS = {
 
 export interface HubServer {
   url: string;
-  requests: { method: string; path: string; status: number; bytes: number; range?: string; aborted?: boolean }[];
-  setFault(fn: ((req: { url?: string; method?: string }) => unknown) | null): void;
+  /** Requests answered with content, on the hub's origin or the CDN it redirects LFS downloads to (tests/support/hub-server.mjs). */
+  requests: { method: string; path: string; status: number; bytes: number; range?: string; aborted?: boolean; origin?: 'hub' | 'cdn' }[];
+  redirects?: { method: string; path: string; status: number; location: string }[];
+  cdnUrl?: string;
+  setFault(fn: ((req: { url?: string; method?: string }, info?: { api?: string; file?: string }) => unknown) | null): void;
   close(): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dblclickWord, launch, openPopup, selectText, type Session, trigger } from './harness';
@@ -18,6 +19,20 @@ describe('options and popup settings', () => {
   });
   afterAll(async () => {
     await s?.close();
+  });
+
+  it('shows each chosen model\'s download size from the hub\'s file list', async () => {
+    const options = await openOptions(s);
+    const item = options.locator('[data-testid=model-files-item]', { hasText: 'sesame-fixtures/tiny-ernie-zh' });
+    await expect.poll(() => item.getAttribute('data-exact'), { timeout: 30_000 }).toBe('true');
+    const bytes = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx'].reduce(
+      (sum, f) => sum + statSync(`.fixtures/hub/sesame-fixtures/tiny-ernie-zh/${f}`).size,
+      0,
+    );
+    expect(Number(await item.getAttribute('data-bytes'))).toBe(bytes);
+    expect(await item.textContent()).toBe(`sesame-fixtures/tiny-ernie-zh: ${(bytes / 1e6).toFixed(1)} MB`);
+    expect(s.hub.requests.some((r) => r.path === '/api/models/sesame-fixtures/tiny-ernie-zh/revision/main')).toBe(true);
+    await options.close();
   });
 
   it('lists downloaded models, clears the cache, and the next use downloads again', async () => {

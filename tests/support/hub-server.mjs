@@ -5,6 +5,24 @@
 //   GET/HEAD /{org}/{name}/resolve/{revision}/{path...}  ->  {root}/{org}/{name}/{path...}
 //   GET/HEAD /{name}/resolve/{revision}/{path...}        ->  {root}/{name}/{path...}
 //
+//   GET /api/models/{org}/{name}/tree/{revision}[/{folder}]?recursive=true
+//        -> [{ type: 'file'|'directory', path, size, oid, lfs?: { oid, size, pointerSize } }]
+//   GET /api/models/{org}/{name}/revision/{revision}
+//        -> { id, modelId, sha, siblings: [{ rfilename }], … }
+//
+// Like the hub, large binary files (LFS: .onnx, .onnx_data, .bin, .safetensors, .model) are not
+// answered by the hub's origin: `/resolve/` answers 302 to the same path on a second loopback
+// origin (`hub.cdnUrl`, the hub's CDN), which serves them with the same CORS headers. Small files
+// (config, tokenizer) come straight from the hub. `redirect: false` answers everything directly.
+// `hub.requests` lists the requests answered with content (files, API answers, errors) on either
+// origin; the 302s are in `hub.redirects`. `api: false` answers the API with a plain 404, like a
+// mirror that only serves files. The oids and the commit sha are made from the files'
+// paths, sizes and mtimes, not their contents (stable while the files are).
+//
+// Besides the folders under the root, `repos` maps virtual repo ids to files of the root:
+// by default (when the tiny GPT-2 fixture exists) repos laid out like the hub's GPT-2 exports
+// (VIRTUAL_REPOS below: with and without `onnx/model_quantized.onnx`, legacy names only, none).
+//
 // The revision is ignored. Single byte ranges (`Range: bytes=a-b`, as transformers.js uses to read
 // a file's size) answer 206 with Content-Range. Every response carries the CORS headers an extension
 // page or offscreen document needs, and `Cache-Control: no-store` so the browser's HTTP cache never
@@ -17,7 +35,7 @@
 //   hub.setFault((req, info) => info.file === 'onnx/model_quantized.onnx' ? { cutAfterBytes: 1000 } : null);
 //   await hub.close();
 //
-// The fault function gets (req, { repo, revision, file }) and returns null/undefined (normal answer)
+// The fault function gets (req, { repo, revision, file }) (for the API: (req, { api: 'tree'|'revision', repo })) and returns null/undefined (normal answer)
 // or an object combining:
 //   { delayMs: N }        wait N ms before answering
 //   { status: 500 }       answer that status (any) with a short body instead of the file
@@ -25,7 +43,7 @@
 //   { chunkDelayMs: N, chunkSize?: 65536 }  stream the body in chunks with N ms between them
 //                         (slow downloads, to observe progress)
 //
-// CLI: node tests/support/hub-server.mjs [--port 8765] [--host 127.0.0.1] [--root .fixtures/hub] [--quiet]
+// CLI: node tests/support/hub-server.mjs [--port 8765] [--host 127.0.0.1] [--root .fixtures/hub] [--no-redirect] [--no-api] [--quiet]
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import { createServer } from 'node:http';
@@ -43,7 +61,47 @@ const MIME = {
   '.safetensors': 'application/octet-stream',
 };
 
-const EXPOSE = 'Content-Length, ETag, Content-Range, Accept-Ranges, Content-Type, X-Repo-Commit';
+const EXPOSE = 'Content-Length, ETag, Content-Range, Accept-Ranges, Content-Type, X-Repo-Commit, X-Linked-Size, X-Linked-Etag, Location, Link';
+
+/** Files the hub keeps in LFS, and so redirects to its CDN. */
+const LFS_EXT = new Set(['.onnx', '.onnx_data', '.bin', '.safetensors', '.model', '.pt', '.h5', '.msgpack']);
+export const isLfs = (file) => LFS_EXT.has(path.extname(file).toLowerCase()) || /\.onnx_data(_\d+)?$/.test(file);
+
+const GPT2 = 'sesame-fixtures/tiny-gpt2';
+const GPT2_SIDE = ['config.json', 'generation_config.json', 'merges.txt', 'tokenizer.json', 'tokenizer_config.json', 'vocab.json'];
+const side = () => Object.fromEntries(GPT2_SIDE.map((f) => [f, `${GPT2}/${f}`]));
+/**
+ * Repos laid out like the hub's GPT-2 exports, made of the tiny GPT-2 fixture's files (renamed, as
+ * the hub's own renames did: a legacy `decoder_model_merged*.onnx` is the same graph under its old name).
+ *   gpt2-hub-v3        like `Xenova/gpt2` today: model.onnx, model_int8.onnx, model_q4.onnx and the
+ *                      legacy names, but no model_quantized.onnx
+ *   gpt2-hub-quantized the same with model_quantized.onnx
+ *   gpt2-hub-legacy    only decoder_model_merged(.onnx, _quantized.onnx)
+ *   gpt2-hub-empty     config and tokenizer, no ONNX file at all
+ */
+export const VIRTUAL_REPOS = {
+  'sesame-fixtures/gpt2-hub-v3': {
+    ...side(),
+    'onnx/model.onnx': `${GPT2}/onnx/model.onnx`,
+    'onnx/model_int8.onnx': `${GPT2}/onnx/model_quantized.onnx`,
+    'onnx/model_q4.onnx': `${GPT2}/onnx/model_q4.onnx`,
+    'onnx/decoder_model_merged.onnx': `${GPT2}/onnx/model.onnx`,
+    'onnx/decoder_model_merged_quantized.onnx': `${GPT2}/onnx/model_quantized.onnx`,
+  },
+  'sesame-fixtures/gpt2-hub-quantized': {
+    ...side(),
+    'onnx/model.onnx': `${GPT2}/onnx/model.onnx`,
+    'onnx/model_quantized.onnx': `${GPT2}/onnx/model_quantized.onnx`,
+    'onnx/model_int8.onnx': `${GPT2}/onnx/model_quantized.onnx`,
+    'onnx/decoder_model_merged_quantized.onnx': `${GPT2}/onnx/model_quantized.onnx`,
+  },
+  'sesame-fixtures/gpt2-hub-legacy': {
+    ...side(),
+    'onnx/decoder_model_merged.onnx': `${GPT2}/onnx/model.onnx`,
+    'onnx/decoder_model_merged_quantized.onnx': `${GPT2}/onnx/model_quantized.onnx`,
+  },
+  'sesame-fixtures/gpt2-hub-empty': side(),
+};
 
 const CORS = {
   'Access-Control-Allow-Origin': '*',
@@ -72,6 +130,12 @@ export function parseHubPath(rawUrl) {
     if (s === '' || s === '.' || s === '..' || /[\\/\0]/.test(s)) return { error: 'bad path segment' };
     segments.push(s);
   }
+  if (segments[0] === 'api' && segments[1] === 'models') {
+    // /api/models/{org}/{name}/{tree|revision}/{rev}[/{folder...}] (or a bare {name})
+    const kind = [3, 4].find((i) => segments[i] === 'tree' || segments[i] === 'revision');
+    if (kind === undefined || segments.length < kind + 2) return { error: 'not a resolve path' };
+    return { api: segments[kind], repo: segments.slice(2, kind), revision: segments[kind + 1], file: segments.slice(kind + 2) };
+  }
   const at = segments.indexOf('resolve');
   // /{name}/resolve/{rev}/{file...} or /{org}/{name}/resolve/{rev}/{file...}
   if ((at !== 1 && at !== 2) || segments.length < at + 3) return { error: 'not a resolve path' };
@@ -97,7 +161,7 @@ function parseRange(header, size) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function startHubServer({ root = '.fixtures/hub', port = 0, host = '127.0.0.1', log = null } = {}) {
+export async function startHubServer({ root = '.fixtures/hub', port = 0, host = '127.0.0.1', log = null, redirect = true, api = true, repos = undefined } = {}) {
   const rootAbs = path.resolve(root);
   let rootReal;
   try {
@@ -105,9 +169,55 @@ export async function startHubServer({ root = '.fixtures/hub', port = 0, host = 
   } catch {
     rootReal = rootAbs; // root may be created later; files are then checked against the plain path
   }
-  /** @type {{method:string,path:string,status:number,bytes:number,time:number,range?:string,durationMs?:number,aborted?:boolean,fault?:object}[]} */
+  /** @type {{method:string,path:string,status:number,bytes:number,time:number,origin:'hub'|'cdn',range?:string,durationMs?:number,aborted?:boolean,fault?:object}[]} */
   const requests = [];
+  /** @type {{method:string,path:string,status:number,location:string,time:number}[]} */
+  const redirects = [];
   let fault = null;
+  let cdnUrl = '';
+  /** @type {Record<string, Record<string, string>>} */
+  const virtual = repos ?? ((await fsp.stat(path.join(rootAbs, GPT2, 'onnx', 'model_quantized.onnx')).catch(() => null)) ? VIRTUAL_REPOS : {});
+
+  /** A repo file's segments under the root: the virtual repos' own map, else the same path. */
+  function sourceOf(repoSegments, fileSegments) {
+    const repo = repoSegments.join('/');
+    const map = virtual[repo];
+    if (!map) return [...repoSegments, ...fileSegments];
+    const src = map[fileSegments.join('/')];
+    return src ? src.split('/') : null;
+  }
+
+  /** Every file of a repo: [{ path, file (on disk), stat }], sorted by path. */
+  async function listRepo(repoSegments) {
+    const repo = repoSegments.join('/');
+    const out = [];
+    if (virtual[repo]) {
+      for (const p of Object.keys(virtual[repo])) {
+        const found = await resolveFile(virtual[repo][p].split('/'));
+        if (found) out.push({ path: p, ...found });
+      }
+    } else {
+      const dir = path.join(rootAbs, ...repoSegments);
+      if (!dir.startsWith(rootAbs + path.sep)) return null;
+      const walk = async (rel) => {
+        const entries = await fsp.readdir(path.join(dir, ...rel), { withFileTypes: true }).catch(() => null);
+        if (!entries) return false;
+        for (const e of entries) {
+          if (e.isDirectory()) await walk([...rel, e.name]);
+          else if (e.isFile()) {
+            const found = await resolveFile([...repoSegments, ...rel, e.name]);
+            if (found) out.push({ path: [...rel, e.name].join('/'), ...found });
+          }
+        }
+        return true;
+      };
+      if (!(await walk([]))) return null;
+    }
+    return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  const hashOf = (algo, text) => createHash(algo).update(text).digest('hex');
+  const commitOf = (files) => hashOf('sha1', files.map((f) => `${f.path}:${f.stat.size}:${f.stat.mtimeMs}`).join('\n'));
 
   async function resolveFile(segments) {
     const candidate = path.join(rootAbs, ...segments);
@@ -125,13 +235,15 @@ export async function startHubServer({ root = '.fixtures/hub', port = 0, host = 
     return { file: real, stat: st };
   }
 
-  const server = createServer(async (req, res) => {
+  const handler = (origin) => async (req, res) => {
     const entry = {
       method: req.method ?? 'GET',
       path: (req.url ?? '/').split('?')[0],
       status: 0,
       bytes: 0,
       time: Date.now(),
+      /** Which origin answered: the hub's own, or the CDN it redirects downloads to. */
+      origin,
     };
     if (req.headers.range) entry.range = String(req.headers.range);
     requests.push(entry);
@@ -158,9 +270,17 @@ export async function startHubServer({ root = '.fixtures/hub', port = 0, host = 
 
     try {
       const parsed = parseHubPath(req.url ?? '/');
+      // A download the hub's origin only redirects: faults and the request log belong to the CDN's answer.
+      const redirecting =
+        origin === 'hub' && redirect && !parsed.error && !parsed.api && (req.method === 'GET' || req.method === 'HEAD') && isLfs(parsed.file.join('/'));
+      if (redirecting) requests.splice(requests.indexOf(entry), 1);
       let f = null;
-      if (typeof fault === 'function') {
-        const info = parsed.error ? { error: parsed.error } : { repo: parsed.repo.join('/'), revision: parsed.revision, file: parsed.file.join('/') };
+      if (typeof fault === 'function' && !redirecting) {
+        const info = parsed.error
+          ? { error: parsed.error }
+          : parsed.api
+            ? { api: parsed.api, repo: parsed.repo.join('/') }
+            : { repo: parsed.repo.join('/'), revision: parsed.revision, file: parsed.file.join('/') };
         f = (await fault(req, info)) ?? null;
         if (f) entry.fault = f;
       }
@@ -181,7 +301,57 @@ export async function startHubServer({ root = '.fixtures/hub', port = 0, host = 
       if (parsed.error) return send(parsed.error === 'not a resolve path' ? 404 : 400, parsed.error === 'not a resolve path' ? 'Repository not found' : 'Bad Request');
       if (f?.status) return send(f.status, f.body ?? (f.status >= 500 ? 'Internal Error' : 'Error'));
 
-      const found = await resolveFile([...parsed.repo, ...parsed.file]);
+      if (parsed.api) {
+        // A plain mirror (api: false) and the CDN have no API: a 404 that is not the hub's JSON.
+        if (origin === 'cdn' || !api) return send(404, 'Not Found');
+        const files = await listRepo(parsed.repo);
+        const json = (status, body) => send(status, JSON.stringify(body), { 'Content-Type': 'application/json; charset=utf-8' });
+        if (!files) return json(404, { error: 'Repository not found' });
+        const id = parsed.repo.join('/');
+        const sha = commitOf(files);
+        if (parsed.api === 'revision') {
+          return json(200, { _id: sha.slice(0, 24), id, modelId: id, sha, private: false, siblings: files.map((x) => ({ rfilename: x.path })) });
+        }
+        const prefix = parsed.file.join('/');
+        const under = files.filter((x) => !prefix || x.path.startsWith(`${prefix}/`));
+        if (prefix && under.length === 0) return json(404, { error: `Entry not found: ${prefix}` });
+        const recursive = /[?&]recursive=(true|1)\b/.test(req.url ?? '');
+        const depth = prefix ? prefix.split('/').length + 1 : 1;
+        const entries = [];
+        const dirs = new Set();
+        for (const x of under) {
+          const parts = x.path.split('/');
+          for (let d = depth; d < parts.length; d++) {
+            const dir = parts.slice(0, d).join('/');
+            if (!dirs.has(dir) && (recursive || d === depth)) {
+              dirs.add(dir);
+              entries.push({ type: 'directory', oid: hashOf('sha1', `dir:${dir}`), size: 0, path: dir });
+            }
+          }
+          if (!recursive && parts.length > depth) continue;
+          const size = x.stat.size;
+          const oid = hashOf('sha1', `${x.path}:${size}:${x.stat.mtimeMs}`);
+          entries.push({
+            type: 'file',
+            oid,
+            size,
+            path: x.path,
+            ...(isLfs(x.path) ? { lfs: { oid: hashOf('sha256', `${x.path}:${size}:${x.stat.mtimeMs}`), size, pointerSize: 134 } } : {}),
+          });
+        }
+        return json(200, entries);
+      }
+
+      const source = sourceOf(parsed.repo, parsed.file);
+      if (redirecting && source) {
+        // The hub's origin answers an LFS file with a redirect to its CDN, which serves the bytes.
+        const location = `${cdnUrl}${(req.url ?? '/').split('?')[0]}`;
+        entry.status = 302;
+        redirects.push({ method: entry.method, path: entry.path, status: 302, location, time: entry.time });
+        res.writeHead(302, { ...CORS, Location: location, 'Content-Length': '0', 'Cache-Control': 'no-store', 'X-Repo-Commit': '0000000000000000000000000000000000000000' });
+        return res.end();
+      }
+      const found = source ? await resolveFile(source) : null;
       if (!found) return send(404, 'Entry not found', { 'X-Error-Code': 'EntryNotFound', 'X-Error-Message': 'Entry not found' });
 
       const size = found.stat.size;
@@ -258,38 +428,53 @@ export async function startHubServer({ root = '.fixtures/hub', port = 0, host = 
       if (!res.headersSent) send(500, 'Internal Error');
       else res.destroy();
     }
-  });
+  };
 
-  await new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(port, host, () => {
-      server.off('error', fail);
-      ok();
-    });
-  });
-  const address = server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  const listen = async (server, p) => {
+    await new Promise((ok, fail) => {
+      server.once('error', fail);
+      server.listen(p, host, () => {
+        server.off('error', fail);
+        ok();
+      });
+    });
+    const address = server.address();
+    return typeof address === 'object' && address ? address.port : p;
+  };
+  const server = createServer(handler('hub'));
+  const cdn = createServer(handler('cdn'));
+  const actualPort = await listen(server, port);
+  const cdnPort = await listen(cdn, 0);
+  cdnUrl = `http://${urlHost}:${cdnPort}`;
+  const closeOne = (srv) =>
+    new Promise((ok) => {
+      srv.close(() => ok());
+      srv.closeAllConnections?.();
+    });
 
   return {
     url: `http://${urlHost}:${actualPort}`,
     port: actualPort,
+    /** The second origin LFS downloads are redirected to (like the hub's CDN). */
+    cdnUrl,
+    cdnPort,
     root: rootAbs,
     requests,
+    redirects,
+    /** The virtual repos served besides the root's folders. */
+    repos: virtual,
     setFault(fn) {
       fault = typeof fn === 'function' ? fn : null;
     },
-    close() {
-      return new Promise((ok) => {
-        server.close(() => ok());
-        server.closeAllConnections?.();
-      });
+    async close() {
+      await Promise.all([closeOne(server), closeOne(cdn)]);
     },
   };
 }
 
 function parseCli(argv) {
-  const o = { port: 8765, host: '127.0.0.1', root: '.fixtures/hub', quiet: false };
+  const o = { port: 8765, host: '127.0.0.1', root: '.fixtures/hub', quiet: false, redirect: true, api: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -298,8 +483,10 @@ function parseCli(argv) {
     else if (flag === '--host') o.host = val();
     else if (flag === '--root') o.root = val();
     else if (flag === '--quiet') o.quiet = true;
+    else if (flag === '--no-redirect') o.redirect = false;
+    else if (flag === '--no-api') o.api = false;
     else if (flag === '-h' || flag === '--help') {
-      console.log('usage: node tests/support/hub-server.mjs [--port 8765] [--host 127.0.0.1] [--root .fixtures/hub] [--quiet]');
+      console.log('usage: node tests/support/hub-server.mjs [--port 8765] [--host 127.0.0.1] [--root .fixtures/hub] [--no-redirect] [--no-api] [--quiet]');
       process.exit(0);
     } else {
       console.error(`unknown argument ${a}`);
@@ -312,7 +499,7 @@ function parseCli(argv) {
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const o = parseCli(process.argv.slice(2));
   const log = o.quiet ? null : (e) => console.log(`${e.status} ${e.method} ${e.path} ${e.bytes}B${e.range ? ` range=${e.range}` : ''}${e.aborted ? ' (aborted)' : ''}`);
-  const hub = await startHubServer({ root: o.root, port: o.port, host: o.host, log });
+  const hub = await startHubServer({ root: o.root, port: o.port, host: o.host, log, redirect: o.redirect, api: o.api });
   console.log(`hub serving ${hub.root} at ${hub.url}/  (e.g. ${hub.url}/sesame-fixtures/tiny-bert-uncased/resolve/main/config.json)`);
   const stop = () => hub.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

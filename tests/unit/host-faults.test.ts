@@ -29,6 +29,8 @@ function host(gpu: GpuLike | undefined, load: Loader, extra: Partial<HostDeps> =
       return load(spec, device);
     },
     setRemoteHost: () => undefined,
+    // No network here: the file listing is unavailable, so loads fall back to the default file names.
+    fetch: () => Promise.reject(new TypeError('no network in unit tests')),
     gpu,
     threads: () => 1,
     ...extra,

@@ -14,6 +14,7 @@ interface HubRequest {
   time: number;
   range?: string;
   aborted?: boolean;
+  origin?: 'hub' | 'cdn';
 }
 interface Hub {
   url: string;
@@ -63,7 +64,7 @@ describe('hub-server', () => {
     writeFileSync(join(root, 'org', 'tiny', 'config.json'), '{"model_type":"bert"}');
     writeFileSync(join(root, 'org', 'tiny', 'onnx', 'model.onnx'), payload);
     writeFileSync(join(dir, 'secret.txt'), 'top secret');
-    hub = await startHubServer({ root });
+    hub = await startHubServer({ root, redirect: false });
   });
 
   afterEach(() => {
@@ -189,5 +190,136 @@ describe('hub-server', () => {
     expect(slow.status).toBe(200);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
     expect(hub.requests.map((r) => r.status)).toEqual([500, 200]);
+  });
+});
+
+interface TreeEntry {
+  type: 'file' | 'directory';
+  path: string;
+  size: number;
+  oid: string;
+  lfs?: { oid: string; size: number; pointerSize: number };
+}
+
+describe('hub-server: the hub API and CDN redirects (the default)', () => {
+  let dir: string;
+  let hub: Hub & { cdnUrl: string; redirects: { path: string; status: number; location: string }[]; requests: HubRequest[] };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sesame-hub-api-'));
+    const root = join(dir, 'hub');
+    mkdirSync(join(root, 'org', 'tiny', 'onnx'), { recursive: true });
+    writeFileSync(join(root, 'org', 'tiny', 'config.json'), '{"model_type":"gpt2"}');
+    writeFileSync(join(root, 'org', 'tiny', 'onnx', 'model.onnx'), payload);
+    writeFileSync(join(root, 'org', 'tiny', 'onnx', 'model_q.onnx'), payload.subarray(0, 100));
+    hub = await startHubServer({
+      root,
+      repos: { 'org/renamed': { 'config.json': 'org/tiny/config.json', 'onnx/model_int8.onnx': 'org/tiny/onnx/model_q.onnx' } },
+    });
+  });
+
+  afterEach(() => {
+    hub.setFault(null);
+    hub.requests.length = 0;
+    hub.redirects.length = 0;
+  });
+
+  afterAll(async () => {
+    await hub.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists a repo recursively with sizes, oids and lfs fields, like /api/models/{id}/tree/{rev}', async () => {
+    const res = await fetch(`${hub.url}/api/models/org/tiny/tree/main?recursive=true`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const tree = (await res.json()) as TreeEntry[];
+    expect(tree.map((e) => [e.type, e.path, e.size])).toEqual([
+      ['file', 'config.json', 21],
+      ['directory', 'onnx', 0],
+      ['file', 'onnx/model.onnx', payload.length],
+      ['file', 'onnx/model_q.onnx', 100],
+    ]);
+    expect(tree[0]!.lfs).toBeUndefined();
+    expect(tree[0]!.oid).toMatch(/^[0-9a-f]{40}$/);
+    expect(tree[2]!.lfs).toEqual({ oid: expect.stringMatching(/^[0-9a-f]{64}$/), size: payload.length, pointerSize: 134 });
+
+    // Without recursive: the top level only; a folder path lists that folder.
+    const top = (await (await fetch(`${hub.url}/api/models/org/tiny/tree/main`)).json()) as TreeEntry[];
+    expect(top.map((e) => e.path)).toEqual(['config.json', 'onnx']);
+    const onnx = (await (await fetch(`${hub.url}/api/models/org/tiny/tree/main/onnx`)).json()) as TreeEntry[];
+    expect(onnx.map((e) => e.path)).toEqual(['onnx/model.onnx', 'onnx/model_q.onnx']);
+  });
+
+  it('answers /api/models/{id}/revision/{rev} with the commit sha and siblings; unknown repos 404 as JSON', async () => {
+    const info = (await (await fetch(`${hub.url}/api/models/org/tiny/revision/main`)).json()) as { id: string; sha: string; siblings: { rfilename: string }[] };
+    expect(info.id).toBe('org/tiny');
+    expect(info.sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(info.siblings.map((s) => s.rfilename)).toEqual(['config.json', 'onnx/model.onnx', 'onnx/model_q.onnx']);
+    const again = (await (await fetch(`${hub.url}/api/models/org/tiny/revision/main`)).json()) as { sha: string };
+    expect(again.sha).toBe(info.sha);
+
+    const missing = await fetch(`${hub.url}/api/models/org/missing/tree/main?recursive=true`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'Repository not found' });
+  });
+
+  it('serves virtual repos made of renamed files, in the listing and the downloads', async () => {
+    const tree = (await (await fetch(`${hub.url}/api/models/org/renamed/tree/main?recursive=true`)).json()) as TreeEntry[];
+    expect(tree.filter((e) => e.type === 'file').map((e) => [e.path, e.size])).toEqual([
+      ['config.json', 21],
+      ['onnx/model_int8.onnx', 100],
+    ]);
+    const body = Buffer.from(await (await fetch(`${hub.url}/org/renamed/resolve/main/onnx/model_int8.onnx`)).arrayBuffer());
+    expect(body.equals(payload.subarray(0, 100))).toBe(true);
+    // Only the mapped names exist in a virtual repo.
+    expect((await fetch(`${hub.url}/org/renamed/resolve/main/onnx/model_q.onnx`)).status).toBe(404);
+  });
+
+  it('redirects LFS downloads to a second origin (the CDN) and serves small files itself', async () => {
+    const manual = await fetch(`${hub.url}/org/tiny/resolve/main/onnx/model.onnx`, { redirect: 'manual' });
+    expect(manual.status).toBe(302);
+    expect(manual.headers.get('location')).toBe(`${hub.cdnUrl}/org/tiny/resolve/main/onnx/model.onnx`);
+    expect(manual.headers.get('access-control-allow-origin')).toBe('*');
+    expect(hub.cdnUrl).not.toBe(hub.url);
+
+    const followed = await fetch(`${hub.url}/org/tiny/resolve/main/onnx/model.onnx`);
+    expect(followed.url).toBe(`${hub.cdnUrl}/org/tiny/resolve/main/onnx/model.onnx`);
+    expect(followed.headers.get('access-control-allow-origin')).toBe('*');
+    expect(followed.headers.get('access-control-expose-headers')).toMatch(/Content-Length/);
+    expect(Buffer.from(await followed.arrayBuffer()).equals(payload)).toBe(true);
+
+    // A range survives the redirect.
+    const range = await fetch(`${hub.url}/org/tiny/resolve/main/onnx/model.onnx`, { headers: { Range: 'bytes=0-0' } });
+    expect(range.status).toBe(206);
+    expect(range.headers.get('content-range')).toBe(`bytes 0-0/${payload.length}`);
+
+    const config = await fetch(`${hub.url}/org/tiny/resolve/main/config.json`);
+    expect(config.url).toBe(`${hub.url}/org/tiny/resolve/main/config.json`);
+    expect(config.status).toBe(200);
+
+    // The log holds answers with content, by origin; the 302s are kept apart.
+    expect(hub.requests.map((r) => [r.origin, r.path.split('/').pop(), r.status])).toEqual([
+      ['cdn', 'model.onnx', 200],
+      ['cdn', 'model.onnx', 206],
+      ['hub', 'config.json', 200],
+    ]);
+    expect(hub.redirects.map((r) => r.status)).toEqual([302, 302, 302]);
+  });
+
+  it('applies faults to the CDN answer, not to the redirect', async () => {
+    const seen: string[] = [];
+    hub.setFault((req, info) => {
+      seen.push(String(req.url));
+      return info.file === 'onnx/model.onnx' ? { cutAfterBytes: 1000 } : null;
+    });
+    await expect(fetch(`${hub.url}/org/tiny/resolve/main/onnx/model.onnx`).then((r) => r.arrayBuffer())).rejects.toThrow();
+    expect(seen).toEqual(['/org/tiny/resolve/main/onnx/model.onnx']);
+    expect(hub.requests).toMatchObject([{ origin: 'cdn', status: 200, bytes: 1000 }]);
+
+    hub.setFault((_req, info) => ((info as { api?: string }).api === 'tree' ? { status: 500 } : null));
+    expect((await fetch(`${hub.url}/api/models/org/tiny/tree/main`)).status).toBe(500);
+    expect((await fetch(`${hub.url}/api/models/org/tiny/revision/main`)).status).toBe(200);
   });
 });

@@ -66,3 +66,36 @@ describe('protocol validation', () => {
     expect(toErrorInfo('x'.repeat(5000)).message.length).toBe(2000);
   });
 });
+
+describe('models.files', () => {
+  const result = {
+    type: 'models.files',
+    modelId: 'Xenova/gpt2',
+    dtype: 'q8',
+    source: 'hub',
+    file: 'onnx/model_int8.onnx',
+    files: [{ file: 'onnx/model_int8.onnx', bytes: 281_000_000 }],
+    bytes: 283_108_913,
+    sha: 'a'.repeat(40),
+    note: 'Xenova/gpt2 has no onnx/model_quantized.onnx; Sesame loads onnx/model_int8.onnx.',
+  };
+
+  it('carries a request and the listing it answers, checked on both sides', () => {
+    expect(parse(clientMessage, { kind: 'request', id: 'f1', request: { type: 'models.files', modelId: 'Xenova/gpt2', family: 'gpt2' } }).ok).toBe(true);
+    expect(parse(serverMessage, { kind: 'result', id: 'f1', result }).ok).toBe(true);
+    const { file: _f, ...unusable } = { ...result, bytes: null, files: [] };
+    expect(parse(serverMessage, { kind: 'result', id: 'f1', result: unusable }).ok).toBe(true);
+  });
+
+  it.each([
+    [{ ...result, source: 'guess' }, 'expected one of'],
+    [{ ...result, sha: 'main' }, 'unexpected form'],
+    [{ ...result, bytes: -1 }, 'below'],
+    [{ ...result, files: [{ file: 'x', bytes: 1, lfs: true }] }, 'unexpected field'],
+    [{ ...result, note: 'x'.repeat(501) }, 'longer'],
+  ])('rejects a malformed listing %#', (bad, reason) => {
+    const r = parse(serverMessage, { kind: 'result', id: 'f1', result: bad });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toContain(reason);
+  });
+});

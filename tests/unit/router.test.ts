@@ -223,3 +223,25 @@ describe('practice page and cloze checks', () => {
     expect(p.out).toEqual([expect.objectContaining({ kind: 'error', id: 'c2', error: expect.objectContaining({ code: 'bad-request' }) })]);
   });
 });
+
+describe('models.files', () => {
+  it('is asked by extension pages only, with the model spec and host the download would use', async () => {
+    const { router, sent } = setup();
+    const options = fakePort({ id: EXT, url: `${ORIGIN}options.html` });
+    router.accept(options.port);
+    options.send({ kind: 'request', id: 'f1', request: { type: 'models.files', modelId: 'Xenova/gpt2' } });
+    await flush();
+    expect(sent).toHaveLength(1);
+    const run = sent[0]!;
+    if (run.kind !== 'run') throw new Error('expected a run');
+    expect(run.config.model).toEqual({ id: 'Xenova/gpt2', family: 'gpt2', dtype: 'q8' });
+    expect(run.config.remoteHost).toBe('http://127.0.0.1:1/');
+
+    const content = fakePort(page);
+    router.accept(content.port);
+    content.send({ kind: 'request', id: 'f2', request: { type: 'models.files', modelId: 'Xenova/gpt2' } });
+    await flush();
+    expect(sent).toHaveLength(1);
+    expect((content.out[0] as { error: { code: string } }).error.code).toBe('bad-request');
+  });
+});
