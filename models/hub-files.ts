@@ -11,6 +11,7 @@
 // v3 repos `onnx/model{suffix}.onnx`, older ones `onnx/decoder_model_merged{suffix}.onnx` for
 // decoders. A choice is therefore a base name and a transformers.js dtype.
 import type { Dtype, ModelSpec } from './protocol';
+import { isCausalFamily } from './registry';
 
 type Family = ModelSpec['family'];
 
@@ -60,7 +61,7 @@ const choice = (base: string, dtype: TfDtype): OnnxChoice => ({ file: onnxPath(b
  * `model_quantized`), then the legacy decoder names. Encoders were never exported as `decoder_*`.
  */
 export function candidatesFor(dtype: Dtype, family: Family): OnnxChoice[] {
-  const decoder = family === 'gpt2';
+  const decoder = isCausalFamily(family);
   const legacy = (d: TfDtype): OnnxChoice[] => (decoder ? [choice('decoder_model_merged', d), choice('decoder_model', d)] : []);
   switch (dtype) {
     case 'q8':
@@ -116,7 +117,7 @@ export function pickFiles(listing: RepoListing, id: string, dtype: Dtype, family
   const files: RepoFile[] = [];
   for (const side of SIDE_FILES) {
     const f = byPath.get(side);
-    if (f && (side !== 'generation_config.json' || family === 'gpt2')) files.push(f);
+    if (f && (side !== 'generation_config.json' || isCausalFamily(family))) files.push(f);
   }
   files.push(byPath.get(found.file)!);
   // External weights beside the graph (`model.onnx_data`, `model.onnx_data_1`…) come with it.

@@ -156,7 +156,7 @@ const modelDownloadRequest = object({
 const modelFilesRequest = object({
   type: literal('models.files'),
   modelId,
-  family: optional(literal('bert', 'distilbert', 'ernie', 'gpt2')),
+  family: optional(family),
 });
 const modelDeleteRequest = object({ type: literal('models.delete'), modelId });
 const cacheClearRequest = object({ type: literal('cache.clear') });
