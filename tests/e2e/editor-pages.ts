@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
-export const EDITORS = ['prosemirror', 'lexical', 'quill', 'codemirror'] as const;
+export const EDITORS = ['prosemirror', 'lexical', 'quill', 'codemirror', 'slate'] as const;
 export type EditorName = (typeof EDITORS)[number];
 
 const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
