@@ -7,12 +7,17 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
+/** Editors inline completion works in. */
 export const EDITORS = ['prosemirror', 'lexical', 'quill', 'codemirror', 'slate'] as const;
 export type EditorName = (typeof EDITORS)[number];
+/** Editors it stays off in (a hidden textarea takes the typing). */
+export const SILENT_EDITORS = ['codemirror5'] as const;
+export type SilentEditorName = (typeof SILENT_EDITORS)[number];
+const ALL = [...EDITORS, ...SILENT_EDITORS];
 
 const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
 
-function page(name: EditorName, css: boolean): string {
+function page(name: EditorName | SilentEditorName, css: boolean): string {
   return `<!doctype html>
 <html lang="en">
   <head>
@@ -44,7 +49,7 @@ export interface EditorPages {
 export async function serveEditorPages(): Promise<EditorPages> {
   const dir = mkdtempSync(join(tmpdir(), 'sesame-editors-'));
   await build({
-    entryPoints: Object.fromEntries(EDITORS.map((name) => [name, resolve(`tests/e2e/editors/${name}.ts`)])),
+    entryPoints: Object.fromEntries(ALL.map((name) => [name, resolve(`tests/e2e/editors/${name}.ts`)])),
     bundle: true,
     format: 'iife',
     target: 'es2022',
@@ -52,7 +57,7 @@ export async function serveEditorPages(): Promise<EditorPages> {
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'error',
   });
-  for (const name of EDITORS) writeFileSync(join(dir, `${name}.html`), page(name, existsSync(join(dir, `${name}.css`))));
+  for (const name of ALL) writeFileSync(join(dir, `${name}.html`), page(name, existsSync(join(dir, `${name}.css`))));
   const server = createServer((req, res) => {
     const file = join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     if (!file.startsWith(dir) || !existsSync(file)) {

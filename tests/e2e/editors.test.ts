@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostics } from '@/models/protocol';
 import { EDITORS, type EditorName, type EditorPages, serveEditorPages } from './editor-pages';
-import { extensionRequest, launch, type Session } from './harness';
+import { extensionRequest, launch, routerStats, type Session } from './harness';
 
 const TYPED = 'The river bank was';
 
@@ -200,6 +200,55 @@ describe('inline completion in real editors', () => {
         expectNoLeak(await probe(page, surface));
         await page.close();
       });
+
+      it('on a later line: the ghost sits at that line’s caret and Tab lands there', async () => {
+        const page = await s.context.newPage();
+        await page.goto(`${pages.url}/${name}.html`);
+        await page.click(surface);
+        await page.keyboard.type('A first line.', { delay: 10 });
+        await page.keyboard.press('Enter');
+        const since = await hostCounters(s);
+        await page.keyboard.type(TYPED, { delay: 10 });
+        const suggestion = await waitForGhost(s, page, since);
+        const glyph = (await ghostGlyph(page))!;
+        const caret = await caretBox(page);
+        expect(Math.abs(glyph.left - caret.right)).toBeLessThan(2);
+        expect(glyph.top).toBeGreaterThanOrEqual(caret.top - 4);
+        expect(glyph.top).toBeLessThan(caret.bottom);
+        await page.keyboard.press('Tab');
+        await expect.poll(async () => (await probe(page, surface)).text).toMatch(new RegExp(`^A first line\\.\\n+${TYPED}`));
+        const text = (await probe(page, surface)).text;
+        expect(text.endsWith(`\n${TYPED}${suggestion}`)).toBe(true);
+        expectNoLeak(await probe(page, surface));
+        await page.close();
+      });
     });
   }
+
+  it('CodeMirror 5 (typing through a hidden textarea): completion stays silent and Tab is the editor’s', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${pages.url}/codemirror5.html`);
+    await page.click('.CodeMirror');
+    const before = await routerStats(s);
+    await page.keyboard.type(TYPED, { delay: 10 });
+    await page.waitForTimeout(1500);
+    expect((await routerStats(s)).requests.complete ?? 0).toBe(before.requests.complete ?? 0);
+    expect(await page.evaluate(() => document.querySelectorAll('sesame-ghost').length)).toBe(0);
+    await page.keyboard.press('Tab');
+    const p = await probe(page, '.CodeMirror');
+    expect(p.text).toBe(`${TYPED}\t`);
+    expectNoLeak(p);
+    await page.close();
+  });
+
+  it('Settings name the editors completion works in and those it is off in, and why', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`chrome-extension://${s.extensionId}/options.html`);
+    const on = await page.locator('[data-testid=completion-editors-on]').textContent();
+    const off = await page.locator('[data-testid=completion-editors-off]').textContent();
+    for (const label of ['ProseMirror', 'Lexical', 'Quill', 'Slate', 'CodeMirror 6']) expect(on).toContain(label);
+    for (const label of ['CodeMirror 5', 'Monaco', 'Ace']) expect(off).toContain(label);
+    expect(off).toContain('hidden text box');
+    await page.close();
+  });
 });
