@@ -1,4 +1,4 @@
-// Test pages with real editors from npm (ProseMirror, Lexical, Quill, CodeMirror 6): each entry in
+// Test pages with real editors from npm (ProseMirror, tiptap, Lexical, Quill, CodeMirror 6, Slate, CodeMirror 5): each entry in
 // tests/e2e/editors/ is bundled with esbuild at test time into a temporary folder, beside a small
 // HTML page, and served on loopback. Nothing built here is committed.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { extname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 /** Editors inline completion works in. */
-export const EDITORS = ['prosemirror', 'lexical', 'quill', 'codemirror', 'slate'] as const;
+export const EDITORS = ['prosemirror', 'tiptap', 'lexical', 'quill', 'codemirror', 'slate'] as const;
 export type EditorName = (typeof EDITORS)[number];
 /** Editors it stays off in (a hidden textarea takes the typing). */
 export const SILENT_EDITORS = ['codemirror5'] as const;

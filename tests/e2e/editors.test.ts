@@ -1,5 +1,5 @@
 // Inline completion inside the editors real sites use, bundled from npm at test time
-// (tests/e2e/editor-pages.ts): ProseMirror, Lexical, Quill and CodeMirror 6. In each, the ghost
+// (tests/e2e/editor-pages.ts): ProseMirror, tiptap, Lexical, Quill, CodeMirror 6 and Slate. In each, the ghost
 // text is drawn at the caret over the editor (never inside it), Tab goes through the editor's own
 // input path (its document holds the text, its change event fires, one undo removes it), Esc and
 // typing-through work as in a textarea, and nothing of Sesame's reaches the editor's content.
@@ -14,6 +14,7 @@ const TYPED = 'The river bank was';
 /** The element that takes the keyboard in each editor. */
 const SURFACE: Record<EditorName, string> = {
   prosemirror: '.ProseMirror',
+  tiptap: '.tiptap',
   lexical: '[data-lexical-editor]',
   quill: '.ql-editor',
   codemirror: '.cm-content',
@@ -21,12 +22,12 @@ const SURFACE: Record<EditorName, string> = {
 };
 
 /**
- * What one Ctrl+Z leaves after Tab. ProseMirror, Lexical, Quill and CodeMirror start a new undo
+ * What one Ctrl+Z leaves after Tab. ProseMirror (tiptap), Lexical, Quill and CodeMirror start a new undo
  * step after a moment without edits (0.5–1 s), typed or not, so it takes the accepted text only.
  * slate-history merges every contiguous insertion into one step however long the pause, so
  * there it takes the typed text with the accepted text, as it would had both been typed.
  */
-const AFTER_UNDO: Record<EditorName, string> = { prosemirror: TYPED, lexical: TYPED, quill: TYPED, codemirror: TYPED, slate: '' };
+const AFTER_UNDO: Record<EditorName, string> = { prosemirror: TYPED, tiptap: TYPED, lexical: TYPED, quill: TYPED, codemirror: TYPED, slate: '' };
 
 interface Probe {
   text: string;
