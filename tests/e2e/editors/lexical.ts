@@ -1,6 +1,6 @@
-// Lexical: plain-text editor with history (the undo stack the playground uses).
+// Lexical: rich-text editor (paragraphs, headings, formats) with history, as in its playground.
 import { createEmptyHistoryState, registerHistory } from '@lexical/history';
-import { registerPlainText } from '@lexical/plain-text';
+import { registerRichText } from '@lexical/rich-text';
 import { mergeRegister } from '@lexical/utils';
 import { $getRoot, createEditor } from 'lexical';
 import { expose } from './common';
@@ -8,7 +8,7 @@ import { expose } from './common';
 const root = document.getElementById('editor')!;
 const editor = createEditor({ namespace: 'sesame-e2e', onError: (error) => console.error(error) });
 editor.setRootElement(root);
-mergeRegister(registerPlainText(editor), registerHistory(editor, createEmptyHistoryState(), 1000));
+mergeRegister(registerRichText(editor), registerHistory(editor, createEmptyHistoryState(), 1000));
 const probe = {
   name: 'lexical',
   text: () => editor.getEditorState().read(() => $getRoot().getTextContent()),
