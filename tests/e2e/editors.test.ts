@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostics } from '@/models/protocol';
+import { EDITOR_POLICIES, type EditorKind, insertStrategyFor } from '@/models/completion/editors';
 import { EDITORS, type EditorName, type EditorPages, serveEditorPages } from './editor-pages';
 import { extensionRequest, launch, routerStats, type Session } from './harness';
 
@@ -19,6 +20,16 @@ const SURFACE: Record<EditorName, string> = {
   quill: '.ql-editor',
   codemirror: '.cm-content',
   slate: '[data-slate-editor]',
+};
+
+/** Which of Sesame's editor policies each page's editor falls under. */
+const KIND: Record<EditorName, EditorKind> = {
+  prosemirror: 'prosemirror',
+  tiptap: 'prosemirror',
+  lexical: 'lexical',
+  quill: 'quill',
+  codemirror: 'codemirror6',
+  slate: 'slate',
 };
 
 /**
@@ -154,6 +165,8 @@ describe('inline completion in real editors', () => {
         expectNoLeak(shown);
         await page.keyboard.press('Escape');
         await expect.poll(() => ghostText(page)).toBe('');
+        // Esc went to the ghost only: the editor keeps the focus (Lexical, say, blurs on an Esc of its own).
+        expect(await page.evaluate((surface) => document.querySelector(surface)!.contains(document.activeElement), surface)).toBe(true);
         const after = await probe(page, surface);
         expect(after.text).toBe(TYPED);
         expect(after.changes).toBe(shown.changes);
@@ -225,6 +238,48 @@ describe('inline completion in real editors', () => {
       });
     });
   }
+
+  it('each editor is recognised, and takes text by the path Sesame chose for it (and not by the other)', async () => {
+    /** On a fresh page of the editor with "Hello" typed: inserts " more" one way, then reads the editor's model and DOM. */
+    const attempt = async (name: EditorName, selector: string, path: 'before-input' | 'exec-command') => {
+      const page = await s.context.newPage();
+      await page.goto(`${pages.url}/${name}.html`);
+      await page.click(SURFACE[name]);
+      await page.keyboard.type('Hello', { delay: 10 });
+      const result = await page.evaluate(
+        async ({ surface, selector, path }) => {
+          const editor = (window as unknown as { __editor: { text(): string } }).__editor;
+          const host = document.querySelector(surface)!;
+          const recognised = host.closest(selector) !== null;
+          let cancelled = false;
+          if (path === 'before-input') {
+            const init = { bubbles: true, cancelable: true, composed: true, inputType: 'insertText', data: ' more' };
+            cancelled = !host.dispatchEvent(new InputEvent('beforeinput', init));
+          } else {
+            document.execCommand('insertText', false, ' more');
+          }
+          await new Promise((ok) => setTimeout(ok, 250));
+          return { recognised, cancelled, model: editor.text(), shown: host.textContent!.replace(/\ufeff/g, '') };
+        },
+        { surface: SURFACE[name], selector, path },
+      );
+      await page.close();
+      return result;
+    };
+    for (const name of EDITORS) {
+      const policy = EDITOR_POLICIES.find((p) => p.kind === KIND[name])!;
+      const chosen = insertStrategyFor(policy);
+      expect(['before-input', 'exec-command'], name).toContain(chosen);
+      const other = chosen === 'before-input' ? 'exec-command' : 'before-input';
+      const taken = await attempt(name, policy.selector, chosen);
+      expect(taken.recognised, name).toBe(true);
+      expect(taken, `${name} by ${chosen}`).toMatchObject({ model: 'Hello more', shown: 'Hello more' });
+      if (chosen === 'before-input') expect(taken.cancelled, name).toBe(true);
+      // The other path either does nothing or (Slate and execCommand) changes the DOM behind the model's back.
+      const missed = await attempt(name, policy.selector, other);
+      expect(missed.model, `${name} by ${other}`).toBe('Hello');
+    }
+  });
 
   it('CodeMirror 5 (typing through a hidden textarea): completion stays silent and Tab is the editor’s', async () => {
     const page = await s.context.newPage();
