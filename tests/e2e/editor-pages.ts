@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 export const EDITORS = ['prosemirror', 'tiptap', 'lexical', 'quill', 'codemirror', 'slate'] as const;
 export type EditorName = (typeof EDITORS)[number];
 /** Editors it stays off in (a hidden textarea takes the typing). */
-export const SILENT_EDITORS = ['codemirror5'] as const;
+export const SILENT_EDITORS = ['codemirror5', 'ace'] as const;
 export type SilentEditorName = (typeof SILENT_EDITORS)[number];
 const ALL = [...EDITORS, ...SILENT_EDITORS];
 

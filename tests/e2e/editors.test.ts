@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostics } from '@/models/protocol';
 import { EDITOR_POLICIES, type EditorKind, insertStrategyFor } from '@/models/completion/editors';
-import { EDITORS, type EditorName, type EditorPages, serveEditorPages } from './editor-pages';
+import { EDITORS, type EditorName, type EditorPages, SILENT_EDITORS, serveEditorPages } from './editor-pages';
 import { extensionRequest, launch, routerStats, type Session } from './harness';
 
 const TYPED = 'The river bank was';
@@ -269,7 +269,7 @@ describe('inline completion in real editors', () => {
     for (const name of EDITORS) {
       const policy = EDITOR_POLICIES.find((p) => p.kind === KIND[name])!;
       const chosen = insertStrategyFor(policy);
-      expect(['before-input', 'exec-command'], name).toContain(chosen);
+      if (chosen === 'any') throw new Error(`${name}: no insertion path of its own`);
       const other = chosen === 'before-input' ? 'exec-command' : 'before-input';
       const taken = await attempt(name, policy.selector, chosen);
       expect(taken.recognised, name).toBe(true);
@@ -281,21 +281,26 @@ describe('inline completion in real editors', () => {
     }
   });
 
-  it('CodeMirror 5 (typing through a hidden textarea): completion stays silent and Tab is the editor’s', async () => {
-    const page = await s.context.newPage();
-    await page.goto(`${pages.url}/codemirror5.html`);
-    await page.click('.CodeMirror');
-    const before = await routerStats(s);
-    await page.keyboard.type(TYPED, { delay: 10 });
-    await page.waitForTimeout(1500);
-    expect((await routerStats(s)).requests.complete ?? 0).toBe(before.requests.complete ?? 0);
-    expect(await page.evaluate(() => document.querySelectorAll('sesame-ghost').length)).toBe(0);
-    await page.keyboard.press('Tab');
-    const p = await probe(page, '.CodeMirror');
-    expect(p.text).toBe(`${TYPED}\t`);
-    expectNoLeak(p);
-    await page.close();
-  });
+  for (const name of SILENT_EDITORS) {
+    it(`${name} (typing through a hidden textarea): completion stays silent and Tab is the editor’s`, async () => {
+      const page = await s.context.newPage();
+      await page.goto(`${pages.url}/${name}.html`);
+      await page.click('#editor');
+      // The hidden textarea holds the line: without the editor check Sesame would complete it, drawn at a 1-pixel box.
+      const before = await routerStats(s);
+      await page.keyboard.type(TYPED, { delay: 10 });
+      expect(await page.evaluate(() => (document.activeElement as HTMLTextAreaElement).value)).toContain(TYPED);
+      await page.waitForTimeout(1500);
+      expect((await routerStats(s)).requests.complete ?? 0).toBe(before.requests.complete ?? 0);
+      expect(await page.evaluate(() => document.querySelectorAll('sesame-ghost').length)).toBe(0);
+      await page.keyboard.press('Tab');
+      const p = await probe(page, '#editor');
+      expect(p.text.startsWith(TYPED)).toBe(true);
+      expect(p.text.slice(TYPED.length)).toMatch(/^[\t ]+$/);
+      expectNoLeak(p);
+      await page.close();
+    });
+  }
 
   it('Settings name the editors completion works in and those it is off in, and why', async () => {
     const page = await s.context.newPage();
