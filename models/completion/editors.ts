@@ -8,9 +8,9 @@
 //   execCommand fails nothing is inserted.
 // - Slate ignores execCommand's DOM change (its model keeps the old text: a desync) but handles a
 //   `beforeinput` with inputType insertText itself and cancels it; so it gets only that.
-// - CodeMirror 5, Monaco and Ace take typing through a hidden textarea holding a few characters
-//   at most: the text before the caret cannot be read and the caret cannot be found from it, so
-//   completion stays off there (Settings says so).
+// - CodeMirror 5, Monaco and Ace take typing through a hidden textarea that holds the current
+//   line at most (a 1-pixel box in Ace): the text before the caret is not the document's and the
+//   caret cannot be placed from it, so completion stays off there (Settings says so).
 // Anything else is a plain contenteditable: execCommand, else beforeinput, else a DOM edit.
 
 export type EditorKind = 'prosemirror' | 'lexical' | 'quill' | 'slate' | 'codemirror6' | 'codemirror5' | 'monaco' | 'ace';
