@@ -8,20 +8,25 @@
 //   execCommand fails nothing is inserted.
 // - Slate ignores execCommand's DOM change (its model keeps the old text: a desync) but handles a
 //   `beforeinput` with inputType insertText itself and cancels it; so it gets only that.
+// - CKEditor 5 undoes execCommand's DOM change (while execCommand reports success) but takes the
+//   text of a `beforeinput` into its model without cancelling it, and redraws a moment later; so
+//   it gets only that, counted as inserted (the redraw's selectionchange syncs the ghost state).
 // - CodeMirror 5, Monaco and Ace take typing through a hidden textarea that holds the current
 //   line at most (a 1-pixel box in Ace): the text before the caret is not the document's and the
 //   caret cannot be placed from it, so completion stays off there (Settings says so).
 // Anything else is a plain contenteditable: execCommand, else beforeinput, else a DOM edit.
 
-export type EditorKind = 'prosemirror' | 'lexical' | 'quill' | 'slate' | 'codemirror6' | 'codemirror5' | 'monaco' | 'ace';
+export type EditorKind = 'prosemirror' | 'lexical' | 'quill' | 'slate' | 'ckeditor5' | 'codemirror6' | 'codemirror5' | 'monaco' | 'ace';
 
 /**
  * How accepted text is inserted in a contenteditable:
  * - `exec-command`: `document.execCommand('insertText')` only;
  * - `before-input`: a cancelable `beforeinput` (insertText) only: inserted when the editor cancels it;
+ * - `before-input-async`: the same, counted as inserted: the editor takes it without cancelling it
+ *   and redraws later;
  * - `any`: execCommand, else beforeinput, else the DOM edited directly (plain contenteditable).
  */
-export type InsertStrategy = 'exec-command' | 'before-input' | 'any';
+export type InsertStrategy = 'exec-command' | 'before-input' | 'before-input-async' | 'any';
 
 export interface EditorPolicy {
   kind: EditorKind;
@@ -40,6 +45,7 @@ export const EDITOR_POLICIES: readonly EditorPolicy[] = [
   { kind: 'lexical', label: 'Lexical', selector: '[data-lexical-editor]', completion: true, insert: 'exec-command' },
   { kind: 'quill', label: 'Quill', selector: '.ql-editor', completion: true, insert: 'exec-command' },
   { kind: 'slate', label: 'Slate', selector: '[data-slate-editor]', completion: true, insert: 'before-input' },
+  { kind: 'ckeditor5', label: 'CKEditor 5', selector: '.ck-editor__editable', completion: true, insert: 'before-input-async' },
   { kind: 'codemirror5', label: 'CodeMirror 5', selector: '.CodeMirror', completion: false, insert: 'exec-command' },
   { kind: 'monaco', label: 'Monaco (VS Code)', selector: '.monaco-editor', completion: false, insert: 'exec-command' },
   { kind: 'ace', label: 'Ace', selector: '.ace_editor', completion: false, insert: 'exec-command' },

@@ -218,7 +218,11 @@ function insertIntoEditable(host: HTMLElement, text: string): string {
   const strategy: InsertStrategy = insertStrategyFor(detectEditor(host));
   // An editor that handles beforeinput itself (Slate) cancels it; then it has inserted the text.
   // Only offered where execCommand's DOM change would not be seen (see ./editors.ts).
-  if (strategy === 'before-input') return host.dispatchEvent(inputEvent(view, 'beforeinput', text, true)) ? '' : text;
+  if (strategy === 'before-input' || strategy === 'before-input-async') {
+    const taken = !host.dispatchEvent(inputEvent(view, 'beforeinput', text, true));
+    // CKEditor 5 takes the text without cancelling the event and redraws after this returns.
+    return taken || strategy === 'before-input-async' ? text : '';
+  }
   // execCommand keeps the undo stack and makes the DOM change and input event of typing, which
   // ProseMirror, Lexical, Quill and CodeMirror 6 read into their documents.
   let done = false;

@@ -8,7 +8,7 @@ import { extname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 /** Editors inline completion works in. */
-export const EDITORS = ['prosemirror', 'tiptap', 'lexical', 'quill', 'codemirror', 'slate'] as const;
+export const EDITORS = ['prosemirror', 'tiptap', 'lexical', 'quill', 'codemirror', 'slate', 'ckeditor'] as const;
 export type EditorName = (typeof EDITORS)[number];
 /** Editors it stays off in (a hidden textarea takes the typing). */
 export const SILENT_EDITORS = ['codemirror5', 'ace'] as const;

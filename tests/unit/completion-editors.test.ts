@@ -20,6 +20,7 @@ describe('editor detection', () => {
       ['<div contenteditable="true" data-lexical-editor="true"><p><span id="t">x</span></p></div>', '#t', 'lexical'],
       ['<div class="ql-container"><div class="ql-editor" contenteditable="true"><p id="t">x</p></div></div>', '#t', 'quill'],
       ['<div data-slate-editor="true" contenteditable="true"><div id="t">x</div></div>', '#t', 'slate'],
+      ['<div class="ck ck-content ck-editor__editable ck-editor__editable_inline" contenteditable="true"><p id="t">x</p></div>', '#t', 'ckeditor5'],
       ['<div class="cm-editor"><div class="cm-scroller"><div class="cm-content" contenteditable="true"><div class="cm-line" id="t">x</div></div></div></div>', '#t', 'codemirror6'],
       ['<div class="CodeMirror"><div><textarea id="t"></textarea></div></div>', '#t', 'codemirror5'],
       ['<div class="monaco-editor"><div class="overflow-guard"><textarea class="inputarea" id="t"></textarea></div></div>', '#t', 'monaco'],
@@ -44,6 +45,7 @@ describe('insertion strategy and where completion is off', () => {
     const kind = (k: string) => EDITOR_POLICIES.find((p) => p.kind === k)!;
     for (const k of ['prosemirror', 'lexical', 'quill', 'codemirror6']) expect(insertStrategyFor(kind(k)), k).toBe('exec-command');
     expect(insertStrategyFor(kind('slate'))).toBe('before-input');
+    expect(insertStrategyFor(kind('ckeditor5'))).toBe('before-input-async');
     expect(insertStrategyFor(null)).toBe('any');
   });
 
@@ -52,7 +54,7 @@ describe('insertion strategy and where completion is off', () => {
     expect(off).toEqual(['codemirror5', 'monaco', 'ace']);
     expect(completionAllowedIn(null)).toBe(true);
     expect(editorSupport()).toEqual({
-      on: ['CodeMirror 6', 'ProseMirror / tiptap', 'Lexical', 'Quill', 'Slate'],
+      on: ['CodeMirror 6', 'ProseMirror / tiptap', 'Lexical', 'Quill', 'Slate', 'CKEditor 5'],
       off: ['CodeMirror 5', 'Monaco (VS Code)', 'Ace'],
     });
   });
@@ -116,6 +118,26 @@ describe('insertion into editors', () => {
     document.execCommand = () => false;
     expect(insertText({ kind: 'rich', el: host }, ' world')).toBe(' world');
     expect(host.textContent).toBe('Hello world');
+  });
+});
+
+describe('insertion into CKEditor 5', () => {
+  it('a beforeinput only, counted as inserted though not cancelled (CKEditor redraws later)', () => {
+    const host = build('<div class="ck-editor__editable" contenteditable="true"><p>Hello</p></div>', '.ck-editor__editable');
+    const text = host.querySelector('p')!.firstChild!;
+    const range = document.createRange();
+    range.setStart(text, 5);
+    range.collapse(true);
+    getSelection()!.removeAllRanges();
+    getSelection()!.addRange(range);
+    const seen: string[] = [];
+    host.addEventListener('beforeinput', (e) => seen.push((e as InputEvent).data ?? ''));
+    document.execCommand = () => {
+      throw new Error('execCommand must not be used for CKEditor 5');
+    };
+    expect(insertText({ kind: 'rich', el: host }, ' world')).toBe(' world');
+    expect(seen).toEqual([' world']);
+    expect(host.textContent).toBe('Hello');
   });
 });
 
