@@ -236,6 +236,7 @@ function insertIntoEditable(host: HTMLElement, text: string): string {
   if (strategy === 'exec-command') return '';
   const range = selectionRangeIn(host);
   if (!range) return '';
+  // An unknown editor that handles beforeinput itself cancels it; then it has inserted the text.
   if (!host.dispatchEvent(inputEvent(view, 'beforeinput', text, true))) return text;
   range.deleteContents();
   const node = range.startContainer;
