@@ -1,5 +1,7 @@
-// Options: inline completion on/off, the typing pause before a suggestion, its longest length.
-import { t } from '@/models/i18n';
+// Options: inline completion on/off, the typing pause before a suggestion, its longest length,
+// and the editors it works in and is off in (and why).
+import { editorSupport } from '@/models/completion/editors';
+import { t, uiLangTag } from '@/models/i18n';
 import type { Settings } from '@/models/settings';
 
 type Completion = Settings['completion'];
@@ -9,6 +11,8 @@ export function CompletionSettings({ value, onChange }: { value: Completion; onC
     const n = Math.round(Number((e.target as HTMLInputElement).value));
     if (Number.isFinite(n)) onChange({ ...value, [key]: Math.min(max, Math.max(min, n)) });
   };
+  const editors = editorSupport();
+  const list = (names: string[]) => new Intl.ListFormat(uiLangTag(), { type: 'conjunction' }).format(names);
   return (
     <section aria-labelledby="completion-h">
       <h2 id="completion-h">{t('options_completion')}</h2>
@@ -29,6 +33,12 @@ export function CompletionSettings({ value, onChange }: { value: Completion; onC
         {t('options_completion_tokens')}{' '}
         <input type="number" min={1} max={256} value={value.maxTokens} data-testid="completion-tokens" onChange={number('maxTokens', 1, 256)} />
       </label>
+      <p class="muted" data-testid="completion-editors-on">
+        {t('options_completion_editors_on', { editors: list(editors.on) })}
+      </p>
+      <p class="muted" data-testid="completion-editors-off">
+        {t('options_completion_editors_off', { editors: list(editors.off) })}
+      </p>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 // The text fields inline completion works in: reading the text around the caret, and
 // inserting accepted text so that the page (and its framework) sees it as typed.
 import { type FieldLike, isSensitiveField } from '../page/sensitive';
+import { completionAllowedIn, detectEditor, type InsertStrategy, insertStrategyFor } from './editors';
 
 export type CompletionField =
   | { kind: 'text'; el: HTMLInputElement | HTMLTextAreaElement }
@@ -60,9 +61,12 @@ export function editableHost<T extends EditableLike>(el: T | null): T | null {
   return host;
 }
 
-/** The completable field `el` belongs to, if any. Sensitive and read-only fields are not. */
+/**
+ * The completable field `el` belongs to, if any. Sensitive and read-only fields are not, nor
+ * fields of editors completion stays off in (see ./editors.ts).
+ */
 export function completionFieldOf(el: Element | null): CompletionField | null {
-  if (!el) return null;
+  if (!el || !completionAllowedIn(detectEditor(el))) return null;
   if (el.tagName === 'TEXTAREA' || el.tagName === 'INPUT') {
     const field = el as HTMLInputElement | HTMLTextAreaElement;
     if (field.readOnly || field.disabled) return null;
@@ -131,10 +135,12 @@ export function plainTextWithCaret(root: NodeLike, caretNode: NodeLike | null, c
   };
   const walk = (node: NodeLike): void => {
     if (node.nodeType === 3) {
-      const data = (node.nodeValue ?? '').replace(/\u00a0/g, ' ');
+      // Zero-width no-break spaces are editors' caret placeholders (Slate's empty leaves), not text.
+      const raw = node.nodeValue ?? '';
+      const data = raw.replace(/\u00a0/g, ' ').replace(/\ufeff/g, '');
       if (node === caretNode) {
         flush();
-        caret = out.length + Math.min(caretOffset, data.length);
+        caret = out.length + raw.slice(0, caretOffset).replace(/\ufeff/g, '').length;
       } else if (data) flush();
       out += data;
       return;
@@ -208,8 +214,17 @@ function insertIntoTextField(el: HTMLInputElement | HTMLTextAreaElement, text: s
 function insertIntoEditable(host: HTMLElement, text: string): string {
   const doc = host.ownerDocument;
   if (!selectionRangeIn(host)) return '';
-  // execCommand keeps the undo stack and fires trusted beforeinput/input events, which editor
-  // frameworks (ProseMirror, Lexical, Slate) listen for.
+  const view = doc.defaultView ?? globalThis;
+  const strategy: InsertStrategy = insertStrategyFor(detectEditor(host));
+  // An editor that handles beforeinput itself (Slate) cancels it; then it has inserted the text.
+  // Only offered where execCommand's DOM change would not be seen (see ./editors.ts).
+  if (strategy === 'before-input' || strategy === 'before-input-async') {
+    const taken = !host.dispatchEvent(inputEvent(view, 'beforeinput', text, true));
+    // CKEditor 5 takes the text without cancelling the event and redraws after this returns.
+    return taken || strategy === 'before-input-async' ? text : '';
+  }
+  // execCommand keeps the undo stack and makes the DOM change and input event of typing, which
+  // ProseMirror, Lexical, Quill and CodeMirror 6 read into their documents.
   let done = false;
   try {
     done = typeof doc.execCommand === 'function' && doc.execCommand('insertText', false, text);
@@ -217,10 +232,11 @@ function insertIntoEditable(host: HTMLElement, text: string): string {
     done = false;
   }
   if (done) return text;
+  // An editor with its own document model is never edited behind its back.
+  if (strategy === 'exec-command') return '';
   const range = selectionRangeIn(host);
   if (!range) return '';
-  const view = doc.defaultView ?? globalThis;
-  // An editor that handles beforeinput itself cancels it; then it has inserted the text.
+  // An unknown editor that handles beforeinput itself cancels it; then it has inserted the text.
   if (!host.dispatchEvent(inputEvent(view, 'beforeinput', text, true))) return text;
   range.deleteContents();
   const node = range.startContainer;
