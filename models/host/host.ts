@@ -31,6 +31,7 @@ import { type HiddenStatesOptions, planHiddenStatesOf } from '../sense/onnx-grap
 import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from '../gpt-decoder/gpt2-decoder';
 import { readGpt2 } from '../gpt-decoder/gpt2-graph';
 import { attachHead, HeadDetacher } from '../lm-head/attach';
+import type { Int8Kernel } from '../lm-head/int8-kernel';
 import type { GemvThreads } from '../lm-head/gemv-threads';
 import type { GraphProto } from 'onnx-buf';
 import { VectorCache } from '../sense/vector-cache';
@@ -344,7 +345,7 @@ export class ModelHost {
     const status = await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file), layers).catch(
       (error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }),
     );
-    this.headNotes.set(`${lm.spec.id}|${lm.spec.dtype}`, status.ok ? `int8 head in Sesame's kernel${status.swapped ? ' (session rebuilt after the download)' : ''}` : `head in the graph: ${status.reason}`);
+    this.headNotes.set(`${lm.spec.id}|${lm.spec.dtype}`, status.ok ? `${headNote(lm.head)}${status.swapped ? ' (session rebuilt after the download)' : ''}` : `head in the graph: ${status.reason}`);
   }
 
   /** Gives a q8 GPT-2 Sesame's one-token decoding step (see gpt-decoder/); notes why when it cannot. */
@@ -411,6 +412,12 @@ export class ModelHost {
   releaseIdle(): Promise<string[]> {
     return this.pool.releaseIdle();
   }
+}
+
+/** The head note: the q8 pattern's int8 head (bit for bit the graph's), or a tied head over the embedding table (close to it). */
+function headNote(head: Int8Kernel | undefined): string {
+  if (!head?.tiedTo) return "int8 head in Sesame's kernel";
+  return `${head.kind} in Sesame's kernel (the head reads ${head.tiedTo}; 16-bit input, within rounding of the graph's float product)`;
 }
 
 function needModel(config: HostConfig): ModelSpec {
