@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs everything Sesame needs on a fresh Debian machine: Chromium (dev browser and e2e tests)
-# with a CJK font, torch + onnx for the fixture-model generator, and the npm packages.
+# with a CJK font, torch + onnx for the fixture-model generator (plus its venv with onnxruntime's
+# quantizer), and the npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 /usr/bin/python3 -c 'import torch, onnx' >/dev/null 2>&1 || need_apt+=(python3-torch python3-onnx python3-numpy)
+/usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
 # A CJK font, so Chinese text renders in the browser (e2e screenshots of the Chinese UI).
 [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need_apt+=(fonts-wqy-zenhei)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -14,6 +16,25 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${need_apt[@]}"
+fi
+
+# The fixture generator's venv: Debian's torch 1.13 (system site packages) beside onnx >= 1.17 and
+# onnxruntime's own quantizer (onnxruntime.quantization, as transformers.js quantizes the hub's
+# files), from the machine's local wheel index when there is one (pip would otherwise wait on the
+# public index it cannot reach). numpy stays Debian's (<2: torch 1.13 is built against numpy 1.x).
+# Made only when missing or incomplete.
+VENV=.venv-fixtures
+venv_ok() { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import torch, onnx, numpy, onnxruntime.quantization.matmul_nbits_quantizer' >/dev/null 2>&1; }
+if ! venv_ok; then
+  [ -x "$VENV/bin/python" ] || /usr/bin/python3 -m venv --system-site-packages "$VENV"
+  pip_index=()
+  if [ -d /opt/pypi/simple ]; then
+    pip_index=(--index-url file:///opt/pypi/simple)
+    [ -d /opt/pypi-more/simple ] && pip_index+=(--extra-index-url file:///opt/pypi-more/simple)
+  fi
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "${pip_index[@]}" \
+    'onnx>=1.17' ml_dtypes onnxruntime onnx-ir 'numpy<2'
+  venv_ok || { echo "setup: $VENV cannot import torch/onnx/onnxruntime.quantization" >&2; exit 1; }
 fi
 
 # onnxruntime-node's postinstall downloads extra binaries from a host outside the npm registry;
