@@ -2,7 +2,7 @@
 // DequantizeLinear(Transpose(8-bit table)) in a graph, refusing what Sesame does not read (with
 // the reason), and the kernel's float-input mode over a table laid out [n][k], against a
 // double-precision reference of the graph's float product with a stated error bound.
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, type MessageInit, toBinary } from '@bufbuild/protobuf';
 import { type GraphProto, GraphProtoSchema, ModelProtoSchema, type NodeProto, TensorProto_DataType } from 'onnx-buf';
 import { describe, expect, it } from 'vitest';
 import { detachHead, HEAD_INPUT } from '@/models/lm-head/head-graph';
@@ -33,7 +33,7 @@ function tiedGraph(o: Options = {}): GraphProto {
   const type = o.float ? TensorProto_DataType.FLOAT : (o.type ?? TensorProto_DataType.UINT8);
   const tableBytes = o.float ? f32(Array.from({ length: N * K }, () => random() - 0.5)) : Uint8Array.from({ length: N * K }, () => Math.floor(random() * 256));
   const scales = o.scales ?? 1;
-  const node: Partial<NodeProto>[] = [
+  const node: MessageInit<NodeProto>[] = [
     { name: '/wte/Gather', opType: 'Gather', input: ['wte_q', 'ids'], output: ['emb_q'] },
     { name: '/lm_head/Transpose', opType: 'Transpose', input: ['wte_q'], output: ['wte_t'], attribute: o.perm ? [{ name: 'perm', ints: o.perm.map(BigInt) }] : [] },
   ];
@@ -46,7 +46,7 @@ function tiedGraph(o: Options = {}): GraphProto {
   if (o.bias) node.push({ name: '/lm_head/Add', opType: 'Add', input: ['bias', 'mm'], output: ['logits'] });
   return create(GraphProtoSchema, {
     name: 'tied',
-    node: node.map((n) => ({ ...n })),
+    node,
     initializer: [
       { name: 'wte_q', dataType: type, dims: [BigInt(N), BigInt(K)], rawData: tableBytes },
       { name: 'wte_scale', dataType: TensorProto_DataType.FLOAT, dims: scales > 1 ? [BigInt(scales)] : [], rawData: f32(Array.from({ length: scales }, (_, j) => 0.01 + j * 1e-4)) },
