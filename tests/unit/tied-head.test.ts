@@ -2,8 +2,8 @@
 // DequantizeLinear(Transpose(8-bit table)) in a graph, refusing what Sesame does not read (with
 // the reason), and the kernel's float-input mode over a table laid out [n][k], against a
 // double-precision reference of the graph's float product with a stated error bound.
-import { create, fromBinary, type MessageInit, toBinary } from '@bufbuild/protobuf';
-import { type GraphProto, GraphProtoSchema, ModelProtoSchema, type NodeProto, TensorProto_DataType } from 'onnx-buf';
+import { create, fromBinary, type MessageInitShape, toBinary } from '@bufbuild/protobuf';
+import { type GraphProto, GraphProtoSchema, ModelProtoSchema, NodeProtoSchema, TensorProto_DataType } from 'onnx-buf';
 import { describe, expect, it } from 'vitest';
 import { detachHead, HEAD_INPUT } from '@/models/lm-head/head-graph';
 import { indexGraph, type Int8Weights } from '@/models/lm-head/int8-linear';
@@ -33,7 +33,7 @@ function tiedGraph(o: Options = {}): GraphProto {
   const type = o.float ? TensorProto_DataType.FLOAT : (o.type ?? TensorProto_DataType.UINT8);
   const tableBytes = o.float ? f32(Array.from({ length: N * K }, () => random() - 0.5)) : Uint8Array.from({ length: N * K }, () => Math.floor(random() * 256));
   const scales = o.scales ?? 1;
-  const node: MessageInit<NodeProto>[] = [
+  const node: MessageInitShape<typeof NodeProtoSchema>[] = [
     { name: '/wte/Gather', opType: 'Gather', input: ['wte_q', 'ids'], output: ['emb_q'] },
     { name: '/lm_head/Transpose', opType: 'Transpose', input: ['wte_q'], output: ['wte_t'], attribute: o.perm ? [{ name: 'perm', ints: o.perm.map(BigInt) }] : [] },
   ];
