@@ -125,6 +125,21 @@ describe('the tied fixtures are made as the hub makes its files', () => {
   });
 });
 
+describe('the legacy merged decoder (decoder_model_merged_quantized.onnx)', () => {
+  it('runs in onnxruntime with use_cache_branch, and its head (inside the If) stays in the graph, saying why', async () => {
+    const bytes = file('tiny-gpt2-legacy', 'decoder_model_merged_quantized.onnx');
+    const graph = graphOf(bytes);
+    expect(graph.node.map((n) => n.opType)).toEqual(['If']);
+    expect(graph.input.map((i) => i.name)).toContain('use_cache_branch');
+    expect(graph.initializer.some((t) => t.name === 'transformer.wte.weight_quantized')).toBe(true);
+    const session = await ort.InferenceSession.create(bytes);
+    const out = await session.run({ ...gptFeeds([464, 3331, 318]), use_cache_branch: new ort.Tensor('bool', [false], [1]) });
+    expect(out.logits!.dims).toEqual([1, 3, 50257]);
+    await session.release();
+    expect(detachHead(bytes)).toMatchObject({ ok: false, reason: expect.stringMatching(/^head is not made by the q8 pattern \(If\)/) });
+  });
+});
+
 describe('the tied q8 head in Sesame\'s kernel', () => {
   it('detaches the head, keeps the table for the embedding\'s Gather, and reads the table as [vocab][width] uint8', () => {
     const q8 = file(GPT, 'model_quantized.onnx');
