@@ -21,6 +21,7 @@ import { loadModel } from '@/models/host/loader';
 import { forward, type PastTensors } from '@/models/tools/gpt-step';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
+import { nodeThreads, until } from '../support/gemv-node-threads';
 import { memoryCache, nodeHost } from '../support/node-host';
 
 const ROOT = '.fixtures/hub/sesame-fixtures';
@@ -226,6 +227,26 @@ describe('the tied q8 head in Sesame\'s kernel', () => {
       await lm.release();
     }
   }, 60_000);
+
+  it('gives the one-thread logits bit for bit with its products split over worker threads', async () => {
+    const threads = nodeThreads(2, { minBytes: 0 });
+    try {
+      const detached = detachHead(file(GPT, 'model_quantized.onnx'));
+      if (!detached.ok) throw new Error(detached.reason);
+      const alone = Int8Kernel.of(detached.weights);
+      const split = Int8Kernel.of(detached.weights, threads);
+      await until(() => split.threads === 3);
+      const random = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
+      const r = random(9);
+      for (let i = 0; i < 4; i++) {
+        const x = Float32Array.from({ length: gptConfig.n_embd }, () => r() * 4);
+        expect(Array.from(split.apply(x))).toEqual(Array.from(alone.apply(x)));
+      }
+      expect(threads.broken).toBeUndefined();
+    } finally {
+      threads.dispose();
+    }
+  });
 
   it('detaches a masked LM\'s tied head with its bias, within the bound at the masks', async () => {
     const q8 = file(BERT, 'model_quantized.onnx');
