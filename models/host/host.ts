@@ -295,7 +295,7 @@ export class ModelHost {
       const decoding = kernelHead && spec.family === 'gpt2' && (this.deps.sesameDecoder ?? onWasm)(device);
       let layers: Gpt2Body | { reason: string } | undefined;
       const threads = kernelHead ? this.kernelThreads() : undefined;
-      const readLayers = decoding ? (graph: GraphProto) => void (layers = decoderBody(graph, threads)) : undefined;
+      const readLayers = decoding ? (graph: GraphProto, head: Int8Kernel) => void (layers = decoderBody(graph, threads, head)) : undefined;
       const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads) : null;
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.exposeLayersOf(spec.id);
@@ -478,11 +478,11 @@ function releasingKernels(lm: LoadedModel): LoadedModel {
 }
 
 /** A q8 GPT-2's weights for Sesame's decoding step, from its parsed graph, or why not. */
-function decoderBody(graph: GraphProto, threads: GemvThreads | undefined): Gpt2Body | { reason: string } {
+function decoderBody(graph: GraphProto, threads: GemvThreads | undefined, head: Int8Kernel): Gpt2Body | { reason: string } {
   const read = readGpt2(graph);
   if (!read.ok) return read;
   try {
-    return new Gpt2Body(read.weights, threads);
+    return new Gpt2Body(read.weights, threads, head);
   } catch (error) {
     return { reason: `Sesame's decoder did not start: ${(error as Error).message}` };
   }

@@ -131,6 +131,16 @@ export class Int8Kernel {
     this.levels = w.floatInput ? floatInputLevels(w.k) : 0;
   }
 
+  /**
+   * The table a tied head reads, as it lies in the kernel's memory (int8: uint8 tables are stored
+   * shifted by −128, the zero point with them), for a GPT decoder's embedding lookups to share
+   * instead of a copy of their own; none where the rows are padded or quantised per output.
+   */
+  tableView(): { data: Uint8Array; rows: number; width: number; scale: number; zeroPoint: number } | undefined {
+    if (!this.tiedTo || this.stride !== this.k || this.scale.length !== 1 || this.zero.length !== 1) return undefined;
+    return { data: new Uint8Array(this.kernel.memory.buffer, this.wp, this.n * this.k), rows: this.n, width: this.k, scale: this.scale[0]!, zeroPoint: this.zero[0]! };
+  }
+
   /** Whether the outputs equal the graph's (DynamicQuantizeLinear input) or approximate a float product (16-bit input). */
   get exact(): boolean {
     return this.levels === 0;

@@ -228,6 +228,37 @@ describe('the tied q8 head in Sesame\'s kernel', () => {
     }
   }, 60_000);
 
+  it('lets the decoder read the token embedding from the head\'s table (no copy of its own), with the same steps', async () => {
+    const bytes = file(GPT, 'model_quantized.onnx');
+    const detached = detachHead(bytes);
+    const read = readGpt2(graphOf(bytes));
+    if (!detached.ok) throw new Error(detached.reason);
+    if (!read.ok) throw new Error(read.reason);
+    const head = Int8Kernel.of(detached.weights);
+    const own = new Gpt2Body(read.weights);
+    const shared = new Gpt2Body(read.weights, undefined, head);
+    expect(own.wteShared).toBe(false);
+    expect(shared.wteShared).toBe(true);
+    expect(shared.wte.data.buffer).toBe(head.wasmMemory.buffer);
+    const a = new Gpt2Decoder(own, gptConfig);
+    const b = new Gpt2Decoder(shared, gptConfig);
+    const none = Object.fromEntries(Object.entries(gptFeeds([0])).filter(([name]) => name.startsWith('past_key_values.'))) as unknown as PastTensors;
+    let pa = KvState.fromTensors(none, a.kvShape);
+    let pb = KvState.fromTensors(none, b.kvShape);
+    for (const token of [464, 3331, 318, 50256, 0]) {
+      const x = a.step(token, pa);
+      const y = b.step(token, pb);
+      expect(Array.from(y.hidden)).toEqual(Array.from(x.hidden));
+      [pa, pb] = [x.past, y.past];
+    }
+    // An untied head (the older exports) leaves the decoder its own copy.
+    const untied = detachHead(file('tiny-gpt2', 'model_quantized.onnx'));
+    if (!untied.ok) throw new Error(untied.reason);
+    const other = readGpt2(graphOf(file('tiny-gpt2', 'model_quantized.onnx')));
+    if (!other.ok) throw new Error(other.reason);
+    expect(new Gpt2Body(other.weights, undefined, Int8Kernel.of(untied.weights)).wteShared).toBe(false);
+  });
+
   it('gives the one-thread logits bit for bit with its products split over worker threads', async () => {
     const threads = nodeThreads(2, { minBytes: 0 });
     try {
