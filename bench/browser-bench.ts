@@ -23,6 +23,7 @@ import {
   GHOST_TOKENS,
   maskedSentence,
   modelSet,
+  type FixtureLayout,
   repeats,
   SENSE_WORD,
   pageSenseRequest,
@@ -34,6 +35,8 @@ import {
 
 export interface BrowserOptions {
   quick: boolean;
+  /** The fixtures' layout (workloads.ts): tied v3 hub files (default) or the older untied ones. */
+  layout?: FixtureLayout;
   hubRoot: string;
   extDir: string;
   webgpu: boolean;
@@ -411,7 +414,7 @@ type Api = { baseline: BaselineApi };
  * content script for Sesame, the page for the libraries).
  */
 async function baselines(s: Session, o: BrowserOptions, pagesUrl: string, hubUrl: string, base: Omit<SettingsFor, 'dtype'>, rounds: number, log: (m: string) => void) {
-  const models = modelSet(o.quick);
+  const models = modelSet(o.quick, o.layout);
   const pages = { transformers4: await baselinePage(s, pagesUrl, 't4', hubUrl), xenova: await baselinePage(s, pagesUrl, 'x2', hubUrl) };
   const info = Object.fromEntries(
     await Promise.all(Object.entries(pages).map(async ([k, p]) => [k, await p.evaluate(() => ({ version: (window as unknown as Api).baseline.version, isolated: (window as unknown as Api).baseline.isolated }))])),
@@ -533,7 +536,7 @@ function genFrom(replies: Reply[]): { ttftMs: Sample; partialsPerSec: Sample; to
 
 export async function runBrowserBench(o: BrowserOptions): Promise<Record<string, unknown>> {
   const R = repeats(o.quick, o.repeats);
-  const models = modelSet(o.quick);
+  const models = modelSet(o.quick, o.layout);
   settleMs = o.quick ? 300 : 2000;
   const t0 = Date.now();
   const log = (m: string): void => console.error(`[browser ${((Date.now() - t0) / 1000).toFixed(0)} s] ${m}`);
@@ -825,6 +828,7 @@ function commonPrefix(a: string, b: string): number {
 }
 
 export interface ProfileOptions {
+  layout?: FixtureLayout;
   hubRoot: string;
   extDir: string;
   /** Where the .cpuprofile (open in Chrome DevTools → Performance) and a summary go. */
@@ -846,7 +850,7 @@ const PROFILE_STEPS = ['emulate', 'sense', 'cloze', 'page', 'distilgpt2', 'ghost
  * function summed: where a decoding step's time goes in the browser.
  */
 export async function runProfile(o: ProfileOptions): Promise<Record<string, unknown>> {
-  const models = modelSet(false);
+  const models = modelSet(false, o.layout);
   const hub = (await startHubServer({ root: o.hubRoot })) as { url: string; close(): Promise<void> };
   const profile = mkdtempSync(join(tmpdir(), 'sesame-profile-'));
   const clientServer = createServer((_req, res) => void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>client</title>'));

@@ -35,6 +35,7 @@ import {
   GHOST_TOKENS,
   maskedSentence,
   modelSet,
+  type FixtureLayout,
   repeats,
   SENSE_WORD,
   pageSenseRequest,
@@ -57,6 +58,8 @@ async function warmUp(variants: Record<string, () => Promise<unknown>>): Promise
 
 export interface BenchOptions {
   quick: boolean;
+  /** The fixtures' layout (workloads.ts): tied v3 hub files (default) or the older untied ones. */
+  layout?: FixtureLayout;
   hubRoot: string;
   repeats?: number;
 }
@@ -138,7 +141,7 @@ interface XenovaModule {
 
 export async function runNodeBench(o: BenchOptions): Promise<Record<string, unknown>> {
   const R = repeats(o.quick, o.repeats);
-  const models = modelSet(o.quick);
+  const models = modelSet(o.quick, o.layout);
   const hub = (await startHubServer({ root: o.hubRoot })) as { url: string; close(): Promise<void> };
   const t0 = Date.now();
   const log = (s: string): void => console.error(`[node ${((Date.now() - t0) / 1000).toFixed(0)} s] ${s}`);

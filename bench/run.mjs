@@ -6,6 +6,9 @@
 //   npm run bench -- --quick      tiny fixtures only, to prove the benchmark runs (well under a
 //                                 minute); writes .cache/bench/quick/benchmarks.{md,json}
 //
+// --layout tied|untied: the fixtures the rows run on (default tied: the hub's pipeline, v3 names,
+// LM head tied to the embedding table — the `*-tied` fixtures; untied: the older exports' layout);
+// every row's model name says which ([tied v3] / [untied v3]).
 // Options: --repeats N (every median over N runs), --out DIR, --skip-node, --skip-browser,
 // --webgpu / --no-webgpu (WebGPU correctness check; off in --quick unless asked), --no-build
 // (reuse .output/chrome-mv3 as it is), --report-only (rebuild the table from the last run's
@@ -29,7 +32,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = path.join(ROOT, '.cache', 'bench');
 
 function parseArgs(argv) {
-  const o = { quick: false, repeats: 0, out: '', node: true, browser: true, webgpu: null, build: true, reportOnly: false, profile: '', after: [] };
+  const o = { quick: false, repeats: 0, out: '', node: true, browser: true, webgpu: null, build: true, reportOnly: false, profile: '', after: [], layout: 'tied' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -43,11 +46,13 @@ function parseArgs(argv) {
     else if (a === '--report-only') o.reportOnly = true;
     else if (a === '--profile') o.profile = argv[++i];
     else if (a === '--after') o.after = argv[++i].split(',').filter(Boolean);
+    else if (a === '--layout') o.layout = argv[++i];
     else if (a === '-h' || a === '--help') {
-      console.log('usage: npm run bench [-- --quick] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--webgpu|--no-webgpu] [--no-build]');
+      console.log('usage: npm run bench [-- --quick] [--layout tied|untied] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--webgpu|--no-webgpu] [--no-build]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
+  if (!['tied', 'untied'].includes(o.layout)) throw new Error(`--layout must be tied or untied (got ${o.layout})`);
   o.webgpu ??= !o.quick;
   o.out ||= o.quick ? path.join(WORK, 'quick') : path.join(ROOT, 'docs');
   return o;
@@ -80,8 +85,11 @@ async function main() {
   const extDir = path.join(WORK, 'chrome-mv3');
   let done = () => {};
   if (!o.reportOnly) {
-    done = step(`fixtures (${o.quick ? 'tiny' : 'full'})`);
-    ensureFixtures({ root: hubRoot, size: o.quick ? 'tiny' : 'full' });
+    // Only the fixtures this layout's rows read (bench/workloads.ts modelSet): full-size ones take minutes each.
+    const names = o.quick ? ['tiny-bert-uncased', 'tiny-ernie-zh', 'tiny-gpt2'] : ['bert-base-uncased', 'ernie-3.0-base-zh', 'distilgpt2', 'gpt2'];
+    const only = names.map((n) => `sesame-fixtures/${n}${o.layout === 'tied' ? '-tied' : ''}`);
+    done = step(`fixtures (${o.quick ? 'tiny' : 'full'}, ${o.layout} layout: ${only.join(', ')})`);
+    ensureFixtures({ root: hubRoot, size: o.quick ? 'tiny' : 'full', only });
     done();
   }
   if (o.browser && !o.reportOnly) {
@@ -138,7 +146,7 @@ async function main() {
   if (o.profile) {
     const [gpt, dtype = 'q8'] = o.profile.split(':');
     run(
-      ['profile', JSON.stringify({ hubRoot, extDir, out: path.join(WORK, `profile-${gpt}-${dtype}`), gpt, dtype, after: o.after })],
+      ['profile', JSON.stringify({ layout: o.layout, hubRoot, extDir, out: path.join(WORK, `profile-${gpt}-${dtype}`), gpt, dtype, after: o.after })],
       `Profile: one ${gpt} ${dtype} completion in the offscreen host`,
       ['--experimental-websocket', '--disable-warning=ExperimentalWarning'],
     );
@@ -147,7 +155,7 @@ async function main() {
 
   const nodeOut = path.join(WORK, `node-${o.quick ? 'quick' : 'full'}.json`);
   const browserOut = path.join(WORK, `browser-${o.quick ? 'quick' : 'full'}.json`);
-  const common = { quick: o.quick, hubRoot, ...(o.repeats ? { repeats: o.repeats } : {}) };
+  const common = { quick: o.quick, hubRoot, layout: o.layout, ...(o.repeats ? { repeats: o.repeats } : {}) };
   if (o.node && !o.reportOnly) {
     rmSync(nodeOut, { force: true });
     run(['node', JSON.stringify({ ...common, out: nodeOut })], 'Node: Sesame host on onnxruntime-node vs transformers.js pipelines');
@@ -165,6 +173,7 @@ async function main() {
       'report',
       JSON.stringify({
         quick: o.quick,
+        layout: o.layout,
         node: o.node ? nodeOut : null,
         browser: o.browser ? browserOut : null,
         out: o.out,

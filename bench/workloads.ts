@@ -57,7 +57,26 @@ export interface ModelSet {
   gpt2: ModelSpec | null;
 }
 
-export function modelSet(quick: boolean): ModelSet {
+/**
+ * Which fixture files the rows run on: `tied` (default) the hub's pipeline, v3 names — optimum's
+ * tied-weight de-duplication and onnxruntime's quantizer with transformers.js's settings, as users
+ * download them (the `*-tied` fixtures); `untied` the older exports' layout (the head weight
+ * stored apart, this project's own q8), where Sesame's int8 head is the graph's bit for bit.
+ */
+export type FixtureLayout = 'tied' | 'untied';
+export const FIXTURE_LAYOUTS: Record<FixtureLayout, string> = {
+  tied: 'tied v3 (hub pipeline: optimum de-duplication + onnxruntime quantizer; onnx/model_quantized.onnx)',
+  untied: 'untied v3 (older exports: head weight apart, Sesame\'s own q8; onnx/model_quantized.onnx)',
+};
+
+export function modelSet(quick: boolean, layout: FixtureLayout = 'tied'): ModelSet {
+  const set = untiedModelSet(quick);
+  if (layout === 'untied') return set;
+  const tied = (m: ModelSpec): ModelSpec => ({ ...m, id: `${m.id}-tied` });
+  return { bert: tied(set.bert), ernie: tied(set.ernie), distilgpt2: tied(set.distilgpt2), gpt2: set.gpt2 && tied(set.gpt2) };
+}
+
+function untiedModelSet(quick: boolean): ModelSet {
   const org = 'sesame-fixtures';
   return quick
     ? {

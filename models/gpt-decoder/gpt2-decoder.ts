@@ -44,10 +44,19 @@ export class Gpt2Body {
   readonly wpe: Embedding;
   readonly lnF: Norm;
 
-  /** `threads`: worker threads the linear layers' products are split over. */
-  constructor(w: Gpt2Weights, threads?: GemvThreads) {
+  /** Whether the token embedding is read from the tied head's table in its kernel memory (no copy of its own). */
+  readonly wteShared: boolean;
+
+  /**
+   * `threads`: worker threads the linear layers' products are split over. `head`: the model's
+   * head in Sesame's kernel; when it is tied to `transformer.wte.weight_quantized` (the hub's
+   * files), the token embedding is read from its table instead of a copy (38.6 MB for GPT-2).
+   */
+  constructor(w: Gpt2Weights, threads?: GemvThreads, head?: Int8Kernel) {
     this.width = w.width;
-    this.wte = ownEmbedding(w.wte);
+    const shared = sharedWte(w.wte, head);
+    this.wteShared = shared !== undefined;
+    this.wte = shared ?? ownEmbedding(w.wte);
     this.wpe = ownEmbedding(w.wpe);
     this.lnF = w.lnF;
     const kernels = Int8Kernel.group(w.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj]), threads);
@@ -194,6 +203,15 @@ function embed(table: Embedding, row: number): Float32Array {
     out[i] = (q - table.zeroPoint) * table.scale;
   }
   return out;
+}
+
+/** The tied head's table as the token embedding, when it is the same table with the same quantisation. */
+function sharedWte(wte: Embedding, head: Int8Kernel | undefined): Embedding | undefined {
+  if (wte.kind !== 'int8' || head?.tiedTo !== 'transformer.wte.weight_quantized') return undefined;
+  const view = head.tableView();
+  if (!view || view.rows !== wte.rows || view.width !== wte.width || view.scale !== wte.scale) return undefined;
+  if (view.zeroPoint !== wte.zeroPoint - (wte.signed ? 0 : 128)) return undefined;
+  return { kind: 'int8', width: wte.width, rows: wte.rows, data: view.data, signed: true, scale: view.scale, zeroPoint: view.zeroPoint };
 }
 
 /** The table's own copy: the graph's tensors are views into the whole model file. */

@@ -32,6 +32,7 @@ import { type HiddenStatesOptions, planHiddenStatesOf } from '../sense/onnx-grap
 import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from '../gpt-decoder/gpt2-decoder';
 import { readGpt2 } from '../gpt-decoder/gpt2-graph';
 import { attachHead, HeadDetacher } from '../lm-head/attach';
+import type { Int8Kernel } from '../lm-head/int8-kernel';
 import type { GemvThreads } from '../lm-head/gemv-threads';
 import type { GraphProto } from 'onnx-buf';
 import { VectorCache } from '../sense/vector-cache';
@@ -328,7 +329,7 @@ export class ModelHost {
       const decoding = kernelHead && spec.family === 'gpt2' && (this.deps.sesameDecoder ?? onWasm)(device);
       let layers: Gpt2Body | { reason: string } | undefined;
       const threads = kernelHead ? this.kernelThreads() : undefined;
-      const readLayers = decoding ? (graph: GraphProto) => void (layers = decoderBody(graph, threads)) : undefined;
+      const readLayers = decoding ? (graph: GraphProto, head: Int8Kernel) => void (layers = decoderBody(graph, threads, head)) : undefined;
       const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads) : null;
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.exposeLayersOf(spec.id);
@@ -388,7 +389,7 @@ export class ModelHost {
     const status = await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file), layers).catch(
       (error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }),
     );
-    this.headNotes.set(`${lm.spec.id}|${lm.spec.dtype}`, status.ok ? `int8 head in Sesame's kernel${status.swapped ? ' (session rebuilt after the download)' : ''}` : `head in the graph: ${status.reason}`);
+    this.headNotes.set(`${lm.spec.id}|${lm.spec.dtype}`, status.ok ? `${headNote(lm.head)}${status.swapped ? ' (session rebuilt after the download)' : ''}` : `head in the graph: ${status.reason}`);
   }
 
   /** Gives a q8 GPT-2 Sesame's one-token decoding step (see gpt-decoder/); notes why when it cannot. */
@@ -479,6 +480,12 @@ export class ModelHost {
   }
 }
 
+/** The head note: the q8 pattern's int8 head (bit for bit the graph's), or a tied head over the embedding table (close to it). */
+function headNote(head: Int8Kernel | undefined): string {
+  if (!head?.tiedTo) return "int8 head in Sesame's kernel";
+  return `${head.kind} in Sesame's kernel (the head reads ${head.tiedTo}; 16-bit input, within rounding of the graph's float product)`;
+}
+
 function needModel(config: HostConfig): ModelSpec {
   if (!config.model) throw new ToolError('bad-request', 'No model configured for this tool');
   return config.model;
@@ -537,11 +544,11 @@ function releasingKernels(lm: LoadedModel): LoadedModel {
 }
 
 /** A q8 GPT-2's weights for Sesame's decoding step, from its parsed graph, or why not. */
-function decoderBody(graph: GraphProto, threads: GemvThreads | undefined): Gpt2Body | { reason: string } {
+function decoderBody(graph: GraphProto, threads: GemvThreads | undefined, head: Int8Kernel): Gpt2Body | { reason: string } {
   const read = readGpt2(graph);
   if (!read.ok) return read;
   try {
-    return new Gpt2Body(read.weights, threads);
+    return new Gpt2Body(read.weights, threads, head);
   } catch (error) {
     return { reason: `Sesame's decoder did not start: ${(error as Error).message}` };
   }

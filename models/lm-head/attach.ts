@@ -25,7 +25,7 @@ export class HeadDetacher {
    */
   constructor(
     private readonly alsoAppend?: AlsoAppend,
-    readonly readAlong?: (graph: GraphProto) => void,
+    readonly readAlong?: (graph: GraphProto, head: Int8Kernel) => void,
     readonly threads?: GemvThreads,
   ) {}
 
@@ -55,7 +55,7 @@ export class HeadDetacher {
     const head = tryHead(detached.weights, this.threads);
     if (!(head instanceof Int8Kernel)) return asStored(head.reason);
     this.head = head;
-    this.readAlong?.(detached.graph);
+    this.readAlong?.(detached.graph, head);
     headers.set('content-length', String(detached.bytes.byteLength));
     return { bytes: detached.bytes, init: { status: response.status, headers } };
   }
@@ -89,7 +89,7 @@ export async function attachHead(
   const swapped = await replaceSession(lm.model, lm.device, detached.bytes);
   if (!swapped.ok) return swapped;
   lm.head = head;
-  detacher.readAlong?.(detached.graph);
+  detacher.readAlong?.(detached.graph, head);
   return { ok: true, swapped: true };
 }
 

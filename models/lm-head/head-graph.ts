@@ -1,7 +1,8 @@
 // Graph surgery that takes a q8 export's LM head out of the graph: the session then ends at
 // the head's input (`lm_head_input`, the final LayerNorm output) and Sesame computes the logits
 // itself, for the rows it reads (int8-kernel.ts): GPT's last position, BERT's masks. The head is
-// the q8 files' dynamically quantised linear layer (int8-linear.ts), with a bias in BERT's.
+// the q8 files' dynamically quantised linear layer (int8-linear.ts), with a bias in BERT's, or in
+// the hub's tied exports a float MatMul over the shared 8-bit embedding table (tied-head.ts).
 //
 // Unlike the hidden-state surgery, nodes and the weight are removed: the kept bytes are copied
 // as they are (graph-splice.ts), the new output appended as a second graph that parsers merge.
@@ -10,6 +11,7 @@ import { type GraphProto, ModelProtoSchema, NodeProtoSchema, TensorProto_DataTyp
 import { sequenceDims } from '../sense/onnx-graph';
 import { spliceGraph } from './graph-splice';
 import { type Int8Linear, type Int8Weights, indexGraph, int8LinearMaking, type Refusal, refuse } from './int8-linear';
+import { tiedHeadMaking } from './tied-head';
 
 export const HEAD_INPUT = 'lm_head_input';
 const LOGITS = 'logits';
@@ -71,7 +73,9 @@ export function detachHead(bytes: Uint8Array, alsoAppend?: AlsoAppend): HeadDeta
 function findInt8Head(graph: GraphProto): Int8Linear | Refusal {
   if (!graph.output.some((o) => o.name === LOGITS)) return refuse('no logits output');
   const index = indexGraph(graph);
-  const found = int8LinearMaking(index, LOGITS, 'head');
+  const int8 = int8LinearMaking(index, LOGITS, 'head');
+  const tied = int8.ok ? undefined : tiedHeadMaking(index, LOGITS, 'head');
+  const found = int8.ok ? int8 : tied!.ok ? tied! : refuse(`${int8.reason}; ${tied!.reason}`);
   if (!found.ok) return found;
   // Every intermediate tensor must be the head's alone, or removing the nodes would break the graph.
   const inside = new Set(found.nodes);

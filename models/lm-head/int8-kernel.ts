@@ -5,6 +5,11 @@
 // integer matrix product, one float multiply, the bias add — so its outputs are the ones
 // onnxruntime returns; only the matrix-vector product runs in our own SIMD kernel (gemv-wasm.ts),
 // which reads the weights ~10× faster than onnxruntime-web's int8 GEMM at one row.
+// A head tied to a quantised embedding table (the hub's optimum + onnxruntime exports: an fp32
+// MatMul over DequantizeLinear(Transpose(table))) runs in the same kernel over the table's own
+// 8-bit rows; the graph multiplies in float there, so the kernel quantises each input row to 16
+// bits (as many levels as keep the i32 sums exact) and its outputs are close to, not equal to,
+// the graph's (`floatInput`, bounded in tests/integration/lm-head.test.ts).
 import type { GemvThreads } from './gemv-threads';
 import { GEMV_K_MULTIPLE, GEMV_SHARED_WASM_BASE64, GEMV_TRANSPOSE_ROWS, GEMV_WASM_BASE64 } from './gemv-wasm';
 import type { Int8Weights } from './int8-linear';
@@ -79,6 +84,12 @@ export class Int8Kernel {
   private readonly zero: Int32Array;
   private readonly scale: Float32Array;
   private readonly bias: Float32Array | undefined;
+  /** Levels of the 16-bit input quantisation (`floatInput` weights), 0 for DynamicQuantizeLinear's. */
+  private readonly levels: number;
+  /** The embedding table a tied head reads, by its initializer's name. */
+  readonly tiedTo: string | undefined;
+  /** What the diagnostics call it: "int8 head", or "tied uint8 table kernel" for a head over a shared embedding table. */
+  readonly kind: string;
 
   /** One layer in a memory of its own. `threads`: workers to split each product over (its memory is then shared with them). */
   static of(w: Int8Weights, threads?: GemvThreads): Int8Kernel {
@@ -115,6 +126,24 @@ export class Int8Kernel {
     this.zero = Int32Array.from(w.zeroPoint, (z) => z - shift);
     this.scale = w.scale;
     this.bias = w.bias;
+    this.tiedTo = w.tiedTo;
+    this.kind = w.tiedTo ? `tied ${w.signed ? 'int8' : 'uint8'} table kernel` : 'int8 head';
+    this.levels = w.floatInput ? floatInputLevels(w.k) : 0;
+  }
+
+  /**
+   * The table a tied head reads, as it lies in the kernel's memory (int8: uint8 tables are stored
+   * shifted by −128, the zero point with them), for a GPT decoder's embedding lookups to share
+   * instead of a copy of their own; none where the rows are padded or quantised per output.
+   */
+  tableView(): { data: Uint8Array; rows: number; width: number; scale: number; zeroPoint: number } | undefined {
+    if (!this.tiedTo || this.stride !== this.k || this.scale.length !== 1 || this.zero.length !== 1) return undefined;
+    return { data: new Uint8Array(this.kernel.memory.buffer, this.wp, this.n * this.k), rows: this.n, width: this.k, scale: this.scale[0]!, zeroPoint: this.zero[0]! };
+  }
+
+  /** Whether the outputs equal the graph's (DynamicQuantizeLinear input) or approximate a float product (16-bit input). */
+  get exact(): boolean {
+    return this.levels === 0;
   }
 
   /** The WebAssembly memory it lives in (the layers of one group share it). */
@@ -156,6 +185,7 @@ export class Int8Kernel {
     for (const row of rows) {
       if (hidden.length % k !== 0 || row < 0 || (row + 1) * k > hidden.length) throw new RangeError(`row ${row} is not in a [${hidden.length / k}][${k}] input`);
     }
+    if (this.levels) return rows.map((row) => this.floatRow(hidden.subarray(row * k, (row + 1) * k)));
     const q = dynamicQuantization(hidden);
     return rows.map((row) => this.row(hidden.subarray(row * k, (row + 1) * k), q));
   }
@@ -170,10 +200,7 @@ export class Int8Kernel {
       sum += a;
     }
     x.fill(0, k);
-    const shared = this.memory.shared;
-    if (shared) shared.threads.dots(shared.id, this.kernel.dots, this.xp, this.wp, n, this.stride, this.op);
-    else this.kernel.dots(this.xp, this.wp, n, this.stride, this.op);
-    const dots = new Int32Array(this.kernel.memory.buffer, this.op, n);
+    const dots = this.dots();
     const out = new Float32Array(n);
     const zeros = this.zero.length > 1;
     const scales = this.scale.length > 1;
@@ -187,6 +214,49 @@ export class Int8Kernel {
     if (bias) for (let j = 0; j < n; j++) out[j] = out[j]! + bias[j]!;
     return out;
   }
+
+  /** One row of a float product (`floatInput`): the row quantised symmetrically to ±levels, exact integer sums, one double multiply. */
+  private floatRow(input: Float32Array): Float32Array {
+    const { k, n, bias, levels } = this;
+    let max = 0;
+    for (let i = 0; i < k; i++) max = Math.max(max, Math.abs(input[i]!));
+    const step = max > 0 ? max / levels : 1;
+    const x = new Int16Array(this.kernel.memory.buffer, this.xp, this.stride);
+    let sum = 0;
+    for (let i = 0; i < k; i++) {
+      const a = Math.round(input[i]! / step);
+      x[i] = a;
+      sum += a;
+    }
+    x.fill(0, k);
+    const dots = this.dots();
+    const out = new Float32Array(n);
+    const zeros = this.zero.length > 1;
+    const scales = this.scale.length > 1;
+    const zero0 = this.zero[0]!;
+    const scale0 = this.scale[0]!;
+    for (let j = 0; j < n; j++) out[j] = (dots[j]! - (zeros ? this.zero[j]! : zero0) * sum) * step * (scales ? this.scale[j]! : scale0);
+    if (bias) for (let j = 0; j < n; j++) out[j] = out[j]! + bias[j]!;
+    return out;
+  }
+
+  /** The product of the input row at xp with every weight row, as i32 at op (split over the threads where there are). */
+  private dots(): Int32Array {
+    const shared = this.memory.shared;
+    if (shared) shared.threads.dots(shared.id, this.kernel.dots, this.xp, this.wp, this.n, this.stride, this.op);
+    else this.kernel.dots(this.xp, this.wp, this.n, this.stride, this.op);
+    return new Int32Array(this.kernel.memory.buffer, this.op, this.n);
+  }
+}
+
+/**
+ * Input levels for `floatInput` weights: the most (up to int16's 32767) that keep every sum
+ * exact in the kernel's i32 lanes, |Σ x·w| ≤ k · levels · 128 < 2³¹ (21845 at GPT-2's 768).
+ * Rounding each input to 1/levels of its row's largest magnitude bounds the error of an output
+ * by max|x| / (2·levels) · Σ|w| (tests/integration/lm-head.test.ts measures it on fixtures).
+ */
+export function floatInputLevels(k: number): number {
+  return Math.min(32767, Math.floor(0x7fffffff / (Math.max(1, k) * 128)));
 }
 
 /** A shared memory of exactly `pages` (it never grows), or none where it cannot be had (then the kernel runs alone). */
@@ -236,6 +306,7 @@ function roundHalfEven(v: number): number {
 function transposeInto(kernel: Kernel, sp: number, wp: number, w: Int8Weights, stride: number): void {
   const { data, k, n } = w;
   const flip = w.signed ? 0 : 0x80808080;
+  if (w.layout === 'nk') return copyRowsInto(kernel, wp, w, stride);
   const strip = new Uint8Array(kernel.memory.buffer, sp, GEMV_TRANSPOSE_ROWS * n);
   const rows = GEMV_TRANSPOSE_ROWS;
   const whole = k - (k % rows);
@@ -245,4 +316,16 @@ function transposeInto(kernel: Kernel, sp: number, wp: number, w: Int8Weights, s
   }
   const dst = new Uint8Array(kernel.memory.buffer, wp, n * stride);
   for (let i = whole; i < k; i++) for (let j = 0; j < n; j++) dst[j * stride + i] = data[i * n + j]! ^ (flip & 0xff);
+}
+
+/** An [n][k] table (already one row per output) into rows `stride` long at `wp`, uint8 shifted by −128 to int8. */
+function copyRowsInto(kernel: Kernel, wp: number, w: Int8Weights, stride: number): void {
+  const { data, k, n } = w;
+  const dst = new Uint8Array(kernel.memory.buffer, wp, n * stride);
+  if (stride === k) dst.set(data.subarray(0, n * k));
+  else for (let j = 0; j < n; j++) dst.set(data.subarray(j * k, (j + 1) * k), j * stride);
+  if (w.signed) return;
+  // Padding turns to 0x80 too; the input's padding is zero, so it adds nothing to the sums.
+  const words = new Uint32Array(kernel.memory.buffer, wp, (n * stride) / 4);
+  for (let i = 0; i < words.length; i++) words[i] = words[i]! ^ 0x80808080;
 }

@@ -18,6 +18,20 @@ export interface Int8Weights {
   scale: Float32Array;
   /** Added to the outputs (a bias), one per output column. */
   bias?: Float32Array;
+  /**
+   * How `data` is laid out: `kn` (default) is the MatMul's B, [k][n]; `nk` is [n][k], one row per
+   * output, as an embedding table is stored (a head tied to it reads it transposed).
+   */
+  layout?: 'kn' | 'nk';
+  /**
+   * The graph multiplies in float32 by the dequantised weights (a tied head: MatMul over
+   * DequantizeLinear(Transpose(table))) instead of DynamicQuantizeLinear + MatMulInteger: the
+   * kernel then quantises its input to 16 bits per row (int8-kernel.ts), so its outputs are
+   * within a small bound of the graph's, not equal to them.
+   */
+  floatInput?: boolean;
+  /** The embedding table the weights are (a tied head), by its initializer's name. */
+  tiedTo?: string;
 }
 
 export type Refusal = { ok: false; reason: string };
