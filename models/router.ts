@@ -13,7 +13,7 @@ import {
   type ToolRequest,
 } from './protocol';
 import { findEntry, guessFamily, type Tool } from './registry';
-import { hostConfigFor, isSiteDisabled, type Settings } from './settings';
+import { hostConfigFor, isAnySiteDisabled, type Settings } from './settings';
 import { langOfSelection } from './text/lang';
 
 export interface SenderInfo {
@@ -133,7 +133,7 @@ export class Router {
 
   private async route(port: PortLike, kind: SenderKind, id: string, request: ToolRequest): Promise<void> {
     const settings = await this.deps.settings();
-    if (kind === 'content-script' && isSiteDisabled(settings, siteUrlOf(port.sender))) {
+    if (kind === 'content-script' && isAnySiteDisabled(settings, siteUrlsOf(port.sender))) {
       port.postMessage({ kind: 'error', id, error: { code: 'disabled', message: 'Sesame is turned off on this site.' } });
       return;
     }
@@ -254,8 +254,12 @@ function requestLang(request: ToolRequest) {
   }
 }
 
-/** The URL that decides per-site settings: an about:srcdoc frame belongs to its embedder's site. */
-function siteUrlOf(sender: SenderInfo | undefined): string | undefined {
-  if (!sender) return undefined;
-  return sender.url && !sender.url.startsWith('about:') ? sender.url : (sender.origin ?? sender.tab?.url);
+/**
+ * The URLs that decide per-site settings: the frame's own (an about:srcdoc frame belongs to its
+ * embedder's site) and the tab's top-level page, so a frame inside a switched-off site is off too.
+ */
+function siteUrlsOf(sender: SenderInfo | undefined): (string | undefined)[] {
+  if (!sender) return [];
+  const own = sender.url && !sender.url.startsWith('about:') ? sender.url : (sender.origin ?? sender.tab?.url);
+  return [own, sender.tab?.url];
 }

@@ -91,9 +91,25 @@ export function siteOf(url: string | undefined): string | null {
   }
 }
 
+/**
+ * Whether a switched-off site entry covers a site: the same host, or a subdomain of it, with a
+ * leading `www.` ignored on both sides (turning off www.example.com turns off example.com too).
+ */
+export function siteCovers(entry: string, site: string): boolean {
+  const bare = (h: string) => h.trim().toLowerCase().replace(/\.$/, '').replace(/^www\./, '');
+  const e = bare(entry);
+  const s = bare(site);
+  return e !== '' && (s === e || s.endsWith(`.${e}`));
+}
+
 export function isSiteDisabled(settings: Settings, url: string | undefined): boolean {
   const site = siteOf(url);
-  return site !== null && settings.disabledSites.includes(site);
+  return site !== null && settings.disabledSites.some((entry) => siteCovers(entry, site));
+}
+
+/** Whether any of the URLs (a frame's own, its ancestors', its tab's) is on a switched-off site. */
+export function isAnySiteDisabled(settings: Settings, urls: readonly (string | undefined)[]): boolean {
+  return urls.some((url) => isSiteDisabled(settings, url));
 }
 
 /**

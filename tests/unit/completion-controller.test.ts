@@ -21,6 +21,8 @@ function attach(overrides: Partial<CompletionControllerOptions> = {}): void {
   controller = attachCompletion(document, {
     settings: { enabled: true, pauseMs: 300 },
     isDisabled: () => disabled,
+    // happy-dom's events are never trusted; these tests stand for a user's keys (see "only the user starts work").
+    isTrusted: () => true,
     onError: (e) => errors.push(e),
     requestCompletion: (prompt, fieldKey, onDelta, signal) =>
       new Promise<void>((finish, fail) => calls.push({ prompt, fieldKey, onDelta, signal, finish, fail })),
@@ -46,6 +48,7 @@ function pause(): void {
 }
 
 function type(el: HTMLInputElement | HTMLTextAreaElement, text: string): void {
+  el.dispatchEvent(new KeyboardEvent('keydown', { key: text.slice(-1), bubbles: true }));
   el.value += text;
   el.setSelectionRange(el.value.length, el.value.length);
   el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
@@ -254,6 +257,7 @@ describe('completion controller', () => {
     range.collapse(true);
     window.getSelection()!.removeAllRanges();
     window.getSelection()!.addRange(range);
+    key(ce, 'i');
     ce.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: 'i' }));
     pause();
     expect(calls[0]!.prompt).toBe('Hi');
