@@ -393,6 +393,7 @@ export const ERROR_CODES = [
   'host-unavailable',
   'disabled',
   'internal',
+  'rate-limited',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 const errorInfo = object({ code: literal(...ERROR_CODES), message: str({ max: 2000 }) });

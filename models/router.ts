@@ -12,6 +12,7 @@ import {
   type ServerMessage,
   type ToolRequest,
 } from './protocol';
+import { RATE_LIMIT_MESSAGE, RequestBudget } from './background/request-budget';
 import { findEntry, guessFamily, type Tool } from './registry';
 import { hostConfigFor, isAnySiteDisabled, type Settings } from './settings';
 import { langOfSelection } from './text/lang';
@@ -62,6 +63,8 @@ export interface RouterDeps {
   log?: (reason: string) => void;
   /** Keeps a passage for the practice page and opens it in a tab; returns the passage id. */
   openPractice?: (passage: { text: string; url: string; lang?: Lang }) => Promise<string>;
+  /** Requests content scripts may send per tab (default: TAB_BUDGET). */
+  budget?: RequestBudget;
 }
 
 interface Pending {
@@ -75,14 +78,19 @@ export interface RouterStats {
   requests: Partial<Record<RequestType, number>>;
   cancelled: number;
   rejected: number;
+  /** Content-script requests refused because their tab's budget was spent. */
+  limited?: number;
 }
 
 export class Router {
   private readonly pending = new Map<string, Pending>();
   readonly rejected: string[] = [];
   readonly stats: RouterStats = { requests: {}, cancelled: 0, rejected: 0 };
+  private readonly budget: RequestBudget;
 
-  constructor(private readonly deps: RouterDeps) {}
+  constructor(private readonly deps: RouterDeps) {
+    this.budget = deps.budget ?? new RequestBudget();
+  }
 
   private reject(reason: string): void {
     this.rejected.push(reason);
@@ -116,6 +124,11 @@ export class Router {
       if (kind === 'content-script' && !CONTENT_SCRIPT_REQUESTS.has(message.request.type)) {
         this.reject(`content script may not send ${message.request.type}`);
         port.postMessage({ kind: 'error', id: message.id, error: { code: 'bad-request', message: 'Not allowed here' } });
+        return;
+      }
+      if (kind === 'content-script' && !this.budget.take(`tab:${port.sender?.tab?.id ?? '?'}`)) {
+        this.stats.limited = (this.stats.limited ?? 0) + 1;
+        port.postMessage({ kind: 'error', id: message.id, error: { code: 'rate-limited', message: RATE_LIMIT_MESSAGE } });
         return;
       }
       if (this.pending.has(message.id)) {
