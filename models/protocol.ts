@@ -146,6 +146,8 @@ const modelDownloadRequest = object({
 });
 const modelDeleteRequest = object({ type: literal('models.delete'), modelId });
 const cacheClearRequest = object({ type: literal('cache.clear') });
+/** Forgets what the host keeps in memory from pages (sense vectors, completion keys/values): "Clear my data". */
+const memoryClearRequest = object({ type: literal('memory.clear') });
 
 export const toolRequest = tagged({
   sense: senseRequest,
@@ -158,6 +160,7 @@ export const toolRequest = tagged({
   'models.download': modelDownloadRequest,
   'models.delete': modelDeleteRequest,
   'cache.clear': cacheClearRequest,
+  'memory.clear': memoryClearRequest,
 });
 export type ToolRequest = ReturnType<typeof toolRequest>;
 export type RequestType = ToolRequest['type'];
@@ -210,8 +213,8 @@ const senseResult = object({
       /** Hidden states mixed (layers + 1), 0 when the graph could not be mapped. */
       hiddenStates: num({ int: true, min: 0 }),
       note: optional(str({ max: 500 })),
-      /** Occurrences served from the host's per-page cache. */
-      cached: num({ int: true, min: 0 }),
+      /** Occurrences served from the host's cache; only extension pages are told (a page could learn from it what was looked up). */
+      cached: optional(num({ int: true, min: 0 })),
     }),
   ),
   glosses: optional(arrayOf(glossOut, { max: LIMITS.glosses })),
@@ -312,6 +315,8 @@ const diagnostics = object({
       cancelled: num({ int: true, min: 0 }),
     }),
   ),
+  /** The sense vector cache: entries held, uses served from it (all partitions). */
+  senseCache: optional(object({ entries: num({ int: true, min: 0 }), hits: num({ int: true, min: 0 }) })),
   /** Connections and messages the model host refused (not from the background, or malformed). */
   rejected: optional(num({ int: true, min: 0 })),
   /** Bytes the host's document uses, when the status request asked for it and the browser can tell. */
@@ -326,7 +331,7 @@ const cachedModel = object({
 });
 const modelsListResult = object({ type: literal('models.list'), models: arrayOf(cachedModel, { max: 256 }) });
 const doneResult = object({
-  type: literal('models.download', 'models.delete', 'cache.clear'),
+  type: literal('models.download', 'models.delete', 'cache.clear', 'memory.clear'),
   modelId: optional(modelId),
   bytes: optional(num({ min: 0 })),
 });
@@ -342,6 +347,7 @@ export const toolResult = tagged({
   'models.download': doneResult,
   'models.delete': doneResult,
   'cache.clear': doneResult,
+  'memory.clear': doneResult,
 });
 export type ToolResult = ReturnType<typeof toolResult>;
 export type ResultOf<T extends RequestType> = Extract<ToolResult, { type: T }>;
@@ -442,6 +448,12 @@ const hostConfig = object({
   lang: optional(lang),
   /** ELMo scalar-mix weights w_0…w_L for sense vectors (softmaxed); the default curve when absent. */
   layerWeights: optional(arrayOf(num({ min: -50, max: 50 }), { min: 1, max: 64 })),
+  /**
+   * The top-level site of the tab a content script's request came from, set by the background
+   * from the port's sender: the host's page-derived caches are partitioned by it. Absent for
+   * Sesame's own pages.
+   */
+  site: optional(str({ max: 300 })),
 });
 export type HostConfig = ReturnType<typeof hostConfig>;
 

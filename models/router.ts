@@ -14,7 +14,7 @@ import {
 } from './protocol';
 import { RATE_LIMIT_MESSAGE, RequestBudget } from './background/request-budget';
 import { findEntry, guessFamily, type Tool } from './registry';
-import { hostConfigFor, isAnySiteDisabled, type Settings } from './settings';
+import { hostConfigFor, isAnySiteDisabled, type Settings, siteOf } from './settings';
 import { langOfSelection } from './text/lang';
 
 export interface SenderInfo {
@@ -168,6 +168,7 @@ export class Router {
       port.postMessage({ kind: 'error', id, error: { code: 'bad-request', message: String((error as Error).message) } });
       return;
     }
+    if (kind === 'content-script') config.site = partitionOf(port.sender);
     this.pending.set(id, { port, tool, ...(fieldKey ? { fieldKey } : {}) });
     try {
       await this.deps.host.send({ kind: 'run', id, request, config });
@@ -265,6 +266,15 @@ function requestLang(request: ToolRequest) {
     default:
       return undefined;
   }
+}
+
+/**
+ * The cache partition of a content script's request: its tab's top-level site, from the sender
+ * the browser reports (never from the message), so one site cannot probe what was computed for another.
+ */
+function partitionOf(sender: SenderInfo | undefined): string {
+  const url = sender?.tab?.url ?? sender?.origin ?? sender?.url;
+  return (siteOf(url) ?? 'unknown').slice(0, 300);
 }
 
 /**
