@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Frame, type Page, type Request, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type Frame, type Page, type Request, type Worker } from 'playwright-core';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
 import type { Diagnostics } from '../../models/protocol';
@@ -275,6 +275,57 @@ export function routerStats(session: Session, timeoutMs = 5_000): Promise<Router
     session.worker.evaluate(() => (globalThis as unknown as { sesameRouterStats: RouterCounts }).sesameRouterStats),
     new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error('the service worker did not answer')), timeoutMs))),
   ]).finally(() => clearTimeout(timer));
+}
+
+interface WorldContext {
+  id: number;
+  origin: string;
+  auxData?: { type?: string; frameId?: string };
+}
+
+const worlds = new WeakMap<Page, Promise<{ cdp: CDPSession; contexts: Map<number, WorldContext> }>>();
+
+/**
+ * Evaluates `expression` in Sesame's content-script world of `page`'s main frame, over the DevTools
+ * protocol: the way in tests have to closed shadow roots (`chrome.dom.openOrClosedShadowRoot`),
+ * which page script does not have.
+ */
+export async function inSesameWorld<T>(page: Page, expression: string): Promise<T> {
+  let world = worlds.get(page);
+  if (!world) {
+    world = (async () => {
+      const cdp = await page.context().newCDPSession(page);
+      const contexts = new Map<number, WorldContext>();
+      cdp.on('Runtime.executionContextCreated', (p) => void contexts.set(p.context.id, p.context as WorldContext));
+      cdp.on('Runtime.executionContextDestroyed', (p) => void contexts.delete(p.executionContextId));
+      cdp.on('Runtime.executionContextsCleared', () => contexts.clear());
+      await cdp.send('Runtime.enable');
+      return { cdp, contexts };
+    })();
+    worlds.set(page, world);
+  }
+  const { cdp, contexts } = await world;
+  const { frameTree } = await cdp.send('Page.getFrameTree');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const ours = [...contexts.values()].filter((c) => c.auxData?.type === 'isolated' && c.origin.startsWith('chrome-extension://') && c.auxData.frameId === frameTree.frame.id);
+    const context = ours.at(-1);
+    if (context) {
+      const r = await cdp.send('Runtime.evaluate', { expression, contextId: context.id, awaitPromise: true, returnByValue: true });
+      if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
+      return r.result.value as T;
+    }
+    if (Date.now() > deadline) throw new Error(`no Sesame content script in ${page.url()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The ghost text shown in `page` ('' when none), read through its closed shadow root from Sesame's world. */
+export function ghostText(page: Page): Promise<string> {
+  return inSesameWorld<string>(page, `(() => {
+    const host = document.querySelector('sesame-ghost');
+    return (host && chrome.dom.openOrClosedShadowRoot(host)?.textContent) || '';
+  })()`);
 }
 
 export const inBubble = (page: Page | Frame, testId: string) => page.locator(`sesame-bubble [data-testid=${testId}]`);

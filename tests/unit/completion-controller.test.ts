@@ -60,10 +60,31 @@ function key(el: Element, k: string, mods: KeyboardEventInit = {}): KeyboardEven
   return event;
 }
 
+// The ghost's shadow root is closed; the test keeps the roots it attaches, as chrome.dom.openOrClosedShadowRoot would give them.
+const roots = new WeakMap<Element, ShadowRoot>();
+const attachShadow = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (this: Element, init: ShadowRootInit) {
+  const root = attachShadow.call(this, init);
+  roots.set(this, root);
+  return root;
+};
+
 function ghostText(): string | null {
   const host = document.querySelector('sesame-ghost');
-  return host?.shadowRoot?.querySelector('.ghost')?.textContent ?? null;
+  return (host && roots.get(host)?.querySelector('.ghost')?.textContent) ?? null;
 }
+
+it('the ghost lives in a closed shadow root: page script sees no shadowRoot', () => {
+  attach();
+  const ta = document.getElementById('ta') as HTMLTextAreaElement;
+  ta.focus();
+  type(ta, 'The cat');
+  pause();
+  calls[0]!.onDelta(' sat');
+  const host = document.querySelector('sesame-ghost')!;
+  expect(host.shadowRoot).toBeNull();
+  expect(ghostText()).toBe(' sat');
+});
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
