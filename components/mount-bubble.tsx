@@ -9,6 +9,14 @@ export interface BubbleHandle {
   close(): void;
 }
 
+const UNTRUSTED_BLOCKED = ['click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'keydown', 'keyup', 'keypress', 'input', 'change', 'submit'] as const;
+
+function stopUntrusted(event: Event): void {
+  if (event.isTrusted) return;
+  event.stopImmediatePropagation();
+  event.preventDefault();
+}
+
 export function mountBubble(doc: Document, onClosed: () => void): BubbleHandle {
   const host = doc.createElement('sesame-bubble');
   host.style.setProperty('all', 'initial');
@@ -22,6 +30,9 @@ export function mountBubble(doc: Document, onClosed: () => void): BubbleHandle {
     style.textContent = BUBBLE_CSS;
     root.append(style);
   }
+  // Page script can dispatch events into the bubble (`button.click()`, synthetic keys): only the
+  // user's own, trusted events reach its controls, so a page cannot save words or open practice.
+  for (const type of UNTRUSTED_BLOCKED) root.addEventListener(type, stopUntrusted, true);
   const container = doc.createElement('div');
   root.append(container);
   doc.documentElement.append(host);

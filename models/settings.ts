@@ -93,10 +93,11 @@ export function siteOf(url: string | undefined): string | null {
 
 /**
  * Whether a switched-off site entry covers a site: the same host, or a subdomain of it, with a
- * leading `www.` ignored on both sides (turning off www.example.com turns off example.com too).
+ * leading `www.` and any port ignored on both sides (turning off www.example.com turns off
+ * example.com too; a site is its host name, whatever port a page is served on).
  */
 export function siteCovers(entry: string, site: string): boolean {
-  const bare = (h: string) => h.trim().toLowerCase().replace(/\.$/, '').replace(/^www\./, '');
+  const bare = (h: string) => h.trim().toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '').replace(/^www\./, '');
   const e = bare(entry);
   const s = bare(site);
   return e !== '' && (s === e || s.endsWith(`.${e}`));

@@ -17,6 +17,9 @@ describe('which sites a switched-off entry covers', () => {
     expect(siteCovers('example.com', 'badexample.com')).toBe(false);
     expect(siteCovers('example.com', 'example.com.evil.org')).toBe(false);
     expect(siteCovers('', 'example.com')).toBe(false);
+    // A site is its host name: the port a page is served on does not matter.
+    expect(siteCovers('example.com', 'www.example.com:8443')).toBe(true);
+    expect(siteCovers('127.0.0.1:4000', '127.0.0.1:5000')).toBe(true);
   });
 
   it('isSiteDisabled: www. and subdomains of a switched-off site are off', () => {
