@@ -170,9 +170,11 @@ describe('a hostile page', () => {
     const host = await s.context.newPage();
     await host.goto(site('a.test', 'frame-host.html?inner=b.test'));
     const frameOf = async (p: Page) => {
-      await expect.poll(() => p.frames().some((f) => f.url().includes('b.test') && f.url().endsWith('/bank.html'))).toBe(true);
-      const frame = p.frames().find((f) => f.url().includes('b.test'))!;
-      await frame.waitForSelector('#p1');
+      const inner = (f: Frame) => f.url().startsWith('http://b.test:') && f.url().endsWith('/bank.html');
+      await expect.poll(() => p.frames().some(inner)).toBe(true);
+      const frame = p.frames().find(inner)!;
+      await p.bringToFront();
+      await frame.waitForSelector('#p1', { state: 'attached' });
       return frame;
     };
     const frame = await frameOf(host);
