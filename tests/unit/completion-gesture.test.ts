@@ -123,6 +123,18 @@ describe('only the user starts a completion', () => {
     expect(prompts).toEqual(['The river bank']);
   });
 
+  it('text the page sets itself while a suggestion is pending (a value, then a selection move) asks for nothing', () => {
+    attach();
+    $('a').focus();
+    keydown($('a'));
+    input($('a'), 'The river');
+    $('a').value = 'Text the page chose';
+    $('a').setSelectionRange(19, 19);
+    document.dispatchEvent(new Event('selectionchange'));
+    pause();
+    expect(prompts).toEqual([]);
+  });
+
   it('suggestNow() (the keyboard command, sent by the background) needs no gesture in the page', () => {
     attach();
     $('a').focus();
