@@ -1,5 +1,5 @@
-// Mounts the bubble in a shadow root on the page, so page CSS cannot reach it and it cannot
-// break the page. Styles go in through a constructed stylesheet (not subject to page CSP).
+// Mounts the bubble in a closed shadow root on the page, so page CSS cannot reach it, page script
+// cannot read it, and it cannot break the page. Styles go in through a constructed stylesheet (not subject to page CSP).
 import { render } from 'preact';
 import { Bubble, type BubbleProps } from './Bubble';
 import { BUBBLE_CSS } from './styles';
@@ -17,10 +17,14 @@ function stopUntrusted(event: Event): void {
   event.preventDefault();
 }
 
-export function mountBubble(doc: Document, onClosed: () => void): BubbleHandle {
+/**
+ * `open`: for end-to-end tests only (Settings.testing); the shipped bubble's shadow root is closed,
+ * so page script can neither read nor reach its content.
+ */
+export function mountBubble(doc: Document, onClosed: () => void, options: { open?: boolean } = {}): BubbleHandle {
   const host = doc.createElement('sesame-bubble');
   host.style.setProperty('all', 'initial');
-  const root = host.attachShadow({ mode: 'open' });
+  const root = host.attachShadow({ mode: options.open ? 'open' : 'closed' });
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(BUBBLE_CSS);

@@ -35,6 +35,7 @@ export default defineContentScript({
     let bubble: BubbleHandle | null = null;
     let running: AbortController | null = null;
     let settings: Settings | null = null;
+    const settingsReady = loadSettings();
     /** Ranges of the uses of the last captured word, for `reveal`. */
     let revealable: (Range | null)[] = [];
 
@@ -54,12 +55,18 @@ export default defineContentScript({
     };
 
     const openBubble = (): BubbleHandle =>
-      (bubble ??= mountBubble(document, () => {
-        bubble = null;
-        running?.abort();
-      }));
+      (bubble ??= mountBubble(
+        document,
+        () => {
+          bubble = null;
+          running?.abort();
+        },
+        { open: settings?.testing?.openShadowRoots === true },
+      ));
 
     const run = async (tool: keyof typeof TITLES, fromKeyboard = false): Promise<void> => {
+      // The bubble's form depends on the settings: read them before the first one opens.
+      settings ??= withDefaults(await settingsReady);
       const outcome = capture();
       const rect = selectedRange(window)?.getBoundingClientRect() ?? null;
       const anchor = { x: rect?.left ?? 16, y: rect?.bottom ?? 16, top: rect?.top ?? 16 };
@@ -114,7 +121,7 @@ export default defineContentScript({
     });
 
     let completion: CompletionController | null = null;
-    void loadSettings().then((loaded) => {
+    void settingsReady.then((loaded) => {
       settings = loaded;
       setUiLanguage(loaded.uiLanguage);
       const current = (): Settings => settings ?? loaded;

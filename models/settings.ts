@@ -28,6 +28,11 @@ export interface Settings {
     /** ELMo scalar-mix weights w_0…w_L (e.g. fitted by `npm run eval:wic -- --fit-alpha`); null = default curve. */
     layerWeights: number[] | null;
   };
+  /**
+   * For end-to-end tests only (never shown in Options): the bubble's shadow root is open, so
+   * Playwright locators reach it. Page script cannot set it (it has no access to extension storage).
+   */
+  testing?: { openShadowRoots?: boolean };
 }
 
 export const HUB_URL = 'https://huggingface.co/';

@@ -130,7 +130,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Session> {
   await first.evaluate(
     async ({ host, models, extra }) => {
       await chrome.storage.local.set({
-        settings: { modelHost: host, dtype: 'q8', models, backend: 'auto', idleReleaseMinutes: 10, disabledSites: [], lookupOnDoubleClick: true, completion: { enabled: true, pauseMs: 200, maxTokens: 12 }, ...extra },
+        settings: { modelHost: host, dtype: 'q8', models, backend: 'auto', idleReleaseMinutes: 10, disabledSites: [], lookupOnDoubleClick: true, completion: { enabled: true, pauseMs: 200, maxTokens: 12 }, testing: { openShadowRoots: true }, ...extra },
       });
     },
     { host: `${hub.url}/`, models: FIXTURE_MODELS, extra: options.settings ?? {} },
@@ -326,6 +326,37 @@ export function ghostText(page: Page): Promise<string> {
     const host = document.querySelector('sesame-ghost');
     return (host && chrome.dom.openOrClosedShadowRoot(host)?.textContent) || '';
   })()`);
+}
+
+/**
+ * Evaluates `body` (a function of the bubble's shadow root, as source) in Sesame's world: the way
+ * into the shipped, closed bubble. Sessions launched with `settings: { testing: {} }` have one.
+ */
+export function inClosedBubble<T>(page: Page, body: string): Promise<T> {
+  return inSesameWorld<T>(page, `(() => {
+    const host = document.querySelector('sesame-bubble');
+    const root = host && chrome.dom.openOrClosedShadowRoot(host);
+    return (${body})(root);
+  })()`);
+}
+
+/** Waits until the closed bubble shows `[data-testid=testId]`; returns the centre of its box. */
+export async function waitInClosedBubble(page: Page, testId: string, timeoutMs = 120_000): Promise<{ x: number; y: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const box = await inClosedBubble<{ x: number; y: number } | null>(
+      page,
+      `(root) => {
+        const el = root && root.querySelector('[data-testid=${testId}]');
+        if (!el) return null;
+        const r = el.getBoundingClientRect();
+        return r.width > 0 ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
+      }`,
+    );
+    if (box) return box;
+    if (Date.now() > deadline) throw new Error(`no ${testId} in the bubble within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export const inBubble = (page: Page | Frame, testId: string) => page.locator(`sesame-bubble [data-testid=${testId}]`);

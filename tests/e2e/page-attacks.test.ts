@@ -3,10 +3,11 @@
 // the user looked up on another site, and reach nothing on a site the user switched Sesame off
 // for. Each attack is paired with the user's own gesture doing the same thing, which works.
 // Hosts: *.test resolve to the loopback page server, so a.test, www.a.test and b.test are sites.
+// The bubble is as shipped (a closed shadow root): the tests reach it from Sesame's own world.
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostics } from '@/models/protocol';
-import { dblclickWord, ghostText, hostStatus, inBubble, inSesameWorld, launch, routerStats, selectText, type Session, trigger } from './harness';
+import { dblclickWord, ghostText, hostStatus, inClosedBubble, inSesameWorld, launch, routerStats, selectText, type Session, trigger, waitInClosedBubble } from './harness';
 
 /** Requests of `type` the background router has seen. */
 const requests = async (s: Session, type: string) => (await routerStats(s)).requests[type] ?? 0;
@@ -40,7 +41,7 @@ describe('a hostile page', () => {
   beforeAll(async () => {
     s = await launch({
       args: ['--host-resolver-rules=MAP *.test 127.0.0.1'],
-      settings: { disabledSites: ['a.test'], completion: { enabled: true, pauseMs: 200, maxTokens: 6 } },
+      settings: { disabledSites: ['a.test'], completion: { enabled: true, pauseMs: 200, maxTokens: 6 }, testing: {} },
     });
     port = new URL(s.pagesUrl).port;
   });
@@ -68,7 +69,7 @@ describe('a hostile page', () => {
     expect(await requests(s, 'sense')).toBe(before);
     expect(await page.locator('sesame-bubble').count()).toBe(0);
     await dblclickWord(page, '#p1', 'bank');
-    await inBubble(page, 'substitutes').waitFor({ timeout: 120_000 });
+    await waitInClosedBubble(page, 'substitutes');
     expect(await requests(s, 'sense')).toBe(before + 1);
   });
 
@@ -99,36 +100,40 @@ describe('a hostile page', () => {
     expect(seen).toEqual({ root: true, text: '', html: '' });
   });
 
-  it("clicks the bubble's Save and Practice buttons from script: nothing is saved, no practice opens; the user's clicks work", async () => {
+  it("reads the bubble and clicks its Save and Practice buttons from script: it sees nothing, nothing is saved, no practice opens; the user's clicks work", async () => {
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/senses.html`);
     await dblclickWord(page, '#s1', 'bank');
-    const save = inBubble(page, 'save-word');
-    await save.waitFor({ timeout: 120_000 });
-    await page.evaluate(() => {
-      const root = document.querySelector('sesame-bubble')!.shadowRoot!;
-      const button = root.querySelector<HTMLButtonElement>('[data-testid=save-word]')!;
+    const saveAt = await waitInClosedBubble(page, 'save-word');
+    // What page script finds: a host element, no shadow root, no text, no markup.
+    const seen = await page.evaluate(() => {
+      const host = document.querySelector('sesame-bubble')!;
+      return { root: host.shadowRoot === null, text: host.textContent, html: host.innerHTML, found: document.querySelectorAll('[data-testid]').length };
+    });
+    expect(seen).toEqual({ root: true, text: '', html: '', found: 0 });
+    // Even a script holding the button (here: from Sesame's own world) only makes untrusted events, which the bubble drops.
+    await inClosedBubble(page, `(root) => {
+      const button = root.querySelector('[data-testid=save-word]');
       button.click();
       button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
-    });
+    }`);
     await page.waitForTimeout(1000);
     const stored = () => s.worker.evaluate(async () => ((await chrome.storage.local.get('wordList')).wordList as unknown[] | undefined)?.length ?? 0);
     expect(await stored()).toBe(0);
-    expect(await save.textContent()).not.toBe('Saved');
-    await save.click();
+    expect(await inClosedBubble(page, `(root) => root.querySelector('[data-testid=save-word]').textContent`)).not.toBe('Saved');
+    await page.mouse.click(saveAt.x, saveAt.y);
     await expect.poll(stored).toBe(1);
 
     await page.keyboard.press('Escape');
     await selectText(page, '#s2', (await page.locator('#s2').textContent())!.trim());
     await trigger(s, page, 'cloze');
-    const practice = inBubble(page, 'practice');
-    await practice.waitFor({ timeout: 120_000 });
+    const practiceAt = await waitInClosedBubble(page, 'practice');
     const pages = s.context.pages().length;
-    await page.evaluate(() => document.querySelector('sesame-bubble')!.shadowRoot!.querySelector<HTMLButtonElement>('[data-testid=practice]')!.click());
+    await inClosedBubble(page, `(root) => root.querySelector('[data-testid=practice]').click()`);
     await page.waitForTimeout(1500);
     expect(s.context.pages().length).toBe(pages);
     const opened = s.context.waitForEvent('page', { timeout: 30_000 });
-    await practice.click();
+    await page.mouse.click(practiceAt.x, practiceAt.y);
     await (await opened).waitForURL(/\/practice\.html/, { timeout: 30_000 });
   });
 
@@ -137,17 +142,17 @@ describe('a hostile page', () => {
     const first = await s.context.newPage();
     await first.goto(site('c.test', 'senses.html'));
     await dblclickWord(first, '#s1', 'bank');
-    await inBubble(first, 'senses').waitFor({ timeout: 120_000 });
+    await waitInClosedBubble(first, 'senses');
     const afterFirst = await hits(s);
 
     // The hostile site has the same sentences; the user looks the word up there too.
     const probe = await s.context.newPage();
     await probe.goto(site('b.test', 'senses.html'));
     await dblclickWord(probe, '#s2', 'bank');
-    await inBubble(probe, 'senses').waitFor({ timeout: 120_000 });
-    // What the page can read: no count of uses served from a cache.
-    const shown = await probe.evaluate(() => document.querySelector('sesame-bubble')!.shadowRoot!.querySelector('[data-testid=senses]')!.getAttribute('data-cached'));
-    expect(shown).toBeNull();
+    await waitInClosedBubble(probe, 'senses');
+    // What the page can read: nothing of the bubble; and the bubble itself holds no count of uses served from a cache.
+    expect(await probe.evaluate(() => document.querySelector('sesame-bubble')!.shadowRoot)).toBeNull();
+    expect(await inClosedBubble(probe, `(root) => root.querySelector('[data-testid=senses]').getAttribute('data-cached')`)).toBeNull();
     expect(afterFirst).not.toBeNaN();
     // What the host did: none of the page's other uses came from c.test's entries (at most the
     // selected use, which a lookup embeds once and then finds again among the page's uses).
@@ -156,7 +161,7 @@ describe('a hostile page', () => {
     // The same site again: its own entries are reused (the cache still works within a site).
     await first.keyboard.press('Escape');
     await dblclickWord(first, '#s7', 'bank');
-    await inBubble(first, 'senses').waitFor({ timeout: 120_000 });
+    await waitInClosedBubble(first, 'senses');
     await expect.poll(() => hits(s), { timeout: 60_000 }).toBeGreaterThanOrEqual(afterFirst + 7);
   });
 
@@ -195,7 +200,7 @@ describe('a hostile page', () => {
     const box2 = (await (await other.$('#f'))!.boundingBox())!;
     const at2 = await wordCentreIn(allowed, '#p1', 'bank');
     await other.mouse.dblclick(box2.x + at2.x, box2.y + at2.y);
-    await inBubble(allowed, 'substitutes').waitFor({ timeout: 120_000 });
+    await expect.poll(() => allowed.locator('sesame-bubble').count(), { timeout: 30_000 }).toBe(1);
     expect(await requests(s, 'sense')).toBe(before + 1);
   });
 
@@ -251,6 +256,6 @@ describe('a hostile page', () => {
     const other = await s.context.newPage();
     await other.goto(`${s.pagesUrl}/bank.html`);
     await dblclickWord(other, '#p3', 'bank');
-    await inBubble(other, 'substitutes').waitFor({ timeout: 120_000 });
+    await waitInClosedBubble(other, 'substitutes');
   });
 });
