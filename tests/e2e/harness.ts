@@ -343,19 +343,23 @@ export function inClosedBubble<T>(page: Page, body: string): Promise<T> {
 /** Waits until the closed bubble shows `[data-testid=testId]`; returns the centre of its box. */
 export async function waitInClosedBubble(page: Page, testId: string, timeoutMs = 120_000): Promise<{ x: number; y: number }> {
   const deadline = Date.now() + timeoutMs;
+  let last: { x: number; y: number } | null = null;
   for (;;) {
     const box = await inClosedBubble<{ x: number; y: number } | null>(
       page,
       `(root) => {
         const el = root && root.querySelector('[data-testid=${testId}]');
         if (!el) return null;
+        el.scrollIntoView({ block: 'center' });
         const r = el.getBoundingClientRect();
         return r.width > 0 ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
       }`,
     );
-    if (box) return box;
+    // Where it is once the bubble has stopped moving (results stream in and grow it).
+    if (box && last && Math.abs(box.x - last.x) < 1 && Math.abs(box.y - last.y) < 1) return box;
+    last = box;
     if (Date.now() > deadline) throw new Error(`no ${testId} in the bubble within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 150));
   }
 }
 
