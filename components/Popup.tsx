@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { request } from '@/models/client';
 import { type Capture, captureReply, type Diagnostics, parse, type ResultOf } from '@/models/protocol';
-import { hostConfigFor, isSiteDisabled, type Settings, siteOf } from '@/models/settings';
+import { hostConfigFor, isSiteDisabled, type Settings, siteCovers, siteOf } from '@/models/settings';
 import { loadSettings, updateSettings } from '@/models/settings-store';
 import { langOfSelection } from '@/models/text/lang';
 import { t } from '@/models/i18n';
@@ -83,7 +83,7 @@ export function Popup() {
     setSettings(
       await updateSettings((s) => ({
         ...s,
-        disabledSites: disabled ? s.disabledSites.filter((x) => x !== site) : [...s.disabledSites, site],
+        disabledSites: disabled ? s.disabledSites.filter((x) => !siteCovers(x, site)) : [...s.disabledSites, site],
       })),
     );
   };

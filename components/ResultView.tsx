@@ -16,6 +16,7 @@ const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
   'host-unavailable': 'error_host_unavailable',
   disabled: 'error_disabled',
   internal: 'error_internal',
+  'rate-limited': 'error_rate_limited',
 };
 
 export type ToolState =

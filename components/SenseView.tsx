@@ -58,7 +58,7 @@ export function SenseView({ result, occurrences, onReveal, compact, onSave }: Se
       {full?.clusters && (
         <Senses
           clusters={full.clusters}
-          cached={full.vectors?.cached ?? 0}
+          cached={full.vectors?.cached}
           lang={result.lang}
           occurrences={occurrences}
           onReveal={onReveal}
@@ -86,8 +86,8 @@ function Senses({
   compact,
 }: {
   clusters: SenseCluster[];
-  /** Uses answered from the host's cache (a repeated lookup on the page). */
-  cached: number;
+  /** Uses answered from the host's cache (a repeated lookup); only Sesame's own pages are told. */
+  cached: number | undefined;
   lang: string;
   occurrences: OccurrenceSpan[] | undefined;
   onReveal: ((index: number) => void) | undefined;
@@ -96,7 +96,7 @@ function Senses({
   const uses = clusters.reduce((n, c) => n + c.members.length, 0);
   const snippets = compact ? 1 : 3;
   return (
-    <section aria-label={t('sense_senses_label')} data-testid="senses" data-cached={String(cached)}>
+    <section aria-label={t('sense_senses_label')} data-testid="senses" data-cached={cached === undefined ? undefined : String(cached)}>
       <p class="muted">
         {uses === 1
           ? t('sense_only_use')

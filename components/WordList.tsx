@@ -1,6 +1,7 @@
 // Options: the saved words (with their sentence and sense), removal, Anki export together with
 // the cloze history, and "Clear my data" for everything Sesame stored from pages.
 import { useEffect, useState } from 'preact/hooks';
+import { request } from '@/models/client';
 import { ankiCsv } from '@/models/cloze/anki-csv';
 import { loadHistory } from '@/models/cloze/history-store';
 import { t, tn } from '@/models/i18n';
@@ -19,7 +20,7 @@ export function WordList({ onMessage }: { onMessage: (text: string) => void }) {
   const exportAll = async () => downloadText('sesame-anki.csv', ankiCsv(await loadHistory(), words));
   const clearAll = async () => {
     if (!confirm(t('words_clear_confirm'))) return;
-    await clearSavedData();
+    await clearSavedData(() => request({ type: 'memory.clear' }).catch(() => undefined));
     setWords([]);
     onMessage(t('words_cleared'));
   };

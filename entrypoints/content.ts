@@ -13,7 +13,9 @@ import { captureWithOccurrences } from '@/models/page/occurrence-scan';
 import { revealRange } from '@/models/page/reveal';
 import { type CaptureReply, contentMessage, type MainTextReply, parse } from '@/models/protocol';
 import type { PortLike } from '@/models/router';
-import { isSiteDisabled, type Settings, withDefaults } from '@/models/settings';
+import { frameSiteUrls } from '@/models/page/frame-sites';
+import { watchPasswordFields } from '@/models/page/sensitive';
+import { isAnySiteDisabled, type Settings, withDefaults } from '@/models/settings';
 import { loadSettings, settingsItem } from '@/models/settings-store';
 
 const TITLES = { sense: 'title_sense', cloze: 'title_cloze', complete: 'title_complete' } as const;
@@ -27,9 +29,13 @@ export default defineContentScript({
   runAt: 'document_idle',
   main() {
     setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
+    watchPasswordFields(document);
+    /** Off on this frame's site or on any site it is embedded in. */
+    const siteOff = (s: Settings): boolean => isAnySiteDisabled(s, frameSiteUrls(location));
     let bubble: BubbleHandle | null = null;
     let running: AbortController | null = null;
     let settings: Settings | null = null;
+    const settingsReady = loadSettings();
     /** Ranges of the uses of the last captured word, for `reveal`. */
     let revealable: (Range | null)[] = [];
 
@@ -49,12 +55,18 @@ export default defineContentScript({
     };
 
     const openBubble = (): BubbleHandle =>
-      (bubble ??= mountBubble(document, () => {
-        bubble = null;
-        running?.abort();
-      }));
+      (bubble ??= mountBubble(
+        document,
+        () => {
+          bubble = null;
+          running?.abort();
+        },
+        { open: settings?.testing?.openShadowRoots === true },
+      ));
 
     const run = async (tool: keyof typeof TITLES, fromKeyboard = false): Promise<void> => {
+      // The bubble's form depends on the settings: read them before the first one opens.
+      settings ??= withDefaults(await settingsReady);
       const outcome = capture();
       const rect = selectedRange(window)?.getBoundingClientRect() ?? null;
       const anchor = { x: rect?.left ?? 16, y: rect?.bottom ?? 16, top: rect?.top ?? 16 };
@@ -109,14 +121,14 @@ export default defineContentScript({
     });
 
     let completion: CompletionController | null = null;
-    void loadSettings().then((loaded) => {
+    void settingsReady.then((loaded) => {
       settings = loaded;
       setUiLanguage(loaded.uiLanguage);
       const current = (): Settings => settings ?? loaded;
       const completionSettings = () => ({ enabled: current().completion.enabled, pauseMs: current().completion.pauseMs });
       completion = attachCompletion(document, {
         settings: completionSettings(),
-        isDisabled: () => isSiteDisabled(current(), location.href),
+        isDisabled: () => siteOff(current()),
         requestCompletion: (prompt, fieldKey, onDelta, signal) =>
           request(
             { type: 'complete', prompt, fieldKey, maxNewTokens: Math.min(256, Math.max(1, Math.round(current().completion.maxTokens))) },
@@ -128,8 +140,10 @@ export default defineContentScript({
         setUiLanguage(settings.uiLanguage);
         completion?.configure(completionSettings());
       });
-      if (isSiteDisabled(current(), location.href) || !current().lookupOnDoubleClick) return;
+      if (siteOff(current()) || !current().lookupOnDoubleClick) return;
       document.addEventListener('dblclick', (event) => {
+        // Only the user's own double-click: a page can dispatch one, and select words, in script.
+        if (!event.isTrusted) return;
         if (!(event.target instanceof Element) || event.target.closest('input,textarea,[contenteditable],sesame-bubble')) return;
         const word = window.getSelection()?.toString().trim() ?? '';
         if (word && word.length <= 64 && !/\s/.test(word)) void run('sense');

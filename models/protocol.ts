@@ -160,6 +160,8 @@ const modelFilesRequest = object({
 });
 const modelDeleteRequest = object({ type: literal('models.delete'), modelId });
 const cacheClearRequest = object({ type: literal('cache.clear') });
+/** Forgets what the host keeps in memory from pages (sense vectors, completion keys/values): "Clear my data". */
+const memoryClearRequest = object({ type: literal('memory.clear') });
 
 /** A saved word (words/word-list.ts keeps the list): the word in the sentence where it was met, the sense shown. */
 export const wordEntry = object({
@@ -194,6 +196,7 @@ export const toolRequest = tagged({
   'models.delete': modelDeleteRequest,
   'cache.clear': cacheClearRequest,
   'words.save': wordSaveRequest,
+  'memory.clear': memoryClearRequest,
 });
 export type ToolRequest = ReturnType<typeof toolRequest>;
 export type RequestType = ToolRequest['type'];
@@ -246,8 +249,8 @@ const senseResult = object({
       /** Hidden states mixed (layers + 1), 0 when the graph could not be mapped. */
       hiddenStates: num({ int: true, min: 0 }),
       note: optional(str({ max: 500 })),
-      /** Occurrences served from the host's per-page cache. */
-      cached: num({ int: true, min: 0 }),
+      /** Occurrences served from the host's cache; only extension pages are told (a page could learn from it what was looked up). */
+      cached: optional(num({ int: true, min: 0 })),
     }),
   ),
   glosses: optional(arrayOf(glossOut, { max: LIMITS.glosses })),
@@ -350,6 +353,8 @@ const diagnostics = object({
       cancelled: num({ int: true, min: 0 }),
     }),
   ),
+  /** The sense vector cache: entries held, uses served from it (all partitions). */
+  senseCache: optional(object({ entries: num({ int: true, min: 0 }), hits: num({ int: true, min: 0 }) })),
   /** Connections and messages the model host refused (not from the background, or malformed). */
   rejected: optional(num({ int: true, min: 0 })),
   /** Bytes the host's document uses, when the status request asked for it and the browser can tell. */
@@ -380,7 +385,7 @@ const modelFilesResult = object({
 });
 export type ModelFiles = ReturnType<typeof modelFilesResult>;
 const doneResult = object({
-  type: literal('models.download', 'models.delete', 'cache.clear'),
+  type: literal('models.download', 'models.delete', 'cache.clear', 'memory.clear'),
   modelId: optional(modelId),
   bytes: optional(num({ min: 0 })),
 });
@@ -400,6 +405,7 @@ export const toolResult = tagged({
   'models.delete': doneResult,
   'cache.clear': doneResult,
   'words.save': wordSaveResult,
+  'memory.clear': doneResult,
 });
 export type ToolResult = ReturnType<typeof toolResult>;
 export type ResultOf<T extends RequestType> = Extract<ToolResult, { type: T }>;
@@ -451,6 +457,7 @@ export const ERROR_CODES = [
   'host-unavailable',
   'disabled',
   'internal',
+  'rate-limited',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 const errorInfo = object({ code: literal(...ERROR_CODES), message: str({ max: 2000 }) });
@@ -507,6 +514,12 @@ export const hostConfig = object({
   lang: optional(lang),
   /** ELMo scalar-mix weights w_0…w_L for sense vectors (softmaxed); the default curve when absent. */
   layerWeights: optional(arrayOf(num({ min: -50, max: 50 }), { min: 1, max: 64 })),
+  /**
+   * The top-level site of the tab a content script's request came from, set by the background
+   * from the port's sender: the host's page-derived caches are partitioned by it. Absent for
+   * Sesame's own pages.
+   */
+  site: optional(str({ max: 300 })),
 });
 export type HostConfig = ReturnType<typeof hostConfig>;
 

@@ -14,8 +14,9 @@ import {
   type ToolRequest,
 } from './protocol';
 import { DEFAULT_STALL_MS, Watchdog, type WatchdogDeps } from './background/watchdog';
+import { RATE_LIMIT_MESSAGE, RequestBudget } from './background/request-budget';
 import { findEntry, guessFamily, type Tool } from './registry';
-import { hostConfigFor, isSiteDisabled, type Settings } from './settings';
+import { hostConfigFor, isAnySiteDisabled, type Settings, siteOf } from './settings';
 import { langOfSelection } from './text/lang';
 import type { WordEntry } from './words/word-list';
 
@@ -74,6 +75,8 @@ export interface RouterDeps {
   saveWord?: (entry: WordEntry) => Promise<number>;
   /** The watchdog's limit and, for tests, its clock and timers. */
   watchdog?: Partial<Omit<WatchdogDeps, 'busy' | 'onStall'>>;
+  /** Requests content scripts may send per tab (default: TAB_BUDGET). */
+  budget?: RequestBudget;
 }
 
 /** How many refusal reasons the router keeps (the count goes on). */
@@ -92,6 +95,8 @@ export interface RouterStats {
   rejected: number;
   /** Times the watchdog restarted a host that made no progress. */
   hostRestarts: number;
+  /** Content-script requests refused because their tab's budget was spent. */
+  limited?: number;
 }
 
 export class Router {
@@ -100,8 +105,10 @@ export class Router {
   readonly rejected: string[] = [];
   readonly stats: RouterStats = { requests: {}, cancelled: 0, rejected: 0, hostRestarts: 0 };
   private readonly watchdog: Watchdog;
+  private readonly budget: RequestBudget;
 
   constructor(private readonly deps: RouterDeps) {
+    this.budget = deps.budget ?? new RequestBudget();
     this.watchdog = new Watchdog({
       stallMs: () => DEFAULT_STALL_MS,
       ...deps.watchdog,
@@ -145,6 +152,11 @@ export class Router {
         port.postMessage({ kind: 'error', id: message.id, error: { code: 'bad-request', message: 'Not allowed here' } });
         return;
       }
+      if (kind === 'content-script' && !this.budget.take(`tab:${port.sender?.tab?.id ?? '?'}`)) {
+        this.stats.limited = (this.stats.limited ?? 0) + 1;
+        port.postMessage({ kind: 'error', id: message.id, error: { code: 'rate-limited', message: RATE_LIMIT_MESSAGE } });
+        return;
+      }
       if (this.pending.has(message.id)) {
         this.reject(`duplicate request id ${message.id}`);
         return;
@@ -164,7 +176,7 @@ export class Router {
 
   private async route(port: PortLike, kind: SenderKind, id: string, request: ToolRequest): Promise<void> {
     const settings = await this.deps.settings();
-    if (kind === 'content-script' && isSiteDisabled(settings, siteUrlOf(port.sender))) {
+    if (kind === 'content-script' && isAnySiteDisabled(settings, siteUrlsOf(port.sender))) {
       port.postMessage({ kind: 'error', id, error: { code: 'disabled', message: 'Sesame is turned off on this site.' } });
       return;
     }
@@ -187,6 +199,7 @@ export class Router {
       port.postMessage({ kind: 'error', id, error: { code: 'bad-request', message: String((error as Error).message) } });
       return;
     }
+    if (kind === 'content-script') config.site = partitionOf(port.sender);
     // The host refuses a config its validators reject: checked here with the same ones, so a bad
     // setting is an answer naming it, not a request the host drops and the client waits on forever.
     const checked = parse(hostConfig, config);
@@ -225,7 +238,7 @@ export class Router {
   /** Answered here: content scripts never write extension storage; the background saves for them, in turn. */
   private async saveWord(port: PortLike, kind: SenderKind, id: string, request: RequestOf<'words.save'>): Promise<void> {
     // A content script's page is what its port says, not what it claims.
-    const url = kind === 'content-script' ? (siteUrlOf(port.sender) ?? '') : request.entry.url;
+    const url = kind === 'content-script' ? (siteUrlsOf(port.sender)[0] ?? '') : request.entry.url;
     try {
       if (!this.deps.saveWord) throw new Error('Saving words is not available here.');
       const count = await this.deps.saveWord({ ...request.entry, url: url.slice(0, 4000) });
@@ -345,8 +358,21 @@ function requestLang(request: ToolRequest) {
   }
 }
 
-/** The URL that decides per-site settings: an about:srcdoc frame belongs to its embedder's site. */
-function siteUrlOf(sender: SenderInfo | undefined): string | undefined {
-  if (!sender) return undefined;
-  return sender.url && !sender.url.startsWith('about:') ? sender.url : (sender.origin ?? sender.tab?.url);
+/**
+ * The cache partition of a content script's request: its tab's top-level site, from the sender
+ * the browser reports (never from the message), so one site cannot probe what was computed for another.
+ */
+function partitionOf(sender: SenderInfo | undefined): string {
+  const url = sender?.tab?.url ?? sender?.origin ?? sender?.url;
+  return (siteOf(url) ?? 'unknown').slice(0, 300);
+}
+
+/**
+ * The URLs that decide per-site settings: the frame's own (an about:srcdoc frame belongs to its
+ * embedder's site) and the tab's top-level page, so a frame inside a switched-off site is off too.
+ */
+function siteUrlsOf(sender: SenderInfo | undefined): (string | undefined)[] {
+  if (!sender) return [];
+  const own = sender.url && !sender.url.startsWith('about:') ? sender.url : (sender.origin ?? sender.tab?.url);
+  return [own, sender.tab?.url];
 }

@@ -28,6 +28,11 @@ export interface Settings {
     /** ELMo scalar-mix weights w_0…w_L (e.g. fitted by `npm run eval:wic -- --fit-alpha`); null = default curve. */
     layerWeights: number[] | null;
   };
+  /**
+   * For end-to-end tests only (never shown in Options): the bubble's shadow root is open, so
+   * Playwright locators reach it. Page script cannot set it (it has no access to extension storage).
+   */
+  testing?: { openShadowRoots?: boolean };
 }
 
 export const HUB_URL = 'https://huggingface.co/';
@@ -91,9 +96,26 @@ export function siteOf(url: string | undefined): string | null {
   }
 }
 
+/**
+ * Whether a switched-off site entry covers a site: the same host, or a subdomain of it, with a
+ * leading `www.` and any port ignored on both sides (turning off www.example.com turns off
+ * example.com too; a site is its host name, whatever port a page is served on).
+ */
+export function siteCovers(entry: string, site: string): boolean {
+  const bare = (h: string) => h.trim().toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '').replace(/^www\./, '');
+  const e = bare(entry);
+  const s = bare(site);
+  return e !== '' && (s === e || s.endsWith(`.${e}`));
+}
+
 export function isSiteDisabled(settings: Settings, url: string | undefined): boolean {
   const site = siteOf(url);
-  return site !== null && settings.disabledSites.includes(site);
+  return site !== null && settings.disabledSites.some((entry) => siteCovers(entry, site));
+}
+
+/** Whether any of the URLs (a frame's own, its ancestors', its tab's) is on a switched-off site. */
+export function isAnySiteDisabled(settings: Settings, urls: readonly (string | undefined)[]): boolean {
+  return urls.some((url) => isSiteDisabled(settings, url));
 }
 
 /**

@@ -1,5 +1,5 @@
-// The ghost text view: grey text drawn after the caret in a shadow root, so page CSS cannot
-// reach it. It ignores the pointer, so clicks go to the field underneath, and its text is only
+// The ghost text view: grey text drawn after the caret in a closed shadow root, so page CSS
+// cannot reach it and page script cannot read it (`host.shadowRoot` is null for the page). It ignores the pointer, so clicks go to the field underneath, and its text is only
 // ever set with textContent.
 import type { GhostLayout, StyleReader } from '@/models/completion/caret-geometry';
 import { lineHeightPx } from '@/models/completion/caret-geometry';
@@ -97,7 +97,7 @@ export function mountGhostOverlay(doc: Document, locate: () => GhostPlacement | 
   host.style.setProperty('all', 'initial');
   host.style.setProperty('pointer-events', 'none');
   host.setAttribute('aria-hidden', 'true');
-  const root = host.attachShadow({ mode: 'open' });
+  const root = host.attachShadow({ mode: 'closed' });
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(GHOST_CSS);

@@ -5,6 +5,7 @@ import { type GhostOverlay, type GhostPlacement, ghostFont, mountGhostOverlay } 
 import { deepActiveElement } from '../page/capture';
 import { type CaretRect, clientMetrics, contentBox, ghostLayout, rangeCaret, textFieldCaret } from './caret-geometry';
 import { type CompletionField, completionFieldOf, insertText, readField, selectionRangeIn } from './field';
+import { GESTURE_EVENTS, GestureTracker } from './gesture';
 import { type GhostEffect, type GhostEvent, type GhostOptions, type GhostState, hasGhost, initialGhostState, step } from './ghost-state';
 
 /** Streams a completion of `prompt`, calling `onDelta` with each new piece; resolves when done. */
@@ -33,6 +34,8 @@ export interface CompletionControllerOptions {
   maxPromptChars?: number;
   timers?: Timers;
   now?: () => number;
+  /** Whether an event came from the user agent, not page script (tests stand in for `isTrusted`). */
+  isTrusted?: (event: Event) => boolean;
 }
 
 export interface CompletionController {
@@ -62,6 +65,11 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
   };
   const now = options.now ?? Date.now;
   const cooldownMs = options.failureCooldownMs ?? 30_000;
+  const trusted = options.isTrusted ?? ((event: Event) => event.isTrusted);
+  const gestures = new GestureTracker(now);
+  /** The last text change was typed by the user (see gesture.ts); only then may a suggestion follow. */
+  let userInput = false;
+  let inserting = false;
   const keys = new WeakMap<Element, string>();
   const docKey = Math.random().toString(36).slice(2, 8);
   let keyCount = 0;
@@ -77,7 +85,7 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
   let busy = false;
 
   const ghostOptions = (): GhostOptions => ({
-    autoSuggest: settings.enabled && now() >= resting,
+    autoSuggest: settings.enabled && now() >= resting && userInput,
     ...(options.maxPromptChars ? { maxPromptChars: options.maxPromptChars } : {}),
   });
 
@@ -128,7 +136,13 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
         return render(effect.ghost);
       case 'insert':
         // maxlength can cut an insertion short; then read back what the field really holds.
-        if (active && insertText(active.field, effect.text) !== effect.text) sync('input');
+        if (!active) return;
+        inserting = true;
+        try {
+          if (insertText(active.field, effect.text) !== effect.text) sync('input');
+        } finally {
+          inserting = false;
+        }
         return;
     }
   };
@@ -225,6 +239,7 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
     if (!snapshot || !snapshot.collapsed) return send({ type: 'dismiss' });
     const { text, caret, multiline } = snapshot;
     // A changed text without an input event: the page set the value itself (e.g. cleared it on send).
+    if (kind === 'move' && text !== state.text) userInput = false;
     if (kind === 'input' || text !== state.text) send({ type: 'input', text, caret, multiline });
     else send({ type: 'move', text, caret });
   };
@@ -266,6 +281,8 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
       activate(field);
     }
     if (composing || (event as InputEvent).isComposing || !tracking()) return;
+    // Our own insertion (an accepted ghost) follows the user's Tab; anything else must be typed.
+    userInput = (trusted(event) || inserting) && !!active && gestures.recentIn(active.field.el);
     sync('input');
   };
 
@@ -293,6 +310,10 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
     }
   };
 
+  const onGesture = (event: Event): void => {
+    if (trusted(event)) gestures.note(targetOf(event));
+  };
+
   const onSelectionChange = (): void => {
     if (active && !composing && state.phase !== 'idle') sync('move');
   };
@@ -306,6 +327,7 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
   const onCompositionEnd = (event: Event): void => {
     if (!inActive(event)) return;
     composing = false;
+    userInput = trusted(event) && !!active && gestures.recentIn(active.field.el);
     if (tracking()) sync('input');
   };
 
@@ -318,6 +340,7 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
     ['compositionstart', onCompositionStart],
     ['compositionend', onCompositionEnd],
   ];
+  for (const type of GESTURE_EVENTS) listeners.push([type, onGesture]);
   for (const [type, listener] of listeners) doc.addEventListener(type, listener as EventListener, true);
 
   // A field that already has focus when we attach.

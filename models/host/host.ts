@@ -35,7 +35,7 @@ import { attachHead, HeadDetacher } from '../lm-head/attach';
 import type { Int8Kernel } from '../lm-head/int8-kernel';
 import type { GemvThreads } from '../lm-head/gemv-threads';
 import type { GraphProto } from 'onnx-buf';
-import { VectorCache } from '../sense/vector-cache';
+import { partitionedModelKey, VectorCache } from '../sense/vector-cache';
 import { lookUpSense } from '../tools/sense';
 import type { OnnxChoice, RepoListing } from '../hub-files';
 import { type FilePlan, planDeps, planFiles } from '../repo-plan';
@@ -194,6 +194,10 @@ export class ModelHost {
           ...(plan.note ? { note: plan.note } : {}),
         };
       }
+      case 'memory.clear':
+        this.vectors.clear();
+        this.completions.clear();
+        return { type: 'memory.clear' };
       case 'models.download': {
         const spec = needModel(config);
         await this.withModel(spec, config, send, id, async () => undefined);
@@ -224,12 +228,14 @@ export class ModelHost {
             },
             {
               cache: this.vectors,
-              modelKey: `${spec.id}|${spec.dtype}|${lm.device}`,
+              modelKey: partitionedModelKey(spec, lm.device, config.site),
               signal,
               onProgress: (p) => send({ kind: 'update', id, update: { type: 'sense', lang, ...p } }),
               ...(this.deps.lookupGlosses ? { lookupGlosses: this.deps.lookupGlosses } : {}),
             },
           );
+          // How many uses came from the cache is for Sesame's own pages, never a content script.
+          if (config.site !== undefined && out.vectors) delete out.vectors.cached;
           return { type: 'sense', lang, model: lm.spec.id, backend, ...out };
         });
       }
@@ -464,6 +470,7 @@ export class ModelHost {
       hostStartMs: this.deps.startMs ?? 0,
       completion: { ...this.completions.counters, cachedFields: this.completions.size },
       work: { ...this.work },
+      senseCache: { entries: this.vectors.size, hits: this.vectors.hits },
       ...(this.deps.rejected ? { rejected: this.deps.rejected() } : {}),
       ...(typeof memoryBytes === 'number' ? { memoryBytes } : {}),
       ...(this.storeFailures.size ? { storeFailures: [...this.storeFailures].slice(0, 32).map(([model, message]) => ({ model, message })) } : {}),

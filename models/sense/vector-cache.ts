@@ -13,8 +13,20 @@ export interface CachedOccurrence {
   substitutes: Scored[];
 }
 
+/**
+ * The model part of a cache key, partitioned by the top-level site a content script's request
+ * came from (`site`, set by the background), so one site never gets, or times, another's vectors.
+ * Sesame's own pages (no site) have their own partition. Starts with the model id, so a model's
+ * entries are still dropped with it.
+ */
+export function partitionedModelKey(model: { id: string; dtype: string }, device: string, site: string | undefined): string {
+  return `${model.id}|${model.dtype}|${device}|${site === undefined ? 'sesame' : `site:${site}`}`;
+}
+
 export class VectorCache {
   private readonly entries = new Map<string, CachedOccurrence>();
+  /** Lookups answered from the cache, for diagnostics (extension pages only). */
+  hits = 0;
 
   constructor(private readonly maxEntries = 4000) {}
 
@@ -25,6 +37,7 @@ export class VectorCache {
   get(key: string): CachedOccurrence | undefined {
     const hit = this.entries.get(key);
     if (hit) {
+      this.hits++;
       // Refresh its place in the LRU order.
       this.entries.delete(key);
       this.entries.set(key, hit);

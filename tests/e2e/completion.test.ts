@@ -1,10 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostics } from '@/models/protocol';
-import { extensionRequest, launch, type Session, trigger } from './harness';
+import { extensionRequest, ghostText, launch, type Session, trigger } from './harness';
 
 const ghost = (page: Page) => page.locator('sesame-ghost');
-const ghostText = (page: Page) => page.evaluate(() => document.querySelector('sesame-ghost')?.shadowRoot?.textContent ?? '');
 const stats = (s: Session) =>
   s.worker.evaluate(() => (globalThis as unknown as { sesameRouterStats: { requests: Record<string, number>; cancelled: number } }).sesameRouterStats);
 const events = (page: Page) => page.evaluate(() => (window as unknown as { __events: { id: string; inputType: string | null; value: string }[] }).__events);

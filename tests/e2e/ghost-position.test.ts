@@ -2,20 +2,24 @@
 // contenteditable (range rectangles), and follows the page when it scrolls.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, type Session } from './harness';
+import { inSesameWorld, launch, type Session } from './harness';
 
-/** The viewport box of the ghost's first character, read inside its shadow root. */
+/** The viewport box of the ghost's first character, read inside its closed shadow root from Sesame's world. */
 function ghostGlyph(page: Page): Promise<{ left: number; top: number } | null> {
-  return page.evaluate(() => {
-    const box = document.querySelector('sesame-ghost')?.shadowRoot?.querySelector('.ghost');
-    const text = box?.firstChild;
-    if (!box || box.hasAttribute('hidden') || !text?.textContent) return null;
-    const range = document.createRange();
-    range.setStart(text, 0);
-    range.setEnd(text, 1);
-    const r = range.getClientRects()[0];
-    return r ? { left: r.left, top: r.top } : null;
-  });
+  return inSesameWorld(
+    page,
+    `(() => {
+      const host = document.querySelector('sesame-ghost');
+      const box = host && chrome.dom.openOrClosedShadowRoot(host)?.querySelector('.ghost');
+      const text = box?.firstChild;
+      if (!box || box.hasAttribute('hidden') || !text?.textContent) return null;
+      const range = document.createRange();
+      range.setStart(text, 0);
+      range.setEnd(text, 1);
+      const r = range.getClientRects()[0];
+      return r ? { left: r.left, top: r.top } : null;
+    })()`,
+  );
 }
 
 async function waitForGlyph(page: Page): Promise<{ left: number; top: number }> {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Frame, type Page, type Request, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type Frame, type Page, type Request, type Worker } from 'playwright-core';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
 import type { Diagnostics } from '../../models/protocol';
@@ -133,7 +133,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Session> {
   await first.evaluate(
     async ({ host, models, extra }) => {
       await chrome.storage.local.set({
-        settings: { modelHost: host, dtype: 'q8', models, backend: 'auto', idleReleaseMinutes: 10, disabledSites: [], lookupOnDoubleClick: true, completion: { enabled: true, pauseMs: 200, maxTokens: 12 }, ...extra },
+        settings: { modelHost: host, dtype: 'q8', models, backend: 'auto', idleReleaseMinutes: 10, disabledSites: [], lookupOnDoubleClick: true, completion: { enabled: true, pauseMs: 200, maxTokens: 12 }, testing: { openShadowRoots: true }, ...extra },
       });
     },
     { host: `${hub.url}/`, models: FIXTURE_MODELS, extra: options.settings ?? {} },
@@ -278,6 +278,92 @@ export function routerStats(session: Session, timeoutMs = 5_000): Promise<Router
     session.worker.evaluate(() => (globalThis as unknown as { sesameRouterStats: RouterCounts }).sesameRouterStats),
     new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error('the service worker did not answer')), timeoutMs))),
   ]).finally(() => clearTimeout(timer));
+}
+
+interface WorldContext {
+  id: number;
+  origin: string;
+  auxData?: { type?: string; frameId?: string };
+}
+
+const worlds = new WeakMap<Page, Promise<{ cdp: CDPSession; contexts: Map<number, WorldContext> }>>();
+
+/**
+ * Evaluates `expression` in Sesame's content-script world of `page`'s main frame, over the DevTools
+ * protocol: the way in tests have to closed shadow roots (`chrome.dom.openOrClosedShadowRoot`),
+ * which page script does not have.
+ */
+export async function inSesameWorld<T>(page: Page, expression: string): Promise<T> {
+  let world = worlds.get(page);
+  if (!world) {
+    world = (async () => {
+      const cdp = await page.context().newCDPSession(page);
+      const contexts = new Map<number, WorldContext>();
+      cdp.on('Runtime.executionContextCreated', (p) => void contexts.set(p.context.id, p.context as WorldContext));
+      cdp.on('Runtime.executionContextDestroyed', (p) => void contexts.delete(p.executionContextId));
+      cdp.on('Runtime.executionContextsCleared', () => contexts.clear());
+      await cdp.send('Runtime.enable');
+      return { cdp, contexts };
+    })();
+    worlds.set(page, world);
+  }
+  const { cdp, contexts } = await world;
+  const { frameTree } = await cdp.send('Page.getFrameTree');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const ours = [...contexts.values()].filter((c) => c.auxData?.type === 'isolated' && c.origin.startsWith('chrome-extension://') && c.auxData.frameId === frameTree.frame.id);
+    const context = ours.at(-1);
+    if (context) {
+      const r = await cdp.send('Runtime.evaluate', { expression, contextId: context.id, awaitPromise: true, returnByValue: true });
+      if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
+      return r.result.value as T;
+    }
+    if (Date.now() > deadline) throw new Error(`no Sesame content script in ${page.url()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The ghost text shown in `page` ('' when none), read through its closed shadow root from Sesame's world. */
+export function ghostText(page: Page): Promise<string> {
+  return inSesameWorld<string>(page, `(() => {
+    const host = document.querySelector('sesame-ghost');
+    return (host && chrome.dom.openOrClosedShadowRoot(host)?.textContent) || '';
+  })()`);
+}
+
+/**
+ * Evaluates `body` (a function of the bubble's shadow root, as source) in Sesame's world: the way
+ * into the shipped, closed bubble. Sessions launched with `settings: { testing: {} }` have one.
+ */
+export function inClosedBubble<T>(page: Page, body: string): Promise<T> {
+  return inSesameWorld<T>(page, `(() => {
+    const host = document.querySelector('sesame-bubble');
+    const root = host && chrome.dom.openOrClosedShadowRoot(host);
+    return (${body})(root);
+  })()`);
+}
+
+/** Waits until the closed bubble shows `[data-testid=testId]`; returns the centre of its box. */
+export async function waitInClosedBubble(page: Page, testId: string, timeoutMs = 120_000): Promise<{ x: number; y: number }> {
+  const deadline = Date.now() + timeoutMs;
+  let last: { x: number; y: number } | null = null;
+  for (;;) {
+    const box = await inClosedBubble<{ x: number; y: number } | null>(
+      page,
+      `(root) => {
+        const el = root && root.querySelector('[data-testid=${testId}]');
+        if (!el) return null;
+        el.scrollIntoView({ block: 'center' });
+        const r = el.getBoundingClientRect();
+        return r.width > 0 ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
+      }`,
+    );
+    // Where it is once the bubble has stopped moving (results stream in and grow it).
+    if (box && last && Math.abs(box.x - last.x) < 1 && Math.abs(box.y - last.y) < 1) return box;
+    last = box;
+    if (Date.now() > deadline) throw new Error(`no ${testId} in the bubble within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
 }
 
 export const inBubble = (page: Page | Frame, testId: string) => page.locator(`sesame-bubble [data-testid=${testId}]`);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, EXTENSION_DIR, inBubble, launch, openPopup, practiceFromBubble, routerStats as stats, selectText, type Session, trigger } from './harness';
+import { dblclickWord, EXTENSION_DIR, ghostText, inBubble, launch, openPopup, practiceFromBubble, routerStats as stats, selectText, type Session, trigger } from './harness';
 
 /** A phrase typed into a field with completion on: it must never reach storage. */
 const TYPED = 'Quietly the grey heron waited';
@@ -215,7 +215,7 @@ describe('hostile pages and bad input', () => {
     await fields.goto(`${s.pagesUrl}/completion.html`);
     await fields.click('#ta');
     await fields.keyboard.type(TYPED, { delay: 10 });
-    await expect.poll(() => fields.evaluate(() => document.querySelector('sesame-ghost')?.shadowRoot?.textContent ?? ''), { timeout: 120_000 }).not.toBe('');
+    await expect.poll(() => ghostText(fields), { timeout: 120_000 }).not.toBe('');
 
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/passage.html`);

@@ -4,7 +4,7 @@
 // fast typing reach the host and only the latest is computed.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, hostStatus, inBubble, launch, routerStats, selectText, type Session, trigger } from './harness';
+import { dblclickWord, ghostText, hostStatus, inBubble, launch, routerStats, selectText, type Session, trigger } from './harness';
 
 const STORY =
   'The farmer watched the sleepy cattle grazing near the old wooden barn while his daughter painted the distant mountains. Their neighbours repaired broken fences before the winter storms arrived from the northern valleys.';
@@ -121,7 +121,6 @@ describe('50 rapid completion requests', () => {
     await s?.close();
   });
 
-  const ghostText = (page: Page) => page.evaluate(() => document.querySelector('sesame-ghost')?.shadowRoot?.textContent ?? '');
 
   it('only the latest is computed by the host; the rest are cancelled before their turn', async () => {
     slowModel(s, 'tiny-gpt2');

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, launch, openPopup, selectText, type Session } from './harness';
+import { dblclickWord, ghostText, launch, openPopup, selectText, type Session } from './harness';
 
 const OUT = resolve('docs/screenshots');
 const SCHEMES = ['light', 'dark'] as const;
@@ -72,7 +72,7 @@ describe('screenshots', () => {
         await typing.goto(`${s.pagesUrl}/completion.html`);
         await typing.click('#ta');
         await typing.keyboard.type(lang.ui === 'en' ? 'The river bank was' : '今天天气很好，', { delay: 10 });
-        const ghost = () => typing.evaluate(() => document.querySelector('sesame-ghost')?.shadowRoot?.textContent ?? '');
+        const ghost = () => ghostText(typing);
         await expect.poll(ghost, { timeout: 120_000 }).not.toBe('');
         // The whole suggestion, not the first streamed pieces: shot once it has stopped growing.
         let last = '';

@@ -21,6 +21,8 @@ function attach(overrides: Partial<CompletionControllerOptions> = {}): void {
   controller = attachCompletion(document, {
     settings: { enabled: true, pauseMs: 300 },
     isDisabled: () => disabled,
+    // happy-dom's events are never trusted; these tests stand for a user's keys (see "only the user starts work").
+    isTrusted: () => true,
     onError: (e) => errors.push(e),
     requestCompletion: (prompt, fieldKey, onDelta, signal) =>
       new Promise<void>((finish, fail) => calls.push({ prompt, fieldKey, onDelta, signal, finish, fail })),
@@ -46,6 +48,7 @@ function pause(): void {
 }
 
 function type(el: HTMLInputElement | HTMLTextAreaElement, text: string): void {
+  el.dispatchEvent(new KeyboardEvent('keydown', { key: text.slice(-1), bubbles: true }));
   el.value += text;
   el.setSelectionRange(el.value.length, el.value.length);
   el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
@@ -57,10 +60,31 @@ function key(el: Element, k: string, mods: KeyboardEventInit = {}): KeyboardEven
   return event;
 }
 
+// The ghost's shadow root is closed; the test keeps the roots it attaches, as chrome.dom.openOrClosedShadowRoot would give them.
+const roots = new WeakMap<Element, ShadowRoot>();
+const attachShadow = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (this: Element, init: ShadowRootInit) {
+  const root = attachShadow.call(this, init);
+  roots.set(this, root);
+  return root;
+};
+
 function ghostText(): string | null {
   const host = document.querySelector('sesame-ghost');
-  return host?.shadowRoot?.querySelector('.ghost')?.textContent ?? null;
+  return (host && roots.get(host)?.querySelector('.ghost')?.textContent) ?? null;
 }
+
+it('the ghost lives in a closed shadow root: page script sees no shadowRoot', () => {
+  attach();
+  const ta = document.getElementById('ta') as HTMLTextAreaElement;
+  ta.focus();
+  type(ta, 'The cat');
+  pause();
+  calls[0]!.onDelta(' sat');
+  const host = document.querySelector('sesame-ghost')!;
+  expect(host.shadowRoot).toBeNull();
+  expect(ghostText()).toBe(' sat');
+});
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
@@ -254,6 +278,7 @@ describe('completion controller', () => {
     range.collapse(true);
     window.getSelection()!.removeAllRanges();
     window.getSelection()!.addRange(range);
+    key(ce, 'i');
     ce.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: 'i' }));
     pause();
     expect(calls[0]!.prompt).toBe('Hi');
