@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostics } from '@/models/protocol';
 import { EDITOR_POLICIES, type EditorKind, insertStrategyFor } from '@/models/completion/editors';
 import { EDITORS, type EditorName, type EditorPages, SILENT_EDITORS, serveEditorPages } from './editor-pages';
-import { extensionRequest, launch, routerStats, type Session } from './harness';
+import { extensionRequest, ghostGlyph, ghostText, launch, routerStats, type Session } from './harness';
 
 const TYPED = 'The river bank was';
 
@@ -58,20 +58,6 @@ const probe = (page: Page, surface: string) =>
     return { text: editor.text(), serialised: editor.serialised(), changes: editor.changes, leaked };
   }, surface);
 
-const ghostText = (page: Page) => page.evaluate(() => document.querySelector('sesame-ghost')?.shadowRoot?.textContent ?? '');
-
-/** The viewport box of the ghost's first character, read inside its shadow root. */
-const ghostGlyph = (page: Page) =>
-  page.evaluate(() => {
-    const box = document.querySelector('sesame-ghost')?.shadowRoot?.querySelector('.ghost');
-    const text = box?.firstChild;
-    if (!box || box.hasAttribute('hidden') || !text?.textContent) return null;
-    const range = document.createRange();
-    range.setStart(text, 0);
-    range.setEnd(text, 1);
-    const r = range.getClientRects()[0];
-    return r ? { left: r.left, top: r.top, height: r.height } : null;
-  });
 
 /** The right edge and line of the character before the caret. */
 const caretBox = (page: Page) =>

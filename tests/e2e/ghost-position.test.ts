@@ -2,25 +2,7 @@
 // contenteditable (range rectangles), and follows the page when it scrolls.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inSesameWorld, launch, type Session } from './harness';
-
-/** The viewport box of the ghost's first character, read inside its closed shadow root from Sesame's world. */
-function ghostGlyph(page: Page): Promise<{ left: number; top: number } | null> {
-  return inSesameWorld(
-    page,
-    `(() => {
-      const host = document.querySelector('sesame-ghost');
-      const box = host && chrome.dom.openOrClosedShadowRoot(host)?.querySelector('.ghost');
-      const text = box?.firstChild;
-      if (!box || box.hasAttribute('hidden') || !text?.textContent) return null;
-      const range = document.createRange();
-      range.setStart(text, 0);
-      range.setEnd(text, 1);
-      const r = range.getClientRects()[0];
-      return r ? { left: r.left, top: r.top } : null;
-    })()`,
-  );
-}
+import { ghostGlyph, launch, type Session } from './harness';
 
 async function waitForGlyph(page: Page): Promise<{ left: number; top: number }> {
   await expect.poll(() => ghostGlyph(page), { timeout: 120_000 }).not.toBeNull();

@@ -331,6 +331,24 @@ export function ghostText(page: Page): Promise<string> {
   })()`);
 }
 
+/** The viewport box of the ghost's first character (null when none shows), read inside its closed shadow root from Sesame's world. */
+export function ghostGlyph(page: Page): Promise<{ left: number; top: number; height: number } | null> {
+  return inSesameWorld(
+    page,
+    `(() => {
+      const host = document.querySelector('sesame-ghost');
+      const box = host && chrome.dom.openOrClosedShadowRoot(host)?.querySelector('.ghost');
+      const text = box?.firstChild;
+      if (!box || box.hasAttribute('hidden') || !text?.textContent) return null;
+      const range = document.createRange();
+      range.setStart(text, 0);
+      range.setEnd(text, 1);
+      const r = range.getClientRects()[0];
+      return r ? { left: r.left, top: r.top, height: r.height } : null;
+    })()`,
+  );
+}
+
 /**
  * Evaluates `body` (a function of the bubble's shadow root, as source) in Sesame's world: the way
  * into the shipped, closed bubble. Sessions launched with `settings: { testing: {} }` have one.
