@@ -87,8 +87,17 @@ export default defineContentScript({
       await runTool(requestForCapture(tool, outcome.capture, settings?.continueText), show, running.signal);
     };
 
+    /**
+     * Only the extension's own contexts drive the content script: its background, its popup, and its
+     * pages opened in a tab. Firefox gives an extension page in a tab `sender.tab` (Chromium does
+     * not), so they are told apart by their address, which is the extension's own origin.
+     */
+    const extensionOrigin = browser.runtime.getURL('/');
+    const fromExtension = (sender: { id?: string; url?: string; tab?: unknown }): boolean =>
+      sender.id === browser.runtime.id && (!sender.tab || (sender.url ?? '').startsWith(extensionOrigin));
+
     browser.runtime.onMessage.addListener((raw: unknown, sender): Promise<CaptureReply | MainTextReply> | undefined => {
-      if (sender.id !== browser.runtime.id || sender.tab) return undefined;
+      if (!fromExtension(sender)) return undefined;
       const parsed = parse(contentMessage, raw);
       if (!parsed.ok) return undefined;
       if (parsed.value.kind === 'trigger') {
@@ -130,6 +139,8 @@ export default defineContentScript({
       });
       if (isSiteDisabled(current(), location.href) || !current().lookupOnDoubleClick) return;
       document.addEventListener('dblclick', (event) => {
+        // Only the user's own double-click: a page's synthetic one (dispatchEvent) opens nothing.
+        if (!event.isTrusted) return;
         if (!(event.target instanceof Element) || event.target.closest('input,textarea,[contenteditable],sesame-bubble')) return;
         const word = window.getSelection()?.toString().trim() ?? '';
         if (word && word.length <= 64 && !/\s/.test(word)) void run('sense');

@@ -43,7 +43,7 @@ interface Step {
   sel: string;
   pick?: number | 'last';
 }
-type Op = 'count' | 'text' | 'texts' | 'attr' | 'value' | 'checked' | 'box' | 'focus';
+type Op = 'count' | 'text' | 'texts' | 'attr' | 'value' | 'checked' | 'box' | 'focus' | 'select';
 
 /** Runs in the page: finds the elements of `steps` and applies `op`. Self-contained (serialised). */
 function locateInPage(input: { steps: Step[]; op: Op; arg: string | null }): unknown {
@@ -127,6 +127,10 @@ function locateInPage(input: { steps: Step[]; op: Op; arg: string | null }): unk
     case 'focus':
       el.focus();
       return { value: true };
+    case 'select':
+      el.focus();
+      el.select();
+      return { value: true };
     case 'box': {
       el.scrollIntoView({ block: 'center', inline: 'center' });
       const r = el.getBoundingClientRect();
@@ -193,6 +197,15 @@ class FirefoxLocator implements DLocator {
   async focus(): Promise<void> {
     await this.one<boolean>('focus');
   }
+  async fill(value: string): Promise<void> {
+    await this.one<boolean>('select');
+    if (value) await this.page.keyboard.type(value);
+    else await this.page.keyboard.press('Delete');
+  }
+  async press(key: string): Promise<void> {
+    await this.focus();
+    await this.page.keyboard.press(key);
+  }
   first(): DLocator {
     return this.pick(0);
   }
@@ -257,7 +270,7 @@ export class FirefoxPage implements DPage {
     this.known = url;
   }
   async reload(): Promise<void> {
-    const url = this.raw.url();
+    const url = this.url();
     if (url.startsWith('moz-extension:')) {
       await this.raw.evaluate(() => {
         (window as unknown as { __sesameReloading: boolean }).__sesameReloading = true;
@@ -335,8 +348,8 @@ export async function launchFirefox(options: DLaunchOptions = {}): Promise<DSess
   /** An extension page kept open for `ext()`, requests and the background page. */
   let helper: FirefoxPage;
 
-  const findPage = async (match: (url: string) => boolean): Promise<FirefoxPage | undefined> => {
-    for (const page of await browser.pages()) {
+  const findPage = async (match: (url: string) => boolean, among: (p: Page) => boolean = () => true): Promise<FirefoxPage | undefined> => {
+    for (const page of (await browser.pages()).filter(among)) {
       const href = await hrefOf(page);
       if (match(href) && (await page.evaluate(() => document.readyState).catch(() => '')) === 'complete') return new FirefoxPage(page, href);
     }
@@ -384,6 +397,11 @@ export async function launchFirefox(options: DLaunchOptions = {}): Promise<DSess
       return page;
     },
     waitForPage: (match, timeoutMs = 30_000) => until('a page', timeoutMs, () => findPage(match), 250),
+    waitForNewPage: async (match, action, timeoutMs = 30_000) => {
+      const before = new Set(await browser.pages());
+      await action();
+      return until('a new page', timeoutMs, () => findPage(match, (p) => !before.has(p)), 250);
+    },
     ext,
     routerStats: () =>
       ext(async () => {

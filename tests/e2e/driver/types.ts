@@ -22,6 +22,10 @@ export interface DLocator {
   check(): Promise<void>;
   uncheck(): Promise<void>;
   focus(): Promise<void>;
+  /** Focuses the field, selects what it holds and types `value` over it. */
+  fill(value: string): Promise<void>;
+  /** Focuses the element and presses `key` ("Enter", "Alt+H"). */
+  press(key: string): Promise<void>;
   first(): DLocator;
   last(): DLocator;
   nth(index: number): DLocator;
@@ -62,8 +66,10 @@ export interface DSession {
   newPage(): Promise<DPage>;
   /** Opens one of the extension's own pages in a new tab and waits until it has loaded. */
   openExtensionPage(path: string): Promise<DPage>;
-  /** The first open page whose URL passes `match`, or the next one opened (welcome page, practice page). */
+  /** The first open page whose URL passes `match`, or the next one opened (the welcome page). */
   waitForPage(match: (url: string) => boolean, timeoutMs?: number): Promise<DPage>;
+  /** Runs `action` and returns the page it opened whose URL passes `match` (a practice page). */
+  waitForNewPage(match: (url: string) => boolean, action: () => Promise<void>, timeoutMs?: number): Promise<DPage>;
   /** Runs `fn` with the extension's APIs as `chrome` (promise-based), in the background context or an extension page. */
   ext<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
   /** What the background's router has seen. */
