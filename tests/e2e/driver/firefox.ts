@@ -99,7 +99,7 @@ function locateInPage(input: { steps: Step[]; op: Op; arg: string | null }): unk
       scopes = Array.from(found);
     }
     if (step.pick !== undefined && scopes) {
-      const i = step.pick === 'last' ? scopes.length - 1 : step.pick;
+      const i: number = step.pick === 'last' ? scopes.length - 1 : step.pick;
       scopes = i >= 0 && i < scopes.length ? [scopes[i]!] : [];
     }
   }
