@@ -5,14 +5,14 @@ import { cedictAsset } from './scripts/cedict-asset';
 import { cedictGlossAssets } from './scripts/cedict-gloss-asset';
 import { wordnetAssets } from './scripts/wordnet-asset';
 import { ortRuntimeAssets } from './scripts/ort-assets';
-import { preactWithoutInnerHtml } from './scripts/store-safe';
+import { storeSafe } from './scripts/store-safe';
 
 // Extension pages are cross-origin isolated (COOP/COEP) so that onnxruntime-web can use
 // SharedArrayBuffer and run multi-threaded WASM in the offscreen model host.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill', '@wxt-dev/i18n/module'],
   vite: () => ({
-    plugins: [preact(), preactWithoutInnerHtml()],
+    plugins: [preact(), storeSafe()],
     // onnxruntime-web's default build embeds its WASM glue and makes Vite emit the 27 MB .wasm
     // a second time; the extern-wasm build loads the copy we ship under /ort/ instead.
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },

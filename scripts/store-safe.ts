@@ -9,6 +9,9 @@
 //   with `new Function(...)`. The extension's CSP (`script-src 'self' 'wasm-unsafe-eval'`, no
 //   'unsafe-eval') already makes that line throw an EvalError; the shipped copy throws the same
 //   error explicitly instead of calling the Function constructor.
+// - transformers.js defaults onnxruntime-web's runtime path to a CDN (cdn.jsdelivr.net) before Sesame
+//   points it at the copy shipped under /ort/ (models/host/transformers-env.ts). The default
+//   becomes that same local path, so the package names no remote code location at all.
 //
 // Each edit must match exactly once: a dependency update that changes the code fails the build.
 import { readFileSync } from 'node:fs';
@@ -16,6 +19,8 @@ import type { Plugin } from 'vite';
 
 const PREACT_INNER_HTML = /\((\w+)\.innerHTML=(\w+)\.__html\)/g;
 const EMVAL_FUNCTION = /\(new Function\(Object\.keys\((\w+)\),(\w+)\)\)/g;
+
+const ORT_CDN_DEFAULT = /`https:\/\/cdn\.jsdelivr\.net\/npm\/onnxruntime-web@\$\{[^}]+\}\/dist\/`/g;
 
 function replaceOnce(code: string, pattern: RegExp, replacement: string, what: string): string {
   const matches = code.match(pattern)?.length ?? 0;
@@ -36,14 +41,21 @@ export function withoutEmvalFunction(code: string): string {
   );
 }
 
-/** Vite plugin: Preact's runtime without its innerHTML assignment. */
-export function preactWithoutInnerHtml(): Plugin {
+export function withoutOrtCdnDefault(code: string): string {
+  return replaceOnce(code, ORT_CDN_DEFAULT, '"/ort/"', "transformers.js's CDN default for onnxruntime-web");
+}
+
+/** Vite plugin: Preact's runtime without its innerHTML assignment; transformers.js without its CDN default. */
+export function storeSafe(): Plugin {
   return {
-    name: 'sesame:preact-without-inner-html',
+    name: 'sesame:store-safe',
     enforce: 'pre',
     transform(code, id) {
-      if (!/[\\/]node_modules[\\/]preact[\\/]dist[\\/]preact\.(module\.js|mjs)(\?|$)/.test(id)) return null;
-      return { code: withoutPreactInnerHtml(code), map: null };
+      if (/[\\/]node_modules[\\/]preact[\\/]dist[\\/]preact\.(module\.js|mjs)(\?|$)/.test(id)) return { code: withoutPreactInnerHtml(code), map: null };
+      if (/[\\/]node_modules[\\/]@huggingface[\\/]transformers[\\/]dist[\\/]transformers\.web(\.min)?\.js(\?|$)/.test(id)) {
+        return { code: withoutOrtCdnDefault(code), map: null };
+      }
+      return null;
     },
   };
 }
