@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
 import { launchFirefox } from '../e2e/driver/firefox';
@@ -54,6 +54,30 @@ describe('Firefox: the tools', () => {
   it('cloze practice on a Chinese paragraph, from the bubble to the practice page', () => clozeChinese(d));
   it('a hostile page cannot drive Sesame (fake messages, synthetic double-clicks); a real double-click works', () => hostilePageCannotDrive(d));
   it('settings: downloaded models listed, cache cleared, the next use downloads again', () => settingsClearCache(d));
+
+  it('extension pages are not cross-origin isolated, so a shared memory cannot reach a worker: the host runs on one thread', async () => {
+    // Why the background page's kernels stay on one thread (README, "Firefox"): MV2 extension pages
+    // cannot send COOP/COEP, and without them Firefox refuses to share memory with a worker.
+    const page = await d.openExtensionPage('options.html');
+    const probe = await page.evaluate(() => {
+      let post: string;
+      try {
+        const worker = new Worker('/ort/ort-wasm-simd-threaded.asyncify.mjs', { type: 'module' });
+        worker.postMessage(new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true }));
+        worker.terminate();
+        post = 'posted';
+      } catch (error) {
+        post = (error as Error).name;
+      }
+      return { isolated: globalThis.crossOriginIsolated, sharedArrayBuffer: typeof SharedArrayBuffer, post };
+    });
+    expect(probe).toEqual({ isolated: false, sharedArrayBuffer: 'undefined', post: 'DataCloneError' });
+    const background = await d.ext(async () => (await chrome.runtime.getBackgroundPage())!.crossOriginIsolated);
+    expect(background).toBe(false);
+    const status = await d.hostStatus();
+    expect(status).toMatchObject({ crossOriginIsolated: false, threads: 1 });
+    await page.close();
+  });
 });
 
 describe('Firefox: offline after a restart', () => {
