@@ -11,6 +11,7 @@ import { type CaptureOutcome, captureSelection, selectedRange } from '@/models/p
 import { mainTextReplyFor } from '@/models/page/main-text';
 import { captureWithOccurrences } from '@/models/page/occurrence-scan';
 import { revealRange } from '@/models/page/reveal';
+import { isFromExtension, type MessageSenderLike } from '@/models/page/sender';
 import { type CaptureReply, contentMessage, type MainTextReply, parse } from '@/models/protocol';
 import type { PortLike } from '@/models/router';
 import { isSiteDisabled, type Settings, withDefaults } from '@/models/settings';
@@ -87,14 +88,9 @@ export default defineContentScript({
       await runTool(requestForCapture(tool, outcome.capture, settings?.continueText), show, running.signal);
     };
 
-    /**
-     * Only the extension's own contexts drive the content script: its background, its popup, and its
-     * pages opened in a tab. Firefox gives an extension page in a tab `sender.tab` (Chromium does
-     * not), so they are told apart by their address, which is the extension's own origin.
-     */
+    // Only the extension's own contexts drive the content script, its pages in tabs included (sender.ts).
     const extensionOrigin = browser.runtime.getURL('/');
-    const fromExtension = (sender: { id?: string; url?: string; tab?: unknown }): boolean =>
-      sender.id === browser.runtime.id && (!sender.tab || (sender.url ?? '').startsWith(extensionOrigin));
+    const fromExtension = (sender: MessageSenderLike): boolean => isFromExtension(sender, browser.runtime.id, extensionOrigin);
 
     browser.runtime.onMessage.addListener((raw: unknown, sender): Promise<CaptureReply | MainTextReply> | undefined => {
       if (!fromExtension(sender)) return undefined;
