@@ -252,10 +252,6 @@ export class FirefoxPage implements DPage {
     const raw = this.raw.url();
     return raw.startsWith('about:') ? this.known : raw;
   }
-  /** Reads the address again from the document (after in-page navigations such as a hash change). */
-  async refreshUrl(): Promise<string> {
-    return (this.known = await hrefOf(this.raw));
-  }
   async goto(url: string): Promise<void> {
     if (url.startsWith('moz-extension:')) {
       // A navigation to an extension page never reports its load over BiDi: start it, poll the document.
@@ -321,6 +317,8 @@ async function launchBrowser(profile: string): Promise<Browser> {
     executablePath: FIREFOX,
     headless: true,
     args: ['--remote-allow-system-access'],
+    // SESAME_FIREFOX_CONSOLE=1 shows Firefox's output, the extension's console included (pref below).
+    dumpio: Boolean(process.env.SESAME_FIREFOX_CONSOLE),
     userDataDir: profile,
     defaultViewport: { width: 1100, height: 800 },
     extraPrefsFirefox: {
