@@ -5,13 +5,14 @@ import { cedictAsset } from './scripts/cedict-asset';
 import { cedictGlossAssets } from './scripts/cedict-gloss-asset';
 import { wordnetAssets } from './scripts/wordnet-asset';
 import { ortRuntimeAssets } from './scripts/ort-assets';
+import { storeSafe } from './scripts/store-safe';
 
 // Extension pages are cross-origin isolated (COOP/COEP) so that onnxruntime-web can use
 // SharedArrayBuffer and run multi-threaded WASM in the offscreen model host.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill', '@wxt-dev/i18n/module'],
   vite: () => ({
-    plugins: [preact()],
+    plugins: [preact(), storeSafe()],
     // onnxruntime-web's default build embeds its WASM glue and makes Vite emit the 27 MB .wasm
     // a second time; the extern-wasm build loads the copy we ship under /ort/ instead.
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
@@ -70,7 +71,13 @@ export default defineConfig({
       },
     },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'sesame@sesame.invalid', strict_min_version: '115.0', data_collection_permissions: { required: ['none'] } } } }
+      ? {
+          browser_specific_settings: {
+            // data_collection_permissions (no data collected) is read from Firefox 140 and Firefox for Android 142 on.
+            gecko: { id: 'sesame@sesame.invalid', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+            gecko_android: { strict_min_version: '142.0' },
+          },
+        }
       : {}),
   }),
 });

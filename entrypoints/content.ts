@@ -11,6 +11,7 @@ import { type CaptureOutcome, captureSelection, selectedRange } from '@/models/p
 import { mainTextReplyFor } from '@/models/page/article';
 import { captureWithOccurrences } from '@/models/page/occurrence-scan';
 import { revealRange } from '@/models/page/reveal';
+import { isFromExtension, type MessageSenderLike } from '@/models/page/sender';
 import { type CaptureReply, contentMessage, type MainTextReply, parse } from '@/models/protocol';
 import type { PortLike } from '@/models/router';
 import { frameSiteUrls } from '@/models/page/frame-sites';
@@ -99,8 +100,12 @@ export default defineContentScript({
       await runTool(requestForCapture(tool, outcome.capture, settings?.continueText), show, running.signal);
     };
 
+    // Only the extension's own contexts drive the content script, its pages in tabs included (sender.ts).
+    const extensionOrigin = browser.runtime.getURL('/');
+    const fromExtension = (sender: MessageSenderLike): boolean => isFromExtension(sender, browser.runtime.id, extensionOrigin);
+
     browser.runtime.onMessage.addListener((raw: unknown, sender): Promise<CaptureReply | MainTextReply> | undefined => {
-      if (sender.id !== browser.runtime.id || sender.tab) return undefined;
+      if (!fromExtension(sender)) return undefined;
       const parsed = parse(contentMessage, raw);
       if (!parsed.ok) return undefined;
       if (parsed.value.kind === 'trigger') {
@@ -129,6 +134,7 @@ export default defineContentScript({
       completion = attachCompletion(document, {
         settings: completionSettings(),
         isDisabled: () => siteOff(current()),
+        openShadowRoot: loaded.testing?.openShadowRoots === true,
         requestCompletion: (prompt, fieldKey, onDelta, signal) =>
           request(
             { type: 'complete', prompt, fieldKey, maxNewTokens: Math.min(256, Math.max(1, Math.round(current().completion.maxTokens))) },

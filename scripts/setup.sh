@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs everything Sesame needs on a fresh Debian machine: Chromium (dev browser and e2e tests)
-# with a CJK font, torch + onnx for the fixture-model generator (plus its venv with onnxruntime's
-# quantizer), and the npm packages.
+# Installs everything Sesame needs on a fresh Debian machine: Chromium (dev browser and e2e tests),
+# Firefox ESR (the Firefox e2e project, driven by puppeteer-core over WebDriver BiDi), a CJK font,
+# torch + onnx for the fixture-model generator (plus its venv with onnxruntime's quantizer), and
+# the npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v firefox-esr >/dev/null 2>&1 || need_apt+=(firefox-esr)
 /usr/bin/python3 -c 'import torch, onnx' >/dev/null 2>&1 || need_apt+=(python3-torch python3-onnx python3-numpy)
 /usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
 # A CJK font, so Chinese text renders in the browser (e2e screenshots of the Chinese UI).

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite: fixtures, types, unit + integration tests, both browser builds, e2e in Chromium.
+# The whole suite: fixtures, types, unit + integration tests, both browser builds, the store lint,
+# e2e in Chromium and the shared journeys in Firefox.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .cache/reports
@@ -12,8 +13,14 @@ npx vitest run --project unit --project integration --reporter=default --reporte
 npm run --silent eval:cloze -- --model sesame-fixtures/tiny-bert-uncased --text tests/fixtures/cloze-eval-en.txt --every 3
 # Smoke run of the Word-in-Context evaluation and α fit on a fixture model (a second or two).
 npm run --silent eval:wic -- --model sesame-fixtures/tiny-bert-uncased --data tests/fixtures/wic --fit-alpha
-npm run build
+# Builds both packages (.output/chrome-mv3, .output/firefox-mv2) and zips them as for the stores.
+rm -f .output/sesame-*.zip
+npm run zip
+# Chrome Web Store–style manifest check of the Chrome package, Mozilla's addons-linter on the
+# Firefox package and its zip.
+node scripts/lint-store.mjs .output/sesame-*-firefox.zip
 npx vitest run --project e2e --reporter=default --reporter=json --outputFile=.cache/reports/e2e.json
+npx vitest run --project e2e-firefox --reporter=default --reporter=json --outputFile=.cache/reports/e2e-firefox.json
 # Smoke run of the benchmark on the tiny fixtures (proves it works; timings are not asserted).
 npm run --silent bench -- --quick --no-build
-node scripts/summarize-tests.mjs .cache/reports/node.json .cache/reports/e2e.json
+node scripts/summarize-tests.mjs .cache/reports/node.json .cache/reports/e2e.json .cache/reports/e2e-firefox.json

@@ -89,15 +89,16 @@ export function placementStyles(p: GhostPlacement): Record<string, string> {
 /**
  * Mounts the overlay (under `parent`, default the root element: a field in a modal dialog
  * needs it inside the dialog to share the top layer). `locate` is asked for a placement on
- * reposition(); it returns null when the caret is not visible.
+ * reposition(); it returns null when the caret is not visible. The shadow root is closed (page script
+ * cannot read the suggestion) unless a test session asks for it open.
  */
-export function mountGhostOverlay(doc: Document, locate: () => GhostPlacement | null, parent?: Element): GhostOverlay {
+export function mountGhostOverlay(doc: Document, locate: () => GhostPlacement | null, parent?: Element, options: { open?: boolean } = {}): GhostOverlay {
   const win = doc.defaultView;
   const host = doc.createElement('sesame-ghost');
   host.style.setProperty('all', 'initial');
   host.style.setProperty('pointer-events', 'none');
   host.setAttribute('aria-hidden', 'true');
-  const root = host.attachShadow({ mode: 'closed' });
+  const root = host.attachShadow({ mode: options.open ? 'open' : 'closed' });
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(GHOST_CSS);

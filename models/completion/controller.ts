@@ -36,6 +36,8 @@ export interface CompletionControllerOptions {
   now?: () => number;
   /** Whether an event came from the user agent, not page script (tests stand in for `isTrusted`). */
   isTrusted?: (event: Event) => boolean;
+  /** Test sessions only (settings.testing.openShadowRoots): the ghost's shadow root open, for drivers without a way into closed ones. */
+  openShadowRoot?: boolean;
 }
 
 export interface CompletionController {
@@ -178,7 +180,7 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
       active.overlay?.update('');
       return;
     }
-    active.overlay ??= mountGhostOverlay(doc, locate, topLayerOf(active.field.el));
+    active.overlay ??= mountGhostOverlay(doc, locate, topLayerOf(active.field.el), { open: options.openShadowRoot === true });
     const at = `${state.text.length}:${state.caret}`;
     const moved = at !== active.placedAt;
     active.placedAt = at;

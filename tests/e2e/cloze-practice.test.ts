@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumSession } from './driver/chromium';
 import { launch, openFromPopup, openPopup, practiceFromBubble, selectText, type Session } from './harness';
+import { clozeChinese } from './journeys';
 
 const STORY =
   'The farmer watched the sleepy cattle grazing near the old wooden barn while his daughter painted the distant mountains. Their neighbours repaired broken fences before the winter storms arrived from the northern valleys.';
-const ZH = '他拿起手机给妈妈打电话，告诉她自己已经到家了。';
 
 const inputs = (p: Page) => p.locator('[data-testid=blank-input]');
 const verdicts = (p: Page) => p.locator('[data-testid=blank-feedback]').evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')));
@@ -98,34 +99,7 @@ describe('cloze practice page', () => {
     expect(csv).toContain(`${s.pagesUrl}/passage.html`);
   });
 
-  it('works on a Chinese paragraph with multi-character blanks and pinyin hints', async () => {
-    const page = await s.context.newPage();
-    await page.goto(`${s.pagesUrl}/zh.html`);
-    await selectText(page, '#z2', ZH);
-    const practice = await practiceFromBubble(s, page);
-    const n = await inputs(practice).count();
-    expect(n).toBeGreaterThan(0);
-    expect(await inputs(practice).first().getAttribute('lang')).toBe('zh');
-    const first = inputs(practice).first();
-    await first.focus();
-    await practice.keyboard.press('Alt+H');
-    await practice.keyboard.press('Alt+H');
-    await expect.poll(() => practice.locator('[data-testid=hint]').allTextContents()).toEqual([
-      expect.stringMatching(/^ · [2-9] characters$/),
-      expect.stringMatching(/^ · Pinyin: \p{L}+$/u),
-    ]);
-    for (let i = 0; i < n; i++) await inputs(practice).nth(i).fill(i === 0 ? '電話' : '银行');
-    await first.press('Enter');
-    await practice.locator('[data-testid=score]').waitFor({ timeout: 120_000 });
-    const v = await verdicts(practice);
-    expect(v).toHaveLength(n);
-    for (const x of v) expect(['correct', 'acceptable', 'wrong']).toContain(x);
-    for (const top of await practice.locator('[data-testid=model-top]').allTextContents()) expect(top).toMatch(/\p{Script=Han}{2,}/u);
-    await practice.locator('[data-testid=reveal]').last().click();
-    const answer = (await practice.locator('[data-testid=blank-feedback] .revealed').last().textContent())!.replace(/^Answer: /, '');
-    expect([...answer].length).toBeGreaterThanOrEqual(2);
-    expect(ZH).toContain(answer);
-  });
+  it('works on a Chinese paragraph with multi-character blanks and pinyin hints', () => clozeChinese(chromiumSession(s)));
 
   it('opens from the popup’s Cloze button', async () => {
     const page = await s.context.newPage();

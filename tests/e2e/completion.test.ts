@@ -1,7 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostics } from '@/models/protocol';
+import { chromiumSession } from './driver/chromium';
 import { extensionRequest, ghostText, launch, type Session, trigger } from './harness';
+import { ghostEscDismisses, ghostTabAccepts } from './journeys';
 
 const ghost = (page: Page) => page.locator('sesame-ghost');
 const stats = (s: Session) =>
@@ -63,34 +65,9 @@ describe('inline completion (ghost text) on fixture GPT-2', () => {
     await s?.close();
   });
 
-  it('textarea: ghost appears after a pause, Tab inserts it and the page sees an input event', async () => {
-    const page = await s.context.newPage();
-    await page.goto(`${s.pagesUrl}/completion.html`);
-    await page.click('#ta');
-    const since = await hostCounters(s);
-    await page.keyboard.type('The river bank was', { delay: 10 });
-    const typed = Date.now();
-    await expect.poll(() => ghostText(page), { timeout: 120_000 }).not.toBe('');
-    console.log(`last key → first ghost text (200 ms pause included, model loaded on first use): ${Date.now() - typed} ms`);
-    const suggestion = await waitForGhost(s, page, since);
-    expect(ghost(page)).toBeDefined();
-    await page.keyboard.press('Tab');
-    await expect.poll(() => page.inputValue('#ta')).toBe(`The river bank was${suggestion}`);
-    const last = (await events(page)).filter((e) => e.id === 'ta').at(-1)!;
-    expect(last.inputType).toBe('insertText');
-    expect(last.value).toBe(`The river bank was${suggestion}`);
-    expect(await ghostText(page)).toBe('');
-    // On WASM the q8 head runs in Sesame's kernel; the first download built the session with it, so the host rebuilt it.
-    // The decoding steps after the prompt run there too (gpt-decoder/).
-    // With cores to spare, the cross-origin-isolated document splits the kernels' products over worker threads (the tiny head's are big enough).
-    const status = await hostStatus(s);
-    const gpt = status.loaded.find((m) => m.family === 'gpt2');
-    expect(gpt).toMatchObject({ dtype: 'q8', backend: 'wasm' });
-    const workers = Math.min(3, Math.floor(status.hardwareConcurrency / 2));
-    const threads = workers > 0 ? `; split over ${workers + 1} threads` : '';
-    expect(gpt?.head).toBe(`int8 head in Sesame's kernel (session rebuilt after the download)${threads}`);
-    expect(gpt?.decoder).toBe(`one-token steps in Sesame's kernels (2 layers)${threads}`);
-  });
+  it('textarea: ghost appears after a pause, Tab inserts it and the page sees an input event', () => ghostTabAccepts(chromiumSession(s)));
+
+  it('textarea: Esc dismisses the ghost text, typing on asks again', () => ghostEscDismisses(chromiumSession(s)));
 
   it('contenteditable: Tab accepts into the editor', async () => {
     const page = await s.context.newPage();

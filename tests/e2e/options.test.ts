@@ -1,7 +1,9 @@
 import { statSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumSession } from './driver/chromium';
 import { dblclickWord, launch, openPopup, selectText, type Session, trigger } from './harness';
+import { settingsClearCache } from './journeys';
 
 const bubble = (page: Page, testId: string) => page.locator(`sesame-bubble [data-testid=${testId}]`);
 
@@ -35,22 +37,7 @@ describe('options and popup settings', () => {
     await options.close();
   });
 
-  it('lists downloaded models, clears the cache, and the next use downloads again', async () => {
-    const page = await s.context.newPage();
-    await page.goto(`${s.pagesUrl}/bank.html`);
-    await dblclickWord(page, '#p1', 'bank');
-    await bubble(page, 'substitutes').waitFor({ timeout: 120_000 });
-    const options = await openOptions(s);
-    await expect.poll(() => options.locator('[data-testid=installed]').textContent()).toContain('sesame-fixtures/tiny-bert-uncased');
-    await options.click('[data-testid=clear-cache]');
-    await expect.poll(() => options.locator('[data-testid=options-message]').textContent()).toContain('Clear cache: done');
-    expect(await options.locator('[data-testid=installed]').count()).toBe(0);
-    const before = s.hub.requests.filter((r) => r.path.endsWith('.onnx')).length;
-    await page.keyboard.press('Escape');
-    await dblclickWord(page, '#p2', 'bank');
-    await bubble(page, 'substitutes').waitFor({ timeout: 120_000 });
-    expect(s.hub.requests.filter((r) => r.path.endsWith('.onnx')).length).toBeGreaterThan(before);
-  });
+  it('lists downloaded models, clears the cache, and the next use downloads again', () => settingsClearCache(chromiumSession(s)));
 
   it('imports a model from a local folder and uses it with the model host unreachable', async () => {
     const options = await openOptions(s);

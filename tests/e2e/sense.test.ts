@@ -1,9 +1,12 @@
 // Word sense end to end: double-click a word → the bubble shows substitutes at once, then the
 // senses of every use on the page and dictionary glosses; the popup shows the clusters with
-// snippets, and clicking one scrolls the page to that use and highlights it.
+// snippets, and clicking one scrolls the page to that use and highlights it. The bubble and Chinese
+// journeys are shared with Firefox (tests/e2e/journeys.ts).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumSession } from './driver/chromium';
 import { dblclickWord, hostStatus, launch, openPopup, type Session } from './harness';
+import { senseBubble, senseChineseInPopup } from './journeys';
 
 const BANK_IDS = ['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8'];
 
@@ -30,30 +33,7 @@ describe('word sense in context', () => {
     await s?.close();
   });
 
-  it('bubble: substitutes, then senses of all eight uses and WordNet glosses ranked by context', async () => {
-    const page = await s.context.newPage();
-    await page.goto(`${s.pagesUrl}/senses.html`);
-    await dblclickWord(page, '#s3', 'bank');
-    await page.locator('sesame-bubble [data-testid=substitutes] .sub').first().waitFor({ timeout: 120_000 });
-    const clusters = await senses(page, 'sesame-bubble');
-    expect(await page.locator('sesame-bubble [data-testid=senses] > p').textContent()).toMatch(/^8 uses on this page/);
-    expect(await clusters.count()).toBeGreaterThanOrEqual(1);
-    expect(await page.locator('sesame-bubble [data-testid=sense][data-selected=true]').count()).toBe(1);
-    const method = page.locator('sesame-bubble [data-testid=gloss-method]');
-    await method.waitFor();
-    expect(await method.getAttribute('data-method')).toBe('context-embedding');
-    expect(await method.textContent()).toMatch(/^WordNet/);
-    expect(await page.locator('sesame-bubble [data-testid=gloss]').count()).toBeGreaterThan(0);
-    // The bubble's snippet scrolls the page too.
-    const snippet = page.locator('sesame-bubble [data-testid=snippet]').first();
-    const index = Number(await snippet.getAttribute('data-index'));
-    await snippet.click();
-    await expect.poll(() => highlighted(page)).toBe('bank');
-    expect(await page.evaluate((id) => {
-      const r = document.getElementById(id)!.getBoundingClientRect();
-      return r.top >= 0 && r.bottom <= innerHeight;
-    }, BANK_IDS[index]!)).toBe(true);
-  });
+  it('bubble: substitutes, then senses of all eight uses and WordNet glosses ranked by context', () => senseBubble(chromiumSession(s)));
 
   it('popup: clusters cover every use, the selected one is marked, a snippet scrolls to its use', async () => {
     const page = await s.context.newPage();
@@ -108,29 +88,7 @@ describe('word sense in context', () => {
     expect(await page.locator('sesame-bubble [data-testid=senses]').getAttribute('data-cached')).toBeNull();
   });
 
-  it('Chinese: 银行 is looked up as a whole word, 行走 is not one of its uses, CC-CEDICT glosses', async () => {
-    const page = await s.context.newPage();
-    await page.goto(`${s.pagesUrl}/senses-zh.html`);
-    await page.evaluate(() => {
-      const node = document.getElementById('z2')!.firstChild!;
-      const at = node.textContent!.indexOf('银行');
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + 2);
-      getSelection()!.removeAllRanges();
-      getSelection()!.addRange(range);
-    });
-    const popup = await openPopup(s, page);
-    await senses(popup, '[data-testid=popup-result]');
-    expect(await popup.locator('[data-testid=popup-result] [data-testid=senses] > p').textContent()).toMatch(/^3 uses on this page/);
-    for (const sub of await popup.locator('[data-testid=popup-result] [data-testid=substitutes] .sub').allTextContents()) {
-      expect(sub).toMatch(/^\p{Script=Han}{2}$/u);
-    }
-    const method = popup.locator('[data-testid=gloss-method]');
-    await method.waitFor();
-    expect(await method.textContent()).toMatch(/^CC-CEDICT/);
-    expect((await popup.locator('[data-testid=gloss]').allTextContents()).join(' ')).toMatch(/bank/);
-  });
+  it('Chinese: 银行 is looked up as a whole word, 行走 is not one of its uses, CC-CEDICT glosses', () => senseChineseInPopup(chromiumSession(s)));
 
   it('a page with 300 uses: substitutes at once, the rest streamed, the page stays responsive', async () => {
     const page = await s.context.newPage();

@@ -1,0 +1,98 @@
+// The core journeys in Firefox (Debian's firefox-esr, the MV2 build, puppeteer-core over WebDriver
+// BiDi): the same journey code as the Chromium suite (tests/e2e/journeys.ts), one journey, two browsers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM helper without types
+import { startHubServer } from '../support/hub-server.mjs';
+import { launchFirefox } from '../e2e/driver/firefox';
+import type { DPage, DSession } from '../e2e/driver/types';
+import type { HubServer } from '../e2e/harness';
+import {
+  clozeChinese,
+  ghostEscDismisses,
+  ghostTabAccepts,
+  hostilePageCannotDrive,
+  offlineAfterRestart,
+  senseBubble,
+  senseChineseInPopup,
+  settingsClearCache,
+  welcomeDemo,
+  welcomeDownloadsChosenLanguages,
+  welcomePage,
+} from '../e2e/journeys';
+
+describe('Firefox: first run', () => {
+  let d: DSession;
+  let welcome: DPage;
+  beforeAll(async () => {
+    d = await launchFirefox({ keepOnboarding: true });
+    welcome = await welcomePage(d);
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  it('the welcome page opens on install and downloads only the models of the languages the user reads', () => welcomeDownloadsChosenLanguages(d, welcome));
+  it('the live demo runs each tool on the sample text', () => welcomeDemo(welcome));
+});
+
+describe('Firefox: the tools', () => {
+  let d: DSession;
+  beforeAll(async () => {
+    d = await launchFirefox();
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  it('double-click: substitutes, the senses of every use and WordNet glosses; a snippet scrolls to its use', () => senseBubble(d));
+  it('the popup opened in a tab works as the popup: Chinese 银行 with CC-CEDICT glosses', () => senseChineseInPopup(d));
+  it('ghost text: Tab inserts it; the background page runs the kernels on one thread', () => ghostTabAccepts(d));
+  it('ghost text: Esc dismisses it', () => ghostEscDismisses(d));
+  it('cloze practice on a Chinese paragraph, from the bubble to the practice page', () => clozeChinese(d));
+  it('a hostile page cannot drive Sesame (fake messages, synthetic double-clicks); a real double-click works', () => hostilePageCannotDrive(d));
+  it('settings: downloaded models listed, cache cleared, the next use downloads again', () => settingsClearCache(d));
+
+  it('extension pages are not cross-origin isolated, so a shared memory cannot reach a worker: the host runs on one thread', async () => {
+    // Why the background page's kernels stay on one thread (README, "Firefox"): MV2 extension pages
+    // cannot send COOP/COEP, and without them Firefox refuses to share memory with a worker.
+    const page = await d.openExtensionPage('options.html');
+    const probe = await page.evaluate(() => {
+      let post: string;
+      try {
+        const worker = new Worker('/ort/ort-wasm-simd-threaded.asyncify.mjs', { type: 'module' });
+        worker.postMessage(new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true }));
+        worker.terminate();
+        post = 'posted';
+      } catch (error) {
+        post = (error as Error).name;
+      }
+      return { isolated: globalThis.crossOriginIsolated, sharedArrayBuffer: typeof SharedArrayBuffer, post };
+    });
+    expect(probe).toEqual({ isolated: false, sharedArrayBuffer: 'undefined', post: 'DataCloneError' });
+    const background = await d.ext(async () => (await chrome.runtime.getBackgroundPage())!.crossOriginIsolated);
+    expect(background).toBe(false);
+    const status = await d.hostStatus();
+    expect(status).toMatchObject({ crossOriginIsolated: false, threads: 1 });
+    await page.close();
+  });
+});
+
+describe('Firefox: offline after a restart', () => {
+  let d: DSession;
+  let hub: HubServer;
+  const profile = mkdtempSync(join(tmpdir(), 'sesame-firefox-offline-'));
+  beforeAll(async () => {
+    hub = await startHubServer({ root: resolve('.fixtures/hub') });
+    d = await launchFirefox({ profile, hub });
+  });
+  afterAll(async () => {
+    await d?.close();
+    await hub?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('a model used once works after the browser restarts with the model host unreachable', () => offlineAfterRestart(d));
+});
