@@ -7,6 +7,7 @@ import { extname, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Frame, type Page, type Request, type Worker } from 'playwright-core';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
+import { selectTextInPage, wordCentreInPage } from './page-text';
 import type { Diagnostics } from '../../models/protocol';
 
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
@@ -181,48 +182,15 @@ export async function tabIdOf(session: Session, page: Page): Promise<number> {
   return id;
 }
 
-/** Double-clicks the n-th occurrence of `word` in the element matching `selector`. */
+/** Double-clicks the first occurrence of `word` in the element matching `selector`. */
 export async function dblclickWord(page: Page, selector: string, word: string): Promise<void> {
-  const box = await page.evaluate(
-    ({ selector, word }) => {
-      const el = document.querySelector(selector)!;
-      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const at = node.textContent!.indexOf(word);
-        if (at < 0) continue;
-        const range = document.createRange();
-        range.setStart(node, at);
-        range.setEnd(node, at + word.length);
-        const r = range.getBoundingClientRect();
-        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-      }
-      throw new Error(`word ${word} not found`);
-    },
-    { selector, word },
-  );
+  const box = await page.evaluate(wordCentreInPage, { selector, word });
   await page.mouse.dblclick(box.x, box.y);
 }
 
 /** Selects `text` (a substring of the element's text) programmatically. */
 export async function selectText(page: Page, selector: string, text: string): Promise<void> {
-  await page.evaluate(
-    ({ selector, text }) => {
-      const el = document.querySelector(selector)!;
-      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const at = node.textContent!.indexOf(text);
-        if (at < 0) continue;
-        const range = document.createRange();
-        range.setStart(node, at);
-        range.setEnd(node, at + text.length);
-        getSelection()!.removeAllRanges();
-        getSelection()!.addRange(range);
-        return;
-      }
-      throw new Error(`text ${text} not found`);
-    },
-    { selector, text },
-  );
+  await page.evaluate(selectTextInPage, { selector, text });
 }
 
 /** Asks the background to trigger a tool in a tab, as the context menu / keyboard command does. */

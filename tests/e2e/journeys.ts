@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Diagnostics } from '../../models/protocol';
 import type { DPage, DSession } from './driver/types';
+import { selectTextInPage, wordCentreInPage } from './page-text';
 
 export const STORY =
   'The farmer watched the sleepy cattle grazing near the old wooden barn while his daughter painted the distant mountains. Their neighbours repaired broken fences before the winter storms arrived from the northern valleys.';
@@ -13,58 +14,15 @@ const BANK_IDS = ['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8'];
 
 export const inBubble = (page: DPage, testId: string) => page.locator(`sesame-bubble [data-testid=${testId}]`);
 
-/** The centre of the first `word` in the element matching `selector` (in the page's viewport). */
-function wordCentre(page: DPage, selector: string, word: string): Promise<{ x: number; y: number }> {
-  return page.evaluate(
-    ({ selector, word }) => {
-      const el = document.querySelector(selector)!;
-      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const at = node.textContent!.indexOf(word);
-        if (at < 0) continue;
-        const range = document.createRange();
-        range.setStart(node, at);
-        range.setEnd(node, at + word.length);
-        let r = range.getBoundingClientRect();
-        // A pointer cannot reach outside the viewport (WebDriver refuses it): bring the word into view first.
-        if (r.top < 0 || r.bottom > innerHeight) {
-          el.scrollIntoView({ block: 'center' });
-          r = range.getBoundingClientRect();
-        }
-        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-      }
-      throw new Error(`word ${word} not found`);
-    },
-    { selector, word },
-  );
-}
-
 /** Double-clicks the first occurrence of `word` in the element matching `selector`. */
 export async function dblclickWord(page: DPage, selector: string, word: string): Promise<void> {
-  const box = await wordCentre(page, selector, word);
+  const box = await page.evaluate(wordCentreInPage, { selector, word });
   await page.mouse.dblclick(box.x, box.y);
 }
 
 /** Selects `text` (a substring of the element's text) programmatically. */
 export async function selectText(page: DPage, selector: string, text: string): Promise<void> {
-  await page.evaluate(
-    ({ selector, text }) => {
-      const el = document.querySelector(selector)!;
-      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const at = node.textContent!.indexOf(text);
-        if (at < 0) continue;
-        const range = document.createRange();
-        range.setStart(node, at);
-        range.setEnd(node, at + text.length);
-        getSelection()!.removeAllRanges();
-        getSelection()!.addRange(range);
-        return;
-      }
-      throw new Error(`text ${text} not found`);
-    },
-    { selector, text },
-  );
+  await page.evaluate(selectTextInPage, { selector, text });
 }
 
 async function senses(root: DPage, scope: string) {
