@@ -37,6 +37,13 @@ const EXPLAINED_FIREFOX_WARNINGS = [
     message: /Unsafe call to import/,
     why: 'onnxruntime-web loads its Emscripten glue with import(url); the URL is the package’s own ort/ort-wasm-simd-threaded.asyncify.mjs (models/host/transformers-env.ts) and the CSP (script-src \'self\') allows nothing else.',
   },
+  {
+    code: 'UNSAFE_VAR_ASSIGNMENT',
+    file: 'content-scripts/content.js',
+    message: /Unsafe assignment to innerHTML/,
+    count: 2,
+    why: 'Mozilla Readability (the article extractor) resets its working copy between attempts (page.innerHTML = pageCacheHtml) and unwraps <noscript> images (tmp.innerHTML = noscript.innerHTML); both act on document.cloneNode(true), a document without a browsing context where nothing runs or loads, and Sesame reads the result as text only (models/page/article.ts).',
+  },
 ];
 
 const args = process.argv.slice(2);
@@ -162,9 +169,13 @@ function addonsLinter(target) {
   const where = relative(process.cwd(), target) || target;
   for (const e of report.errors) fail(where, `addons-linter error ${e.code} in ${e.file ?? 'the package'}: ${e.message}`);
   let explained = 0;
+  const seen = new Map();
   for (const w of report.warnings) {
     const known = EXPLAINED_FIREFOX_WARNINGS.find((k) => k.code === w.code && k.file === w.file && k.message.test(w.message));
-    if (known) explained++;
+    // An explained warning covers as many places as it names (one unless `count` says more): a new one fails.
+    const n = known ? (seen.get(known) ?? 0) + 1 : 0;
+    if (known) seen.set(known, n);
+    if (known && n <= (known.count ?? 1)) explained++;
     else fail(where, `addons-linter warning ${w.code} in ${w.file ?? 'the package'}: ${w.message}`);
   }
   notes.push(`addons-linter on ${where}: ${report.errors.length} errors, ${report.warnings.length} warnings (${explained} explained), ${report.notices.length} notices`);
