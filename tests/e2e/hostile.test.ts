@@ -222,7 +222,7 @@ describe('hostile pages and bad input', () => {
     await expect.poll(() => practice.locator('[data-testid=history-entry]').count()).toBeGreaterThan(0);
   });
 
-  it('page text is not stored, and the only host contacted is the model host, for model files', async () => {
+  it('page text is not stored, and the only hosts contacted are the model host and its CDN, for model files and their listing', async () => {
     const storage = await s.worker.evaluate(async () => ({
       local: JSON.stringify(await chrome.storage.local.get(null)),
       session: JSON.stringify(await chrome.storage.session.get(null)),
@@ -241,6 +241,8 @@ describe('hostile pages and bad input', () => {
     expect(JSON.stringify(kept.local.clozeHistory)).toContain('sleepy cattle');
     expect(JSON.stringify({ ...kept.local, clozeHistory: null, settings: null })).not.toContain('sleepy cattle');
     const hubHost = new URL(s.hub.url).host;
+    // The hub answers its file API and redirects model files to its CDN (a second loopback origin).
+    const modelHosts = [hubHost, ...(s.hub.cdnUrl ? [new URL(s.hub.cdnUrl).host] : [])];
     const pagesHost = new URL(s.pagesUrl).host;
     const extensionId = s.extensionId;
     await s.close();
@@ -260,10 +262,11 @@ describe('hostile pages and bad input', () => {
     expect(ours.length).toBeGreaterThan(0);
     for (const { url } of ours) {
       const u = new URL(url!);
-      expect(u.host, url).toBe(hubHost);
-      expect(u.pathname, url).toMatch(/^\/[\w.-]+\/[\w.-]+\/resolve\/[\w.-]+\//);
+      expect(modelHosts, url).toContain(u.host);
+      // Model files, and the hub's listing of a repo's files (its API): nothing else.
+      expect(u.pathname, url).toMatch(/^\/(api\/models\/)?[\w.-]+\/[\w.-]+\/(resolve|revision|tree)\/[\w.-]+(\/|$)/);
     }
-    expect(pagesHost).not.toBe(hubHost);
+    expect(modelHosts).not.toContain(pagesHost);
     // No code from elsewhere: the extension's pages run only its own scripts (and WebAssembly), and none was fetched above.
     const manifest = JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as { content_security_policy: { extension_pages: string } };
     expect(manifest.content_security_policy.extension_pages).toBe("script-src 'self' 'wasm-unsafe-eval'; object-src 'self';");
