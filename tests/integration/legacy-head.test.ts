@@ -20,6 +20,7 @@ import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from '@/models/gpt-decoder/gpt
 import { readGpt2 } from '@/models/gpt-decoder/gpt2-graph';
 import { KvState } from '@/models/gpt-decoder/kv-state';
 import { loadModel } from '@/models/host/loader';
+import { attachHead, HeadDetacher } from '@/models/lm-head/attach';
 import { candidatesFor } from '@/models/hub-files';
 import { detachHead, HEAD_INPUT } from '@/models/lm-head/head-graph';
 import { Int8Kernel } from '@/models/lm-head/int8-kernel';
@@ -279,4 +280,33 @@ describe('the host on the merged files', () => {
     expect(cached?.head).not.toMatch(/session rebuilt/);
     expect(cached?.decoder).toBe(`one-token steps in Sesame's kernels (${config.n_layer} layers)`);
   }, 120_000);
+
+  it('rebuilds a merged session that was built with its head (bytes that bypassed the cache): the same logits, bit for bit, and the layers read along', async () => {
+    const spec: ModelSpec = { id: `sesame-fixtures/${UNTIED}`, family: 'gpt2', dtype: 'q8' };
+    const choice = candidatesFor('q8', 'gpt2').find((c) => c.file === `onnx/${MERGED}`)!;
+    const h = nodeHost(hub2.url);
+    const lm = await loadModel(spec, 'cpu', undefined, choice);
+    nodeHost(hub.url);
+    try {
+      const ids = lm.tokenizer.encode(request.prompt);
+      const before = await forward(lm, ids, null, 0);
+      const beforeStep = await forward(lm, [11], before.past, ids.length);
+      let layers: number | undefined;
+      const detacher = new HeadDetacher(undefined, (graph) => {
+        const read = readGpt2(graph);
+        layers = read.ok ? read.weights.layers.length : undefined;
+      });
+      const status = await attachHead(lm, detacher, () => h.cache.read(spec.id, `onnx/${MERGED}`));
+      expect(status).toEqual({ ok: true, swapped: true, where: "cut from both branches (then_branch, else_branch) of the legacy merged decoder's If" });
+      expect(layers).toBe(config.n_layer);
+      expect(lm.model.sessions.model.outputNames).toContain(HEAD_INPUT);
+      expect(lm.model.sessions.model.inputNames).toContain('use_cache_branch');
+      const after = await forward(lm, ids, null, 0);
+      expect(Array.from(after.logits)).toEqual(Array.from(before.logits));
+      const step = await forward(lm, [11], after.past, ids.length); // the then_branch, through the session (no decoder on lm)
+      expect(Array.from(step.logits)).toEqual(Array.from(beforeStep.logits));
+    } finally {
+      await lm.release();
+    }
+  }, 60_000);
 });
