@@ -245,6 +245,7 @@ describe('Sesame\'s decoding step on the merged files (layers read from the with
         graphPast = graph.past as PastTensors;
         token = top(graph.logits, 1)[0]!;
       }
+      if (!exact) console.log(`${id} decoding step + tied head: 12 steps, max |Δlogit| ${worst.abs.toExponential(2)} (${worst.relative.toExponential(2)} of the range)`);
     } finally {
       await lm.release();
     }
