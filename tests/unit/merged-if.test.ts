@@ -33,6 +33,8 @@ interface Options {
   elseLogitsRead?: boolean;
   /** The else branch's head is a float MatMul. */
   elseFloat?: boolean;
+  /** The branches output `logits` as the head makes it, with no Identity after it. */
+  direct?: boolean;
 }
 
 /** Top level: inputs x0, past, use_cache_branch; one If; outputs logits, present. */
@@ -42,10 +44,10 @@ function mergedModel(o: Options = {}): Uint8Array {
     node: [
       ...pre,
       ...tail,
-      { name: `/${name}/logits`, opType: 'Identity', input: ['logits'], output: [`logits_${name}`] },
+      ...(o.direct ? [] : [{ name: `/${name}/logits`, opType: 'Identity', input: ['logits'], output: [`logits_${name}`] }]),
       { name: `/${name}/present`, opType: 'Identity', input: [present], output: [`present_${name}`] },
     ],
-    output: [{ name: `logits_${name}` }, { name: `present_${name}` }],
+    output: [{ name: o.direct ? 'logits' : `logits_${name}` }, { name: `present_${name}` }],
   });
   // with past: the embedding reads the top-level table, then concatenates the past.
   const then = branch(
@@ -171,6 +173,17 @@ describe('cutting the head out of both branches', () => {
     // The layers are read from the with-past branch.
     expect(detached.graph.node.some((n) => n.name === '/then/Concat')).toBe(true);
     expect(detachHead(detached.bytes)).toMatchObject({ ok: false, reason: 'the head is already detached' });
+  });
+
+  it('takes branches that output the head\'s logits directly (no Identity after the head)', () => {
+    const detached = detachHead(mergedModel({ direct: true }));
+    if (!detached.ok) throw new Error(detached.reason);
+    const ifNode = graphOf(detached.bytes).node[0]!;
+    expect(ifNode.output).toEqual([HEAD_INPUT, 'present']);
+    for (const a of ifNode.attribute) {
+      expect(a.g!.output[0]!.name).toBe(`${HEAD_INPUT}_${a.name}`);
+      expect(a.g!.node.some((n) => n.output.includes('logits'))).toBe(false);
+    }
   });
 
   it('refuses branches whose heads read different weights', () => {
