@@ -4,7 +4,8 @@
 // reads the layers for its decoding step from the with-past branch; these tests hold the result to
 // onnxruntime's graph on two files:
 // - `tiny-gpt2-legacy` (the hub's pipeline: tied head over the uint8 table, not bit-exact; the
-//   bound of tied-head.test.ts: max |Δlogit| < 1e-4 of the row's range, same top-1 and top-10);
+//   bound of tied-head.test.ts: max |Δlogit| < 1e-4 of the row's range, same top-1 and top-10;
+//   its else_branch reads no past, as the hub's file's);
 // - `tiny-gpt2`'s untied q8 export merged in the test (tests/support/merged-decoder.ts) with an
 //   else_branch that reads no past, as the hub's file has: DynamicQuantizeLinear + MatMulInteger,
 //   so the head's logits are bit for bit the graph's.
@@ -108,16 +109,17 @@ afterAll(async () => {
 });
 
 describe('the merged files as the tests hold them', () => {
-  it('tiny-gpt2-legacy: one If on use_cache_branch, the tied head in both branches; the merged untied file: a no-past else_branch', () => {
-    const tied = graphOf(tiedBytes());
-    expect(tied.node.map((n) => n.opType)).toEqual(['If']);
-    expect(tied.node[0]!.input).toEqual(['use_cache_branch']);
-    const untied = graphOf(untiedBytes);
-    expect(untied.node.map((n) => n.opType)).toEqual(['If']);
-    const branches = Object.fromEntries(untied.node[0]!.attribute.map((a) => [a.name, a.g!]));
+  it('both: one If on use_cache_branch, a with-past then_branch and an else_branch that reads no past; the untied one has its own head weight', () => {
     const reads = (g: GraphProto) => new Set(g.node.flatMap((n) => n.input));
-    expect(reads(branches.then_branch!).has('past_key_values.0.key')).toBe(true);
-    expect(reads(branches.else_branch!).has('past_key_values.0.key')).toBe(false);
+    for (const merged of [graphOf(tiedBytes()), graphOf(untiedBytes)]) {
+      expect(merged.node.map((n) => n.opType)).toEqual(['If']);
+      expect(merged.node[0]!.input).toEqual(['use_cache_branch']);
+      const branches = Object.fromEntries(merged.node[0]!.attribute.map((a) => [a.name, a.g!]));
+      expect(branches.then_branch!.initializer).toHaveLength(0);
+      expect(reads(branches.then_branch!).has('past_key_values.0.key')).toBe(true);
+      expect(reads(branches.else_branch!).has('past_key_values.0.key')).toBe(false);
+    }
+    const untied = graphOf(untiedBytes);
     // The older export's untied head: its own [width][vocab] int8 weight beside the embedding table.
     expect(untied.initializer.filter((t) => t.dims.map(Number).join() === `${config.n_embd},${VOCAB}`)).toHaveLength(1);
   });
