@@ -97,6 +97,7 @@ function splice(
  * weights stay top-level initializers) outputs `lm_head_input` where it output `logits`.
  */
 function detachFromBranches(bytes: Uint8Array, graph: GraphProto, merged: { node: NodeProto; index: number }, alsoAppend?: AlsoAppend): HeadDetach {
+  if (subgraphReads(graph.node.filter((n) => n !== merged.node)).has(LOGITS)) return refuse(`${LOGITS} of the merged decoder's If is read by other nodes`);
   const branches = branchesOf(merged.node);
   if (branches.length !== 2) return refuse(`the If that makes ${LOGITS} has ${branches.length} branches, not two`);
   const cuts: { branch: IfBranch; head: Int8Linear; removed: Set<NodeProto> }[] = [];

@@ -35,6 +35,8 @@ interface Options {
   elseFloat?: boolean;
   /** The branches output `logits` as the head makes it, with no Identity after it. */
   direct?: boolean;
+  /** A top-level node after the If reads its logits. */
+  topRead?: boolean;
 }
 
 /** Top level: inputs x0, past, use_cache_branch; one If; outputs logits, present. */
@@ -81,12 +83,13 @@ function mergedModel(o: Options = {}): Uint8Array {
     { name: `${name}_scale`, dataType: TensorProto_DataType.FLOAT, dims: [], rawData: f32([0.01]) },
     { name: `${name}_zp`, dataType: TensorProto_DataType.INT8, dims: [], rawData: Uint8Array.from([0]) },
   ];
+  const peek: Node[] = o.topRead ? [{ name: '/peek', opType: 'Identity', input: ['logits'], output: ['peek'] }] : [];
   const graph = create(GraphProtoSchema, {
     name: 'merged',
     node: [{ name: 'optimum::if', opType: 'If', input: ['use_cache_branch'], output: ['logits', 'present'], attribute: [
       { name: 'then_branch', type: 5, g: then },
       { name: 'else_branch', type: 5, g: otherwise },
-    ] }],
+    ] }, ...peek],
     initializer: [
       { name: 'table', dataType: TensorProto_DataType.FLOAT, dims: [3n, BigInt(K)], rawData: f32(Array.from({ length: 3 * K }, (_, i) => i)) },
       ...weight('W', w.data),
@@ -188,6 +191,10 @@ describe('cutting the head out of both branches', () => {
 
   it('refuses branches whose heads read different weights', () => {
     expect(detachHead(mergedModel({ elseWeight: 'W2' }))).toEqual({ ok: false, reason: "the merged decoder's then_branch and else_branch heads read different weights" });
+  });
+
+  it('refuses an If whose logits are read by another top-level node', () => {
+    expect(detachHead(mergedModel({ topRead: true }))).toEqual({ ok: false, reason: "logits of the merged decoder's If is read by other nodes" });
   });
 
   it('refuses a branch whose logits are read by another node', () => {
