@@ -395,7 +395,7 @@ export class ModelHost {
     const status = await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file), layers).catch(
       (error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }),
     );
-    this.headNotes.set(`${lm.spec.id}|${lm.spec.dtype}`, status.ok ? `${headNote(lm.head)}${status.swapped ? ' (session rebuilt after the download)' : ''}` : `head in the graph: ${status.reason}`);
+    this.headNotes.set(`${lm.spec.id}|${lm.spec.dtype}`, status.ok ? `${headNote(lm.head)}${status.where ? `, ${status.where}` : ''}${status.swapped ? ' (session rebuilt after the download)' : ''}` : `head in the graph: ${status.reason}`);
   }
 
   /** Gives a q8 GPT-2 Sesame's one-token decoding step (see gpt-decoder/); notes why when it cannot. */

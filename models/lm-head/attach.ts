@@ -10,13 +10,16 @@ import type { GemvThreads } from './gemv-threads';
 import type { Int8Weights } from './int8-linear';
 import { Int8Kernel } from './int8-kernel';
 
-export type HeadStatus = { ok: true; swapped: boolean } | { ok: false; reason: string };
+/** `where`: set when the head was cut out of a legacy merged decoder's If (head-graph.ts). */
+export type HeadStatus = { ok: true; swapped: boolean; where?: string } | { ok: false; reason: string };
 
 /** A `ModelCache` rewrite for one load: serves the ONNX file without its int8 head and keeps the head. */
 export class HeadDetacher {
   head: Int8Kernel | undefined;
   /** Why the file read through the cache kept its head. */
   reason: string | undefined;
+  /** Where the head was cut from, when not a flat graph (a legacy merged decoder's If). */
+  where: string | undefined;
 
   /**
    * `alsoAppend`: more surgery done in the same rewrite (an encoder's hidden states).
@@ -55,6 +58,7 @@ export class HeadDetacher {
     const head = tryHead(detached.weights, this.threads);
     if (!(head instanceof Int8Kernel)) return asStored(head.reason);
     this.head = head;
+    this.where = detached.where;
     this.readAlong?.(detached.graph, head);
     headers.set('content-length', String(detached.bytes.byteLength));
     return { bytes: detached.bytes, init: { status: response.status, headers } };
@@ -77,7 +81,7 @@ export async function attachHead(
   if (outputs.includes(HEAD_INPUT)) {
     if (!detacher.head) return { ok: false, reason: `the session outputs ${HEAD_INPUT} but no head was read` };
     lm.head = detacher.head;
-    return { ok: true, swapped: false };
+    return { ok: true, swapped: false, ...(detacher.where ? { where: detacher.where } : {}) };
   }
   if (detacher.reason) return { ok: false, reason: detacher.reason };
   const bytes = await readModel();
@@ -90,7 +94,7 @@ export async function attachHead(
   if (!swapped.ok) return swapped;
   lm.head = head;
   detacher.readAlong?.(detached.graph, head);
-  return { ok: true, swapped: true };
+  return { ok: true, swapped: true, ...(detached.where ? { where: detached.where } : {}) };
 }
 
 function tryHead(weights: Int8Weights, threads: GemvThreads | undefined): Int8Kernel | { ok: false; reason: string } {

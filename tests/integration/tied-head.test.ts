@@ -127,7 +127,7 @@ describe('the tied fixtures are made as the hub makes its files', () => {
 });
 
 describe('the legacy merged decoder (decoder_model_merged_quantized.onnx)', () => {
-  it('runs in onnxruntime with use_cache_branch, and its head (inside the If) stays in the graph, saying why', async () => {
+  it('runs in onnxruntime with use_cache_branch, and its tied head is cut out of both If branches (legacy-head.test.ts holds the rest)', async () => {
     const bytes = file('tiny-gpt2-legacy', 'decoder_model_merged_quantized.onnx');
     const graph = graphOf(bytes);
     expect(graph.node.map((n) => n.opType)).toEqual(['If']);
@@ -137,7 +137,16 @@ describe('the legacy merged decoder (decoder_model_merged_quantized.onnx)', () =
     const out = await session.run({ ...gptFeeds([464, 3331, 318]), use_cache_branch: new ort.Tensor('bool', [false], [1]) });
     expect(out.logits!.dims).toEqual([1, 3, 50257]);
     await session.release();
-    expect(detachHead(bytes)).toMatchObject({ ok: false, reason: expect.stringMatching(/^head is not made by the q8 pattern \(If\)/) });
+    const detached = detachHead(bytes);
+    if (!detached.ok) throw new Error(detached.reason);
+    expect(detached.where).toBe("cut from both branches (else_branch, then_branch) of the legacy merged decoder's If");
+    expect(detached.weights).toMatchObject({ k: gptConfig.n_embd, n: 50257, layout: 'nk', floatInput: true, tiedTo: 'transformer.wte.weight_quantized' });
+    expect(Int8Kernel.of(detached.weights).kind).toBe('tied uint8 table kernel');
+    // The fp32 merged file's head is tied to the float table: it stays in the graph, saying why.
+    expect(detachHead(file('tiny-gpt2-legacy', 'decoder_model_merged.onnx'))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^head \(else_branch of the merged decoder's If\) is not made by the q8 pattern .*tied to the float32 table transformer\.wte\.weight/),
+    });
   });
 });
 
