@@ -37,14 +37,16 @@ import type { GemvThreads } from '../lm-head/gemv-threads';
 import type { GraphProto } from 'onnx-buf';
 import { partitionedModelKey, VectorCache } from '../sense/vector-cache';
 import { lookUpSense } from '../tools/sense';
-import type { OnnxChoice, RepoListing } from '../hub-files';
+import type { ExpectedHash } from '../file-hash';
+import type { OnnxChoice, RepoFile, RepoListing } from '../hub-files';
 import { type FilePlan, planDeps, planFiles } from '../repo-plan';
 import type { DeviceName, FileProgress, LoadedModel } from './loader';
 
 export interface HostDeps {
   kind: Diagnostics['host'];
   cache: ModelCache;
-  load: (spec: ModelSpec, device: DeviceName, onProgress: (p: FileProgress) => void, onnx?: OnnxChoice) => Promise<LoadedModel>;
+  /** `revision`: the commit to download from (the listing's sha), transformers.js's `main` when absent. */
+  load: (spec: ModelSpec, device: DeviceName, onProgress: (p: FileProgress) => void, onnx?: OnnxChoice, revision?: string) => Promise<LoadedModel>;
   /** How the host reads a repo's file listing from the model host's API (default: the global fetch). */
   fetch?: (url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
   /** Points transformers.js at the model host URL before a load. */
@@ -327,6 +329,9 @@ export class ModelHost {
       // Which file to fetch: what the cache holds, else what the host lists, else transformers.js's default name.
       const plan = await this.plan(spec, config.remoteHost);
       if (!plan.choice) throw new ToolError('model-load', `Could not load model ${spec.id}: ${plan.note ?? 'no usable ONNX file'}`);
+      // A listing from the hub's API: every download at its commit, each file checked against its hashes.
+      const revision = plan.source === 'hub' ? plan.sha : undefined;
+      if (revision) this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) });
       const encoder = ENCODERS.has(spec.family);
       // Only q8 files have an int8 head; fp32 and q4 heads stay in the graph.
       // One rewrite does both: the head out, an encoder's hidden states in.
@@ -340,7 +345,13 @@ export class ModelHost {
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.exposeLayersOf(spec.id);
       try {
-        const lm = await this.deps.load(spec, device, onProgress, plan.choice);
+        const lm = await this.deps.load(spec, device, onProgress, plan.choice, revision);
+        // A refused file was not stored, but transformers.js may have gone on with its bytes: no such model is kept.
+        const refused = this.deps.cache.takeIntegrityFailure(spec.id);
+        if (refused) {
+          await lm.release().catch(() => undefined);
+          throw refusedFile(spec.id, refused);
+        }
         // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
         if (detacher) await this.moveHeadToKernel(lm, detacher, encoder);
         if (decoding) this.moveDecodingToKernel(lm, layers);
@@ -349,6 +360,8 @@ export class ModelHost {
         return threads ? releasingKernels(lm) : lm;
       } catch (error) {
         if (error instanceof ToolError) throw error;
+        const refused = this.deps.cache.takeIntegrityFailure(spec.id);
+        if (refused) throw refusedFile(spec.id, refused);
         // Left unclassified, a GPU fault makes the caller retry on WASM.
         if (device === 'webgpu' && looksLikeGpuFault(error)) throw error;
         const failure = classifyLoadError(spec.id, error);
@@ -509,6 +522,18 @@ function checkSpan(text: string, start: number, end: number): void {
 
 function looksCorrupt(error: unknown): boolean {
   return /protobuf|pars(e|ing) fail|invalid (model|file)|corrupt|truncated|unexpected end/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/** The hashes a pinned load checks its files against, by path (files the listing gives none for are not checked). */
+function expectedHashes(files: readonly RepoFile[]): Map<string, ExpectedHash> {
+  const out = new Map<string, ExpectedHash>();
+  for (const f of files) if (f.sha256 || f.blobSha1) out.set(f.path, { ...(f.sha256 ? { sha256: f.sha256 } : {}), ...(f.blobSha1 ? { blobSha1: f.blobSha1 } : {}) });
+  return out;
+}
+
+/** A load that downloaded a file not matching the hub's listing (model-cache.ts refused to store it). */
+function refusedFile(modelId: string, why: string): ToolError {
+  return new ToolError('download', `Could not download model ${modelId}: ${why}`.slice(0, 2000));
 }
 
 function classifyLoadError(modelId: string, error: unknown): ToolError {

@@ -133,7 +133,7 @@ describe('other layouts', () => {
     const h = nodeHost(hub.url);
     const files = (await h.run({ type: 'models.files', modelId: spec.id }, spec)).result as ResultOf<'models.files'>;
     expect(files).toMatchObject({ source: 'estimate', file: 'onnx/model_quantized.onnx', files: [], bytes: null });
-    expect(files.note).toMatch(/^No file list from http:\/\/127\.0\.0\.1:\d+\/ \(.*answered 404\): sizes are estimates, and Sesame asks for onnx\/model_quantized\.onnx\.$/);
+    expect(files.note).toMatch(/^No file list from http:\/\/127\.0\.0\.1:\d+\/ \(.*answered 404\): sizes are estimates, Sesame asks for onnx\/model_quantized\.onnx at main, and no hashes check the files\.$/);
     const { result } = await h.run(complete, spec);
     expect((result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
     expect(onnxGets().map((r) => r.path)).toEqual([`/${spec.id}/resolve/main/onnx/model_quantized.onnx`]);
