@@ -65,7 +65,7 @@ describe('model cache: pinned revisions and listed hashes', () => {
   const bytes = new TextEncoder().encode(body);
   const SHA = 'a'.repeat(40);
   const pinnedUrl = (file: string) => `http://127.0.0.1:9/org/m/resolve/${SHA}/${file}`;
-  const respond = (text: string | Uint8Array) => new Response(text, { headers: { 'content-length': String(typeof text === 'string' ? new TextEncoder().encode(text).length : text.length) } });
+  const respond = (text: string | Uint8Array<ArrayBuffer>) => new Response(text, { headers: { 'content-length': String(typeof text === 'string' ? new TextEncoder().encode(text).length : text.length) } });
 
   it('keys files by model and file: a file downloaded at a commit is found under main, and one cached under main at the commit', async () => {
     const mem = memoryCache();
