@@ -350,7 +350,7 @@ export class ModelHost {
         const refused = this.deps.cache.takeIntegrityFailure(spec.id);
         if (refused) {
           await lm.release().catch(() => undefined);
-          throw refusedFile(spec.id, refused);
+          throw this.refusedFile(spec.id, config.remoteHost, refused);
         }
         // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
         if (detacher) await this.moveHeadToKernel(lm, detacher, encoder);
@@ -361,7 +361,7 @@ export class ModelHost {
       } catch (error) {
         if (error instanceof ToolError) throw error;
         const refused = this.deps.cache.takeIntegrityFailure(spec.id);
-        if (refused) throw refusedFile(spec.id, refused);
+        if (refused) throw this.refusedFile(spec.id, config.remoteHost, refused);
         // Left unclassified, a GPU fault makes the caller retry on WASM.
         if (device === 'webgpu' && looksLikeGpuFault(error)) throw error;
         const failure = classifyLoadError(spec.id, error);
@@ -424,6 +424,15 @@ export class ModelHost {
       return inGraph(`Sesame's decoder did not start: ${(error as Error).message}`);
     }
     this.decoderNotes.set(key, `one-token steps in Sesame's kernels (${lm.decoder.layers.length} layers)`);
+  }
+
+  /**
+   * A load that downloaded a file not matching the hub's listing (model-cache.ts refused to store
+   * it). The listing is read again next time: the branch may have moved, or the listing was wrong.
+   */
+  private refusedFile(modelId: string, host: string, why: string): ToolError {
+    this.listings.delete(`${host}|${modelId}`);
+    return new ToolError('download', `Could not download model ${modelId}: ${why}`.slice(0, 2000));
   }
 
   /** Which files a load of `spec` from `host` fetches, and their sizes (repo-plan.ts). */
@@ -531,10 +540,6 @@ function expectedHashes(files: readonly RepoFile[]): Map<string, ExpectedHash> {
   return out;
 }
 
-/** A load that downloaded a file not matching the hub's listing (model-cache.ts refused to store it). */
-function refusedFile(modelId: string, why: string): ToolError {
-  return new ToolError('download', `Could not download model ${modelId}: ${why}`.slice(0, 2000));
-}
 
 function classifyLoadError(modelId: string, error: unknown): ToolError {
   const message = error instanceof Error ? error.message : String(error);
