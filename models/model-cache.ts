@@ -95,6 +95,8 @@ export class ModelCache {
   private readonly pins = new Map<string, PinnedFiles>();
   /** Per model: why a downloaded file was refused (it did not match the listing). */
   private readonly integrityFailures = new Map<string, string>();
+  /** Per model: how many downloaded files matched the listing's hashes since the last `takeVerified`. */
+  private readonly verified = new Map<string, number>();
 
   constructor(private readonly cache: CacheLike) {}
 
@@ -123,6 +125,13 @@ export class ModelCache {
     return failure;
   }
 
+  /** How many downloaded files of `model` matched the listing's hashes since the last call. */
+  takeVerified(model: string): number {
+    const n = this.verified.get(model) ?? 0;
+    this.verified.delete(model);
+    return n;
+  }
+
   /** Refuses `body` when the model's pinned listing gives the file a hash it does not have. */
   private async verify(parsed: CachedFile, key: string, body: ArrayBuffer): Promise<void> {
     const pinned = this.pins.get(parsed.model);
@@ -130,7 +139,10 @@ export class ModelCache {
     const expected = pinned.files.get(parsed.file);
     if (!expected) return;
     const check = await checkHash(expected, body);
-    if (check.ok) return;
+    if (check.ok) {
+      if (check.checked) this.verified.set(parsed.model, (this.verified.get(parsed.model) ?? 0) + 1);
+      return;
+    }
     let host = pinned.host;
     try {
       host = new URL(key).origin;

@@ -39,7 +39,7 @@ import { partitionedModelKey, VectorCache } from '../sense/vector-cache';
 import { lookUpSense } from '../tools/sense';
 import type { ExpectedHash } from '../file-hash';
 import type { OnnxChoice, RepoFile, RepoListing } from '../hub-files';
-import { type FilePlan, planDeps, planFiles } from '../repo-plan';
+import { type FilePlan, LOCAL_PREFIX, planDeps, planFiles } from '../repo-plan';
 import type { DeviceName, FileProgress, LoadedModel } from './loader';
 
 export interface HostDeps {
@@ -108,6 +108,8 @@ export class ModelHost {
   private readonly layerNotes = new Map<string, string>();
   /** Per loaded q8 model: its head in Sesame's kernel, or why not. */
   private readonly headNotes = new Map<string, string>();
+  /** Per loaded model: where its files came from (the pinned commit, how many matched the listing's hashes), or why none were checked. */
+  private readonly sourceNotes = new Map<string, string>();
   /** Per loaded q8 GPT-2: its decoding steps in Sesame's kernels, or why not. */
   private readonly decoderNotes = new Map<string, string>();
   /** Per text field: the keys/values of its last completion prompt. */
@@ -332,6 +334,7 @@ export class ModelHost {
       // A listing from the hub's API: every download at its commit, each file checked against its hashes.
       const revision = plan.source === 'hub' ? plan.sha : undefined;
       if (revision) this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) });
+      this.deps.cache.takeVerified(spec.id);
       const encoder = ENCODERS.has(spec.family);
       // Only q8 files have an int8 head; fp32 and q4 heads stay in the graph.
       // One rewrite does both: the head out, an encoder's hidden states in.
@@ -352,6 +355,7 @@ export class ModelHost {
           await lm.release().catch(() => undefined);
           throw this.refusedFile(spec.id, config.remoteHost, refused);
         }
+        this.sourceNotes.set(`${spec.id}|${spec.dtype}`, sourceNote(spec.id, plan, this.deps.cache.takeVerified(spec.id)));
         // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
         if (detacher) await this.moveHeadToKernel(lm, detacher, encoder);
         if (decoding) this.moveDecodingToKernel(lm, layers);
@@ -486,6 +490,7 @@ export class ModelHost {
         ...(e.model.file ? { file: e.model.file.slice(0, 300) } : {}),
         ...note('layers', this.layerNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
         ...note('head', withThreads(this.headNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.head?.threads, this.threads ?? undefined)),
+        ...note('source', this.sourceNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
         ...note('decoder', withThreads(this.decoderNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.decoder && Math.max(e.model.decoder.threads, e.model.head?.threads ?? 1), this.threads ?? undefined)),
       })),
       hostStartedAt: this.startedAt,
@@ -531,6 +536,19 @@ function checkSpan(text: string, start: number, end: number): void {
 
 function looksCorrupt(error: unknown): boolean {
   return /protobuf|pars(e|ing) fail|invalid (model|file)|corrupt|truncated|unexpected end/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/** Where a loaded model's files came from, for diagnostics (status.loaded[].source). */
+function sourceNote(id: string, plan: FilePlan, verified: number): string {
+  const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+  if (plan.source === 'hub' && plan.sha) {
+    const listed = plan.files.filter((f) => f.sha256 || f.blobSha1).length;
+    return `hub commit ${plan.sha.slice(0, 12)}: ${files(verified)} downloaded and matched the listing's hashes (${listed} listed with hashes; the rest came from the cache)`.slice(0, 300);
+  }
+  if (plan.source === 'hub') return 'hub listing without a commit: downloaded at main, not checked';
+  if (plan.source === 'estimate') return 'no file list from the host (a mirror without the hub API): downloaded at main, no hashes to check';
+  if (id.startsWith(LOCAL_PREFIX)) return 'imported from a local folder: no hashes to check';
+  return 'from the cache (not checked again)';
 }
 
 /** The hashes a pinned load checks its files against, by path (files the listing gives none for are not checked). */

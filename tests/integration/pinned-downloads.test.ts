@@ -44,6 +44,12 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 const downloads = () => hub.requests.filter((r) => r.path.includes('/resolve/') && r.method === 'GET' && !r.range);
 type Failure = { code: string; message: string };
 
+/** The diagnostics' word on where a loaded model's files came from. */
+async function sourceOf(h: ReturnType<typeof nodeHost>, s: ModelSpec) {
+  const status = (await h.run({ type: 'status' })).result as ResultOf<'status'>;
+  return status.loaded.find((m) => m.id === s.id && m.dtype === s.dtype)?.source;
+}
+
 async function cachedBytes(store: ReturnType<typeof memoryCache>, model: string, file: string) {
   const hit = await store.match(cacheKeyFor({ model, revision: 'main', file }));
   return hit ? { bytes: new Uint8Array(await hit.arrayBuffer()), revision: hit.headers.get(REVISION_HEADER) } : undefined;
@@ -120,6 +126,7 @@ describe('the commit the listing gave', () => {
     expect(plan.sha).toMatch(/^[0-9a-f]{40}$/);
     const { result } = await h.run(complete, s);
     expect((result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
+    expect(await sourceOf(h, s)).toBe(`hub commit ${plan.sha!.slice(0, 12)}: 5 files downloaded and matched the listing's hashes (5 listed with hashes; the rest came from the cache)`);
     const paths = downloads().map((r) => r.path);
     expect(paths.length).toBeGreaterThanOrEqual(plan.files.length);
     for (const p of paths) expect(p).toContain(`/resolve/${plan.sha}/`);
@@ -139,6 +146,7 @@ describe('the commit the listing gave', () => {
     await h.run(complete, s);
     expect(downloads().every((r) => r.path.includes('/resolve/main/'))).toBe(true);
     expect((await cachedBytes(store, s.id, 'config.json'))?.revision).toBe('main');
+    expect(await sourceOf(h, s)).toBe('no file list from the host (a mirror without the hub API): downloaded at main, no hashes to check');
 
     // Now with the API: fp32 needs onnx/model.onnx only; the rest is found under main.
     hub.setFault(null);
@@ -148,6 +156,7 @@ describe('the commit the listing gave', () => {
     expect(plan).toMatchObject({ source: 'hub', file: 'onnx/model.onnx', sha: expect.stringMatching(/^[0-9a-f]{40}$/) });
     await h.run(complete, fp32);
     expect(downloads().map((r) => r.path)).toEqual([`/${s.id}/resolve/${plan.sha}/onnx/model.onnx`]);
+    expect(await sourceOf(h, fp32)).toBe(`hub commit ${plan.sha!.slice(0, 12)}: 1 file downloaded and matched the listing's hashes (5 listed with hashes; the rest came from the cache)`);
 
     // And offline (the host gone), both load from the cache alone.
     hub.setFault(() => ({ status: 503 }));
@@ -156,5 +165,6 @@ describe('the commit the listing gave', () => {
     await offline.run(complete, s);
     await offline.run(complete, fp32);
     expect(hub.requests).toEqual([]);
+    expect(await sourceOf(offline, fp32)).toBe('from the cache (not checked again)');
   });
 });
