@@ -114,8 +114,28 @@ export class ModelCache {
    * From now on, files of `model` downloaded at `revision` (a listing's commit) are stored only
    * when they match the listing's hashes; a mismatch is refused (`takeIntegrityFailure`).
    */
-  pin(model: string, pinned: PinnedFiles): void {
-    this.pins.set(model, pinned);
+  pin(model: string, pinned: PinnedFiles): () => void {
+    const own = { ...pinned };
+    this.pins.set(model, own);
+    // Unpinned when the load ends, unless a later load of the model pinned it again meanwhile.
+    return () => {
+      if (this.pins.get(model) === own) this.pins.delete(model);
+    };
+  }
+
+  /**
+   * Where a request for a file goes: a pinned model's `resolve/main` URL on the pinned host goes to
+   * the pinned commit instead. transformers.js 4.3.1 passes the revision to every download, but
+   * probes whether `tokenizer_config.json` exists at `main` whatever the revision
+   * (model_registry/get_tokenizer_files.js calls get_file_metadata without options).
+   */
+  pinnedUrl(url: string): string {
+    const parsed = parseModelFileUrl(url);
+    const pinned = parsed && parsed.revision === 'main' ? this.pins.get(parsed.model) : undefined;
+    const host = pinned ? (pinned.host.endsWith('/') ? pinned.host : `${pinned.host}/`) : '';
+    if (!pinned || !url.startsWith(host)) return url;
+    const at = url.lastIndexOf('/resolve/main/');
+    return at < 0 ? url : `${url.slice(0, at)}/resolve/${encodeURIComponent(pinned.revision)}/${url.slice(at + '/resolve/main/'.length)}`;
   }
 
   /** Why a downloaded file of `model` was refused since the last call, if one was (and forgets it). */

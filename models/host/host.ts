@@ -333,7 +333,7 @@ export class ModelHost {
       if (!plan.choice) throw new ToolError('model-load', `Could not load model ${spec.id}: ${plan.note ?? 'no usable ONNX file'}`);
       // A listing from the hub's API: every download at its commit, each file checked against its hashes.
       const revision = plan.source === 'hub' ? plan.sha : undefined;
-      if (revision) this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) });
+      const unpin = revision ? this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) }) : undefined;
       this.deps.cache.takeVerified(spec.id);
       const encoder = ENCODERS.has(spec.family);
       // Only q8 files have an int8 head; fp32 and q4 heads stay in the graph.
@@ -373,6 +373,7 @@ export class ModelHost {
         if (failure.code === 'model-load' && looksCorrupt(error)) await this.deps.cache.deleteModel(spec.id).catch(() => 0);
         throw failure;
       } finally {
+        unpin?.();
         this.deps.cache.forgetMisses(spec.id);
         this.deps.cache.rewriteOnnxOf(spec.id, null);
       }

@@ -130,6 +130,8 @@ describe('the commit the listing gave', () => {
     const paths = downloads().map((r) => r.path);
     expect(paths.length).toBeGreaterThanOrEqual(plan.files.length);
     for (const p of paths) expect(p).toContain(`/resolve/${plan.sha}/`);
+    // Not even transformers.js's probes (byte ranges) went to the moved branch.
+    expect(hub.requests.filter((r) => r.path.includes('/resolve/main/'))).toEqual([]);
     for (const f of plan.files) {
       const kept = await cachedBytes(store, s.id, f.file);
       expect(kept && sha256(kept.bytes), f.file).toBe(sha256(onDisk(s.id, f.file)));

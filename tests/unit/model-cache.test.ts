@@ -129,3 +129,24 @@ describe('model cache: pinned revisions and listed hashes', () => {
     expect(mem.map.size).toBe(2);
   });
 });
+
+describe('model cache: requests of a pinned model', () => {
+  const SHA = 'b'.repeat(40);
+  it('sends resolve/main on the pinned host to the commit while the load runs, and nothing else', () => {
+    const cache = new ModelCache(memoryCache());
+    const main = 'http://127.0.0.1:9/org/m/resolve/main/tokenizer_config.json';
+    expect(cache.pinnedUrl(main)).toBe(main);
+    const unpin = cache.pin('org/m', { revision: SHA, host: 'http://127.0.0.1:9/', files: new Map() });
+    expect(cache.pinnedUrl(main)).toBe(`http://127.0.0.1:9/org/m/resolve/${SHA}/tokenizer_config.json`);
+    // Another model, another host (a mirror), another revision: as asked.
+    for (const url of ['http://127.0.0.1:9/org/other/resolve/main/config.json', 'https://mirror.example/org/m/resolve/main/config.json', 'http://127.0.0.1:9/org/m/resolve/v2/config.json']) {
+      expect(cache.pinnedUrl(url)).toBe(url);
+    }
+    // A second load pinning the same model meanwhile keeps it pinned when the first ends.
+    const again = cache.pin('org/m', { revision: SHA, host: 'http://127.0.0.1:9', files: new Map() });
+    unpin();
+    expect(cache.pinnedUrl(main)).toContain(`/resolve/${SHA}/`);
+    again();
+    expect(cache.pinnedUrl(main)).toBe(main);
+  });
+});
