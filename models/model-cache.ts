@@ -10,7 +10,8 @@
 // commit a file came from is kept with it (the `x-sesame-revision` header). Files of a pinned
 // download are checked against the listing's hashes (file-hash.ts) before they are stored.
 
-import { checkHash, type ExpectedHash } from './file-hash';
+import { BLOB_SHA1_MAX_BYTES, checkHash, type ExpectedHash, type HashCheck } from './file-hash';
+import { Sha256 } from './sha256';
 
 import { exposeHiddenStates } from './sense/hidden-states';
 
@@ -97,6 +98,8 @@ export class ModelCache {
   private readonly integrityFailures = new Map<string, string>();
   /** Per model: how many downloaded files matched the listing's hashes since the last `takeVerified`. */
   private readonly verified = new Map<string, number>();
+  /** Download URLs whose bytes matched the listing as they streamed (`put` need not hash them again). */
+  private readonly streamVerified = new Set<string>();
 
   constructor(private readonly cache: CacheLike) {}
 
@@ -154,16 +157,33 @@ export class ModelCache {
 
   /** Refuses `body` when the model's pinned listing gives the file a hash it does not have. */
   private async verify(parsed: CachedFile, key: string, body: ArrayBuffer): Promise<void> {
-    const pinned = this.pins.get(parsed.model);
-    if (!pinned || pinned.revision !== parsed.revision) return;
-    const expected = pinned.files.get(parsed.file);
+    // Checked as it streamed (checkedResponse): these are the bytes that matched.
+    if (this.streamVerified.delete(key)) return;
+    const expected = this.expectedFor(parsed);
     if (!expected) return;
     const check = await checkHash(expected, body);
     if (check.ok) {
-      if (check.checked) this.verified.set(parsed.model, (this.verified.get(parsed.model) ?? 0) + 1);
+      if (check.checked) this.countVerified(parsed.model);
       return;
     }
-    let host = pinned.host;
+    throw this.refuse(parsed, key, check);
+  }
+
+  /** The hashes the pinned listing gives a file downloaded at the pinned commit, if any. */
+  private expectedFor(parsed: CachedFile): ExpectedHash | undefined {
+    const pinned = this.pins.get(parsed.model);
+    if (!pinned || pinned.revision !== parsed.revision) return undefined;
+    const expected = pinned.files.get(parsed.file);
+    return expected?.sha256 || expected?.blobSha1 ? expected : undefined;
+  }
+
+  private countVerified(model: string): void {
+    this.verified.set(model, (this.verified.get(model) ?? 0) + 1);
+  }
+
+  /** Records why a file was refused (for the host) and returns the error. */
+  private refuse(parsed: CachedFile, key: string, check: Extract<HashCheck, { ok: false }>): IntegrityError {
+    let host = this.pins.get(parsed.model)?.host ?? '';
     try {
       host = new URL(key).origin;
     } catch {
@@ -173,7 +193,57 @@ export class ModelCache {
       `${parsed.file} of ${parsed.model} from ${host} does not match the hub's listing (${check.algorithm} ${check.expected.slice(0, 12)}…, ` +
       `the download's ${check.actual.slice(0, 12)}…); not stored.`;
     this.integrityFailures.set(parsed.model, message);
-    throw new IntegrityError(message);
+    return new IntegrityError(message);
+  }
+
+  /**
+   * A pinned download's response, its body hashed as it streams: when the last byte arrived and
+   * the bytes do not match the listing, the body fails (IntegrityError) instead of ending, so
+   * transformers.js never gets them whole — no tokenizer or session is built from them — and
+   * `put` is never asked to store them. Other responses are returned as they are.
+   */
+  checkedResponse(url: string, response: Response): Response {
+    const parsed = response.status === 200 && response.body ? parseModelFileUrl(url) : null;
+    const expected = parsed ? this.expectedFor(parsed) : undefined;
+    if (!parsed || !expected || !response.body) return response;
+    const sha256 = expected.sha256 ? new Sha256() : null;
+    // Git files are small: their chunks are kept to hash with their blob header at the end.
+    let chunks: Uint8Array[] | null = sha256 ? null : [];
+    let size = 0;
+    const check = async (): Promise<HashCheck> => {
+      if (sha256) {
+        const actual = sha256.digestHex();
+        return actual === expected.sha256!.toLowerCase() ? { ok: true, checked: 'sha256' } : { ok: false, algorithm: 'SHA-256', expected: expected.sha256!.toLowerCase(), actual };
+      }
+      if (!chunks) return { ok: true, checked: null };
+      const body = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) {
+        body.set(c, at);
+        at += c.length;
+      }
+      return checkHash(expected, body);
+    };
+    const body = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform: (chunk, controller) => {
+          size += chunk.length;
+          if (sha256) sha256.update(chunk);
+          else if (chunks && size <= BLOB_SHA1_MAX_BYTES) chunks.push(chunk);
+          else chunks = null;
+          controller.enqueue(chunk);
+        },
+        flush: async (controller) => {
+          const result = await check();
+          if (!result.ok) return controller.error(this.refuse(parsed, url, result));
+          if (result.checked) {
+            this.countVerified(parsed.model);
+            this.streamVerified.add(url);
+          }
+        },
+      }),
+    );
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
   async match(key: string): Promise<Response | undefined> {

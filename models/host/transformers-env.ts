@@ -28,10 +28,16 @@ export function configureTransformers(setup: TransformersSetup): void {
   env.remotePathTemplate = '{model}/resolve/{revision}/';
   env.useBrowserCache = false;
   env.useCustomCache = true;
-  // A pinned model's requests all go to its commit, the probes transformers.js makes at `main` too (model-cache.ts pinnedUrl).
+  // A pinned model's requests all go to its commit, the probes transformers.js makes at `main` too (model-cache.ts pinnedUrl),
+  // and its downloads are hashed as they stream (checkedResponse).
   const cache = setup.cache;
   const base = setup.fetch ?? plainFetch;
-  const pinnedFetch: typeof fetch = (input, init) => base(typeof input === 'string' ? cache.pinnedUrl(input) : input, init);
+  const pinnedFetch: typeof fetch = async (input, init) => {
+    if (typeof input !== 'string') return base(input, init);
+    const url = cache.pinnedUrl(input);
+    // Checked as it streams: bytes that do not match the hub's listing never reach transformers.js whole.
+    return cache.checkedResponse(url, await base(url, init));
+  };
   env.fetch = fetchWithStallTimeout(pinnedFetch, STALL_MS);
   env.customCache = setup.cache;
   const wasm = env.backends.onnx.wasm;

@@ -150,3 +150,78 @@ describe('model cache: requests of a pinned model', () => {
     expect(cache.pinnedUrl(main)).toBe(main);
   });
 });
+
+describe('model cache: pinned downloads checked as they stream', () => {
+  const SHA = 'c'.repeat(40);
+  const url = (file: string) => `http://127.0.0.1:9/org/m/resolve/${SHA}/${file}`;
+  const good = new TextEncoder().encode('the listed bytes of a model file, long enough to come in chunks '.repeat(50));
+  /** A 200 response whose body comes in chunks of `size` bytes. */
+  const chunked = (bytes: Uint8Array, size = 100) =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let at = 0; at < bytes.length; at += size) controller.enqueue(bytes.slice(at, at + size));
+          controller.close();
+        },
+      }),
+      { headers: { 'content-length': String(bytes.length) } },
+    );
+
+  async function pinned() {
+    const cache = new ModelCache(memoryCache());
+    cache.pin('org/m', {
+      revision: SHA,
+      host: 'http://127.0.0.1:9/',
+      files: new Map([
+        ['onnx/model.onnx', { sha256: await sha256Hex(good) }],
+        ['tokenizer.json', { blobSha1: await gitBlobSha1Hex(good) }],
+      ]),
+    });
+    return cache;
+  }
+
+  it('passes the listed bytes through unchanged, counts them, and put does not hash them again', async () => {
+    const cache = await pinned();
+    for (const file of ['onnx/model.onnx', 'tokenizer.json']) {
+      const response = cache.checkedResponse(url(file), chunked(good));
+      expect(response.headers.get('content-length')).toBe(String(good.length));
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      expect(bytes).toEqual(good);
+      await cache.put(url(file), new Response(bytes, { headers: { 'content-length': String(bytes.length) } }));
+    }
+    expect(cache.takeVerified('org/m')).toBe(2);
+    expect((await cache.list())[0]!.files.map((f) => f.file).sort()).toEqual(['onnx/model.onnx', 'tokenizer.json']);
+  });
+
+  it('fails the body at its end when the bytes do not match: the reader never gets them whole', async () => {
+    const cache = await pinned();
+    const bad = good.slice();
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 1;
+    for (const file of ['onnx/model.onnx', 'tokenizer.json']) {
+      const reader = cache.checkedResponse(url(file), chunked(bad)).body!.getReader();
+      let read = 0;
+      const drained = (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return read;
+          read += value.length;
+        }
+      })();
+      await expect(drained).rejects.toThrow(new RegExp(`^${file.replace('.', '\\.')} of org/m from http://127\\.0\\.0\\.1:9 does not match the hub's listing`));
+      expect(cache.takeIntegrityFailure('org/m')).toMatch(/not stored\.$/);
+    }
+    expect(cache.takeVerified('org/m')).toBe(0);
+  });
+
+  it('leaves alone what it has no hash for: other files, other revisions, errors, byte ranges', async () => {
+    const cache = await pinned();
+    const plain = chunked(good);
+    expect(cache.checkedResponse(url('config.json'), plain)).toBe(plain);
+    const main = chunked(good);
+    expect(cache.checkedResponse('http://127.0.0.1:9/org/m/resolve/main/onnx/model.onnx', main)).toBe(main);
+    const missing = new Response('Entry not found', { status: 404 });
+    expect(cache.checkedResponse(url('onnx/model.onnx'), missing)).toBe(missing);
+    const range = new Response('x', { status: 206 });
+    expect(cache.checkedResponse(url('onnx/model.onnx'), range)).toBe(range);
+  });
+});
