@@ -333,8 +333,6 @@ export class ModelHost {
       if (!plan.choice) throw new ToolError('model-load', `Could not load model ${spec.id}: ${plan.note ?? 'no usable ONNX file'}`);
       // A listing from the hub's API: every download at its commit, each file checked against its hashes.
       const revision = plan.source === 'hub' ? plan.sha : undefined;
-      const unpin = revision ? this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) }) : undefined;
-      this.deps.cache.takeVerified(spec.id);
       const encoder = ENCODERS.has(spec.family);
       // Only q8 files have an int8 head; fp32 and q4 heads stay in the graph.
       // One rewrite does both: the head out, an encoder's hidden states in.
@@ -347,9 +345,11 @@ export class ModelHost {
       const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads) : null;
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.exposeLayersOf(spec.id);
+      const unpin = revision ? this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) }) : undefined;
+      this.deps.cache.takeVerified(spec.id);
       try {
         const lm = await this.deps.load(spec, device, onProgress, plan.choice, revision);
-        // A refused file was not stored, but transformers.js may have gone on with its bytes: no such model is kept.
+        // A refused file was not stored; one that reached transformers.js anyway (not through the checked fetch) is not kept either.
         const refused = this.deps.cache.takeIntegrityFailure(spec.id);
         if (refused) {
           await lm.release().catch(() => undefined);
@@ -558,7 +558,6 @@ function expectedHashes(files: readonly RepoFile[]): Map<string, ExpectedHash> {
   for (const f of files) if (f.sha256 || f.blobSha1) out.set(f.path, { ...(f.sha256 ? { sha256: f.sha256 } : {}), ...(f.blobSha1 ? { blobSha1: f.blobSha1 } : {}) });
   return out;
 }
-
 
 function classifyLoadError(modelId: string, error: unknown): ToolError {
   const message = error instanceof Error ? error.message : String(error);
