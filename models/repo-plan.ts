@@ -35,7 +35,11 @@ export async function planFiles(spec: ModelSpec, host: string, deps: PlanDeps): 
   const cachedFiles = await deps.cached(spec.id).catch(() => [] as RepoFile[]);
   if (cachedFiles.length > 0) {
     const fromCache = pickFiles({ files: cachedFiles }, spec.id, spec.dtype, spec.family);
-    if (fromCache.ok) return { source: 'cache', choice: fromCache.choice, files: fromCache.files, bytes: fromCache.bytes };
+    if (fromCache.ok) {
+      // A local folder has no listing: nothing to check its files against.
+      const local = spec.id.startsWith(LOCAL_PREFIX) ? { note: `${spec.id} was imported from a local folder: no hashes check its files.` } : {};
+      return { source: 'cache', choice: fromCache.choice, files: fromCache.files, bytes: fromCache.bytes, ...local };
+    }
     if (spec.id.startsWith(LOCAL_PREFIX)) return { source: 'cache', choice: null, files: [], bytes: null, note: fromCache.reason };
   }
   if (spec.id.startsWith(LOCAL_PREFIX)) {

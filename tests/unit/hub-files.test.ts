@@ -235,7 +235,10 @@ describe('planFiles', () => {
       source: 'cache',
       choice: { base: 'decoder_model_merged', dtype: 'q8' },
       bytes: 6,
+      note: 'local/my-gpt2 was imported from a local folder: no hashes check its files.',
     });
+    // A hub model from the cache has no such note.
+    expect((await planFiles(spec, 'https://huggingface.co/', deps([file('config.json', 1), file('onnx/model_quantized.onnx', 5)], never))).note).toBeUndefined();
     const fp32Only = await planFiles(local, 'https://huggingface.co/', deps([file('config.json', 1), file('onnx/model.onnx', 5)], never));
     expect(fp32Only).toMatchObject({ source: 'cache', choice: null });
     expect(fp32Only.note).toMatch(/local\/my-gpt2 has no q8 ONNX file/);
