@@ -41,6 +41,10 @@ export interface OnnxChoice {
 export interface RepoFile {
   path: string;
   bytes: number;
+  /** LFS files: the SHA-256 of the content (the tree's `lfs.oid`), lowercase hex. */
+  sha256?: string;
+  /** Files kept in git itself: the git blob id (the tree's `oid`, SHA-1 of `blob {size}\0{content}`), lowercase hex. */
+  blobSha1?: string;
 }
 
 export interface RepoListing {
@@ -157,8 +161,12 @@ export function treeEntry(value: unknown): RepoFile | null {
   // For LFS files `size` is the file's size too; `lfs.size` is the one the hub documents for them.
   const size = typeof lfs?.size === 'number' ? lfs.size : v.size;
   if (typeof size !== 'number' || !Number.isFinite(size) || size < 0) return null;
-  return { path: v.path, bytes: size };
+  // An LFS file's `oid` is the blob id of its pointer, not of its content: only `lfs.oid` hashes the content.
+  if (lfs) return { path: v.path, bytes: size, ...(isHex(lfs.oid, 64) ? { sha256: lfs.oid.toLowerCase() } : {}) };
+  return { path: v.path, bytes: size, ...(isHex(v.oid, 40) ? { blobSha1: v.oid.toLowerCase() } : {}) };
 }
+
+const isHex = (value: unknown, length: number): value is string => typeof value === 'string' && value.length === length && /^[0-9a-fA-F]+$/.test(value);
 
 function nextPage(link: string | null, base: string): string | null {
   if (!link) return null;

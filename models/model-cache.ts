@@ -2,6 +2,16 @@
 // fetched from the hub, a mirror, or imported from a local folder is the same cache entry.
 // transformers.js uses this as its `customCache`: it only `put`s a file after the whole body
 // arrived, and `put` checks the length again, so a cut download never leaves a corrupt entry.
+//
+// Pinned revisions: a load from the hub downloads `resolve/{commit sha}/…` (the listing's commit),
+// but the cache keys files by model and file only — every key's revision segment is `main`, the
+// one revision Sesame ever downloaded before pinning — so a model cached under `main` is still
+// found offline, and never downloaded again just because the host now asks for a commit. The
+// commit a file came from is kept with it (the `x-sesame-revision` header). Files of a pinned
+// download are checked against the listing's hashes (file-hash.ts) before they are stored.
+
+import { BLOB_SHA1_MAX_BYTES, checkHash, type ExpectedHash, type HashCheck } from './file-hash';
+import { Sha256 } from './sha256';
 
 import { exposeHiddenStates } from './sense/hidden-states';
 
@@ -44,6 +54,26 @@ export function parseModelFileUrl(url: string): CachedFile | null {
   return { model, revision, file: after.join('/') };
 }
 
+/** The revision segment of every cache key: files are keyed by model and file (see above). */
+export const KEY_REVISION = 'main';
+/** The response header a stored file keeps the revision it was downloaded at in. */
+export const REVISION_HEADER = 'x-sesame-revision';
+
+/** The hashes a pinned download must match: the listing's commit, the host, and per file its hashes. */
+export interface PinnedFiles {
+  revision: string;
+  host: string;
+  files: ReadonlyMap<string, ExpectedHash>;
+}
+
+/** A downloaded file that is not the file the hub's listing describes. */
+export class IntegrityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IntegrityError';
+  }
+}
+
 export function cacheKeyFor(file: CachedFile): string {
   return `${CACHE_ORIGIN}${file.model}${RESOLVE}${encodeURIComponent(file.revision)}/${file.file}`;
 }
@@ -62,6 +92,14 @@ export class ModelCache {
   private readonly rewrites = new Map<string, OnnxRewrite>();
   /** Per model: why a downloaded file could not be stored. */
   private readonly writeFailures = new Map<string, string>();
+  /** Per model: the commit its downloads are pinned to and the hashes its files must have. */
+  private readonly pins = new Map<string, PinnedFiles>();
+  /** Per model: why a downloaded file was refused (it did not match the listing). */
+  private readonly integrityFailures = new Map<string, string>();
+  /** Per model: how many downloaded files matched the listing's hashes since the last `takeVerified`. */
+  private readonly verified = new Map<string, number>();
+  /** Download URLs whose bytes matched the listing as they streamed (`put` need not hash them again). */
+  private readonly streamVerified = new Set<string>();
 
   constructor(private readonly cache: CacheLike) {}
 
@@ -69,19 +107,163 @@ export class ModelCache {
     return new ModelCache(await caches.open(MODEL_CACHE_NAME));
   }
 
+  /** The cache key of a file URL at any revision: model and file, the revision segment `main`. */
   private normalize(key: string): string | null {
     const parsed = parseModelFileUrl(key);
-    return parsed ? cacheKeyFor(parsed) : null;
+    return parsed ? cacheKeyFor({ ...parsed, revision: KEY_REVISION }) : null;
+  }
+
+  /**
+   * From now on, files of `model` downloaded at `revision` (a listing's commit) are stored only
+   * when they match the listing's hashes; a mismatch is refused (`takeIntegrityFailure`).
+   */
+  pin(model: string, pinned: PinnedFiles): () => void {
+    const own = { ...pinned };
+    this.pins.set(model, own);
+    // Unpinned when the load ends, unless a later load of the model pinned it again meanwhile.
+    return () => {
+      if (this.pins.get(model) === own) this.pins.delete(model);
+    };
+  }
+
+  /**
+   * Where a request for a file goes: a pinned model's `resolve/main` URL on the pinned host goes to
+   * the pinned commit instead. transformers.js 4.3.1 passes the revision to every download, but
+   * probes whether `tokenizer_config.json` exists at `main` whatever the revision
+   * (model_registry/get_tokenizer_files.js calls get_file_metadata without options).
+   */
+  pinnedUrl(url: string): string {
+    const parsed = parseModelFileUrl(url);
+    const pinned = parsed && parsed.revision === 'main' ? this.pins.get(parsed.model) : undefined;
+    const host = pinned ? (pinned.host.endsWith('/') ? pinned.host : `${pinned.host}/`) : '';
+    if (!pinned || !url.startsWith(host)) return url;
+    const at = url.lastIndexOf('/resolve/main/');
+    return at < 0 ? url : `${url.slice(0, at)}/resolve/${encodeURIComponent(pinned.revision)}/${url.slice(at + '/resolve/main/'.length)}`;
+  }
+
+  /** Why a downloaded file of `model` was refused since the last call, if one was (and forgets it). */
+  takeIntegrityFailure(model: string): string | undefined {
+    const failure = this.integrityFailures.get(model);
+    this.integrityFailures.delete(model);
+    return failure;
+  }
+
+  /** How many downloaded files of `model` matched the listing's hashes since the last call. */
+  takeVerified(model: string): number {
+    const n = this.verified.get(model) ?? 0;
+    this.verified.delete(model);
+    return n;
+  }
+
+  /** Refuses `body` when the model's pinned listing gives the file a hash it does not have. */
+  private async verify(parsed: CachedFile, key: string, body: ArrayBuffer): Promise<void> {
+    // Checked as it streamed (checkedResponse): these are the bytes that matched.
+    if (this.streamVerified.delete(key)) return;
+    const expected = this.expectedFor(parsed);
+    if (!expected) return;
+    const check = await checkHash(expected, body);
+    if (check.ok) {
+      if (check.checked) this.countVerified(parsed.model);
+      return;
+    }
+    throw this.refuse(parsed, key, check);
+  }
+
+  /** The hashes the pinned listing gives a file downloaded at the pinned commit, if any. */
+  private expectedFor(parsed: CachedFile): ExpectedHash | undefined {
+    const pinned = this.pins.get(parsed.model);
+    if (!pinned || pinned.revision !== parsed.revision) return undefined;
+    const expected = pinned.files.get(parsed.file);
+    return expected?.sha256 || expected?.blobSha1 ? expected : undefined;
+  }
+
+  private countVerified(model: string): void {
+    this.verified.set(model, (this.verified.get(model) ?? 0) + 1);
+  }
+
+  /** Records why a file was refused (for the host) and returns the error. */
+  private refuse(parsed: CachedFile, key: string, check: Extract<HashCheck, { ok: false }>): IntegrityError {
+    let host = this.pins.get(parsed.model)?.host ?? '';
+    try {
+      host = new URL(key).origin;
+    } catch {
+      // the pinned host names it
+    }
+    const message =
+      `${parsed.file} of ${parsed.model} from ${host} does not match the hub's listing (${check.algorithm} ${check.expected.slice(0, 12)}…, ` +
+      `the download's ${check.actual.slice(0, 12)}…); not stored.`;
+    this.integrityFailures.set(parsed.model, message);
+    return new IntegrityError(message);
+  }
+
+  /**
+   * A pinned download's response, its body hashed as it streams: when the last byte arrived and
+   * the bytes do not match the listing, the body fails (IntegrityError) instead of ending, so
+   * transformers.js never gets them whole — no tokenizer or session is built from them — and
+   * `put` is never asked to store them. Other responses are returned as they are.
+   */
+  checkedResponse(url: string, response: Response): Response {
+    const parsed = response.status === 200 && response.body ? parseModelFileUrl(url) : null;
+    const expected = parsed ? this.expectedFor(parsed) : undefined;
+    if (!parsed || !expected || !response.body) return response;
+    const sha256 = expected.sha256 ? new Sha256() : null;
+    // Git files are small: their chunks are kept to hash with their blob header at the end.
+    let chunks: Uint8Array[] | null = sha256 ? null : [];
+    let size = 0;
+    const check = async (): Promise<HashCheck> => {
+      if (sha256) {
+        const actual = sha256.digestHex();
+        return actual === expected.sha256!.toLowerCase() ? { ok: true, checked: 'sha256' } : { ok: false, algorithm: 'SHA-256', expected: expected.sha256!.toLowerCase(), actual };
+      }
+      if (!chunks) return { ok: true, checked: null };
+      const body = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) {
+        body.set(c, at);
+        at += c.length;
+      }
+      return checkHash(expected, body);
+    };
+    const body = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform: (chunk, controller) => {
+          size += chunk.length;
+          if (sha256) sha256.update(chunk);
+          else if (chunks && size <= BLOB_SHA1_MAX_BYTES) chunks.push(chunk);
+          else chunks = null;
+          controller.enqueue(chunk);
+        },
+        flush: async (controller) => {
+          const result = await check();
+          if (!result.ok) return controller.error(this.refuse(parsed, url, result));
+          if (result.checked) {
+            this.countVerified(parsed.model);
+            this.streamVerified.add(url);
+          }
+        },
+      }),
+    );
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
   async match(key: string): Promise<Response | undefined> {
     const normalized = this.normalize(key);
     if (!normalized) return undefined;
-    const hit = await this.cache.match(normalized);
+    const hit = (await this.cache.match(normalized)) ?? (await this.underOtherRevision(normalized));
     if (!hit) this.misses.add(normalized);
     const file = parseModelFileUrl(normalized);
     const rewrite = hit && file?.file.endsWith('.onnx') ? this.rewrites.get(file.model) : undefined;
     return rewrite ? rewrite(hit!) : hit;
+  }
+
+  /** A file stored under a key with another revision segment (a cache written by other code): found, not downloaded again. */
+  private async underOtherRevision(normalized: string): Promise<Response | undefined> {
+    const want = parseModelFileUrl(normalized)!;
+    for (const request of await this.cache.keys()) {
+      const parsed = parseModelFileUrl(request.url);
+      if (parsed && parsed.model === want.model && parsed.file === want.file && parsed.revision !== KEY_REVISION) return this.cache.match(request.url);
+    }
+    return undefined;
   }
 
   /** From now on, `match` serves this model's ONNX files with the hidden-state outputs added. */
@@ -114,7 +296,9 @@ export class ModelCache {
     if (Number.isFinite(declared) && declared > 0 && declared !== body.byteLength) {
       throw new Error(`Incomplete download of ${key}: ${body.byteLength} of ${declared} bytes`);
     }
-    const headers = new Headers({ 'content-length': String(body.byteLength) });
+    const parsed = parseModelFileUrl(key)!;
+    await this.verify(parsed, key, body);
+    const headers = new Headers({ 'content-length': String(body.byteLength), [REVISION_HEADER]: parsed.revision });
     const type = response.headers.get('content-type');
     if (type) headers.set('content-type', type);
     try {
@@ -136,7 +320,7 @@ export class ModelCache {
   }
 
   wasMissing(model: string, file: string): boolean {
-    return this.misses.has(cacheKeyFor({ model, revision: 'main', file }));
+    return this.misses.has(cacheKeyFor({ model, revision: KEY_REVISION, file }));
   }
 
   forgetMisses(model: string): void {
@@ -145,7 +329,7 @@ export class ModelCache {
 
   /** The bytes of a cached model file, if present. */
   async read(model: string, file: string): Promise<Uint8Array | undefined> {
-    const hit = await this.cache.match(cacheKeyFor({ model, revision: 'main', file }));
+    const hit = await this.cache.match(cacheKeyFor({ model, revision: KEY_REVISION, file }));
     return hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;
   }
 
@@ -153,7 +337,7 @@ export class ModelCache {
   async store(model: string, file: string, body: Blob | ArrayBuffer): Promise<void> {
     const size = body instanceof Blob ? body.size : body.byteLength;
     await this.cache.put(
-      cacheKeyFor({ model, revision: 'main', file }),
+      cacheKeyFor({ model, revision: KEY_REVISION, file }),
       new Response(body, { headers: { 'content-length': String(size) } }),
     );
   }

@@ -321,6 +321,8 @@ const loadedModel = object({
   head: optional(str({ max: 300 })),
   /** GPT-2 q8: whether one-token decoding steps run in Sesame's kernels, or why the graph keeps them. */
   decoder: optional(str({ max: 300 })),
+  /** Where its files came from: the commit they were pinned to and how many matched the hub's hashes, or why none were checked. */
+  source: optional(str({ max: 300 })),
 });
 const diagnostics = object({
   type: literal('status'),

@@ -14,8 +14,12 @@ export interface FilePlan {
   files: RepoFile[];
   /** Exact bytes (cache, hub), an estimate, or null when nothing is known. */
   bytes: number | null;
+  /**
+   * The listing's commit (source 'hub'): the load downloads at it and checks each file with the
+   * listing's hashes (`RepoFile.sha256`, `blobSha1`).
+   */
   sha?: string;
-  /** Why the plan is what it is, in words for the user (no listing, nothing usable). */
+  /** Why the plan is what it is, in words for the user (no listing, nothing usable, no hashes). */
   note?: string;
 }
 
@@ -31,7 +35,11 @@ export async function planFiles(spec: ModelSpec, host: string, deps: PlanDeps): 
   const cachedFiles = await deps.cached(spec.id).catch(() => [] as RepoFile[]);
   if (cachedFiles.length > 0) {
     const fromCache = pickFiles({ files: cachedFiles }, spec.id, spec.dtype, spec.family);
-    if (fromCache.ok) return { source: 'cache', choice: fromCache.choice, files: fromCache.files, bytes: fromCache.bytes };
+    if (fromCache.ok) {
+      // A local folder has no listing: nothing to check its files against.
+      const local = spec.id.startsWith(LOCAL_PREFIX) ? { note: `${spec.id} was imported from a local folder: no hashes check its files.` } : {};
+      return { source: 'cache', choice: fromCache.choice, files: fromCache.files, bytes: fromCache.bytes, ...local };
+    }
     if (spec.id.startsWith(LOCAL_PREFIX)) return { source: 'cache', choice: null, files: [], bytes: null, note: fromCache.reason };
   }
   if (spec.id.startsWith(LOCAL_PREFIX)) {
@@ -52,7 +60,7 @@ export async function planFiles(spec: ModelSpec, host: string, deps: PlanDeps): 
       choice,
       files: [],
       bytes: mb === undefined ? null : mb * 1e6,
-      note: `No file list from ${host} (${why}): sizes are estimates, and Sesame asks for ${choice.file}.`.slice(0, 500),
+      note: `No file list from ${host} (${why.slice(0, 300)}): sizes are estimates, Sesame asks for ${choice.file} at main, and no hashes check the files.`.slice(0, 500),
     };
   }
   const picked = pickFiles(listing, spec.id, spec.dtype, spec.family);

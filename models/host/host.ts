@@ -37,14 +37,16 @@ import type { GemvThreads } from '../lm-head/gemv-threads';
 import type { GraphProto } from 'onnx-buf';
 import { partitionedModelKey, VectorCache } from '../sense/vector-cache';
 import { lookUpSense } from '../tools/sense';
-import type { OnnxChoice, RepoListing } from '../hub-files';
-import { type FilePlan, planDeps, planFiles } from '../repo-plan';
+import type { ExpectedHash } from '../file-hash';
+import type { OnnxChoice, RepoFile, RepoListing } from '../hub-files';
+import { type FilePlan, LOCAL_PREFIX, planDeps, planFiles } from '../repo-plan';
 import type { DeviceName, FileProgress, LoadedModel } from './loader';
 
 export interface HostDeps {
   kind: Diagnostics['host'];
   cache: ModelCache;
-  load: (spec: ModelSpec, device: DeviceName, onProgress: (p: FileProgress) => void, onnx?: OnnxChoice) => Promise<LoadedModel>;
+  /** `revision`: the commit to download from (the listing's sha), transformers.js's `main` when absent. */
+  load: (spec: ModelSpec, device: DeviceName, onProgress: (p: FileProgress) => void, onnx?: OnnxChoice, revision?: string) => Promise<LoadedModel>;
   /** How the host reads a repo's file listing from the model host's API (default: the global fetch). */
   fetch?: (url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
   /** Points transformers.js at the model host URL before a load. */
@@ -106,6 +108,8 @@ export class ModelHost {
   private readonly layerNotes = new Map<string, string>();
   /** Per loaded q8 model: its head in Sesame's kernel, or why not. */
   private readonly headNotes = new Map<string, string>();
+  /** Per loaded model: where its files came from (the pinned commit, how many matched the listing's hashes), or why none were checked. */
+  private readonly sourceNotes = new Map<string, string>();
   /** Per loaded q8 GPT-2: its decoding steps in Sesame's kernels, or why not. */
   private readonly decoderNotes = new Map<string, string>();
   /** Per text field: the keys/values of its last completion prompt. */
@@ -327,6 +331,8 @@ export class ModelHost {
       // Which file to fetch: what the cache holds, else what the host lists, else transformers.js's default name.
       const plan = await this.plan(spec, config.remoteHost);
       if (!plan.choice) throw new ToolError('model-load', `Could not load model ${spec.id}: ${plan.note ?? 'no usable ONNX file'}`);
+      // A listing from the hub's API: every download at its commit, each file checked against its hashes.
+      const revision = plan.source === 'hub' ? plan.sha : undefined;
       const encoder = ENCODERS.has(spec.family);
       // Only q8 files have an int8 head; fp32 and q4 heads stay in the graph.
       // One rewrite does both: the head out, an encoder's hidden states in.
@@ -339,8 +345,17 @@ export class ModelHost {
       const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads) : null;
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.exposeLayersOf(spec.id);
+      const unpin = revision ? this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) }) : undefined;
+      this.deps.cache.takeVerified(spec.id);
       try {
-        const lm = await this.deps.load(spec, device, onProgress, plan.choice);
+        const lm = await this.deps.load(spec, device, onProgress, plan.choice, revision);
+        // A refused file was not stored; one that reached transformers.js anyway (not through the checked fetch) is not kept either.
+        const refused = this.deps.cache.takeIntegrityFailure(spec.id);
+        if (refused) {
+          await lm.release().catch(() => undefined);
+          throw this.refusedFile(spec.id, config.remoteHost, refused);
+        }
+        this.sourceNotes.set(`${spec.id}|${spec.dtype}`, sourceNote(spec.id, plan, this.deps.cache.takeVerified(spec.id)));
         // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
         if (detacher) await this.moveHeadToKernel(lm, detacher, encoder);
         if (decoding) this.moveDecodingToKernel(lm, layers);
@@ -349,6 +364,8 @@ export class ModelHost {
         return threads ? releasingKernels(lm) : lm;
       } catch (error) {
         if (error instanceof ToolError) throw error;
+        const refused = this.deps.cache.takeIntegrityFailure(spec.id);
+        if (refused) throw this.refusedFile(spec.id, config.remoteHost, refused);
         // Left unclassified, a GPU fault makes the caller retry on WASM.
         if (device === 'webgpu' && looksLikeGpuFault(error)) throw error;
         const failure = classifyLoadError(spec.id, error);
@@ -356,6 +373,7 @@ export class ModelHost {
         if (failure.code === 'model-load' && looksCorrupt(error)) await this.deps.cache.deleteModel(spec.id).catch(() => 0);
         throw failure;
       } finally {
+        unpin?.();
         this.deps.cache.forgetMisses(spec.id);
         this.deps.cache.rewriteOnnxOf(spec.id, null);
       }
@@ -413,6 +431,15 @@ export class ModelHost {
     this.decoderNotes.set(key, `one-token steps in Sesame's kernels (${lm.decoder.layers.length} layers)`);
   }
 
+  /**
+   * A load that downloaded a file not matching the hub's listing (model-cache.ts refused to store
+   * it). The listing is read again next time: the branch may have moved, or the listing was wrong.
+   */
+  private refusedFile(modelId: string, host: string, why: string): ToolError {
+    this.listings.delete(`${host}|${modelId}`);
+    return new ToolError('download', `Could not download model ${modelId}: ${why}`.slice(0, 2000));
+  }
+
   /** Which files a load of `spec` from `host` fetches, and their sizes (repo-plan.ts). */
   private plan(spec: ModelSpec, host: string): Promise<FilePlan> {
     const fetchFn = this.deps.fetch ?? ((url, init) => globalThis.fetch(url, init));
@@ -464,6 +491,7 @@ export class ModelHost {
         ...(e.model.file ? { file: e.model.file.slice(0, 300) } : {}),
         ...note('layers', this.layerNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
         ...note('head', withThreads(this.headNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.head?.threads, this.threads ?? undefined)),
+        ...note('source', this.sourceNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
         ...note('decoder', withThreads(this.decoderNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.decoder && Math.max(e.model.decoder.threads, e.model.head?.threads ?? 1), this.threads ?? undefined)),
       })),
       hostStartedAt: this.startedAt,
@@ -509,6 +537,26 @@ function checkSpan(text: string, start: number, end: number): void {
 
 function looksCorrupt(error: unknown): boolean {
   return /protobuf|pars(e|ing) fail|invalid (model|file)|corrupt|truncated|unexpected end/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/** Where a loaded model's files came from, for diagnostics (status.loaded[].source). */
+function sourceNote(id: string, plan: FilePlan, verified: number): string {
+  const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+  if (plan.source === 'hub' && plan.sha) {
+    const listed = plan.files.filter((f) => f.sha256 || f.blobSha1).length;
+    return `hub commit ${plan.sha.slice(0, 12)}: ${files(verified)} downloaded and matched the listing's hashes (${listed} listed with hashes; the rest came from the cache)`.slice(0, 300);
+  }
+  if (plan.source === 'hub') return 'hub listing without a commit: downloaded at main, not checked';
+  if (plan.source === 'estimate') return 'no file list from the host (a mirror without the hub API): downloaded at main, no hashes to check';
+  if (id.startsWith(LOCAL_PREFIX)) return 'imported from a local folder: no hashes to check';
+  return 'from the cache (not checked again)';
+}
+
+/** The hashes a pinned load checks its files against, by path (files the listing gives none for are not checked). */
+function expectedHashes(files: readonly RepoFile[]): Map<string, ExpectedHash> {
+  const out = new Map<string, ExpectedHash>();
+  for (const f of files) if (f.sha256 || f.blobSha1) out.set(f.path, { ...(f.sha256 ? { sha256: f.sha256 } : {}), ...(f.blobSha1 ? { blobSha1: f.blobSha1 } : {}) });
+  return out;
 }
 
 function classifyLoadError(modelId: string, error: unknown): ToolError {

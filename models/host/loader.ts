@@ -66,7 +66,13 @@ export async function loadModel(
   onProgress: (p: FileProgress) => void = () => {},
   /** The ONNX file to load (models/hub-files.ts); transformers.js's default name for the dtype when absent. */
   onnx: OnnxChoice = defaultChoice(spec.dtype, spec.family),
+  /**
+   * The commit to download from (the listing's sha: `{host}{id}/resolve/{revision}/{file}`), so
+   * every file comes from one commit even if the branch moves; transformers.js's `main` when absent.
+   */
+  revision?: string,
 ): Promise<LoadedModel> {
+  const pinned = revision ? { revision } : {};
   const progress_callback = (info: ProgressInfo): void => {
     if (!('file' in info) || typeof info.file !== 'string') return;
     const status = info.status as FileProgress['status'];
@@ -75,14 +81,15 @@ export async function loadModel(
     if ('total' in info && typeof info.total === 'number') event.total = info.total;
     onProgress(event);
   };
-  const tokenizer = await AutoTokenizer.from_pretrained(spec.id, { progress_callback });
-  const config = spec.family === 'ernie' ? await ernieAsBert(spec.id, progress_callback) : null;
+  const tokenizer = await AutoTokenizer.from_pretrained(spec.id, { progress_callback, ...pinned });
+  const config = spec.family === 'ernie' ? await ernieAsBert(spec.id, progress_callback, revision) : null;
   const model = await MODEL_CLASS[spec.family].from_pretrained(spec.id, {
     device,
     // transformers.js fetches exactly `onnx/{model_file_name}{suffix(dtype)}.onnx`.
     dtype: onnx.dtype,
     model_file_name: onnx.base,
     progress_callback,
+    ...pinned,
     ...(config ? { config } : {}),
     ...(device === 'cpu' ? { session_options: NATIVE_SESSION_OPTIONS } : {}),
   } as Parameters<(typeof MODEL_CLASS)[typeof spec.family]['from_pretrained']>[1]);
@@ -104,8 +111,8 @@ export async function loadModel(
 }
 
 /** ERNIE's config, presented as the BERT masked LM it is architecturally. */
-async function ernieAsBert(id: string, progress_callback: (info: ProgressInfo) => void) {
-  const config = await AutoConfig.from_pretrained(id, { progress_callback });
+async function ernieAsBert(id: string, progress_callback: (info: ProgressInfo) => void, revision?: string) {
+  const config = await AutoConfig.from_pretrained(id, { progress_callback, ...(revision ? { revision } : {}) });
   return Object.assign(config, { model_type: 'bert', architectures: ['BertForMaskedLM'], original_model_type: 'ernie' });
 }
 

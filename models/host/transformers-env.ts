@@ -10,6 +10,8 @@ export interface TransformersSetup {
   /** Base URL of the bundled onnxruntime-web files (e.g. chrome-extension://…/ort/); omitted in Node. */
   ortBase?: string;
   threads?: number;
+  /** The network fetch under the pinning and the stall timeout (default: the global fetch). */
+  fetch?: typeof fetch;
 }
 
 /** A download with no new bytes for this long fails instead of hanging. */
@@ -26,7 +28,17 @@ export function configureTransformers(setup: TransformersSetup): void {
   env.remotePathTemplate = '{model}/resolve/{revision}/';
   env.useBrowserCache = false;
   env.useCustomCache = true;
-  env.fetch = fetchWithStallTimeout(plainFetch, STALL_MS);
+  // A pinned model's requests all go to its commit, the probes transformers.js makes at `main` too (model-cache.ts pinnedUrl),
+  // and its downloads are hashed as they stream (checkedResponse).
+  const cache = setup.cache;
+  const base = setup.fetch ?? plainFetch;
+  const pinnedFetch: typeof fetch = async (input, init) => {
+    if (typeof input !== 'string') return base(input, init);
+    const url = cache.pinnedUrl(input);
+    // Checked as it streams: bytes that do not match the hub's listing never reach transformers.js whole.
+    return cache.checkedResponse(url, await base(url, init));
+  };
+  env.fetch = fetchWithStallTimeout(pinnedFetch, STALL_MS);
   env.customCache = setup.cache;
   const wasm = env.backends.onnx.wasm;
   if (wasm && setup.ortBase) {

@@ -36,6 +36,8 @@ const complete = { type: 'complete' as const, prompt: 'Dear Ms. Patel, thank you
 const kernels = { sesameHead: () => true, sesameDecoder: () => true };
 /** Bytes on disk of a virtual repo's file. */
 const sizeOf = (repo: string, file: string) => statSync(`.fixtures/hub/${hub.repos[`sesame-fixtures/${repo}`]![file]}`).size;
+/** A download path pinned to the listing's commit (never `resolve/main`). */
+const pinned = (id: string, file: string) => expect.stringMatching(new RegExp(`^/${id}/resolve/[0-9a-f]{40}/${file.replaceAll('.', '\\.')}$`));
 const onnxGets = () => hub.requests.filter((r) => r.path.endsWith('.onnx') && r.method === 'GET' && !r.range);
 
 describe('a repo like Xenova/gpt2 today (no model_quantized.onnx)', () => {
@@ -60,7 +62,7 @@ describe('a repo like Xenova/gpt2 today (no model_quantized.onnx)', () => {
     const { result, messages } = await h.run(complete, spec);
     expect((result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
     expect(hub.requests.some((r) => r.path.includes('model_quantized'))).toBe(false);
-    expect(onnxGets().map((r) => [r.origin, r.path, r.status])).toEqual([['cdn', `/${spec.id}/resolve/main/onnx/model_int8.onnx`, 200]]);
+    expect(onnxGets().map((r) => [r.origin, r.path, r.status])).toEqual([['cdn', pinned(spec.id, 'onnx/model_int8.onnx'), 200]]);
     expect(hub.redirects.some((r) => r.path.endsWith('onnx/model_int8.onnx') && r.location.startsWith(hub.cdnUrl))).toBe(true);
     // Small files come from the hub's own origin.
     expect(hub.requests.find((r) => r.path.endsWith('/config.json'))?.origin).toBe('hub');
@@ -93,7 +95,7 @@ describe('other layouts', () => {
   it('with model_quantized.onnx: that one is preferred', async () => {
     const spec = gpt2('gpt2-hub-quantized');
     await nodeHost(hub.url).run(complete, spec);
-    expect(onnxGets().map((r) => r.path)).toEqual([`/${spec.id}/resolve/main/onnx/model_quantized.onnx`]);
+    expect(onnxGets().map((r) => r.path)).toEqual([pinned(spec.id, 'onnx/model_quantized.onnx')]);
   });
 
   it('legacy names only: decoder_model_merged_quantized.onnx, loaded by transformers.js as model_file_name + dtype', async () => {
@@ -103,7 +105,7 @@ describe('other layouts', () => {
     expect(files.file).toBe('onnx/decoder_model_merged_quantized.onnx');
     const { result } = await h.run(complete, spec);
     expect((result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
-    expect(onnxGets().map((r) => r.path)).toEqual([`/${spec.id}/resolve/main/onnx/decoder_model_merged_quantized.onnx`]);
+    expect(onnxGets().map((r) => r.path)).toEqual([pinned(spec.id, 'onnx/decoder_model_merged_quantized.onnx')]);
     const status = (await h.run({ type: 'status' })).result as ResultOf<'status'>;
     expect(status.loaded.find((m) => m.id === spec.id)).toMatchObject({ file: 'onnx/decoder_model_merged_quantized.onnx', head: "int8 head in Sesame's kernel" });
   });
@@ -133,7 +135,7 @@ describe('other layouts', () => {
     const h = nodeHost(hub.url);
     const files = (await h.run({ type: 'models.files', modelId: spec.id }, spec)).result as ResultOf<'models.files'>;
     expect(files).toMatchObject({ source: 'estimate', file: 'onnx/model_quantized.onnx', files: [], bytes: null });
-    expect(files.note).toMatch(/^No file list from http:\/\/127\.0\.0\.1:\d+\/ \(.*answered 404\): sizes are estimates, and Sesame asks for onnx\/model_quantized\.onnx\.$/);
+    expect(files.note).toMatch(/^No file list from http:\/\/127\.0\.0\.1:\d+\/ \(.*answered 404\): sizes are estimates, Sesame asks for onnx\/model_quantized\.onnx at main, and no hashes check the files\.$/);
     const { result } = await h.run(complete, spec);
     expect((result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
     expect(onnxGets().map((r) => r.path)).toEqual([`/${spec.id}/resolve/main/onnx/model_quantized.onnx`]);

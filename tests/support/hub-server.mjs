@@ -16,14 +16,16 @@
 // (config, tokenizer) come straight from the hub. `redirect: false` answers everything directly.
 // `hub.requests` lists the requests answered with content (files, API answers, errors) on either
 // origin; the 302s are in `hub.redirects`. `api: false` answers the API with a plain 404, like a
-// mirror that only serves files. The oids and the commit sha are made from the files'
-// paths, sizes and mtimes, not their contents (stable while the files are).
+// mirror that only serves files. The tree's hashes are the hub's: `lfs.oid` the SHA-256 of an LFS
+// file's content, `oid` the git blob id of any other file (SHA-1 of `blob {size}\0{content}`;
+// for LFS files, like the hub's, the id of a pointer, here made from the path). The commit sha is
+// made from the files' paths, sizes and mtimes (stable while the files are).
 //
 // Besides the folders under the root, `repos` maps virtual repo ids to files of the root:
 // by default (when the tiny GPT-2 fixture exists) repos laid out like the hub's GPT-2 exports
 // (VIRTUAL_REPOS below: with and without `onnx/model_quantized.onnx`, legacy names only, none).
 //
-// The revision is ignored. Single byte ranges (`Range: bytes=a-b`, as transformers.js uses to read
+// Every revision serves the same files (a fault can answer one revision differently: `info.revision`). Single byte ranges (`Range: bytes=a-b`, as transformers.js uses to read
 // a file's size) answer 206 with Content-Range. Every response carries the CORS headers an extension
 // page or offscreen document needs, and `Cache-Control: no-store` so the browser's HTTP cache never
 // hides a request from the tests.
@@ -42,6 +44,10 @@
 //   { cutAfterBytes: N }  headers with the full Content-Length, N body bytes, then destroy the socket
 //   { chunkDelayMs: N, chunkSize?: 65536 }  stream the body in chunks with N ms between them
 //                         (slow downloads, to observe progress)
+//   { corrupt: true }     the file's length and headers, but one byte (the middle one) changed:
+//                         bytes that do not match the listing's hashes
+//   { tree: (entries) => entries }  (API) the tree's entries as this function rewrites them
+//                         (e.g. a wrong oid)
 //
 // CLI: node tests/support/hub-server.mjs [--port 8765] [--host 127.0.0.1] [--root .fixtures/hub] [--no-redirect] [--no-api] [--quiet]
 import { createHash } from 'node:crypto';
@@ -217,6 +223,21 @@ export async function startHubServer({ root = '.fixtures/hub', port = 0, host = 
   }
 
   const hashOf = (algo, text) => createHash(algo).update(text).digest('hex');
+  /** Content hashes by file, size and mtime: { sha256, blob } (the git blob id). */
+  const contentHashes = new Map();
+  async function contentHashOf(x) {
+    const key = `${x.file}:${x.stat.size}:${x.stat.mtimeMs}`;
+    let known = contentHashes.get(key);
+    if (!known) {
+      const bytes = await fsp.readFile(x.file);
+      known = {
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        blob: createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex'),
+      };
+      contentHashes.set(key, known);
+    }
+    return known;
+  }
   const commitOf = (files) => hashOf('sha1', files.map((f) => `${f.path}:${f.stat.size}:${f.stat.mtimeMs}`).join('\n'));
 
   async function resolveFile(segments) {
@@ -330,16 +351,17 @@ export async function startHubServer({ root = '.fixtures/hub', port = 0, host = 
           }
           if (!recursive && parts.length > depth) continue;
           const size = x.stat.size;
-          const oid = hashOf('sha1', `${x.path}:${size}:${x.stat.mtimeMs}`);
+          const hashes = await contentHashOf(x);
+          const lfs = isLfs(x.path);
           entries.push({
             type: 'file',
-            oid,
+            oid: lfs ? hashOf('sha1', `pointer:${x.path}:${size}:${x.stat.mtimeMs}`) : hashes.blob,
             size,
             path: x.path,
-            ...(isLfs(x.path) ? { lfs: { oid: hashOf('sha256', `${x.path}:${size}:${x.stat.mtimeMs}`), size, pointerSize: 134 } } : {}),
+            ...(lfs ? { lfs: { oid: hashes.sha256, size, pointerSize: 134 } } : {}),
           });
         }
-        return json(200, entries);
+        return json(200, typeof f?.tree === 'function' && parsed.api === 'tree' ? f.tree(entries) : entries);
       }
 
       const source = sourceOf(parsed.repo, parsed.file);
@@ -382,6 +404,21 @@ export async function startHubServer({ root = '.fixtures/hub', port = 0, host = 
       res.writeHead(status, headers);
       if (req.method === 'HEAD' || length === 0) return res.end();
 
+      if (f?.corrupt) {
+        // The right length, the wrong bytes: one byte in the middle changed.
+        const fh = await fsp.open(found.file, 'r');
+        const buf = Buffer.alloc(length);
+        try {
+          await fh.read(buf, 0, length, start);
+        } finally {
+          await fh.close();
+        }
+        const at = Math.floor(length / 2);
+        buf[at] = buf[at] === 0x20 ? 0x0a : 0x20;
+        entry.bytes = length;
+        res.end(buf);
+        return;
+      }
       const cut = typeof f?.cutAfterBytes === 'number' ? Math.max(0, Math.min(f.cutAfterBytes, length)) : null;
       const chunkDelayMs = Number(f?.chunkDelayMs) || 0;
       if (cut !== null || chunkDelayMs > 0) {

@@ -132,7 +132,13 @@ describe('reading the hub API', () => {
       );
     };
     const listing = await fetchListing('https://huggingface.co/', 'Xenova/gpt2', fetchFn);
-    expect(listing).toEqual({ sha: SHA, files: [file('config.json', 907), file('onnx/model_int8.onnx', 281 * MB)] });
+    expect(listing).toEqual({
+      sha: SHA,
+      files: [
+        { ...file('config.json', 907), blobSha1: 'd'.repeat(40) },
+        { ...file('onnx/model_int8.onnx', 281 * MB), sha256: 'c'.repeat(64) },
+      ],
+    });
     expect(urls).toEqual([
       'https://huggingface.co/api/models/Xenova/gpt2/revision/main',
       `https://huggingface.co/api/models/Xenova/gpt2/tree/${SHA}?recursive=true`,
@@ -159,6 +165,15 @@ describe('reading the hub API', () => {
     expect(treeEntry({ type: 'directory', path: 'onnx', size: 0 })).toBeNull();
     expect(treeEntry(null)).toBeNull();
   });
+
+  it('keeps the hashes the tree gives: an LFS file\'s content SHA-256 (not its pointer\'s oid), a git file\'s blob id', () => {
+    const lfs = { type: 'file', path: 'onnx/model.onnx', size: 12, oid: 'b'.repeat(40), lfs: { oid: 'C'.repeat(64), size: 12 } };
+    expect(treeEntry(lfs)).toEqual({ ...file('onnx/model.onnx', 12), sha256: 'c'.repeat(64) });
+    expect(treeEntry({ type: 'file', path: 'config.json', size: 3, oid: 'e'.repeat(40) })).toEqual({ ...file('config.json', 3), blobSha1: 'e'.repeat(40) });
+    // Malformed hashes are no hashes: the file is not checked rather than refused.
+    expect(treeEntry({ ...lfs, lfs: { oid: 'not-hex', size: 12 } })).toEqual(file('onnx/model.onnx', 12));
+    expect(treeEntry({ type: 'file', path: 'config.json', size: 3, oid: 'e'.repeat(39) })).toEqual(file('config.json', 3));
+  });
 });
 
 describe('planFiles', () => {
@@ -180,7 +195,7 @@ describe('planFiles', () => {
   it('a mirror without the API: the registry estimate and the file its public listing holds, said so', async () => {
     const plan = await planFiles(spec, 'https://mirror.example/', deps([], () => Promise.reject(new ListingError('https://mirror.example/api/models/Xenova/gpt2/revision/main answered 404', 404))));
     expect(plan).toMatchObject({ source: 'estimate', choice: { file: 'onnx/model_int8.onnx', base: 'model', dtype: 'int8' }, bytes: 281 * MB, files: [] });
-    expect(plan.note).toMatch(/^No file list from https:\/\/mirror\.example\/ \(.*answered 404\): sizes are estimates, and Sesame asks for onnx\/model_int8\.onnx\.$/);
+    expect(plan.note).toMatch(/^No file list from https:\/\/mirror\.example\/ \(.*answered 404\): sizes are estimates, Sesame asks for onnx\/model_int8\.onnx at main, and no hashes check the files\.$/);
     const distil = await planFiles({ ...spec, id: 'Xenova/distilgpt2' }, 'https://mirror.example/', deps([], () => Promise.reject(new ListingError('x'))));
     expect(distil).toMatchObject({ choice: { file: 'onnx/decoder_model_merged_quantized.onnx', base: 'decoder_model_merged', dtype: 'q8' }, bytes: 85 * MB });
     // An id the registry lacks: transformers.js's default name, size unknown.
@@ -220,7 +235,10 @@ describe('planFiles', () => {
       source: 'cache',
       choice: { base: 'decoder_model_merged', dtype: 'q8' },
       bytes: 6,
+      note: 'local/my-gpt2 was imported from a local folder: no hashes check its files.',
     });
+    // A hub model from the cache has no such note.
+    expect((await planFiles(spec, 'https://huggingface.co/', deps([file('config.json', 1), file('onnx/model_quantized.onnx', 5)], never))).note).toBeUndefined();
     const fp32Only = await planFiles(local, 'https://huggingface.co/', deps([file('config.json', 1), file('onnx/model.onnx', 5)], never));
     expect(fp32Only).toMatchObject({ source: 'cache', choice: null });
     expect(fp32Only.note).toMatch(/local\/my-gpt2 has no q8 ONNX file/);

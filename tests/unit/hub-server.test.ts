@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -250,6 +251,41 @@ describe('hub-server: the hub API and CDN redirects (the default)', () => {
     expect(top.map((e) => e.path)).toEqual(['config.json', 'onnx']);
     const onnx = (await (await fetch(`${hub.url}/api/models/org/tiny/tree/main/onnx`)).json()) as TreeEntry[];
     expect(onnx.map((e) => e.path)).toEqual(['onnx/model.onnx', 'onnx/model_q.onnx']);
+  });
+
+  it('lists the hub\'s hashes: an LFS file\'s content SHA-256, a git file\'s blob id (as `git hash-object`)', async () => {
+    const tree = (await (await fetch(`${hub.url}/api/models/org/tiny/tree/main?recursive=true`)).json()) as TreeEntry[];
+    const config = Buffer.from('{"model_type":"gpt2"}');
+    expect(tree[0]!.oid).toBe(createHash('sha1').update(`blob ${config.length}\0`).update(config).digest('hex'));
+    expect(tree[2]!.lfs!.oid).toBe(createHash('sha256').update(payload).digest('hex'));
+    // An LFS file's oid is its pointer's, not the content's blob id.
+    expect(tree[2]!.oid).not.toBe(createHash('sha1').update(`blob ${payload.length}\0`).update(payload).digest('hex'));
+    // A virtual repo lists the hashes of the files it maps to.
+    const renamed = (await (await fetch(`${hub.url}/api/models/org/renamed/tree/main?recursive=true`)).json()) as TreeEntry[];
+    expect(renamed.find((e) => e.path === 'onnx/model_int8.onnx')!.lfs!.oid).toBe(createHash('sha256').update(payload.subarray(0, 100)).digest('hex'));
+  });
+
+  it('faults: `corrupt` serves other bytes of the same length; `tree` rewrites the listing; both see the revision asked for', async () => {
+    const seen: unknown[] = [];
+    hub.setFault((_req, info) => {
+      seen.push(info);
+      const i = info as { api?: string; file?: string; revision?: string };
+      if (i.api === 'tree') return { tree: (entries: TreeEntry[]) => entries.map((e) => ({ ...e, oid: '0'.repeat(40) })) };
+      return i.file === 'config.json' && i.revision === 'main' ? { corrupt: true } : null;
+    });
+    const config = Buffer.from('{"model_type":"gpt2"}');
+    const main = await fetch(`${hub.url}/org/tiny/resolve/main/config.json`);
+    const bytes = Buffer.from(await main.arrayBuffer());
+    expect(main.headers.get('content-length')).toBe(String(config.length));
+    expect(bytes.length).toBe(config.length);
+    expect(bytes.equals(config)).toBe(false);
+    expect([...bytes].filter((b, i) => b !== config[i])).toHaveLength(1);
+    // Another revision is not faulted: the file as it is.
+    const pinned = Buffer.from(await (await fetch(`${hub.url}/org/tiny/resolve/${'a'.repeat(40)}/config.json`)).arrayBuffer());
+    expect(pinned.equals(config)).toBe(true);
+    expect(seen).toContainEqual({ repo: 'org/tiny', revision: 'a'.repeat(40), file: 'config.json' });
+    const tree = (await (await fetch(`${hub.url}/api/models/org/tiny/tree/main?recursive=true`)).json()) as TreeEntry[];
+    expect(new Set(tree.map((e) => e.oid))).toEqual(new Set(['0'.repeat(40)]));
   });
 
   it('answers /api/models/{id}/revision/{rev} with the commit sha and siblings; unknown repos 404 as JSON', async () => {
