@@ -1,20 +1,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Diagnostics } from '@/models/protocol';
 import { chromiumSession } from './driver/chromium';
-import { extensionRequest, ghostText, launch, type Session, trigger } from './harness';
+import { ghostText, hostStatus, launch, type Session, trigger } from './harness';
+import { hostCounters, waitForGhost } from './ghost-wait';
 import { ghostEscDismisses, ghostTabAccepts } from './journeys';
 
 const ghost = (page: Page) => page.locator('sesame-ghost');
 const stats = (s: Session) =>
   s.worker.evaluate(() => (globalThis as unknown as { sesameRouterStats: { requests: Record<string, number>; cancelled: number } }).sesameRouterStats);
 const events = (page: Page) => page.evaluate(() => (window as unknown as { __events: { id: string; inputType: string | null; value: string }[] }).__events);
-
-type CompletionCounters = NonNullable<Diagnostics['completion']>;
-/** The model host's status, asked for as the popup asks for it. */
-const hostStatus = (s: Session) => extensionRequest<Diagnostics>(s, { type: 'status' });
-const hostCounters = async (s: Session): Promise<CompletionCounters> =>
-  (await hostStatus(s)).completion ?? { requests: 0, cancelled: 0, reusedTokens: 0, computedTokens: 0, cachedFields: 0 };
 
 /** Runs `test` on a completion page opened under these completion settings, then restores the previous ones. */
 async function withCompletionSettings(s: Session, completion: Record<string, unknown>, test: (page: Page) => Promise<void>): Promise<void> {
@@ -33,27 +27,6 @@ async function withCompletionSettings(s: Session, completion: Record<string, unk
   } finally {
     await set(previous);
   }
-}
-
-/**
- * Waits for the whole ghost text of the request made after `since` (the host's counters then):
- * until the host has finished a request that was not cancelled, then until the text shows and
- * stops changing (the last streamed pieces are still on their way to the page).
- */
-async function waitForGhost(s: Session, page: Page, since: CompletionCounters): Promise<string> {
-  const finished = (c: CompletionCounters) => c.requests - c.cancelled;
-  await expect.poll(async () => finished(await hostCounters(s)), { timeout: 120_000 }).toBeGreaterThan(finished(since));
-  await expect.poll(() => ghostText(page), { timeout: 60_000 }).not.toBe('');
-  let last = '';
-  await expect
-    .poll(async () => {
-      const now = await ghostText(page);
-      const stable = now === last;
-      last = now;
-      return stable;
-    }, { interval: 400, timeout: 60_000 })
-    .toBe(true);
-  return last;
 }
 
 describe('inline completion (ghost text) on fixture GPT-2', () => {

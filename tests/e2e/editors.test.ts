@@ -5,10 +5,10 @@
 // typing-through work as in a textarea, and nothing of Sesame's reaches the editor's content.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Diagnostics } from '@/models/protocol';
 import { EDITOR_POLICIES, type EditorKind, insertStrategyFor } from '@/models/completion/editors';
 import { EDITORS, type EditorName, type EditorPages, SILENT_EDITORS, serveEditorPages } from './editor-pages';
-import { extensionRequest, ghostGlyph, ghostText, launch, routerStats, type Session } from './harness';
+import { ghostGlyph, ghostText, launch, routerStats, type Session } from './harness';
+import { hostCounters, waitForGhost } from './ghost-wait';
 
 const TYPED = 'The river bank was';
 
@@ -81,27 +81,6 @@ const caretBox = (page: Page) =>
     const r = range.getBoundingClientRect();
     return { right: r.right, top: r.top, bottom: r.bottom };
   });
-
-type CompletionCounters = NonNullable<Diagnostics['completion']>;
-const hostCounters = async (s: Session): Promise<CompletionCounters> =>
-  (await extensionRequest<Diagnostics>(s, { type: 'status' })).completion ?? { requests: 0, cancelled: 0, reusedTokens: 0, computedTokens: 0, cachedFields: 0 };
-
-/** Waits for the whole ghost text of a request made after `since`: a finished request, then text that stops changing. */
-async function waitForGhost(s: Session, page: Page, since: CompletionCounters): Promise<string> {
-  const finished = (c: CompletionCounters) => c.requests - c.cancelled;
-  await expect.poll(async () => finished(await hostCounters(s)), { timeout: 120_000 }).toBeGreaterThan(finished(since));
-  await expect.poll(() => ghostText(page), { timeout: 60_000 }).not.toBe('');
-  let last = '';
-  await expect
-    .poll(async () => {
-      const now = await ghostText(page);
-      const stable = now === last;
-      last = now;
-      return stable;
-    }, { interval: 400, timeout: 60_000 })
-    .toBe(true);
-  return last;
-}
 
 /** No trace of Sesame in what the editor would save, and none of its elements inside the editor. */
 function expectNoLeak(p: Probe): void {
