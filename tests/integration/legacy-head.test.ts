@@ -31,6 +31,7 @@ import { forward, type PastTensors } from '@/models/tools/gpt-step';
 import { startHubServer } from '../support/hub-server.mjs';
 import { mergeDecoder } from '../support/merged-decoder';
 import { memoryCache, nodeHost } from '../support/node-host';
+import { type Deviation, expectClose, top, worstOf } from '../support/logit-bound';
 
 const ROOT = '.fixtures/hub/sesame-fixtures';
 const MERGED = 'decoder_model_merged_quantized.onnx';
@@ -45,32 +46,8 @@ let untiedBytes: Uint8Array;
 /** A hub root holding the untied merged file as `sesame-fixtures/tiny-gpt2-legacy-int8`. */
 let tmpRoot: string;
 
-const MAX_RELATIVE = 1e-4;
 /** The untied head's own weight (int8 [width][vocab]), by name. */
 const headWeight = (g: GraphProto) => g.initializer.filter((t) => t.dims.map(Number).join() === `${config.n_embd},${VOCAB}`).map((t) => t.name);
-
-function top(x: Float32Array, n: number): number[] {
-  return Array.from(x.keys()).sort((a, b) => x[b]! - x[a]! || a - b).slice(0, n);
-}
-
-/** Tied head: max |Δlogit| against the row's range, the same top-1 and top-10 (tied-head.test.ts's bound). */
-function expectClose(want: Float32Array, got: Float32Array, worst: { relative: number; abs: number }): void {
-  expect(got.length).toBe(want.length);
-  let maxAbs = 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let j = 0; j < want.length; j++) {
-    maxAbs = Math.max(maxAbs, Math.abs(want[j]! - got[j]!));
-    lo = Math.min(lo, want[j]!);
-    hi = Math.max(hi, want[j]!);
-  }
-  const relative = maxAbs / (hi - lo);
-  worst.relative = Math.max(worst.relative, relative);
-  worst.abs = Math.max(worst.abs, maxAbs);
-  expect(relative).toBeLessThan(MAX_RELATIVE);
-  expect(top(got, 1)).toEqual(top(want, 1));
-  expect(new Set(top(got, 10))).toEqual(new Set(top(want, 10)));
-}
 
 function feeds(ids: number[], past?: Record<string, ort.Tensor>, start = 0): Record<string, ort.Tensor> {
   const ints = (v: number[]) => new ort.Tensor('int64', BigInt64Array.from(v, BigInt), [1, v.length]);
@@ -180,8 +157,8 @@ describe.each([
     expect(head.kind).toBe(exact ? 'int8 head' : 'tied uint8 table kernel');
     const a = await ort.InferenceSession.create(full);
     const b = await ort.InferenceSession.create(detached.bytes);
-    const worst = { relative: 0, abs: 0 };
-    const check = (want: Float32Array, got: Float32Array) => (exact ? expect(Array.from(got)).toEqual(Array.from(want)) : expectClose(want, got, worst));
+    const seen: Deviation[] = [];
+    const check = (want: Float32Array, got: Float32Array) => (exact ? expect(Array.from(got)).toEqual(Array.from(want)) : expectClose(want, got, seen));
     const ids = [464, 3290, 318, 257, 1332, 13, 632, 373, 11, 290, 262];
     let x = await a.run(feeds(ids));
     let y = await b.run(feeds(ids));
@@ -198,7 +175,8 @@ describe.each([
       length++;
       check(x.logits!.data as Float32Array, head.logits(y[HEAD_INPUT]!.data as Float32Array, 0));
     }
-    if (!exact) console.log(`${name} tied head in both branches: max |Δlogit| ${worst.abs.toExponential(2)} (${worst.relative.toExponential(2)} of the range) over 27 rows`);
+    const worst = exact ? null : worstOf(seen);
+    if (worst) console.log(`${name} tied head in both branches: max |Δlogit| ${worst.maxAbs.toExponential(2)} (${worst.relative.toExponential(2)} of the range) over 27 rows`);
     await a.release();
     await b.release();
   });
@@ -227,7 +205,7 @@ describe('Sesame\'s decoding step on the merged files (layers read from the with
       let graphPast = prompt.past as PastTensors;
       let state = KvState.fromTensors(graphPast, decoder.kvShape);
       let token = top(prompt.logits, 1)[0]!;
-      const worst = { relative: 0, abs: 0 };
+      const seen: Deviation[] = [];
       for (let i = 0; i < 12; i++) {
         const graph = await forward(lm, [token], graphPast, ids.length + i);
         const step = decoder.step(token, state);
@@ -242,12 +220,13 @@ describe('Sesame\'s decoding step on the merged files (layers read from the with
           }
           expect(diff / scale).toBeLessThan(1e-5);
           expect(top(ours, 1)).toEqual(top(graph.logits, 1));
-        } else expectClose(graph.logits, ours, worst);
+        } else expectClose(graph.logits, ours, seen);
         state = step.past;
         graphPast = graph.past as PastTensors;
         token = top(graph.logits, 1)[0]!;
       }
-      if (!exact) console.log(`${id} decoding step + tied head: 12 steps, max |Δlogit| ${worst.abs.toExponential(2)} (${worst.relative.toExponential(2)} of the range)`);
+      const worst = exact ? null : worstOf(seen);
+      if (worst) console.log(`${id} decoding step + tied head: 12 steps, max |Δlogit| ${worst.maxAbs.toExponential(2)} (${worst.relative.toExponential(2)} of the range)`);
     } finally {
       await lm.release();
     }

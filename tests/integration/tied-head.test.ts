@@ -23,6 +23,7 @@ import { forward, type PastTensors } from '@/models/tools/gpt-step';
 import { startHubServer } from '../support/hub-server.mjs';
 import { nodeThreads, until } from '../support/gemv-node-threads';
 import { memoryCache, nodeHost } from '../support/node-host';
+import { type Deviation, expectClose, top, worstOf } from '../support/logit-bound';
 
 const ROOT = '.fixtures/hub/sesame-fixtures';
 const GPT = 'tiny-gpt2-tied';
@@ -32,49 +33,8 @@ const gptConfig = JSON.parse(readFileSync(`${ROOT}/${GPT}/config.json`, 'utf8'))
 const graphOf = (bytes: Uint8Array) => fromBinary(ModelProtoSchema, bytes).graph!;
 const manifest = JSON.parse(readFileSync('.fixtures/hub/manifest.json', 'utf8')) as { models: Record<string, { pipeline: string; layout: string; tied: boolean }> };
 
-/**
- * The stated bounds of the tied kernel against the graph (16-bit input per row): the largest
- * |Δlogit| at most 1e-4 of the row's logit range, the same top-1 token, the same top-10 set.
- * Measured on these fixtures: ≤ 1.6e-5 of the range, max |Δlogit| ≤ 7.3e-5 (printed by the tests).
- */
-const MAX_RELATIVE = 1e-4;
-
-interface Deviation {
-  maxAbs: number;
-  relative: number;
-  top1: boolean;
-  top10: number;
-}
-
-function top(x: Float32Array, n: number): number[] {
-  return Array.from(x.keys()).sort((a, b) => x[b]! - x[a]! || a - b).slice(0, n);
-}
-
-function deviation(want: Float32Array, got: Float32Array): Deviation {
-  let maxAbs = 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let j = 0; j < want.length; j++) {
-    maxAbs = Math.max(maxAbs, Math.abs(want[j]! - got[j]!));
-    lo = Math.min(lo, want[j]!);
-    hi = Math.max(hi, want[j]!);
-  }
-  const a = top(want, 10);
-  const b = new Set(top(got, 10));
-  return { maxAbs, relative: maxAbs / (hi - lo), top1: a[0] === top(got, 1)[0], top10: a.filter((i) => b.has(i)).length };
-}
-
-function expectClose(want: Float32Array, got: Float32Array, seen: Deviation[]): void {
-  expect(got.length).toBe(want.length);
-  const d = deviation(want, got);
-  seen.push(d);
-  expect(d.relative).toBeLessThan(MAX_RELATIVE);
-  expect(d.top1).toBe(true);
-  expect(d.top10).toBe(10);
-}
-
 function report(what: string, seen: Deviation[]): void {
-  const worst = seen.reduce((a, b) => (b.relative > a.relative ? b : a));
+  const worst = worstOf(seen);
   console.log(`${what}: ${seen.length} rows, max |Δlogit| ${worst.maxAbs.toExponential(2)} (${worst.relative.toExponential(2)} of the range), top-1 ${seen.filter((d) => d.top1).length}/${seen.length}, top-10 ${Math.min(...seen.map((d) => d.top10))}/10 at worst`);
 }
 
