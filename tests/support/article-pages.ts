@@ -4,23 +4,13 @@
 // blogger-style text in <div>s split by <br>, lists, tables, code blocks, long reads in sections,
 // Chinese). Deterministic per seed. Each page says what its article is (`truth`), so extractors
 // can be scored against it as well as against Readability's own output.
+import { seededRandom } from '../../models/tools/cloze-blanks';
 
 export interface GeneratedPage {
   name: string;
   html: string;
   /** The article's text, block by block (headings, paragraphs, list items, table rows). */
   truth: string[];
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const NOUNS = (
@@ -222,7 +212,7 @@ ${paras.map((p) => `<p>${p}</p>`).join('\n')}
 const LAYOUTS: Record<string, Layout> = { news, blogger, reference, mainWithComments, longRead, docs, chinese };
 
 export function generatePage(layout: keyof typeof LAYOUTS, seed: number): GeneratedPage {
-  const r = rng(seed * 7919 + layout.length);
+  const r = seededRandom(seed * 7919 + layout.length);
   const g = make(r);
   const f = furniture(g, r);
   const { title, article, truth, aroundMain } = LAYOUTS[layout]!(g, r);
