@@ -1,5 +1,5 @@
 // The browser half: the built extension in headless Chromium (Debian's), requests sent the way a
-// page of the extension sends them (`chrome.runtime.connect({name:'sesame'})`, models/protocol.ts),
+// page of the extension sends them (`chrome.runtime.connect({name:'sesame'})`, models/shared/protocol.ts),
 // served by the real offscreen model host (onnxruntime-web WASM; WebGPU through SwiftShader as a
 // correctness check only). Timings are taken inside the client page.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import type { ModelSpec, Scored, ToolRequest } from '@/models/protocol';
+import type { ModelSpec, Scored, ToolRequest } from '@/models/shared/protocol';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '@/tests/support/hub-server.mjs';
 import { Cdp, devtoolsPort, findTarget } from './cdp';

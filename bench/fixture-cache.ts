@@ -3,7 +3,7 @@
 // a whole Response, as the extension's Cache API does. Nothing is written.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CacheLike, parseModelFileUrl } from '@/models/model-cache';
+import { type CacheLike, parseModelFileUrl } from '@/models/shared/model-files/model-cache';
 
 export function fixtureCache(hubRoot: string): CacheLike & { reads: string[] } {
   const reads: string[] = [];

@@ -13,11 +13,11 @@ import {
   pipeline,
   type Tensor,
 } from '@huggingface/transformers';
-import { type LoadedModel, NATIVE_SESSION_OPTIONS, sessionInputNames } from '@/models/host/loader';
-import type { ModelSpec, ToolResult } from '@/models/protocol';
-import { makeCloze } from '@/models/tools/cloze';
-import { complete } from '@/models/tools/complete';
-import { maskToken, predictMasks } from '@/models/tools/masked-lm';
+import { type LoadedModel, NATIVE_SESSION_OPTIONS, sessionInputNames } from '@/models/host/lm/loader';
+import type { ModelSpec, ToolResult } from '@/models/shared/protocol';
+import { makeCloze } from '@/models/host/tools/cloze/cloze';
+import { complete } from '@/models/host/tools/complete/complete';
+import { maskToken, predictMasks } from '@/models/host/lm/masked-lm';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '@/tests/support/hub-server.mjs';
 import { fixtureCache } from './fixture-cache';
@@ -122,7 +122,7 @@ function genStats(runs: { t0: number; tokenTimes: number[]; firstVisible?: numbe
 }
 
 
-/** Loader like models/host/loader.ts (BERT and GPT-2 only) with explicit session options. */
+/** Loader like models/host/lm/loader.ts (BERT and GPT-2 only) with explicit session options. */
 async function loadWithThreads(spec: ModelSpec, threads: number): Promise<LoadedModel> {
   const tokenizer = await AutoTokenizer.from_pretrained(spec.id);
   const cls = spec.family === 'gpt2' ? GPT2LMHeadModel : BertForMaskedLM;

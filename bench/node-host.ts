@@ -4,10 +4,10 @@
 //  - the loaded models are instrumented passively: each GPT forward pass records when it ended,
 //    one pass per generated token, to count tokens exactly.
 import { ModelHost } from '@/models/host/host';
-import { type DeviceName, type FileProgress, type LoadedModel, loadModel } from '@/models/host/loader';
+import { type DeviceName, type FileProgress, type LoadedModel, loadModel } from '@/models/host/lm/loader';
 import { configureTransformers } from '@/models/host/transformers-env';
-import { type CacheLike, ModelCache } from '@/models/model-cache';
-import type { HostConfig, ModelSpec, ServerMessage, ToolRequest, ToolResult } from '@/models/protocol';
+import { type CacheLike, ModelCache } from '@/models/shared/model-files/model-cache';
+import type { HostConfig, ModelSpec, ServerMessage, ToolRequest, ToolResult } from '@/models/shared/protocol';
 
 export interface GenerationTrace {
   /** performance.now() of each generated token (prompt excluded). */

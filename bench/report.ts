@@ -199,7 +199,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     section(`2. Cloze: ${CLOZE_BLANKS} blanks in a ${cloze?.tokens ?? '?'}-token passage — ${short(cloze?.model)} ${dtype}`);
     const rowsOf = (x: Work | undefined): string => (x ? `${x.passes} pass${x.passes === 1 ? '' : 'es'}, ${x.shapes.reduce((s, [b]) => s + b, 0)} rows` : '? passes');
     row(
-      `batched: one \`cloze\` request, as models/tools/cloze.ts does it today (${rowsOf(w.batched)})`,
+      `batched: one \`cloze\` request, as models/host/tools/cloze/cloze.ts does it today (${rowsOf(w.batched)})`,
       cloze ? `${fmtMs(med(cloze.ms.batched))}${paren(eff(w.batched?.flops, med(cloze.ms.batched), nPeak, dtype))}` : NA,
       bc.batched ? `${fmtMs(med(bc.batched))}${paren(eff(hostWork(w.batched, dtype)?.flops, med(bc.batched), wPeak, dtype))}` : NA,
     );

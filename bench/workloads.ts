@@ -1,5 +1,5 @@
 // The inputs every benchmark row uses, and the model set of a full and a quick run.
-import type { ModelSpec } from '@/models/protocol';
+import type { ModelSpec } from '@/models/shared/protocol';
 
 /** The word looked up and twenty sentences using it (several senses). */
 export const SENSE_WORD = 'bank';

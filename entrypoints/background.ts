@@ -6,8 +6,8 @@ import { installMenus } from '@/models/background/menus';
 import { openPracticeTab } from '@/models/background/practice';
 import { isHostIdle, OffscreenHostLink, offscreenCreations } from '@/models/background/offscreen-host';
 import { DEFAULT_STALL_MS } from '@/models/background/watchdog';
-import { CLIENT_PORT } from '@/models/protocol';
-import { type HostLink, type PortLike, Router, type RouterDeps, type RouterStats } from '@/models/router';
+import { CLIENT_PORT } from '@/models/shared/protocol';
+import { type HostLink, type PortLike, Router, type RouterDeps, type RouterStats } from '@/models/background/router';
 
 declare global {
   // Read by the e2e tests through the service worker (what was requested, cancelled, rejected).
@@ -15,10 +15,10 @@ declare global {
   // Set by the e2e tests through the service worker: the watchdog's limit in ms (default 90 s).
   var sesameWatchdogMs: number | undefined;
 }
-import { loadSettings } from '@/models/settings-store';
+import { loadSettings } from '@/models/shared/settings-store';
 import { serial } from '@/models/background/serial';
-import { wordSaver } from '@/models/words/word-saver';
-import { wordListItem } from '@/models/words/word-store';
+import { wordSaver } from '@/models/background/word-saver';
+import { wordListItem } from '@/models/shared/words/word-store';
 
 export default defineBackground(() => {
   let router: Router | null = null;

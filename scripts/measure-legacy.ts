@@ -6,11 +6,11 @@
 // merged graph with its head, the cut merged graph, and Sesame's step + head (one thread).
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { Gpt2Body, Gpt2Decoder } from '../models/gpt-decoder/gpt2-decoder';
-import { readGpt2 } from '../models/gpt-decoder/gpt2-graph';
-import { KvState } from '../models/gpt-decoder/kv-state';
-import { detachHead, HEAD_INPUT } from '../models/lm-head/head-graph';
-import { Int8Kernel } from '../models/lm-head/int8-kernel';
+import { Gpt2Body, Gpt2Decoder } from '../models/host/kernels/gpt2-step';
+import { readGpt2 } from '../models/host/onnx/gpt2-graph';
+import { KvState } from '../models/host/kernels/kv-state';
+import { detachHead, HEAD_INPUT } from '../models/host/onnx/head-graph';
+import { Int8Kernel } from '../models/host/kernels/int8-kernel';
 import { mergeDecoder } from '../tests/support/merged-decoder';
 
 const path = process.argv.at(-1)!;

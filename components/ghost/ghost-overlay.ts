@@ -1,8 +1,8 @@
 // The ghost text view: grey text drawn after the caret in a closed shadow root, so page CSS
 // cannot reach it and page script cannot read it (`host.shadowRoot` is null for the page). It ignores the pointer, so clicks go to the field underneath, and its text is only
 // ever set with textContent.
-import type { GhostLayout, StyleReader } from '@/models/completion/caret-geometry';
-import { lineHeightPx } from '@/models/completion/caret-geometry';
+import type { GhostLayout, StyleReader } from '@/components/ghost/caret-geometry';
+import { lineHeightPx } from '@/components/ghost/caret-geometry';
 
 export interface GhostFont {
   family: string;

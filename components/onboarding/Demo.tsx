@@ -1,10 +1,10 @@
 // A live demo of the three tools on a sample paragraph, run by the real model host.
 import { useState } from 'preact/hooks';
-import { t } from '@/models/i18n';
-import type { Capture, Lang } from '@/models/protocol';
-import type { Settings } from '@/models/settings';
-import { type ToolState, ToolStateView } from '../ResultView';
-import { requestForCapture, runTool, type ToolRequestOf } from '../tool-runner';
+import { t } from '@/models/shared/i18n';
+import type { Capture, Lang } from '@/models/shared/protocol';
+import type { Settings } from '@/models/shared/settings';
+import { type ToolState, ToolStateView } from '../bubble/ResultView';
+import { requestForCapture, runTool, type ToolRequestOf } from '../common/tool-runner';
 
 const SAMPLES: Record<Lang, { text: string; word: string }> = {
   en: { text: 'We sat on the grassy bank of the river and watched the boats drift past.', word: 'bank' },

@@ -1,15 +1,15 @@
 // First run: what Sesame does, a live demo of each tool on sample text, the languages the user
 // reads, and the download of only those models (sizes first, a bar per file, then "offline").
 import { useEffect, useState } from 'preact/hooks';
-import { request, RequestError } from '@/models/client';
-import { t, tn } from '@/models/i18n';
-import { modelsFor, type NeededModel, type ShownSize, suggestedLangs, totalShown } from '@/models/onboarding';
-import type { ErrorInfo, Lang, Progress } from '@/models/protocol';
-import type { Settings } from '@/models/settings';
-import { loadSettings } from '@/models/settings-store';
-import { megabytes } from '../format';
-import { sizesOf, sizeText, useModelFiles } from '../model-size';
-import { ProgressView } from '../ProgressView';
+import { request, RequestError } from '@/models/shared/client';
+import { t, tn } from '@/models/shared/i18n';
+import { modelsFor, type NeededModel, type ShownSize, suggestedLangs, totalShown } from '@/models/shared/onboarding';
+import type { ErrorInfo, Lang, Progress } from '@/models/shared/protocol';
+import type { Settings } from '@/models/shared/settings';
+import { loadSettings } from '@/models/shared/settings-store';
+import { megabytes } from '../common/format';
+import { sizesOf, sizeText, useModelFiles } from '../common/model-size';
+import { ProgressView } from '../bubble/ProgressView';
 import { Demo } from './Demo';
 
 type Phase = { kind: 'choose' } | { kind: 'downloading'; at: number } | { kind: 'done' } | { kind: 'error'; error: ErrorInfo; at: number };

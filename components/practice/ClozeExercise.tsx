@@ -1,11 +1,11 @@
 // The exercise: the passage with an input per blank, per-blank feedback, hints and reveal.
 // Keyboard: Tab / Shift+Tab move between blanks, Enter checks, Esc clears the blank,
 // Alt+H shows the next hint, Alt+R reveals the answer.
-import { percent } from '@/components/format';
-import { type Exercise, score } from '@/models/cloze/exercise';
-import type { Hint } from '@/models/cloze/hints';
-import { t } from '@/models/i18n';
-import type { Scored } from '@/models/protocol';
+import { percent } from '@/components/common/format';
+import { type Exercise, score } from '@/models/shared/practice/exercise';
+import type { Hint } from '@/models/shared/practice/hints';
+import { t } from '@/models/shared/i18n';
+import type { Scored } from '@/models/shared/protocol';
 import { hintText } from './hint-text';
 
 export interface ExerciseActions {

@@ -1,7 +1,7 @@
 // Past exercises, with export to Anki and clearing.
-import { ankiCsv } from '@/models/cloze/anki-csv';
-import type { HistoryEntry } from '@/models/cloze/history';
-import { t, uiLangTag } from '@/models/i18n';
+import { ankiCsv } from '@/models/shared/practice/anki-csv';
+import type { HistoryEntry } from '@/models/shared/practice/history';
+import { t, uiLangTag } from '@/models/shared/i18n';
 import { downloadText } from './download';
 
 export function HistoryList({ entries, onClear }: { entries: HistoryEntry[]; onClear: () => void }) {

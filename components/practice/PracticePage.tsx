@@ -1,11 +1,11 @@
 // The practice page: a cloze exercise on a passage handed over through session storage (by id
 // in the URL fragment), checked by the model, with hints, retry, score and a history.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ProgressView } from '@/components/ProgressView';
-import { ErrorView } from '@/components/ResultView';
-import { request, RequestError } from '@/models/client';
-import { loadBundledDict } from '@/models/cloze/bundled-dict';
-import type { ChineseDict } from '@/models/cloze/chinese-dict';
+import { ProgressView } from '@/components/bubble/ProgressView';
+import { ErrorView } from '@/components/bubble/ResultView';
+import { request, RequestError } from '@/models/shared/client';
+import { loadBundledDict } from '@/models/shared/dict/bundled-dict';
+import type { ChineseDict } from '@/models/shared/dict/chinese-dict';
 import {
   answersToCheck,
   applyCheck,
@@ -17,15 +17,15 @@ import {
   startExercise,
   takeHint,
   typeAnswer,
-} from '@/models/cloze/exercise';
-import { buildHints } from '@/models/cloze/hints';
-import type { HistoryEntry } from '@/models/cloze/history';
-import { clearHistory, historyItem, loadHistory, saveToHistory } from '@/models/cloze/history-store';
-import type { PracticePassage } from '@/models/cloze/passage';
-import { getPassage } from '@/models/cloze/passage-store';
-import { sectionsOf } from '@/models/cloze/sections';
-import { t } from '@/models/i18n';
-import { type ClozeDifficulty, CLOZE_DIFFICULTIES, type ErrorInfo, type Progress } from '@/models/protocol';
+} from '@/models/shared/practice/exercise';
+import { buildHints } from '@/models/shared/practice/hints';
+import type { HistoryEntry } from '@/models/shared/practice/history';
+import { clearHistory, historyItem, loadHistory, saveToHistory } from '@/models/shared/practice/history-store';
+import type { PracticePassage } from '@/models/shared/practice/passage';
+import { getPassage } from '@/models/shared/practice/passage-store';
+import { sectionsOf } from '@/models/shared/practice/sections';
+import { t } from '@/models/shared/i18n';
+import { type ClozeDifficulty, CLOZE_DIFFICULTIES, type ErrorInfo, type Progress } from '@/models/shared/protocol';
 import { ClozeExercise, type ExerciseActions } from './ClozeExercise';
 import { HistoryList } from './HistoryList';
 

@@ -1,5 +1,5 @@
-import type { Hint } from '@/models/cloze/hints';
-import { t, tn } from '@/models/i18n';
+import type { Hint } from '@/models/shared/practice/hints';
+import { t, tn } from '@/models/shared/i18n';
 
 export function hintText(h: Hint): string {
   switch (h.kind) {

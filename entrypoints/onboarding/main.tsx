@@ -1,11 +1,11 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { Onboarding } from '@/components/onboarding/Onboarding';
-import { injectPageStyles } from '@/components/page-styles';
-import { applyUiLanguage } from '@/components/ui-language';
-import { setConnector } from '@/models/client';
-import { t } from '@/models/i18n';
-import type { PortLike } from '@/models/router';
+import { injectPageStyles } from '@/components/bubble/page-styles';
+import { applyUiLanguage } from '@/components/common/ui-language';
+import { setConnector } from '@/models/shared/client';
+import { t } from '@/models/shared/i18n';
+import type { PortLike } from '@/models/background/router';
 
 setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
 injectPageStyles('onboarding');

@@ -1,10 +1,10 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import { Options } from '@/components/Options';
-import { injectPageStyles } from '@/components/page-styles';
-import { applyUiLanguage } from '@/components/ui-language';
-import { setConnector } from '@/models/client';
-import type { PortLike } from '@/models/router';
+import { Options } from '@/components/options/Options';
+import { injectPageStyles } from '@/components/bubble/page-styles';
+import { applyUiLanguage } from '@/components/common/ui-language';
+import { setConnector } from '@/models/shared/client';
+import type { PortLike } from '@/models/background/router';
 
 setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
 injectPageStyles('options');

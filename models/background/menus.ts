@@ -1,7 +1,7 @@
 // Context menu items and keyboard commands: both ask the tab's content script to run a tool
 // on its selection, so the page text never passes through the background first.
 import { browser } from 'wxt/browser';
-import type { ContentMessage } from '../protocol';
+import type { ContentMessage } from '../shared/protocol';
 
 export const TOOL_MENUS = [
   { id: 'sense', title: 'Meaning in context', contexts: ['selection'] },

@@ -1,8 +1,8 @@
 // Chrome: the model host lives in one offscreen document. It is created on first need, reused,
 // and re-created if it was closed; the background talks to it over one port.
 import { type Browser, browser as chrome } from '@wxt-dev/browser';
-import { HOST_IDLE, HOST_PORT, type HostMessage } from '../protocol';
-import type { HostLink, PortLike } from '../router';
+import { HOST_IDLE, HOST_PORT, type HostMessage } from '../shared/protocol';
+import type { HostLink, PortLike } from './router';
 
 const OFFSCREEN_PATH = '/offscreen.html';
 const CREATED_KEY = 'offscreenCreated';

@@ -1,8 +1,8 @@
 // The model host's door: it serves one kind of connection, the background's. Any other context
 // of this extension (a page, a content script in a compromised tab) that opens a port named
 // like the host's is disconnected, and every message is validated before the host sees it.
-import { HOST_PORT, type HostMessage, hostMessage, id as messageId, parse, type ServerMessage } from '../protocol';
-import type { PortLike } from '../router';
+import { HOST_PORT, type HostMessage, hostMessage, id as messageId, parse, type ServerMessage } from '../shared/protocol';
+import type { PortLike } from '../background/router';
 
 export interface HostPort extends PortLike {
   name: string;

@@ -1,9 +1,9 @@
 // The model host: serves tool requests with shared, lazily loaded models. It runs in the
 // offscreen document (Chrome) or the background page (Firefox); the entrypoints only wire
 // messages to `handle`. Everything it touches is injected, so tests can drive it in Node.
-import { chooseBackend, fallBackToWasm, looksLikeGpuFault, type BackendChoice, type GpuLike } from '../backend';
-import type { ModelCache } from '../model-cache';
-import { ModelPool } from '../model-pool';
+import { chooseBackend, fallBackToWasm, looksLikeGpuFault, type BackendChoice, type GpuLike } from './backend';
+import type { ModelCache } from '../shared/model-files/model-cache';
+import { ModelPool } from './model-pool';
 import {
   type Backend,
   type Diagnostics,
@@ -17,30 +17,30 @@ import {
   LIMITS,
   ToolError,
   toErrorInfo,
-} from '../protocol';
-import { checkCloze } from '../cloze/check';
-import type { ChineseDict } from '../cloze/chinese-dict';
-import { isCausalFamily } from '../registry';
-import { langOfSelection } from '../text/lang';
-import { makeCloze } from '../tools/cloze';
-import { complete } from '../tools/complete';
-import { type Past, disposePast } from '../tools/gpt-step';
-import { FieldKvCache } from '../tools/kv-cache';
-import type { Gloss } from '../glosses/types';
-import { encoderShape, ensureHiddenStates, onnxFileFor } from '../sense/hidden-states';
-import { type HiddenStatesOptions, planHiddenStatesOf } from '../sense/onnx-graph';
-import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from '../gpt-decoder/gpt2-decoder';
-import { readGpt2 } from '../gpt-decoder/gpt2-graph';
-import { attachHead, HeadDetacher } from '../lm-head/attach';
-import type { Int8Kernel } from '../lm-head/int8-kernel';
-import type { GemvThreads } from '../lm-head/gemv-threads';
+} from '../shared/protocol';
+import { checkCloze } from './tools/cloze/check';
+import type { ChineseDict } from '../shared/dict/chinese-dict';
+import { isCausalFamily } from '../shared/registry';
+import { langOfSelection } from '../shared/text/lang';
+import { makeCloze } from './tools/cloze/cloze';
+import { complete } from './tools/complete/complete';
+import { type Past, disposePast } from './tools/complete/gpt-step';
+import { FieldKvCache } from './tools/complete/kv-cache';
+import type { Gloss } from './tools/sense/glosses/types';
+import { encoderShape, ensureHiddenStates, onnxFileFor } from './onnx/hidden-states';
+import { type HiddenStatesOptions, planHiddenStatesOf } from './onnx/hidden-states-graph';
+import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from './kernels/gpt2-step';
+import { readGpt2 } from './onnx/gpt2-graph';
+import { attachHead, HeadDetacher } from './lm/attach-head';
+import type { Int8Kernel } from './kernels/int8-kernel';
+import type { GemvThreads } from './kernels/gemv-threads';
 import type { GraphProto } from 'onnx-buf';
-import { partitionedModelKey, VectorCache } from '../sense/vector-cache';
-import { lookUpSense } from '../tools/sense';
-import type { ExpectedHash } from '../file-hash';
-import type { OnnxChoice, RepoFile, RepoListing } from '../hub-files';
-import { type FilePlan, LOCAL_PREFIX, planDeps, planFiles } from '../repo-plan';
-import type { DeviceName, FileProgress, LoadedModel } from './loader';
+import { partitionedModelKey, VectorCache } from './tools/sense/vector-cache';
+import { lookUpSense } from './tools/sense/sense';
+import type { ExpectedHash } from '../shared/model-files/file-hash';
+import type { OnnxChoice, RepoFile, RepoListing } from './hub/hub-files';
+import { type FilePlan, LOCAL_PREFIX, planDeps, planFiles } from './hub/repo-plan';
+import type { DeviceName, FileProgress, LoadedModel } from './lm/loader';
 
 export interface HostDeps {
   kind: Diagnostics['host'];

@@ -1,18 +1,18 @@
 // Builds the model host for a browser context (offscreen document or Firefox background page).
 import { InferenceSession } from 'onnxruntime-web/webgpu';
 import { browser } from 'wxt/browser';
-import { type GpuLike } from '../backend';
-import { loadBundledDict } from '../cloze/bundled-dict';
-import { loadGlosses } from '../glosses/bundled';
-import { ModelCache } from '../model-cache';
-import { type Diagnostics, HOST_IDLE } from '../protocol';
-import { GemvThreads, type ThreadPort } from '../lm-head/gemv-threads';
+import { type GpuLike } from './backend';
+import { loadBundledDict } from '../shared/dict/bundled-dict';
+import { loadGlosses } from './tools/sense/glosses/bundled';
+import { ModelCache } from '../shared/model-files/model-cache';
+import { type Diagnostics, HOST_IDLE } from '../shared/protocol';
+import { GemvThreads, type ThreadPort } from './kernels/gemv-threads';
 import { ModelHost } from './host';
-import { loadModel } from './loader';
+import { loadModel } from './lm/loader';
 import { measureMemory } from './memory';
 import { guardSessionRuns } from './run-guard';
 import { installRunFaults } from './run-faults';
-import { guardSessionCreation } from './session-guard';
+import { guardSessionCreation } from './onnx/session-guard';
 import { configureTransformers, wasmThreads } from './transformers-env';
 
 /**

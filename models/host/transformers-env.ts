@@ -1,7 +1,7 @@
 // Configures @huggingface/transformers for the extension: model files come from the configured
 // host through Sesame's own cache, and the onnxruntime-web runtime comes from inside the extension.
 import { env } from '@huggingface/transformers';
-import type { ModelCache } from '../model-cache';
+import type { ModelCache } from '../shared/model-files/model-cache';
 import { fetchWithStallTimeout } from './stall-fetch';
 
 export interface TransformersSetup {

@@ -4,9 +4,9 @@
 // passage keeps its paragraphs, list items and table rows. Nothing of the page is ever turned into
 // HTML: the text is read from text nodes. Pages where Readability finds nothing fall back to the
 // hand-written extractor (main-text.ts). Long articles are not cut at the cloze limit: the
-// practice page offers them in sections (models/cloze/sections.ts).
+// practice page offers them in sections (models/shared/practice/sections.ts).
 import { Readability } from '@mozilla/readability';
-import { LIMITS, type MainTextReply } from '../protocol';
+import { LIMITS, type MainTextReply } from '../shared/protocol';
 import { extractMainText } from './main-text';
 
 export interface Article {

@@ -1,8 +1,8 @@
 // Capturing what the user selected: the selected span, its paragraph and sentence, as plain
 // text and offsets. Works on page text, <textarea>/<input>, contenteditable content and open
 // shadow roots.
-import { type Capture, LIMITS } from '../protocol';
-import { sentenceAround, windowAround } from '../text/context';
+import { type Capture, LIMITS } from '../shared/protocol';
+import { sentenceAround, windowAround } from '../shared/text/context';
 import { isSensitiveField } from './sensitive';
 
 export type CaptureOutcome = { kind: 'capture'; capture: Capture } | { kind: 'none'; reason: 'no-selection' | 'sensitive-field' };

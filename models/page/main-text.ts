@@ -2,7 +2,7 @@
 // (an <article> or <main>, or the parent of the most paragraph text), leaving out navigation,
 // headers, footers, sidebars and link lists. Pure DOM, so it runs in the content script and in tests.
 // Now the fallback of article.ts (Mozilla's Readability), for pages where Readability finds nothing.
-import { LIMITS } from '../protocol';
+import { LIMITS } from '../shared/protocol';
 
 export interface MainText {
   /** The block's paragraphs as plain text, separated by blank lines. */

@@ -1,10 +1,10 @@
 // Finding every use of the selected word in the page's text, with a DOM range for each (to
 // scroll to and highlight it later). Bounded in time and count, so a huge page stays responsive:
 // blocks are scanned in document order and the scan stops when the budget is spent.
-import { type Capture, LIMITS, type Lang, type OccurrenceSpan } from '../protocol';
-import { findOccurrences, lemmasOf } from '../sense/occurrences';
-import { windowAround } from '../text/context';
-import { langOfSelection } from '../text/lang';
+import { type Capture, LIMITS, type Lang, type OccurrenceSpan } from '../shared/protocol';
+import { findOccurrences, lemmasOf } from '../shared/text/occurrences';
+import { windowAround } from '../shared/text/context';
+import { langOfSelection } from '../shared/text/lang';
 
 export interface PageOccurrences {
   spans: OccurrenceSpan[];

@@ -3,7 +3,7 @@
 // built extension, through the loopback hub.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Diagnostics } from '@/models/protocol';
+import type { Diagnostics } from '@/models/shared/protocol';
 import { extensionRequest, FIXTURE_MODELS, launch, type Session } from './harness';
 
 const QWEN = { id: 'sesame-fixtures/tiny-qwen2', family: 'qwen2' } as const;

@@ -5,7 +5,7 @@
 // typing-through work as in a textarea, and nothing of Sesame's reaches the editor's content.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EDITOR_POLICIES, type EditorKind, insertStrategyFor } from '@/models/completion/editors';
+import { EDITOR_POLICIES, type EditorKind, insertStrategyFor } from '@/models/shared/editors';
 import { EDITORS, type EditorName, type EditorPages, SILENT_EDITORS, serveEditorPages } from './editor-pages';
 import { ghostGlyph, ghostText, launch, routerStats, type Session } from './harness';
 import { hostCounters, waitForGhost } from './ghost-wait';

@@ -2,7 +2,7 @@
 // counters, and the whole suggestion of a request once it has finished streaming.
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { Diagnostics } from '../../models/protocol';
+import type { Diagnostics } from '../../models/shared/protocol';
 import { extensionRequest, ghostText, type Session } from './harness';
 
 export type CompletionCounters = NonNullable<Diagnostics['completion']>;

@@ -8,7 +8,7 @@ import { chromium, type BrowserContext, type CDPSession, type Frame, type Page, 
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
 import { selectTextInPage, wordCentreInPage } from './page-text';
-import type { Diagnostics } from '../../models/protocol';
+import type { Diagnostics } from '../../models/shared/protocol';
 
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
 export const PAGES_DIR = resolve('tests/e2e/pages');

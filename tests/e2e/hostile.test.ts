@@ -197,7 +197,7 @@ describe('hostile pages and bad input', () => {
     const probe = await page.evaluate(() => (window as unknown as { __probe: { click: number; bubble: number; stall: number } }).__probe);
     console.log(`100 000-node page: bubble ${Math.round(probe.bubble - probe.click)} ms after the double-click, longest main-thread stall ${Math.round(probe.stall)} ms`);
     // Timings are reported, not asserted (shared machines are noisy): the scan's time bound is its
-    // own budget, proven with a controlled clock in tests/unit/page-occurrences.test.ts.
+    // own budget, proven with a controlled clock in tests/unit/page/occurrence-scan.test.ts.
     expect(probe.bubble).toBeGreaterThanOrEqual(probe.click);
     // And the page still answers right after.
     expect(await page.evaluate(() => document.querySelectorAll('#bulk p').length)).toBe(25_000);

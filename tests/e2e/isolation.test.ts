@@ -4,7 +4,7 @@
 // error and recreates the host, and the next request works. The faults are armed in the offscreen
 // document through DevTools (models/host/run-faults.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Diagnostics } from '@/models/protocol';
+import type { Diagnostics } from '@/models/shared/protocol';
 import { extensionRequest, hostStatus, launch, routerStats, type Session } from './harness';
 
 /** Evaluates `expression` in the offscreen document (the model host), through the DevTools protocol. */

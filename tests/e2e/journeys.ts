@@ -3,7 +3,7 @@
 // (tests/e2e-firefox/, MV2 with the background-page host).
 import { statSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { Diagnostics } from '../../models/protocol';
+import type { Diagnostics } from '../../models/shared/protocol';
 import type { DPage, DSession } from './driver/types';
 import { selectTextInPage, wordCentreInPage } from './page-text';
 

@@ -6,7 +6,7 @@
 // The bubble is as shipped (a closed shadow root): the tests reach it from Sesame's own world.
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Diagnostics } from '@/models/protocol';
+import type { Diagnostics } from '@/models/shared/protocol';
 import { dblclickWord, ghostText, hostStatus, inClosedBubble, inSesameWorld, launch, routerStats, selectText, type Session, trigger, waitInClosedBubble } from './harness';
 
 /** Requests of `type` the background router has seen. */

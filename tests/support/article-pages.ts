@@ -4,7 +4,7 @@
 // blogger-style text in <div>s split by <br>, lists, tables, code blocks, long reads in sections,
 // Chinese). Deterministic per seed. Each page says what its article is (`truth`), so extractors
 // can be scored against it as well as against Readability's own output.
-import { seededRandom } from '../../models/tools/cloze-blanks';
+import { seededRandom } from '../../models/host/tools/cloze/cloze-blanks';
 
 export interface GeneratedPage {
   name: string;

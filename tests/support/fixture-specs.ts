@@ -1,5 +1,5 @@
 // The tiny fixture encoders as the sense tests load them (tests/fixtures/make_fixtures.py).
-import type { ModelSpec } from '@/models/protocol';
+import type { ModelSpec } from '@/models/shared/protocol';
 
 export const TINY_BERT: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased', family: 'bert', dtype: 'q8' };
 export const TINY_DISTILBERT: ModelSpec = { id: 'sesame-fixtures/tiny-distilbert-uncased', family: 'distilbert', dtype: 'fp32' };

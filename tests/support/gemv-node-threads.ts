@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
-import { GemvThreads, type ThreadPort } from '@/models/lm-head/gemv-threads';
+import { GemvThreads, type ThreadPort } from '@/models/host/kernels/gemv-threads';
 
 let script: string | undefined;
 function workerScript(): string {

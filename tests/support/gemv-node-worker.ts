@@ -1,6 +1,6 @@
 // A kernel thread in Node (worker_threads), for tests: the same task loop as the browser's.
 import { parentPort } from 'node:worker_threads';
-import { serveGemvTasks } from '../../models/lm-head/gemv-worker';
+import { serveGemvTasks } from '../../models/host/kernels/gemv-worker';
 
 const parent = parentPort!;
 serveGemvTasks({

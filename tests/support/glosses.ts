@@ -1,10 +1,10 @@
 // The dictionaries as the extension ships them, read from the build's asset folders in Node.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lookupChinese } from '@/models/glosses/cedict';
-import type { Gloss } from '@/models/glosses/types';
-import { lookupEnglish } from '@/models/glosses/wordnet';
-import type { Lang } from '@/models/protocol';
+import { lookupChinese } from '@/models/host/tools/sense/glosses/cedict';
+import type { Gloss } from '@/models/host/tools/sense/glosses/types';
+import { lookupEnglish } from '@/models/host/tools/sense/glosses/wordnet';
+import type { Lang } from '@/models/shared/protocol';
 import { cedictGlossDir } from '../../scripts/cedict-gloss-asset';
 import { wordnetDir } from '../../scripts/wordnet-asset';
 

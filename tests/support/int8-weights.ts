@@ -1,6 +1,6 @@
 // Random q8 linear-layer weights in the layouts hub exports use (int8 or uint8, one or per-column
 // zero points and scales, with or without a bias), for kernel tests.
-import type { Int8Weights } from '@/models/lm-head/int8-linear';
+import type { Int8Weights } from '@/models/host/onnx/int8-linear';
 
 export const seeded = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 

@@ -1,11 +1,11 @@
 // The real model host, running in Node on onnxruntime-node, with the real transformers.js
 // download path pointed at the loopback hub and an in-memory Cache API.
-import { ModelCache, type CacheLike } from '@/models/model-cache';
+import { ModelCache, type CacheLike } from '@/models/shared/model-files/model-cache';
 import { type HostDeps, ModelHost } from '@/models/host/host';
-import { loadModel } from '@/models/host/loader';
+import { loadModel } from '@/models/host/lm/loader';
 import { configureTransformers } from '@/models/host/transformers-env';
-import type { HostConfig, HostMessage, ModelSpec, ServerMessage, ToolRequest, ToolResult } from '@/models/protocol';
-import { chineseDict } from '@/models/cloze/chinese-dict';
+import type { HostConfig, HostMessage, ModelSpec, ServerMessage, ToolRequest, ToolResult } from '@/models/shared/protocol';
+import { chineseDict } from '@/models/shared/dict/chinese-dict';
 import { loadCompactDict } from '../../scripts/cedict-asset';
 import { memoryCache } from '../../scripts/model-source';
 

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../../support/hub-server.mjs';
-import type { Diagnostics } from '../../../models/protocol';
+import type { Diagnostics } from '../../../models/shared/protocol';
 import { FIXTURE_MODELS, type HubServer, type RouterCounts, startPageServer } from '../harness';
 import type { DLaunchOptions, DLocator, DPage, DSession, Tool } from './types';
 

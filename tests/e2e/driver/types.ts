@@ -4,7 +4,7 @@
 // firefox-esr, the MV2 build). Selectors are CSS; like Playwright's, a descendant combinator
 // crosses open shadow roots (`sesame-bubble [data-testid=x]` finds x inside the bubble's shadow root).
 import type { HubServer, RouterCounts } from '../harness';
-import type { Diagnostics } from '../../../models/protocol';
+import type { Diagnostics } from '../../../models/shared/protocol';
 
 export type BrowserName = 'chromium' | 'firefox';
 export type Tool = 'sense' | 'cloze' | 'complete';

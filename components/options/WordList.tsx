@@ -1,0 +1,69 @@
+// Options: the saved words (with their sentence and sense), removal, Anki export together with
+// the cloze history, and "Clear my data" for everything Sesame stored from pages.
+import { useEffect, useState } from 'preact/hooks';
+import { request } from '@/models/shared/client';
+import { ankiCsv } from '@/models/shared/practice/anki-csv';
+import { loadHistory } from '@/models/shared/practice/history-store';
+import { t, tn } from '@/models/shared/i18n';
+import { clearSavedData } from '@/models/shared/saved-data';
+import type { WordEntry } from '@/models/shared/words/word-list';
+import { loadWords, removeWord, wordListItem } from '@/models/shared/words/word-store';
+import { downloadText } from '../practice/download';
+
+export function WordList({ onMessage }: { onMessage: (text: string) => void }) {
+  const [words, setWords] = useState<WordEntry[]>([]);
+  useEffect(() => {
+    void loadWords().then(setWords);
+    return wordListItem.watch(() => void loadWords().then(setWords));
+  }, []);
+
+  const exportAll = async () => downloadText('sesame-anki.csv', ankiCsv(await loadHistory(), words));
+  const clearAll = async () => {
+    if (!confirm(t('words_clear_confirm'))) return;
+    await clearSavedData(() => request({ type: 'memory.clear' }).catch(() => undefined));
+    setWords([]);
+    onMessage(t('words_cleared'));
+  };
+
+  return (
+    <section aria-labelledby="words-h" data-testid="word-list">
+      <h2 id="words-h">{t('words_title')}</h2>
+      {words.length === 0 ? (
+        <p class="muted">{t('words_empty')}</p>
+      ) : (
+        <table>
+          <tbody>
+            {words.map((w) => (
+              <tr key={w.id} data-testid="word-entry">
+                <th scope="row" lang={w.lang}>
+                  {w.word}
+                </th>
+                <td lang={w.lang}>
+                  {w.sentence.slice(0, w.start)}
+                  <b>{w.sentence.slice(w.start, w.end)}</b>
+                  {w.sentence.slice(w.end)}
+                  {w.sense.length > 0 && <div class="muted">{t('words_sense', { label: w.sense.slice(0, 3).join(' · ') })}</div>}
+                  {w.gloss && <div class="muted">{w.gloss}</div>}
+                </td>
+                <td>
+                  <button type="button" aria-label={t('words_remove_label', { word: w.word })} onClick={() => void removeWord(w.id).then(setWords)}>
+                    {t('words_remove')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div class="actions">
+        <button type="button" onClick={() => void exportAll()} data-testid="export-all">
+          {t('words_export')}
+        </button>
+        <button type="button" onClick={() => void clearAll()} data-testid="clear-data">
+          {t('words_clear')}
+        </button>
+      </div>
+      <p class="muted">{tn('words_count', words.length)}</p>
+    </section>
+  );
+}

@@ -1,9 +1,0 @@
-// Puts an extension page in the UI language from Settings before it first renders.
-import { setUiLanguage, uiLangTag } from '@/models/i18n';
-import { loadSettings } from '@/models/settings-store';
-
-export async function applyUiLanguage(doc: Document = document): Promise<void> {
-  const settings = await loadSettings().catch(() => null);
-  setUiLanguage(settings?.uiLanguage);
-  doc.documentElement.lang = uiLangTag();
-}

@@ -1,0 +1,220 @@
+// One GPT-2 decoding step (one new token on top of a past) outside onnxruntime: the q8 linear
+// layers in Sesame's int8 kernel, which reads weights ~10× faster than onnxruntime-web's GEMM at
+// one row, and the rest (embeddings, LayerNorm, attention over the past, GELU) in plain loops
+// over a few thousand floats. Prompts (many tokens at once) stay in the session, where the
+// GEMM is fast; completion feeds its past from there (kv-state.ts).
+//
+// The arithmetic is the export's: every linear layer quantises its input as the graph's
+// DynamicQuantizeLinear does and sums exactly, so the kernel's part is the graph's bit for bit.
+// LayerNorm, softmax and the attention sums are float32 results of double-precision loops, so
+// logits differ from the session's in the last bits; a greedy token can differ only where two
+// logits are that close.
+import type { GemvThreads } from './gemv-threads';
+import { Int8Kernel } from './int8-kernel';
+import type { Embedding, Gpt2Weights, Norm } from '../onnx/gpt2-graph';
+import type { KvShape, KvState } from './kv-state';
+
+interface Layer {
+  ln1: Norm;
+  attn: Int8Kernel;
+  attnProj: Int8Kernel;
+  ln2: Norm;
+  fc: Int8Kernel;
+  proj: Int8Kernel;
+}
+
+/** What the graph does not say: read from the model's config.json. */
+export interface Gpt2Config {
+  n_head: number;
+  layer_norm_epsilon?: number;
+  activation_function?: string;
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/**
+ * A GPT-2's weights as the step reads them: the linear layers in one kernel memory (transposed
+ * there: throws when that memory cannot be had), the embedding tables and norms as owned
+ * copies. Built while the model file is at hand, so that none of the file's bytes outlive the load.
+ */
+export class Gpt2Body {
+  readonly width: number;
+  readonly layers: Layer[];
+  readonly wte: Embedding;
+  readonly wpe: Embedding;
+  readonly lnF: Norm;
+
+  /** Whether the token embedding is read from the tied head's table in its kernel memory (no copy of its own). */
+  readonly wteShared: boolean;
+
+  /**
+   * `threads`: worker threads the linear layers' products are split over. `head`: the model's
+   * head in Sesame's kernel; when it is tied to `transformer.wte.weight_quantized` (the hub's
+   * files), the token embedding is read from its table instead of a copy (38.6 MB for GPT-2).
+   */
+  constructor(w: Gpt2Weights, threads?: GemvThreads, head?: Int8Kernel) {
+    this.width = w.width;
+    const shared = sharedWte(w.wte, head);
+    this.wteShared = shared !== undefined;
+    this.wte = shared ?? ownEmbedding(w.wte);
+    this.wpe = ownEmbedding(w.wpe);
+    this.lnF = w.lnF;
+    const kernels = Int8Kernel.group(w.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj]), threads);
+    this.layers = w.layers.map((l, i) => {
+      const linear = (j: number) => kernels[4 * i + j]!;
+      return { ln1: l.ln1, attn: linear(0), attnProj: linear(1), ln2: l.ln2, fc: linear(2), proj: linear(3) };
+    });
+  }
+}
+
+export class Gpt2Decoder {
+  readonly layers: Layer[];
+  readonly width: number;
+  readonly heads: number;
+  readonly headSize: number;
+  private readonly epsilon: number;
+  private readonly wte: Embedding;
+  private readonly wpe: Embedding;
+  private readonly lnF: Norm;
+  private scores = new Float32Array(64);
+
+  constructor(body: Gpt2Body, config: Gpt2Config) {
+    if ((config.activation_function ?? 'gelu_new') !== 'gelu_new') throw new Error(`activation ${config.activation_function} is not GPT-2's`);
+    if (body.width % config.n_head !== 0) throw new Error(`${config.n_head} heads do not divide width ${body.width}`);
+    ({ layers: this.layers, width: this.width, wte: this.wte, wpe: this.wpe, lnF: this.lnF } = body);
+    this.heads = config.n_head;
+    this.headSize = body.width / config.n_head;
+    this.epsilon = config.layer_norm_epsilon ?? 1e-5;
+  }
+
+  /** The most threads any of its products runs on now. */
+  get threads(): number {
+    return Math.max(1, ...this.kernels().map((k) => k.threads));
+  }
+
+  /** Lets the kernel threads drop its layers (int8-kernel.ts `release`). */
+  release(): void {
+    for (const k of this.kernels()) k.release();
+  }
+
+  /** Its linear layers, in Sesame's kernel. */
+  kernels(): Int8Kernel[] {
+    return this.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj]);
+  }
+
+  /** The keys/values a step reads and appends. */
+  get kvShape(): KvShape {
+    return { layers: this.layers.length, heads: this.heads, headSize: this.headSize };
+  }
+
+  get positions(): number {
+    return this.wpe.rows;
+  }
+
+  /**
+   * Feeds `token` at position `past.length` and returns the final LayerNorm's output for it
+   * (the LM head's input) and the past with its keys/values appended.
+   */
+  step(token: number, past: KvState): { hidden: Float32Array; past: KvState } {
+    const { width, heads, headSize } = this;
+    if (token < 0 || token >= this.wte.rows) throw new RangeError(`token ${token} is not in the vocabulary`);
+    if (past.length >= this.positions) throw new RangeError(`position ${past.length} is past the model's ${this.positions}`);
+    const h = embed(this.wte, token);
+    const position = embed(this.wpe, past.length);
+    for (let i = 0; i < width; i++) h[i] = h[i]! + position[i]!;
+    const next = past.extend();
+    const tokens = next.slot + 1;
+    if (this.scores.length < tokens) this.scores = new Float32Array(tokens * 2);
+    const attended = new Float32Array(width);
+    const scale = Math.sqrt(headSize);
+    for (let l = 0; l < this.layers.length; l++) {
+      const layer = this.layers[l]!;
+      const qkv = layer.attn.apply(layerNorm(h, layer.ln1, this.epsilon));
+      const keys = next.keys[l]!;
+      const values = next.values[l]!;
+      for (let head = 0; head < heads; head++) {
+        const base = head * next.capacity * headSize;
+        const slot = base + next.slot * headSize;
+        keys.set(qkv.subarray(width + head * headSize, width + (head + 1) * headSize), slot);
+        values.set(qkv.subarray(2 * width + head * headSize, 2 * width + (head + 1) * headSize), slot);
+        this.attend(qkv, head * headSize, keys, values, base, tokens, scale, attended);
+      }
+      const a = layer.attnProj.apply(attended);
+      for (let i = 0; i < width; i++) h[i] = h[i]! + a[i]!;
+      const f = layer.fc.apply(layerNorm(h, layer.ln2, this.epsilon));
+      for (let i = 0; i < f.length; i++) {
+        const x = f[i]!;
+        f[i] = 0.5 * x * (1 + Math.tanh(GELU_C * (x + 0.044715 * x * x * x)));
+      }
+      const m = layer.proj.apply(f);
+      for (let i = 0; i < width; i++) h[i] = h[i]! + m[i]!;
+    }
+    return { hidden: layerNorm(h, this.lnF, this.epsilon), past: next.state };
+  }
+
+  /** Softmax(q·kᵀ / √d) · v for one head, over `tokens` slots from `base`, into `out` at the query's offset. */
+  private attend(qkv: Float32Array, q: number, keys: Float32Array, values: Float32Array, base: number, tokens: number, scale: number, out: Float32Array): void {
+    const { headSize } = this;
+    const scores = this.scores;
+    let max = -Infinity;
+    for (let t = 0; t < tokens; t++) {
+      const k = base + t * headSize;
+      let dot = 0;
+      for (let d = 0; d < headSize; d++) dot += qkv[q + d]! * keys[k + d]!;
+      const s = Math.fround(Math.fround(dot) / scale);
+      scores[t] = s;
+      if (s > max) max = s;
+    }
+    let sum = 0;
+    for (let t = 0; t < tokens; t++) {
+      const e = Math.exp(scores[t]! - max);
+      scores[t] = e;
+      sum += e;
+    }
+    for (let d = 0; d < headSize; d++) out[q + d] = 0;
+    for (let t = 0; t < tokens; t++) {
+      const p = scores[t]! / sum;
+      const v = base + t * headSize;
+      for (let d = 0; d < headSize; d++) out[q + d] = out[q + d]! + p * values[v + d]!;
+    }
+  }
+}
+
+function layerNorm(x: Float32Array, n: Norm, epsilon: number): Float32Array {
+  let mean = 0;
+  for (const v of x) mean += v;
+  mean /= x.length;
+  let variance = 0;
+  for (const v of x) variance += (v - mean) * (v - mean);
+  variance /= x.length;
+  const inv = 1 / Math.sqrt(variance + epsilon);
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = (x[i]! - mean) * inv * n.weight[i]! + n.bias[i]!;
+  return out;
+}
+
+function embed(table: Embedding, row: number): Float32Array {
+  const { width } = table;
+  if (table.kind === 'float') return table.data.slice(row * width, (row + 1) * width);
+  const out = new Float32Array(width);
+  const bytes = table.data.subarray(row * width, (row + 1) * width);
+  for (let i = 0; i < width; i++) {
+    const q = table.signed ? (bytes[i]! << 24) >> 24 : bytes[i]!;
+    out[i] = (q - table.zeroPoint) * table.scale;
+  }
+  return out;
+}
+
+/** The tied head's table as the token embedding, when it is the same table with the same quantisation. */
+function sharedWte(wte: Embedding, head: Int8Kernel | undefined): Embedding | undefined {
+  if (wte.kind !== 'int8' || head?.tiedTo !== 'transformer.wte.weight_quantized') return undefined;
+  const view = head.tableView();
+  if (!view || view.rows !== wte.rows || view.width !== wte.width || view.scale !== wte.scale) return undefined;
+  if (view.zeroPoint !== wte.zeroPoint - (wte.signed ? 0 : 128)) return undefined;
+  return { kind: 'int8', width: wte.width, rows: wte.rows, data: view.data, signed: true, scale: view.scale, zeroPoint: view.zeroPoint };
+}
+
+/** The table's own copy: the graph's tensors are views into the whole model file. */
+function ownEmbedding(table: Embedding): Embedding {
+  return { ...table, data: table.data.slice() } as Embedding;
+}

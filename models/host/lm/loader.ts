@@ -1,0 +1,136 @@
+// Loads tokenizer + ONNX model for a registry spec with transformers.js. The ERNIE family is
+// not mapped by transformers.js 4.3, so it loads through the BERT masked-LM class, the
+// architecture it shares; extra integer inputs (ERNIE's task_type_ids) are fed zeros. Causal LMs:
+// GPT-2 and Qwen2 (grouped-query attention; the completion tool feeds it position_ids itself).
+import {
+  AutoConfig,
+  AutoTokenizer,
+  BertForMaskedLM,
+  DistilBertForMaskedLM,
+  GPT2LMHeadModel,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type ProgressInfo,
+  Qwen2ForCausalLM,
+  Tensor,
+} from '@huggingface/transformers';
+import type { Gpt2Decoder } from '../kernels/gpt2-step';
+import { defaultChoice, type OnnxChoice } from '../hub/hub-files';
+import type { Int8Kernel } from '../kernels/int8-kernel';
+import type { ModelSpec } from '../../shared/protocol';
+import { sessionFailure } from '../onnx/session-guard';
+
+export type DeviceName = 'webgpu' | 'wasm' | 'cpu';
+
+export interface LoadedModel {
+  spec: ModelSpec;
+  device: DeviceName;
+  tokenizer: PreTrainedTokenizer;
+  model: PreTrainedModel;
+  /** The ONNX file the session was built from (e.g. `onnx/model_int8.onnx`), as the repo names it. */
+  file?: string;
+  /** ONNX input names of the model session. */
+  inputNames: string[];
+  /** A q8 LM head computed by Sesame's kernel; the session then outputs its input instead of logits (lm-head/). */
+  head?: Int8Kernel;
+  /** GPT-2's one-token decoding step outside the session, with `head` (gpt-decoder/). */
+  decoder?: Gpt2Decoder;
+  release(): Promise<void>;
+}
+
+export interface FileProgress {
+  file: string;
+  status: 'initiate' | 'download' | 'progress' | 'done' | 'ready';
+  loaded?: number;
+  total?: number;
+}
+
+/**
+ * onnxruntime-node (Node: tests, benchmarks): intra-op threads wait without spinning. On a small
+ * shared machine a spinning pool competes with the JS thread between one-token steps; measured
+ * interleaved here, a distilgpt2 q8 step went 13–16.5 → 11.5–14 ms.
+ */
+export const NATIVE_SESSION_OPTIONS = { extra: { session: { intra_op: { allow_spinning: '0' } } } } as const;
+
+const MODEL_CLASS = {
+  bert: BertForMaskedLM,
+  ernie: BertForMaskedLM,
+  distilbert: DistilBertForMaskedLM,
+  gpt2: GPT2LMHeadModel,
+  qwen2: Qwen2ForCausalLM,
+} as const;
+
+export async function loadModel(
+  spec: ModelSpec,
+  device: DeviceName,
+  onProgress: (p: FileProgress) => void = () => {},
+  /** The ONNX file to load (models/host/hub/hub-files.ts); transformers.js's default name for the dtype when absent. */
+  onnx: OnnxChoice = defaultChoice(spec.dtype, spec.family),
+  /**
+   * The commit to download from (the listing's sha: `{host}{id}/resolve/{revision}/{file}`), so
+   * every file comes from one commit even if the branch moves; transformers.js's `main` when absent.
+   */
+  revision?: string,
+): Promise<LoadedModel> {
+  const pinned = revision ? { revision } : {};
+  const progress_callback = (info: ProgressInfo): void => {
+    if (!('file' in info) || typeof info.file !== 'string') return;
+    const status = info.status as FileProgress['status'];
+    const event: FileProgress = { file: info.file, status };
+    if ('loaded' in info && typeof info.loaded === 'number') event.loaded = info.loaded;
+    if ('total' in info && typeof info.total === 'number') event.total = info.total;
+    onProgress(event);
+  };
+  const tokenizer = await AutoTokenizer.from_pretrained(spec.id, { progress_callback, ...pinned });
+  const config = spec.family === 'ernie' ? await ernieAsBert(spec.id, progress_callback, revision) : null;
+  const model = await MODEL_CLASS[spec.family].from_pretrained(spec.id, {
+    device,
+    // transformers.js fetches exactly `onnx/{model_file_name}{suffix(dtype)}.onnx`.
+    dtype: onnx.dtype,
+    model_file_name: onnx.base,
+    progress_callback,
+    ...pinned,
+    ...(config ? { config } : {}),
+    ...(device === 'cpu' ? { session_options: NATIVE_SESSION_OPTIONS } : {}),
+  } as Parameters<(typeof MODEL_CLASS)[typeof spec.family]['from_pretrained']>[1]);
+  const failed = sessionFailure(model);
+  if (failed) {
+    await model.dispose();
+    throw failed.error;
+  }
+  const inputNames = sessionInputNames(model);
+  return {
+    spec,
+    device,
+    tokenizer,
+    model,
+    file: onnx.file,
+    inputNames,
+    release: () => model.dispose().then(() => undefined),
+  };
+}
+
+/** ERNIE's config, presented as the BERT masked LM it is architecturally. */
+async function ernieAsBert(id: string, progress_callback: (info: ProgressInfo) => void, revision?: string) {
+  const config = await AutoConfig.from_pretrained(id, { progress_callback, ...(revision ? { revision } : {}) });
+  return Object.assign(config, { model_type: 'bert', architectures: ['BertForMaskedLM'], original_model_type: 'ernie' });
+}
+
+export function sessionInputNames(model: PreTrainedModel): string[] {
+  const sessions = (model as unknown as { sessions: Record<string, { inputNames: string[] }> }).sessions;
+  return [...(sessions.model?.inputNames ?? [])];
+}
+
+/**
+ * Zero tensors for integer inputs the session declares beyond what transformers.js fills in
+ * itself (ERNIE's `task_type_ids`), shaped like `input_ids`.
+ */
+export function extraZeroInputs(inputNames: string[], inputIds: Tensor): Record<string, Tensor> {
+  const known = new Set(['input_ids', 'attention_mask', 'token_type_ids', 'position_ids', 'inputs_embeds']);
+  const extra: Record<string, Tensor> = {};
+  for (const name of inputNames) {
+    if (known.has(name) || name.startsWith('past_key_values')) continue;
+    extra[name] = new Tensor('int64', new BigInt64Array(inputIds.data.length), inputIds.dims);
+  }
+  return extra;
+}

@@ -1,0 +1,73 @@
+// One forward pass of a GPT decoder over new tokens, given the keys/values of the tokens
+// before them. Sesame's decoding loop calls this instead of transformers.js' `generate`, so it
+// decides which past it keeps between requests (see kv-cache.ts).
+import { Tensor } from '@huggingface/transformers';
+import { KvState } from '../../kernels/kv-state';
+import type { LoadedModel } from '../../lm/loader';
+import { logitRows } from '../../lm/logits';
+
+/** `past_key_values.<layer>.key|value` tensors, [batch, heads, tokens, head size]. */
+export type PastTensors = Record<string, Tensor>;
+/** What a step continues from: the session's tensors, or the buffers of Sesame's own decoding step. */
+export type Past = PastTensors | KvState;
+
+export interface Step {
+  /** Next-token logits after the last fed token (a copy, free to modify). */
+  logits: Float32Array;
+  /** Keys/values of every token so far: the past fed plus the new tokens. */
+  past: Past;
+}
+
+/**
+ * Runs `ids` at positions `start`… on top of `past` (the keys/values of positions 0…start-1; null when
+ * start is 0: the session then gets empty past tensors).
+ */
+export async function forward(lm: LoadedModel, ids: readonly number[], past: Past | null, start: number): Promise<Step> {
+  const { decoder, head } = lm;
+  // One token on a past: Sesame's decoding step, when the model has one (gpt-decoder/).
+  if (decoder && head && past && ids.length === 1 && start < decoder.positions) {
+    const state = past instanceof KvState ? past : KvState.fromTensors(past, decoder.kvShape);
+    const step = decoder.step(ids[0]!, state);
+    return { logits: head.apply(step.hidden), past: step.past };
+  }
+  const n = ids.length;
+  const ints = (values: readonly number[]) => new Tensor('int64', BigInt64Array.from(values, BigInt), [1, values.length]);
+  const out = (await lm.model.forward({
+    input_ids: ints(ids),
+    attention_mask: ints(Array.from({ length: start + n }, () => 1)),
+    position_ids: ints(Array.from({ length: n }, (_, i) => start + i)),
+    past_key_values: past instanceof KvState ? past.toTensors() : past,
+  })) as Record<string, Tensor>;
+  const next: PastTensors = {};
+  for (const [name, tensor] of Object.entries(out)) {
+    if (name.startsWith('present')) next[name.replace('present', 'past_key_values')] = tensor;
+  }
+  return { logits: logitRows(lm, out, [n - 1])[0]!, past: next };
+}
+
+export function pastLength(past: Past): number {
+  if (past instanceof KvState) return past.length;
+  const first = Object.values(past)[0];
+  return first ? first.dims.at(-2)! : 0;
+}
+
+/** The first `length` positions of a past. GPU tensors are read back first: slicing needs their data. */
+export async function truncatePast(past: Past, length: number): Promise<Past> {
+  if (pastLength(past) === length) return past;
+  if (past instanceof KvState) return past.truncate(length);
+  const out: PastTensors = {};
+  for (const [name, tensor] of Object.entries(past)) {
+    const cpu =
+      tensor.location === 'gpu-buffer'
+        ? new Tensor(tensor.type, (await tensor.ort_tensor.getData()) as Tensor['data'], tensor.dims)
+        : tensor;
+    out[name] = cpu.slice(null, null, [0, length], null);
+  }
+  return out;
+}
+
+/** Frees GPU buffers; CPU tensors are left to the garbage collector (disposing one would wipe its data). */
+export function disposePast(past: Past | null | undefined): void {
+  if (past instanceof KvState) return;
+  for (const tensor of Object.values(past ?? {})) if (tensor.location === 'gpu-buffer') tensor.dispose();
+}

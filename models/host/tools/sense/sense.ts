@@ -1,0 +1,224 @@
+// The word-sense tool: the selected use first (substitutes at once), then every other use on the
+// page in padding buckets, each a masked pass that yields both its predictions and all hidden
+// states; ELMo-mixed vectors are clustered into senses, and dictionary glosses ranked by context.
+import type { LoadedModel } from '../../lm/loader';
+import type { Gloss } from './glosses/types';
+import { glossTarget, rankGlosses, substituteOverlapScores } from './glosses/rank';
+import { type GlossOut, type Lang, type OccurrenceSpan, type ResultOf, type Scored, ToolError, LIMITS } from '../../../shared/protocol';
+import { clusterSenses, cosineMatrix, labelClusters } from './cluster';
+import { embedTargets, paddingBuckets, sparseRow, substituteVectors, type Target, type TargetVectors } from './embed';
+import { hiddenStateNames } from '../../onnx/hidden-states';
+import { defaultLayerWeights, mixLayers } from './layer-mix';
+import { type CachedOccurrence, VectorCache } from './vector-cache';
+import { windowAround } from '../../../shared/text/context';
+import { CONTEXT_CHARS, substitutesFromRows } from './substitutes';
+
+export interface SenseQuery {
+  text: string;
+  start: number;
+  end: number;
+  lang: Lang;
+  topK: number;
+  occurrences?: readonly OccurrenceSpan[];
+  selected?: number;
+  layerWeights?: readonly number[];
+  glosses?: boolean;
+}
+
+export interface SenseProgress {
+  word: string;
+  substitutes: Scored[];
+  done: number;
+  total: number;
+}
+
+export interface SenseDeps {
+  cache: VectorCache;
+  /** Identifies model, dtype and device in cache keys. */
+  modelKey: string;
+  signal?: AbortSignal;
+  onProgress?: (p: SenseProgress) => void;
+  /** Dictionary entries of a word (the bundled WordNet / CC-CEDICT). */
+  lookupGlosses?: (word: string, lang: Lang) => Promise<Gloss[]>;
+  /** Uses per forward pass. */
+  batchSize?: number;
+}
+
+type SenseOut = Omit<ResultOf<'sense'>, 'type' | 'lang' | 'model' | 'backend'>;
+
+const LABEL_WORDS = 5;
+/** Substitutes kept for the selected use (the most a request may ask for). */
+const SELECTED_SUBSTITUTES = 50;
+
+export async function lookUpSense(lm: LoadedModel, q: SenseQuery, deps: SenseDeps): Promise<SenseOut> {
+  const names = hiddenStateNames(lm.model);
+  const mix = mixerFor(names.length, q.layerWeights);
+  const embed = (targets: Target[], keep = LABEL_WORDS * 2): Promise<CachedOccurrence[]> => embedUses(lm, targets, q.lang, mix, keep, deps);
+
+  const win = windowAround(q.text, q.start, q.end, CONTEXT_CHARS);
+  const selected = trimTarget({ text: win.text, start: win.start, end: win.end });
+  const word = selected.text.slice(selected.start, selected.end);
+  const [first] = await cachedEmbed([selected], (t) => embed(t, SELECTED_SUBSTITUTES), deps, q.lang, `${mix.key}|top${SELECTED_SUBSTITUTES}`);
+  // The selected use may come back as one of the page's uses (same sentence): serve it from here.
+  deps.cache.set(VectorCache.key(deps.modelKey, q.lang, mix.key, selected), first!);
+  const substitutes = first!.substitutes.slice(0, q.topK);
+  const occurrences = q.occurrences ?? [];
+  const total = occurrences.length;
+  const others = occurrences.map((o, i) => ({ o, i })).filter(({ i }) => i !== q.selected);
+  deps.onProgress?.({ word, substitutes, done: total - others.length, total });
+
+  const uses: CachedOccurrence[] = new Array(total);
+  if (q.selected !== undefined && q.selected < total) uses[q.selected] = first!;
+  let cached = 0;
+  let done = total - others.length;
+  for (const bucket of paddingBuckets(others.map(({ o }) => o.text.length), deps.batchSize ?? 16)) {
+    if (deps.signal?.aborted) throw new ToolError('cancelled', 'Cancelled');
+    const items = bucket.map((b) => others[b]!);
+    const vectors = await cachedEmbed(items.map(({ o }) => trimTarget(o)), embed, deps, q.lang, mix.key, (hit) => (cached += hit ? 1 : 0));
+    items.forEach(({ i }, k) => (uses[i] = vectors[k]!));
+    done += items.length;
+    deps.onProgress?.({ word, substitutes, done, total });
+  }
+
+  const out: SenseOut = { word, substitutes };
+  if (total > 0) {
+    const vectors = mix.layers > 0 ? uses.map((u) => u.vector!) : substituteVectors(uses.map((u) => u.masks));
+    const clustering = clusterSenses(vectors);
+    const labels = labelClusters(clustering.clusters, uses.map((u) => u.substitutes.map((x) => x.text)), { size: LABEL_WORDS, ...(q.selected !== undefined ? { selected: q.selected } : {}) });
+    out.clusters = labels.slice(0, 16).map((l) => ({ label: l.label, members: l.members, selected: l.selected }));
+    out.vectors = {
+      method: mix.layers > 0 ? 'layer-mix' : 'substitutes',
+      hiddenStates: mix.layers,
+      cached,
+      ...(mix.note ? { note: mix.note } : {}),
+    };
+  } else if (mix.note) {
+    out.vectors = { method: mix.layers > 0 ? 'layer-mix' : 'substitutes', hiddenStates: mix.layers, cached: 0, note: mix.note };
+  }
+
+  if (q.glosses !== false && deps.lookupGlosses) {
+    const glosses = await deps.lookupGlosses(word, q.lang);
+    if (glosses.length > 0) Object.assign(out, await rankByContext(glosses, word, q.lang, first!, substitutes, embed, deps, mix.layers > 0, mix.key));
+  }
+  return out;
+}
+
+interface Mixer {
+  layers: number;
+  weights: number[];
+  /** Part of cache keys: vectors mixed with other weights are other vectors. */
+  key: string;
+  note?: string;
+}
+
+function mixerFor(hiddenStates: number, configured: readonly number[] | undefined): Mixer {
+  if (hiddenStates === 0) {
+    return { layers: 0, weights: [], key: 'substitutes', note: 'This model’s graph could not be mapped to its layers: senses are grouped by predicted substitutes.' };
+  }
+  if (configured && configured.length !== hiddenStates) {
+    const weights = defaultLayerWeights(hiddenStates);
+    return {
+      layers: hiddenStates,
+      weights,
+      key: weights.join(','),
+      note: `The layer weights in Settings are for ${configured.length} hidden states; this model has ${hiddenStates}, so the default mix is used.`,
+    };
+  }
+  const weights = configured ? [...configured] : defaultLayerWeights(hiddenStates);
+  return { layers: hiddenStates, weights, key: weights.join(',') };
+}
+
+async function embedUses(lm: LoadedModel, targets: Target[], lang: Lang, mix: Mixer, keep: number, deps: SenseDeps): Promise<CachedOccurrence[]> {
+  const vectors: TargetVectors[] = await embedTargets(lm, targets, { lang, mask: true, batchSize: deps.batchSize ?? 16 });
+  return vectors.map((v, i) => {
+    const t = targets[i]!;
+    const word = t.text.slice(t.start, t.end);
+    return {
+      vector: mix.layers > 0 ? mixLayers(v.layers, { weights: mix.weights }) : null,
+      masks: v.maskLogProbs.map((row) => sparseRow(row, 50)),
+      substitutes: substitutesFromRows(lm, v.maskLogProbs, word, lang, keep),
+    };
+  });
+}
+
+/** Embeds only the targets the cache does not have; `counted(hit)` is told about each target. */
+async function cachedEmbed(
+  targets: Target[],
+  embed: (targets: Target[]) => Promise<CachedOccurrence[]>,
+  deps: SenseDeps,
+  lang: Lang,
+  weights: string,
+  counted: (hit: boolean) => void = () => {},
+): Promise<CachedOccurrence[]> {
+  const keys = targets.map((t) => VectorCache.key(deps.modelKey, lang, weights, t));
+  const out = keys.map((k) => deps.cache.get(k));
+  const missing = out.flatMap((hit, i) => (hit ? [] : [i]));
+  out.forEach((hit) => counted(hit !== undefined));
+  if (missing.length > 0) {
+    const fresh = await embed(missing.map((i) => targets[i]!));
+    missing.forEach((i, k) => {
+      out[i] = fresh[k]!;
+      deps.cache.set(keys[i]!, fresh[k]!);
+    });
+  }
+  return out as CachedOccurrence[];
+}
+
+/**
+ * Glosses in order of fit. With hidden states (English), each gloss's own sentence is embedded
+ * with the word masked, and compared with this use's vector; otherwise (Chinese, whose glosses
+ * are English, or no hidden states) by overlap with the substitutes' meanings.
+ */
+async function rankByContext(
+  glosses: Gloss[],
+  word: string,
+  lang: Lang,
+  use: CachedOccurrence,
+  substitutes: Scored[],
+  embed: (targets: Target[]) => Promise<CachedOccurrence[]>,
+  deps: SenseDeps,
+  mixed: boolean,
+  mixKey: string,
+): Promise<Pick<SenseOut, 'glosses' | 'glossMethod'>> {
+  const candidates = glosses.slice(0, LIMITS.glosses * 2);
+  let scores: number[];
+  let method: NonNullable<SenseOut['glossMethod']>;
+  if (lang === 'en' && mixed && use.vector) {
+    // Gloss sentences do not depend on the page: cached like uses, so a repeated word costs nothing.
+    const embedded = await cachedEmbed(candidates.map((g) => glossTarget(g, word)), embed, deps, lang, mixKey);
+    const sims = cosineMatrix([use.vector, ...embedded.map((e) => e.vector!)])[0]!;
+    scores = candidates.map((_, i) => sims[i + 1]!);
+    method = 'context-embedding';
+  } else {
+    const words = substitutes.map((s) => s.text);
+    const translations = new Map<string, Gloss[]>();
+    if (lang === 'zh' && deps.lookupGlosses) {
+      for (const w of words) translations.set(w, await deps.lookupGlosses(w, lang).catch(() => []));
+    }
+    scores = substituteOverlapScores(candidates, words, lang === 'zh' ? (w) => translations.get(w) ?? [] : undefined);
+    method = scores.some((s) => s > 0) ? 'substitute-overlap' : 'dictionary-order';
+  }
+  const ranked = rankGlosses(candidates, scores, method).slice(0, LIMITS.glosses);
+  return { glosses: ranked.map(toGlossOut), glossMethod: method };
+}
+
+function toGlossOut(g: Gloss & { score: number }): GlossOut {
+  return {
+    source: g.source,
+    headword: g.headword.slice(0, 200),
+    ...(g.pos ? { pos: g.pos.slice(0, 16) } : {}),
+    ...(g.reading ? { reading: g.reading.slice(0, 200) } : {}),
+    text: g.text.slice(0, 2000),
+    ...(g.examples[0] ? { example: g.examples[0].slice(0, 2000) } : {}),
+    synonyms: g.synonyms.slice(0, 12).map((s) => s.slice(0, 200)),
+    score: Number.isFinite(g.score) ? g.score : 0,
+  };
+}
+
+/** Drops whitespace around the word, which a double-click or drag may have picked up. */
+function trimTarget(t: Target): Target {
+  let { start, end } = t;
+  while (start < end && /\s/.test(t.text[start]!)) start++;
+  while (end > start && /\s/.test(t.text[end - 1]!)) end--;
+  return { text: t.text, start, end };
+}

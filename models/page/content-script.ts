@@ -1,0 +1,174 @@
+// The content script's body: captures the selection, shows results in an on-page bubble, runs
+// inline completion. models/page/content-script.ts only wires it; everything here is undone when the
+// extension is updated or reloaded (WXT's ctx.onInvalidated), so an orphaned copy stops listening.
+import { browser } from 'wxt/browser';
+import { mountBubble, type BubbleHandle } from '@/components/bubble/mount-bubble';
+import { saverFor } from '@/components/bubble/save-word';
+import type { ToolState } from '@/components/bubble/ResultView';
+import { openPractice, requestForCapture, runTool } from '@/components/common/tool-runner';
+import { request, setConnector } from '@/models/shared/client';
+import { setUiLanguage, t } from '@/models/shared/i18n';
+import { attachCompletion, type CompletionController } from '@/models/page/completion/controller';
+import { type CaptureOutcome, captureSelection, selectedRange } from '@/models/page/capture';
+import { mainTextReplyFor } from '@/models/page/article';
+import { captureWithOccurrences } from '@/models/page/occurrence-scan';
+import { revealRange } from '@/models/page/reveal';
+import { isFromExtension, type MessageSenderLike } from '@/models/page/sender';
+import { type CaptureReply, contentMessage, type MainTextReply, parse } from '@/models/shared/protocol';
+import type { PortLike } from '@/models/background/router';
+import { frameSiteUrls } from '@/models/page/frame-sites';
+import { watchPasswordFields } from '@/models/page/sensitive';
+import { isAnySiteDisabled, type Settings, withDefaults } from '@/models/shared/settings';
+import { loadSettings, settingsItem } from '@/models/shared/settings-store';
+
+/** What the content script needs of WXT's context: a signal when this copy is orphaned. */
+export interface ScriptLifetime {
+  onInvalidated(cb: () => void): void;
+  readonly isInvalid: boolean;
+}
+
+const TITLES = { sense: 'title_sense', cloze: 'title_cloze', complete: 'title_complete' } as const;
+
+/** Starts the content script in this frame; everything it attached is removed when `ctx` is invalidated. */
+export function startContentScript(ctx: ScriptLifetime): void {
+  setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
+  const cleanups: (() => void)[] = [];
+  ctx.onInvalidated(() => {
+    for (const undo of cleanups.splice(0)) undo();
+  });
+  cleanups.push(watchPasswordFields(document), () => {
+    running?.abort();
+    bubble?.close();
+  });
+  /** Off on this frame's site or on any site it is embedded in. */
+  const siteOff = (s: Settings): boolean => isAnySiteDisabled(s, frameSiteUrls(location));
+  let bubble: BubbleHandle | null = null;
+  let running: AbortController | null = null;
+  let settings: Settings | null = null;
+  const settingsReady = loadSettings();
+  /** Ranges of the uses of the last captured word, for `reveal`. */
+  let revealable: (Range | null)[] = [];
+
+  /** The selection, with every use of its word on the page when it is one word. */
+  const capture = (): CaptureOutcome => {
+    const outcome = captureSelection(window);
+    if (outcome.kind === 'none') return outcome;
+    const found = captureWithOccurrences(outcome.capture, document.body ?? document.documentElement, selectedRange(window), {
+      inflections: settings?.sense.inflections ?? true,
+    });
+    revealable = found.ranges;
+    return { kind: 'capture', capture: found.capture };
+  };
+  const reveal = (index: number) => {
+    const range = revealable[index];
+    if (range) revealRange(range);
+  };
+
+  const openBubble = (): BubbleHandle =>
+    (bubble ??= mountBubble(
+      document,
+      () => {
+        bubble = null;
+        running?.abort();
+      },
+      { open: settings?.testing?.openShadowRoots === true },
+    ));
+
+  const run = async (tool: keyof typeof TITLES, fromKeyboard = false): Promise<void> => {
+    // The bubble's form depends on the settings: read them before the first one opens.
+    settings ??= withDefaults(await settingsReady);
+    const outcome = capture();
+    const rect = selectedRange(window)?.getBoundingClientRect() ?? null;
+    const anchor = { x: rect?.left ?? 16, y: rect?.bottom ?? 16, top: rect?.top ?? 16 };
+    if (outcome.kind === 'none') {
+      // Only spaces selected: say what to do instead of doing nothing.
+      if (outcome.reason === 'no-selection' && window.getSelection()?.toString()) {
+        running?.abort();
+        const error = { code: 'empty-input', message: '' } as const;
+        openBubble().update({ title: t(TITLES[tool]), state: { phase: 'error', error }, anchor, focusOnOpen: fromKeyboard });
+      }
+      return;
+    }
+    running?.abort();
+    running = new AbortController();
+    const shown = openBubble();
+    const notice = outcome.capture.truncated ? t('notice_truncated') : undefined;
+    const show = (state: ToolState) =>
+      shown.update({
+        title: t(TITLES[tool]),
+        state,
+        notice,
+        anchor,
+        onPractice,
+        occurrences: outcome.capture.occurrences,
+        onReveal: reveal,
+        onSave: saverFor(outcome.capture),
+        focusOnOpen: fromKeyboard,
+      });
+    const onPractice = tool === 'cloze' ? () => void openPractice(outcome.capture, (error) => show({ phase: 'error', error })) : undefined;
+    await runTool(requestForCapture(tool, outcome.capture, settings?.continueText), show, running.signal);
+  };
+
+  // Only the extension's own contexts drive the content script, its pages in tabs included (sender.ts).
+  const extensionOrigin = browser.runtime.getURL('/');
+  const fromExtension = (sender: MessageSenderLike): boolean => isFromExtension(sender, browser.runtime.id, extensionOrigin);
+
+  const onMessage = (raw: unknown, sender: MessageSenderLike): Promise<CaptureReply | MainTextReply> | undefined => {
+    if (!fromExtension(sender)) return undefined;
+    const parsed = parse(contentMessage, raw);
+    if (!parsed.ok) return undefined;
+    if (parsed.value.kind === 'trigger') {
+      if (parsed.value.tool === 'complete' && completion?.suggestNow()) return undefined;
+      if (window.getSelection()?.toString() || document.activeElement !== document.body) void run(parsed.value.tool, true);
+      return undefined;
+    }
+    if (parsed.value.kind === 'reveal') {
+      reveal(parsed.value.index);
+      return undefined;
+    }
+    if (parsed.value.kind === 'mainText') return window === window.top ? Promise.resolve(mainTextReplyFor(document, location.href)) : undefined;
+    if (window !== window.top && !window.getSelection()?.toString().trim()) return undefined;
+    const outcome = capture();
+    return Promise.resolve(
+      outcome.kind === 'capture' ? outcome : { kind: 'none', reason: outcome.reason, url: location.href.slice(0, 4000) },
+    );
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+  cleanups.push(() => browser.runtime.onMessage.removeListener(onMessage));
+
+  let completion: CompletionController | null = null;
+  void settingsReady.then((loaded) => {
+    if (ctx.isInvalid) return;
+    settings = loaded;
+    setUiLanguage(loaded.uiLanguage);
+    const current = (): Settings => settings ?? loaded;
+    const completionSettings = () => ({ enabled: current().completion.enabled, pauseMs: current().completion.pauseMs });
+    completion = attachCompletion(document, {
+      settings: completionSettings(),
+      isDisabled: () => siteOff(current()),
+      openShadowRoot: loaded.testing?.openShadowRoots === true,
+      requestCompletion: (prompt, fieldKey, onDelta, signal) =>
+        request(
+          { type: 'complete', prompt, fieldKey, maxNewTokens: Math.min(256, Math.max(1, Math.round(current().completion.maxTokens))) },
+          { signal, retries: 0, onPartial: (p) => p.index === 0 && onDelta(p.delta) },
+        ).then(() => undefined),
+    });
+    cleanups.push(() => completion?.detach());
+    const unwatch = settingsItem.watch((next) => {
+      settings = withDefaults(next);
+      setUiLanguage(settings.uiLanguage);
+      completion?.configure(completionSettings());
+    });
+    cleanups.push(unwatch);
+    if (siteOff(current()) || !current().lookupOnDoubleClick) return;
+    const onDoubleClick = (event: MouseEvent): void => {
+      // Only the user's own double-click: a page can dispatch one, and select words, in script.
+      if (!event.isTrusted) return;
+      if (!(event.target instanceof Element) || event.target.closest('input,textarea,[contenteditable],sesame-bubble')) return;
+      const word = window.getSelection()?.toString().trim() ?? '';
+      if (word && word.length <= 64 && !/\s/.test(word)) void run('sense');
+    };
+    document.addEventListener('dblclick', onDoubleClick);
+    cleanups.push(() => document.removeEventListener('dblclick', onDoubleClick));
+  });
+}

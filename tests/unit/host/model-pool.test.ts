@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { ModelPool } from '@/models/host/model-pool';
+
+function fakeClock() {
+  let t = 0;
+  const timers: { at: number; fn: () => void; id: number }[] = [];
+  let next = 1;
+  return {
+    now: () => t,
+    setTimer: (fn: () => void, ms: number) => {
+      const id = next++;
+      timers.push({ at: t + ms, fn, id });
+      return id;
+    },
+    clearTimer: (id: unknown) => {
+      const i = timers.findIndex((x) => x.id === id);
+      if (i >= 0) timers.splice(i, 1);
+    },
+    async advance(ms: number) {
+      t += ms;
+      for (const timer of timers.filter((x) => x.at <= t)) {
+        timers.splice(timers.indexOf(timer), 1);
+        timer.fn();
+      }
+      await new Promise((r) => setTimeout(r, 0));
+    },
+  };
+}
+
+function model(name: string, log: string[]) {
+  return { name, release: async () => void log.push(`release ${name}`) };
+}
+
+describe('model pool', () => {
+  it('loads a model once for concurrent users and shares it across tools', async () => {
+    const log: string[] = [];
+    const clock = fakeClock();
+    const pool = new ModelPool<ReturnType<typeof model>>({ idleMs: 1000, ...clock });
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      await new Promise((r) => setTimeout(r, 5));
+      return model('bert', log);
+    };
+    const results = await Promise.all([
+      pool.use('bert', load, async (m) => `sense:${m.name}`),
+      pool.use('bert', load, async (m) => `cloze:${m.name}`),
+    ]);
+    expect(results).toEqual(['sense:bert', 'cloze:bert']);
+    expect(loads).toBe(1);
+    expect(pool.entries()).toHaveLength(1);
+  });
+
+  it('releases a model after the idle time, not before, and never while in use', async () => {
+    const log: string[] = [];
+    const clock = fakeClock();
+    const pool = new ModelPool<ReturnType<typeof model>>({ idleMs: 1000, ...clock });
+    await pool.use('a', async () => model('a', log), async () => undefined);
+    await clock.advance(999);
+    expect(log).toEqual([]);
+    let finish!: () => void;
+    const busy = pool.use('b', async () => model('b', log), () => new Promise<void>((r) => (finish = r)));
+    await clock.advance(1);
+    expect(log).toEqual(['release a']);
+    await clock.advance(5000);
+    expect(log).toEqual(['release a']);
+    finish();
+    await busy;
+    await clock.advance(1000);
+    expect(log).toEqual(['release a', 'release b']);
+    expect(pool.entries()).toEqual([]);
+  });
+
+  it('reloads a released model on the next use and releases selectively', async () => {
+    const log: string[] = [];
+    const clock = fakeClock();
+    const pool = new ModelPool<ReturnType<typeof model>>({ idleMs: 0, ...clock });
+    let loads = 0;
+    const load = async () => (loads++, model('x', log));
+    await pool.use('x|q8', load, async () => undefined);
+    await pool.use('y|q8', async () => model('y', log), async () => undefined);
+    await pool.releaseAll((k) => k.startsWith('x|'));
+    expect(log).toEqual(['release x']);
+    await pool.use('x|q8', load, async () => undefined);
+    expect(loads).toBe(2);
+  });
+
+  it('does not cache a failed load', async () => {
+    const pool = new ModelPool<ReturnType<typeof model>>({ idleMs: 1000, ...fakeClock() });
+    await expect(pool.use('bad', async () => Promise.reject(new Error('404')), async () => 1)).rejects.toThrow('404');
+    expect(await pool.use('bad', async () => model('ok', []), async (m) => m.name)).toBe('ok');
+  });
+
+  it('says when an idle release leaves nothing loaded or loading, and only then', async () => {
+    const log: string[] = [];
+    const clock = fakeClock();
+    let empties = 0;
+    const pool = new ModelPool<ReturnType<typeof model>>({ idleMs: 1000, ...clock, onEmpty: () => void empties++ });
+    await pool.use('bert', async () => model('bert', log), async () => undefined);
+    await clock.advance(500);
+    await pool.use('gpt2', async () => model('gpt2', log), async () => undefined);
+    await clock.advance(600); // bert idle for 1100 ms, gpt2 for 600: one left
+    expect(log).toEqual(['release bert']);
+    expect(empties).toBe(0);
+    // A load in progress when the last model goes idle keeps the pool from being empty.
+    let finish!: () => void;
+    const loading = pool.use('ernie', () => new Promise((ok) => (finish = () => ok(model('ernie', log)))), async () => undefined);
+    await clock.advance(500);
+    expect(log).toEqual(['release bert', 'release gpt2']);
+    expect(empties).toBe(0);
+    finish();
+    await loading;
+    await clock.advance(1000);
+    expect(log).toEqual(['release bert', 'release gpt2', 'release ernie']);
+    expect(empties).toBe(1);
+    // An explicit release (models deleted from the options page) is not an idle one.
+    await pool.use('bert', async () => model('bert', log), async () => undefined);
+    await pool.releaseAll();
+    expect(empties).toBe(1);
+  });
+});
