@@ -6,6 +6,7 @@ import { cedictGlossAssets } from './scripts/cedict-gloss-asset';
 import { wordnetAssets } from './scripts/wordnet-asset';
 import { ortRuntimeAssets } from './scripts/ort-assets';
 import { storeSafe } from './scripts/store-safe';
+import { TOOLS } from './models/shared/tools';
 
 // Extension pages are cross-origin isolated (COOP/COEP) so that onnxruntime-web can use
 // SharedArrayBuffer and run multi-threaded WASM in the offscreen model host.
@@ -56,20 +57,10 @@ export default defineConfig({
       : {
           content_security_policy: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
         }),
-    commands: {
-      'sense-lookup': {
-        suggested_key: { default: 'Alt+Shift+S' },
-        description: '__MSG_commandSense__',
-      },
-      'cloze-practice': {
-        suggested_key: { default: 'Alt+Shift+C' },
-        description: '__MSG_commandCloze__',
-      },
-      'continue-text': {
-        suggested_key: { default: 'Alt+Shift+G' },
-        description: '__MSG_commandComplete__',
-      },
-    },
+    // One keyboard command per tool (models/shared/tools.ts).
+    commands: Object.fromEntries(
+      Object.values(TOOLS).map(({ command }) => [command.name, { suggested_key: { default: command.key }, description: command.description }]),
+    ),
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

@@ -20,7 +20,7 @@ import { LANGS, type Lang, type ModelSpec } from '../models/shared/protocol';
 import { guessFamily, isCausalFamily } from '../models/shared/registry';
 import { cosineMatrix } from '../models/host/tools/sense/cluster';
 import { embedTargets, substituteVectors, type Target } from '../models/host/tools/sense/embed';
-import { ensureHiddenStates, onnxFileFor } from '../models/host/onnx/hidden-states';
+import { ensureHiddenStates, exposeHiddenStates, onnxFileFor } from '../models/host/onnx/hidden-states';
 import { defaultLayerWeights } from '../models/host/tools/sense/layer-mix';
 import {
   accuracy,
@@ -217,7 +217,7 @@ let exitCode = 0;
 let lm: LoadedModel | undefined;
 try {
   // As the model host loads an encoder: graph rewritten on the way in, else the session swapped.
-  cache.exposeLayersOf(spec.id);
+  cache.rewriteOnnxOf(spec.id, exposeHiddenStates);
   lm = await loadModel(spec, 'cpu').catch((error: Error) => {
     throw new Error(`could not load ${spec.id} (${dtype}) from ${hub ? source.root : 'https://huggingface.co/'}: ${error.message}`);
   });

@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from '@/models/shared/i18n';
 import type { OccurrenceSpan } from '@/models/shared/protocol';
-import { Notice, type ToolState, ToolStateView } from './ResultView';
-import type { SenseViewProps } from './SenseView';
+import { Notice, type ToolState, ToolStateView } from '../result/ResultView';
+import type { SenseViewProps } from '../result/SenseView';
 
 export interface BubbleProps {
   title: string;

@@ -3,8 +3,9 @@ import { useState } from 'preact/hooks';
 import { t } from '@/models/shared/i18n';
 import type { Capture, Lang } from '@/models/shared/protocol';
 import type { Settings } from '@/models/shared/settings';
-import { type ToolState, ToolStateView } from '../bubble/ResultView';
-import { requestForCapture, runTool, type ToolRequestOf } from '../common/tool-runner';
+import { type ToolState, ToolStateView } from '../result/ResultView';
+import { requestForCapture, runTool } from '../result/tool-runner';
+import type { Tool } from '@/models/shared/tools';
 
 const SAMPLES: Record<Lang, { text: string; word: string }> = {
   en: { text: 'We sat on the grassy bank of the river and watched the boats drift past.', word: 'bank' },
@@ -12,7 +13,7 @@ const SAMPLES: Record<Lang, { text: string; word: string }> = {
 };
 
 /** The sample as a capture: the word selected for "meaning", the whole text for the others. */
-function sampleCapture(lang: Lang, tool: ToolRequestOf['type']): Capture {
+function sampleCapture(lang: Lang, tool: Tool): Capture {
   const { text, word } = SAMPLES[lang];
   const at = text.indexOf(word);
   const [start, end] = tool === 'sense' ? [at, at + word.length] : [0, text.length];
@@ -21,7 +22,7 @@ function sampleCapture(lang: Lang, tool: ToolRequestOf['type']): Capture {
 
 export function Demo({ lang, settings }: { lang: Lang; settings: Settings }) {
   const [state, setState] = useState<ToolState | null>(null);
-  const run = (tool: ToolRequestOf['type']) => void runTool(requestForCapture(tool, sampleCapture(lang, tool), settings.continueText), setState);
+  const run = (tool: Tool) => void runTool(requestForCapture(tool, sampleCapture(lang, tool), settings.continueText), setState);
   return (
     <div class="demo" data-testid={`demo-${lang}`}>
       <blockquote lang={lang === 'zh' ? 'zh-CN' : 'en'}>{SAMPLES[lang].text}</blockquote>

@@ -7,9 +7,10 @@ import { modelsFor, type NeededModel, type ShownSize, suggestedLangs, totalShown
 import type { ErrorInfo, Lang, Progress } from '@/models/shared/protocol';
 import type { Settings } from '@/models/shared/settings';
 import { loadSettings } from '@/models/shared/settings-store';
+import { TOOLS } from '@/models/shared/tools';
 import { megabytes } from '../common/format';
 import { sizesOf, sizeText, useModelFiles } from '../common/model-size';
-import { ProgressView } from '../bubble/ProgressView';
+import { ProgressView } from '../result/ProgressView';
 import { Demo } from './Demo';
 
 type Phase = { kind: 'choose' } | { kind: 'downloading'; at: number } | { kind: 'done' } | { kind: 'error'; error: ErrorInfo; at: number };
@@ -143,7 +144,7 @@ function ModelList({ models, sizes }: { models: NeededModel[]; sizes: { checking
           return (
             <tr key={m.spec.id}>
               <td>{m.spec.id}</td>
-              <td>{m.tools.map((tool) => t(tool === 'sense' ? 'tool_sense' : tool === 'cloze' ? 'tool_cloze' : 'tool_complete')).join(', ')}</td>
+              <td>{m.tools.map((tool) => t(TOOLS[tool].label)).join(', ')}</td>
               <td data-testid="model-size" data-exact={String(size.exact)} data-bytes={size.bytes ?? ''} title={size.note}>
                 {sizeText(checking, size)}
                 {size.note && (

@@ -11,7 +11,7 @@ import { megabytes } from '../common/format';
 import { sizesOf, sizeText, useModelFiles } from '../common/model-size';
 import { modelsFor, type NeededModel } from '@/models/shared/onboarding';
 import { CompletionSettings } from './CompletionSettings';
-import { ProgressView } from '../bubble/ProgressView';
+import { ProgressView } from '../result/ProgressView';
 import { Shortcuts } from './Shortcuts';
 import { WordList } from './WordList';
 

@@ -8,7 +8,7 @@ import { t, tn } from '@/models/shared/i18n';
 import { clearSavedData } from '@/models/shared/saved-data';
 import type { WordEntry } from '@/models/shared/words/word-list';
 import { loadWords, removeWord, wordListItem } from '@/models/shared/words/word-store';
-import { downloadText } from '../practice/download';
+import { downloadText } from '../common/download';
 
 export function WordList({ onMessage }: { onMessage: (text: string) => void }) {
   const [words, setWords] = useState<WordEntry[]>([]);

@@ -1,7 +1,7 @@
 import { Fragment } from 'preact';
 import type { Diagnostics, ResultOf } from '@/models/shared/protocol';
 import { type MessageKey, t } from '@/models/shared/i18n';
-import type { ToolState } from '../bubble/ResultView';
+import type { ToolState } from '../result/ResultView';
 import { megabytes } from '../common/format';
 
 export type ModelState = 'not-downloaded' | 'downloading' | 'ready' | 'error';

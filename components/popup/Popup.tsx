@@ -6,15 +6,16 @@ import { hostConfigFor, isSiteDisabled, type Settings, siteCovers, siteOf } from
 import { loadSettings, updateSettings } from '@/models/shared/settings-store';
 import { langOfSelection } from '@/models/shared/text/lang';
 import { t } from '@/models/shared/i18n';
-import { MainTextButton } from '../bubble/MainTextButton';
+import { MainTextButton } from '../result/MainTextButton';
 import { DiagnosticsView, modelState, ModelStatusLine } from './ModelStatus';
-import { type ToolState, ToolStateView } from '../bubble/ResultView';
+import { type ToolState, ToolStateView } from '../result/ResultView';
 import { sizesOf, sizeText, useModelFiles } from '../common/model-size';
-import { SamplingControls } from '../options/SamplingControls';
+import { SamplingControls } from '../common/SamplingControls';
 import { findEntry } from '@/models/shared/registry';
 import type { NeededModel } from '@/models/shared/onboarding';
-import { saverFor } from '../bubble/save-word';
-import { openPractice, requestForCapture, runTool, type ToolRequestOf } from '../common/tool-runner';
+import { saverFor } from '../result/save-word';
+import { openPractice, requestForCapture, runTool } from '../result/tool-runner';
+import type { Tool } from '@/models/shared/tools';
 
 async function targetTab(): Promise<{ id: number; url?: string } | null> {
   const param = new URLSearchParams(location.search).get('tabId');
@@ -48,7 +49,7 @@ export function Popup() {
     void request({ type: 'models.list' }).then(setCached, () => undefined);
   };
 
-  const start = (tool: ToolRequestOf['type'], c: Capture) => {
+  const start = (tool: Tool, c: Capture) => {
     void runTool(requestForCapture(tool, c, settings?.continueText), setRun).then(refreshStatus);
   };
 

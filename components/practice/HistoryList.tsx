@@ -2,7 +2,7 @@
 import { ankiCsv } from '@/models/shared/practice/anki-csv';
 import type { HistoryEntry } from '@/models/shared/practice/history';
 import { t, uiLangTag } from '@/models/shared/i18n';
-import { downloadText } from './download';
+import { downloadText } from '../common/download';
 
 export function HistoryList({ entries, onClear }: { entries: HistoryEntry[]; onClear: () => void }) {
   return (

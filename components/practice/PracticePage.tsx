@@ -1,8 +1,8 @@
 // The practice page: a cloze exercise on a passage handed over through session storage (by id
 // in the URL fragment), checked by the model, with hints, retry, score and a history.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ProgressView } from '@/components/bubble/ProgressView';
-import { ErrorView } from '@/components/bubble/ResultView';
+import { ProgressView } from '@/components/result/ProgressView';
+import { ErrorView } from '@/components/result/ResultView';
 import { request, RequestError } from '@/models/shared/client';
 import { loadBundledDict } from '@/models/shared/dict/bundled-dict';
 import type { ChineseDict } from '@/models/shared/dict/chinese-dict';

@@ -1,4 +1,5 @@
 // A kernel thread of the offscreen document (models/host/kernels/gemv-threads.ts).
+// The worker's own file, not the kernels' index: the worker bundle must hold the kernel alone.
 import { serveGemvTasks } from '@/models/host/kernels/gemv-worker';
 
 serveGemvTasks(self as unknown as Parameters<typeof serveGemvTasks>[0]);

@@ -5,7 +5,7 @@ import { injectPageStyles } from '@/components/bubble/page-styles';
 import { applyUiLanguage } from '@/components/common/ui-language';
 import { setConnector } from '@/models/shared/client';
 import { t } from '@/models/shared/i18n';
-import type { PortLike } from '@/models/background/router';
+import type { PortLike } from '@/models/shared/port';
 
 setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
 injectPageStyles('onboarding');

@@ -5,7 +5,7 @@ import { applyUiLanguage } from '@/components/common/ui-language';
 import { PracticePage } from '@/components/practice/PracticePage';
 import { setConnector } from '@/models/shared/client';
 import { t } from '@/models/shared/i18n';
-import type { PortLike } from '@/models/background/router';
+import type { PortLike } from '@/models/shared/port';
 
 setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
 injectPageStyles('practice');

@@ -2,18 +2,15 @@
 // on its selection, so the page text never passes through the background first.
 import { browser } from 'wxt/browser';
 import type { ContentMessage } from '../shared/protocol';
+import { TOOL_NAMES, TOOLS } from '../shared/tools';
 
-export const TOOL_MENUS = [
-  { id: 'sense', title: 'Meaning in context', contexts: ['selection'] },
-  { id: 'cloze', title: 'Cloze practice', contexts: ['selection'] },
-  { id: 'complete', title: 'Continue this text', contexts: ['selection', 'editable'] },
-] as const;
+/** Context menu entries, one per tool (the tool table). */
+export const TOOL_MENUS = TOOL_NAMES.map((tool) => ({ id: tool, ...TOOLS[tool].menu }));
 
-export const COMMAND_TOOLS: Record<string, ContentMessage & { kind: 'trigger' }> = {
-  'sense-lookup': { kind: 'trigger', tool: 'sense' },
-  'cloze-practice': { kind: 'trigger', tool: 'cloze' },
-  'continue-text': { kind: 'trigger', tool: 'complete' },
-};
+/** Keyboard command name → the trigger it sends the tab. */
+export const COMMAND_TOOLS: Record<string, ContentMessage & { kind: 'trigger' }> = Object.fromEntries(
+  TOOL_NAMES.map((tool) => [TOOLS[tool].command.name, { kind: 'trigger', tool }]),
+);
 
 export function installMenus(title: (id: string, fallback: string) => string): void {
   browser.runtime.onInstalled.addListener(() => {

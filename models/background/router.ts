@@ -13,20 +13,14 @@ import {
   type ServerMessage,
   type ToolRequest,
 } from '../shared/protocol';
+import type { PortLike, SenderInfo } from '../shared/port';
 import { DEFAULT_STALL_MS, Watchdog, type WatchdogDeps } from './watchdog';
 import { RATE_LIMIT_MESSAGE, RequestBudget } from './request-budget';
 import { findEntry, guessFamily, type Tool } from '../shared/registry';
 import { hostConfigFor, isAnySiteDisabled, type Settings, siteOf } from '../shared/settings';
-import { langOfSelection } from '../shared/text/lang';
+import { isPageToolRequest, requestLang, toolOfRequest, type ToolRequestOf } from '../shared/tools';
 import type { WordEntry } from '../shared/words/word-list';
 
-export interface SenderInfo {
-  id?: string;
-  url?: string;
-  /** The frame's origin (Chrome); for about:srcdoc / about:blank frames this is the embedder's. */
-  origin?: string;
-  tab?: { id?: number; url?: string };
-}
 
 export type SenderKind = 'extension-page' | 'content-script';
 
@@ -41,16 +35,10 @@ export function classifySender(sender: SenderInfo, extensionId: string, extensio
   return null;
 }
 
-/** Content scripts live in pages we do not control: they may only use the tools. */
-const CONTENT_SCRIPT_REQUESTS: ReadonlySet<RequestType> = new Set(['sense', 'cloze', 'complete', 'practice.open', 'words.save']);
+/** Content scripts live in pages we do not control: the tools' page requests, a practice tab, a saved word. */
+const mayComeFromPage = (type: RequestType): boolean => isPageToolRequest(type) || type === 'practice.open' || type === 'words.save';
 
-export interface PortLike {
-  sender?: SenderInfo;
-  postMessage(message: unknown): void;
-  onMessage: { addListener(cb: (message: unknown) => void): void };
-  onDisconnect: { addListener(cb: () => void): void };
-  disconnect(): void;
-}
+export type { PortLike, SenderInfo };
 
 export interface HostLink {
   send(message: HostMessage): Promise<void>;
@@ -147,7 +135,7 @@ export class Router {
         if (mine.has(message.id)) void this.cancel(message.id);
         return;
       }
-      if (kind === 'content-script' && !CONTENT_SCRIPT_REQUESTS.has(message.request.type)) {
+      if (kind === 'content-script' && !mayComeFromPage(message.request.type)) {
         this.reject(`content script may not send ${message.request.type}`);
         port.postMessage({ kind: 'error', id: message.id, error: { code: 'bad-request', message: 'Not allowed here' } });
         return;
@@ -182,12 +170,12 @@ export class Router {
     }
     if (request.type === 'practice.open') return this.openPractice(port, kind, id, request);
     if (request.type === 'words.save') return this.saveWord(port, kind, id, request);
-    const tool = toolOf(request);
+    const tool = toolOfRequest(request.type);
     const fieldKey = request.type === 'complete' && request.fieldKey ? `${port.sender?.tab?.id ?? 'page'}:${request.fieldKey}` : undefined;
     if (fieldKey) this.supersede(fieldKey);
     let config;
     try {
-      config = hostConfigFor(settings, tool, tool ? requestLang(request) : undefined);
+      config = hostConfigFor(settings, tool, tool ? requestLang(request as ToolRequestOf) : undefined);
       if (request.type === 'models.download' || request.type === 'models.files') {
         config.model = {
           id: request.modelId,
@@ -328,33 +316,6 @@ export function originOf(url: string | undefined): string {
     return origin === 'null' ? new URL(url).protocol : origin;
   } catch {
     return '?';
-  }
-}
-
-function toolOf(request: ToolRequest): Tool | null {
-  switch (request.type) {
-    case 'sense':
-    case 'cloze':
-    case 'complete':
-      return request.type;
-    case 'cloze.check':
-      return 'cloze';
-    default:
-      return null;
-  }
-}
-
-function requestLang(request: ToolRequest) {
-  switch (request.type) {
-    case 'sense':
-      return request.lang ?? langOfSelection(request.text.slice(request.start, request.end), request.text) ?? undefined;
-    case 'cloze':
-    case 'cloze.check':
-      return request.lang ?? langOfSelection(request.text, request.text) ?? undefined;
-    case 'complete':
-      return langOfSelection(request.prompt.slice(-200), request.prompt) ?? undefined;
-    default:
-      return undefined;
   }
 }
 

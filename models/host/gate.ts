@@ -2,7 +2,7 @@
 // of this extension (a page, a content script in a compromised tab) that opens a port named
 // like the host's is disconnected, and every message is validated before the host sees it.
 import { HOST_PORT, type HostMessage, hostMessage, id as messageId, parse, type ServerMessage } from '../shared/protocol';
-import type { PortLike } from '../background/router';
+import type { PortLike } from '../shared/port';
 
 export interface HostPort extends PortLike {
   name: string;

@@ -18,25 +18,20 @@ import {
   ToolError,
   toErrorInfo,
 } from '../shared/protocol';
-import { checkCloze } from './tools/cloze/check';
 import type { ChineseDict } from '../shared/dict/chinese-dict';
 import { isCausalFamily } from '../shared/registry';
-import { langOfSelection } from '../shared/text/lang';
-import { makeCloze } from './tools/cloze/cloze';
-import { complete } from './tools/complete/complete';
-import { type Past, disposePast } from './tools/complete/gpt-step';
-import { FieldKvCache } from './tools/complete/kv-cache';
+import { requestLang, type ToolRequestOf, type ToolRequestType } from '../shared/tools';
+import { type HostTool, makeHostTools, runnerOf } from './tools';
+type HostTools = ReturnType<typeof makeHostTools>;
 import type { Gloss } from './tools/sense/glosses/types';
-import { encoderShape, ensureHiddenStates, onnxFileFor } from './onnx/hidden-states';
-import { type HiddenStatesOptions, planHiddenStatesOf } from './onnx/hidden-states-graph';
-import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from './kernels/gpt2-step';
-import { readGpt2 } from './onnx/gpt2-graph';
+import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor } from './onnx';
+import { type HiddenStatesOptions, planHiddenStatesOf } from './onnx';
+import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from './kernels';
+import { readGpt2 } from './onnx';
 import { attachHead, HeadDetacher } from './lm/attach-head';
-import type { Int8Kernel } from './kernels/int8-kernel';
-import type { GemvThreads } from './kernels/gemv-threads';
+import type { Int8Kernel } from './kernels';
+import type { GemvThreads } from './kernels';
 import type { GraphProto } from 'onnx-buf';
-import { partitionedModelKey, VectorCache } from './tools/sense/vector-cache';
-import { lookUpSense } from './tools/sense/sense';
 import type { ExpectedHash } from '../shared/model-files/file-hash';
 import type { OnnxChoice, RepoFile, RepoListing } from './hub/hub-files';
 import { type FilePlan, LOCAL_PREFIX, planDeps, planFiles } from './hub/repo-plan';
@@ -103,7 +98,8 @@ export class ModelHost {
   private readonly running = new Map<string, AbortController>();
   private readonly startedAt: number;
   private readonly now: () => number;
-  private readonly vectors = new VectorCache();
+  /** The tools (shared/tools.ts), each with what it keeps between requests. */
+  private readonly tools: HostTools;
   /** Per loaded model: hidden states exposed, or why not. */
   private readonly layerNotes = new Map<string, string>();
   /** Per loaded q8 model: its head in Sesame's kernel, or why not. */
@@ -112,8 +108,6 @@ export class ModelHost {
   private readonly sourceNotes = new Map<string, string>();
   /** Per loaded q8 GPT-2: its decoding steps in Sesame's kernels, or why not. */
   private readonly decoderNotes = new Map<string, string>();
-  /** Per text field: the keys/values of its last completion prompt. */
-  private readonly completions = new FieldKvCache<Past>(disposePast);
   /** Worker threads of Sesame's kernels: null until the first load that builds a kernel asks for them. */
   private threads: GemvThreads | undefined | null = null;
   /** Per model whose downloaded files could not be stored: the message for the user. */
@@ -126,6 +120,10 @@ export class ModelHost {
   constructor(private readonly deps: HostDeps) {
     this.now = deps.now ?? Date.now;
     this.startedAt = deps.startedAt ?? this.now();
+    this.tools = makeHostTools({
+      ...(deps.lookupGlosses ? { lookupGlosses: deps.lookupGlosses } : {}),
+      ...(deps.loadChineseDict ? { loadChineseDict: deps.loadChineseDict } : {}),
+    });
     this.pool = new ModelPool<LoadedModel>({
       idleMs: 10 * 60_000,
       now: this.now,
@@ -175,13 +173,11 @@ export class ModelHost {
         return { type: 'models.list', models: await this.deps.cache.list() };
       case 'models.delete':
         await this.pool.releaseAll((key) => key.startsWith(`${request.modelId}|`));
-        this.vectors.clear(request.modelId);
-        this.completions.clear();
+        this.clearTools(request.modelId);
         return { type: 'models.delete', modelId: request.modelId, bytes: await this.deps.cache.deleteModel(request.modelId) };
       case 'cache.clear':
         await this.pool.releaseAll();
-        this.vectors.clear();
-        this.completions.clear();
+        this.clearTools();
         return { type: 'cache.clear', bytes: await this.deps.cache.clear() };
       case 'models.files': {
         const spec = needModel(config);
@@ -199,8 +195,7 @@ export class ModelHost {
         };
       }
       case 'memory.clear':
-        this.vectors.clear();
-        this.completions.clear();
+        this.clearTools();
         return { type: 'memory.clear' };
       case 'models.download': {
         const spec = needModel(config);
@@ -211,82 +206,34 @@ export class ModelHost {
         const listed = (await this.deps.cache.list()).find((m) => m.id === spec.id);
         return { type: 'models.download', modelId: spec.id, bytes: listed?.bytes ?? 0 };
       }
-      case 'sense': {
-        const lang = config.lang ?? request.lang ?? langOfSelection(request.text.slice(request.start, request.end), request.text);
-        if (!lang) throw new ToolError('unsupported-language', 'Sesame reads English and Chinese; this selection is neither.');
-        checkSpan(request.text, request.start, request.end);
-        const spec = needModel(config);
-        return this.withModel(spec, config, send, id, async (lm, backend) => {
-          const out = await lookUpSense(
-            lm,
-            {
-              text: request.text,
-              start: request.start,
-              end: request.end,
-              lang,
-              topK: request.topK ?? 10,
-              ...(request.occurrences ? { occurrences: request.occurrences } : {}),
-              ...(request.selected !== undefined ? { selected: request.selected } : {}),
-              ...(config.layerWeights ? { layerWeights: config.layerWeights } : {}),
-              ...(request.glosses !== undefined ? { glosses: request.glosses } : {}),
-            },
-            {
-              cache: this.vectors,
-              modelKey: partitionedModelKey(spec, lm.device, config.site),
-              signal,
-              onProgress: (p) => send({ kind: 'update', id, update: { type: 'sense', lang, ...p } }),
-              ...(this.deps.lookupGlosses ? { lookupGlosses: this.deps.lookupGlosses } : {}),
-            },
-          );
-          // How many uses came from the cache is for Sesame's own pages, never a content script.
-          if (config.site !== undefined && out.vectors) delete out.vectors.cached;
-          return { type: 'sense', lang, model: lm.spec.id, backend, ...out };
-        });
-      }
-      case 'cloze': {
-        const lang = config.lang ?? request.lang ?? langOfSelection(request.text, request.text);
-        if (!lang) throw new ToolError('unsupported-language', 'Cloze practice needs English or Chinese text.');
-        return this.withModel(needModel(config), config, send, id, async (lm, backend) => {
-          const options = { ...(request.difficulty ? { difficulty: request.difficulty } : {}), ...(request.decode ? { decode: request.decode } : {}) };
-          const out = await makeCloze(lm, request.text, lang, request.blanks, request.seed ?? 1, options);
-          return { type: 'cloze', lang, model: lm.spec.id, backend, ...out, ...(request.difficulty ? { difficulty: request.difficulty } : {}) };
-        });
-      }
-      case 'cloze.check': {
-        const lang = config.lang ?? request.lang ?? langOfSelection(request.text, request.text);
-        if (!lang) throw new ToolError('unsupported-language', 'Cloze practice needs English or Chinese text.');
-        const loadDict = this.deps.loadChineseDict;
-        return this.withModel(needModel(config), config, send, id, async (lm, backend) => {
-          const counter = { passes: 0 };
-          const blanks = await checkCloze(lm, request, lang, counter, loadDict && (async () => (await loadDict()).toSimplified));
-          return { type: 'cloze.check', lang, model: lm.spec.id, backend, blanks, passes: counter.passes };
-        });
-      }
       case 'practice.open':
         throw new ToolError('bad-request', 'The practice page is opened by the background, not the model host.');
       case 'words.save':
         throw new ToolError('bad-request', 'Words are saved by the background, not the model host.');
-      case 'complete':
-        return this.withModel(needModel(config), config, send, id, async (lm, backend) => {
-          this.completions.setIdleMs(config.idleReleaseMs);
-          const out = await complete(
-            lm,
-            {
-              prompt: request.prompt,
-              maxNewTokens: request.maxNewTokens,
-              alternatives: request.alternatives ?? 1,
-              temperature: request.temperature ?? 0,
-              topP: request.topP ?? 0.9,
-              stopAtSentence: request.alternatives === undefined,
-              ...(request.fieldKey ? { fieldKey: request.fieldKey } : {}),
-            },
-            signal,
-            (index, delta) => send({ kind: 'partial', id, partial: { index, delta } }),
-            { cache: this.completions },
-          );
-          return { type: 'complete', model: lm.spec.id, backend, ...out };
-        });
+      default:
+        return this.runTool(request, config, signal, send, id);
     }
+  }
+
+  /** A tool's request: checked, then run on its model (loaded once, shared). */
+  private runTool(request: ToolRequestOf, config: HostConfig, signal: AbortSignal, send: Send, id: string): Promise<ToolResult> {
+    const runner = runnerOf(this.tools, request.type);
+    const asked = config.lang ?? requestLang(request);
+    const lang = runner.check ? runner.check(request, asked) : asked;
+    return this.withModel(needModel(config), config, send, id, (lm, backend) =>
+      runner.run(lm, request, {
+        lang,
+        config,
+        backend,
+        signal,
+        update: (update) => send({ kind: 'update', id, update }),
+        partial: (partial) => send({ kind: 'partial', id, partial }),
+      }),
+    );
+  }
+
+  private clearTools(modelId?: string): void {
+    for (const tool of Object.values(this.tools) as HostTool<ToolRequestType>[]) tool.clear?.(modelId);
   }
 
   private async withModel<T>(
@@ -344,7 +291,7 @@ export class ModelHost {
       const readLayers = decoding ? (graph: GraphProto, head: Int8Kernel) => void (layers = decoderBody(graph, threads, head)) : undefined;
       const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads) : null;
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
-      else if (encoder) this.deps.cache.exposeLayersOf(spec.id);
+      else if (encoder) this.deps.cache.rewriteOnnxOf(spec.id, exposeHiddenStates);
       const unpin = revision ? this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) }) : undefined;
       this.deps.cache.takeVerified(spec.id);
       try {
@@ -496,9 +443,8 @@ export class ModelHost {
       })),
       hostStartedAt: this.startedAt,
       hostStartMs: this.deps.startMs ?? 0,
-      completion: { ...this.completions.counters, cachedFields: this.completions.size },
       work: { ...this.work },
-      senseCache: { entries: this.vectors.size, hits: this.vectors.hits },
+      ...Object.assign({}, ...(Object.values(this.tools) as HostTool<ToolRequestType>[]).map((tool) => tool.diagnostics?.() ?? {})),
       ...(this.deps.rejected ? { rejected: this.deps.rejected() } : {}),
       ...(typeof memoryBytes === 'number' ? { memoryBytes } : {}),
       ...(this.storeFailures.size ? { storeFailures: [...this.storeFailures].slice(0, 32).map(([model, message]) => ({ model, message })) } : {}),
@@ -524,15 +470,6 @@ function headNote(head: Int8Kernel | undefined): string {
 function needModel(config: HostConfig): ModelSpec {
   if (!config.model) throw new ToolError('bad-request', 'No model configured for this tool');
   return config.model;
-}
-
-function checkSpan(text: string, start: number, end: number): void {
-  if (end <= start || end > text.length || !text.slice(start, end).trim()) {
-    throw new ToolError('empty-input', 'Select a word first.');
-  }
-  if (end - start > LIMITS.wordChars) {
-    throw new ToolError('bad-request', 'Select a single word or a short phrase to see its meaning in context.');
-  }
 }
 
 function looksCorrupt(error: unknown): boolean {

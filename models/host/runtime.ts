@@ -6,13 +6,13 @@ import { loadBundledDict } from '../shared/dict/bundled-dict';
 import { loadGlosses } from './tools/sense/glosses/bundled';
 import { ModelCache } from '../shared/model-files/model-cache';
 import { type Diagnostics, HOST_IDLE } from '../shared/protocol';
-import { GemvThreads, type ThreadPort } from './kernels/gemv-threads';
+import { GemvThreads, type ThreadPort } from './kernels';
 import { ModelHost } from './host';
 import { loadModel } from './lm/loader';
 import { measureMemory } from './memory';
 import { guardSessionRuns } from './run-guard';
 import { installRunFaults } from './run-faults';
-import { guardSessionCreation } from './onnx/session-guard';
+import { guardSessionCreation } from './onnx';
 import { configureTransformers, wasmThreads } from './transformers-env';
 
 /**

@@ -3,9 +3,9 @@
 // extension is updated or reloaded (WXT's ctx.onInvalidated), so an orphaned copy stops listening.
 import { browser } from 'wxt/browser';
 import { mountBubble, type BubbleHandle } from '@/components/bubble/mount-bubble';
-import { saverFor } from '@/components/bubble/save-word';
-import type { ToolState } from '@/components/bubble/ResultView';
-import { openPractice, requestForCapture, runTool } from '@/components/common/tool-runner';
+import { saverFor } from '@/components/result/save-word';
+import type { ToolState } from '@/components/result/ResultView';
+import { openPractice, requestForCapture, runTool } from '@/components/result/tool-runner';
 import { request, setConnector } from '@/models/shared/client';
 import { setUiLanguage, t } from '@/models/shared/i18n';
 import { attachCompletion, type CompletionController } from '@/models/page/completion/controller';
@@ -15,19 +15,18 @@ import { captureWithOccurrences } from '@/models/page/occurrence-scan';
 import { revealRange } from '@/models/page/reveal';
 import { isFromExtension, type MessageSenderLike } from '@/models/page/sender';
 import { type CaptureReply, contentMessage, type MainTextReply, parse } from '@/models/shared/protocol';
-import type { PortLike } from '@/models/background/router';
+import type { PortLike } from '@/models/shared/port';
 import { frameSiteUrls } from '@/models/page/frame-sites';
 import { watchPasswordFields } from '@/models/page/sensitive';
 import { isAnySiteDisabled, type Settings, withDefaults } from '@/models/shared/settings';
 import { loadSettings, settingsItem } from '@/models/shared/settings-store';
+import { type Tool, TOOLS } from '@/models/shared/tools';
 
 /** What the content script needs of WXT's context: a signal when this copy is orphaned. */
 export interface ScriptLifetime {
   onInvalidated(cb: () => void): void;
   readonly isInvalid: boolean;
 }
-
-const TITLES = { sense: 'title_sense', cloze: 'title_cloze', complete: 'title_complete' } as const;
 
 /** Starts the content script in this frame; everything it attached is removed when `ctx` is invalidated. */
 export function startContentScript(ctx: ScriptLifetime): void {
@@ -74,7 +73,7 @@ export function startContentScript(ctx: ScriptLifetime): void {
       { open: settings?.testing?.openShadowRoots === true },
     ));
 
-  const run = async (tool: keyof typeof TITLES, fromKeyboard = false): Promise<void> => {
+  const run = async (tool: Tool, fromKeyboard = false): Promise<void> => {
     // The bubble's form depends on the settings: read them before the first one opens.
     settings ??= withDefaults(await settingsReady);
     const outcome = capture();
@@ -85,7 +84,7 @@ export function startContentScript(ctx: ScriptLifetime): void {
       if (outcome.reason === 'no-selection' && window.getSelection()?.toString()) {
         running?.abort();
         const error = { code: 'empty-input', message: '' } as const;
-        openBubble().update({ title: t(TITLES[tool]), state: { phase: 'error', error }, anchor, focusOnOpen: fromKeyboard });
+        openBubble().update({ title: t(TOOLS[tool].title), state: { phase: 'error', error }, anchor, focusOnOpen: fromKeyboard });
       }
       return;
     }
@@ -95,7 +94,7 @@ export function startContentScript(ctx: ScriptLifetime): void {
     const notice = outcome.capture.truncated ? t('notice_truncated') : undefined;
     const show = (state: ToolState) =>
       shown.update({
-        title: t(TITLES[tool]),
+        title: t(TOOLS[tool].title),
         state,
         notice,
         anchor,

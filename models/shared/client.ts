@@ -16,7 +16,7 @@ import {
   type ResultOf,
   serverMessage,
 } from './protocol';
-import type { PortLike } from '../background/router';
+import type { PortLike } from './port';
 
 export type Connect = (name: string) => PortLike;
 

@@ -2,6 +2,7 @@
 import type { Lang, ModelFiles, ModelSpec } from './protocol';
 import { findEntry, resolveModel, type Tool } from './registry';
 import type { Settings } from './settings';
+import { TOOL_NAMES } from './tools';
 
 export interface NeededModel {
   spec: ModelSpec;
@@ -11,13 +12,12 @@ export interface NeededModel {
   sizeMb: number | null;
 }
 
-const TOOLS: Tool[] = ['sense', 'cloze', 'complete'];
 
 /** One entry per distinct model the chosen languages' tools use (sense and cloze share one). */
 export function modelsFor(settings: Settings, langs: readonly Lang[]): NeededModel[] {
   const out = new Map<string, NeededModel>();
   for (const lang of langs) {
-    for (const tool of TOOLS) {
+    for (const tool of TOOL_NAMES) {
       const spec = resolveModel(tool, lang, settings.models[`${tool}.${lang}`], settings.dtype);
       const have = out.get(spec.id);
       if (have) {

@@ -20,6 +20,7 @@ import {
   ValidationError,
 } from './validate';
 import { HOST_URL_MAX, modelHostProblem } from './host-url';
+import { TOOL_NAMES } from './tools';
 
 export const CLIENT_PORT = 'sesame';
 export const HOST_PORT = 'sesame-host';
@@ -554,7 +555,7 @@ export type Capture = ReturnType<typeof capture>;
 
 export const contentMessage = tagged(
   {
-    trigger: object({ kind: literal('trigger'), tool: literal('sense', 'cloze', 'complete') }),
+    trigger: object({ kind: literal('trigger'), tool: literal(...TOOL_NAMES) }),
     capture: object({ kind: literal('capture') }),
     /** Scrolls to and highlights the n-th occurrence of the last capture. */
     reveal: object({ kind: literal('reveal'), index: num({ int: true, min: 0, max: LIMITS.occurrences - 1 }) }),

@@ -2,7 +2,9 @@
 import type { Dtype, Lang, ModelSpec } from './protocol';
 
 export type Family = ModelSpec['family'];
-export type Tool = 'sense' | 'cloze' | 'complete';
+import type { Tool } from './tools';
+
+export type { Tool };
 
 export interface RegistryEntry {
   id: string;

@@ -11,7 +11,7 @@
 // logits are that close.
 import type { GemvThreads } from './gemv-threads';
 import { Int8Kernel } from './int8-kernel';
-import type { Embedding, Gpt2Weights, Norm } from '../onnx/gpt2-graph';
+import type { Embedding, Gpt2Weights, Norm } from './weights';
 import type { KvShape, KvState } from './kv-state';
 
 interface Layer {

@@ -12,7 +12,7 @@
 // the graph's (`floatInput`, bounded in tests/integration/host/lm/attach-head.test.ts).
 import type { GemvThreads } from './gemv-threads';
 import { GEMV_K_MULTIPLE, GEMV_SHARED_WASM_BASE64, GEMV_TRANSPOSE_ROWS, GEMV_WASM_BASE64 } from './gemv-wasm';
-import type { Int8Weights } from '../onnx/int8-linear';
+import type { Int8Weights } from './weights';
 
 interface Kernel {
   memory: WebAssembly.Memory;

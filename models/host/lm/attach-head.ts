@@ -4,11 +4,11 @@
 // bypassed the cache (a browser's first download) `attachHead` rebuilds the session itself.
 import type { GraphProto } from 'onnx-buf';
 import type { LoadedModel } from './loader';
-import { replaceSession, sessionOutputNames } from '../onnx/session-swap';
-import { type AlsoAppend, detachHead, HEAD_INPUT } from '../onnx/head-graph';
-import type { GemvThreads } from '../kernels/gemv-threads';
-import type { Int8Weights } from '../onnx/int8-linear';
-import { Int8Kernel } from '../kernels/int8-kernel';
+import { replaceSession, sessionOutputNames } from '../onnx';
+import { type AlsoAppend, detachHead, HEAD_INPUT } from '../onnx';
+import type { GemvThreads } from '../kernels';
+import type { Int8Weights } from '../onnx';
+import { Int8Kernel } from '../kernels';
 
 /** `where`: set when the head was cut out of a legacy merged decoder's If (head-graph.ts). */
 export type HeadStatus = { ok: true; swapped: boolean; where?: string } | { ok: false; reason: string };

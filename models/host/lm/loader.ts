@@ -14,13 +14,14 @@ import {
   Qwen2ForCausalLM,
   Tensor,
 } from '@huggingface/transformers';
-import type { Gpt2Decoder } from '../kernels/gpt2-step';
+import type { Gpt2Decoder } from '../kernels';
 import { defaultChoice, type OnnxChoice } from '../hub/hub-files';
-import type { Int8Kernel } from '../kernels/int8-kernel';
+import type { Int8Kernel } from '../kernels';
 import type { ModelSpec } from '../../shared/protocol';
-import { sessionFailure } from '../onnx/session-guard';
+import { sessionFailure } from '../onnx';
+import type { DeviceName } from '../onnx';
 
-export type DeviceName = 'webgpu' | 'wasm' | 'cpu';
+export type { DeviceName };
 
 export interface LoadedModel {
   spec: ModelSpec;

@@ -3,7 +3,7 @@
 // head runs in Sesame's kernel.
 import type { Tensor } from '@huggingface/transformers';
 import type { LoadedModel } from './loader';
-import { HEAD_INPUT } from '../onnx/head-graph';
+import { HEAD_INPUT } from '../onnx';
 
 export type Outputs = Record<string, Tensor | undefined>;
 

@@ -5,35 +5,10 @@
 // anything else leaves decoding to the graph, with the reason.
 import type { GraphProto, NodeProto, TensorProto } from 'onnx-buf';
 import { TensorProto_DataType } from 'onnx-buf';
-import { floats, type GraphIndex, indexGraph, int8Bytes, int8LinearMaking, type Int8Weights, ints, type Refusal, refuse } from './int8-linear';
+import type { Embedding, Gpt2Layer, Gpt2Weights, Int8Weights, Norm } from '../kernels';
+import { floats, type GraphIndex, indexGraph, int8Bytes, int8LinearMaking, ints, type Refusal, refuse } from './int8-linear';
 
-export interface Norm {
-  weight: Float32Array;
-  bias: Float32Array;
-}
-
-export interface Gpt2Layer {
-  ln1: Norm;
-  /** c_attn: [width][3·width], queries, keys and values side by side. */
-  attn: Int8Weights;
-  attnProj: Int8Weights;
-  ln2: Norm;
-  fc: Int8Weights;
-  proj: Int8Weights;
-}
-
-/** An embedding table as stored: float32 rows, or 8-bit rows with DequantizeLinear's scale and zero point. */
-export type Embedding =
-  | { kind: 'float'; width: number; rows: number; data: Float32Array }
-  | { kind: 'int8'; width: number; rows: number; data: Uint8Array; signed: boolean; scale: number; zeroPoint: number };
-
-export interface Gpt2Weights {
-  width: number;
-  wte: Embedding;
-  wpe: Embedding;
-  layers: Gpt2Layer[];
-  lnF: Norm;
-}
+export type { Embedding, Gpt2Layer, Gpt2Weights, Norm };
 
 const LINEARS = { attn: 'attn/c_attn', attnProj: 'attn/c_proj', fc: 'mlp/c_fc', proj: 'mlp/c_proj' } as const;
 

@@ -7,7 +7,7 @@
 //    the surgically modified session itself and swaps it in. Call it right after loading, before
 //    anything else can be running on the old session.
 import type { PreTrainedModel } from '@huggingface/transformers';
-import type { DeviceName } from '../lm/loader';
+import type { DeviceName } from './session-swap';
 import { modelSession, replaceSession, sessionOutputNames } from './session-swap';
 import { onnxPath } from '../hub/hub-files';
 import type { Dtype } from '../../shared/protocol';

@@ -5,34 +5,9 @@
 //   x ─ DynamicQuantizeLinear ─(xq, xs, xzp)─ MatMulInteger(xq, W, xzp, wzp) ─ Cast ─ Mul ─ [Add bias] ─ y
 //                                                    xs · ws ─────────────────────────┘
 import { type GraphProto, type NodeProto, type TensorProto, TensorProto_DataType } from 'onnx-buf';
+import type { Int8Weights } from '../kernels';
 
-export interface Int8Weights {
-  /** The MatMul's B as stored: [k][n] row-major, int8 or uint8 per `signed`. */
-  data: Uint8Array;
-  signed: boolean;
-  k: number;
-  n: number;
-  /** Weight zero point: one for the tensor, or one per output column. */
-  zeroPoint: Int32Array;
-  /** Weight scale: one for the tensor, or one per output column. */
-  scale: Float32Array;
-  /** Added to the outputs (a bias), one per output column. */
-  bias?: Float32Array;
-  /**
-   * How `data` is laid out: `kn` (default) is the MatMul's B, [k][n]; `nk` is [n][k], one row per
-   * output, as an embedding table is stored (a head tied to it reads it transposed).
-   */
-  layout?: 'kn' | 'nk';
-  /**
-   * The graph multiplies in float32 by the dequantised weights (a tied head: MatMul over
-   * DequantizeLinear(Transpose(table))) instead of DynamicQuantizeLinear + MatMulInteger: the
-   * kernel then quantises its input to 16 bits per row (int8-kernel.ts), so its outputs are
-   * within a small bound of the graph's, not equal to them.
-   */
-  floatInput?: boolean;
-  /** The embedding table the weights are (a tied head), by its initializer's name. */
-  tiedTo?: string;
-}
+export type { Int8Weights };
 
 export type Refusal = { ok: false; reason: string };
 

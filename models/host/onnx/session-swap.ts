@@ -1,7 +1,9 @@
 // The ONNX session inside a transformers.js model, and swapping it for one built from other
 // bytes (graph surgery done after the model loaded, when its file bypassed the cache).
 import type { PreTrainedModel } from '@huggingface/transformers';
-import type { DeviceName } from '../lm/loader';
+
+/** Where onnxruntime runs a session: the browser's WebGPU or WASM, or onnxruntime-node's CPU in Node. */
+export type DeviceName = 'webgpu' | 'wasm' | 'cpu';
 
 interface OrtSession {
   inputNames: readonly string[];

@@ -13,7 +13,6 @@
 import { BLOB_SHA1_MAX_BYTES, checkHash, type ExpectedHash, type HashCheck } from './file-hash';
 import { Sha256 } from './sha256';
 
-import { exposeHiddenStates } from '../../host/onnx/hidden-states';
 
 export const MODEL_CACHE_NAME = 'sesame-models-v1';
 const CACHE_ORIGIN = 'https://models.sesame.invalid/';
@@ -264,11 +263,6 @@ export class ModelCache {
       if (parsed && parsed.model === want.model && parsed.file === want.file && parsed.revision !== KEY_REVISION) return this.cache.match(request.url);
     }
     return undefined;
-  }
-
-  /** From now on, `match` serves this model's ONNX files with the hidden-state outputs added. */
-  exposeLayersOf(model: string): void {
-    this.rewriteOnnxOf(model, exposeHiddenStates);
   }
 
   /** From now on, `match` serves this model's ONNX files through `rewrite` (none: as stored). */

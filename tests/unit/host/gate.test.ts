@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { HostGate, type HostPort, isBackground } from '@/models/host/gate';
 import { HOST_PORT, type HostMessage, type ServerMessage } from '@/models/shared/protocol';
-import type { SenderInfo } from '@/models/background/router';
+import type { SenderInfo } from '@/models/shared/port';
 
 const ID = 'abcdefghijklmnopabcdefghijklmnop';
 const BACKGROUND = `chrome-extension://${ID}/background.js`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { request, RequestError, setConnector } from '@/models/shared/client';
-import type { PortLike } from '@/models/background/router';
+import type { PortLike } from '@/models/shared/port';
 
 interface FakePort {
   port: PortLike;

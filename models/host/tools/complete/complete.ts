@@ -5,7 +5,7 @@
 import type { LoadedModel } from '../../lm/loader';
 import { type CompleteResult, ToolError } from '../../../shared/protocol';
 import { StreamDecoder } from './stream-decoder';
-import { type Past, type Step, disposePast, forward, truncatePast } from './gpt-step';
+import { type Past, type Step, disposePast, forward, truncatePast } from '../../lm/gpt-step';
 import { type CachedPast, type FieldKvCache, reusablePrefix, tokenWindow } from './kv-cache';
 import { argmax, controlRepetition, sampleToken } from './sampling';
 

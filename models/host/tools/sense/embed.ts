@@ -11,7 +11,7 @@ import { extraZeroInputs, type LoadedModel } from '../../lm/loader';
 import { logitRows, runModel } from '../../lm/logits';
 import type { Lang } from '../../../shared/protocol';
 import { logSoftmax, maskToken, topIndices } from '../../lm/masked-lm';
-import { hiddenStateNames } from '../../onnx/hidden-states';
+import { hiddenStateNames } from '../../onnx';
 import { l2Normalize, meanRows } from './layer-mix';
 
 export interface Target {

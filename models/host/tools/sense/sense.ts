@@ -7,7 +7,7 @@ import { glossTarget, rankGlosses, substituteOverlapScores } from './glosses/ran
 import { type GlossOut, type Lang, type OccurrenceSpan, type ResultOf, type Scored, ToolError, LIMITS } from '../../../shared/protocol';
 import { clusterSenses, cosineMatrix, labelClusters } from './cluster';
 import { embedTargets, paddingBuckets, sparseRow, substituteVectors, type Target, type TargetVectors } from './embed';
-import { hiddenStateNames } from '../../onnx/hidden-states';
+import { hiddenStateNames } from '../../onnx';
 import { defaultLayerWeights, mixLayers } from './layer-mix';
 import { type CachedOccurrence, VectorCache } from './vector-cache';
 import { windowAround } from '../../../shared/text/context';

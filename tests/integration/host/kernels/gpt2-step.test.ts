@@ -13,7 +13,7 @@ import { loadModel, type LoadedModel } from '@/models/host/lm/loader';
 import { detachHead } from '@/models/host/onnx/head-graph';
 import { Int8Kernel } from '@/models/host/kernels/int8-kernel';
 import type { ModelSpec, ResultOf } from '@/models/shared/protocol';
-import { forward, type PastTensors } from '@/models/host/tools/complete/gpt-step';
+import { forward, type PastTensors } from '@/models/host/lm/gpt-step';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../../../support/hub-server.mjs';
 import { nodeThreads, until } from '../../../support/gemv-node-threads';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachHead, HeadDetacher } from '@/models/host/lm/attach-head';
 import { detachHead, HEAD_INPUT } from '@/models/host/onnx/head-graph';
 import { loadModel } from '@/models/host/lm/loader';
-import { forward } from '@/models/host/tools/complete/gpt-step';
+import { forward } from '@/models/host/lm/gpt-step';
 import { predictMasks } from '@/models/host/lm/masked-lm';
 import { hiddenStateNames } from '@/models/host/onnx/hidden-states';
 import { planHiddenStatesOf } from '@/models/host/onnx/hidden-states-graph';

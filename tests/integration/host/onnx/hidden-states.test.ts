@@ -154,7 +154,7 @@ describe('surgery limits', () => {
     const cache = new ModelCache(memoryCache());
     const url = `https://huggingface.co/${id}/resolve/main/onnx/model.onnx`;
     await cache.put(url, new Response(bytes, { headers: { 'content-length': String(bytes.byteLength) } }));
-    cache.exposeLayersOf(id);
+    cache.rewriteOnnxOf(id, exposeHiddenStates);
     const read = async () => new Uint8Array(await (await cache.match(url))!.arrayBuffer());
     expect((await read()).byteLength).toBeGreaterThan(bytes.byteLength);
     expect(sameBytes(await cache.asPublished(read), bytes)).toBe(true);

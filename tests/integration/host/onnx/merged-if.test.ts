@@ -26,7 +26,7 @@ import { candidatesFor } from '@/models/host/hub/hub-files';
 import { detachHead, HEAD_INPUT } from '@/models/host/onnx/head-graph';
 import { Int8Kernel } from '@/models/host/kernels/int8-kernel';
 import type { ModelSpec, ResultOf } from '@/models/shared/protocol';
-import { forward, type PastTensors } from '@/models/host/tools/complete/gpt-step';
+import { forward, type PastTensors } from '@/models/host/lm/gpt-step';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../../../support/hub-server.mjs';
 import { mergeDecoder } from '../../../support/merged-decoder';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoadedModel, loadModel } from '@/models/host/lm/loader';
 import type { ModelSpec, ResultOf, ServerMessage, ToolRequest } from '@/models/shared/protocol';
 import { complete, type CompleteQuery, PROMPT_TOKENS } from '@/models/host/tools/complete/complete';
-import { forward, truncatePast } from '@/models/host/tools/complete/gpt-step';
+import { forward, truncatePast } from '@/models/host/lm/gpt-step';
 import { WINDOW_SLACK } from '@/models/host/tools/complete/kv-cache';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../../../../support/hub-server.mjs';

@@ -10,7 +10,7 @@ import { type LoadedModel, loadModel } from '@/models/host/lm/loader';
 import type { ModelSpec, ResultOf, ServerMessage, ToolRequest } from '@/models/shared/protocol';
 import { findEntry, DEFAULT_MODELS } from '@/models/shared/registry';
 import { complete, type CompleteQuery } from '@/models/host/tools/complete/complete';
-import { forward, type PastTensors, truncatePast } from '@/models/host/tools/complete/gpt-step';
+import { forward, type PastTensors, truncatePast } from '@/models/host/lm/gpt-step';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../../../../support/hub-server.mjs';
 import { memoryCache, nodeHost } from '../../../../support/node-host';

@@ -4,7 +4,7 @@ import { Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import type { LoadedModel } from '@/models/host/lm/loader';
 import { type CompleteQuery, complete } from '@/models/host/tools/complete/complete';
-import type { Past, PastTensors } from '@/models/host/tools/complete/gpt-step';
+import type { Past, PastTensors } from '@/models/host/lm/gpt-step';
 import { FieldKvCache } from '@/models/host/tools/complete/kv-cache';
 
 const VOCAB = [...' abcdefghijklmnopqrstuvwxyz.!?\n'];

@@ -5,7 +5,7 @@ import { browser } from 'wxt/browser';
 import { t } from '@/models/shared/i18n';
 import { type ErrorInfo, type MainTextReply, mainTextReply, parse } from '@/models/shared/protocol';
 import { Notice, ToolStateView } from './ResultView';
-import { openPractice } from '../common/tool-runner';
+import { openPractice } from './tool-runner';
 
 type MainText = Extract<MainTextReply, { kind: 'mainText' }>;
 

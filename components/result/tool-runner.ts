@@ -4,41 +4,14 @@ import { request, RequestError } from '@/models/shared/client';
 import { t } from '@/models/shared/i18n';
 import { DEFAULT_SETTINGS, type Settings } from '@/models/shared/settings';
 import type { Capture, ErrorInfo, Progress, RequestOf, Update } from '@/models/shared/protocol';
-import type { ToolState } from '../bubble/ResultView';
+import { type SelectionRequest, type Tool, TOOLS } from '@/models/shared/tools';
+import type { ToolState } from './ResultView';
 
 type SenseUpdate = Extract<Update, { type: 'sense' }>;
 
-export type ToolRequestOf = RequestOf<'sense'> | RequestOf<'cloze'> | RequestOf<'complete'>;
-
-const LABELS = { sense: 'working_sense', cloze: 'working_cloze', complete: 'working_complete' } as const;
-
-export function requestForCapture(
-  tool: ToolRequestOf['type'],
-  capture: Capture,
-  sampling: Settings['continueText'] = DEFAULT_SETTINGS.continueText,
-): ToolRequestOf {
-  switch (tool) {
-    case 'sense':
-      return {
-        type: 'sense',
-        text: capture.text,
-        start: capture.start,
-        end: capture.end,
-        ...(capture.occurrences ? { occurrences: capture.occurrences } : {}),
-        ...(capture.selected !== undefined ? { selected: capture.selected } : {}),
-      };
-    case 'cloze':
-      return { type: 'cloze', text: capture.text.slice(capture.start, capture.end), blanks: 5, seed: 1 };
-    case 'complete':
-      return {
-        type: 'complete',
-        prompt: capture.text.slice(0, capture.end),
-        maxNewTokens: Math.round(clamp(sampling.maxTokens, 1, 256)),
-        alternatives: 3,
-        temperature: clamp(sampling.temperature, 0, 2),
-        topP: clamp(sampling.topP, 0, 1),
-      };
-  }
+/** The request that runs `tool` on a selection (the tool table's builder), with the user's sampling settings. */
+export function requestForCapture(tool: Tool, capture: Capture, sampling: Settings['continueText'] = DEFAULT_SETTINGS.continueText): SelectionRequest {
+  return TOOLS[tool].fromSelection(capture, sampling);
 }
 
 /** Opens the practice page on the selected passage (the background keeps the text, the tab gets an id). */
@@ -51,14 +24,14 @@ export async function openPractice(capture: Pick<Capture, 'text' | 'start' | 'en
   }
 }
 
-export async function runTool(req: ToolRequestOf, set: (state: ToolState) => void, signal?: AbortSignal): Promise<void> {
+export async function runTool(req: SelectionRequest, set: (state: ToolState) => void, signal?: AbortSignal): Promise<void> {
   const files: Record<string, Progress> = {};
   const streamed: string[] = [];
   let sense: SenseUpdate | undefined;
   const working = (): ToolState => ({
     phase: 'working',
     tool: req.type,
-    label: t(LABELS[req.type]),
+    label: t(TOOLS[req.type].working),
     files: { ...files },
     streamed: [...streamed],
     ...(sense ? { sense } : {}),
@@ -89,4 +62,3 @@ export async function runTool(req: ToolRequestOf, set: (state: ToolState) => voi
   }
 }
 
-const clamp = (x: number, lo: number, hi: number): number => (Number.isFinite(x) ? Math.min(hi, Math.max(lo, x)) : lo);

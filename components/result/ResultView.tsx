@@ -1,6 +1,7 @@
 // Plain renderings of each tool's result. Page text is only ever rendered as text nodes.
 import type { ClozeResult, CompleteResult, ErrorCode, ErrorInfo, Progress, SenseResult, Update } from '@/models/shared/protocol';
 import { type MessageKey, t } from '@/models/shared/i18n';
+import type { Tool } from '@/models/shared/tools';
 import { percent } from '../common/format';
 import { ProgressView } from './ProgressView';
 import { SenseView, type SenseViewProps } from './SenseView';
@@ -22,7 +23,7 @@ const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
 export type ToolState =
   | {
       phase: 'working';
-      tool: 'sense' | 'cloze' | 'complete';
+      tool: Tool;
       label: string;
       files: Record<string, Progress>;
       streamed?: string[];

@@ -2,9 +2,9 @@
 // before them. Sesame's decoding loop calls this instead of transformers.js' `generate`, so it
 // decides which past it keeps between requests (see kv-cache.ts).
 import { Tensor } from '@huggingface/transformers';
-import { KvState } from '../../kernels/kv-state';
-import type { LoadedModel } from '../../lm/loader';
-import { logitRows } from '../../lm/logits';
+import { KvState } from '../kernels';
+import type { LoadedModel } from './loader';
+import { logitRows } from './logits';
 
 /** `past_key_values.<layer>.key|value` tensors, [batch, heads, tokens, head size]. */
 export type PastTensors = Record<string, Tensor>;
