@@ -47,9 +47,14 @@ export function readHskLevels(source: string): string[][] {
   return levels as string[][];
 }
 
-export function buildChineseFrequency(): FrequencyAsset {
+/** SUBTLEX-CH: word → times seen in the corpus. */
+export function subtlexChCounts(): Map<string, number> {
   const { movieWordFrequencies } = require('chinese-lexicon/statistics/movieWordFrequency.js') as { movieWordFrequencies: Record<string, { count: number }> };
-  const counts = new Map(Object.entries(movieWordFrequencies).map(([w, { count }]) => [w, Number(count)]));
+  return new Map(Object.entries(movieWordFrequencies).map(([w, { count }]) => [w, Number(count)]));
+}
+
+export function buildChineseFrequency(): FrequencyAsset {
+  const counts = subtlexChCounts();
   return {
     v: 1,
     lang: 'zh',
