@@ -5,7 +5,7 @@
 //
 // A hand-written client rather than yanki-connect: that package depends on `open` (Node child
 // processes, to launch Anki) and @types/node, and Sesame needs seven actions.
-import { arrayOf, bool, type Check, literal, num, object, optional, str, ValidationError } from '../../validate';
+import { arrayOf, bool, type Check, literal, num, object, optional, str, ValidationError } from '../../shared/validate';
 import type { AnkiNote } from '../../shared/learn/anki-note';
 
 export const ANKI_CONNECT_URL = 'http://127.0.0.1:8765';

@@ -3,8 +3,8 @@
 // it came from (without query string or fragment, which can carry session ids or search terms).
 // Anki fields are HTML, so every piece of page text is escaped here, braces included: page text
 // can neither become markup nor close or open a cloze deletion.
-import type { WordEntry } from '../../words/word-list';
-import { pinyinWithMarks } from '../../cloze/hints';
+import type { WordEntry } from '../words/word-list';
+import { pinyinWithMarks } from '../practice/hints';
 
 /** What Sesame can put in a field; '' leaves the field empty. */
 export const NOTE_ROLES = ['cloze', 'sentence', 'word', 'pinyin', 'sense', 'gloss', 'url', 'extra', ''] as const;

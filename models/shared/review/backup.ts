@@ -1,7 +1,7 @@
 // The learner's own data in one file: the word list and the review state, exported together and
 // imported together (merged into what is there, never replacing it). Sesame had no word-list file
 // of its own (the Anki CSV is one-way), so this is that file. Bad files get a clear message.
-import { validWords, type WordEntry, WORD_LIST_LIMIT } from '../../words/word-list';
+import { validWords, type WordEntry, WORD_LIST_LIMIT } from '../words/word-list';
 import { mergedReview, REVIEW_STATE_VERSION, type ReviewState, validReview } from './review-state';
 
 export const BACKUP_FORMAT = 'sesame-learning';

@@ -2,11 +2,11 @@
 // memory state. Cards come from saved words and from cloze blanks the learner missed; a word met
 // again joins the card of the same word in the same sense (sense-match.ts), else starts its own.
 // Shapes are checked at run time (validate.ts) because they come back from storage and files.
-import { arrayOf, type Check, num, object, optional, str, ValidationError } from '../../validate';
-import { lang, LIMITS } from '../../protocol';
-import type { HistoryEntry } from '../../cloze/history';
-import { sentenceAround, windowAround } from '../../text/context';
-import type { WordEntry } from '../../words/word-list';
+import { arrayOf, type Check, num, object, optional, str, ValidationError } from '../validate';
+import { lang, LIMITS } from '../protocol';
+import type { HistoryEntry } from '../practice/history';
+import { sentenceAround, windowAround } from '../text/context';
+import type { WordEntry } from '../words/word-list';
 import { sameWord, sameWordSense, senseKey } from './sense-match';
 
 /** Contexts kept per card, newest first. */

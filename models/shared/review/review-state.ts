@@ -1,8 +1,8 @@
 // The review state as stored (local:review): a version and the cards. Read leniently (a damaged
 // card is dropped, the rest kept, as the word list does), updated by pure functions: adding what
 // the word list and the cloze history hold, recording a review, merging an imported state.
-import type { HistoryEntry } from '../../cloze/history';
-import type { WordEntry } from '../../words/word-list';
+import type { HistoryEntry } from '../practice/history';
+import type { WordEntry } from '../words/word-list';
 import { CONTEXTS_PER_CARD, REVIEW_CARD_LIMIT, type ReviewCard, reviewCard, type Sighting, sightingOfWord, sightingsOfExercise, withSighting } from './card';
 import { sameWordSense } from './sense-match';
 import { newMemory, type ReviewRating, reviewed } from './schedule';

@@ -3,8 +3,8 @@
 // label of the sense cluster the use fell in (its top substitutes), or, when the page had no
 // other use to cluster with, the substitutes of that one use; and the best-ranked gloss.
 // Spelling alone never joins two uses: "bank" by a river and "bank" with money stay apart.
-import type { Lang } from '../../protocol';
-import { lemmasOf } from '../../sense/occurrences';
+import type { Lang } from '../protocol';
+import { lemmasOf } from '../text/occurrences';
 
 export interface SenseOf {
   lang: Lang;

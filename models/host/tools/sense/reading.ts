@@ -1,7 +1,7 @@
 // The reading of a Chinese word for the sense reply, from the senses the sense tool looked up
 // and its ranking of them by context (rankGlosses, run over all candidates), so that a
 // polyphonic word such as 行 is read as this use means it (háng for a row or a trade, xíng for going or being able).
-import type { Gloss, GlossMethod, RankedGloss } from '../../../glosses/types';
+import type { Gloss, GlossMethod, RankedGloss } from './glosses/types';
 import { chooseReading, type ReadingChoice } from '../../../shared/text/readings';
 
 /** Longest reading sent (the reply's reading fields hold 200 characters). */

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AnkiError, ankiConnect, canAddError, type FetchLike } from '@/models/background/anki/anki-connect';
 import { ankiNote, defaultFieldMap } from '@/models/shared/learn/anki-note';
-import type { WordEntry } from '@/models/words/word-list';
+import type { WordEntry } from '@/models/shared/words/word-list';
 // @ts-expect-error plain ESM helper without types
 import { startAnkiServer } from '../../../support/anki-server.mjs';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { serial } from '@/models/background/serial';
 import { reviewUpdater } from '@/models/background/review/review-updater';
 import { type ReviewState, withReview, withSavedData } from '@/models/shared/review/review-state';
-import type { WordEntry } from '@/models/words/word-list';
+import type { WordEntry } from '@/models/shared/words/word-list';
 
 const T0 = Date.UTC(2025, 0, 6, 9);
 const word = (id: string, sentence: string, w: string, sense: string[]): WordEntry => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ankiNote, clozeSentence, defaultFieldMap, escapeHtml, noteValues, sourceUrl } from '@/models/shared/learn/anki-note';
-import type { WordEntry } from '@/models/words/word-list';
+import type { WordEntry } from '@/models/shared/words/word-list';
 
 const en: WordEntry = {
   id: 'w1',

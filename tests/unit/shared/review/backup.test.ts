@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BackupError, backupText, imported, mergedWords, readBackup } from '@/models/shared/review/backup';
 import { emptyReview, withReview, withSavedData } from '@/models/shared/review/review-state';
-import type { WordEntry } from '@/models/words/word-list';
+import type { WordEntry } from '@/models/shared/words/word-list';
 
 const T0 = Date.UTC(2025, 0, 6, 9);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEntry } from '@/models/cloze/history';
+import type { HistoryEntry } from '@/models/shared/practice/history';
 import {
   CONTEXTS_PER_CARD,
   type ReviewCard,
@@ -10,7 +10,7 @@ import {
   withSighting,
 } from '@/models/shared/review/card';
 import { newMemory } from '@/models/shared/review/schedule';
-import type { WordEntry } from '@/models/words/word-list';
+import type { WordEntry } from '@/models/shared/words/word-list';
 
 const T0 = Date.UTC(2025, 0, 6, 9);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEntry } from '@/models/cloze/history';
+import type { HistoryEntry } from '@/models/shared/practice/history';
 import { emptyReview, mergedReview, validReview, withReview, withSavedData } from '@/models/shared/review/review-state';
 import { dueCount } from '@/models/shared/review/schedule';
-import type { WordEntry } from '@/models/words/word-list';
+import type { WordEntry } from '@/models/shared/words/word-list';
 
 const T0 = Date.UTC(2025, 0, 6, 9);
 const DAY = 86_400_000;

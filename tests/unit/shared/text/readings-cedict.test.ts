@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lookupChinese } from '@/models/glosses/cedict';
+import { lookupChinese } from '@/models/host/tools/sense/glosses/cedict';
 import { chooseReading, type ReadingChoice } from '@/models/shared/text/readings';
-import { segmentWords } from '@/models/text/segment';
-import { chineseDict } from '@/models/cloze/chinese-dict';
+import { segmentWords } from '@/models/shared/text/segment';
+import { chineseDict } from '@/models/shared/dict/chinese-dict';
 import { loadCompactDict } from '../../../../scripts/cedict-asset';
 import { cedictGlossDir } from '../../../../scripts/cedict-gloss-asset';
 import { POLYPHONE_SENTENCES } from '../../../fixtures/polyphone-sentences';

@@ -2,10 +2,10 @@
 // its definitions ("bank; shore; beach") as keys, built into shards by
 // scripts/cedict-reverse-asset.ts. An item that is the word itself ("bank") is an exact match;
 // a short item that contains it ("river bank") a partial one, listed after every exact match.
-import { loadChecked, own } from '../../../../glosses/shards';
-import type { Gloss, ShardLoader } from '../../../../glosses/types';
-import { contentWords } from '../../../../glosses/words';
-import { lemmasOf } from '../../../../sense/occurrences';
+import { loadChecked, own } from './shards';
+import type { Gloss, ShardLoader } from './types';
+import { contentWords } from './words';
+import { lemmasOf } from '../../../../shared/text/occurrences';
 
 export const CEDICT_REVERSE_ASSET_DIR = 'cedict-reverse';
 export const CEDICT_REVERSE_SHARDS = 64;

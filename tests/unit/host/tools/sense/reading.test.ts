@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rankGlosses, substituteOverlapScores } from '@/models/glosses/rank';
-import type { Gloss } from '@/models/glosses/types';
+import { rankGlosses, substituteOverlapScores } from '@/models/host/tools/sense/glosses/rank';
+import type { Gloss } from '@/models/host/tools/sense/glosses/types';
 import { readingForSense } from '@/models/host/tools/sense/reading';
 
 const gloss = (reading: string, text: string, i: number): Gloss => ({

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ShardLoader } from '@/models/glosses/types';
+import type { ShardLoader } from '@/models/host/tools/sense/glosses/types';
 import {
   CEDICT_REVERSE_SHARDS, EXACT, englishKeys, isCedictReverseShard, itemKey, lookupEquivalents, PARTIAL, reverseShard,
 } from '@/models/host/tools/sense/glosses/reverse-index';
