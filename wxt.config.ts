@@ -40,12 +40,7 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: [
-      'storage',
-      'contextMenus',
-      'activeTab',
-      ...(browser === 'firefox' ? [] : ['offscreen']),
-    ],
+    permissions: ['storage', 'contextMenus', 'activeTab', ...(browser === 'firefox' ? [] : ['offscreen'])],
     ...(manifestVersion === 3
       ? {
           content_security_policy: {

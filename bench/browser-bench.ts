@@ -166,7 +166,13 @@ async function launch(extDir: string, profile: string, webgpu: boolean, clientUr
     '--enable-blink-features=ForceEagerMeasureMemory',
   ];
   if (webgpu) {
-    args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader');
+    args.push(
+      '--enable-unsafe-webgpu',
+      '--enable-features=Vulkan',
+      '--use-angle=swiftshader',
+      '--use-webgpu-adapter=swiftshader',
+      '--enable-unsafe-swiftshader',
+    );
   }
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
@@ -235,7 +241,10 @@ async function setSettings(s: Session, o: SettingsFor): Promise<void> {
     lookupOnDoubleClick: true,
     completion: { enabled: true, pauseMs: 350, maxTokens: GHOST_TOKENS },
   };
-  await s.page.evaluate((v) => (globalThis as unknown as { chrome: { storage: { local: { set(x: unknown): Promise<void> } } } }).chrome.storage.local.set({ settings: v }), settings);
+  await s.page.evaluate(
+    (v) => (globalThis as unknown as { chrome: { storage: { local: { set(x: unknown): Promise<void> } } } }).chrome.storage.local.set({ settings: v }),
+    settings,
+  );
 }
 
 /** Closes the offscreen document (the next request re-creates it: a cold host). */
@@ -362,8 +371,7 @@ window.peak = async (kind, threads, runs, m, k) => {
 };
 window.ready = true;
 </script>`;
-  const baselinePage = (name: string) =>
-    `<!doctype html><meta charset="utf-8"><title>${name}</title><script type="module" src="/pages/${name}.js"></script>`;
+  const baselinePage = (name: string) => `<!doctype html><meta charset="utf-8"><title>${name}</title><script type="module" src="/pages/${name}.js"></script>`;
   const types: Record<string, string> = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm' };
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -413,11 +421,24 @@ type Api = { baseline: BaselineApi };
  * way: 31 / (time for 32 tokens − time for 1 token), each taken where the request starts (the
  * content script for Sesame, the page for the libraries).
  */
-async function baselines(s: Session, o: BrowserOptions, pagesUrl: string, hubUrl: string, base: Omit<SettingsFor, 'dtype'>, rounds: number, log: (m: string) => void) {
+async function baselines(
+  s: Session,
+  o: BrowserOptions,
+  pagesUrl: string,
+  hubUrl: string,
+  base: Omit<SettingsFor, 'dtype'>,
+  rounds: number,
+  log: (m: string) => void,
+) {
   const models = modelSet(o.quick, o.layout);
   const pages = { transformers4: await baselinePage(s, pagesUrl, 't4', hubUrl), xenova: await baselinePage(s, pagesUrl, 'x2', hubUrl) };
   const info = Object.fromEntries(
-    await Promise.all(Object.entries(pages).map(async ([k, p]) => [k, await p.evaluate(() => ({ version: (window as unknown as Api).baseline.version, isolated: (window as unknown as Api).baseline.isolated }))])),
+    await Promise.all(
+      Object.entries(pages).map(async ([k, p]) => [
+        k,
+        await p.evaluate(() => ({ version: (window as unknown as Api).baseline.version, isolated: (window as unknown as Api).baseline.isolated })),
+      ]),
+    ),
   );
   const req = (n: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: n, alternatives: 1, temperature: 0 });
   const completion: Record<string, unknown>[] = [];
@@ -430,7 +451,11 @@ async function baselines(s: Session, o: BrowserOptions, pagesUrl: string, hubUrl
       const loaded: Record<string, Page> = {};
       for (const [k, p] of Object.entries(pages)) {
         try {
-          await p.evaluate(({ id, prompt, options }) => (window as unknown as Api).baseline.loadGenerator(id, 'q8', prompt, options), { id: gpt.id, prompt: COMPLETION_PROMPT, options: GEN_OPTIONS });
+          await p.evaluate(({ id, prompt, options }) => (window as unknown as Api).baseline.loadGenerator(id, 'q8', prompt, options), {
+            id: gpt.id,
+            prompt: COMPLETION_PROMPT,
+            options: GEN_OPTIONS,
+          });
           loaded[k] = p;
         } catch (e) {
           errors[k] = (e as Error).message.split('\n')[0]!;
@@ -446,7 +471,12 @@ async function baselines(s: Session, o: BrowserOptions, pagesUrl: string, hubUrl
       for (const [k, p] of Object.entries(loaded)) {
         const t: { one: number[]; full: number[] } = { one: [], full: [] };
         times[k] = t;
-        const gen = (n: number) => p.evaluate(({ prompt, n, options }) => (window as unknown as Api).baseline.generate(prompt, n, options), { prompt: COMPLETION_PROMPT, n, options: GEN_OPTIONS });
+        const gen = (n: number) =>
+          p.evaluate(({ prompt, n, options }) => (window as unknown as Api).baseline.generate(prompt, n, options), {
+            prompt: COMPLETION_PROMPT,
+            n,
+            options: GEN_OPTIONS,
+          });
         variants[k] = async () => {
           t.one.push(await gen(1));
           t.full.push(await gen(COMPLETION_TOKENS));
@@ -476,10 +506,15 @@ async function baselines(s: Session, o: BrowserOptions, pagesUrl: string, hubUrl
     const sense: Record<'sesame' | 'naive', number[]> = { sesame: [], naive: [] };
     await interleave(Math.max(1, Math.ceil(rounds / 2)), {
       sesame: async () => sense.sesame.push((await must(s, pageSenseRequest(++round))).ms),
-      naive: async () => sense.naive.push(await t4.evaluate(({ masked, plain }) => (window as unknown as Api).baseline.sense(masked, plain), { masked, plain })),
+      naive: async () =>
+        sense.naive.push(await t4.evaluate(({ masked, plain }) => (window as unknown as Api).baseline.sense(masked, plain), { masked, plain })),
     });
     await t4.evaluate(() => (window as unknown as Api).baseline.release());
-    return { pages: info, completion, sense: { model: models.bert.id, dtype: 'q8', occurrences: targets.length, ms: Object.fromEntries(Object.entries(sense).map(([k, v]) => [k, sample(v)])) } };
+    return {
+      pages: info,
+      completion,
+      sense: { model: models.bert.id, dtype: 'q8', occurrences: targets.length, ms: Object.fromEntries(Object.entries(sense).map(([k, v]) => [k, sample(v)])) },
+    };
   } finally {
     for (const p of Object.values(pages)) await p.close().catch(() => undefined);
   }
@@ -525,7 +560,9 @@ function genFrom(replies: Reply[]): { ttftMs: Sample; partialsPerSec: Sample; to
   return {
     ttftMs: sample(replies.map((r) => r.firstPartialMs ?? r.ms)),
     partialsPerSec: sample(
-      replies.map((r) => (r.partials < 2 || r.lastPartialMs === null || r.firstPartialMs === null ? Number.NaN : ((r.partials - 1) * 1000) / (r.lastPartialMs - r.firstPartialMs))),
+      replies.map((r) =>
+        r.partials < 2 || r.lastPartialMs === null || r.firstPartialMs === null ? Number.NaN : ((r.partials - 1) * 1000) / (r.lastPartialMs - r.firstPartialMs),
+      ),
       'tok/s',
     ),
     totalMs: sample(replies.map((r) => r.ms)),
@@ -553,7 +590,10 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
   const ghostReq: ToolRequest = { type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: GHOST_TOKENS, temperature: 0 };
   const clozeReq: ToolRequest = { type: 'cloze', text: CLOZE_PASSAGE, blanks: CLOZE_BLANKS, seed: 1, lang: 'en' };
   const base = { hubUrl: hub.url, backend: 'wasm' as const, mlm: models.bert, zh: models.ernie, gpt: models.distilgpt2 };
-  const clientServer = createServer((_req, res) => void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>client</title><p>Sesame benchmark client page.</p>'));
+  const clientServer = createServer(
+    (_req, res) =>
+      void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>client</title><p>Sesame benchmark client page.</p>'),
+  );
   await new Promise<void>((ok) => clientServer.listen(0, '127.0.0.1', ok));
   const ca = clientServer.address();
   const clientUrl = `http://127.0.0.1:${typeof ca === 'object' && ca ? ca.port : 0}/client.html`;
@@ -647,7 +687,7 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
     let pageRound = 0;
     const wasmFp32: { substitutes?: Scored[]; text?: string } = {};
     for (const c of configs) {
-      log(`WASM ${c.threads} thread(s), ${c.dtype}${c.main ? ' (+ main rows)' : ''}${c.kernelAlone ? ', Sesame\'s kernels alone' : ''}`);
+      log(`WASM ${c.threads} thread(s), ${c.dtype}${c.main ? ' (+ main rows)' : ''}${c.kernelAlone ? ", Sesame's kernels alone" : ''}`);
       await setSettings(s, { ...base, dtype: c.dtype });
       await fresh();
       await must(s, { type: 'status' });
@@ -729,19 +769,24 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
     const peaks: (PeakResult & { isolated: boolean })[] = [];
     for (const kind of ['fp32', 'int8'] as const) {
       for (const threads of o.quick ? [1] : [1, 2]) {
-        const r = await inBenchPage(s, `${ps.url}/mm.html`, ({ kind, threads, runs, m, k }) => (window as unknown as PeakPage).peak(kind, threads, runs, m, k), {
-          kind,
-          threads,
-          runs: o.quick ? 3 : 12,
-          m: shape.m,
-          k: shape.k,
-        });
+        const r = await inBenchPage(
+          s,
+          `${ps.url}/mm.html`,
+          ({ kind, threads, runs, m, k }) => (window as unknown as PeakPage).peak(kind, threads, runs, m, k),
+          {
+            kind,
+            threads,
+            runs: o.quick ? 3 : 12,
+            m: shape.m,
+            k: shape.k,
+          },
+        );
         peaks.push({ ...peakOf(shape, kind, r.threads, r.ms), isolated: r.isolated });
       }
     }
     out.peak = { shape, flopsPerRun: matmulFlops(shape), wasm: peaks };
 
-    log('int8 matrix-vector rate (onnxruntime-web, Sesame\'s kernel)');
+    log("int8 matrix-vector rate (onnxruntime-web, Sesame's kernel)");
     const gemv = gemvShape(o.quick);
     const gemvRuns = o.quick ? 5 : 24;
     const gemvPeaks: (PeakResult & { runtime: 'onnxruntime-web' | 'sesame-kernel' })[] = [];
@@ -853,7 +898,9 @@ export async function runProfile(o: ProfileOptions): Promise<Record<string, unkn
   const models = modelSet(false, o.layout);
   const hub = (await startHubServer({ root: o.hubRoot })) as { url: string; close(): Promise<void> };
   const profile = mkdtempSync(join(tmpdir(), 'sesame-profile-'));
-  const clientServer = createServer((_req, res) => void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>client</title>'));
+  const clientServer = createServer(
+    (_req, res) => void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>client</title>'),
+  );
   await new Promise<void>((ok) => clientServer.listen(0, '127.0.0.1', ok));
   const ca = clientServer.address();
   const clientUrl = `http://127.0.0.1:${typeof ca === 'object' && ca ? ca.port : 0}/client.html`;
@@ -866,7 +913,13 @@ export async function runProfile(o: ProfileOptions): Promise<Record<string, unkn
     const target = models[o.gpt] ?? models.distilgpt2;
     await setSettings(s, settings(target));
     const req = (n: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: n, alternatives: 1, temperature: 0 });
-    const steps = await profileSteps(s, o.after ?? [], held, () => setSettings(s, settings(models.distilgpt2)), () => setSettings(s, settings(target)));
+    const steps = await profileSteps(
+      s,
+      o.after ?? [],
+      held,
+      () => setSettings(s, settings(models.distilgpt2)),
+      () => setSettings(s, settings(target)),
+    );
     await must(s, req(COMPLETION_TOKENS));
     const ones: number[] = [];
     const fulls: number[] = [];
@@ -908,7 +961,13 @@ export async function runProfile(o: ProfileOptions): Promise<Record<string, unkn
 }
 
 /** Runs the steps before a profile; returns each one's time. */
-async function profileSteps(s: Session, steps: string[], held: Cdp[], useDistil: () => Promise<void>, useTarget: () => Promise<void>): Promise<{ step: string; ms: number }[]> {
+async function profileSteps(
+  s: Session,
+  steps: string[],
+  held: Cdp[],
+  useDistil: () => Promise<void>,
+  useTarget: () => Promise<void>,
+): Promise<{ step: string; ms: number }[]> {
   const targets = senseTargets();
   const ghostReq: ToolRequest = { type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: GHOST_TOKENS, temperature: 0 };
   const clozeReq: ToolRequest = { type: 'cloze', text: CLOZE_PASSAGE, blanks: CLOZE_BLANKS, seed: 1, lang: 'en' };

@@ -64,10 +64,12 @@ export class Cdp {
 
   /** Evaluates an expression (awaiting a promise) and returns its JSON value. */
   async evaluate<T>(expression: string, contextId?: number): Promise<T> {
-    const r = await this.send<{ result: { value?: T }; exceptionDetails?: { text: string; exception?: { description?: string } } }>(
-      'Runtime.evaluate',
-      { expression, awaitPromise: true, returnByValue: true, ...(contextId !== undefined ? { contextId } : {}) },
-    );
+    const r = await this.send<{ result: { value?: T }; exceptionDetails?: { text: string; exception?: { description?: string } } }>('Runtime.evaluate', {
+      expression,
+      awaitPromise: true,
+      returnByValue: true,
+      ...(contextId !== undefined ? { contextId } : {}),
+    });
     if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
     return r.result.value as T;
   }

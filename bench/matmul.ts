@@ -61,14 +61,25 @@ export function matmulModel(s: MatmulShape, kind: MatmulKind = 'fp32'): Uint8Arr
   const amplitude = kind === 'fp32' ? 0.05 : 127;
   for (let i = 0; i < values.length; i++) values[i] = kind === 'fp32' ? seedRandom(i) * amplitude : Math.round(seedRandom(i) * amplitude);
   const weights = new Uint8Array(values.buffer);
-  const B = { name: 'B', dims: [BigInt(s.k), BigInt(s.n)], dataType: kind === 'fp32' ? TensorProto_DataType.FLOAT : TensorProto_DataType.INT8, rawData: weights };
+  const B = {
+    name: 'B',
+    dims: [BigInt(s.k), BigInt(s.n)],
+    dataType: kind === 'fp32' ? TensorProto_DataType.FLOAT : TensorProto_DataType.INT8,
+    rawData: weights,
+  };
   const node =
     kind === 'fp32'
       ? [{ opType: 'MatMul', input: ['A', 'B'], output: ['C'], name: 'matmul' }]
       : [
           { opType: 'DynamicQuantizeLinear', input: ['A'], output: ['Aq', 'As', 'Azp'], name: 'quant' },
           { opType: 'MatMulInteger', input: ['Aq', 'B', 'Azp'], output: ['Ci'], name: 'matmul' },
-          { opType: 'Cast', input: ['Ci'], output: ['Cf'], name: 'cast', attribute: [{ name: 'to', type: AttributeProto_AttributeType.INT, i: BigInt(TensorProto_DataType.FLOAT) }] },
+          {
+            opType: 'Cast',
+            input: ['Ci'],
+            output: ['Cf'],
+            name: 'cast',
+            attribute: [{ name: 'to', type: AttributeProto_AttributeType.INT, i: BigInt(TensorProto_DataType.FLOAT) }],
+          },
           { opType: 'Mul', input: ['Cf', 'As'], output: ['C'], name: 'scale' },
         ];
   const model = create(ModelProtoSchema, {
@@ -103,7 +114,10 @@ export interface PeakResult {
 
 interface OrtNode {
   InferenceSession: {
-    create(bytes: Uint8Array, options: Record<string, unknown>): Promise<{
+    create(
+      bytes: Uint8Array,
+      options: Record<string, unknown>,
+    ): Promise<{
       run(feeds: Record<string, unknown>): Promise<unknown>;
       release(): Promise<void>;
     }>;

@@ -121,7 +121,6 @@ function genStats(runs: { t0: number; tokenTimes: number[]; firstVisible?: numbe
   };
 }
 
-
 /** Loader like models/host/lm/loader.ts (BERT and GPT-2 only) with explicit session options. */
 async function loadWithThreads(spec: ModelSpec, threads: number): Promise<LoadedModel> {
   const tokenizer = await AutoTokenizer.from_pretrained(spec.id);
@@ -136,7 +135,11 @@ async function loadWithThreads(spec: ModelSpec, threads: number): Promise<Loaded
 
 interface XenovaModule {
   env: { allowLocalModels: boolean; allowRemoteModels: boolean; localModelPath: string; backends: { onnx: { versions?: unknown } } };
-  pipeline(task: string, model: string, options: Record<string, unknown>): Promise<(text: string, options: Record<string, unknown>) => Promise<{ generated_text: string }[]>>;
+  pipeline(
+    task: string,
+    model: string,
+    options: Record<string, unknown>,
+  ): Promise<(text: string, options: Record<string, unknown>) => Promise<{ generated_text: string }[]>>;
 }
 
 export async function runNodeBench(o: BenchOptions): Promise<Record<string, unknown>> {
@@ -161,9 +164,11 @@ export async function runNodeBench(o: BenchOptions): Promise<Record<string, unkn
   try {
     log('MatMul peaks (onnxruntime-node)');
     await measurePeaks();
-    const { run, model: hostModel, cache } = benchHost(hub.url, fixtureCache(o.hubRoot), (lm) =>
-      watch(lm.model, lm.spec.id, lm.spec.family === 'gpt2' ? 'gpt' : 'mlm', lm.tokenizer.mask_token_id),
-    );
+    const {
+      run,
+      model: hostModel,
+      cache,
+    } = benchHost(hub.url, fixtureCache(o.hubRoot), (lm) => watch(lm.model, lm.spec.id, lm.spec.family === 'gpt2' ? 'gpt' : 'mlm', lm.tokenizer.mask_token_id));
 
     // ------------------------------------------------------------ 1. sense, 20 occurrences
     log('sense: 20 occurrences');
@@ -389,7 +394,12 @@ export async function runNodeBench(o: BenchOptions): Promise<Record<string, unkn
     [models.ernie, 'sense'],
     [models.distilgpt2, 'complete'],
     ...(models.gpt2 ? ([[models.gpt2, 'complete']] as [ModelSpec, string][]) : []),
-    ...(o.quick ? [] : ([[{ ...models.bert, dtype: 'fp32' }, 'sense'], [{ ...models.distilgpt2, dtype: 'fp32' }, 'complete']] as [ModelSpec, string][])),
+    ...(o.quick
+      ? []
+      : ([
+          [{ ...models.bert, dtype: 'fp32' }, 'sense'],
+          [{ ...models.distilgpt2, dtype: 'fp32' }, 'complete'],
+        ] as [ModelSpec, string][])),
   ];
   for (const [spec, tool] of coldModels) {
     log(`cold start: ${spec.id} ${spec.dtype}`);

@@ -158,19 +158,26 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     section(`1. Sense lookup: "${SENSE_WORD}" with ${SENSE_SENTENCES.length} occurrences — ${short(sense?.model)} ${dtype}`);
     const cell = (k: string): string => (sense ? `${fmtMs(med(sense.ms[k]))}${paren(eff(w[k]?.flops, med(sense.ms[k]), nPeak, dtype))}` : NA);
     const shape = w.batched?.shapes?.[0];
-    const bcell = (k: string, work: string): string => (bm?.[k] ? `${fmtMs(med(bm[k]))}${paren(eff(hostWork(w[work], dtype)?.flops, med(bm[k]), wPeak, dtype))}` : NA);
+    const bcell = (k: string, work: string): string =>
+      bm?.[k] ? `${fmtMs(med(bm[k]))}${paren(eff(hostWork(w[work], dtype)?.flops, med(bm[k]), wPeak, dtype))}` : NA;
     row(
       `Sesame: one \`sense\` request for the page — the selected use, then the other 19 in padding buckets, each pass giving logits and every hidden state (graph surgery), ELMo mix, clustering (${w.batched?.passes ?? '?'} passes, first batch ${shape?.[0] ?? '?'} × ${shape?.[1] ?? '?'} tokens)`,
       cell('batched'),
       bcell('senseAll', 'batched'),
     );
-    row(`Sesame, the same word looked up again on the page (per-page vector cache: one pass for the selected use)`, cell('cached'), bcell('senseCached', 'cached'));
+    row(
+      `Sesame, the same word looked up again on the page (per-page vector cache: one pass for the selected use)`,
+      cell('cached'),
+      bcell('senseCached', 'cached'),
+    );
     row(`logits only: one \`predictMasks\` pass over the 20 masked sentences (no vectors, no clustering)`, cell('logitsOnly'), NA);
     const bs = bl?.sense?.ms;
     row(
       `naive transformers.js 4.3.1: \`fill-mask\` + \`feature-extraction\` per sentence (${w.naive?.passes ?? 40} passes)`,
       cell('naive'),
-      bs ? `${fmtMs(med(bs.naive))}${paren(eff(w.naive?.flops, med(bs.naive), wPeak, dtype))} (a page of the same browser; Sesame's request interleaved with it: ${fmtMs(med(bs.sesame))})` : NA,
+      bs
+        ? `${fmtMs(med(bs.naive))}${paren(eff(w.naive?.flops, med(bs.naive), wPeak, dtype))} (a page of the same browser; Sesame's request interleaved with it: ${fmtMs(med(bs.sesame))})`
+        : NA,
     );
     row(`naive \`fill-mask\` only, per sentence (${w.naiveFillMask?.passes ?? 20} passes)`, cell('naiveFillMask'), NA);
     if (sense) {
@@ -197,7 +204,8 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     const w: Record<string, Work> = cloze?.work ?? {};
     const bc = bm?.cloze ?? {};
     section(`2. Cloze: ${CLOZE_BLANKS} blanks in a ${cloze?.tokens ?? '?'}-token passage — ${short(cloze?.model)} ${dtype}`);
-    const rowsOf = (x: Work | undefined): string => (x ? `${x.passes} pass${x.passes === 1 ? '' : 'es'}, ${x.shapes.reduce((s, [b]) => s + b, 0)} rows` : '? passes');
+    const rowsOf = (x: Work | undefined): string =>
+      x ? `${x.passes} pass${x.passes === 1 ? '' : 'es'}, ${x.shapes.reduce((s, [b]) => s + b, 0)} rows` : '? passes';
     row(
       `batched: one \`cloze\` request, as models/host/tools/cloze/cloze.ts does it today (${rowsOf(w.batched)})`,
       cloze ? `${fmtMs(med(cloze.ms.batched))}${paren(eff(w.batched?.flops, med(cloze.ms.batched), nPeak, dtype))}` : NA,
@@ -255,11 +263,21 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
       if (!bb) return NA;
       if (bb.errors?.[k]) return `n/a — ${String(bb.errors[k]).slice(0, 200)}`;
       const g = bb[k];
-      return g ? `1-token run ${fmtMs(med(g.oneTokenMs))} · **${fmtRate(g.tokensPerSec)} tok/s**${paren(both(eff(graphGen.step * g.tokensPerSec, 1000, wPeak, dtype), q8Read(g.tokensPerSec, wGemv)))}` : NA;
+      return g
+        ? `1-token run ${fmtMs(med(g.oneTokenMs))} · **${fmtRate(g.tokensPerSec)} tok/s**${paren(both(eff(graphGen.step * g.tokensPerSec, 1000, wPeak, dtype), q8Read(g.tokensPerSec, wGemv)))}`
+        : NA;
     };
     row('Sesame host: `complete` request, streamed', gen(c?.sesame, c?.work?.sesame), `${bgCell}${bgNote}`);
-    row('transformers.js 4.3.1 `text-generation` pipeline, same files (browser: a page of the same browser, the extension\'s onnxruntime-web build)', gen(c?.transformers4, c?.work?.transformers4), libCell('transformers4'));
-    row('@xenova/transformers 2.17.2 `text-generation`, same files (its onnxruntime 1.14: onnxruntime-node / onnxruntime-web)', gen(c?.xenova, c?.work?.xenova), libCell('xenova'));
+    row(
+      "transformers.js 4.3.1 `text-generation` pipeline, same files (browser: a page of the same browser, the extension's onnxruntime-web build)",
+      gen(c?.transformers4, c?.work?.transformers4),
+      libCell('transformers4'),
+    );
+    row(
+      '@xenova/transformers 2.17.2 `text-generation`, same files (its onnxruntime 1.14: onnxruntime-node / onnxruntime-web)',
+      gen(c?.xenova, c?.work?.xenova),
+      libCell('xenova'),
+    );
     if (bb?.sesame) {
       const rx = bb.sesame.tokensPerSec / bb.xenova?.tokensPerSec;
       const r4 = bb.sesame.tokensPerSec / bb.transformers4?.tokensPerSec;
@@ -339,10 +357,24 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
         if (!configs.includes(`${dtype}|${t}`)) continue;
         const label = `${dtype}, ${t} thread${t > 1 ? 's' : ''}${t === threadsAll ? ' (all cores)' : ''}${dtype === 'q8' && t === 1 ? ' — what the extension uses on this machine' : ''}`;
         const b = browserRows.find((r) => r.dtype === dtype && r.threads === t);
-        row(label, fmt(tn.find((r) => r.dtype === dtype && r.threads === t), nPeak, false, dtype), `${fmt(b, wPeak, true, dtype)}${dtype === 'q8' ? decoderNote(b) : ''}`);
+        row(
+          label,
+          fmt(
+            tn.find((r) => r.dtype === dtype && r.threads === t),
+            nPeak,
+            false,
+            dtype,
+          ),
+          `${fmt(b, wPeak, true, dtype)}${dtype === 'q8' ? decoderNote(b) : ''}`,
+        );
       }
     }
-    if (kernelAlone) row('q8, 1 thread, Sesame\'s kernels without worker threads (the document sees one core)', '', `${fmt(kernelAlone, wPeak, true, 'q8')}${decoderNote(kernelAlone)}`);
+    if (kernelAlone)
+      row(
+        "q8, 1 thread, Sesame's kernels without worker threads (the document sees one core)",
+        '',
+        `${fmt(kernelAlone, wPeak, true, 'q8')}${decoderNote(kernelAlone)}`,
+      );
     const speed = (list: Any[], browser: boolean, a: (r: Any) => boolean, b: (r: Any) => boolean): string => {
       const ra = list.find(a);
       const rb = list.find(b);
@@ -352,8 +384,16 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
       return `cloze ${fmtX(ms(rb) / ms(ra))}, tok/s ${fmtX(tps(ra) / tps(rb))}`;
     };
     const is = (t: number, d: string) => (r: Any) => r.threads === t && r.dtype === d;
-    row(`→ speed-up, ${threadsAll} threads over 1, q8`, speed(tn, false, is(threadsAll, 'q8'), is(1, 'q8')), speed(browserRows, true, is(threadsAll, 'q8'), is(1, 'q8')));
-    row(`→ speed-up, ${threadsAll} threads over 1, fp32`, speed(tn, false, is(threadsAll, 'fp32'), is(1, 'fp32')), speed(browserRows, true, is(threadsAll, 'fp32'), is(1, 'fp32')));
+    row(
+      `→ speed-up, ${threadsAll} threads over 1, q8`,
+      speed(tn, false, is(threadsAll, 'q8'), is(1, 'q8')),
+      speed(browserRows, true, is(threadsAll, 'q8'), is(1, 'q8')),
+    );
+    row(
+      `→ speed-up, ${threadsAll} threads over 1, fp32`,
+      speed(tn, false, is(threadsAll, 'fp32'), is(1, 'fp32')),
+      speed(browserRows, true, is(threadsAll, 'fp32'), is(1, 'fp32')),
+    );
     row('→ speed-up, q8 over fp32, 1 thread', speed(tn, false, is(1, 'q8'), is(1, 'fp32')), speed(browserRows, true, is(1, 'q8'), is(1, 'fp32')));
     row(
       '→ speed-up, q4 over q8 (Node: all cores; browser: 1 thread, the default here)',
@@ -364,7 +404,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
       const main = browserRows.find(is(1, 'q8'));
       const gain = med(main?.completion?.tokensPerSec) / med(kernelAlone.completion?.tokensPerSec);
       ratios.kernelThreads = gain;
-      row('→ speed-up of decoding, Sesame\'s kernels with worker threads over without (q8, onnxruntime-web 1 thread in both)', '', `tok/s ${fmtX(gain)}`);
+      row("→ speed-up of decoding, Sesame's kernels with worker threads over without (q8, onnxruntime-web 1 thread in both)", '', `tok/s ${fmtX(gain)}`);
     }
   }
 
@@ -372,7 +412,9 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
   const coldN: Any[] = N?.cold ?? [];
   const coldB: Any[] = B?.cold?.models ?? [];
   if (coldN.length || coldB.length) {
-    section('5. Cold start: model already cached → first result on a fresh host (Node: new process; browser: freshly started browser, the offscreen document created by the request) · memory of the host with that model');
+    section(
+      '5. Cold start: model already cached → first result on a fresh host (Node: new process; browser: freshly started browser, the offscreen document created by the request) · memory of the host with that model',
+    );
     const empty = B?.cold?.emptyHost;
     row(
       'empty host, no model',
@@ -394,16 +436,22 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
 
   // ---------------------------------------------------------------- 6. machine limit
   const shape = N?.peak?.shape ?? B?.peak?.shape;
-  section(`6. The machine's limit: one MatMul ${shape ? `[${shape.m}×${shape.k}]·[${shape.k}×${shape.n}]` : ''}, a one-node ONNX model built in memory with onnx-buf (weights as initializer)`);
+  section(
+    `6. The machine's limit: one MatMul ${shape ? `[${shape.m}×${shape.k}]·[${shape.k}×${shape.n}]` : ''}, a one-node ONNX model built in memory with onnx-buf (weights as initializer)`,
+  );
   const peakCell = (ps: PeakResult[], kind: 'fp32' | 'int8', t: number): string => {
     const p = ps.filter((x) => (x.kind ?? 'fp32') === kind && x.threads === t);
     if (!p.length) return NA;
     return `median ${Math.max(...p.map((x) => x.medianGflops)).toFixed(1)}, best ${Math.max(...p.map((x) => x.bestGflops)).toFixed(1)} GFLOP/s`;
   };
   const tAll = machine?.logicalCpus ?? 2;
-  row('fp32 MatMul, 1 thread (Node: onnxruntime-node MLAS; browser: onnxruntime-web WASM SIMD, the build the extension ships)', peakCell(nativePeaks, 'fp32', 1), peakCell(wasmPeaks, 'fp32', 1));
+  row(
+    'fp32 MatMul, 1 thread (Node: onnxruntime-node MLAS; browser: onnxruntime-web WASM SIMD, the build the extension ships)',
+    peakCell(nativePeaks, 'fp32', 1),
+    peakCell(wasmPeaks, 'fp32', 1),
+  );
   row(`fp32 MatMul, ${tAll} threads`, peakCell(nativePeaks, 'fp32', tAll), peakCell(wasmPeaks, 'fp32', 2));
-  row('int8: DynamicQuantizeLinear + MatMulInteger (the q8 files\' pattern), 1 thread', peakCell(nativePeaks, 'int8', 1), peakCell(wasmPeaks, 'int8', 1));
+  row("int8: DynamicQuantizeLinear + MatMulInteger (the q8 files' pattern), 1 thread", peakCell(nativePeaks, 'int8', 1), peakCell(wasmPeaks, 'int8', 1));
   row(`int8, ${tAll} threads`, peakCell(nativePeaks, 'int8', tAll), peakCell(wasmPeaks, 'int8', 2));
   row(
     '→ peaks the percentages above are taken against (best run; q8 rows vs int8, fp32 and q4 rows vs fp32)',
@@ -427,8 +475,8 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     );
     row(`the same, ${tAll} threads`, gemvCell(nativeGemv, tAll), gemvCell(web, 2));
     const ours = wasmGemv.filter((p) => p.runtime === 'sesame-kernel');
-    row('the same in Sesame\'s int8 kernel (models/lm-head, WASM SIMD: what the extension\'s decoding steps run), alone', '', gemvCell(ours, 1));
-    row('Sesame\'s kernel split over a worker thread as well (gemv-threads.ts, as the offscreen document does here)', '', gemvCell(ours, 2));
+    row("the same in Sesame's int8 kernel (models/lm-head, WASM SIMD: what the extension's decoding steps run), alone", '', gemvCell(ours, 1));
+    row("Sesame's kernel split over a worker thread as well (gemv-threads.ts, as the offscreen document does here)", '', gemvCell(ours, 2));
     const rate = (v: number): string => (v > 0 ? `${v.toFixed(1)} GB/s` : NA);
     row('→ weight-read rate the decoding rows are taken against (best run)', rate(nGemv), rate(wGemv));
   }
@@ -461,7 +509,13 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     );
   }
 
-  const header = ['Measurement (median)', 'Node — Sesame host on onnxruntime-node (CPU)', 'Browser — extension offscreen host, onnxruntime-web WASM', 'Ratio (same run)', 'Target'];
+  const header = [
+    'Measurement (median)',
+    'Node — Sesame host on onnxruntime-node (CPU)',
+    'Browser — extension offscreen host, onnxruntime-web WASM',
+    'Ratio (same run)',
+    'Target',
+  ];
   const esc = (c: string): string => c.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 
@@ -474,12 +528,12 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     `Run: \`${o.command}\`, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${o.wallSeconds} s wall. ` +
       (o.quick
         ? 'Tiny random-weight fixtures: this run only proves the benchmark works — its figures mean nothing.'
-        : 'Full-size random-weight fixtures (the hub exports\' shapes, files and tokenizers; random weights make the generated text nonsense but cost the same).') +
+        : "Full-size random-weight fixtures (the hub exports' shapes, files and tokenizers; random weights make the generated text nonsense but cost the same).") +
       ` Fixture layout: ${FIXTURE_LAYOUTS[layout]} (\`--layout tied|untied\`).`,
     '',
     `Machine: ${desc}. 1-minute load average (start → end of the Node half, start → end of the browser half): ${loads.join(' → ')}. The CPU is shared with other work: every cell is a median (runs in benchmarks.json), and variants that are compared are interleaved round by round, so outside load falls on them alike.`,
     '',
-    'Cells read: median time (achieved GFLOP/s = share of this machine\'s measured MatMul peak, section 6 — native peak for Node, WASM peak for the browser, the int8 peak for q8 work and the fp32 peak for fp32). FLOPs are counted from the shapes actually fed to every forward pass (a meter wraps each model\'s `forward`; padding included; logits for every position, as the exports compute them); browser cells use the FLOPs the Node run measured for the same request, except that the extension\'s q8 cells count the LM head only on the rows its tools read, as its int8 head kernel computes it (models/lm-head: GPT\'s last position, the masks). A q8 decoding rate also reads as weight bytes per second (every layer\'s int8 linears and the LM head per token, from the model\'s dimensions; keys/values left out) against the fastest one-row int8 product measured on the same side (section 6): one token at a time is bound by reading the weights, not by arithmetic.',
+    "Cells read: median time (achieved GFLOP/s = share of this machine's measured MatMul peak, section 6 — native peak for Node, WASM peak for the browser, the int8 peak for q8 work and the fp32 peak for fp32). FLOPs are counted from the shapes actually fed to every forward pass (a meter wraps each model's `forward`; padding included; logits for every position, as the exports compute them); browser cells use the FLOPs the Node run measured for the same request, except that the extension's q8 cells count the LM head only on the rows its tools read, as its int8 head kernel computes it (models/lm-head: GPT's last position, the masks). A q8 decoding rate also reads as weight bytes per second (every layer's int8 linears and the LM head per token, from the model's dimensions; keys/values left out) against the fastest one-row int8 product measured on the same side (section 6): one token at a time is bound by reading the weights, not by arithmetic.",
     '',
     table,
   ].join('\n');

@@ -32,7 +32,19 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = path.join(ROOT, '.cache', 'bench');
 
 function parseArgs(argv) {
-  const o = { quick: false, repeats: 0, out: '', node: true, browser: true, webgpu: null, build: true, reportOnly: false, profile: '', after: [], layout: 'tied' };
+  const o = {
+    quick: false,
+    repeats: 0,
+    out: '',
+    node: true,
+    browser: true,
+    webgpu: null,
+    build: true,
+    reportOnly: false,
+    profile: '',
+    after: [],
+    layout: 'tied',
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -48,7 +60,9 @@ function parseArgs(argv) {
     else if (a === '--after') o.after = argv[++i].split(',').filter(Boolean);
     else if (a === '--layout') o.layout = argv[++i];
     else if (a === '-h' || a === '--help') {
-      console.log('usage: npm run bench [-- --quick] [--layout tied|untied] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--webgpu|--no-webgpu] [--no-build]');
+      console.log(
+        'usage: npm run bench [-- --quick] [--layout tied|untied] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--webgpu|--no-webgpu] [--no-build]',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }

@@ -62,7 +62,9 @@ export interface MachineInfo {
 export function machineInfo(): MachineInfo {
   let flags: string[] = [];
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('flags'));
     const all = new Set((line ?? '').split(':')[1]?.trim().split(/\s+/) ?? []);
     flags = ['avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx_vnni', 'avx512_bf16'].filter((f) => all.has(f));
   } catch {

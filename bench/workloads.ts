@@ -66,7 +66,7 @@ export interface ModelSet {
 export type FixtureLayout = 'tied' | 'untied';
 export const FIXTURE_LAYOUTS: Record<FixtureLayout, string> = {
   tied: 'tied v3 (hub pipeline: optimum de-duplication + onnxruntime quantizer; onnx/model_quantized.onnx)',
-  untied: 'untied v3 (older exports: head weight apart, Sesame\'s own q8; onnx/model_quantized.onnx)',
+  untied: "untied v3 (older exports: head weight apart, Sesame's own q8; onnx/model_quantized.onnx)",
 };
 
 export function modelSet(quick: boolean, layout: FixtureLayout = 'tied'): ModelSet {
@@ -105,9 +105,7 @@ export interface Repeats {
 
 export function repeats(quick: boolean, override?: number): Repeats {
   if (override) return { fast: override, slow: override, gen: override, browserFast: override, browserSlow: override };
-  return quick
-    ? { fast: 2, slow: 2, gen: 2, browserFast: 2, browserSlow: 1 }
-    : { fast: 5, slow: 3, gen: 15, browserFast: 5, browserSlow: 2 };
+  return quick ? { fast: 2, slow: 2, gen: 2, browserFast: 2, browserSlow: 1 } : { fast: 5, slow: 3, gen: 15, browserFast: 5, browserSlow: 2 };
 }
 
 /** Where the sense word sits in each sentence. */

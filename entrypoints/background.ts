@@ -25,7 +25,11 @@ export default defineBackground(() => {
   const fromHost = (m: unknown): void => void router?.fromHost(m);
   const host = import.meta.env.FIREFOX
     ? inPageHost(fromHost)
-    : chromeHost(fromHost, (reason) => router?.hostLost(reason), () => (router?.inFlight ?? 0) === 0);
+    : chromeHost(
+        fromHost,
+        (reason) => router?.hostLost(reason),
+        () => (router?.inFlight ?? 0) === 0,
+      );
   router = new Router({
     extensionId: browser.runtime.id,
     extensionOrigin: browser.runtime.getURL('/'),

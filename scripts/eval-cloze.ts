@@ -43,8 +43,6 @@ if (!args.model || !args.text) {
   process.exit(2);
 }
 
-
-
 /** Paragraph-ish chunks of at most CLOZE_CHARS, cut at sentence ends. */
 function chunks(text: string): string[] {
   const sentences = text.split(/(?<=[.!?。！？])\s*/u).filter((s) => s.trim());

@@ -106,8 +106,6 @@ function readSplits(folder: string, limit: number | undefined): Partial<Record<S
   return out;
 }
 
-
-
 /** What the table needs of a split, per embedding: Gram matrices and substitute cosines. */
 interface Embedded {
   labels: boolean[];
@@ -167,9 +165,7 @@ function mixRows(prefix: string, pick: (e: Embedded) => PairGrams[], size: numbe
     evaluate(`${prefix} · layer ${i}${i === 0 ? ' (embeddings)' : ''}`, (e) => layerCosines(pick(e), i), splits),
   );
   // Best single layer on dev, ties to train accuracy, then the lower layer.
-  const best = layers.reduce((b, r) =>
-    (r.accuracy.dev! - b.accuracy.dev! || r.accuracy.train! - b.accuracy.train!) > 1e-12 ? r : b,
-  );
+  const best = layers.reduce((b, r) => ((r.accuracy.dev! - b.accuracy.dev! || r.accuracy.train! - b.accuracy.train!) > 1e-12 ? r : b));
   best.method += '  ← best layer';
   return [...rows, ...layers];
 }
@@ -181,12 +177,9 @@ function printTable(rows: readonly Row[]): void {
   console.log(['method'.padEnd(width), 'threshold', '  train', '    dev', '   test', 'dev AUC'].join('  '));
   for (const r of rows) {
     console.log(
-      [
-        r.method.padEnd(width),
-        r.threshold.toFixed(4).padStart(9),
-        ...SPLITS.map((s) => pct(r.accuracy[s]).padStart(7)),
-        r.devAuc.toFixed(3).padStart(7),
-      ].join('  '),
+      [r.method.padEnd(width), r.threshold.toFixed(4).padStart(9), ...SPLITS.map((s) => pct(r.accuracy[s]).padStart(7)), r.devAuc.toFixed(3).padStart(7)].join(
+        '  ',
+      ),
     );
   }
 }
@@ -222,7 +215,9 @@ try {
     throw new Error(`could not load ${spec.id} (${dtype}) from ${hub ? source.root : 'https://huggingface.co/'}: ${error.message}`);
   });
   const status = await ensureHiddenStates(lm.model, lm.device, () => cache.read(spec.id, onnxFileFor(dtype)));
-  const counts = SPLITS.filter((s) => pairs[s]).map((s) => `${s} ${pairs[s]!.length}`).join(' / ');
+  const counts = SPLITS.filter((s) => pairs[s])
+    .map((s) => `${s} ${pairs[s]!.length}`)
+    .join(' / ');
   console.log(`WiC · ${spec.id} (${spec.family}, ${spec.dtype}) · ${lang} · ${args.data} · ${counts} pairs`);
   if (!status.ok) {
     console.log(`no hidden-state outputs (${status.reason}): only substitute vectors can be evaluated`);

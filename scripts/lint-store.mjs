@@ -35,7 +35,7 @@ const EXPLAINED_FIREFOX_WARNINGS = [
     code: 'UNSAFE_VAR_ASSIGNMENT',
     file: 'background.js',
     message: /Unsafe call to import/,
-    why: 'onnxruntime-web loads its Emscripten glue with import(url); the URL is the package’s own ort/ort-wasm-simd-threaded.asyncify.mjs (models/host/transformers-env.ts) and the CSP (script-src \'self\') allows nothing else.',
+    why: "onnxruntime-web loads its Emscripten glue with import(url); the URL is the package’s own ort/ort-wasm-simd-threaded.asyncify.mjs (models/host/transformers-env.ts) and the CSP (script-src 'self') allows nothing else.",
   },
   {
     code: 'UNSAFE_VAR_ASSIGNMENT',
@@ -100,7 +100,8 @@ function checkChrome(dir) {
   // Version: one to four dot-separated integers 0–65535, no leading zeros.
   const version = String(manifest.version ?? '');
   const parts = version.split('.');
-  if (parts.length < 1 || parts.length > 4 || parts.some((p) => !/^(0|[1-9]\d{0,4})$/.test(p) || Number(p) > 65535)) fail(where, `version "${version}" is not 1–4 integers 0–65535`);
+  if (parts.length < 1 || parts.length > 4 || parts.some((p) => !/^(0|[1-9]\d{0,4})$/.test(p) || Number(p) > 65535))
+    fail(where, `version "${version}" is not 1–4 integers 0–65535`);
   for (const [locale, name] of resolvedInLocales(dir, manifest.name)) {
     if (!name) fail(where, `name missing in locale ${locale}`);
     else if ([...name].length > 75) fail(where, `name longer than 75 characters in ${locale}`);
@@ -154,7 +155,9 @@ function checkChrome(dir) {
     const text = readFileSync(file, 'utf8');
     for (const [pattern, what] of remoteScript) if (pattern.test(text)) fail(where, `${relative(dir, file)} has ${what}`);
   }
-  notes.push(`Chrome package: MV3, version ${version}, ${Object.keys(icons).length} icons, ${(manifest.permissions ?? []).length} permissions justified, ${scanned} code files free of remote code`);
+  notes.push(
+    `Chrome package: MV3, version ${version}, ${Object.keys(icons).length} icons, ${(manifest.permissions ?? []).length} permissions justified, ${scanned} code files free of remote code`,
+  );
 }
 
 function addonsLinter(target) {
@@ -178,7 +181,9 @@ function addonsLinter(target) {
     if (known && n <= (known.count ?? 1)) explained++;
     else fail(where, `addons-linter warning ${w.code} in ${w.file ?? 'the package'}: ${w.message}`);
   }
-  notes.push(`addons-linter on ${where}: ${report.errors.length} errors, ${report.warnings.length} warnings (${explained} explained), ${report.notices.length} notices`);
+  notes.push(
+    `addons-linter on ${where}: ${report.errors.length} errors, ${report.warnings.length} warnings (${explained} explained), ${report.notices.length} notices`,
+  );
 }
 
 checkChrome(chromeDir);

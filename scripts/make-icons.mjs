@@ -16,7 +16,9 @@ try {
   const page = await browser.newPage();
   for (const size of SIZES) {
     await page.setViewportSize({ width: size, height: size });
-    await page.setContent(`<html><body style="margin:0;background:transparent">${svg.replace('<svg ', `<svg width="${size}" height="${size}" `)}</body></html>`);
+    await page.setContent(
+      `<html><body style="margin:0;background:transparent">${svg.replace('<svg ', `<svg width="${size}" height="${size}" `)}</body></html>`,
+    );
     await page.screenshot({ path: path.join(DIR, `${size}.png`), omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } });
   }
 } finally {

@@ -24,7 +24,10 @@ const time = <T>(f: () => T): [T, number] => {
 };
 const merged = mergeDecoder(flat, { heads: config.n_head, headSize });
 console.log(`flat ${flat.byteLength} B, merged ${merged.byteLength} B`);
-for (const [name, bytes] of [['flat', flat], ['merged', merged]] as const) {
+for (const [name, bytes] of [
+  ['flat', flat],
+  ['merged', merged],
+] as const) {
   const times: number[] = [];
   let result;
   for (let i = 0; i < 3; i++) {
@@ -52,7 +55,9 @@ const feeds = (ids: number[], past: Record<string, ort.Tensor> | undefined, star
     position_ids: ints(ids.map((_, i) => start + i)),
     use_cache_branch: new ort.Tensor('bool', [past !== undefined], [1]),
   };
-  for (let l = 0; l < config.n_layer; l++) for (const kv of ['key', 'value']) f[`past_key_values.${l}.${kv}`] = past?.[`present.${l}.${kv}`] ?? new ort.Tensor('float32', new Float32Array(0), [1, config.n_head, 0, headSize]);
+  for (let l = 0; l < config.n_layer; l++)
+    for (const kv of ['key', 'value'])
+      f[`past_key_values.${l}.${kv}`] = past?.[`present.${l}.${kv}`] ?? new ort.Tensor('float32', new Float32Array(0), [1, config.n_head, 0, headSize]);
   return f;
 };
 const vocab = detached.weights.n;
@@ -67,7 +72,14 @@ for (let row = 0; row < prompt.length; row++) {
 }
 console.log(`prompt rows (else_branch) bit-exact: ${exact}/${prompt.length}`);
 const argmax = (x: Float32Array) => x.reduce((best, v, i) => (v > x[best]! ? i : best), 0);
-let state = KvState.fromTensors(Object.fromEntries(Object.entries(a).filter(([k]) => k.startsWith('present')).map(([k, v]) => [k.replace('present', 'past_key_values'), v])) as never, decoder.kvShape);
+let state = KvState.fromTensors(
+  Object.fromEntries(
+    Object.entries(a)
+      .filter(([k]) => k.startsWith('present'))
+      .map(([k, v]) => [k.replace('present', 'past_key_values'), v]),
+  ) as never,
+  decoder.kvShape,
+);
 let token = argmax((a.logits!.data as Float32Array).slice(-vocab));
 const t = { graph: [] as number[], cut: [] as number[], sesame: [] as number[] };
 let same = 0;
@@ -92,7 +104,9 @@ for (let i = 0; i < 16; i++) {
 }
 const med = (v: number[]) => [...v].sort((p, q) => p - q)[v.length >> 1]!.toFixed(1);
 const range = (v: number[]) => `${Math.min(...v).toFixed(1)}–${Math.max(...v).toFixed(1)}`;
-console.log(`one-token steps (then_branch), ${steps} steps, ms median (range): merged graph with head ${med(t.graph)} (${range(t.graph)}), cut merged graph ${med(t.cut)} (${range(t.cut)}), Sesame's step + head ${med(t.sesame)} (${range(t.sesame)}); same greedy token ${same}/${steps}`);
+console.log(
+  `one-token steps (then_branch), ${steps} steps, ms median (range): merged graph with head ${med(t.graph)} (${range(t.graph)}), cut merged graph ${med(t.cut)} (${range(t.cut)}), Sesame's step + head ${med(t.sesame)} (${range(t.sesame)}); same greedy token ${same}/${steps}`,
+);
 await full.release();
 await cut.release();
 head.release();

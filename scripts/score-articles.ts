@@ -49,7 +49,9 @@ for (const page of readdirSync(dir).sort()) {
     chars: article?.text.length ?? 0,
   });
   const r = rows.at(-1)!;
-  console.log(`${page.padEnd(48)} sesame ${r.sesame.f1.toFixed(3)} (${r.source}, ${r.chars} ch, ${ms.toFixed(0)} ms)  old ${r.old.f1.toFixed(3)}  library ${r.library.f1.toFixed(3)}`);
+  console.log(
+    `${page.padEnd(48)} sesame ${r.sesame.f1.toFixed(3)} (${r.source}, ${r.chars} ch, ${ms.toFixed(0)} ms)  old ${r.old.f1.toFixed(3)}  library ${r.library.f1.toFixed(3)}`,
+  );
 }
 const mean = (f: (r: Row) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
 const median = (f: (r: Row) => number) => {
@@ -62,6 +64,8 @@ for (const [name, f] of [
   ['old extractor, no cap', (r: Row) => r.oldUncapped],
   ['readability textContent', (r: Row) => r.library],
 ] as const)
-  console.log(`${name.padEnd(26)} pages ${rows.length}  mean F1 ${mean((r) => f(r).f1).toFixed(3)}  median ${median((r) => f(r).f1).toFixed(3)}  P ${mean((r) => f(r).precision).toFixed(3)}  R ${mean((r) => f(r).recall).toFixed(3)}`);
+  console.log(
+    `${name.padEnd(26)} pages ${rows.length}  mean F1 ${mean((r) => f(r).f1).toFixed(3)}  median ${median((r) => f(r).f1).toFixed(3)}  P ${mean((r) => f(r).precision).toFixed(3)}  R ${mean((r) => f(r).recall).toFixed(3)}`,
+  );
 console.log(`extraction time: mean ${mean((r) => r.ms).toFixed(0)} ms, max ${Math.max(...rows.map((r) => r.ms)).toFixed(0)} ms (happy-dom, Node)`);
 await window.happyDOM.close();

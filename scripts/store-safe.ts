@@ -29,7 +29,12 @@ function replaceOnce(code: string, pattern: RegExp, replacement: string, what: s
 }
 
 export function withoutPreactInnerHtml(code: string): string {
-  return replaceOnce(code, PREACT_INNER_HTML, '(()=>{throw new Error("Sesame does not use dangerouslySetInnerHTML")})()', "Preact's dangerouslySetInnerHTML assignment");
+  return replaceOnce(
+    code,
+    PREACT_INNER_HTML,
+    '(()=>{throw new Error("Sesame does not use dangerouslySetInnerHTML")})()',
+    "Preact's dangerouslySetInnerHTML assignment",
+  );
 }
 
 export function withoutEmvalFunction(code: string): string {

@@ -21,7 +21,12 @@ const FORMAT = 3;
 /** A shard over this many bytes is split by one more letter of the lemma. */
 export const WORDNET_SPLIT_BYTES = 512 * 1024;
 
-const FILES: [string, WordnetPos][] = [['noun', 'n'], ['verb', 'v'], ['adj', 'a'], ['adv', 'r']];
+const FILES: [string, WordnetPos][] = [
+  ['noun', 'n'],
+  ['verb', 'v'],
+  ['adj', 'a'],
+  ['adv', 'r'],
+];
 /** The synset type digit of a sense key (bank%1:17:01::); 5 is an adjective satellite. */
 const SENSE_KEY_POS: Record<string, WordnetPos> = { 1: 'n', 2: 'v', 3: 'a', 4: 'r', 5: 'a' };
 
@@ -83,7 +88,11 @@ export function buildWordnetShards(src: WordnetSources): Record<string, WordnetS
     // lemma pos synset_cnt p_cnt [ptr…] sense_cnt tagsense_cnt offset… (offsets most frequent first)
     for (const line of contentLines(read(src.dict, `index.${file}`))) {
       const fields = line.trim().split(' ');
-      push(senses, fields[0]!, fields.slice(-Number(fields[2])).map((offset) => pos + offset));
+      push(
+        senses,
+        fields[0]!,
+        fields.slice(-Number(fields[2])).map((offset) => pos + offset),
+      );
     }
     for (const line of contentLines(read(src.exceptions, `${file}.exc`))) {
       const [form, ...bases] = line.trim().split(' ');

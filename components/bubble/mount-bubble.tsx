@@ -9,7 +9,21 @@ export interface BubbleHandle {
   close(): void;
 }
 
-const UNTRUSTED_BLOCKED = ['click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'keydown', 'keyup', 'keypress', 'input', 'change', 'submit'] as const;
+const UNTRUSTED_BLOCKED = [
+  'click',
+  'dblclick',
+  'auxclick',
+  'mousedown',
+  'mouseup',
+  'pointerdown',
+  'pointerup',
+  'keydown',
+  'keyup',
+  'keypress',
+  'input',
+  'change',
+  'submit',
+] as const;
 
 function stopUntrusted(event: Event): void {
   if (event.isTrusted) return;

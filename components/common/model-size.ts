@@ -25,8 +25,7 @@ export function useModelFiles(needed: readonly NeededModel[], context: string): 
     if (listed.context !== context) setListed({ context, files: {} });
     for (const m of needed) {
       if (listed.context === context && listed.files[m.spec.id]) continue;
-      const done = (answer: ModelFiles | 'failed') =>
-        setListed((l) => (l.context === context ? { context, files: { ...l.files, [m.spec.id]: answer } } : l));
+      const done = (answer: ModelFiles | 'failed') => setListed((l) => (l.context === context ? { context, files: { ...l.files, [m.spec.id]: answer } } : l));
       void request({ type: 'models.files', modelId: m.spec.id, family: m.spec.family }).then(done, () => done('failed'));
     }
   }, [key, context]);

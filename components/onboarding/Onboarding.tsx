@@ -38,10 +38,7 @@ export function Onboarding() {
       setFiles({});
       const m = needed[i]!;
       try {
-        await request(
-          { type: 'models.download', modelId: m.spec.id, family: m.spec.family },
-          { onProgress: (p) => setFiles((f) => ({ ...f, [p.file]: p })) },
-        );
+        await request({ type: 'models.download', modelId: m.spec.id, family: m.spec.family }, { onProgress: (p) => setFiles((f) => ({ ...f, [p.file]: p })) });
       } catch (e) {
         setPhase({ kind: 'error', at: i, error: e instanceof RequestError ? e.info : { code: 'internal', message: String(e) } });
         return;
@@ -94,13 +91,7 @@ export function Onboarding() {
           </p>
         )}
         {phase.kind === 'choose' && (
-          <button
-            type="button"
-            class="primary"
-            disabled={needed.length === 0 || size.unusable > 0}
-            onClick={() => void download()}
-            data-testid="download"
-          >
+          <button type="button" class="primary" disabled={needed.length === 0 || size.unusable > 0} onClick={() => void download()} data-testid="download">
             {tn('onboarding_download', needed.length)}
           </button>
         )}

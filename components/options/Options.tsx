@@ -55,7 +55,13 @@ export function Options() {
 
   const save = async (change: (s: Settings) => Settings) => setSettings(await updateSettings(change));
   /** Saves a checked field, or keeps the typed text and shows the problem next to it. */
-  const saveField = <T,>(field: string, text: string, checked: { ok: true; value: T } | { ok: false; problem: string }, error: (problem: string) => string, change: (s: Settings, value: T) => Settings) => {
+  const saveField = <T,>(
+    field: string,
+    text: string,
+    checked: { ok: true; value: T } | { ok: false; problem: string },
+    error: (problem: string) => string,
+    change: (s: Settings, value: T) => Settings,
+  ) => {
     const { [field]: _, ...rest } = drafts;
     if (!checked.ok) return setDrafts({ ...rest, [field]: { text, error: error(checked.problem) } });
     setDrafts(rest);
@@ -138,10 +144,16 @@ export function Options() {
                         value={drafts[`model-${key}`]?.text ?? settings.models[key]?.id ?? DEFAULT_MODELS[tool][lang]}
                         onChange={(e) => {
                           const text = (e.target as HTMLInputElement).value;
-                          saveField(`model-${key}`, text, checkModelId(text), (problem) => t('options_model_id_bad', { problem }), (s, id) => ({
-                            ...s,
-                            models: { ...s.models, [key]: id ? { id } : undefined },
-                          }));
+                          saveField(
+                            `model-${key}`,
+                            text,
+                            checkModelId(text),
+                            (problem) => t('options_model_id_bad', { problem }),
+                            (s, id) => ({
+                              ...s,
+                              models: { ...s.models, [key]: id ? { id } : undefined },
+                            }),
+                          );
                         }}
                       />
                       {fieldError(`model-${key}`)}
@@ -167,7 +179,10 @@ export function Options() {
         </label>{' '}
         <label>
           {t('options_backend')}{' '}
-          <select value={settings.backend} onChange={(e) => void save((s) => ({ ...s, backend: (e.target as HTMLSelectElement).value as Settings['backend'] }))}>
+          <select
+            value={settings.backend}
+            onChange={(e) => void save((s) => ({ ...s, backend: (e.target as HTMLSelectElement).value as Settings['backend'] }))}
+          >
             <option value="auto">{t('options_backend_auto')}</option>
             <option value="wasm">{t('options_backend_wasm')}</option>
           </select>
@@ -193,7 +208,13 @@ export function Options() {
             value={drafts['model-host']?.text ?? settings.modelHost}
             onChange={(e) => {
               const text = (e.target as HTMLInputElement).value;
-              saveField('model-host', text, checkModelHost(text, HUB_URL), (problem) => t('options_host_bad', { problem }), (s, modelHost) => ({ ...s, modelHost }));
+              saveField(
+                'model-host',
+                text,
+                checkModelHost(text, HUB_URL),
+                (problem) => t('options_host_bad', { problem }),
+                (s, modelHost) => ({ ...s, modelHost }),
+              );
             }}
           />
         </label>
@@ -221,7 +242,13 @@ export function Options() {
             value={drafts['idle-minutes']?.text ?? settings.idleReleaseMinutes}
             onChange={(e) => {
               const text = (e.target as HTMLInputElement).value;
-              saveField('idle-minutes', text, checkIdleMinutes(text), (problem) => t('options_idle_bad', { problem }), (s, idleReleaseMinutes) => ({ ...s, idleReleaseMinutes }));
+              saveField(
+                'idle-minutes',
+                text,
+                checkIdleMinutes(text),
+                (problem) => t('options_idle_bad', { problem }),
+                (s, idleReleaseMinutes) => ({ ...s, idleReleaseMinutes }),
+              );
             }}
           />
         </label>
@@ -334,7 +361,10 @@ function runtimeOf(id: string, status: Diagnostics | null): string {
   if (loaded.length === 0) return t('options_model_not_loaded');
   return loaded
     .map((m) => {
-      const backend = t('options_model_backend', { backend: m.backend === 'webgpu' ? 'WebGPU' : 'WASM', threads: m.backend === 'webgpu' ? 0 : (status?.threads ?? 1) });
+      const backend = t('options_model_backend', {
+        backend: m.backend === 'webgpu' ? 'WebGPU' : 'WASM',
+        threads: m.backend === 'webgpu' ? 0 : (status?.threads ?? 1),
+      });
       return `${m.dtype} · ${backend} · ${t('options_model_last_used', { time: new Date(m.lastUsed).toLocaleTimeString() })}`;
     })
     .join('; ');

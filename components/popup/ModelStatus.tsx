@@ -7,12 +7,7 @@ import { megabytes } from '../common/format';
 export type ModelState = 'not-downloaded' | 'downloading' | 'ready' | 'error';
 
 /** Where a model stands, from the cache listing, the host's loaded models and the current run. */
-export function modelState(
-  modelId: string,
-  cached: ResultOf<'models.list'> | null,
-  status: Diagnostics | null,
-  run: ToolState | null,
-): ModelState {
+export function modelState(modelId: string, cached: ResultOf<'models.list'> | null, status: Diagnostics | null, run: ToolState | null): ModelState {
   if (run?.phase === 'error' && /model|download/.test(run.error.code)) return 'error';
   if (run?.phase === 'working' && Object.keys(run.files).length > 0) return 'downloading';
   if (status?.loaded.some((m) => m.id === modelId)) return 'ready';
@@ -28,7 +23,19 @@ const LABEL: Record<ModelState, MessageKey> = {
 };
 
 /** `size`: the download size in words (models/shared/onboarding.ts ShownSize), for a model not downloaded yet; `exact` when from a file list. */
-export function ModelStatusLine({ modelId, state, bytes, size, exact }: { modelId: string; state: ModelState; bytes?: number; size?: string; exact?: boolean }) {
+export function ModelStatusLine({
+  modelId,
+  state,
+  bytes,
+  size,
+  exact,
+}: {
+  modelId: string;
+  state: ModelState;
+  bytes?: number;
+  size?: string;
+  exact?: boolean;
+}) {
   return (
     <p class="muted" data-testid="model-status" data-state={state}>
       {t('model_status_line', { id: modelId })} <strong>{t(LABEL[state])}</strong>

@@ -73,7 +73,8 @@ export function Popup() {
   const modelId = spec?.id;
   const state = modelId ? modelState(modelId, cached, status, run) : null;
   // Before a download: the size the host's file list gives (exact), else the registry's estimate.
-  const toList: NeededModel[] = spec && state === 'not-downloaded' ? [{ spec, tools: ['sense'], langs: [lang], sizeMb: findEntry(spec.id)?.sizeMb[spec.dtype] ?? null }] : [];
+  const toList: NeededModel[] =
+    spec && state === 'not-downloaded' ? [{ spec, tools: ['sense'], langs: [lang], sizeMb: findEntry(spec.id)?.sizeMb[spec.dtype] ?? null }] : [];
   const listed = useModelFiles(toList, settings ? `${settings.modelHost}|${settings.dtype}` : '');
   const size = toList.length ? sizesOf(toList, listed)[0] : undefined;
   const site = siteOf(tab?.url);
@@ -98,7 +99,11 @@ export function Popup() {
         </button>
       </header>
       {capture === undefined && <p class="muted">{t('popup_reading_selection')}</p>}
-      {capture === null && <p class="muted" data-testid="no-selection">{t('popup_no_selection')}</p>}
+      {capture === null && (
+        <p class="muted" data-testid="no-selection">
+          {t('popup_no_selection')}
+        </p>
+      )}
       {capture === null && <MainTextButton tabId={tab?.id} />}
       {capture && (
         <section aria-label={t('popup_selection')}>

@@ -93,9 +93,7 @@ export function ClozeExercise({ ex, hints, checking, actions }: { ex: Exercise; 
           return (
             <li key={i} id={`feedback-${i}`} data-testid="blank-feedback" data-verdict={state.revealed ? 'revealed' : (j?.verdict ?? '')}>
               {j && <span class={`verdict ${j.verdict}`}>{t(`practice_verdict_${j.verdict}`)}</span>}
-              {j?.verdict === 'acceptable' && j.score !== null && (
-                <span class="muted"> {ratioText(j.score)}</span>
-              )}
+              {j?.verdict === 'acceptable' && j.score !== null && <span class="muted"> {ratioText(j.score)}</span>}
               {state.revealed && (
                 <span class="verdict revealed">
                   {t('practice_answer')} <span lang={cloze.lang}>{b.answer}</span>

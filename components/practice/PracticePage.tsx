@@ -29,10 +29,7 @@ import { type ClozeDifficulty, CLOZE_DIFFICULTIES, type ErrorInfo, type Progress
 import { ClozeExercise, type ExerciseActions } from './ClozeExercise';
 import { HistoryList } from './HistoryList';
 
-type Run =
-  | { phase: 'working'; files: Record<string, Progress> }
-  | { phase: 'ready'; ex: Exercise; id: string }
-  | { phase: 'error'; error: ErrorInfo };
+type Run = { phase: 'working'; files: Record<string, Progress> } | { phase: 'ready'; ex: Exercise; id: string } | { phase: 'error'; error: ErrorInfo };
 
 const errorOf = (e: unknown): ErrorInfo => (e instanceof RequestError ? e.info : { code: 'internal', message: String((e as Error)?.message ?? e) });
 const newId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -88,8 +85,7 @@ export function PracticePage({ passageId }: { passageId: string }) {
     [ready?.ex.cloze, dict],
   );
 
-  const setEx = (change: (ex: Exercise) => Exercise) =>
-    setRun((r) => (r?.phase === 'ready' ? { ...r, ex: change(r.ex) } : r));
+  const setEx = (change: (ex: Exercise) => Exercise) => setRun((r) => (r?.phase === 'ready' ? { ...r, ex: change(r.ex) } : r));
 
   const check = async () => {
     if (!ready || checking === true) return;
@@ -154,7 +150,11 @@ export function PracticePage({ passageId }: { passageId: string }) {
         <form class="settings actions" onSubmit={(e) => e.preventDefault()}>
           <label>
             {t('practice_difficulty')}{' '}
-            <select value={difficulty} onChange={(e) => setDifficulty((e.currentTarget as HTMLSelectElement).value as ClozeDifficulty)} data-testid="difficulty">
+            <select
+              value={difficulty}
+              onChange={(e) => setDifficulty((e.currentTarget as HTMLSelectElement).value as ClozeDifficulty)}
+              data-testid="difficulty"
+            >
               {CLOZE_DIFFICULTIES.map((d) => (
                 <option key={d} value={d}>
                   {t(`practice_difficulty_${d}`)}
@@ -164,7 +164,13 @@ export function PracticePage({ passageId }: { passageId: string }) {
           </label>
           <label>
             {t('practice_blanks')}{' '}
-            <input type="number" min={1} max={20} value={count} onChange={(e) => setCount(Math.min(20, Math.max(1, Number((e.currentTarget as HTMLInputElement).value) || 5)))} />
+            <input
+              type="number"
+              min={1}
+              max={20}
+              value={count}
+              onChange={(e) => setCount(Math.min(20, Math.max(1, Number((e.currentTarget as HTMLInputElement).value) || 5)))}
+            />
           </label>
           <button type="button" onClick={() => setSeed((s) => s + 1)} data-testid="new-exercise">
             {t('practice_new_exercise')}
@@ -209,10 +215,7 @@ export function PracticePage({ passageId }: { passageId: string }) {
           </p>
         </>
       )}
-      <HistoryList
-        entries={history}
-        onClear={() => void clearHistory().then(() => setHistory([]))}
-      />
+      <HistoryList entries={history} onClear={() => void clearHistory().then(() => setHistory([]))} />
     </main>
   );
 }

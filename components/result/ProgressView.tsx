@@ -12,7 +12,7 @@ export function ProgressView({ files }: { files: Record<string, Progress> }) {
       {entries.map((p) => (
         <div class="file" key={p.file}>
           <span class="name">{p.file}</span>
-          <progress max={p.total || 1} value={p.status === 'done' ? p.total || 1 : p.loaded ?? 0} />
+          <progress max={p.total || 1} value={p.status === 'done' ? p.total || 1 : (p.loaded ?? 0)} />
           <span class="muted">{p.total ? megabytes(p.total) : ''}</span>
         </div>
       ))}

@@ -99,7 +99,15 @@ export function ClozeView({ result, onPractice }: { result: ClozeResult; onPract
   return (
     <div data-testid="cloze">
       <p class="passage" lang={result.lang}>
-        {parts.map((p, i) => (typeof p === 'string' ? p : <span key={i} class="blank">({p.n + 1}) ____</span>))}
+        {parts.map((p, i) =>
+          typeof p === 'string' ? (
+            p
+          ) : (
+            <span key={i} class="blank">
+              ({p.n + 1}) ____
+            </span>
+          ),
+        )}
       </p>
       <ol class="blanks">
         {result.blanks.map((b, i) => (

@@ -37,7 +37,12 @@ export function SenseView({ result, occurrences, onReveal, compact, onSave }: Se
             type="button"
             data-testid="save-word"
             disabled={saved === 'yes'}
-            onClick={() => void onSave(full).then(() => setSaved('yes'), () => setSaved('failed'))}
+            onClick={() =>
+              void onSave(full).then(
+                () => setSaved('yes'),
+                () => setSaved('failed'),
+              )
+            }
           >
             {t(saved === 'yes' ? 'words_saved' : saved === 'failed' ? 'words_save_failed' : 'words_save')}
           </button>
@@ -106,7 +111,13 @@ function Senses({
       </p>
       <ol class="senses">
         {clusters.map((c, k) => (
-          <li key={k} class={c.selected ? 'sense selected' : 'sense'} data-testid="sense" data-selected={c.selected ? 'true' : 'false'} aria-current={c.selected ? 'true' : undefined}>
+          <li
+            key={k}
+            class={c.selected ? 'sense selected' : 'sense'}
+            data-testid="sense"
+            data-selected={c.selected ? 'true' : 'false'}
+            aria-current={c.selected ? 'true' : undefined}
+          >
             <span class="sub" lang={lang}>
               {c.label.length > 0 ? c.label.slice(0, 3).join(' · ') : '—'}
             </span>{' '}
@@ -120,7 +131,15 @@ function Senses({
                   const o = occurrences[m];
                   return o ? (
                     <li key={m}>
-                      <button type="button" class="snippet" lang={lang} data-testid="snippet" data-index={m} onClick={() => onReveal?.(m)} title={t('sense_show_on_page')}>
+                      <button
+                        type="button"
+                        class="snippet"
+                        lang={lang}
+                        data-testid="snippet"
+                        data-index={m}
+                        onClick={() => onReveal?.(m)}
+                        title={t('sense_show_on_page')}
+                      >
                         {snippet(o)}
                       </button>
                     </li>

@@ -61,4 +61,3 @@ export async function runTool(req: SelectionRequest, set: (state: ToolState) => 
     });
   }
 }
-

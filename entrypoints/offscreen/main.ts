@@ -10,6 +10,10 @@ const gate: HostGate = new HostGate({
   log: (reason) => console.warn('Sesame host:', reason),
 });
 const spawnKernelThread = () => new Worker(new URL('./gemv-worker.ts', import.meta.url), { type: 'module' });
-const host = createBrowserHost('offscreen', () => gate.rejected, () => kernelThreads(spawnKernelThread));
+const host = createBrowserHost(
+  'offscreen',
+  () => gate.rejected,
+  () => kernelThreads(spawnKernelThread),
+);
 
 browser.runtime.onConnect.addListener((port) => gate.accept(port as unknown as HostPort));

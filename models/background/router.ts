@@ -21,7 +21,6 @@ import { hostConfigFor, isAnySiteDisabled, type Settings, siteOf } from '../shar
 import { isPageToolRequest, requestLang, toolOfRequest, type ToolRequestOf } from '../shared/tools';
 import type { WordEntry } from '../shared/words/word-list';
 
-
 export type SenderKind = 'extension-page' | 'content-script';
 
 /** Who is talking: one of our pages, one of our content scripts, or nobody we accept. */
@@ -193,7 +192,11 @@ export class Router {
     const checked = parse(hostConfig, config);
     if (!checked.ok) {
       this.reject(`invalid settings: ${checked.reason}`);
-      port.postMessage({ kind: 'error', id, error: { code: 'bad-request', message: `A setting is not valid (${checked.reason.slice(0, 300)}); fix it in Sesame's options.` } });
+      port.postMessage({
+        kind: 'error',
+        id,
+        error: { code: 'bad-request', message: `A setting is not valid (${checked.reason.slice(0, 300)}); fix it in Sesame's options.` },
+      });
       return;
     }
     this.watchdog.started(this.pending.size === 0);

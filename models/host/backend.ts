@@ -12,10 +12,7 @@ export interface GpuLike {
   requestAdapter(): Promise<{ requestDevice(): Promise<{ destroy?(): void }> } | null>;
 }
 
-export async function chooseBackend(
-  gpu: GpuLike | undefined,
-  prefer: 'auto' | 'wasm' | 'webgpu',
-): Promise<BackendChoice> {
+export async function chooseBackend(gpu: GpuLike | undefined, prefer: 'auto' | 'wasm' | 'webgpu'): Promise<BackendChoice> {
   if (prefer === 'wasm') return { backend: 'wasm', adapter: false, note: 'WASM chosen in settings' };
   if (!gpu) return { backend: 'wasm', adapter: false, note: 'WebGPU is not available in this browser; using WASM' };
   let adapter;

@@ -47,7 +47,12 @@ export class HostGate {
         this.reject(`rejected message: ${parsed.reason}`);
         // Whoever sent it waits on its id: a refusal is still an answer.
         const id = parse(messageId, (raw as { id?: unknown } | null)?.id);
-        if (id.ok) reply({ kind: 'error', id: id.value, error: { code: 'bad-request', message: `The model host refused the request: ${parsed.reason}`.slice(0, 2000) } });
+        if (id.ok)
+          reply({
+            kind: 'error',
+            id: id.value,
+            error: { code: 'bad-request', message: `The model host refused the request: ${parsed.reason}`.slice(0, 2000) },
+          });
         return;
       }
       const message = parsed.value;

@@ -159,13 +159,7 @@ export class ModelHost {
     return this.running.size;
   }
 
-  private async run(
-    request: ToolRequest,
-    config: HostConfig,
-    signal: AbortSignal,
-    send: Send,
-    id: string,
-  ): Promise<ToolResult> {
+  private async run(request: ToolRequest, config: HostConfig, signal: AbortSignal, send: Send, id: string): Promise<ToolResult> {
     switch (request.type) {
       case 'status':
         return this.diagnostics(request.memory === true);
@@ -236,13 +230,7 @@ export class ModelHost {
     for (const tool of Object.values(this.tools) as HostTool<ToolRequestType>[]) tool.clear?.(modelId);
   }
 
-  private async withModel<T>(
-    spec: ModelSpec,
-    config: HostConfig,
-    send: Send,
-    id: string,
-    work: (lm: LoadedModel, backend: Backend) => Promise<T>,
-  ): Promise<T> {
+  private async withModel<T>(spec: ModelSpec, config: HostConfig, send: Send, id: string, work: (lm: LoadedModel, backend: Backend) => Promise<T>): Promise<T> {
     const signal = this.running.get(id)?.signal;
     this.work.requests++;
     try {
@@ -258,13 +246,7 @@ export class ModelHost {
   }
 
   /** Loads (once) and uses the model on the chosen backend; a WebGPU failure switches to WASM for good. */
-  private async onBackend<T>(
-    spec: ModelSpec,
-    config: HostConfig,
-    send: Send,
-    id: string,
-    work: (lm: LoadedModel, backend: Backend) => Promise<T>,
-  ): Promise<T> {
+  private async onBackend<T>(spec: ModelSpec, config: HostConfig, send: Send, id: string, work: (lm: LoadedModel, backend: Backend) => Promise<T>): Promise<T> {
     const choice = await this.chooseBackend(config);
     const device: DeviceName = choice.backend === 'webgpu' ? 'webgpu' : (this.deps.wasmDevice ?? 'wasm');
     const key = `${spec.id}|${spec.dtype}|${device}`;
@@ -339,7 +321,13 @@ export class ModelHost {
   private noteStoreFailure(model: string): void {
     const why = this.deps.cache.takeWriteFailure(model);
     if (why) {
-      this.storeFailures.set(model, `${model} was downloaded but not stored: ${why}. It is downloaded again each time it loads; free disk space or delete models you do not use.`.slice(0, 500));
+      this.storeFailures.set(
+        model,
+        `${model} was downloaded but not stored: ${why}. It is downloaded again each time it loads; free disk space or delete models you do not use.`.slice(
+          0,
+          500,
+        ),
+      );
     } else this.storeFailures.delete(model);
   }
 
@@ -347,9 +335,10 @@ export class ModelHost {
   private async exposeLayers(lm: LoadedModel): Promise<void> {
     const key = `${lm.spec.id}|${lm.spec.dtype}`;
     const file = lm.file ?? onnxFileFor(lm.spec.dtype);
-    const status = await ensureHiddenStates(lm.model, lm.device, () => this.deps.cache.read(lm.spec.id, file)).catch(
-      (error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }),
-    );
+    const status = await ensureHiddenStates(lm.model, lm.device, () => this.deps.cache.read(lm.spec.id, file)).catch((error: unknown) => ({
+      ok: false as const,
+      reason: String((error as Error)?.message ?? error),
+    }));
     this.layerNotes.set(key, status.ok ? `${status.names.length} hidden states` : `last layer unavailable: ${status.reason}`);
   }
 
@@ -357,10 +346,16 @@ export class ModelHost {
   private async moveHeadToKernel(lm: LoadedModel, detacher: HeadDetacher, encoder: boolean): Promise<void> {
     const file = lm.file ?? onnxFileFor(lm.spec.dtype);
     const layers = encoder ? hiddenStatesTail(() => encoderShape(lm.model)) : undefined;
-    const status = await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file), layers).catch(
-      (error: unknown) => ({ ok: false as const, reason: String((error as Error)?.message ?? error) }),
+    const status = await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file), layers).catch((error: unknown) => ({
+      ok: false as const,
+      reason: String((error as Error)?.message ?? error),
+    }));
+    this.headNotes.set(
+      `${lm.spec.id}|${lm.spec.dtype}`,
+      status.ok
+        ? `${headNote(lm.head)}${status.where ? `, ${status.where}` : ''}${status.swapped ? ' (session rebuilt after the download)' : ''}`
+        : `head in the graph: ${status.reason}`,
     );
-    this.headNotes.set(`${lm.spec.id}|${lm.spec.dtype}`, status.ok ? `${headNote(lm.head)}${status.where ? `, ${status.where}` : ''}${status.swapped ? ' (session rebuilt after the download)' : ''}` : `head in the graph: ${status.reason}`);
   }
 
   /** Gives a q8 GPT-2 Sesame's one-token decoding step (see gpt-decoder/); notes why when it cannot. */
@@ -439,7 +434,14 @@ export class ModelHost {
         ...note('layers', this.layerNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
         ...note('head', withThreads(this.headNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.head?.threads, this.threads ?? undefined)),
         ...note('source', this.sourceNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
-        ...note('decoder', withThreads(this.decoderNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.decoder && Math.max(e.model.decoder.threads, e.model.head?.threads ?? 1), this.threads ?? undefined)),
+        ...note(
+          'decoder',
+          withThreads(
+            this.decoderNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`),
+            e.model.decoder && Math.max(e.model.decoder.threads, e.model.head?.threads ?? 1),
+            this.threads ?? undefined,
+          ),
+        ),
       })),
       hostStartedAt: this.startedAt,
       hostStartMs: this.deps.startMs ?? 0,
@@ -481,7 +483,10 @@ function sourceNote(id: string, plan: FilePlan, verified: number): string {
   const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
   if (plan.source === 'hub' && plan.sha) {
     const listed = plan.files.filter((f) => f.sha256 || f.blobSha1).length;
-    return `hub commit ${plan.sha.slice(0, 12)}: ${files(verified)} downloaded and matched the listing's hashes (${listed} listed with hashes; the rest came from the cache)`.slice(0, 300);
+    return `hub commit ${plan.sha.slice(0, 12)}: ${files(verified)} downloaded and matched the listing's hashes (${listed} listed with hashes; the rest came from the cache)`.slice(
+      0,
+      300,
+    );
   }
   if (plan.source === 'hub') return 'hub listing without a commit: downloaded at main, not checked';
   if (plan.source === 'estimate') return 'no file list from the host (a mirror without the hub API): downloaded at main, no hashes to check';
@@ -492,17 +497,15 @@ function sourceNote(id: string, plan: FilePlan, verified: number): string {
 /** The hashes a pinned load checks its files against, by path (files the listing gives none for are not checked). */
 function expectedHashes(files: readonly RepoFile[]): Map<string, ExpectedHash> {
   const out = new Map<string, ExpectedHash>();
-  for (const f of files) if (f.sha256 || f.blobSha1) out.set(f.path, { ...(f.sha256 ? { sha256: f.sha256 } : {}), ...(f.blobSha1 ? { blobSha1: f.blobSha1 } : {}) });
+  for (const f of files)
+    if (f.sha256 || f.blobSha1) out.set(f.path, { ...(f.sha256 ? { sha256: f.sha256 } : {}), ...(f.blobSha1 ? { blobSha1: f.blobSha1 } : {}) });
   return out;
 }
 
 function classifyLoadError(modelId: string, error: unknown): ToolError {
   const message = error instanceof Error ? error.message : String(error);
   const network = /fetch|network|Incomplete download|ERR_|status|40\d|50\d|aborted|terminated|socket|ECONN|body stream/i.test(message);
-  return new ToolError(
-    network ? 'download' : 'model-load',
-    `${network ? 'Could not download' : 'Could not load'} model ${modelId}: ${message}`.slice(0, 2000),
-  );
+  return new ToolError(network ? 'download' : 'model-load', `${network ? 'Could not download' : 'Could not load'} model ${modelId}: ${message}`.slice(0, 2000));
 }
 
 /** The hidden-state outputs as a fragment to append to a parsed encoder graph (none when it cannot be mapped: exposeLayers then says why). */

@@ -103,9 +103,12 @@ export class ModelPool<M extends Releasable> {
     const idle = this.entries().filter((e) => e.inUse === 0);
     if (idle.length === 0 || this.options.idleMs <= 0) return;
     const next = Math.min(...idle.map((e) => e.lastUsed)) + this.options.idleMs;
-    this.timer = this.setTimer(() => {
-      this.timer = null;
-      void this.releaseIdle();
-    }, Math.max(0, next - this.now()));
+    this.timer = this.setTimer(
+      () => {
+        this.timer = null;
+        void this.releaseIdle();
+      },
+      Math.max(0, next - this.now()),
+    );
   }
 }

@@ -58,7 +58,10 @@ function composedRange(doc: Document, selection: ComposedSelection, roots: Shado
   if (roots.length === 0) return null;
   const inner =
     selection.getComposedRanges?.({ shadowRoots: roots })[0] ??
-    roots.map((r) => (r as ShadowRoot & { getSelection?: () => Selection | null }).getSelection?.()).find((s) => s?.rangeCount)?.getRangeAt(0);
+    roots
+      .map((r) => (r as ShadowRoot & { getSelection?: () => Selection | null }).getSelection?.())
+      .find((s) => s?.rangeCount)
+      ?.getRangeAt(0);
   if (!inner || inner.collapsed) return null;
   const range = doc.createRange();
   range.setStart(inner.startContainer, inner.startOffset);

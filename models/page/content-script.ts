@@ -128,9 +128,7 @@ export function startContentScript(ctx: ScriptLifetime): void {
     if (parsed.value.kind === 'mainText') return window === window.top ? Promise.resolve(mainTextReplyFor(document, location.href)) : undefined;
     if (window !== window.top && !window.getSelection()?.toString().trim()) return undefined;
     const outcome = capture();
-    return Promise.resolve(
-      outcome.kind === 'capture' ? outcome : { kind: 'none', reason: outcome.reason, url: location.href.slice(0, 4000) },
-    );
+    return Promise.resolve(outcome.kind === 'capture' ? outcome : { kind: 'none', reason: outcome.reason, url: location.href.slice(0, 4000) });
   };
   browser.runtime.onMessage.addListener(onMessage);
   cleanups.push(() => browser.runtime.onMessage.removeListener(onMessage));

@@ -35,7 +35,8 @@ interface Block {
 /** Text of the page in blocks (nearest block ancestor), each with the text nodes that make it up. */
 function* textBlocks(root: Node): Generator<Block> {
   const walker = root.ownerDocument!.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
-    acceptNode: (n) => (n.nodeType === Node.ELEMENT_NODE && SKIP.has((n as Element).tagName.toUpperCase()) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    acceptNode: (n) =>
+      n.nodeType === Node.ELEMENT_NODE && SKIP.has((n as Element).tagName.toUpperCase()) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
   });
   let current: { el: Element | null; block: Block } | null = null;
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -92,10 +93,21 @@ export function scanOccurrences(root: Node, word: string, selection: Range | nul
       break;
     }
     if (!block.text.toLowerCase().includes(needle)) continue;
-    const found = findOccurrences([block.text], word, { lang: options.lang, inflections, limit: limit - out.spans.length, sentenceChars: LIMITS.occurrenceChars });
+    const found = findOccurrences([block.text], word, {
+      lang: options.lang,
+      inflections,
+      limit: limit - out.spans.length,
+      sentenceChars: LIMITS.occurrenceChars,
+    });
     for (const o of found) {
       const range = rangeOf(block, o.start, o.end);
-      if (selection && range && out.selected === undefined && range.isPointInRange(selection.startContainer, selection.startOffset) && !endsBefore(range, selection)) {
+      if (
+        selection &&
+        range &&
+        out.selected === undefined &&
+        range.isPointInRange(selection.startContainer, selection.startOffset) &&
+        !endsBefore(range, selection)
+      ) {
         out.selected = out.spans.length;
       }
       out.spans.push({ text: o.sentence.text, start: o.sentence.start, end: o.sentence.end });

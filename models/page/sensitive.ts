@@ -5,7 +5,8 @@ const SENSITIVE_NAME = /pass(word|wd|code)?|pin\b|otp|one.?time|cvc|cvv|card.?nu
 /** Whole words of a name, id, label or autocomplete token that mark a secret. */
 const SENSITIVE_WORDS = new Set(['pw', 'pwd', 'passwd', 'pin', 'otp', 'cvc', 'cvv', 'csc', 'ssn', 'iban', 'token', 'secret', 'apikey', 'totp', 'mfa', '2fa']);
 /** The same words run together ("api_key" → "apikey", "accountNumber" → "accountnumber"). */
-const SENSITIVE_JOINED = /apikey|accesskey|secretkey|privatekey|authtoken|accesstoken|accountnumber|accountno|acctnumber|acctno|routingnumber|sortcode|secretanswer|securityanswer|securitycode|cardnumber|creditcard|socialsecurity/;
+const SENSITIVE_JOINED =
+  /apikey|accesskey|secretkey|privatekey|authtoken|accesstoken|accountnumber|accountno|acctnumber|acctno|routingnumber|sortcode|secretanswer|securityanswer|securitycode|cardnumber|creditcard|socialsecurity/;
 /** Words that are a secret only on a field that also turns autocomplete off. */
 const SUSPECT_WORDS = new Set(['answer', 'code', 'key', 'account', 'card', 'security', 'verification', 'verify', 'auth', 'cvn', 'number', 'question']);
 

@@ -12,7 +12,6 @@ export interface NeededModel {
   sizeMb: number | null;
 }
 
-
 /** One entry per distinct model the chosen languages' tools use (sense and cloze share one). */
 export function modelsFor(settings: Settings, langs: readonly Lang[]): NeededModel[] {
   const out = new Map<string, NeededModel>();

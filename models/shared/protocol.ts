@@ -6,19 +6,7 @@
 // Every message is validated on arrival with the checks below; every request carries an id;
 // a request is answered by any number of `progress`/`partial` messages and exactly one
 // `result` or `error`. A `cancel` with the same id stops the work.
-import {
-  arrayOf,
-  bool,
-  type Check,
-  literal,
-  nullable,
-  num,
-  object,
-  optional,
-  str,
-  tagged,
-  ValidationError,
-} from './validate';
+import { arrayOf, bool, type Check, literal, nullable, num, object, optional, str, tagged, ValidationError } from './validate';
 import { HOST_URL_MAX, modelHostProblem } from './host-url';
 import { TOOL_NAMES } from './tools';
 

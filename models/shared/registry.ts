@@ -161,12 +161,7 @@ export function familyServesTool(family: Family, tool: Tool): boolean {
  * Resolves the model spec for a tool and language: the user's choice (any hub id or folder
  * name; its family given by the user or guessed from the id) or the built-in default.
  */
-export function resolveModel(
-  tool: Tool,
-  lang: Lang,
-  choice: { id: string; family?: Family } | undefined,
-  dtype: Dtype,
-): ModelSpec {
+export function resolveModel(tool: Tool, lang: Lang, choice: { id: string; family?: Family } | undefined, dtype: Dtype): ModelSpec {
   const id = choice?.id || DEFAULT_MODELS[tool][lang];
   const family = choice?.family ?? findEntry(id)?.family ?? guessFamily(id, tool);
   if (!familyServesTool(family, tool)) {

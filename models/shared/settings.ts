@@ -102,7 +102,13 @@ export function siteOf(url: string | undefined): string | null {
  * example.com too; a site is its host name, whatever port a page is served on).
  */
 export function siteCovers(entry: string, site: string): boolean {
-  const bare = (h: string) => h.trim().toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '').replace(/^www\./, '');
+  const bare = (h: string) =>
+    h
+      .trim()
+      .toLowerCase()
+      .replace(/:\d+$/, '')
+      .replace(/\.$/, '')
+      .replace(/^www\./, '');
   const e = bare(entry);
   const s = bare(site);
   return e !== '' && (s === e || s.endsWith(`.${e}`));
@@ -130,7 +136,10 @@ export function parseLayerWeights(input: string): { ok: true; weights: number[] 
     const json: unknown = JSON.parse(text);
     values = Array.isArray(json) ? json : (json as { weights?: unknown })?.weights;
   } catch {
-    values = text.split(/[\s,]+/).filter(Boolean).map(Number);
+    values = text
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
   }
   const weights = validLayerWeights(values);
   return weights ? { ok: true, weights } : { ok: false, message: 'Layer weights must be 1 to 64 numbers between -50 and 50.' };

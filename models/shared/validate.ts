@@ -2,7 +2,10 @@
 // typed value or throws a ValidationError naming the offending field.
 
 export class ValidationError extends Error {
-  constructor(readonly path: string, problem: string) {
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
     super(`${path || 'message'}: ${problem}`);
     this.name = 'ValidationError';
   }
@@ -89,10 +92,7 @@ export const object =
 
 /** A union discriminated by `type`. */
 export const tagged =
-  <M extends Record<string, Check<unknown>>>(
-    variants: M,
-    tag = 'type',
-  ): Check<{ [K in keyof M]: ReturnType<M[K]> }[keyof M]> =>
+  <M extends Record<string, Check<unknown>>>(variants: M, tag = 'type'): Check<{ [K in keyof M]: ReturnType<M[K]> }[keyof M]> =>
   (v, path) => {
     if (typeof v !== 'object' || v === null) throw new ValidationError(path, 'expected an object');
     const kind = (v as Record<string, unknown>)[tag];

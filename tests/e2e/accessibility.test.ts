@@ -35,7 +35,11 @@ async function violations(page: Page, context?: unknown): Promise<Finding[]> {
       const r = await axe.run(ctx ?? document);
       return {
         contrastChecked: r.passes.find((p) => p.id === 'color-contrast')?.nodes.length ?? 0,
-        violations: r.violations.map((v) => ({ id: v.id, impact: v.impact ?? '', nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })) })),
+        violations: r.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact ?? '',
+          nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
+        })),
       };
     }, context);
     expect(run.contrastChecked, `${page.url()} ${scheme}: elements whose contrast axe checked`).toBeGreaterThan(0);

@@ -74,12 +74,16 @@ describe('practice controls and main text', () => {
     await expect.poll(() => inputs(practice).count(), { timeout: 120_000 }).toBe(3);
     await inputs(practice).first().fill('typed');
     await practice.locator('[data-testid=difficulty]').selectOption('hard');
-    await expect.poll(async () => (await inputs(practice).count()) === 3 && (await inputs(practice).first().inputValue()) === '', { timeout: 120_000 }).toBe(true);
+    await expect
+      .poll(async () => (await inputs(practice).count()) === 3 && (await inputs(practice).first().inputValue()) === '', { timeout: 120_000 })
+      .toBe(true);
     expect(await practice.locator('[data-testid=difficulty]').inputValue()).toBe('hard');
     expect(await blankedWords(practice, STORY)).toHaveLength(3);
     await inputs(practice).first().fill('typed');
     await practice.locator('[data-testid=difficulty]').selectOption('easy');
-    await expect.poll(async () => (await inputs(practice).count()) === 3 && (await inputs(practice).first().inputValue()) === '', { timeout: 120_000 }).toBe(true);
+    await expect
+      .poll(async () => (await inputs(practice).count()) === 3 && (await inputs(practice).first().inputValue()) === '', { timeout: 120_000 })
+      .toBe(true);
   });
 
   it('practises on the article’s main text when nothing is selected', async () => {
@@ -113,7 +117,9 @@ describe('practice controls and main text', () => {
       const story = document.getElementById('story')!;
       const texts: string[] = [];
       for (let i = 1; i <= 40; i++) {
-        const text = `Paragraph marker${i} begins here. `.concat('The volunteers carried sandbags along the muddy river bank while the rain kept falling on the valley. '.repeat(7)).trim();
+        const text = `Paragraph marker${i} begins here. `
+          .concat('The volunteers carried sandbags along the muddy river bank while the rain kept falling on the valley. '.repeat(7))
+          .trim();
         const p = document.createElement('p');
         p.textContent = text;
         story.append(p);
@@ -143,7 +149,9 @@ describe('practice controls and main text', () => {
 
     await practice.locator('[data-testid=section-next]').click();
     await expect.poll(sectionText).toBe(`Section 2 of ${n}`);
-    await expect.poll(async () => Math.min(...(await markers())) > Math.max(0, ...first) && (await inputs(practice).count()) > 0, { timeout: 120_000 }).toBe(true);
+    await expect
+      .poll(async () => Math.min(...(await markers())) > Math.max(0, ...first) && (await inputs(practice).count()) > 0, { timeout: 120_000 })
+      .toBe(true);
     expect(await practice.locator('[data-testid=section-previous]').isDisabled()).toBe(false);
 
     // The last section holds the end of the article: nothing was cut.

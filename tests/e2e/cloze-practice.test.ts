@@ -115,7 +115,10 @@ describe('cloze practice page', () => {
     // The list renders after the history is read from storage: wait for it.
     await expect.poll(() => before.locator('[data-testid=history-entry]').count()).toBeGreaterThanOrEqual(2);
     const entries = await before.locator('[data-testid=history-entry]').count();
-    const stale = s.context.pages().find((p) => p.url().includes('practice.html#'))!.url();
+    const stale = s.context
+      .pages()
+      .find((p) => p.url().includes('practice.html#'))!
+      .url();
     await s.close();
     s = await launch({ profile });
     const after = await s.context.newPage();

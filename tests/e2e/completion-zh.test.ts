@@ -28,19 +28,25 @@ describe('Chinese ghost text from the Qwen2 fixture', () => {
     await expect.poll(() => ghostText(page), { timeout: 120_000 }).not.toBe('');
     // The whole suggestion: until the host has finished the request and the text stops changing.
     await expect
-      .poll(async () => {
-        const c = (await hostStatus(s)).completion;
-        return c ? c.requests - c.cancelled : 0;
-      }, { timeout: 120_000 })
+      .poll(
+        async () => {
+          const c = (await hostStatus(s)).completion;
+          return c ? c.requests - c.cancelled : 0;
+        },
+        { timeout: 120_000 },
+      )
       .toBeGreaterThan(0);
     let suggestion = '';
     await expect
-      .poll(async () => {
-        const now = await ghostText(page);
-        const stable = now === suggestion && now !== '';
-        suggestion = now;
-        return stable;
-      }, { interval: 400, timeout: 60_000 })
+      .poll(
+        async () => {
+          const now = await ghostText(page);
+          const stable = now === suggestion && now !== '';
+          suggestion = now;
+          return stable;
+        },
+        { interval: 400, timeout: 60_000 },
+      )
       .toBe(true);
     const status = await hostStatus(s);
     const qwen = status.loaded.find((m) => m.id === QWEN.id);
@@ -57,10 +63,13 @@ describe('Chinese ghost text from the Qwen2 fixture', () => {
     const before = (await hostStatus(s)).completion!;
     await page.keyboard.insertText('。我们');
     await expect
-      .poll(async () => {
-        const c = (await hostStatus(s)).completion!;
-        return c.requests - c.cancelled > before.requests - before.cancelled;
-      }, { timeout: 120_000 })
+      .poll(
+        async () => {
+          const c = (await hostStatus(s)).completion!;
+          return c.requests - c.cancelled > before.requests - before.cancelled;
+        },
+        { timeout: 120_000 },
+      )
       .toBe(true);
     const after = (await hostStatus(s)).completion!;
     expect(after.reusedTokens - before.reusedTokens).toBeGreaterThanOrEqual(10);

@@ -58,7 +58,6 @@ const probe = (page: Page, surface: string) =>
     return { text: editor.text(), serialised: editor.serialised(), changes: editor.changes, leaked };
   }, surface);
 
-
 /** The right edge and line of the character before the caret. */
 const caretBox = (page: Page) =>
   page.evaluate(() => {

@@ -21,12 +21,15 @@ export async function waitForGhost(s: Session, page: Page, since: CompletionCoun
   await expect.poll(() => ghostText(page), { timeout: 60_000 }).not.toBe('');
   let last = '';
   await expect
-    .poll(async () => {
-      const now = await ghostText(page);
-      const stable = now === last;
-      last = now;
-      return stable;
-    }, { interval: 400, timeout: 60_000 })
+    .poll(
+      async () => {
+        const now = await ghostText(page);
+        const stable = now === last;
+        last = now;
+        return stable;
+      },
+      { interval: 400, timeout: 60_000 },
+    )
     .toBe(true);
   return last;
 }

@@ -134,7 +134,18 @@ export async function launch(options: LaunchOptions = {}): Promise<Session> {
   await first.evaluate(
     async ({ host, models, extra }) => {
       await chrome.storage.local.set({
-        settings: { modelHost: host, dtype: 'q8', models, backend: 'auto', idleReleaseMinutes: 10, disabledSites: [], lookupOnDoubleClick: true, completion: { enabled: true, pauseMs: 200, maxTokens: 12 }, testing: { openShadowRoots: true }, ...extra },
+        settings: {
+          modelHost: host,
+          dtype: 'q8',
+          models,
+          backend: 'auto',
+          idleReleaseMinutes: 10,
+          disabledSites: [],
+          lookupOnDoubleClick: true,
+          completion: { enabled: true, pauseMs: 200, maxTokens: 12 },
+          testing: { openShadowRoots: true },
+          ...extra,
+        },
       });
     },
     { host: `${hub.url}/`, models: FIXTURE_MODELS, extra: options.settings ?? {} },
@@ -279,7 +290,9 @@ export async function inSesameWorld<T>(page: Page, expression: string): Promise<
   const { frameTree } = await cdp.send('Page.getFrameTree');
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const ours = [...contexts.values()].filter((c) => c.auxData?.type === 'isolated' && c.origin.startsWith('chrome-extension://') && c.auxData.frameId === frameTree.frame.id);
+    const ours = [...contexts.values()].filter(
+      (c) => c.auxData?.type === 'isolated' && c.origin.startsWith('chrome-extension://') && c.auxData.frameId === frameTree.frame.id,
+    );
     const context = ours.at(-1);
     if (context) {
       const r = await cdp.send('Runtime.evaluate', { expression, contextId: context.id, awaitPromise: true, returnByValue: true });
@@ -293,10 +306,13 @@ export async function inSesameWorld<T>(page: Page, expression: string): Promise<
 
 /** The ghost text shown in `page` ('' when none), read through its closed shadow root from Sesame's world. */
 export function ghostText(page: Page): Promise<string> {
-  return inSesameWorld<string>(page, `(() => {
+  return inSesameWorld<string>(
+    page,
+    `(() => {
     const host = document.querySelector('sesame-ghost');
     return (host && chrome.dom.openOrClosedShadowRoot(host)?.textContent) || '';
-  })()`);
+  })()`,
+  );
 }
 
 /** The viewport box of the ghost's first character (null when none shows), read inside its closed shadow root from Sesame's world. */
@@ -322,11 +338,14 @@ export function ghostGlyph(page: Page): Promise<{ left: number; top: number; hei
  * into the shipped, closed bubble. Sessions launched with `settings: { testing: {} }` have one.
  */
 export function inClosedBubble<T>(page: Page, body: string): Promise<T> {
-  return inSesameWorld<T>(page, `(() => {
+  return inSesameWorld<T>(
+    page,
+    `(() => {
     const host = document.querySelector('sesame-bubble');
     const root = host && chrome.dom.openOrClosedShadowRoot(host);
     return (${body})(root);
-  })()`);
+  })()`,
+  );
 }
 
 /** Waits until the closed bubble shows `[data-testid=testId]`; returns the centre of its box. */

@@ -6,7 +6,19 @@ import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumSession } from './driver/chromium';
 import { hostilePageCannotDrive } from './journeys';
-import { dblclickWord, EXTENSION_DIR, ghostText, inBubble, launch, openPopup, practiceFromBubble, routerStats as stats, selectText, type Session, trigger } from './harness';
+import {
+  dblclickWord,
+  EXTENSION_DIR,
+  ghostText,
+  inBubble,
+  launch,
+  openPopup,
+  practiceFromBubble,
+  routerStats as stats,
+  selectText,
+  type Session,
+  trigger,
+} from './harness';
 
 /** A phrase typed into a field with completion on: it must never reach storage. */
 const TYPED = 'Quietly the grey heron waited';
@@ -195,7 +207,9 @@ describe('hostile pages and bad input', () => {
     await dblclickWord(page, '#target', 'bank');
     await inBubble(page, 'substitutes').waitFor({ timeout: 120_000 });
     const probe = await page.evaluate(() => (window as unknown as { __probe: { click: number; bubble: number; stall: number } }).__probe);
-    console.log(`100 000-node page: bubble ${Math.round(probe.bubble - probe.click)} ms after the double-click, longest main-thread stall ${Math.round(probe.stall)} ms`);
+    console.log(
+      `100 000-node page: bubble ${Math.round(probe.bubble - probe.click)} ms after the double-click, longest main-thread stall ${Math.round(probe.stall)} ms`,
+    );
     // Timings are reported, not asserted (shared machines are noisy): the scan's time bound is its
     // own budget, proven with a controlled clock in tests/unit/page/occurrence-scan.test.ts.
     expect(probe.bubble).toBeGreaterThanOrEqual(probe.click);

@@ -17,7 +17,11 @@ describe.each(Object.entries(BUILDS))('%s package icons', (_browser, dir) => {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 
   it('lists 16, 32, 48, 96 and 128 px icons, each a PNG of its stated size', () => {
-    expect(Object.keys(manifest.icons ?? {}).map(Number).sort((a, b) => a - b)).toEqual([16, 32, 48, 96, 128]);
+    expect(
+      Object.keys(manifest.icons ?? {})
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual([16, 32, 48, 96, 128]);
     for (const [size, file] of Object.entries<string>(manifest.icons)) {
       expect(pngSize(readFileSync(join(dir, file))), file).toEqual({ width: Number(size), height: Number(size) });
     }

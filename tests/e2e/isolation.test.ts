@@ -35,7 +35,11 @@ const sense = (text: string, word: string) => ({ type: 'sense', text, start: tex
 const complete = (prompt: string) => ({ type: 'complete', prompt, maxNewTokens: 3 });
 
 /** A request's answer: its result, or its error (code and message). */
-async function answer(s: Session, request: Record<string, unknown>, timeoutMs = 60_000): Promise<{ ok: true; result: unknown } | { ok: false; code: string; message: string }> {
+async function answer(
+  s: Session,
+  request: Record<string, unknown>,
+  timeoutMs = 60_000,
+): Promise<{ ok: true; result: unknown } | { ok: false; code: string; message: string }> {
   try {
     return { ok: true, result: await extensionRequest(s, request, timeoutMs) };
   } catch (error) {
@@ -82,7 +86,11 @@ describe('one failed or hung inference affects only its own request', () => {
         answer(s, complete('Once upon a time there'), 60_000),
       ]);
       for (const stuck of [hung, queued]) {
-        expect(stuck).toMatchObject({ ok: false, code: 'inference', message: expect.stringMatching(/stopped responding \(no progress for \d+ s\) and was restarted/) });
+        expect(stuck).toMatchObject({
+          ok: false,
+          code: 'inference',
+          message: expect.stringMatching(/stopped responding \(no progress for \d+ s\) and was restarted/),
+        });
       }
       expect(Date.now() - started).toBeLessThan(30_000);
       expect((await routerStats(s)) as unknown as { hostRestarts: number }).toMatchObject({ hostRestarts: 1 });

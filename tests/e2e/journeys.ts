@@ -56,10 +56,9 @@ export async function welcomeDownloadsChosenLanguages(d: DSession, welcome: DPag
   await welcome.locator('[data-testid=lang-en]').waitFor();
   if (!(await welcome.locator('[data-testid=lang-en]').isChecked())) await welcome.locator('[data-testid=lang-en]').check();
   if (await welcome.locator('[data-testid=lang-zh]').isChecked()) await welcome.locator('[data-testid=lang-zh]').uncheck();
-  await expect.poll(() => welcome.locator('[data-testid=needed-models] td:first-child').allTextContents()).toEqual([
-    'sesame-fixtures/tiny-bert-uncased',
-    'sesame-fixtures/tiny-gpt2',
-  ]);
+  await expect
+    .poll(() => welcome.locator('[data-testid=needed-models] td:first-child').allTextContents())
+    .toEqual(['sesame-fixtures/tiny-bert-uncased', 'sesame-fixtures/tiny-gpt2']);
   // Sizes before download come from the hub's file list: exactly the files the load fetches.
   const bytes = (id: string, files: string[]) => files.reduce((sum, f) => sum + statSync(`.fixtures/hub/${id}/${f}`).size, 0);
   const side = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
@@ -276,7 +275,10 @@ export async function practiceFromBubble(d: DSession, page: DPage): Promise<DPag
   await d.trigger(page, 'cloze');
   const button = inBubble(page, 'practice');
   await button.waitFor({ timeout: 120_000 });
-  const practice = await d.waitForNewPage((url) => url.includes('/practice.html'), () => button.click());
+  const practice = await d.waitForNewPage(
+    (url) => url.includes('/practice.html'),
+    () => button.click(),
+  );
   await blankInputs(practice).first().waitFor({ timeout: 120_000 });
   return practice;
 }
@@ -294,11 +296,13 @@ export async function clozeChinese(d: DSession): Promise<void> {
   await first.focus();
   await practice.keyboard.press('Alt+H');
   await practice.keyboard.press('Alt+H');
-  await expect.poll(() => practice.locator('[data-testid=hint]').allTextContents()).toEqual([
-    expect.stringMatching(/^ · [2-9] characters$/),
-    expect.stringMatching(/^ · Pinyin: \p{L}+$/u),
-  ]);
-  for (let i = 0; i < n; i++) await blankInputs(practice).nth(i).fill(i === 0 ? '電話' : '银行');
+  await expect
+    .poll(() => practice.locator('[data-testid=hint]').allTextContents())
+    .toEqual([expect.stringMatching(/^ · [2-9] characters$/), expect.stringMatching(/^ · Pinyin: \p{L}+$/u)]);
+  for (let i = 0; i < n; i++)
+    await blankInputs(practice)
+      .nth(i)
+      .fill(i === 0 ? '電話' : '银行');
   await first.press('Enter');
   await practice.locator('[data-testid=score]').waitFor({ timeout: 120_000 });
   const v = await verdicts(practice);

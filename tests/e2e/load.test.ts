@@ -62,8 +62,7 @@ describe('two tabs, memory after idle release', () => {
         const { settings } = await chrome.storage.local.get('settings');
         await chrome.storage.local.set({ settings: { ...settings, idleReleaseMinutes: m } });
       }, minutes);
-    const documents = () =>
-      s.worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as never] })).length);
+    const documents = () => s.worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as never] })).length);
     const created = () => s.worker.evaluate(async () => Number((await chrome.storage.session.get('offscreenCreated')).offscreenCreated) || 0);
     // Baseline: a host that has loaded nothing (the models of the test before are released, and
     // their document closed, after the short idle time).
@@ -98,7 +97,9 @@ describe('two tabs, memory after idle release', () => {
     expect(await created()).toBe(before + 1);
     expect(fresh.loaded).toEqual([]);
     const grown = loaded.memoryBytes! - baseline;
-    console.log(`offscreen memory: empty host ${(baseline / MiB).toFixed(1)} MiB, three models loaded ${(loaded.memoryBytes! / MiB).toFixed(1)} MiB, after idle close and a new document ${(fresh.memoryBytes! / MiB).toFixed(1)} MiB`);
+    console.log(
+      `offscreen memory: empty host ${(baseline / MiB).toFixed(1)} MiB, three models loaded ${(loaded.memoryBytes! / MiB).toFixed(1)} MiB, after idle close and a new document ${(fresh.memoryBytes! / MiB).toFixed(1)} MiB`,
+    );
     expect(grown).toBeGreaterThan(8 * MiB);
     expect(fresh.memoryBytes! - baseline).toBeLessThan(grown / 4);
     // Nothing is lost: the page's next lookup is served by the new document.
@@ -120,7 +121,6 @@ describe('50 rapid completion requests', () => {
   afterAll(async () => {
     await s?.close();
   });
-
 
   it('only the latest is computed by the host; the rest are cancelled before their turn', async () => {
     slowModel(s, 'tiny-gpt2');
@@ -144,7 +144,9 @@ describe('50 rapid completion requests', () => {
     const router = await routerStats(s);
     const host = (await hostStatus(s)).work!;
     const sent = (router.requests.complete ?? 0) - (before.router.requests.complete ?? 0);
-    console.log(`rapid typing: ${sent} completion requests, router cancelled ${router.cancelled - before.router.cancelled}, host received ${host.requests - before.host.requests}, computed ${host.computed - before.host.computed}, cancelled ${host.cancelled - before.host.cancelled}`);
+    console.log(
+      `rapid typing: ${sent} completion requests, router cancelled ${router.cancelled - before.router.cancelled}, host received ${host.requests - before.host.requests}, computed ${host.computed - before.host.computed}, cancelled ${host.cancelled - before.host.cancelled}`,
+    );
     expect(sent).toBeGreaterThanOrEqual(50);
     expect(router.cancelled - before.router.cancelled).toBe(sent - 1);
     expect(host.requests - before.host.requests).toBe(sent);

@@ -21,7 +21,8 @@ describe('first run', () => {
     await s?.close();
   });
 
-  it('opens on install and downloads only the models of the languages the user reads', () => welcomeDownloadsChosenLanguages(chromiumSession(s), pageOf(welcome)));
+  it('opens on install and downloads only the models of the languages the user reads', () =>
+    welcomeDownloadsChosenLanguages(chromiumSession(s), pageOf(welcome)));
 
   it('the live demo runs each tool on the sample text', () => welcomeDemo(pageOf(welcome)));
 });

@@ -23,7 +23,7 @@ describe('options and popup settings', () => {
     await s?.close();
   });
 
-  it('shows each chosen model\'s download size from the hub\'s file list', async () => {
+  it("shows each chosen model's download size from the hub's file list", async () => {
     const options = await openOptions(s);
     const item = options.locator('[data-testid=model-files-item]', { hasText: 'sesame-fixtures/tiny-ernie-zh' });
     await expect.poll(() => item.getAttribute('data-exact'), { timeout: 30_000 }).toBe('true');
@@ -42,9 +42,7 @@ describe('options and popup settings', () => {
   it('imports a model from a local folder and uses it with the model host unreachable', async () => {
     const options = await openOptions(s);
     await options.locator('input[type=file]').setInputFiles('.fixtures/hub/sesame-fixtures/tiny-distilbert-uncased');
-    await expect.poll(() => options.locator('[data-testid=options-message]').textContent(), { timeout: 60_000 }).toContain(
-      'local/tiny-distilbert-uncased',
-    );
+    await expect.poll(() => options.locator('[data-testid=options-message]').textContent(), { timeout: 60_000 }).toContain('local/tiny-distilbert-uncased');
     await s.worker.evaluate(async () => {
       const { settings } = await chrome.storage.local.get('settings');
       settings.models['sense.en'] = { id: 'local/tiny-distilbert-uncased', family: 'distilbert' };
@@ -69,9 +67,9 @@ describe('options and popup settings', () => {
     await toggle.waitFor();
     expect(await toggle.isChecked()).toBe(true);
     await toggle.click();
-    await expect.poll(() => s.worker.evaluate(async () => (await chrome.storage.local.get('settings')).settings.disabledSites)).toEqual([
-      new URL(s.pagesUrl).host,
-    ]);
+    await expect
+      .poll(() => s.worker.evaluate(async () => (await chrome.storage.local.get('settings')).settings.disabledSites))
+      .toEqual([new URL(s.pagesUrl).host]);
     await page.reload();
     // First proof that the content script is live on the reloaded page: an explicit request is refused with a clear message…
     await selectText(page, '#p5', 'bank');

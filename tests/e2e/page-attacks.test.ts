@@ -7,7 +7,19 @@
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostics } from '@/models/shared/protocol';
-import { dblclickWord, ghostText, hostStatus, inClosedBubble, inSesameWorld, launch, routerStats, selectText, type Session, trigger, waitInClosedBubble } from './harness';
+import {
+  dblclickWord,
+  ghostText,
+  hostStatus,
+  inClosedBubble,
+  inSesameWorld,
+  launch,
+  routerStats,
+  selectText,
+  type Session,
+  trigger,
+  waitInClosedBubble,
+} from './harness';
 
 /** Requests of `type` the background router has seen. */
 const requests = async (s: Session, type: string) => (await routerStats(s)).requests[type] ?? 0;
@@ -112,11 +124,14 @@ describe('a hostile page', () => {
     });
     expect(seen).toEqual({ root: true, text: '', html: '', found: 0 });
     // Even a script holding the button (here: from Sesame's own world) only makes untrusted events, which the bubble drops.
-    await inClosedBubble(page, `(root) => {
+    await inClosedBubble(
+      page,
+      `(root) => {
       const button = root.querySelector('[data-testid=save-word]');
       button.click();
       button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
-    }`);
+    }`,
+    );
     await page.waitForTimeout(1000);
     const stored = () => s.worker.evaluate(async () => ((await chrome.storage.local.get('wordList')).wordList as unknown[] | undefined)?.length ?? 0);
     expect(await stored()).toBe(0);

@@ -59,7 +59,9 @@ describe('faults survived', () => {
 
   it('a model that fails to load (corrupt ONNX file): a clear error naming it, other tools keep working, and a retry loads it', async () => {
     s.hub.setFault((req) =>
-      req.method === 'GET' && /tiny-ernie-zh\/resolve\/[^/]+\/onnx\/model_quantized\.onnx$/.test(req.url ?? '') ? { status: 200, body: 'this is not an ONNX model '.repeat(400) } : null,
+      req.method === 'GET' && /tiny-ernie-zh\/resolve\/[^/]+\/onnx\/model_quantized\.onnx$/.test(req.url ?? '')
+        ? { status: 200, body: 'this is not an ONNX model '.repeat(400) }
+        : null,
     );
     const zh = await s.context.newPage();
     await zh.goto(`${s.pagesUrl}/zh.html`);
@@ -68,7 +70,9 @@ describe('faults survived', () => {
     await bubble(zh, 'error').waitFor({ timeout: 120_000 });
     const error = (await bubble(zh, 'error').textContent()) ?? '';
     // The hub lists the file's SHA-256: the wrong bytes are refused before they are parsed or stored.
-    expect(error).toMatch(/Could not download model sesame-fixtures\/tiny-ernie-zh: onnx\/model_quantized\.onnx of sesame-fixtures\/tiny-ernie-zh from .* does not match the hub's listing/);
+    expect(error).toMatch(
+      /Could not download model sesame-fixtures\/tiny-ernie-zh: onnx\/model_quantized\.onnx of sesame-fixtures\/tiny-ernie-zh from .* does not match the hub's listing/,
+    );
     expect(error).not.toMatch(/undefined|TypeError/);
 
     // Another tool, another model: completion on the GPT-2 fixture works meanwhile.
@@ -92,7 +96,9 @@ describe('faults survived', () => {
     const popup = await openPopup(s, page);
     await popup.locator('[data-testid=backend]').waitFor({ timeout: 60_000 });
     expect(await popup.locator('[data-testid=backend]').textContent()).toBe('WASM');
-    expect(await popup.locator('[data-testid=backend-note]').textContent()).toMatch(/WebGPU is not available in this browser|No WebGPU adapter|WebGPU (adapter|device) request failed/);
+    expect(await popup.locator('[data-testid=backend-note]').textContent()).toMatch(
+      /WebGPU is not available in this browser|No WebGPU adapter|WebGPU (adapter|device) request failed/,
+    );
     const status = await hostStatus(s);
     expect(status).toMatchObject({ backend: 'wasm', webgpuAdapter: false });
     expect(status.loaded.every((m) => m.backend === 'wasm')).toBe(true);

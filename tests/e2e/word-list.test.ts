@@ -40,7 +40,9 @@ describe('word list and model manager', () => {
     expect(csv).toContain('"She went to the {{c1::bank}} to deposit her salary before noon."');
 
     // Something in the cloze history too, then clear everything.
-    await s.worker.evaluate(() => chrome.storage.local.set({ clozeHistory: [{ id: 'h', date: 1, url: '', lang: 'en', text: 'a b', blanks: [], points: 0, max: 0 }] }));
+    await s.worker.evaluate(() =>
+      chrome.storage.local.set({ clozeHistory: [{ id: 'h', date: 1, url: '', lang: 'en', text: 'a b', blanks: [], points: 0, max: 0 }] }),
+    );
     options.once('dialog', (d) => void d.accept());
     await options.locator('[data-testid=clear-data]').click();
     await expect.poll(() => entry.count()).toBe(0);

@@ -15,7 +15,10 @@ interface Version {
 class WorkerStopper {
   private readonly versions = new Map<string, Version>();
   private stops = 0;
-  private constructor(private readonly cdp: CDPSession, private readonly extensionId: string) {
+  private constructor(
+    private readonly cdp: CDPSession,
+    private readonly extensionId: string,
+  ) {
     cdp.on('ServiceWorker.workerVersionUpdated', (p: { versions: Version[] }) => {
       for (const v of p.versions) {
         if (v.runningStatus === 'stopped' && this.versions.get(v.versionId)?.runningStatus !== 'stopped') this.stops++;
@@ -63,7 +66,9 @@ async function outcomeOf(page: Page, resultTestId: string, timeout = 120_000): P
   };
   const seen = await Promise.race([
     done().then(() => 'completed' as const),
-    inBubble(page, 'error').waitFor({ timeout }).then(() => 'error' as const),
+    inBubble(page, 'error')
+      .waitFor({ timeout })
+      .then(() => 'error' as const),
   ]).catch(() => 'lost' as const);
   if (seen !== 'error') return seen;
   const text = (await inBubble(page, 'error').textContent()) ?? '';
@@ -76,7 +81,8 @@ const slowModelFile = (s: Session, model: string) =>
     return req.method === 'GET' && !range && req.url?.includes(model) && req.url.endsWith('.onnx') ? { chunkDelayMs: 250, chunkSize: 100_000 } : null;
   });
 
-const downloading = (s: Session, model: string) => s.hub.requests.some((r) => r.path.includes(model) && r.path.endsWith('.onnx') && r.method === 'GET' && r.bytes > 0);
+const downloading = (s: Session, model: string) =>
+  s.hub.requests.some((r) => r.path.includes(model) && r.path.endsWith('.onnx') && r.method === 'GET' && r.bytes > 0);
 
 describe('service worker stopped mid-request', () => {
   let s: Session;
@@ -89,7 +95,9 @@ describe('service worker stopped mid-request', () => {
     stopper = await WorkerStopper.on(page, s);
   });
   afterAll(async () => {
-    console.log(`worker stops: requests completed ${outcomes.filter((o) => o === 'completed').length}, failed clearly ${outcomes.filter((o) => o === 'failed-clearly').length}, lost ${outcomes.filter((o) => o === 'lost').length}`);
+    console.log(
+      `worker stops: requests completed ${outcomes.filter((o) => o === 'completed').length}, failed clearly ${outcomes.filter((o) => o === 'failed-clearly').length}, lost ${outcomes.filter((o) => o === 'lost').length}`,
+    );
     await s?.close();
   });
 

@@ -60,7 +60,11 @@ export const BUILT_IN_MODELS = {
 };
 
 /** Anki compares a note's first field with HTML and media references removed (dupeOrEmpty). */
-const stripHtml = (text) => text.replace(/<[^>]*>/g, '').replace(/&nbsp;/g, ' ').trim();
+const stripHtml = (text) =>
+  text
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .trim();
 
 export async function startAnkiServer(options = {}) {
   const config = {

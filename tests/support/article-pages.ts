@@ -30,7 +30,7 @@ const ADJS = (
 const LINKERS = 'after before while because although since when until as'.split(' ');
 
 function make(r: () => number) {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
   const phrase = () => `the ${r() < 0.5 ? `${pick(ADJS)} ` : ''}${pick(NOUNS)}`;
   const sentence = () => {
@@ -117,7 +117,12 @@ const blogger: Layout = (g, r) => {
 const reference: Layout = (g, r) => {
   const intro = [g.paragraph(), g.paragraph()];
   const items = Array.from({ length: 4 + Math.floor(r() * 4) }, () => g.sentence());
-  const rows = Array.from({ length: 4 + Math.floor(r() * 3) }, () => [g.cap(g.pick(NOUNS)), String(1900 + Math.floor(r() * 120)), g.cap(g.pick(ADJS)), `${g.pick(ADJS)} ${g.pick(NOUNS)}`]);
+  const rows = Array.from({ length: 4 + Math.floor(r() * 3) }, () => [
+    g.cap(g.pick(NOUNS)),
+    String(1900 + Math.floor(r() * 120)),
+    g.cap(g.pick(ADJS)),
+    `${g.pick(ADJS)} ${g.pick(NOUNS)}`,
+  ]);
   const heading = g.title();
   const more = [g.paragraph(), g.paragraph()];
   const steps = Array.from({ length: 3 + Math.floor(r() * 3) }, () => g.sentence());

@@ -8,7 +8,6 @@ import type { Lang } from '@/models/shared/protocol';
 import { cedictGlossDir } from '../../scripts/cedict-gloss-asset';
 import { wordnetDir } from '../../scripts/wordnet-asset';
 
-
 export async function nodeGlossLookup(): Promise<(word: string, lang: Lang) => Promise<Gloss[]>> {
   const [wordnet, cedict] = await Promise.all([wordnetDir(), cedictGlossDir()]);
   const loader = (dir: string) => async (name: string) => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as unknown;

@@ -167,7 +167,15 @@ function parseRange(header, size) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function startHubServer({ root = '.fixtures/hub', port = 0, host = '127.0.0.1', log = null, redirect = true, api = true, repos = undefined } = {}) {
+export async function startHubServer({
+  root = '.fixtures/hub',
+  port = 0,
+  host = '127.0.0.1',
+  log = null,
+  redirect = true,
+  api = true,
+  repos = undefined,
+} = {}) {
   const rootAbs = path.resolve(root);
   let rootReal;
   try {
@@ -319,7 +327,8 @@ export async function startHubServer({ root = '.fixtures/hub', port = 0, host = 
         return res.end();
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'Method Not Allowed', { Allow: 'GET, HEAD, OPTIONS' });
-      if (parsed.error) return send(parsed.error === 'not a resolve path' ? 404 : 400, parsed.error === 'not a resolve path' ? 'Repository not found' : 'Bad Request');
+      if (parsed.error)
+        return send(parsed.error === 'not a resolve path' ? 404 : 400, parsed.error === 'not a resolve path' ? 'Repository not found' : 'Bad Request');
       if (f?.status) return send(f.status, f.body ?? (f.status >= 500 ? 'Internal Error' : 'Error'));
 
       if (parsed.api) {
@@ -370,7 +379,13 @@ export async function startHubServer({ root = '.fixtures/hub', port = 0, host = 
         const location = `${cdnUrl}${(req.url ?? '/').split('?')[0]}`;
         entry.status = 302;
         redirects.push({ method: entry.method, path: entry.path, status: 302, location, time: entry.time });
-        res.writeHead(302, { ...CORS, Location: location, 'Content-Length': '0', 'Cache-Control': 'no-store', 'X-Repo-Commit': '0000000000000000000000000000000000000000' });
+        res.writeHead(302, {
+          ...CORS,
+          Location: location,
+          'Content-Length': '0',
+          'Cache-Control': 'no-store',
+          'X-Repo-Commit': '0000000000000000000000000000000000000000',
+        });
         return res.end();
       }
       const found = source ? await resolveFile(source) : null;
@@ -535,7 +550,9 @@ function parseCli(argv) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const o = parseCli(process.argv.slice(2));
-  const log = o.quiet ? null : (e) => console.log(`${e.status} ${e.method} ${e.path} ${e.bytes}B${e.range ? ` range=${e.range}` : ''}${e.aborted ? ' (aborted)' : ''}`);
+  const log = o.quiet
+    ? null
+    : (e) => console.log(`${e.status} ${e.method} ${e.path} ${e.bytes}B${e.range ? ` range=${e.range}` : ''}${e.aborted ? ' (aborted)' : ''}`);
   const hub = await startHubServer({ root: o.root, port: o.port, host: o.host, log, redirect: o.redirect, api: o.api });
   console.log(`hub serving ${hub.root} at ${hub.url}/  (e.g. ${hub.url}/sesame-fixtures/tiny-bert-uncased/resolve/main/config.json)`);
   const stop = () => hub.close().then(() => process.exit(0));

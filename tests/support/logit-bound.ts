@@ -13,7 +13,9 @@ export interface Deviation {
 }
 
 export function top(x: Float32Array, n: number): number[] {
-  return Array.from(x.keys()).sort((a, b) => x[b]! - x[a]! || a - b).slice(0, n);
+  return Array.from(x.keys())
+    .sort((a, b) => x[b]! - x[a]! || a - b)
+    .slice(0, n);
 }
 
 export function deviation(want: Float32Array, got: Float32Array): Deviation {

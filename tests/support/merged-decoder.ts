@@ -38,7 +38,8 @@ export function mergeDecoder(flat: Uint8Array, pastShape: { heads: number; headS
       }),
     );
     for (const n of g.node) nodes.push(create(NodeProtoSchema, { ...n, input: n.input.map((i) => rename.get(i) ?? i) }));
-    for (const o of g.output) nodes.push(create(NodeProtoSchema, { name: `/${name}/${o.name}`, opType: 'Identity', input: [o.name], output: [`${o.name}_${name}`] }));
+    for (const o of g.output)
+      nodes.push(create(NodeProtoSchema, { name: `/${name}/${o.name}`, opType: 'Identity', input: [o.name], output: [`${o.name}_${name}`] }));
     return create(GraphProtoSchema, { name, node: nodes, output: g.output.map((o) => create(ValueInfoProtoSchema, { ...o, name: `${o.name}_${name}` })) });
   };
   const node = create(NodeProtoSchema, {
@@ -46,7 +47,9 @@ export function mergeDecoder(flat: Uint8Array, pastShape: { heads: number; headS
     opType: 'If',
     input: ['use_cache_branch'],
     output: g.output.map((o) => o.name),
-    attribute: (['then_branch', 'else_branch'] as const).map((name) => create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.GRAPH, g: branch(name) })),
+    attribute: (['then_branch', 'else_branch'] as const).map((name) =>
+      create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.GRAPH, g: branch(name) }),
+    ),
   });
   g.node = [node];
   g.valueInfo = [];

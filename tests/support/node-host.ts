@@ -11,7 +11,6 @@ import { memoryCache } from '../../scripts/model-source';
 
 export { memoryCache };
 
-
 export function nodeHost<C extends CacheLike = ReturnType<typeof memoryCache>>(
   hubUrl: string,
   cacheStore: C = memoryCache() as unknown as C,

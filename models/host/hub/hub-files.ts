@@ -100,16 +100,17 @@ export function choiceOfFile(file: string): OnnxChoice | null {
 /** Files besides the ONNX model that a load reads, when the repo has them. */
 const SIDE_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json'];
 
-export type Pick =
-  | { ok: true; choice: OnnxChoice; files: RepoFile[]; bytes: number }
-  | { ok: false; reason: string; onnx: string[] };
+export type Pick = { ok: true; choice: OnnxChoice; files: RepoFile[]; bytes: number } | { ok: false; reason: string; onnx: string[] };
 
 /** The best file a listing holds for the dtype, and every file the load will download with its size. */
 export function pickFiles(listing: RepoListing, id: string, dtype: Dtype, family: Family): Pick {
   const byPath = new Map(listing.files.map((f) => [f.path, f]));
   const wanted = candidatesFor(dtype, family);
   const found = wanted.find((c) => byPath.has(c.file));
-  const onnx = listing.files.map((f) => f.path).filter((p) => p.endsWith('.onnx')).sort();
+  const onnx = listing.files
+    .map((f) => f.path)
+    .filter((p) => p.endsWith('.onnx'))
+    .sort();
   if (!found) {
     const holds = onnx.length ? `it holds ${onnx.join(', ')}` : 'it holds no ONNX file';
     return {
@@ -199,7 +200,12 @@ async function getJson(fetchFn: FetchLike, url: string, signal?: AbortSignal): P
  * tree is of one commit even if the branch moves meanwhile), then its recursive tree.
  * Throws ListingError when the host has no such API (a plain mirror) or does not know the repo.
  */
-export async function fetchListing(host: string, id: string, fetchFn: FetchLike, options: { revision?: string; signal?: AbortSignal } = {}): Promise<RepoListing> {
+export async function fetchListing(
+  host: string,
+  id: string,
+  fetchFn: FetchLike,
+  options: { revision?: string; signal?: AbortSignal } = {},
+): Promise<RepoListing> {
   const revision = options.revision ?? 'main';
   const base = apiBase(host, id);
   const info = await getJson(fetchFn, `${base}/revision/${encodeURIComponent(revision)}`, options.signal);

@@ -2,7 +2,17 @@
 // when the model is already there (offline stays offline), else from the host's file listing
 // (hub-files.ts), else — a mirror without the hub's API — the registry's estimate and
 // transformers.js's default file name, said as such.
-import { candidatesFor, choiceOfFile, defaultChoice, fetchListing, ListingError, type OnnxChoice, pickFiles, type RepoFile, type RepoListing } from './hub-files';
+import {
+  candidatesFor,
+  choiceOfFile,
+  defaultChoice,
+  fetchListing,
+  ListingError,
+  type OnnxChoice,
+  pickFiles,
+  type RepoFile,
+  type RepoListing,
+} from './hub-files';
 import type { ModelSpec } from '../../shared/protocol';
 import { findEntry } from '../../shared/registry';
 
@@ -60,7 +70,10 @@ export async function planFiles(spec: ModelSpec, host: string, deps: PlanDeps): 
       choice,
       files: [],
       bytes: mb === undefined ? null : mb * 1e6,
-      note: `No file list from ${host} (${why.slice(0, 300)}): sizes are estimates, Sesame asks for ${choice.file} at main, and no hashes check the files.`.slice(0, 500),
+      note: `No file list from ${host} (${why.slice(0, 300)}): sizes are estimates, Sesame asks for ${choice.file} at main, and no hashes check the files.`.slice(
+        0,
+        500,
+      ),
     };
   }
   const picked = pickFiles(listing, spec.id, spec.dtype, spec.family);

@@ -59,7 +59,10 @@ export class Gpt2Body {
     this.wte = shared ?? ownEmbedding(w.wte);
     this.wpe = ownEmbedding(w.wpe);
     this.lnF = w.lnF;
-    const kernels = Int8Kernel.group(w.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj]), threads);
+    const kernels = Int8Kernel.group(
+      w.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj]),
+      threads,
+    );
     this.layers = w.layers.map((l, i) => {
       const linear = (j: number) => kernels[4 * i + j]!;
       return { ln1: l.ln1, attn: linear(0), attnProj: linear(1), ln2: l.ln2, fc: linear(2), proj: linear(3) };

@@ -138,7 +138,13 @@ export class Int8Kernel {
    */
   tableView(): { data: Uint8Array; rows: number; width: number; scale: number; zeroPoint: number } | undefined {
     if (!this.tiedTo || this.stride !== this.k || this.scale.length !== 1 || this.zero.length !== 1) return undefined;
-    return { data: new Uint8Array(this.kernel.memory.buffer, this.wp, this.n * this.k), rows: this.n, width: this.k, scale: this.scale[0]!, zeroPoint: this.zero[0]! };
+    return {
+      data: new Uint8Array(this.kernel.memory.buffer, this.wp, this.n * this.k),
+      rows: this.n,
+      width: this.k,
+      scale: this.scale[0]!,
+      zeroPoint: this.zero[0]!,
+    };
   }
 
   /** Whether the outputs equal the graph's (DynamicQuantizeLinear input) or approximate a float product (16-bit input). */
@@ -183,7 +189,8 @@ export class Int8Kernel {
   rows(hidden: Float32Array, rows: readonly number[]): Float32Array[] {
     const { k } = this;
     for (const row of rows) {
-      if (hidden.length % k !== 0 || row < 0 || (row + 1) * k > hidden.length) throw new RangeError(`row ${row} is not in a [${hidden.length / k}][${k}] input`);
+      if (hidden.length % k !== 0 || row < 0 || (row + 1) * k > hidden.length)
+        throw new RangeError(`row ${row} is not in a [${hidden.length / k}][${k}] input`);
     }
     if (this.levels) return rows.map((row) => this.floatRow(hidden.subarray(row * k, (row + 1) * k)));
     const q = dynamicQuantization(hidden);

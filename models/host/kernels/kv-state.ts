@@ -57,7 +57,10 @@ export class KvState {
     const length = first ? first.dims[2]! : 0;
     const store = new KvStore(shape, grownCapacity(length));
     for (let l = 0; l < shape.layers; l++) {
-      for (const [kind, into] of [['key', store.keys[l]!], ['value', store.values[l]!]] as const) {
+      for (const [kind, into] of [
+        ['key', store.keys[l]!],
+        ['value', store.values[l]!],
+      ] as const) {
         const tensor = past[`past_key_values.${l}.${kind}`];
         if (!tensor || tensor.type !== 'float32' || tensor.dims.join() !== [1, shape.heads, length, shape.headSize].join()) {
           throw new Error(`past_key_values.${l}.${kind} is not a float32 [1][${shape.heads}][${length}][${shape.headSize}] tensor`);
@@ -74,7 +77,10 @@ export class KvState {
     const { shape, length } = this;
     const out: Record<string, Tensor> = {};
     for (let l = 0; l < shape.layers; l++) {
-      for (const [kind, from] of [['key', this.store.keys[l]!], ['value', this.store.values[l]!]] as const) {
+      for (const [kind, from] of [
+        ['key', this.store.keys[l]!],
+        ['value', this.store.values[l]!],
+      ] as const) {
         const data = new Float32Array(shape.heads * length * shape.headSize);
         copySlots(from, this.store.capacity, data, length, length, shape);
         out[`past_key_values.${l}.${kind}`] = new Tensor('float32', data, [1, shape.heads, length, shape.headSize]);

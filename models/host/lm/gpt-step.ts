@@ -57,10 +57,7 @@ export async function truncatePast(past: Past, length: number): Promise<Past> {
   if (past instanceof KvState) return past.truncate(length);
   const out: PastTensors = {};
   for (const [name, tensor] of Object.entries(past)) {
-    const cpu =
-      tensor.location === 'gpu-buffer'
-        ? new Tensor(tensor.type, (await tensor.ort_tensor.getData()) as Tensor['data'], tensor.dims)
-        : tensor;
+    const cpu = tensor.location === 'gpu-buffer' ? new Tensor(tensor.type, (await tensor.ort_tensor.getData()) as Tensor['data'], tensor.dims) : tensor;
     out[name] = cpu.slice(null, null, [0, length], null);
   }
   return out;

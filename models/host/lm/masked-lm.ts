@@ -44,7 +44,11 @@ export async function predictMasks(lm: LoadedModel, texts: string[]): Promise<Ma
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < seq; t++) if (Number(ids[b * seq + t]) === maskId) masks.push({ item: b, position: t });
   }
-  const logits = logitRows(lm, output, masks.map((m) => m.item * seq + m.position));
+  const logits = logitRows(
+    lm,
+    output,
+    masks.map((m) => m.item * seq + m.position),
+  );
   return masks.map((m, i) => ({ ...m, logProbs: logSoftmax(logits[i]!) }));
 }
 

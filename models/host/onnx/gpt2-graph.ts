@@ -41,7 +41,12 @@ export function readGpt2(graph: GraphProto): Gpt2Read {
     }
     const { attn, attnProj, fc, proj } = linears as Record<keyof typeof LINEARS, Int8Weights>;
     const inner = fc.n;
-    const shapes: [Int8Weights, number, number][] = [[attn, width, 3 * width], [attnProj, width, width], [fc, width, inner], [proj, inner, width]];
+    const shapes: [Int8Weights, number, number][] = [
+      [attn, width, 3 * width],
+      [attnProj, width, width],
+      [fc, width, inner],
+      [proj, inner, width],
+    ];
     for (const [w, k, n] of shapes) if (w.k !== k || w.n !== n || !w.bias) return refuse(`layer ${l} has a linear layer that is not [${k}][${n}] with a bias`);
     layers.push({ ln1: ln1.norm, attn, attnProj, ln2: ln2.norm, fc, proj });
   }
@@ -84,7 +89,9 @@ function embedding(g: GraphIndex, name: string, width: number): { ok: true; tabl
   const plain = g.initializers.get(name);
   if (plain) {
     const data = floats(plain);
-    return shaped(plain, width, data.length) ? { ok: true, table: { kind: 'float', width, rows: Number(plain.dims[0]), data } } : refuse(`${name} is not a float [rows][${width}] table`);
+    return shaped(plain, width, data.length)
+      ? { ok: true, table: { kind: 'float', width, rows: Number(plain.dims[0]), data } }
+      : refuse(`${name} is not a float [rows][${width}] table`);
   }
   const q = g.initializers.get(`${name}_quantized`);
   const scale = g.initializers.get(`${name}_scale`);

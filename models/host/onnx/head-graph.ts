@@ -51,7 +51,9 @@ export function detachHead(bytes: Uint8Array, alsoAppend?: AlsoAppend): HeadDeta
     initializer: indices(graph.initializer, (t) => !stillRead.has(t.name)),
     output: indices(graph.output, (o) => o.name === LOGITS),
   };
-  const tail = headTail(graph, found.weights.k, [create(NodeProtoSchema, { name: 'sesame/lm_head_input', opType: 'Identity', input: [found.input], output: [HEAD_INPUT] })]);
+  const tail = headTail(graph, found.weights.k, [
+    create(NodeProtoSchema, { name: 'sesame/lm_head_input', opType: 'Identity', input: [found.input], output: [HEAD_INPUT] }),
+  ]);
   return splice(bytes, graph, drops, tail, alsoAppend, { ok: true, weights: found.weights, graph });
 }
 
@@ -160,7 +162,12 @@ function detachFromBranches(bytes: Uint8Array, graph: GraphProto, merged: { node
   };
   const tail = headTail(graph, k, [node]);
   const where = `cut from both branches (${cuts.map((c) => c.branch.name).join(', ')}) of the legacy merged decoder's If`;
-  return splice(bytes, graph, drops, tail, alsoAppend, { ok: true, weights: a.head.weights, graph: withPastView(graph, branches.find((br) => br.name === 'then_branch')?.graph ?? a.branch.graph), where });
+  return splice(bytes, graph, drops, tail, alsoAppend, {
+    ok: true,
+    weights: a.head.weights,
+    graph: withPastView(graph, branches.find((br) => br.name === 'then_branch')?.graph ?? a.branch.graph),
+    where,
+  });
 }
 
 function findInt8Head(index: GraphIndex, output: string, what: string): Int8Linear | Refusal {

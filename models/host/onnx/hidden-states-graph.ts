@@ -197,7 +197,10 @@ function mapByStructure(graph: GraphProto, numLayers: number | undefined): Hidde
   }
   const count = numLayers ?? Math.floor((exits.length - 1) / 2);
   if (count < 1 || (exits.length !== 2 * count + 1 && exits.length !== 2 * count + 2)) {
-    return { ok: false, reason: `found ${exits.length} LayerNorms, expected ${numLayers === undefined ? '2L+1 or 2L+2' : `${2 * count + 1} or ${2 * count + 2}`}` };
+    return {
+      ok: false,
+      reason: `found ${exits.length} LayerNorms, expected ${numLayers === undefined ? '2L+1 or 2L+2' : `${2 * count + 1} or ${2 * count + 2}`}`,
+    };
   }
   const picked = Array.from({ length: count + 1 }, (_, k) => exits[2 * k]!);
   // In a post-LN encoder each of these feeds the next block's residual Add directly; in a

@@ -13,9 +13,7 @@ import { onnxPath } from '../hub/hub-files';
 import type { Dtype } from '../../shared/protocol';
 import { HIDDEN_STATE_PREFIX, type HiddenStatesOptions, planHiddenStates } from './hidden-states-graph';
 
-export type HiddenStatesStatus =
-  | { ok: true; names: string[]; swapped: boolean }
-  | { ok: false; reason: string };
+export type HiddenStatesStatus = { ok: true; names: string[]; swapped: boolean } | { ok: false; reason: string };
 
 /**
  * The model file transformers.js loads for a dtype when not told another (its default

@@ -27,7 +27,8 @@ export function tiedHeadMaking(g: GraphIndex, output: string, what: string): Int
   if (!matmul || (biasAdd && !bias)) return refuse(`${what} is not a MatMul (${g.producer.get(output)?.opType ?? 'no producer'})`);
   const dequantize = made(matmul.input[1], 'DequantizeLinear');
   const transpose = made(dequantize ? dequantize.input[0] : matmul.input[1], 'Transpose');
-  if (!transpose) return refuse(`${what} is a MatMul on ${g.producer.get(matmul.input[1] ?? '')?.opType ?? 'an initializer'}, not on a transposed embedding table`);
+  if (!transpose)
+    return refuse(`${what} is a MatMul on ${g.producer.get(matmul.input[1] ?? '')?.opType ?? 'an initializer'}, not on a transposed embedding table`);
   const perm = transpose.attribute.find((a) => a.name === 'perm')?.ints.map(Number);
   if (perm && !(perm.length === 2 && perm[0] === 1 && perm[1] === 0)) return refuse(`${what} reads a Transpose that is not [1, 0]`);
   const table = g.initializers.get(transpose.input[0] ?? '');

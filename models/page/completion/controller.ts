@@ -217,8 +217,7 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
     return key;
   };
 
-  const mayUse = (field: CompletionField): boolean =>
-    !options.isDisabled?.() && win.getComputedStyle(field.el).direction !== 'rtl';
+  const mayUse = (field: CompletionField): boolean => !options.isDisabled?.() && win.getComputedStyle(field.el).direction !== 'rtl';
 
   const activate = (field: CompletionField): void => {
     active = { field, key: keyOf(field.el), overlay: null, placedAt: '' };

@@ -221,7 +221,10 @@ function accept(state: GhostState, text: string, options: GhostOptions): GhostSt
     caret: state.caret + text.length,
     ghost,
   };
-  const effects: GhostEffect[] = [{ type: 'insert', text }, { type: 'render', ghost }];
+  const effects: GhostEffect[] = [
+    { type: 'insert', text },
+    { type: 'render', ghost },
+  ];
   if (ghost) return { state: next, effects };
   if (state.phase === 'streaming') effects.unshift({ type: 'cancel', requestId: state.requestId });
   const after = idleOrWaiting(next, options);

@@ -76,8 +76,5 @@ export function chineseDict(data: CompactDict): ChineseDict {
 
 export function isCompactDict(value: unknown): value is CompactDict {
   const d = value as CompactDict | null;
-  return (
-    typeof d === 'object' && d !== null && d.v === 1 &&
-    [d.chars, d.words, d.charPinyin, d.wordPinyin].every((m) => typeof m === 'object' && m !== null)
-  );
+  return typeof d === 'object' && d !== null && d.v === 1 && [d.chars, d.words, d.charPinyin, d.wordPinyin].every((m) => typeof m === 'object' && m !== null);
 }

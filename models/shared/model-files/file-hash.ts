@@ -35,11 +35,15 @@ export async function gitBlobSha1Hex(bytes: ArrayBuffer | Uint8Array): Promise<s
 export async function checkHash(expected: ExpectedHash, bytes: ArrayBuffer | Uint8Array): Promise<HashCheck> {
   if (expected.sha256) {
     const actual = await sha256Hex(bytes);
-    return actual === expected.sha256.toLowerCase() ? { ok: true, checked: 'sha256' } : { ok: false, algorithm: 'SHA-256', expected: expected.sha256.toLowerCase(), actual };
+    return actual === expected.sha256.toLowerCase()
+      ? { ok: true, checked: 'sha256' }
+      : { ok: false, algorithm: 'SHA-256', expected: expected.sha256.toLowerCase(), actual };
   }
   if (expected.blobSha1 && bytes.byteLength <= BLOB_SHA1_MAX_BYTES) {
     const actual = await gitBlobSha1Hex(bytes);
-    return actual === expected.blobSha1.toLowerCase() ? { ok: true, checked: 'blobSha1' } : { ok: false, algorithm: 'git blob SHA-1', expected: expected.blobSha1.toLowerCase(), actual };
+    return actual === expected.blobSha1.toLowerCase()
+      ? { ok: true, checked: 'blobSha1' }
+      : { ok: false, algorithm: 'git blob SHA-1', expected: expected.blobSha1.toLowerCase(), actual };
   }
   return { ok: true, checked: null };
 }

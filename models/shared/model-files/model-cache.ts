@@ -13,7 +13,6 @@
 import { BLOB_SHA1_MAX_BYTES, checkHash, type ExpectedHash, type HashCheck } from './file-hash';
 import { Sha256 } from './sha256';
 
-
 export const MODEL_CACHE_NAME = 'sesame-models-v1';
 const CACHE_ORIGIN = 'https://models.sesame.invalid/';
 const RESOLVE = '/resolve/';
@@ -212,7 +211,9 @@ export class ModelCache {
     const check = async (): Promise<HashCheck> => {
       if (sha256) {
         const actual = sha256.digestHex();
-        return actual === expected.sha256!.toLowerCase() ? { ok: true, checked: 'sha256' } : { ok: false, algorithm: 'SHA-256', expected: expected.sha256!.toLowerCase(), actual };
+        return actual === expected.sha256!.toLowerCase()
+          ? { ok: true, checked: 'sha256' }
+          : { ok: false, algorithm: 'SHA-256', expected: expected.sha256!.toLowerCase(), actual };
       }
       if (!chunks) return { ok: true, checked: null };
       const body = new Uint8Array(size);
@@ -330,10 +331,7 @@ export class ModelCache {
   /** Stores a file under a model id, e.g. from a local folder import. */
   async store(model: string, file: string, body: Blob | ArrayBuffer): Promise<void> {
     const size = body instanceof Blob ? body.size : body.byteLength;
-    await this.cache.put(
-      cacheKeyFor({ model, revision: KEY_REVISION, file }),
-      new Response(body, { headers: { 'content-length': String(size) } }),
-    );
+    await this.cache.put(cacheKeyFor({ model, revision: KEY_REVISION, file }), new Response(body, { headers: { 'content-length': String(size) } }));
   }
 
   async list(): Promise<{ id: string; files: { file: string; bytes: number }[]; bytes: number }[]> {

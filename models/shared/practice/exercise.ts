@@ -29,18 +29,15 @@ function update(ex: Exercise, i: number, change: (b: BlankState) => BlankState):
   return { ...ex, blanks: ex.blanks.map((b, k) => (k === i ? change(b) : b)) };
 }
 
-export const typeAnswer = (ex: Exercise, i: number, input: string): Exercise =>
-  update(ex, i, (b) => (b.revealed ? b : { ...b, input, judgement: null }));
+export const typeAnswer = (ex: Exercise, i: number, input: string): Exercise => update(ex, i, (b) => (b.revealed ? b : { ...b, input, judgement: null }));
 
-export const takeHint = (ex: Exercise, i: number, available: number): Exercise =>
-  update(ex, i, (b) => ({ ...b, hints: Math.min(available, b.hints + 1) }));
+export const takeHint = (ex: Exercise, i: number, available: number): Exercise => update(ex, i, (b) => ({ ...b, hints: Math.min(available, b.hints + 1) }));
 
 export const reveal = (ex: Exercise, i: number): Exercise =>
   update(ex, i, (b) => ({ ...b, revealed: true, input: ex.cloze.blanks[i]?.answer ?? b.input, judgement: null }));
 
 /** Clears one blank for another try (hints taken stay counted). */
-export const clearBlank = (ex: Exercise, i: number): Exercise =>
-  update(ex, i, (b) => (b.revealed ? b : { ...b, input: '', judgement: null }));
+export const clearBlank = (ex: Exercise, i: number): Exercise => update(ex, i, (b) => (b.revealed ? b : { ...b, input: '', judgement: null }));
 
 /** Starts the same exercise over. */
 export const retry = (ex: Exercise): Exercise => startExercise(ex.cloze);

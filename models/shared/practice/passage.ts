@@ -20,9 +20,7 @@ export function withPassage(
   passage: PracticePassage,
   keep = PASSAGES_KEPT,
 ): Record<string, PracticePassage> {
-  const entries = [...Object.entries(store).filter(([k]) => k !== id), [id, passage] as const]
-    .sort((a, b) => a[1].createdAt - b[1].createdAt)
-    .slice(-keep);
+  const entries = [...Object.entries(store).filter(([k]) => k !== id), [id, passage] as const].sort((a, b) => a[1].createdAt - b[1].createdAt).slice(-keep);
   return Object.fromEntries(entries);
 }
 

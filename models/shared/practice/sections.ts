@@ -84,6 +84,11 @@ export function sectionsOf(text: string, max: number = SECTION_CHARS): string[] 
     else lo = mid + 1;
   }
   return group(units, lo)
-    .map((g) => g.map((u, i) => (i === 0 ? u.text : u.joiner + u.text)).join('').trim())
+    .map((g) =>
+      g
+        .map((u, i) => (i === 0 ? u.text : u.joiner + u.text))
+        .join('')
+        .trim(),
+    )
     .filter(Boolean);
 }

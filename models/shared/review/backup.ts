@@ -10,7 +10,10 @@ export const BACKUP_VERSION = 1;
 export type BackupProblem = 'not-json' | 'not-sesame' | 'newer';
 
 export class BackupError extends Error {
-  constructor(readonly problem: BackupProblem, message: string) {
+  constructor(
+    readonly problem: BackupProblem,
+    message: string,
+  ) {
     super(message);
     this.name = 'BackupError';
   }

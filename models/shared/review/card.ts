@@ -110,11 +110,7 @@ export type Placement = 'known' | 'joined' | 'new' | 'full';
  * or the same word in the same sentence); it joins the card of the same word in the same sense
  * (as its newest context); else it starts a new card with `memory` (a new FSRS card, schedule.ts).
  */
-export function withSighting(
-  cards: readonly ReviewCard[],
-  s: Sighting,
-  memory: MemoryState,
-): { cards: ReviewCard[]; placement: Placement; id?: string } {
+export function withSighting(cards: readonly ReviewCard[], s: Sighting, memory: MemoryState): { cards: ReviewCard[]; placement: Placement; id?: string } {
   const known = cards.find((c) =>
     c.contexts.some((x) => x.ref === s.ref || (x.sentence === s.sentence && sameWord(c.word, s.word, c.lang) && c.lang === s.lang)),
   );

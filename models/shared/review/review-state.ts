@@ -18,7 +18,8 @@ export const emptyReview = (): ReviewState => ({ v: REVIEW_STATE_VERSION, cards:
 
 /** The valid cards of whatever was stored; ids kept unique (the first wins). */
 export function validReview(stored: unknown): ReviewState {
-  const list = typeof stored === 'object' && stored !== null && (stored as { v?: unknown }).v === REVIEW_STATE_VERSION ? (stored as { cards?: unknown }).cards : null;
+  const list =
+    typeof stored === 'object' && stored !== null && (stored as { v?: unknown }).v === REVIEW_STATE_VERSION ? (stored as { cards?: unknown }).cards : null;
   if (!Array.isArray(list)) return emptyReview();
   const seen = new Set<string>();
   const cards = list.flatMap((c, i) => {

@@ -56,13 +56,44 @@ export function markSyllable(numbered: string): string | null {
 
 const INITIALS = ['zh', 'ch', 'sh', 'b', 'p', 'm', 'f', 'd', 't', 'n', 'l', 'g', 'k', 'h', 'j', 'q', 'x', 'r', 'z', 'c', 's'];
 const ZHUYIN_INITIAL: Record<string, string> = {
-  b: 'ㄅ', p: 'ㄆ', m: 'ㄇ', f: 'ㄈ', d: 'ㄉ', t: 'ㄊ', n: 'ㄋ', l: 'ㄌ', g: 'ㄍ', k: 'ㄎ', h: 'ㄏ',
-  j: 'ㄐ', q: 'ㄑ', x: 'ㄒ', zh: 'ㄓ', ch: 'ㄔ', sh: 'ㄕ', r: 'ㄖ', z: 'ㄗ', c: 'ㄘ', s: 'ㄙ',
+  b: 'ㄅ',
+  p: 'ㄆ',
+  m: 'ㄇ',
+  f: 'ㄈ',
+  d: 'ㄉ',
+  t: 'ㄊ',
+  n: 'ㄋ',
+  l: 'ㄌ',
+  g: 'ㄍ',
+  k: 'ㄎ',
+  h: 'ㄏ',
+  j: 'ㄐ',
+  q: 'ㄑ',
+  x: 'ㄒ',
+  zh: 'ㄓ',
+  ch: 'ㄔ',
+  sh: 'ㄕ',
+  r: 'ㄖ',
+  z: 'ㄗ',
+  c: 'ㄘ',
+  s: 'ㄙ',
 };
 /** Finals without a medial, and what follows a medial (i, u, ü). */
 const ZHUYIN_RHYME: Record<string, string> = {
-  '': '', a: 'ㄚ', o: 'ㄛ', e: 'ㄜ', ê: 'ㄝ', ai: 'ㄞ', ei: 'ㄟ', ao: 'ㄠ', ou: 'ㄡ',
-  an: 'ㄢ', en: 'ㄣ', ang: 'ㄤ', eng: 'ㄥ', er: 'ㄦ',
+  '': '',
+  a: 'ㄚ',
+  o: 'ㄛ',
+  e: 'ㄜ',
+  ê: 'ㄝ',
+  ai: 'ㄞ',
+  ei: 'ㄟ',
+  ao: 'ㄠ',
+  ou: 'ㄡ',
+  an: 'ㄢ',
+  en: 'ㄣ',
+  ang: 'ㄤ',
+  eng: 'ㄥ',
+  er: 'ㄦ',
 };
 const ZHUYIN_MEDIAL: Record<string, string> = { i: 'ㄧ', u: 'ㄨ', ü: 'ㄩ' };
 /** Syllables without vowels (interjections such as 呣 m, 嗯 ng, 哼 hng). */
@@ -126,7 +157,7 @@ export function parseReading(reading: string): PinyinSyllable[] {
     const tone = Number(numbered.at(-1)) as Tone;
     const erhua = /^r5$/i.test(numbered) && i > 0;
     // In zhuyin the erhua ㄦ takes no neutral-tone dot.
-    const zhuyin = erhua ? 'ㄦ' : zhuyinSyllable(numbered) ?? marked;
+    const zhuyin = erhua ? 'ㄦ' : (zhuyinSyllable(numbered) ?? marked);
     return { numbered, marked, zhuyin, tone, joined: erhua };
   });
 }

@@ -62,11 +62,7 @@ function ordinary(senses: readonly ReadingSense[]): ReadingSense[] {
  * ranked by dictionary order only). `fallback` is the characters' reading, used when the word
  * has no senses. Null when there is nothing to show.
  */
-export function chooseReading(
-  senses: readonly ReadingSense[],
-  ranked: readonly RankedSense[] | null,
-  fallback: string | null = null,
-): ReadingChoice | null {
+export function chooseReading(senses: readonly ReadingSense[], ranked: readonly RankedSense[] | null, fallback: string | null = null): ReadingChoice | null {
   const candidates = ordinary(senses);
   const all = distinct(senses.flatMap((s) => (s.reading ? [s.reading] : [])));
   const pick = (reading: string, by: ReadingSource): ReadingChoice => ({ reading, by, others: all.filter((r) => !same(r, reading)) });

@@ -55,8 +55,12 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 export function isFrequencyAsset(value: unknown): value is FrequencyAsset {
   return (
-    isRecord(value) && value.v === 1 && (value.lang === 'en' || value.lang === 'zh') && typeof value.source === 'string' &&
-    isStrings(value.bands) && value.bands.length === FREQUENCY_BANDS.length &&
+    isRecord(value) &&
+    value.v === 1 &&
+    (value.lang === 'en' || value.lang === 'zh') &&
+    typeof value.source === 'string' &&
+    isStrings(value.bands) &&
+    value.bands.length === FREQUENCY_BANDS.length &&
     (value.hsk === undefined || isStrings(value.hsk))
   );
 }

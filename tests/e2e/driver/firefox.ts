@@ -370,7 +370,18 @@ export async function launchFirefox(options: DLaunchOptions = {}): Promise<DSess
   await ext(
     async ({ host, models, extra }) => {
       await chrome.storage.local.set({
-        settings: { modelHost: host, dtype: 'q8', models, backend: 'auto', idleReleaseMinutes: 10, disabledSites: [], lookupOnDoubleClick: true, completion: { enabled: true, pauseMs: 200, maxTokens: 12 }, testing: { openShadowRoots: true }, ...extra },
+        settings: {
+          modelHost: host,
+          dtype: 'q8',
+          models,
+          backend: 'auto',
+          idleReleaseMinutes: 10,
+          disabledSites: [],
+          lookupOnDoubleClick: true,
+          completion: { enabled: true, pauseMs: 200, maxTokens: 12 },
+          testing: { openShadowRoots: true },
+          ...extra,
+        },
       });
     },
     { host: `${hub.url}/`, models: FIXTURE_MODELS, extra: options.settings ?? {} },

@@ -14,7 +14,13 @@ void ClassicEditor.create(document.getElementById('editor')!, { licenseKey: 'GPL
     const root = editor.model.document.getRoot();
     if (!root) return '';
     return Array.from(root.getChildren())
-      .map((block) => ('getChildren' in block ? Array.from((block as { getChildren(): Iterable<{ data?: string }> }).getChildren()).map((n) => n.data ?? '').join('') : ''))
+      .map((block) =>
+        'getChildren' in block
+          ? Array.from((block as { getChildren(): Iterable<{ data?: string }> }).getChildren())
+              .map((n) => n.data ?? '')
+              .join('')
+          : '',
+      )
       .join('\n');
   };
   probe.serialised = () => editor.getData();

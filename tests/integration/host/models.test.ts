@@ -218,7 +218,16 @@ describe('4-bit (q4) files', () => {
     expect((done.result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
     const text = 'We sat on the bank of the river. The bank was closed.';
     const sense = await h.run(
-      { type: 'sense', text, start: 14, end: 18, occurrences: [{ text, start: 14, end: 18 }, { text, start: 38, end: 42 }] },
+      {
+        type: 'sense',
+        text,
+        start: 14,
+        end: 18,
+        occurrences: [
+          { text, start: 14, end: 18 },
+          { text, start: 38, end: 42 },
+        ],
+      },
       { ...BERT, dtype: 'q4' },
     );
     const r = sense.result as ResultOf<'sense'>;

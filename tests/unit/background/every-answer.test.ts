@@ -54,13 +54,21 @@ describe('the router answers what the host would refuse', () => {
       const { sent, out, router } = await ask(withDefaults({ modelHost: 'http://127.0.0.1:1/', ...change }), sense);
       expect(sent).toEqual([]);
       expect(out).toHaveLength(1);
-      expect(out[0]).toMatchObject({ kind: 'error', id: 'q1', error: { code: 'bad-request', message: expect.stringMatching(/setting is not valid.*options/) } });
+      expect(out[0]).toMatchObject({
+        kind: 'error',
+        id: 'q1',
+        error: { code: 'bad-request', message: expect.stringMatching(/setting is not valid.*options/) },
+      });
       expect(router.inFlight).toBe(0);
     });
   }
 
   it('a download of a model id the host would refuse is answered too', async () => {
-    const { sent, out } = await ask(withDefaults({ modelHost: 'http://127.0.0.1:1/', idleReleaseMinutes: Number.NaN }), { type: 'models.download', modelId: 'Xenova/gpt2' }, { id: EXT, url: `${ORIGIN}options.html` });
+    const { sent, out } = await ask(
+      withDefaults({ modelHost: 'http://127.0.0.1:1/', idleReleaseMinutes: Number.NaN }),
+      { type: 'models.download', modelId: 'Xenova/gpt2' },
+      { id: EXT, url: `${ORIGIN}options.html` },
+    );
     expect(sent).toEqual([]);
     expect(out[0]).toMatchObject({ kind: 'error', error: { code: 'bad-request', message: expect.stringMatching(/idleReleaseMs/) } });
   });
@@ -76,8 +84,19 @@ describe('the router answers what the host would refuse', () => {
 
 describe('model host URLs: https, or http on loopback only', () => {
   it('accepts https and loopback http, refuses the rest', () => {
-    for (const ok of ['https://huggingface.co/', 'http://127.0.0.1:8765/', 'http://localhost/', 'http://LOCALHOST:1/x/', 'http://[::1]/']) expect(isAllowedModelHost(ok)).toBe(true);
-    for (const no of ['http://mirror.example/', 'http://127.0.0.1.evil.example/', 'http://localhost.evil.example/', 'http://localhost@evil.example/', 'https://user:pw@huggingface.co/', 'ftp://x/', 'javascript:alert(1)', 'file:///tmp/', 'not a url']) {
+    for (const ok of ['https://huggingface.co/', 'http://127.0.0.1:8765/', 'http://localhost/', 'http://LOCALHOST:1/x/', 'http://[::1]/'])
+      expect(isAllowedModelHost(ok)).toBe(true);
+    for (const no of [
+      'http://mirror.example/',
+      'http://127.0.0.1.evil.example/',
+      'http://localhost.evil.example/',
+      'http://localhost@evil.example/',
+      'https://user:pw@huggingface.co/',
+      'ftp://x/',
+      'javascript:alert(1)',
+      'file:///tmp/',
+      'not a url',
+    ]) {
       expect(isAllowedModelHost(no), no).toBe(false);
     }
     expect(modelHostProblem(`https://a.example/${'x'.repeat(500)}`)).toMatch(/500/);
@@ -109,12 +128,26 @@ describe('the host gate answers any message whose id it can read', () => {
     const t = gatePort();
     const config = { remoteHost: `https://example.com/${'a'.repeat(600)}`, idleReleaseMs: 1, preferBackend: 'auto' };
     t.send({ kind: 'run', id: 'long-host', request: { type: 'status' }, config });
-    t.send({ kind: 'run', id: 'nan-idle', request: { type: 'status' }, config: { ...config, remoteHost: 'https://huggingface.co/', idleReleaseMs: Number.NaN } });
-    t.send({ kind: 'run', id: 'spaced-model', request: { type: 'status' }, config: { ...config, remoteHost: 'https://huggingface.co/', model: { id: 'a b', family: 'bert', dtype: 'q8' } } });
+    t.send({
+      kind: 'run',
+      id: 'nan-idle',
+      request: { type: 'status' },
+      config: { ...config, remoteHost: 'https://huggingface.co/', idleReleaseMs: Number.NaN },
+    });
+    t.send({
+      kind: 'run',
+      id: 'spaced-model',
+      request: { type: 'status' },
+      config: { ...config, remoteHost: 'https://huggingface.co/', model: { id: 'a b', family: 'bert', dtype: 'q8' } },
+    });
     expect(t.handled).toEqual([]);
     expect(t.g.rejected).toBe(3);
     expect(t.posted).toEqual(
-      ['long-host', 'nan-idle', 'spaced-model'].map((id) => ({ kind: 'error', id, error: { code: 'bad-request', message: expect.stringMatching(/^The model host refused the request: /) } })),
+      ['long-host', 'nan-idle', 'spaced-model'].map((id) => ({
+        kind: 'error',
+        id,
+        error: { code: 'bad-request', message: expect.stringMatching(/^The model host refused the request: /) },
+      })),
     );
   });
 

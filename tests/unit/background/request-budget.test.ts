@@ -55,7 +55,10 @@ describe('the router applies the budget to content scripts only', () => {
         disconnect: () => {},
       });
       let n = 0;
-      const send = () => listeners.forEach((l) => l({ kind: 'request', id: `r${sender?.tab?.id ?? 'x'}-${n++}`, request: { type: 'sense', text: 'the bank', start: 4, end: 8 } }));
+      const send = () =>
+        listeners.forEach((l) =>
+          l({ kind: 'request', id: `r${sender?.tab?.id ?? 'x'}-${n++}`, request: { type: 'sense', text: 'the bank', start: 4, end: 8 } }),
+        );
       return { out, send };
     };
     return { router, sent, connect };

@@ -213,7 +213,11 @@ describe('practice page and cloze checks', () => {
     const { router, sent } = practiceSetup();
     const p = fakePort({ id: EXT, url: `${ORIGIN}practice.html` });
     router.accept(p.port);
-    p.send({ kind: 'request', id: 'c1', request: { type: 'cloze.check', text: '我去银行存钱', blanks: [{ start: 2, end: 4, answer: '银行' }], answers: ['銀行'] } });
+    p.send({
+      kind: 'request',
+      id: 'c1',
+      request: { type: 'cloze.check', text: '我去银行存钱', blanks: [{ start: 2, end: 4, answer: '银行' }], answers: ['銀行'] },
+    });
     p.send({ kind: 'request', id: 'c2', request: { type: 'cloze.check', text: 'x', blanks: [], answers: [] } });
     await flush();
     expect(sent).toHaveLength(1);

@@ -95,7 +95,10 @@ describe('host watchdog', () => {
     expect(t.restarts).toEqual([]);
     t.time.advance(2_000);
     await flush();
-    for (const [c, id] of [[a, 'a1'], [b, 'b1']] as const) {
+    for (const [c, id] of [
+      [a, 'a1'],
+      [b, 'b1'],
+    ] as const) {
       expect(c.out).toEqual([{ kind: 'error', id, error: { code: 'inference', message: expect.stringMatching(/no progress for 30 s.*restarted/) } }]);
     }
     expect(t.restarts).toHaveLength(1);
@@ -118,7 +121,11 @@ describe('host watchdog', () => {
     await flush();
     for (let i = 0; i < 10; i++) {
       t.time.advance(20_000);
-      await t.router.fromHost({ kind: 'progress', id: 'dl', progress: { model: 'Xenova/gpt2', file: 'onnx/model.onnx', loaded: i, total: 10, status: 'progress' } });
+      await t.router.fromHost({
+        kind: 'progress',
+        id: 'dl',
+        progress: { model: 'Xenova/gpt2', file: 'onnx/model.onnx', loaded: i, total: 10, status: 'progress' },
+      });
     }
     expect(t.restarts).toEqual([]);
     await t.router.fromHost({ kind: 'result', id: 'dl', result: { type: 'models.download', modelId: 'Xenova/gpt2', bytes: 1 } });
@@ -142,7 +149,14 @@ describe('host watchdog', () => {
   it('the watchdog alone: a bad limit falls back to the default; stop() disarms it', () => {
     const time = clock();
     let stalls = 0;
-    const w = new Watchdog({ stallMs: () => Number.NaN, busy: () => true, onStall: () => void stalls++, now: time.now, setTimer: time.setTimer, clearTimer: time.clearTimer });
+    const w = new Watchdog({
+      stallMs: () => Number.NaN,
+      busy: () => true,
+      onStall: () => void stalls++,
+      now: time.now,
+      setTimer: time.setTimer,
+      clearTimer: time.clearTimer,
+    });
     w.started(true);
     time.advance(89_000);
     expect(stalls).toBe(0);

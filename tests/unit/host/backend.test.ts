@@ -16,10 +16,7 @@ describe('backend choice', () => {
     expect(none.note).toMatch(/No WebGPU adapter/);
     const throws = await chooseBackend({ requestAdapter: async () => Promise.reject(new Error('blocked')) }, 'auto');
     expect(throws.note).toContain('blocked');
-    const noDevice = await chooseBackend(
-      { requestAdapter: async () => ({ requestDevice: async () => Promise.reject(new Error('lost')) }) },
-      'auto',
-    );
+    const noDevice = await chooseBackend({ requestAdapter: async () => ({ requestDevice: async () => Promise.reject(new Error('lost')) }) }, 'auto');
     expect(noDevice).toMatchObject({ backend: 'wasm', adapter: true });
     expect(noDevice.note).toContain('lost');
   });

@@ -53,7 +53,12 @@ function gate() {
   return { g, handled, replies, logged };
 }
 
-const run = (id: string): HostMessage => ({ kind: 'run', id, request: { type: 'cache.clear' }, config: { remoteHost: 'https://huggingface.co/', idleReleaseMs: 1, preferBackend: 'auto' } });
+const run = (id: string): HostMessage => ({
+  kind: 'run',
+  id,
+  request: { type: 'cache.clear' },
+  config: { remoteHost: 'https://huggingface.co/', idleReleaseMs: 1, preferBackend: 'auto' },
+});
 
 describe('model host gate', () => {
   it('knows the background by extension id and script URL, never a tab', () => {

@@ -39,7 +39,12 @@ function host(gpu: GpuLike | undefined, load: Loader, extra: Partial<HostDeps> =
   const start = (request: ToolRequest, model?: ModelSpec) => {
     const id = `r${++n}`;
     const messages: ServerMessage[] = [];
-    const message: HostMessage = { kind: 'run', id, request, config: { remoteHost: 'http://hub/', idleReleaseMs: 60_000, preferBackend: 'auto', ...(model ? { model } : {}) } };
+    const message: HostMessage = {
+      kind: 'run',
+      id,
+      request,
+      config: { remoteHost: 'http://hub/', idleReleaseMs: 60_000, preferBackend: 'auto', ...(model ? { model } : {}) },
+    };
     const done = h.handle(message, (m) => void messages.push(m)).then(() => messages.at(-1)!);
     return { id, done };
   };
@@ -61,7 +66,11 @@ describe('WebGPU faults: the host uses WASM and says so', () => {
     ['navigator.gpu missing', undefined, /not available/],
     ['requestAdapter gives null', { requestAdapter: async () => null }, /No WebGPU adapter/],
     ['requestAdapter throws', { requestAdapter: () => Promise.reject(new Error('blocked by policy')) }, /adapter request failed \(blocked by policy\)/],
-    ['requestDevice throws', { requestAdapter: async () => ({ requestDevice: () => Promise.reject(new Error('device limits')) }) }, /device request failed \(device limits\)/],
+    [
+      'requestDevice throws',
+      { requestAdapter: async () => ({ requestDevice: () => Promise.reject(new Error('device limits')) }) },
+      /device request failed \(device limits\)/,
+    ],
   ] as const) {
     it(`${name}: loads on WASM only`, async () => {
       const t = host(gpu, wasmOnly);
@@ -120,10 +129,14 @@ describe('a model that fails to load', () => {
     await cache.store(GPT.id, 'onnx/model_quantized.onnx', new TextEncoder().encode('not a model').buffer as ArrayBuffer);
     await cache.store(BERT.id, 'onnx/model_quantized.onnx', new ArrayBuffer(8));
     let corrupt = true;
-    const t = host(undefined, async (spec, device) => {
-      if (corrupt) throw new Error("Can't create a session. ERROR_CODE: 7, ERROR_MESSAGE: Failed to load model because protobuf parsing failed.");
-      return fakeModel(spec, device);
-    }, { cache });
+    const t = host(
+      undefined,
+      async (spec, device) => {
+        if (corrupt) throw new Error("Can't create a session. ERROR_CODE: 7, ERROR_MESSAGE: Failed to load model because protobuf parsing failed.");
+        return fakeModel(spec, device);
+      },
+      { cache },
+    );
     const last = await t.run(download(GPT), GPT);
     expect(last).toMatchObject({ kind: 'error', error: { code: 'model-load' } });
     expect(last.kind === 'error' && last.error.message).toMatch(/^Could not load model fixtures\/gpt: .*protobuf parsing failed/);
@@ -135,9 +148,13 @@ describe('a model that fails to load', () => {
   it('an unsupported model keeps its files (nothing to gain from downloading it again)', async () => {
     const cache = new ModelCache(memoryCache());
     await cache.store(GPT.id, 'onnx/model_quantized.onnx', new ArrayBuffer(8));
-    const t = host(undefined, async () => {
-      throw new Error('Could not find an implementation for SuperOp(1) node with name x');
-    }, { cache });
+    const t = host(
+      undefined,
+      async () => {
+        throw new Error('Could not find an implementation for SuperOp(1) node with name x');
+      },
+      { cache },
+    );
     expect(await t.run(download(GPT), GPT)).toMatchObject({ kind: 'error', error: { code: 'model-load' } });
     expect((await cache.list()).map((m) => m.id)).toEqual([GPT.id]);
   });
@@ -186,13 +203,23 @@ describe('a model that cannot be stored (storage full)', () => {
 
   it('a download that could not be stored is an error saying so; status reports it until the model is stored', async () => {
     const cache = new ModelCache(quotaStore());
-    const t = host(undefined, async (spec, device) => {
-      // What transformers.js does with a downloaded file: puts it in the cache (and goes on).
-      await cache.put(`https://huggingface.co/${spec.id}/resolve/main/onnx/model_quantized.onnx`, new Response('0123'));
-      return fakeModel(spec, device);
-    }, { cache });
+    const t = host(
+      undefined,
+      async (spec, device) => {
+        // What transformers.js does with a downloaded file: puts it in the cache (and goes on).
+        await cache.put(`https://huggingface.co/${spec.id}/resolve/main/onnx/model_quantized.onnx`, new Response('0123'));
+        return fakeModel(spec, device);
+      },
+      { cache },
+    );
     const last = await t.run(download(GPT), GPT);
-    expect(last).toMatchObject({ kind: 'error', error: { code: 'download', message: expect.stringMatching(/fixtures\/gpt was downloaded but not stored: .*QuotaExceededError.*downloaded again each time/) } });
+    expect(last).toMatchObject({
+      kind: 'error',
+      error: {
+        code: 'download',
+        message: expect.stringMatching(/fixtures\/gpt was downloaded but not stored: .*QuotaExceededError.*downloaded again each time/),
+      },
+    });
     expect((await t.status()).storeFailures).toEqual([{ model: GPT.id, message: expect.stringMatching(/not stored/) }]);
   });
 });

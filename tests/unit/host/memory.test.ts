@@ -6,7 +6,7 @@ const MiB = 2 ** 20;
 const PAGE = 65536;
 
 describe('host memory figure', () => {
-  it('leaves out the kernel threads\' part and adds the kernel memories the browser does not count', () => {
+  it("leaves out the kernel threads' part and adds the kernel memories the browser does not count", () => {
     const measured: MemoryMeasurement = {
       bytes: 300 * MiB,
       breakdown: [

@@ -42,10 +42,7 @@ describe('model pool', () => {
       await new Promise((r) => setTimeout(r, 5));
       return model('bert', log);
     };
-    const results = await Promise.all([
-      pool.use('bert', load, async (m) => `sense:${m.name}`),
-      pool.use('bert', load, async (m) => `cloze:${m.name}`),
-    ]);
+    const results = await Promise.all([pool.use('bert', load, async (m) => `sense:${m.name}`), pool.use('bert', load, async (m) => `cloze:${m.name}`)]);
     expect(results).toEqual(['sense:bert', 'cloze:bert']);
     expect(loads).toBe(1);
     expect(pool.entries()).toHaveLength(1);
@@ -55,11 +52,19 @@ describe('model pool', () => {
     const log: string[] = [];
     const clock = fakeClock();
     const pool = new ModelPool<ReturnType<typeof model>>({ idleMs: 1000, ...clock });
-    await pool.use('a', async () => model('a', log), async () => undefined);
+    await pool.use(
+      'a',
+      async () => model('a', log),
+      async () => undefined,
+    );
     await clock.advance(999);
     expect(log).toEqual([]);
     let finish!: () => void;
-    const busy = pool.use('b', async () => model('b', log), () => new Promise<void>((r) => (finish = r)));
+    const busy = pool.use(
+      'b',
+      async () => model('b', log),
+      () => new Promise<void>((r) => (finish = r)),
+    );
     await clock.advance(1);
     expect(log).toEqual(['release a']);
     await clock.advance(5000);
@@ -78,7 +83,11 @@ describe('model pool', () => {
     let loads = 0;
     const load = async () => (loads++, model('x', log));
     await pool.use('x|q8', load, async () => undefined);
-    await pool.use('y|q8', async () => model('y', log), async () => undefined);
+    await pool.use(
+      'y|q8',
+      async () => model('y', log),
+      async () => undefined,
+    );
     await pool.releaseAll((k) => k.startsWith('x|'));
     expect(log).toEqual(['release x']);
     await pool.use('x|q8', load, async () => undefined);
@@ -87,8 +96,20 @@ describe('model pool', () => {
 
   it('does not cache a failed load', async () => {
     const pool = new ModelPool<ReturnType<typeof model>>({ idleMs: 1000, ...fakeClock() });
-    await expect(pool.use('bad', async () => Promise.reject(new Error('404')), async () => 1)).rejects.toThrow('404');
-    expect(await pool.use('bad', async () => model('ok', []), async (m) => m.name)).toBe('ok');
+    await expect(
+      pool.use(
+        'bad',
+        async () => Promise.reject(new Error('404')),
+        async () => 1,
+      ),
+    ).rejects.toThrow('404');
+    expect(
+      await pool.use(
+        'bad',
+        async () => model('ok', []),
+        async (m) => m.name,
+      ),
+    ).toBe('ok');
   });
 
   it('says when an idle release leaves nothing loaded or loading, and only then', async () => {
@@ -96,15 +117,27 @@ describe('model pool', () => {
     const clock = fakeClock();
     let empties = 0;
     const pool = new ModelPool<ReturnType<typeof model>>({ idleMs: 1000, ...clock, onEmpty: () => void empties++ });
-    await pool.use('bert', async () => model('bert', log), async () => undefined);
+    await pool.use(
+      'bert',
+      async () => model('bert', log),
+      async () => undefined,
+    );
     await clock.advance(500);
-    await pool.use('gpt2', async () => model('gpt2', log), async () => undefined);
+    await pool.use(
+      'gpt2',
+      async () => model('gpt2', log),
+      async () => undefined,
+    );
     await clock.advance(600); // bert idle for 1100 ms, gpt2 for 600: one left
     expect(log).toEqual(['release bert']);
     expect(empties).toBe(0);
     // A load in progress when the last model goes idle keeps the pool from being empty.
     let finish!: () => void;
-    const loading = pool.use('ernie', () => new Promise((ok) => (finish = () => ok(model('ernie', log)))), async () => undefined);
+    const loading = pool.use(
+      'ernie',
+      () => new Promise((ok) => (finish = () => ok(model('ernie', log)))),
+      async () => undefined,
+    );
     await clock.advance(500);
     expect(log).toEqual(['release bert', 'release gpt2']);
     expect(empties).toBe(0);
@@ -114,7 +147,11 @@ describe('model pool', () => {
     expect(log).toEqual(['release bert', 'release gpt2', 'release ernie']);
     expect(empties).toBe(1);
     // An explicit release (models deleted from the options page) is not an idle one.
-    await pool.use('bert', async () => model('bert', log), async () => undefined);
+    await pool.use(
+      'bert',
+      async () => model('bert', log),
+      async () => undefined,
+    );
     await pool.releaseAll();
     expect(empties).toBe(1);
   });

@@ -26,7 +26,10 @@ beforeAll(async () => {
 function sessionClass() {
   return class FakeSession {
     inputNames: string[] = [];
-    constructor(readonly name: string, readonly fail: () => Error | null = () => null) {}
+    constructor(
+      readonly name: string,
+      readonly fail: () => Error | null = () => null,
+    ) {}
     async run(): Promise<Record<string, unknown>> {
       const error = this.fail();
       if (error) throw error;

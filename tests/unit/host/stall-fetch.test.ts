@@ -32,8 +32,7 @@ describe('stall timeout fetch', () => {
   });
 
   it('fails when headers never come', async () => {
-    const never: typeof fetch = (_i, init) =>
-      new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+    const never: typeof fetch = (_i, init) => new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
     await expect(fetchWithStallTimeout(never, 50)('http://x/')).rejects.toThrow(/stalled/);
   });
 });

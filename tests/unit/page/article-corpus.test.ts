@@ -34,7 +34,10 @@ describe('article extraction scored on generated pages', () => {
   it('matches Readability’s own output (mean F1 >= 0.95, every page >= 0.9)', () => {
     console.log(
       rows
-        .map((r) => `${r.name.padEnd(20)} vs library ${r.vsLibrary.toFixed(3)}  vs truth ${r.vsTruth.f1.toFixed(3)} (P ${r.vsTruth.precision.toFixed(2)} R ${r.vsTruth.recall.toFixed(2)})  old vs truth ${r.oldVsTruth.f1.toFixed(3)}  library vs truth ${r.libraryVsTruth.toFixed(3)}`)
+        .map(
+          (r) =>
+            `${r.name.padEnd(20)} vs library ${r.vsLibrary.toFixed(3)}  vs truth ${r.vsTruth.f1.toFixed(3)} (P ${r.vsTruth.precision.toFixed(2)} R ${r.vsTruth.recall.toFixed(2)})  old vs truth ${r.oldVsTruth.f1.toFixed(3)}  library vs truth ${r.libraryVsTruth.toFixed(3)}`,
+        )
         .join('\n'),
     );
     console.log(

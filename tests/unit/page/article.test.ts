@@ -96,14 +96,18 @@ describe('the article', () => {
   });
 
   it('reads the page from a clone: the page itself is not changed', () => {
-    const doc = page(`${CHROME_TOP}<article class="story" style="color: red"><h1>Flood</h1>${P.map((p) => `<p class="x">${p}</p>`).join('')}</article>${CHROME_SIDE}`);
+    const doc = page(
+      `${CHROME_TOP}<article class="story" style="color: red"><h1>Flood</h1>${P.map((p) => `<p class="x">${p}</p>`).join('')}</article>${CHROME_SIDE}`,
+    );
     const before = doc.documentElement.outerHTML;
     expect(extractArticle(doc)?.source).toBe('readability');
     expect(doc.documentElement.outerHTML).toBe(before);
   });
 
   it('is text, never markup: page markup written as text stays text, tags do not come through', () => {
-    const doc = page(`<article><p>Write &lt;img src=x onerror=alert(1)&gt; to test a filter, ${P[0]}</p><p><b>${P[1]}</b> <i>${P[2]}</i></p><p>${P[3]}</p></article>`);
+    const doc = page(
+      `<article><p>Write &lt;img src=x onerror=alert(1)&gt; to test a filter, ${P[0]}</p><p><b>${P[1]}</b> <i>${P[2]}</i></p><p>${P[3]}</p></article>`,
+    );
     const text = extractArticle(doc)!.text;
     expect(text).toContain('Write <img src=x onerror=alert(1)> to test a filter');
     expect(text).toContain(`${P[1]} ${P[2]}`);

@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '../../..');
 /** Store modules define the writers; what matters is who imports and calls them. */
-const STORES = new Set(['models/shared/settings-store.ts', 'models/shared/words/word-store.ts', 'models/shared/practice/history-store.ts', 'models/shared/practice/passage-store.ts']);
+const STORES = new Set([
+  'models/shared/settings-store.ts',
+  'models/shared/words/word-store.ts',
+  'models/shared/practice/history-store.ts',
+  'models/shared/practice/passage-store.ts',
+]);
 const WRITERS = ['updateSettings', 'saveWord', 'removeWord', 'saveHistory', 'clearHistory', 'clearPassages', 'savePassage', 'clearSavedData'];
 
 function resolveImport(from: string, spec: string): string | null {
@@ -44,7 +49,12 @@ describe('content scripts do not write extension storage', () => {
     for (const [file, source] of graph) {
       if (!STORES.has(file) && /\.setValue\(|storage\.(local|sync)\.(set|remove|clear)\(/.test(source)) offenders.push(`${file} writes storage`);
       for (const m of source.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from/g)) {
-        const names = m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/)[0]!.replace(/^type\s+/, ''));
+        const names = m[1]!.split(',').map((n) =>
+          n
+            .trim()
+            .split(/\s+as\s+/)[0]!
+            .replace(/^type\s+/, ''),
+        );
         for (const name of names) if (WRITERS.includes(name)) offenders.push(`${file} imports ${name}`);
       }
     }

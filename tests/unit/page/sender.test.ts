@@ -10,7 +10,7 @@ describe('who may drive the content script', () => {
     expect(isFromExtension({ id: ID, url: `${ORIGIN}popup.html` }, ID, ORIGIN)).toBe(true);
   });
 
-  it("an extension page in a tab, which Firefox gives sender.tab (the popup opened as a tab)", () => {
+  it('an extension page in a tab, which Firefox gives sender.tab (the popup opened as a tab)', () => {
     expect(isFromExtension({ id: ID, url: `${ORIGIN}popup.html?tabId=3`, tab: { id: 7 } }, ID, ORIGIN)).toBe(true);
   });
 

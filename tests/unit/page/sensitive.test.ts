@@ -65,7 +65,9 @@ describe('sensitive fields: what the page does to the element', () => {
     vi.spyOn(window, 'getComputedStyle').mockImplementation((el: Element) => {
       const style = real(el);
       if (!(el as HTMLElement).classList?.contains('dots')) return style;
-      return new Proxy(style, { get: (t, p) => (p === 'getPropertyValue' ? (n: string) => (n === '-webkit-text-security' ? 'disc' : t.getPropertyValue(n)) : Reflect.get(t, p)) });
+      return new Proxy(style, {
+        get: (t, p) => (p === 'getPropertyValue' ? (n: string) => (n === '-webkit-text-security' ? 'disc' : t.getPropertyValue(n)) : Reflect.get(t, p)),
+      });
     });
     expect(isSensitiveField(a)).toBe(false);
     expect(isSensitiveField(b)).toBe(true);

@@ -33,7 +33,18 @@ function connector(answersPings: (index: number) => boolean = () => false) {
   return ports;
 }
 
-const status = { type: 'status', host: 'offscreen', backend: 'wasm', webgpuAdapter: false, crossOriginIsolated: true, threads: 2, hardwareConcurrency: 4, loaded: [], hostStartedAt: 0, hostStartMs: 1 };
+const status = {
+  type: 'status',
+  host: 'offscreen',
+  backend: 'wasm',
+  webgpuAdapter: false,
+  crossOriginIsolated: true,
+  threads: 2,
+  hardwareConcurrency: 4,
+  loaded: [],
+  hostStartedAt: 0,
+  hostStartMs: 1,
+};
 
 describe('client', () => {
   it('retries once on a new connection when the service worker goes away mid-request', async () => {

@@ -21,7 +21,11 @@ describe('editor detection', () => {
       ['<div class="ql-container"><div class="ql-editor" contenteditable="true"><p id="t">x</p></div></div>', '#t', 'quill'],
       ['<div data-slate-editor="true" contenteditable="true"><div id="t">x</div></div>', '#t', 'slate'],
       ['<div class="ck ck-content ck-editor__editable ck-editor__editable_inline" contenteditable="true"><p id="t">x</p></div>', '#t', 'ckeditor5'],
-      ['<div class="cm-editor"><div class="cm-scroller"><div class="cm-content" contenteditable="true"><div class="cm-line" id="t">x</div></div></div></div>', '#t', 'codemirror6'],
+      [
+        '<div class="cm-editor"><div class="cm-scroller"><div class="cm-content" contenteditable="true"><div class="cm-line" id="t">x</div></div></div></div>',
+        '#t',
+        'codemirror6',
+      ],
       ['<div class="CodeMirror"><div><textarea id="t"></textarea></div></div>', '#t', 'codemirror5'],
       ['<div class="monaco-editor"><div class="overflow-guard"><textarea class="inputarea" id="t"></textarea></div></div>', '#t', 'monaco'],
       ['<div class="ace_editor"><textarea class="ace_text-input" id="t"></textarea></div>', '#t', 'ace'],
@@ -36,7 +40,13 @@ describe('editor detection', () => {
   });
 
   it('an element whose selector support throws counts as plain', () => {
-    expect(detectEditor({ closest: () => { throw new Error('no selectors'); } })).toBeNull();
+    expect(
+      detectEditor({
+        closest: () => {
+          throw new Error('no selectors');
+        },
+      }),
+    ).toBeNull();
   });
 });
 

@@ -37,7 +37,12 @@ describe('protocol validation', () => {
       kind: 'run',
       id: 'x',
       request: { type: 'status' },
-      config: { remoteHost: 'https://huggingface.co/', idleReleaseMs: 1000, preferBackend: 'auto', model: { id: 'Xenova/bert-base-uncased', family: 'bert', dtype: 'q8' } },
+      config: {
+        remoteHost: 'https://huggingface.co/',
+        idleReleaseMs: 1000,
+        preferBackend: 'auto',
+        model: { id: 'Xenova/bert-base-uncased', family: 'bert', dtype: 'q8' },
+      },
     };
     expect(parse(hostMessage, good).ok).toBe(true);
     expect(parse(hostMessage, { ...good, config: { ...good.config, remoteHost: 'javascript:alert(1)' } }).ok).toBe(false);
@@ -47,7 +52,9 @@ describe('protocol validation', () => {
 
   it('validates server messages in both directions of streaming', () => {
     expect(parse(serverMessage, { kind: 'partial', id: 'x', partial: { index: 0, delta: 'hi' } }).ok).toBe(true);
-    expect(parse(serverMessage, { kind: 'progress', id: 'x', progress: { model: 'a/b', file: 'onnx/model.onnx', status: 'progress', loaded: 1, total: 2 } }).ok).toBe(true);
+    expect(
+      parse(serverMessage, { kind: 'progress', id: 'x', progress: { model: 'a/b', file: 'onnx/model.onnx', status: 'progress', loaded: 1, total: 2 } }).ok,
+    ).toBe(true);
     expect(parse(serverMessage, { kind: 'error', id: 'x', error: { code: 'nope', message: 'm' } }).ok).toBe(false);
     expect(parse(serverMessage, { kind: 'pong', id: 'x' }).ok).toBe(true);
     expect(parse(serverMessage, { kind: 'pong', id: 'x', result: {} }).ok).toBe(false);

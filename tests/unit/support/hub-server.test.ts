@@ -253,7 +253,7 @@ describe('hub-server: the hub API and CDN redirects (the default)', () => {
     expect(onnx.map((e) => e.path)).toEqual(['onnx/model.onnx', 'onnx/model_q.onnx']);
   });
 
-  it('lists the hub\'s hashes: an LFS file\'s content SHA-256, a git file\'s blob id (as `git hash-object`)', async () => {
+  it("lists the hub's hashes: an LFS file's content SHA-256, a git file's blob id (as `git hash-object`)", async () => {
     const tree = (await (await fetch(`${hub.url}/api/models/org/tiny/tree/main?recursive=true`)).json()) as TreeEntry[];
     const config = Buffer.from('{"model_type":"gpt2"}');
     expect(tree[0]!.oid).toBe(createHash('sha1').update(`blob ${config.length}\0`).update(config).digest('hex'));

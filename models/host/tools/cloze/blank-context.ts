@@ -54,13 +54,7 @@ export interface BlankContext {
  * The ids either side of `blank` in `text`; blanks in `masked` that fall inside the window
  * become `pieces(span)` masks each.
  */
-export function blankContext(
-  enc: Encoder,
-  text: string,
-  blank: Span,
-  masked: readonly Span[] = [],
-  pieces: (span: Span) => number = () => 1,
-): BlankContext {
+export function blankContext(enc: Encoder, text: string, blank: Span, masked: readonly Span[] = [], pieces: (span: Span) => number = () => 1): BlankContext {
   const from = Math.max(0, blank.start - SIDE_CHARS);
   const to = Math.min(text.length, blank.end + SIDE_CHARS);
   const encodeRange = (a: number, b: number): number[] => {
@@ -114,7 +108,13 @@ export function filledRow(enc: Encoder, ctx: BlankContext, fill: readonly (numbe
 
 /** Rows for the pseudo-log-likelihood of `pieces` in the blank: one per piece, that piece masked. */
 export function pllRows(enc: Encoder, ctx: BlankContext, pieces: readonly number[]): IdRow[] {
-  return pieces.map((_, i) => filledRow(enc, ctx, pieces.map((id, j) => (j === i ? null : id))));
+  return pieces.map((_, i) =>
+    filledRow(
+      enc,
+      ctx,
+      pieces.map((id, j) => (j === i ? null : id)),
+    ),
+  );
 }
 
 /** Sums the rows' log-probabilities of the pieces they masked: PLL = Σᵢ log p(pᵢ | the rest). */

@@ -30,7 +30,13 @@ export async function checkCloze(
     };
     const plan = queries.map((q, b) => {
       const ctx = contexts[b]!;
-      const top = take([filledRow(enc, ctx, originals[b]!.map(() => null))]);
+      const top = take([
+        filledRow(
+          enc,
+          ctx,
+          originals[b]!.map(() => null),
+        ),
+      ]);
       const texts = q.texts.map((text) => {
         const ids = enc.encode(text).slice(0, MAX_PIECES);
         // A one-piece text's PLL row is the fully masked row when the blank is one mask too.

@@ -61,7 +61,9 @@ export async function makeCloze(
   const difficulty = options.difficulty ?? 'medium';
   let score: ((s: Segment) => number) | undefined;
   if (difficulty !== 'medium') {
-    const words = contentCandidates(passage, lang).map((c) => c.s).filter(eligible);
+    const words = contentCandidates(passage, lang)
+      .map((c) => c.s)
+      .filter(eligible);
     const sample = spreadSubset(words, SCORED_CANDIDATES, seededRandom(seed ^ 0x5bd1e995));
     const fits = await wordFits(lm, enc, lang, passage, sample, options.counter);
     score = (s) => {

@@ -115,7 +115,13 @@ export async function decodeBlanks(
   const f = pieceFilter(enc, lm.tokenizer.get_vocab().size, lang);
   const answer = (ids: number[], score: number): Answer => ({ ids, text: joinPieces(enc, ids, lang), score });
   if (decoder === 'independent') {
-    const rows = firstStep ?? (await forwardRows(lm, blanks.map((b) => filledRow(enc, b.ctx, Array(b.pieces).fill(null))), counter));
+    const rows =
+      firstStep ??
+      (await forwardRows(
+        lm,
+        blanks.map((b) => filledRow(enc, b.ctx, Array(b.pieces).fill(null))),
+        counter,
+      ));
     return rows.map((r) => beamIndependent(r, width, f).map((b) => answer(b.ids, b.score)));
   }
   let beams: Beam[][] = blanks.map((b) => [{ fill: Array(b.pieces).fill(null), logp: 0 }]);
@@ -126,7 +132,13 @@ export async function decodeBlanks(
     if (work.length === 0) break;
     const first = firstStep && step === 0 ? firstStep : null;
     step++;
-    const rows = first ?? (await forwardRows(lm, work.map(({ b, k }) => filledRow(enc, blanks[b]!.ctx, beams[b]![k]!.fill)), counter));
+    const rows =
+      first ??
+      (await forwardRows(
+        lm,
+        work.map(({ b, k }) => filledRow(enc, blanks[b]!.ctx, beams[b]![k]!.fill)),
+        counter,
+      ));
     const next = beams.map((bs) => bs.filter((beam) => !beam.fill.includes(null)));
     work.forEach(({ b, k }, w) => {
       const beam = beams[b]![k]!;
@@ -142,7 +154,11 @@ export async function decodeBlanks(
         next[b]!.push({ fill: beam.fill.map((x, j) => (j === open[pick] ? id : x)), logp: beam.logp + row[id]! });
       }
     });
-    beams = next.map((bs) => dedupe(bs).sort((x, y) => y.logp - x.logp).slice(0, width));
+    beams = next.map((bs) =>
+      dedupe(bs)
+        .sort((x, y) => y.logp - x.logp)
+        .slice(0, width),
+    );
   }
   // Re-rank finished candidates by PLL; a single-mask answer's PLL is its log-probability.
   const done = beams.map((bs) => bs.map((beam) => beam.fill as number[]));
@@ -156,11 +172,7 @@ export async function decodeBlanks(
     pll.set(`${b}:${c}`, pllOf(done[b]![c]!, scored.slice(at, at + n)));
     at += n;
   });
-  return done.map((cands, b) =>
-    cands
-      .map((ids, c) => answer(ids, pll.get(`${b}:${c}`) ?? beams[b]![c]!.logp))
-      .sort((x, y) => y.score - x.score),
-  );
+  return done.map((cands, b) => cands.map((ids, c) => answer(ids, pll.get(`${b}:${c}`) ?? beams[b]![c]!.logp)).sort((x, y) => y.score - x.score));
 }
 
 function dedupe(beams: Beam[]): Beam[] {

@@ -55,9 +55,7 @@ export async function judgeAnswers(
 ): Promise<Judgement[]> {
   const typed = (i: number) => answers[i] ?? '';
   const needsSimplifier =
-    lang === 'zh' &&
-    loadSimplifier !== undefined &&
-    originals.some((o, i) => HAN.test(typed(i)) && canonicalAnswer(typed(i)) !== canonicalAnswer(o));
+    lang === 'zh' && loadSimplifier !== undefined && originals.some((o, i) => HAN.test(typed(i)) && canonicalAnswer(typed(i)) !== canonicalAnswer(o));
   const simplify = needsSimplifier ? await loadSimplifier!() : undefined;
   const plan = originals.map((original, i) => {
     const answer = cleanAnswer(typed(i), simplify);

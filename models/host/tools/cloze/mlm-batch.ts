@@ -29,7 +29,10 @@ export async function forwardRows(lm: LoadedModel, rows: IdRow[], counter?: Pass
   let group: number[] = [];
   const flush = async (): Promise<void> => {
     if (group.length === 0) return;
-    const logProbs = await runBatch(lm, group.map((i) => rows[i]!));
+    const logProbs = await runBatch(
+      lm,
+      group.map((i) => rows[i]!),
+    );
     group.forEach((i, k) => (out[i] = logProbs[k]!));
     if (counter) counter.passes++;
     group = [];
@@ -60,7 +63,11 @@ async function runBatch(lm: LoadedModel, rows: IdRow[]): Promise<Float32Array[][
   const inputs: Record<string, Tensor> = { input_ids: inputIds, attention_mask: new Tensor('int64', mask, dims) };
   if (lm.inputNames.includes('token_type_ids')) inputs.token_type_ids = new Tensor('int64', new BigInt64Array(ids.length), dims);
   const output = await runModel(lm, { ...inputs, ...extraZeroInputs(lm.inputNames, inputIds) });
-  const logits = logitRows(lm, output, rows.flatMap((r, b) => r.at.map((t) => b * seq + t)));
+  const logits = logitRows(
+    lm,
+    output,
+    rows.flatMap((r, b) => r.at.map((t) => b * seq + t)),
+  );
   let next = 0;
   return rows.map((r) => r.at.map(() => logSoftmax(logits[next++]!)));
 }

@@ -20,7 +20,13 @@ export async function wordFits(
   const pieces = words.map((w) => enc.encode(w.text));
   const rows = await forwardRows(
     lm,
-    words.map((w, i) => filledRow(enc, blankContext(enc, passage, w), pieces[i]!.map(() => null))),
+    words.map((w, i) =>
+      filledRow(
+        enc,
+        blankContext(enc, passage, w),
+        pieces[i]!.map(() => null),
+      ),
+    ),
     counter,
   );
   const fits = new Map<number, WordFit>();

@@ -193,6 +193,10 @@ export function labelClusters(
     const fresh = ranked.find((w) => !heads.has(w));
     const keys = (fresh ? [fresh, ...ranked.filter((w) => w !== fresh)] : ranked).slice(0, size);
     if (keys[0]) heads.add(keys[0]);
-    return { members: [...members], label: keys.map((k) => stats.get(k)!.text), selected: options.selected !== undefined && members.includes(options.selected) };
+    return {
+      members: [...members],
+      label: keys.map((k) => stats.get(k)!.text),
+      selected: options.selected !== undefined && members.includes(options.selected),
+    };
   });
 }

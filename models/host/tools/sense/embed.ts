@@ -64,9 +64,7 @@ export function encodeTarget(lm: LoadedModel, t: Target, options: EmbedOptions):
   const { tokenizer } = lm;
   const piece = (s: string) => (s ? tokenizer.encode(s, { add_special_tokens: false }) : []);
   const word = t.text.slice(t.start, t.end);
-  const target = options.mask
-    ? new Array<number>(options.lang === 'zh' ? [...word.trim()].length : 1).fill(maskId(lm))
-    : piece(word);
+  const target = options.mask ? new Array<number>(options.lang === 'zh' ? [...word.trim()].length : 1).fill(maskId(lm)) : piece(word);
   if (target.length === 0) throw new Error(`"${word}" has no tokens`);
   const { before, after } = specialWrap(tokenizer);
   let prefix = piece(t.text.slice(0, t.start));
@@ -94,13 +92,15 @@ export function paddingBuckets(lengths: readonly number[], batchSize: number): n
   return out;
 }
 
-
 export async function embedTargets(lm: LoadedModel, targets: readonly Target[], options: EmbedOptions): Promise<TargetVectors[]> {
   const encoded = targets.map((t) => encodeTarget(lm, t, options));
   const names = hiddenStateNames(lm.model);
   const pad = lm.tokenizer.pad_token_id ?? 0;
   const out = new Array<TargetVectors>(targets.length);
-  for (const bucket of paddingBuckets(encoded.map((e) => e.ids.length), options.batchSize ?? 8)) {
+  for (const bucket of paddingBuckets(
+    encoded.map((e) => e.ids.length),
+    options.batchSize ?? 8,
+  )) {
     const seq = Math.max(...bucket.map((i) => encoded[i]!.ids.length));
     const ids = new BigInt64Array(bucket.length * seq).fill(BigInt(pad));
     const mask = new BigInt64Array(bucket.length * seq);
@@ -144,7 +144,12 @@ export function sparseRow(row: Float32Array, k = 50): Map<number, number> {
 
 const logProbAt = (row: MaskRow, id: number): number => (row instanceof Float32Array ? row[id]! : (row.get(id) ?? -Infinity));
 const topOf = (row: MaskRow, k: number): number[] =>
-  row instanceof Float32Array ? topIndices(row, k) : [...row.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k).map(([id]) => id);
+  row instanceof Float32Array
+    ? topIndices(row, k)
+    : [...row.entries()]
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .slice(0, k)
+        .map(([id]) => id);
 
 /**
  * Occurrence vectors for when the session has no hidden states: each use's predicted
@@ -154,10 +159,6 @@ const topOf = (row: MaskRow, k: number): number[] =>
 export function substituteVectors(maskLogProbs: readonly (readonly MaskRow[])[], k = 20): Float32Array[] {
   const masks = Math.min(...maskLogProbs.map((rows) => rows.length));
   if (!Number.isFinite(masks) || masks === 0) return maskLogProbs.map(() => new Float32Array(0));
-  const vocab = Array.from({ length: masks }, (_, p) =>
-    [...new Set(maskLogProbs.flatMap((rows) => topOf(rows[p]!, k)))].sort((a, b) => a - b),
-  );
-  return maskLogProbs.map((rows) =>
-    l2Normalize(Float32Array.from(vocab.flatMap((ids, p) => ids.map((id) => Math.exp(logProbAt(rows[p]!, id)))))),
-  );
+  const vocab = Array.from({ length: masks }, (_, p) => [...new Set(maskLogProbs.flatMap((rows) => topOf(rows[p]!, k)))].sort((a, b) => a - b));
+  return maskLogProbs.map((rows) => l2Normalize(Float32Array.from(vocab.flatMap((ids, p) => ids.map((id) => Math.exp(logProbAt(rows[p]!, id)))))));
 }

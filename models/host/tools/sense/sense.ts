@@ -71,10 +71,20 @@ export async function lookUpSense(lm: LoadedModel, q: SenseQuery, deps: SenseDep
   if (q.selected !== undefined && q.selected < total) uses[q.selected] = first!;
   let cached = 0;
   let done = total - others.length;
-  for (const bucket of paddingBuckets(others.map(({ o }) => o.text.length), deps.batchSize ?? 16)) {
+  for (const bucket of paddingBuckets(
+    others.map(({ o }) => o.text.length),
+    deps.batchSize ?? 16,
+  )) {
     if (deps.signal?.aborted) throw new ToolError('cancelled', 'Cancelled');
     const items = bucket.map((b) => others[b]!);
-    const vectors = await cachedEmbed(items.map(({ o }) => trimTarget(o)), embed, deps, q.lang, mix.key, (hit) => (cached += hit ? 1 : 0));
+    const vectors = await cachedEmbed(
+      items.map(({ o }) => trimTarget(o)),
+      embed,
+      deps,
+      q.lang,
+      mix.key,
+      (hit) => (cached += hit ? 1 : 0),
+    );
     items.forEach(({ i }, k) => (uses[i] = vectors[k]!));
     done += items.length;
     deps.onProgress?.({ word, substitutes, done, total });
@@ -84,7 +94,11 @@ export async function lookUpSense(lm: LoadedModel, q: SenseQuery, deps: SenseDep
   if (total > 0) {
     const vectors = mix.layers > 0 ? uses.map((u) => u.vector!) : substituteVectors(uses.map((u) => u.masks));
     const clustering = clusterSenses(vectors);
-    const labels = labelClusters(clustering.clusters, uses.map((u) => u.substitutes.map((x) => x.text)), { size: LABEL_WORDS, ...(q.selected !== undefined ? { selected: q.selected } : {}) });
+    const labels = labelClusters(
+      clustering.clusters,
+      uses.map((u) => u.substitutes.map((x) => x.text)),
+      { size: LABEL_WORDS, ...(q.selected !== undefined ? { selected: q.selected } : {}) },
+    );
     out.clusters = labels.slice(0, 16).map((l) => ({ label: l.label, members: l.members, selected: l.selected }));
     out.vectors = {
       method: mix.layers > 0 ? 'layer-mix' : 'substitutes',
@@ -113,7 +127,12 @@ interface Mixer {
 
 function mixerFor(hiddenStates: number, configured: readonly number[] | undefined): Mixer {
   if (hiddenStates === 0) {
-    return { layers: 0, weights: [], key: 'substitutes', note: 'This model’s graph could not be mapped to its layers: senses are grouped by predicted substitutes.' };
+    return {
+      layers: 0,
+      weights: [],
+      key: 'substitutes',
+      note: 'This model’s graph could not be mapped to its layers: senses are grouped by predicted substitutes.',
+    };
   }
   if (configured && configured.length !== hiddenStates) {
     const weights = defaultLayerWeights(hiddenStates);
@@ -185,7 +204,13 @@ async function rankByContext(
   let method: NonNullable<SenseOut['glossMethod']>;
   if (lang === 'en' && mixed && use.vector) {
     // Gloss sentences do not depend on the page: cached like uses, so a repeated word costs nothing.
-    const embedded = await cachedEmbed(candidates.map((g) => glossTarget(g, word)), embed, deps, lang, mixKey);
+    const embedded = await cachedEmbed(
+      candidates.map((g) => glossTarget(g, word)),
+      embed,
+      deps,
+      lang,
+      mixKey,
+    );
     const sims = cosineMatrix([use.vector, ...embedded.map((e) => e.vector!)])[0]!;
     scores = candidates.map((_, i) => sims[i + 1]!);
     method = 'context-embedding';

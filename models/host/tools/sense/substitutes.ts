@@ -27,7 +27,16 @@ export async function findSubstitutes(lm: LoadedModel, q: SubstituteQuery): Prom
   const mask = maskToken(lm);
   const masked = win.text.slice(0, win.start) + (q.lang === 'zh' ? mask.repeat(masks) : ` ${mask} `) + win.text.slice(win.end);
   const rows = await predictMasks(lm, [masked]);
-  return { word, substitutes: substitutesFromRows(lm, rows.map((r) => r.logProbs), word, q.lang, q.topK) };
+  return {
+    word,
+    substitutes: substitutesFromRows(
+      lm,
+      rows.map((r) => r.logProbs),
+      word,
+      q.lang,
+      q.topK,
+    ),
+  };
 }
 
 /** Cleaned whole-word substitutes from the log-probability rows of a word's masks. */
@@ -44,16 +53,15 @@ export const isHanChar = (token: string): boolean => HAN_CHAR.test(token);
  * Left-to-right beam over independent mask predictions; returns joined text and probability.
  * `accept` (optional) limits which tokens may fill a mask.
  */
-export function beamOverMasks(
-  rows: Float32Array[],
-  token: (id: number) => string,
-  width: number,
-  accept?: (token: string) => boolean,
-): Scored[] {
+export function beamOverMasks(rows: Float32Array[], token: (id: number) => string, width: number, accept?: (token: string) => boolean): Scored[] {
   let beams: { text: string; logp: number }[] = [{ text: '', logp: 0 }];
   for (const row of rows) {
     const next: { text: string; logp: number }[] = [];
-    const top = accept ? topIndices(row, width * 8).filter((id) => accept(token(id))).slice(0, width) : topIndices(row, width);
+    const top = accept
+      ? topIndices(row, width * 8)
+          .filter((id) => accept(token(id)))
+          .slice(0, width)
+      : topIndices(row, width);
     for (const beam of beams) {
       for (const id of top) next.push({ text: beam.text + token(id), logp: beam.logp + row[id]! });
     }

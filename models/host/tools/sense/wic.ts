@@ -200,7 +200,12 @@ export function cosinesFor(grams: readonly PairGrams[], weights: readonly number
 
 /** Every pair's cosine at hidden state `layer` alone (the last one is `lastLayerOnly`). */
 export function layerCosines(grams: readonly PairGrams[], layer: number): number[] {
-  return grams.map((g) => mixedCosine(g, Array.from({ length: g.size }, (_, i) => (i === layer ? 1 : 0))));
+  return grams.map((g) =>
+    mixedCosine(
+      g,
+      Array.from({ length: g.size }, (_, i) => (i === layer ? 1 : 0)),
+    ),
+  );
 }
 
 // ---------------------------------------------------------------- fitting the weights

@@ -54,10 +54,13 @@ describe('a repo like Xenova/gpt2 today (no model_quantized.onnx)', () => {
     expect(files.files).toEqual(expected.map((file) => ({ file, bytes: sizeOf('gpt2-hub-v3', file) })));
     expect(files.bytes).toBe(expected.reduce((sum, file) => sum + sizeOf('gpt2-hub-v3', file), 0));
     // Only the API was asked: nothing downloaded.
-    expect(hub.requests.map((r) => r.path)).toEqual([`/api/models/${spec.id}/revision/main`, expect.stringMatching(new RegExp(`^/api/models/${spec.id}/tree/[0-9a-f]{40}$`))]);
+    expect(hub.requests.map((r) => r.path)).toEqual([
+      `/api/models/${spec.id}/revision/main`,
+      expect.stringMatching(new RegExp(`^/api/models/${spec.id}/tree/[0-9a-f]{40}$`)),
+    ]);
   });
 
-  it('downloads model_int8.onnx through the CDN redirect, never asks for model_quantized.onnx, and runs it on Sesame\'s kernels', async () => {
+  it("downloads model_int8.onnx through the CDN redirect, never asks for model_quantized.onnx, and runs it on Sesame's kernels", async () => {
     const h = nodeHost(hub.url, memoryCache(), undefined, kernels);
     const { result, messages } = await h.run(complete, spec);
     expect((result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
@@ -84,7 +87,7 @@ describe('a repo like Xenova/gpt2 today (no model_quantized.onnx)', () => {
     expect(hub.requests).toEqual([]);
   });
 
-  it('gives the same completion as the fixture\'s own model_quantized.onnx (the same bytes under another name)', async () => {
+  it("gives the same completion as the fixture's own model_quantized.onnx (the same bytes under another name)", async () => {
     const a = (await nodeHost(hub.url, memoryCache(), undefined, kernels).run(complete, spec)).result as ResultOf<'complete'>;
     const b = (await nodeHost(hub.url, memoryCache(), undefined, kernels).run(complete, gpt2('tiny-gpt2'))).result as ResultOf<'complete'>;
     expect(a.alternatives).toEqual(b.alternatives);
@@ -107,7 +110,10 @@ describe('other layouts', () => {
     expect((result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
     expect(onnxGets().map((r) => r.path)).toEqual([pinned(spec.id, 'onnx/decoder_model_merged_quantized.onnx')]);
     const status = (await h.run({ type: 'status' })).result as ResultOf<'status'>;
-    expect(status.loaded.find((m) => m.id === spec.id)).toMatchObject({ file: 'onnx/decoder_model_merged_quantized.onnx', head: "int8 head in Sesame's kernel" });
+    expect(status.loaded.find((m) => m.id === spec.id)).toMatchObject({
+      file: 'onnx/decoder_model_merged_quantized.onnx',
+      head: "int8 head in Sesame's kernel",
+    });
   });
 
   it('fp32 from the v3 layout: model.onnx', async () => {
@@ -123,19 +129,26 @@ describe('other layouts', () => {
     const files = (await h.run({ type: 'models.files', modelId: spec.id }, spec)).result as ResultOf<'models.files'>;
     expect(files).toMatchObject({ source: 'hub', bytes: null, files: [] });
     expect(files.file).toBeUndefined();
-    expect(files.note).toMatch(/^sesame-fixtures\/gpt2-hub-empty has no q8 ONNX file Sesame can load \(looked for onnx\/model_quantized\.onnx, .*\); it holds no ONNX file\.$/);
+    expect(files.note).toMatch(
+      /^sesame-fixtures\/gpt2-hub-empty has no q8 ONNX file Sesame can load \(looked for onnx\/model_quantized\.onnx, .*\); it holds no ONNX file\.$/,
+    );
     const error = await h.run({ type: 'models.download', modelId: spec.id }, spec).catch((e: { code: string; message: string }) => e);
-    expect(error).toMatchObject({ code: 'model-load', message: expect.stringMatching(/^Could not load model sesame-fixtures\/gpt2-hub-empty: .*has no q8 ONNX file/) });
+    expect(error).toMatchObject({
+      code: 'model-load',
+      message: expect.stringMatching(/^Could not load model sesame-fixtures\/gpt2-hub-empty: .*has no q8 ONNX file/),
+    });
     expect(hub.requests.filter((r) => r.path.includes('/resolve/'))).toEqual([]);
   });
 
-  it('a mirror without the API: the registry\'s default name and an estimate, said so, and the load still works', async () => {
+  it("a mirror without the API: the registry's default name and an estimate, said so, and the load still works", async () => {
     hub.setFault((_req, info) => (info.api ? { status: 404, body: 'Not Found' } : null));
     const spec = gpt2('tiny-gpt2');
     const h = nodeHost(hub.url);
     const files = (await h.run({ type: 'models.files', modelId: spec.id }, spec)).result as ResultOf<'models.files'>;
     expect(files).toMatchObject({ source: 'estimate', file: 'onnx/model_quantized.onnx', files: [], bytes: null });
-    expect(files.note).toMatch(/^No file list from http:\/\/127\.0\.0\.1:\d+\/ \(.*answered 404\): sizes are estimates, Sesame asks for onnx\/model_quantized\.onnx at main, and no hashes check the files\.$/);
+    expect(files.note).toMatch(
+      /^No file list from http:\/\/127\.0\.0\.1:\d+\/ \(.*answered 404\): sizes are estimates, Sesame asks for onnx\/model_quantized\.onnx at main, and no hashes check the files\.$/,
+    );
     const { result } = await h.run(complete, spec);
     expect((result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
     expect(onnxGets().map((r) => r.path)).toEqual([`/${spec.id}/resolve/main/onnx/model_quantized.onnx`]);

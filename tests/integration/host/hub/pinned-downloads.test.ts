@@ -65,7 +65,9 @@ describe('files that do not match the listing', () => {
     const error = (await h.run(complete, s).catch((e: Failure) => e)) as Failure;
     expect(error.code).toBe('download');
     expect(error.message).toMatch(
-      new RegExp(`^Could not download model ${s.id}: onnx/model_quantized\\.onnx of ${s.id} from http://127\\.0\\.0\\.1:\\d+ does not match the hub's listing \\(SHA-256 [0-9a-f]{12}…, the download's [0-9a-f]{12}…\\); not stored\\.$`),
+      new RegExp(
+        `^Could not download model ${s.id}: onnx/model_quantized\\.onnx of ${s.id} from http://127\\.0\\.0\\.1:\\d+ does not match the hub's listing \\(SHA-256 [0-9a-f]{12}…, the download's [0-9a-f]{12}…\\); not stored\\.$`,
+      ),
     );
     // The whole file did arrive (same length), and was refused.
     expect(downloads().find((r) => r.path.endsWith(file))?.status).toBe(200);
@@ -89,7 +91,12 @@ describe('files that do not match the listing', () => {
     const store = memoryCache();
     const h = nodeHost(hub.url, store);
     const error = (await h.run(complete, s).catch((e: Failure) => e)) as Failure;
-    expect(error).toMatchObject({ code: 'download', message: expect.stringMatching(/tokenizer\.json of sesame-fixtures\/gpt2-hub-v3 from http:\/\/127\.0\.0\.1:\d+ does not match the hub's listing \(git blob SHA-1 .*\); not stored\.$/) });
+    expect(error).toMatchObject({
+      code: 'download',
+      message: expect.stringMatching(
+        /tokenizer\.json of sesame-fixtures\/gpt2-hub-v3 from http:\/\/127\.0\.0\.1:\d+ does not match the hub's listing \(git blob SHA-1 .*\); not stored\.$/,
+      ),
+    });
     expect(await cachedBytes(store, s.id, 'tokenizer.json')).toBeUndefined();
     hub.setFault(null);
     await h.run(complete, s);
@@ -104,7 +111,12 @@ describe('files that do not match the listing', () => {
     const store = memoryCache();
     const h = nodeHost(hub.url, store);
     const error = (await h.run(complete, s).catch((e: Failure) => e)) as Failure;
-    expect(error).toMatchObject({ code: 'download', message: expect.stringMatching(/onnx\/model_quantized\.onnx of .* does not match the hub's listing \(SHA-256 000000000000…, the download's [0-9a-f]{12}…\); not stored\.$/) });
+    expect(error).toMatchObject({
+      code: 'download',
+      message: expect.stringMatching(
+        /onnx\/model_quantized\.onnx of .* does not match the hub's listing \(SHA-256 000000000000…, the download's [0-9a-f]{12}…\); not stored\.$/,
+      ),
+    });
     expect(await cachedBytes(store, s.id, file)).toBeUndefined();
     hub.setFault(null);
     hub.requests.length = 0;
@@ -126,7 +138,9 @@ describe('the commit the listing gave', () => {
     expect(plan.sha).toMatch(/^[0-9a-f]{40}$/);
     const { result } = await h.run(complete, s);
     expect((result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
-    expect(await sourceOf(h, s)).toBe(`hub commit ${plan.sha!.slice(0, 12)}: 5 files downloaded and matched the listing's hashes (5 listed with hashes; the rest came from the cache)`);
+    expect(await sourceOf(h, s)).toBe(
+      `hub commit ${plan.sha!.slice(0, 12)}: 5 files downloaded and matched the listing's hashes (5 listed with hashes; the rest came from the cache)`,
+    );
     const paths = downloads().map((r) => r.path);
     expect(paths.length).toBeGreaterThanOrEqual(plan.files.length);
     for (const p of paths) expect(p).toContain(`/resolve/${plan.sha}/`);
@@ -158,7 +172,9 @@ describe('the commit the listing gave', () => {
     expect(plan).toMatchObject({ source: 'hub', file: 'onnx/model.onnx', sha: expect.stringMatching(/^[0-9a-f]{40}$/) });
     await h.run(complete, fp32);
     expect(downloads().map((r) => r.path)).toEqual([`/${s.id}/resolve/${plan.sha}/onnx/model.onnx`]);
-    expect(await sourceOf(h, fp32)).toBe(`hub commit ${plan.sha!.slice(0, 12)}: 1 file downloaded and matched the listing's hashes (5 listed with hashes; the rest came from the cache)`);
+    expect(await sourceOf(h, fp32)).toBe(
+      `hub commit ${plan.sha!.slice(0, 12)}: 1 file downloaded and matched the listing's hashes (5 listed with hashes; the rest came from the cache)`,
+    );
 
     // And offline (the host gone), both load from the cache alone.
     hub.setFault(() => ({ status: 503 }));

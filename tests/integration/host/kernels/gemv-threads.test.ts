@@ -25,7 +25,13 @@ const input = (k: number, seed: number) => {
 
 describe('int8 kernel on worker threads', () => {
   it('cuts products into 8-row chunks that cover every row once', () => {
-    for (const [n, chunks] of [[37, 5], [8, 3], [101, 16], [5, 2], [50257, 32]] as const) {
+    for (const [n, chunks] of [
+      [37, 5],
+      [8, 3],
+      [101, 16],
+      [5, 2],
+      [50257, 32],
+    ] as const) {
       const starts = Array.from({ length: chunks + 1 }, (_, c) => chunkStart(n, chunks, c));
       expect(starts[0]).toBe(0);
       expect(starts[chunks]).toBe(n);

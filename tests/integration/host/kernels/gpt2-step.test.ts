@@ -90,7 +90,7 @@ describe('the decoding step against the session', () => {
   }, 60_000);
   afterAll(() => lm?.release());
 
-  it('gives the session\'s logits and keys/values, step after step, up to float32 rounding', async () => {
+  it("gives the session's logits and keys/values, step after step, up to float32 rounding", async () => {
     const ids = lm.tokenizer.encode('The river bank was quiet in the early morning, and the fishermen');
     const prompt = await forward(lm, ids, null, 0);
     let graphPast = prompt.past as PastTensors;
@@ -157,14 +157,14 @@ describe('the decoding step against the session', () => {
     }
   });
 
-  it('refuses positions past the model\'s and tokens outside the vocabulary', async () => {
+  it("refuses positions past the model's and tokens outside the vocabulary", async () => {
     const state = KvState.fromTensors((await forward(lm, [1, 2, 3], null, 0)).past as PastTensors, decoder.kvShape);
     expect(() => decoder.step(60_000, state)).toThrow(/not in the vocabulary/);
     expect(decoder.positions).toBe(1024);
   });
 });
 
-describe('the host decoding with Sesame\'s step', () => {
+describe("the host decoding with Sesame's step", () => {
   const Q8: ModelSpec = { id: `sesame-fixtures/${ID}`, family: 'gpt2', dtype: 'q8' };
   const request = { type: 'complete' as const, prompt: 'Dear Ms. Patel, thank you for your letter about the delayed shipment.', maxNewTokens: 12 };
   const on = { sesameHead: () => true, sesameDecoder: () => true };
@@ -203,7 +203,7 @@ describe('the host decoding with Sesame\'s step', () => {
     }
   });
 
-  it('builds the head\'s and the layers\' kernels once when the model comes from the cache', async () => {
+  it("builds the head's and the layers' kernels once when the model comes from the cache", async () => {
     const store = memoryCache();
     await nodeHost(hub.url, store, undefined, on).run(request, Q8);
     const kernelThreads = nodeThreads(1, { minBytes: 0 });
@@ -218,9 +218,11 @@ describe('the host decoding with Sesame\'s step', () => {
     }
   });
 
-  it('tells the memory measurement which kernel memories it holds: the head\'s and the layers\'', async () => {
+  it("tells the memory measurement which kernel memories it holds: the head's and the layers'", async () => {
     const told: WebAssembly.Memory[][] = [];
-    const h = nodeHost(hub.url, memoryCache(), undefined, { ...on, measureMemory: async (memories) => {
+    const h = nodeHost(hub.url, memoryCache(), undefined, {
+      ...on,
+      measureMemory: async (memories) => {
         told.push([...memories]);
         return 1;
       },
@@ -235,7 +237,7 @@ describe('the host decoding with Sesame\'s step', () => {
     expect(told[1]).toEqual([]);
   });
 
-  it('reuses a text field\'s past kept in the decoder\'s buffers, and gives several alternatives', async () => {
+  it("reuses a text field's past kept in the decoder's buffers, and gives several alternatives", async () => {
     const h = nodeHost(hub.url, memoryCache(), undefined, on);
     const field = { ...request, fieldKey: 'tab1:field', maxNewTokens: 6 };
     const first = (await h.run(field, Q8)).result as ResultOf<'complete'>;
@@ -256,7 +258,7 @@ describe('the host decoding with Sesame\'s step', () => {
     expect((await loaded(fp32))?.decoder).toBeUndefined();
   });
 
-  it('falls back to the session\'s steps when the decoder\'s kernels cannot start, saying why', async () => {
+  it("falls back to the session's steps when the decoder's kernels cannot start, saying why", async () => {
     const h = nodeHost(hub.url, memoryCache(), undefined, on);
     const grow = WebAssembly.Memory.prototype.grow;
     let calls = 0;

@@ -19,7 +19,8 @@ import { startHubServer } from '../../../support/hub-server.mjs';
 import { memoryCache, nodeHost } from '../../../support/node-host';
 
 const file = (id: string, name: string) => new Uint8Array(readFileSync(`.fixtures/hub/sesame-fixtures/${id}/onnx/${name}`));
-const config = (id: string) => JSON.parse(readFileSync(`.fixtures/hub/sesame-fixtures/${id}/config.json`, 'utf8')) as { n_head: number; n_embd: number; n_layer: number };
+const config = (id: string) =>
+  JSON.parse(readFileSync(`.fixtures/hub/sesame-fixtures/${id}/config.json`, 'utf8')) as { n_head: number; n_embd: number; n_layer: number };
 
 /** A prompt pass of `tokens` ids (start 0, empty past) for a GPT-2 session. */
 function promptFeeds(id: string, ids: number[]): Record<string, ort.Tensor> {
@@ -31,7 +32,8 @@ function promptFeeds(id: string, ids: number[]): Record<string, ort.Tensor> {
     position_ids: ints(ids.map((_, i) => i)),
   };
   for (let l = 0; l < c.n_layer; l++) {
-    for (const kv of ['key', 'value']) feeds[`past_key_values.${l}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, c.n_head, 0, c.n_embd / c.n_head]);
+    for (const kv of ['key', 'value'])
+      feeds[`past_key_values.${l}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, c.n_head, 0, c.n_embd / c.n_head]);
   }
   return feeds;
 }
@@ -107,7 +109,7 @@ describe('detached int8 LM head', () => {
     await cut.release();
   });
 
-  it('detaches a masked LM\'s head with its bias, leaving the transform before it', () => {
+  it("detaches a masked LM's head with its bias, leaving the transform before it", () => {
     const detached = detachHead(file('tiny-bert-uncased', 'model_quantized.onnx'));
     if (!detached.ok) throw new Error(detached.reason);
     expect(detached.weights).toMatchObject({ n: 30522, signed: true });
@@ -128,7 +130,7 @@ describe('detached int8 LM head', () => {
   });
 });
 
-describe('the host with the head in Sesame\'s kernel', () => {
+describe("the host with the head in Sesame's kernel", () => {
   const Q8: ModelSpec = { id: 'sesame-fixtures/tiny-gpt2', family: 'gpt2', dtype: 'q8' };
   const request = { type: 'complete' as const, prompt: 'The river bank was quiet in the early morning, and the fishermen', maxNewTokens: 16 };
   let hub: { url: string; close(): Promise<void> };
@@ -189,10 +191,22 @@ function q8ByteLength(): number {
   return readFileSync('.fixtures/hub/sesame-fixtures/tiny-gpt2/onnx/model_quantized.onnx').byteLength;
 }
 
-describe('masked LMs with the head in Sesame\'s kernel', () => {
-  const SENTENCES = ['She went to the bank to deposit her salary.', 'We had a picnic on the grassy bank of the river.', 'The bank raised its interest rates again.'];
+describe("masked LMs with the head in Sesame's kernel", () => {
+  const SENTENCES = [
+    'She went to the bank to deposit her salary.',
+    'We had a picnic on the grassy bank of the river.',
+    'The bank raised its interest rates again.',
+  ];
   const occurrences = SENTENCES.map((text) => ({ text, start: text.indexOf('bank'), end: text.indexOf('bank') + 4 }));
-  const sense = { type: 'sense' as const, text: SENTENCES[1]!, start: occurrences[1]!.start, end: occurrences[1]!.end, occurrences, selected: 1, glosses: false };
+  const sense = {
+    type: 'sense' as const,
+    text: SENTENCES[1]!,
+    start: occurrences[1]!.start,
+    end: occurrences[1]!.end,
+    occurrences,
+    selected: 1,
+    glosses: false,
+  };
   const cloze = { type: 'cloze' as const, text: 'The farmer watched the sleepy cattle grazing near the old wooden barn every morning.', blanks: 3, seed: 5 };
   const zh = { type: 'cloze' as const, text: '他拿起手机给妈妈打电话，告诉她自己已经到家了。', blanks: 2, seed: 3 };
   const BERT_Q8: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased', family: 'bert', dtype: 'q8' };
@@ -208,7 +222,11 @@ describe('masked LMs with the head in Sesame\'s kernel', () => {
   it('answers sense and cloze requests exactly as with the head in the graph, hidden states included', async () => {
     const plain = nodeHost(hub.url);
     const kernel = nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true });
-    for (const [request, spec] of [[sense, BERT_Q8], [cloze, BERT_Q8], [zh, ERNIE_Q8]] as const) {
+    for (const [request, spec] of [
+      [sense, BERT_Q8],
+      [cloze, BERT_Q8],
+      [zh, ERNIE_Q8],
+    ] as const) {
       const want = (await plain.run(request, spec)).result;
       const got = (await kernel.run(request, spec)).result;
       expect(got).toEqual(want);
@@ -221,15 +239,24 @@ describe('masked LMs with the head in Sesame\'s kernel', () => {
   it('rebuilds an encoder session built with its head once, with the head detached and the hidden states exposed', async () => {
     const h = nodeHost(hub.url);
     const lm = await loadModel(BERT_Q8, 'cpu');
-    const status = await attachHead(lm, new HeadDetacher(), () => h.cache.read(BERT_Q8.id, 'onnx/model_quantized.onnx'), (graph) => {
-      const layered = planHiddenStatesOf(graph);
-      if (!layered.ok) throw new Error(layered.reason);
-      return layered.tail;
-    });
+    const status = await attachHead(
+      lm,
+      new HeadDetacher(),
+      () => h.cache.read(BERT_Q8.id, 'onnx/model_quantized.onnx'),
+      (graph) => {
+        const layered = planHiddenStatesOf(graph);
+        if (!layered.ok) throw new Error(layered.reason);
+        return layered.tail;
+      },
+    );
     expect(status).toEqual({ ok: true, swapped: true });
     expect(hiddenStateNames(lm.model)).toHaveLength(3);
     const masks = await predictMasks(lm, ['the [MASK] raised its rates.', 'a [MASK] of the [MASK].']);
-    expect(masks.map((m) => [m.item, m.position])).toEqual([[0, 2], [1, 2], [1, 5]]);
+    expect(masks.map((m) => [m.item, m.position])).toEqual([
+      [0, 2],
+      [1, 2],
+      [1, 5],
+    ]);
     expect(masks.every((m) => m.logProbs.length === 30522)).toBe(true);
     await lm.release();
   });

@@ -16,7 +16,9 @@ interface FixtureModel {
 }
 const manifest = JSON.parse(readFileSync('.fixtures/hub/manifest.json', 'utf8')) as { models: Record<string, FixtureModel> };
 // The *-tied ones are made as the hub's files are (optimum + onnxruntime's quantizer, per-channel q8).
-const ENCODERS = ['tiny-bert-uncased', 'tiny-distilbert-uncased', 'tiny-ernie-zh', 'tiny-bert-chinese', 'tiny-bert-uncased-tied', 'tiny-ernie-zh-tied'].map((m) => `sesame-fixtures/${m}`);
+const ENCODERS = ['tiny-bert-uncased', 'tiny-distilbert-uncased', 'tiny-ernie-zh', 'tiny-bert-chinese', 'tiny-bert-uncased-tied', 'tiny-ernie-zh-tied'].map(
+  (m) => `sesame-fixtures/${m}`,
+);
 const FILES = ['model.onnx', 'model_quantized.onnx'];
 const cases = ENCODERS.flatMap((id) => FILES.map((file) => ({ id, file })));
 

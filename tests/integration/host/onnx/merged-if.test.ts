@@ -73,7 +73,8 @@ beforeAll(async () => {
   tmpRoot = mkdtempSync(path.join(tmpdir(), 'sesame-legacy-hub-'));
   const repo = path.join(tmpRoot, 'sesame-fixtures', UNTIED);
   mkdirSync(path.join(repo, 'onnx'), { recursive: true });
-  for (const name of readdirSync(`${ROOT}/tiny-gpt2`)) if (name.endsWith('.json') || name.endsWith('.txt')) copyFileSync(`${ROOT}/tiny-gpt2/${name}`, path.join(repo, name));
+  for (const name of readdirSync(`${ROOT}/tiny-gpt2`))
+    if (name.endsWith('.json') || name.endsWith('.txt')) copyFileSync(`${ROOT}/tiny-gpt2/${name}`, path.join(repo, name));
   writeFileSync(path.join(repo, 'onnx', MERGED), untiedBytes);
   hub = await startHubServer({ root: '.fixtures/hub' });
   hub2 = await startHubServer({ root: tmpRoot });
@@ -110,7 +111,9 @@ describe.each([
     const full = bytes();
     const detached = detachHead(full);
     if (!detached.ok) throw new Error(detached.reason);
-    const order = graphOf(full).node[0]!.attribute.map((a) => a.name).join(', ');
+    const order = graphOf(full)
+      .node[0]!.attribute.map((a) => a.name)
+      .join(', ');
     expect(detached.where).toBe(`cut from both branches (${order}) of the legacy merged decoder's If`);
     const before = graphOf(full);
     const after = graphOf(detached.bytes);
@@ -176,61 +179,71 @@ describe.each([
       check(x.logits!.data as Float32Array, head.logits(y[HEAD_INPUT]!.data as Float32Array, 0));
     }
     const worst = exact ? null : worstOf(seen);
-    if (worst) console.log(`${name} tied head in both branches: max |Δlogit| ${worst.maxAbs.toExponential(2)} (${worst.relative.toExponential(2)} of the range) over 27 rows`);
+    if (worst)
+      console.log(
+        `${name} tied head in both branches: max |Δlogit| ${worst.maxAbs.toExponential(2)} (${worst.relative.toExponential(2)} of the range) over 27 rows`,
+      );
     await a.release();
     await b.release();
   });
 });
 
-describe('Sesame\'s decoding step on the merged files (layers read from the with-past branch)', () => {
+describe("Sesame's decoding step on the merged files (layers read from the with-past branch)", () => {
   it.each([
     { id: TIED, exact: false },
     { id: UNTIED, exact: true },
-  ])('$id: the step + detached head against the session transformers.js drives (use_cache_branch), step after step', async ({ id, exact }) => {
-    const spec: ModelSpec = { id: `sesame-fixtures/${id}`, family: 'gpt2', dtype: 'q8' };
-    const choice = candidatesFor('q8', 'gpt2').find((c) => c.file === `onnx/${MERGED}`)!;
-    nodeHost(id === UNTIED ? hub2.url : hub.url); // where transformers.js reads the files
-    const lm = await loadModel(spec, 'cpu', undefined, choice);
-    nodeHost(hub.url);
-    try {
-      expect(lm.model.sessions.model.inputNames).toContain('use_cache_branch');
-      const detached = detachHead(exact ? untiedBytes : tiedBytes());
-      if (!detached.ok) throw new Error(detached.reason);
-      const read = readGpt2(detached.graph);
-      if (!read.ok) throw new Error(read.reason);
-      const head = Int8Kernel.of(detached.weights);
-      const decoder = new Gpt2Decoder(new Gpt2Body(read.weights, undefined, head), config);
-      const ids = lm.tokenizer.encode('The river bank was quiet in the early morning, and the fishermen');
-      const prompt = await forward(lm, ids, null, 0);
-      let graphPast = prompt.past as PastTensors;
-      let state = KvState.fromTensors(graphPast, decoder.kvShape);
-      let token = top(prompt.logits, 1)[0]!;
-      const seen: Deviation[] = [];
-      for (let i = 0; i < 12; i++) {
-        const graph = await forward(lm, [token], graphPast, ids.length + i);
-        const step = decoder.step(token, state);
-        const ours = head.apply(step.hidden);
-        // The step's float32 sums are in another order than onnxruntime's: within rounding even where the head is exact.
-        if (exact) {
-          let diff = 0;
-          let scale = 0;
-          for (let j = 0; j < ours.length; j++) {
-            diff = Math.max(diff, Math.abs(ours[j]! - graph.logits[j]!));
-            scale = Math.max(scale, Math.abs(graph.logits[j]!));
-          }
-          expect(diff / scale).toBeLessThan(1e-5);
-          expect(top(ours, 1)).toEqual(top(graph.logits, 1));
-        } else expectClose(graph.logits, ours, seen);
-        state = step.past;
-        graphPast = graph.past as PastTensors;
-        token = top(graph.logits, 1)[0]!;
+  ])(
+    '$id: the step + detached head against the session transformers.js drives (use_cache_branch), step after step',
+    async ({ id, exact }) => {
+      const spec: ModelSpec = { id: `sesame-fixtures/${id}`, family: 'gpt2', dtype: 'q8' };
+      const choice = candidatesFor('q8', 'gpt2').find((c) => c.file === `onnx/${MERGED}`)!;
+      nodeHost(id === UNTIED ? hub2.url : hub.url); // where transformers.js reads the files
+      const lm = await loadModel(spec, 'cpu', undefined, choice);
+      nodeHost(hub.url);
+      try {
+        expect(lm.model.sessions.model.inputNames).toContain('use_cache_branch');
+        const detached = detachHead(exact ? untiedBytes : tiedBytes());
+        if (!detached.ok) throw new Error(detached.reason);
+        const read = readGpt2(detached.graph);
+        if (!read.ok) throw new Error(read.reason);
+        const head = Int8Kernel.of(detached.weights);
+        const decoder = new Gpt2Decoder(new Gpt2Body(read.weights, undefined, head), config);
+        const ids = lm.tokenizer.encode('The river bank was quiet in the early morning, and the fishermen');
+        const prompt = await forward(lm, ids, null, 0);
+        let graphPast = prompt.past as PastTensors;
+        let state = KvState.fromTensors(graphPast, decoder.kvShape);
+        let token = top(prompt.logits, 1)[0]!;
+        const seen: Deviation[] = [];
+        for (let i = 0; i < 12; i++) {
+          const graph = await forward(lm, [token], graphPast, ids.length + i);
+          const step = decoder.step(token, state);
+          const ours = head.apply(step.hidden);
+          // The step's float32 sums are in another order than onnxruntime's: within rounding even where the head is exact.
+          if (exact) {
+            let diff = 0;
+            let scale = 0;
+            for (let j = 0; j < ours.length; j++) {
+              diff = Math.max(diff, Math.abs(ours[j]! - graph.logits[j]!));
+              scale = Math.max(scale, Math.abs(graph.logits[j]!));
+            }
+            expect(diff / scale).toBeLessThan(1e-5);
+            expect(top(ours, 1)).toEqual(top(graph.logits, 1));
+          } else expectClose(graph.logits, ours, seen);
+          state = step.past;
+          graphPast = graph.past as PastTensors;
+          token = top(graph.logits, 1)[0]!;
+        }
+        const worst = exact ? null : worstOf(seen);
+        if (worst)
+          console.log(
+            `${id} decoding step + tied head: 12 steps, max |Δlogit| ${worst.maxAbs.toExponential(2)} (${worst.relative.toExponential(2)} of the range)`,
+          );
+      } finally {
+        await lm.release();
       }
-      const worst = exact ? null : worstOf(seen);
-      if (worst) console.log(`${id} decoding step + tied head: 12 steps, max |Δlogit| ${worst.maxAbs.toExponential(2)} (${worst.relative.toExponential(2)} of the range)`);
-    } finally {
-      await lm.release();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });
 
 describe('the host on the merged files', () => {
@@ -238,30 +251,38 @@ describe('the host on the merged files', () => {
   const kernels = { sesameHead: () => true, sesameDecoder: () => true };
 
   it.each([
-    { id: TIED, head: /^tied uint8 table kernel in Sesame's kernel \(the head reads transformer\.wte\.weight_quantized;.*\), cut from both branches \(else_branch, then_branch\) of the legacy merged decoder's If/ },
+    {
+      id: TIED,
+      head: /^tied uint8 table kernel in Sesame's kernel \(the head reads transformer\.wte\.weight_quantized;.*\), cut from both branches \(else_branch, then_branch\) of the legacy merged decoder's If/,
+    },
     { id: UNTIED, head: /^int8 head in Sesame's kernel, cut from both branches \(then_branch, else_branch\) of the legacy merged decoder's If/ },
-  ])('$id: completes as the graph does with the head and decoding steps in Sesame\'s kernels, from download and from the cache, and says so', async ({ id, head }) => {
-    const url = id === UNTIED ? hub2.url : hub.url;
-    const spec: ModelSpec = { id: `sesame-fixtures/${id}`, family: 'gpt2', dtype: 'q8' };
-    const text = async (h: ReturnType<typeof nodeHost>) => ((await h.run(request, spec)).result as ResultOf<'complete'>).alternatives[0];
-    const loaded = async (h: ReturnType<typeof nodeHost>) => ((await h.run({ type: 'status' })).result as ResultOf<'status'>).loaded.find((m) => m.id === spec.id);
-    const graphHost = nodeHost(url, memoryCache(), undefined, { sesameHead: () => false, sesameDecoder: () => false });
-    const want = await text(graphHost);
-    expect(want?.length).toBeGreaterThan(0);
-    expect((await loaded(graphHost))?.file).toBe(`onnx/${MERGED}`);
-    const store = memoryCache();
-    const downloaded = nodeHost(url, store, undefined, kernels);
-    expect(await text(downloaded)).toBe(want);
-    const status = await loaded(downloaded);
-    expect(status?.head).toMatch(head);
-    expect(status?.decoder).toBe(`one-token steps in Sesame's kernels (${config.n_layer} layers)`);
-    const fromCache = nodeHost(url, store, undefined, kernels);
-    expect(await text(fromCache)).toBe(want);
-    const cached = await loaded(fromCache);
-    expect(cached?.head).toMatch(head);
-    expect(cached?.head).not.toMatch(/session rebuilt/);
-    expect(cached?.decoder).toBe(`one-token steps in Sesame's kernels (${config.n_layer} layers)`);
-  }, 120_000);
+  ])(
+    "$id: completes as the graph does with the head and decoding steps in Sesame's kernels, from download and from the cache, and says so",
+    async ({ id, head }) => {
+      const url = id === UNTIED ? hub2.url : hub.url;
+      const spec: ModelSpec = { id: `sesame-fixtures/${id}`, family: 'gpt2', dtype: 'q8' };
+      const text = async (h: ReturnType<typeof nodeHost>) => ((await h.run(request, spec)).result as ResultOf<'complete'>).alternatives[0];
+      const loaded = async (h: ReturnType<typeof nodeHost>) =>
+        ((await h.run({ type: 'status' })).result as ResultOf<'status'>).loaded.find((m) => m.id === spec.id);
+      const graphHost = nodeHost(url, memoryCache(), undefined, { sesameHead: () => false, sesameDecoder: () => false });
+      const want = await text(graphHost);
+      expect(want?.length).toBeGreaterThan(0);
+      expect((await loaded(graphHost))?.file).toBe(`onnx/${MERGED}`);
+      const store = memoryCache();
+      const downloaded = nodeHost(url, store, undefined, kernels);
+      expect(await text(downloaded)).toBe(want);
+      const status = await loaded(downloaded);
+      expect(status?.head).toMatch(head);
+      expect(status?.decoder).toBe(`one-token steps in Sesame's kernels (${config.n_layer} layers)`);
+      const fromCache = nodeHost(url, store, undefined, kernels);
+      expect(await text(fromCache)).toBe(want);
+      const cached = await loaded(fromCache);
+      expect(cached?.head).toMatch(head);
+      expect(cached?.head).not.toMatch(/session rebuilt/);
+      expect(cached?.decoder).toBe(`one-token steps in Sesame's kernels (${config.n_layer} layers)`);
+    },
+    120_000,
+  );
 
   it('rebuilds a merged session that was built with its head (bytes that bypassed the cache): the same logits, bit for bit, and the layers read along', async () => {
     const spec: ModelSpec = { id: `sesame-fixtures/${UNTIED}`, family: 'gpt2', dtype: 'q8' };

@@ -31,11 +31,15 @@ const BERT = 'tiny-bert-uncased-tied';
 const file = (id: string, name: string) => new Uint8Array(readFileSync(`${ROOT}/${id}/onnx/${name}`));
 const gptConfig = JSON.parse(readFileSync(`${ROOT}/${GPT}/config.json`, 'utf8')) as Gpt2Config & { n_layer: number; n_embd: number };
 const graphOf = (bytes: Uint8Array) => fromBinary(ModelProtoSchema, bytes).graph!;
-const manifest = JSON.parse(readFileSync('.fixtures/hub/manifest.json', 'utf8')) as { models: Record<string, { pipeline: string; layout: string; tied: boolean }> };
+const manifest = JSON.parse(readFileSync('.fixtures/hub/manifest.json', 'utf8')) as {
+  models: Record<string, { pipeline: string; layout: string; tied: boolean }>;
+};
 
 function report(what: string, seen: Deviation[]): void {
   const worst = worstOf(seen);
-  console.log(`${what}: ${seen.length} rows, max |Δlogit| ${worst.maxAbs.toExponential(2)} (${worst.relative.toExponential(2)} of the range), top-1 ${seen.filter((d) => d.top1).length}/${seen.length}, top-10 ${Math.min(...seen.map((d) => d.top10))}/10 at worst`);
+  console.log(
+    `${what}: ${seen.length} rows, max |Δlogit| ${worst.maxAbs.toExponential(2)} (${worst.relative.toExponential(2)} of the range), top-1 ${seen.filter((d) => d.top1).length}/${seen.length}, top-10 ${Math.min(...seen.map((d) => d.top10))}/10 at worst`,
+  );
 }
 
 function gptFeeds(ids: number[], past?: Record<string, ort.Tensor>, start = 0): Record<string, ort.Tensor> {
@@ -105,17 +109,26 @@ describe('the legacy merged decoder (decoder_model_merged_quantized.onnx)', () =
     // The fp32 merged file's head is tied to the float table: it stays in the graph, saying why.
     expect(detachHead(file('tiny-gpt2-legacy', 'decoder_model_merged.onnx'))).toMatchObject({
       ok: false,
-      reason: expect.stringMatching(/^head \(else_branch of the merged decoder's If\) is not made by the q8 pattern .*tied to the float32 table transformer\.wte\.weight/),
+      reason: expect.stringMatching(
+        /^head \(else_branch of the merged decoder's If\) is not made by the q8 pattern .*tied to the float32 table transformer\.wte\.weight/,
+      ),
     });
   });
 });
 
-describe('the tied q8 head in Sesame\'s kernel', () => {
-  it('detaches the head, keeps the table for the embedding\'s Gather, and reads the table as [vocab][width] uint8', () => {
+describe("the tied q8 head in Sesame's kernel", () => {
+  it("detaches the head, keeps the table for the embedding's Gather, and reads the table as [vocab][width] uint8", () => {
     const q8 = file(GPT, 'model_quantized.onnx');
     const detached = detachHead(q8);
     if (!detached.ok) throw new Error(detached.reason);
-    expect(detached.weights).toMatchObject({ k: gptConfig.n_embd, n: 50257, signed: false, layout: 'nk', floatInput: true, tiedTo: 'transformer.wte.weight_quantized' });
+    expect(detached.weights).toMatchObject({
+      k: gptConfig.n_embd,
+      n: 50257,
+      signed: false,
+      layout: 'nk',
+      floatInput: true,
+      tiedTo: 'transformer.wte.weight_quantized',
+    });
     expect(detached.weights.scale).toHaveLength(1);
     const after = graphOf(detached.bytes);
     expect(after.output.map((o) => o.name)).toContain(HEAD_INPUT);
@@ -129,14 +142,14 @@ describe('the tied q8 head in Sesame\'s kernel', () => {
     expect(Int8Kernel.of(detached.weights).kind).toBe('tied uint8 table kernel');
   });
 
-  it('leaves the fp32 and q4 files\' tied heads (over the float table) in the graph, saying why', () => {
+  it("leaves the fp32 and q4 files' tied heads (over the float table) in the graph, saying why", () => {
     for (const name of ['model.onnx', 'model_q4.onnx']) {
       const result = detachHead(file(GPT, name));
       expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/tied to the float32 table transformer\.wte\.weight/) });
     }
   });
 
-  it('gives the graph\'s logits within the stated bound, for prompt rows and decoding steps', async () => {
+  it("gives the graph's logits within the stated bound, for prompt rows and decoding steps", async () => {
     const q8 = file(GPT, 'model_quantized.onnx');
     const detached = detachHead(q8);
     if (!detached.ok) throw new Error(detached.reason);
@@ -166,7 +179,7 @@ describe('the tied q8 head in Sesame\'s kernel', () => {
     await cut.release();
   });
 
-  it('runs Sesame\'s decoding step on the tied file: logits within the bound of the session\'s, step after step', async () => {
+  it("runs Sesame's decoding step on the tied file: logits within the bound of the session's, step after step", async () => {
     const lm = await loadModel({ id: `sesame-fixtures/${GPT}`, family: 'gpt2', dtype: 'q8' }, 'cpu');
     try {
       const bytes = file(GPT, 'model_quantized.onnx');
@@ -197,7 +210,7 @@ describe('the tied q8 head in Sesame\'s kernel', () => {
     }
   }, 60_000);
 
-  it('lets the decoder read the token embedding from the head\'s table (no copy of its own), with the same steps', async () => {
+  it("lets the decoder read the token embedding from the head's table (no copy of its own), with the same steps", async () => {
     const bytes = file(GPT, 'model_quantized.onnx');
     const detached = detachHead(bytes);
     const read = readGpt2(graphOf(bytes));
@@ -248,7 +261,7 @@ describe('the tied q8 head in Sesame\'s kernel', () => {
     }
   });
 
-  it('detaches a masked LM\'s tied head with its bias, within the bound at the masks', async () => {
+  it("detaches a masked LM's tied head with its bias, within the bound at the masks", async () => {
     const q8 = file(BERT, 'model_quantized.onnx');
     const detached = detachHead(q8);
     if (!detached.ok) throw new Error(detached.reason);
@@ -264,7 +277,8 @@ describe('the tied q8 head in Sesame\'s kernel', () => {
     const b = await cut.run(feeds);
     const seen: Deviation[] = [];
     const hidden = b[HEAD_INPUT]!.data as Float32Array;
-    for (let row = 0; row < ids.length; row++) expectClose((a.logits!.data as Float32Array).subarray(row * 30522, (row + 1) * 30522), head.logits(hidden, row), seen);
+    for (let row = 0; row < ids.length; row++)
+      expectClose((a.logits!.data as Float32Array).subarray(row * 30522, (row + 1) * 30522), head.logits(hidden, row), seen);
     report('tiny-bert-uncased-tied q8 head', seen);
     await full.release();
     await cut.release();
@@ -275,9 +289,10 @@ describe('the host on tied files', () => {
   const TIED: ModelSpec = { id: `sesame-fixtures/${GPT}`, family: 'gpt2', dtype: 'q8' };
   const request = { type: 'complete' as const, prompt: 'The river bank was quiet in the early morning, and the fishermen', maxNewTokens: 16 };
   const text = async (h: ReturnType<typeof nodeHost>, spec = TIED) => ((await h.run(request, spec)).result as ResultOf<'complete'>).alternatives[0];
-  const loaded = async (h: ReturnType<typeof nodeHost>, id = TIED.id) => ((await h.run({ type: 'status' })).result as ResultOf<'status'>).loaded.find((m) => m.id === id);
+  const loaded = async (h: ReturnType<typeof nodeHost>, id = TIED.id) =>
+    ((await h.run({ type: 'status' })).result as ResultOf<'status'>).loaded.find((m) => m.id === id);
 
-  it('runs the head over the tied table and the decoding steps in Sesame\'s kernels, says so, and completes as the graph does', async () => {
+  it("runs the head over the tied table and the decoding steps in Sesame's kernels, says so, and completes as the graph does", async () => {
     const want = await text(nodeHost(hub.url));
     expect(want?.length).toBeGreaterThan(0);
     const store = memoryCache();
@@ -292,7 +307,7 @@ describe('the host on tied files', () => {
     expect((await loaded(fromCache))?.head).toMatch(/^tied uint8 table kernel/);
   });
 
-  it('keeps a masked LM\'s tied head in the kernel for the tools (the same substitutes as with the graph\'s head)', async () => {
+  it("keeps a masked LM's tied head in the kernel for the tools (the same substitutes as with the graph's head)", async () => {
     const spec: ModelSpec = { id: `sesame-fixtures/${BERT}`, family: 'bert', dtype: 'q8' };
     const text = 'We had a picnic on the grassy bank of the river.';
     const at = { start: text.indexOf('bank'), end: text.indexOf('bank') + 4 };

@@ -10,7 +10,15 @@ import { startAnkiServer } from '../../../support/anki-server.mjs';
 
 interface FakeAnki {
   url: string;
-  config: { apiVersion: number; apiKey: string | null; corsOriginList: string[]; prompt: 'yes' | 'no'; collection: boolean; withErrorDetail: boolean; delayMs: number };
+  config: {
+    apiVersion: number;
+    apiKey: string | null;
+    corsOriginList: string[];
+    prompt: 'yes' | 'no';
+    collection: boolean;
+    withErrorDetail: boolean;
+    delayMs: number;
+  };
   decks: string[];
   notes: { id: number; deckName: string; modelName: string; fields: Record<string, string>; tags: string[] }[];
   requests: { origin?: string; body: { action: string; version?: number; params?: Record<string, unknown>; key?: string } | null }[];

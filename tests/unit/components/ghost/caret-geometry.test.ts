@@ -155,9 +155,7 @@ describe('caret geometry: ghost layout', () => {
   });
 
   it('styles the ghost in the field’s font', () => {
-    const font = ghostFont(
-      style({ 'font-family': 'Georgia', 'font-size': '15px', 'line-height': '21px', color: 'rgb(0, 0, 0)', 'font-weight': '400' }),
-    );
+    const font = ghostFont(style({ 'font-family': 'Georgia', 'font-size': '15px', 'line-height': '21px', color: 'rgb(0, 0, 0)', 'font-weight': '400' }));
     expect(font).toMatchObject({ family: 'Georgia', size: '15px', lineHeight: 21, color: 'rgb(0, 0, 0)' });
     const css = placementStyles({ layout: { left: 1, top: 2, width: 3, textIndent: 4, maxHeight: 21, wrap: true }, font });
     expect(css).toMatchObject({ left: '1px', top: '2px', width: '3px', 'text-indent': '4px', 'line-height': '21px', 'font-family': 'Georgia' });

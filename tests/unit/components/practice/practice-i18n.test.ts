@@ -35,11 +35,24 @@ function renderPractice(lang: UiLanguage): HTMLElement {
     model: 'm/x',
     backend: 'wasm',
     passes: 1,
-    blanks: (['correct', 'acceptable', 'wrong', 'wrong'] as const).map((verdict, i) => ({ verdict, score: i === 1 ? -1 : 0, modelTop: [{ text: 'calm', score: 0.25 }] })),
+    blanks: (['correct', 'acceptable', 'wrong', 'wrong'] as const).map((verdict, i) => ({
+      verdict,
+      score: i === 1 ? -1 : 0,
+      modelTop: [{ text: 'calm', score: 0.25 }],
+    })),
   });
   ex = reveal(takeHint(ex, 0, 2), 3);
   const hints = cloze.blanks.map((b) => buildHints(b.answer, 'en'));
-  const entry = { id: 'e', date: 0, url: '', lang: 'en' as const, text: cloze.text, blanks: [{ start: 4, end: 10, answer: 'sleepy', given: 'calm', verdict: 'wrong' as const }], points: 0, max: 1 };
+  const entry = {
+    id: 'e',
+    date: 0,
+    url: '',
+    lang: 'en' as const,
+    text: cloze.text,
+    blanks: [{ start: 4, end: 10, answer: 'sleepy', given: 'calm', verdict: 'wrong' as const }],
+    points: 0,
+    max: 1,
+  };
   const root = document.createElement('div');
   render(h('div', null, h(ClozeExercise, { ex, hints, checking: false, actions }), h(HistoryList, { entries: [entry], onClear: noop })), root);
   return root;
@@ -58,7 +71,18 @@ describe('the practice page in the UI language', () => {
   it('keeps the English wording', () => {
     const root = renderPractice('en');
     const text = root.textContent!;
-    for (const s of ['✓ Correct', '≈ Acceptable', '✗ Not quite', ' — the model rates it 37% as likely as the original', 'Answer: barn', 'Score: 1.5 / 4', ' · 6 letters', 'Model’s top answers: calm 25%', 'Check (Enter)', 'Export for Anki (CSV)']) {
+    for (const s of [
+      '✓ Correct',
+      '≈ Acceptable',
+      '✗ Not quite',
+      ' — the model rates it 37% as likely as the original',
+      'Answer: barn',
+      'Score: 1.5 / 4',
+      ' · 6 letters',
+      'Model’s top answers: calm 25%',
+      'Check (Enter)',
+      'Export for Anki (CSV)',
+    ]) {
       expect(text).toContain(s);
     }
     expect(root.querySelector('[data-testid=blank-input]')!.getAttribute('aria-label')).toBe('Blank 1 of 4');

@@ -1,12 +1,29 @@
 // Which ONNX file Sesame asks for, from listings shaped like the hub's.
 import { describe, expect, it } from 'vitest';
-import { candidatesFor, choiceOfFile, fetchListing, ListingError, onnxPath, pickFiles, type RepoListing, TF_DTYPE_SUFFIX, treeEntry } from '@/models/host/hub/hub-files';
+import {
+  candidatesFor,
+  choiceOfFile,
+  fetchListing,
+  ListingError,
+  onnxPath,
+  pickFiles,
+  type RepoListing,
+  TF_DTYPE_SUFFIX,
+  treeEntry,
+} from '@/models/host/hub/hub-files';
 import { REGISTRY } from '@/models/shared/registry';
 import { planDeps, planFiles } from '@/models/host/hub/repo-plan';
 
 const MB = 1_000_000;
 const file = (path: string, bytes: number) => ({ path, bytes });
-const side = [file('config.json', 907), file('generation_config.json', 119), file('merges.txt', 456_318), file('tokenizer.json', 2_107_653), file('tokenizer_config.json', 234), file('vocab.json', 1_042_301)];
+const side = [
+  file('config.json', 907),
+  file('generation_config.json', 119),
+  file('merges.txt', 456_318),
+  file('tokenizer.json', 2_107_653),
+  file('tokenizer_config.json', 234),
+  file('vocab.json', 1_042_301),
+];
 
 /**
  * `Xenova/gpt2` as issue 15 reports the hub's listing: v3 files (`model.onnx` 501 MB, `model_int8`
@@ -44,7 +61,11 @@ describe('file names', () => {
   it('reads a file name back into model_file_name + dtype', () => {
     expect(choiceOfFile('onnx/model_int8.onnx')).toEqual({ file: 'onnx/model_int8.onnx', base: 'model', dtype: 'int8' });
     expect(choiceOfFile('onnx/model_q4f16.onnx')).toEqual({ file: 'onnx/model_q4f16.onnx', base: 'model', dtype: 'q4f16' });
-    expect(choiceOfFile('onnx/decoder_model_merged_quantized.onnx')).toEqual({ file: 'onnx/decoder_model_merged_quantized.onnx', base: 'decoder_model_merged', dtype: 'q8' });
+    expect(choiceOfFile('onnx/decoder_model_merged_quantized.onnx')).toEqual({
+      file: 'onnx/decoder_model_merged_quantized.onnx',
+      base: 'decoder_model_merged',
+      dtype: 'q8',
+    });
     expect(choiceOfFile('onnx/model.onnx')).toEqual({ file: 'onnx/model.onnx', base: 'model', dtype: 'fp32' });
     expect(choiceOfFile('config.json')).toBeNull();
     for (const c of [...candidatesFor('q8', 'gpt2'), ...candidatesFor('q4', 'gpt2'), ...candidatesFor('fp16', 'bert')]) expect(choiceOfFile(c.file)).toEqual(c);
@@ -113,7 +134,8 @@ describe('pickFiles', () => {
 
 describe('reading the hub API', () => {
   const SHA = 'a'.repeat(40);
-  const json = (body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json', ...headers } });
+  const json = (body: unknown, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json', ...headers } });
 
   it('reads the revision sha, then the tree of that commit (lfs sizes, directories skipped, pages followed)', async () => {
     const urls: string[] = [];
@@ -121,7 +143,9 @@ describe('reading the hub API', () => {
       urls.push(url);
       if (url.includes('/revision/')) return json({ id: 'Xenova/gpt2', sha: SHA, siblings: [{ rfilename: 'config.json' }] });
       if (url.includes('cursor=2'))
-        return json([{ type: 'file', path: 'onnx/model_int8.onnx', size: 281 * MB, oid: 'b'.repeat(40), lfs: { oid: 'c'.repeat(64), size: 281 * MB, pointerSize: 134 } }]);
+        return json([
+          { type: 'file', path: 'onnx/model_int8.onnx', size: 281 * MB, oid: 'b'.repeat(40), lfs: { oid: 'c'.repeat(64), size: 281 * MB, pointerSize: 134 } },
+        ]);
       return json(
         [
           { type: 'file', path: 'config.json', size: 907, oid: 'd'.repeat(40) },
@@ -166,7 +190,7 @@ describe('reading the hub API', () => {
     expect(treeEntry(null)).toBeNull();
   });
 
-  it('keeps the hashes the tree gives: an LFS file\'s content SHA-256 (not its pointer\'s oid), a git file\'s blob id', () => {
+  it("keeps the hashes the tree gives: an LFS file's content SHA-256 (not its pointer's oid), a git file's blob id", () => {
     const lfs = { type: 'file', path: 'onnx/model.onnx', size: 12, oid: 'b'.repeat(40), lfs: { oid: 'C'.repeat(64), size: 12 } };
     expect(treeEntry(lfs)).toEqual({ ...file('onnx/model.onnx', 12), sha256: 'c'.repeat(64) });
     expect(treeEntry({ type: 'file', path: 'config.json', size: 3, oid: 'e'.repeat(40) })).toEqual({ ...file('config.json', 3), blobSha1: 'e'.repeat(40) });
@@ -181,25 +205,47 @@ describe('planFiles', () => {
   const deps = (cached: { path: string; bytes: number }[], listing: () => Promise<RepoListing>) => ({ cached: async () => cached, listing });
 
   it('from the listing: the chosen file, exact bytes, the sha, and a note that model_quantized is missing', async () => {
-    const plan = await planFiles(spec, 'https://huggingface.co/', deps([], async () => ({ ...XENOVA_GPT2, sha: 'f'.repeat(40) })));
+    const plan = await planFiles(
+      spec,
+      'https://huggingface.co/',
+      deps([], async () => ({ ...XENOVA_GPT2, sha: 'f'.repeat(40) })),
+    );
     expect(plan).toMatchObject({ source: 'hub', choice: { file: 'onnx/model_int8.onnx' }, sha: 'f'.repeat(40) });
     expect(plan.bytes).toBeGreaterThan(281 * MB);
     expect(plan.note).toBe('Xenova/gpt2 has no onnx/model_quantized.onnx; Sesame loads onnx/model_int8.onnx.');
   });
 
   it('from the cache first, without asking the host (offline stays offline)', async () => {
-    const plan = await planFiles(spec, 'https://huggingface.co/', deps([file('config.json', 907), file('onnx/model_int8.onnx', 281 * MB)], () => Promise.reject(new Error('no network'))));
+    const plan = await planFiles(
+      spec,
+      'https://huggingface.co/',
+      deps([file('config.json', 907), file('onnx/model_int8.onnx', 281 * MB)], () => Promise.reject(new Error('no network'))),
+    );
     expect(plan).toMatchObject({ source: 'cache', choice: { file: 'onnx/model_int8.onnx' }, bytes: 281 * MB + 907 });
   });
 
   it('a mirror without the API: the registry estimate and the file its public listing holds, said so', async () => {
-    const plan = await planFiles(spec, 'https://mirror.example/', deps([], () => Promise.reject(new ListingError('https://mirror.example/api/models/Xenova/gpt2/revision/main answered 404', 404))));
+    const plan = await planFiles(
+      spec,
+      'https://mirror.example/',
+      deps([], () => Promise.reject(new ListingError('https://mirror.example/api/models/Xenova/gpt2/revision/main answered 404', 404))),
+    );
     expect(plan).toMatchObject({ source: 'estimate', choice: { file: 'onnx/model_int8.onnx', base: 'model', dtype: 'int8' }, bytes: 281 * MB, files: [] });
-    expect(plan.note).toMatch(/^No file list from https:\/\/mirror\.example\/ \(.*answered 404\): sizes are estimates, Sesame asks for onnx\/model_int8\.onnx at main, and no hashes check the files\.$/);
-    const distil = await planFiles({ ...spec, id: 'Xenova/distilgpt2' }, 'https://mirror.example/', deps([], () => Promise.reject(new ListingError('x'))));
+    expect(plan.note).toMatch(
+      /^No file list from https:\/\/mirror\.example\/ \(.*answered 404\): sizes are estimates, Sesame asks for onnx\/model_int8\.onnx at main, and no hashes check the files\.$/,
+    );
+    const distil = await planFiles(
+      { ...spec, id: 'Xenova/distilgpt2' },
+      'https://mirror.example/',
+      deps([], () => Promise.reject(new ListingError('x'))),
+    );
     expect(distil).toMatchObject({ choice: { file: 'onnx/decoder_model_merged_quantized.onnx', base: 'decoder_model_merged', dtype: 'q8' }, bytes: 85 * MB });
     // An id the registry lacks: transformers.js's default name, size unknown.
-    const unknown = await planFiles({ ...spec, id: 'someone/else' }, 'https://mirror.example/', deps([], () => Promise.reject(new ListingError('x'))));
+    const unknown = await planFiles(
+      { ...spec, id: 'someone/else' },
+      'https://mirror.example/',
+      deps([], () => Promise.reject(new ListingError('x'))),
+    );
     expect(unknown).toMatchObject({ choice: { file: 'onnx/model_quantized.onnx' }, bytes: null });
   });
 
@@ -207,12 +253,23 @@ describe('planFiles', () => {
     for (const entry of REGISTRY) {
       for (const [dtype, file] of Object.entries(entry.onnx ?? {})) {
         const d = dtype as 'q8' | 'fp32';
-        expect(candidatesFor(d, entry.family).map((c) => c.file), `${entry.id} ${dtype}`).toContain(file);
+        expect(
+          candidatesFor(d, entry.family).map((c) => c.file),
+          `${entry.id} ${dtype}`,
+        ).toContain(file);
         expect(entry.sizeMb[d], `${entry.id} ${dtype}`).toBeGreaterThan(0);
       }
     }
     // Xenova/distilgpt2's listing (README): legacy names only.
-    const distil = { files: [file('onnx/decoder_model.onnx', 329 * MB), file('onnx/decoder_model_merged.onnx', 330 * MB), file('onnx/decoder_model_merged_quantized.onnx', 84.9 * MB), file('onnx/decoder_model_quantized.onnx', 83.5 * MB), file('onnx/decoder_model_fp16.onnx', 165 * MB)] };
+    const distil = {
+      files: [
+        file('onnx/decoder_model.onnx', 329 * MB),
+        file('onnx/decoder_model_merged.onnx', 330 * MB),
+        file('onnx/decoder_model_merged_quantized.onnx', 84.9 * MB),
+        file('onnx/decoder_model_quantized.onnx', 83.5 * MB),
+        file('onnx/decoder_model_fp16.onnx', 165 * MB),
+      ],
+    };
     const entry = REGISTRY.find((e) => e.id === 'Xenova/distilgpt2')!;
     for (const d of ['q8', 'fp32'] as const) {
       const pick = pickFiles(distil, entry.id, d, 'gpt2');
@@ -223,7 +280,11 @@ describe('planFiles', () => {
   });
 
   it('nothing usable: no choice and the reason', async () => {
-    const plan = await planFiles(spec, 'https://huggingface.co/', deps([], async () => ({ files: side })));
+    const plan = await planFiles(
+      spec,
+      'https://huggingface.co/',
+      deps([], async () => ({ files: side })),
+    );
     expect(plan).toMatchObject({ source: 'hub', choice: null, bytes: null });
     expect(plan.note).toMatch(/^Xenova\/gpt2 has no q8 ONNX file Sesame can load .* it holds no ONNX file\.$/);
   });
@@ -231,14 +292,18 @@ describe('planFiles', () => {
   it('local folders: from the cache only', async () => {
     const local = { ...spec, id: 'local/my-gpt2' };
     const never = () => Promise.reject(new Error('must not ask the host'));
-    expect(await planFiles(local, 'https://huggingface.co/', deps([file('config.json', 1), file('onnx/decoder_model_merged_quantized.onnx', 5)], never))).toMatchObject({
+    expect(
+      await planFiles(local, 'https://huggingface.co/', deps([file('config.json', 1), file('onnx/decoder_model_merged_quantized.onnx', 5)], never)),
+    ).toMatchObject({
       source: 'cache',
       choice: { base: 'decoder_model_merged', dtype: 'q8' },
       bytes: 6,
       note: 'local/my-gpt2 was imported from a local folder: no hashes check its files.',
     });
     // A hub model from the cache has no such note.
-    expect((await planFiles(spec, 'https://huggingface.co/', deps([file('config.json', 1), file('onnx/model_quantized.onnx', 5)], never))).note).toBeUndefined();
+    expect(
+      (await planFiles(spec, 'https://huggingface.co/', deps([file('config.json', 1), file('onnx/model_quantized.onnx', 5)], never))).note,
+    ).toBeUndefined();
     const fp32Only = await planFiles(local, 'https://huggingface.co/', deps([file('config.json', 1), file('onnx/model.onnx', 5)], never));
     expect(fp32Only).toMatchObject({ source: 'cache', choice: null });
     expect(fp32Only.note).toMatch(/local\/my-gpt2 has no q8 ONNX file/);

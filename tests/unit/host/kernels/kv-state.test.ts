@@ -36,7 +36,7 @@ const lastKey = (s: KvState) => {
 };
 
 describe('KvState', () => {
-  it('round-trips the session\'s tensors', () => {
+  it("round-trips the session's tensors", () => {
     const past = pastOf(5);
     const state = KvState.fromTensors(past, shape);
     expect(state.length).toBe(5);
@@ -65,7 +65,7 @@ describe('KvState', () => {
     expect([head2(3), head2(100), head2(152)]).toEqual([1, 98, 150]);
   });
 
-  it('copies on write: a second alternative from one prompt leaves the first one\'s slots', () => {
+  it("copies on write: a second alternative from one prompt leaves the first one's slots", () => {
     const prompt = KvState.fromTensors(pastOf(4), shape);
     const a = fill(prompt.extend(), 7);
     const a2 = fill(a.extend(), 8);

@@ -63,9 +63,7 @@ function mergedModel(o: Options = {}): Uint8Array {
     'kv',
   );
   // without past: no past read, other nodes before the head.
-  const elseTail = o.elseFloat
-    ? [{ name: '/else/MatMul', opType: 'MatMul', input: ['x', 'Wf'], output: ['logits'] }]
-    : head('x', o.elseWeight ?? 'W', '/else');
+  const elseTail = o.elseFloat ? [{ name: '/else/MatMul', opType: 'MatMul', input: ['x', 'Wf'], output: ['logits'] }] : head('x', o.elseWeight ?? 'W', '/else');
   const other: Node[] = o.elseLogitsRead ? [{ name: '/else/Peek', opType: 'Identity', input: ['logits'], output: ['peek'] }] : [];
   const otherwise = branch(
     'else_branch',
@@ -86,10 +84,19 @@ function mergedModel(o: Options = {}): Uint8Array {
   const peek: Node[] = o.topRead ? [{ name: '/peek', opType: 'Identity', input: ['logits'], output: ['peek'] }] : [];
   const graph = create(GraphProtoSchema, {
     name: 'merged',
-    node: [{ name: 'optimum::if', opType: 'If', input: ['use_cache_branch'], output: ['logits', 'present'], attribute: [
-      { name: 'then_branch', type: 5, g: then },
-      { name: 'else_branch', type: 5, g: otherwise },
-    ] }, ...peek],
+    node: [
+      {
+        name: 'optimum::if',
+        opType: 'If',
+        input: ['use_cache_branch'],
+        output: ['logits', 'present'],
+        attribute: [
+          { name: 'then_branch', type: 5, g: then },
+          { name: 'else_branch', type: 5, g: otherwise },
+        ],
+      },
+      ...peek,
+    ],
     initializer: [
       { name: 'table', dataType: TensorProto_DataType.FLOAT, dims: [3n, BigInt(K)], rawData: f32(Array.from({ length: 3 * K }, (_, i) => i)) },
       ...weight('W', w.data),
@@ -97,7 +104,18 @@ function mergedModel(o: Options = {}): Uint8Array {
       { name: 'Wf', dataType: TensorProto_DataType.FLOAT, dims: [BigInt(K), BigInt(N)], rawData: f32(Array.from({ length: K * N }, () => 0)) },
     ],
     input: [
-      { name: 'ids', type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.INT64, shape: { dim: [{ value: { case: 'dimParam', value: 'batch_size' } }, { value: { case: 'dimParam', value: 'sequence_length' } }] } } } } },
+      {
+        name: 'ids',
+        type: {
+          value: {
+            case: 'tensorType',
+            value: {
+              elemType: TensorProto_DataType.INT64,
+              shape: { dim: [{ value: { case: 'dimParam', value: 'batch_size' } }, { value: { case: 'dimParam', value: 'sequence_length' } }] },
+            },
+          },
+        },
+      },
       { name: 'past' },
       { name: 'use_cache_branch' },
     ],
@@ -135,7 +153,7 @@ describe('finding the If and its branches', () => {
     expect(reads.has('W2')).toBe(false);
   });
 
-  it('compares two heads\' weights by value', () => {
+  it("compares two heads' weights by value", () => {
     const a = randomWeights(K, N, true, true, true, 1);
     const copy = { ...a, data: a.data.slice(), scale: a.scale.slice(), zeroPoint: a.zeroPoint.slice(), bias: a.bias!.slice() };
     expect(sameWeights(a, a)).toBe(true);
@@ -148,7 +166,7 @@ describe('finding the If and its branches', () => {
 });
 
 describe('cutting the head out of both branches', () => {
-  it('removes it from both, ends each branch at its head input, and keeps the If\'s inputs and other outputs', () => {
+  it("removes it from both, ends each branch at its head input, and keeps the If's inputs and other outputs", () => {
     const bytes = mergedModel();
     const detached = detachHead(bytes);
     if (!detached.ok) throw new Error(detached.reason);
@@ -178,7 +196,7 @@ describe('cutting the head out of both branches', () => {
     expect(detachHead(detached.bytes)).toMatchObject({ ok: false, reason: 'the head is already detached' });
   });
 
-  it('takes branches that output the head\'s logits directly (no Identity after the head)', () => {
+  it("takes branches that output the head's logits directly (no Identity after the head)", () => {
     const detached = detachHead(mergedModel({ direct: true }));
     if (!detached.ok) throw new Error(detached.reason);
     const ifNode = graphOf(detached.bytes).node[0]!;
@@ -190,7 +208,10 @@ describe('cutting the head out of both branches', () => {
   });
 
   it('refuses branches whose heads read different weights', () => {
-    expect(detachHead(mergedModel({ elseWeight: 'W2' }))).toEqual({ ok: false, reason: "the merged decoder's then_branch and else_branch heads read different weights" });
+    expect(detachHead(mergedModel({ elseWeight: 'W2' }))).toEqual({
+      ok: false,
+      reason: "the merged decoder's then_branch and else_branch heads read different weights",
+    });
   });
 
   it('refuses an If whose logits are read by another top-level node', () => {
@@ -202,6 +223,9 @@ describe('cutting the head out of both branches', () => {
   });
 
   it('refuses a branch whose head is not one Sesame reads, naming the branch', () => {
-    expect(detachHead(mergedModel({ elseFloat: true }))).toMatchObject({ ok: false, reason: expect.stringMatching(/^head \(else_branch of the merged decoder's If\) is not made by the q8 pattern \(MatMul\)/) });
+    expect(detachHead(mergedModel({ elseFloat: true }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^head \(else_branch of the merged decoder's If\) is not made by the q8 pattern \(MatMul\)/),
+    });
   });
 });

@@ -35,11 +35,23 @@ function tiedGraph(o: Options = {}): GraphProto {
   const scales = o.scales ?? 1;
   const node: MessageInitShape<typeof NodeProtoSchema>[] = [
     { name: '/wte/Gather', opType: 'Gather', input: ['wte_q', 'ids'], output: ['emb_q'] },
-    { name: '/lm_head/Transpose', opType: 'Transpose', input: ['wte_q'], output: ['wte_t'], attribute: o.perm ? [{ name: 'perm', ints: o.perm.map(BigInt) }] : [] },
+    {
+      name: '/lm_head/Transpose',
+      opType: 'Transpose',
+      input: ['wte_q'],
+      output: ['wte_t'],
+      attribute: o.perm ? [{ name: 'perm', ints: o.perm.map(BigInt) }] : [],
+    },
   ];
   let b = 'wte_t';
   if (!o.float) {
-    node.push({ name: '/lm_head/DequantizeLinear', opType: 'DequantizeLinear', input: ['wte_t', 'wte_scale', 'wte_zp'], output: ['wte_f'], attribute: o.axis === undefined ? [] : [{ name: 'axis', i: BigInt(o.axis) }] });
+    node.push({
+      name: '/lm_head/DequantizeLinear',
+      opType: 'DequantizeLinear',
+      input: ['wte_t', 'wte_scale', 'wte_zp'],
+      output: ['wte_f'],
+      attribute: o.axis === undefined ? [] : [{ name: 'axis', i: BigInt(o.axis) }],
+    });
     b = 'wte_f';
   }
   node.push({ name: '/lm_head/MatMul', opType: 'MatMul', input: ['x', b], output: [o.bias ? 'mm' : 'logits'] });
@@ -49,8 +61,18 @@ function tiedGraph(o: Options = {}): GraphProto {
     node,
     initializer: [
       { name: 'wte_q', dataType: type, dims: [BigInt(N), BigInt(K)], rawData: tableBytes },
-      { name: 'wte_scale', dataType: TensorProto_DataType.FLOAT, dims: scales > 1 ? [BigInt(scales)] : [], rawData: f32(Array.from({ length: scales }, (_, j) => 0.01 + j * 1e-4)) },
-      { name: 'wte_zp', dataType: type === TensorProto_DataType.FLOAT ? TensorProto_DataType.UINT8 : type, dims: scales > 1 ? [BigInt(scales)] : [], rawData: Uint8Array.from({ length: scales }, (_, j) => 120 + (j % 7)) },
+      {
+        name: 'wte_scale',
+        dataType: TensorProto_DataType.FLOAT,
+        dims: scales > 1 ? [BigInt(scales)] : [],
+        rawData: f32(Array.from({ length: scales }, (_, j) => 0.01 + j * 1e-4)),
+      },
+      {
+        name: 'wte_zp',
+        dataType: type === TensorProto_DataType.FLOAT ? TensorProto_DataType.UINT8 : type,
+        dims: scales > 1 ? [BigInt(scales)] : [],
+        rawData: Uint8Array.from({ length: scales }, (_, j) => 120 + (j % 7)),
+      },
       ...(o.bias ? [{ name: 'bias', dataType: TensorProto_DataType.FLOAT, dims: [BigInt(N)], rawData: f32(Array.from({ length: N }, (_, j) => j / N)) }] : []),
     ],
     input: [{ name: 'ids' }, { name: 'x' }],
@@ -59,7 +81,7 @@ function tiedGraph(o: Options = {}): GraphProto {
 }
 
 describe('recognising a tied head', () => {
-  it('reads MatMul(x, DequantizeLinear(Transpose(uint8 table))) + bias as the table\'s own [n][k] bytes', () => {
+  it("reads MatMul(x, DequantizeLinear(Transpose(uint8 table))) + bias as the table's own [n][k] bytes", () => {
     const graph = tiedGraph({ bias: true, perm: [1, 0] });
     const found = tiedHeadMaking(indexGraph(graph), 'logits', 'head');
     if (!found.ok) throw new Error(found.reason);
@@ -84,7 +106,7 @@ describe('recognising a tied head', () => {
       const r = tiedHeadMaking(indexGraph(tiedGraph(o)), 'logits', 'head');
       return r.ok ? 'ok' : r.reason;
     };
-    expect(reason({ float: true })).toBe('head is tied to the float32 table wte_q (Sesame\'s kernel reads 8-bit tables)');
+    expect(reason({ float: true })).toBe("head is tied to the float32 table wte_q (Sesame's kernel reads 8-bit tables)");
     expect(reason({ perm: [0, 1] })).toMatch(/Transpose that is not \[1, 0\]/);
     expect(reason({ scales: N, axis: 0 })).toMatch(/quantised along an axis Sesame does not read/);
     expect(reason({ type: TensorProto_DataType.INT32 })).toMatch(/not 8-bit/);
@@ -95,7 +117,7 @@ describe('recognising a tied head', () => {
     expect(r).toMatchObject({ ok: false, reason: 'head is a MatMul on an initializer, not on a transposed embedding table' });
   });
 
-  it('detaches it from a model: the head\'s nodes go, the table stays for the Gather, the head input comes out', () => {
+  it("detaches it from a model: the head's nodes go, the table stays for the Gather, the head input comes out", () => {
     const graph = tiedGraph({ bias: true });
     const bytes = toBinary(ModelProtoSchema, create(ModelProtoSchema, { irVersion: 8n, graph }));
     const detached = detachHead(bytes);
@@ -111,7 +133,10 @@ describe('recognising a tied head', () => {
   it('refuses a graph with neither head, giving both reasons', () => {
     const graph = tiedGraph({ float: true });
     const detached = detachHead(toBinary(ModelProtoSchema, create(ModelProtoSchema, { irVersion: 8n, graph })));
-    expect(detached).toMatchObject({ ok: false, reason: expect.stringMatching(/^head is not made by the q8 pattern \(MatMul\); head is tied to the float32 table wte_q/) });
+    expect(detached).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^head is not made by the q8 pattern \(MatMul\); head is tied to the float32 table wte_q/),
+    });
   });
 });
 

@@ -137,12 +137,7 @@ describe('ghost state: typing over a ghost', () => {
   });
 
   it('typing a different character cancels the request at once and restarts the pause', () => {
-    const { state, effects } = drive([
-      typed('The cat'),
-      { type: 'timeout', timerId: 1 },
-      { type: 'delta', requestId: 1, delta: ' sat' },
-      typed('The cat w'),
-    ]);
+    const { state, effects } = drive([typed('The cat'), { type: 'timeout', timerId: 1 }, { type: 'delta', requestId: 1, delta: ' sat' }, typed('The cat w')]);
     expect(effects.slice(-3)).toEqual([
       { type: 'cancel', requestId: 1 },
       { type: 'render', ghost: '' },
@@ -220,12 +215,7 @@ describe('ghost state: accepting and dismissing', () => {
   });
 
   it('Esc cancels the request and clears the ghost', () => {
-    const { state, effects } = drive([
-      typed('The cat'),
-      { type: 'timeout', timerId: 1 },
-      { type: 'delta', requestId: 1, delta: ' sat' },
-      { type: 'dismiss' },
-    ]);
+    const { state, effects } = drive([typed('The cat'), { type: 'timeout', timerId: 1 }, { type: 'delta', requestId: 1, delta: ' sat' }, { type: 'dismiss' }]);
     expect(effects.slice(-2)).toEqual([
       { type: 'cancel', requestId: 1 },
       { type: 'render', ghost: '' },

@@ -43,9 +43,7 @@ describe('anki note fields', () => {
     expect(html).not.toMatch(/<img/);
     expect(html.match(/\{\{/g)).toHaveLength(1);
     expect(html.match(/\}\}/g)).toHaveLength(1);
-    expect(html).toBe(
-      '&lt;img src=x onerror=alert(1)&gt; &#123;&#123;c2::x&#125;&#125; {{c1::a&#58;&#58;b}} &amp; &quot;q&quot;',
-    );
+    expect(html).toBe('&lt;img src=x onerror=alert(1)&gt; &#123;&#123;c2::x&#125;&#125; {{c1::a&#58;&#58;b}} &amp; &quot;q&quot;');
     expect(escapeHtml(`'`)).toBe('&#39;');
   });
 

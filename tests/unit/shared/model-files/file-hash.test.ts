@@ -21,7 +21,12 @@ describe('file hashes as the hub lists them', () => {
 
   it('fails other bytes of the same length', async () => {
     const other = new TextEncoder().encode('hello World\n');
-    expect(await checkHash({ sha256: HELLO_SHA256 }, other)).toMatchObject({ ok: false, algorithm: 'SHA-256', expected: HELLO_SHA256, actual: await sha256Hex(other) });
+    expect(await checkHash({ sha256: HELLO_SHA256 }, other)).toMatchObject({
+      ok: false,
+      algorithm: 'SHA-256',
+      expected: HELLO_SHA256,
+      actual: await sha256Hex(other),
+    });
     expect(await checkHash({ blobSha1: HELLO_BLOB }, other)).toMatchObject({ ok: false, algorithm: 'git blob SHA-1', expected: HELLO_BLOB });
     // The content's SHA-256 wins over a blob id when both are given (an LFS file's oid is its pointer's).
     expect(await checkHash({ sha256: HELLO_SHA256, blobSha1: 'f'.repeat(40) }, hello)).toEqual({ ok: true, checked: 'sha256' });

@@ -4,7 +4,6 @@ import { cacheKeyFor, IntegrityError, ModelCache, parseModelFileUrl, REVISION_HE
 import { planImport } from '@/models/shared/model-files/local-import';
 import { memoryCache } from '../../../../scripts/model-source';
 
-
 describe('model cache', () => {
   it('parses hub-layout URLs from any host and prefix', () => {
     expect(parseModelFileUrl('https://huggingface.co/Xenova/bert-base-uncased/resolve/main/onnx/model_quantized.onnx')).toEqual({
@@ -65,7 +64,8 @@ describe('model cache: pinned revisions and listed hashes', () => {
   const bytes = new TextEncoder().encode(body);
   const SHA = 'a'.repeat(40);
   const pinnedUrl = (file: string) => `http://127.0.0.1:9/org/m/resolve/${SHA}/${file}`;
-  const respond = (text: string | Uint8Array<ArrayBuffer>) => new Response(text, { headers: { 'content-length': String(typeof text === 'string' ? new TextEncoder().encode(text).length : text.length) } });
+  const respond = (text: string | Uint8Array<ArrayBuffer>) =>
+    new Response(text, { headers: { 'content-length': String(typeof text === 'string' ? new TextEncoder().encode(text).length : text.length) } });
 
   it('keys files by model and file: a file downloaded at a commit is found under main, and one cached under main at the commit', async () => {
     const mem = memoryCache();
@@ -116,10 +116,19 @@ describe('model cache: pinned revisions and listed hashes', () => {
     const cache = new ModelCache(mem);
     const wrong = bytes.slice();
     wrong[3] = 0x20;
-    cache.pin('org/m', { revision: SHA, host: 'http://127.0.0.1:9/', files: new Map([['onnx/model.onnx', { sha256: await sha256Hex(bytes) }], ['config.json', { blobSha1: await gitBlobSha1Hex(bytes) }]]) });
+    cache.pin('org/m', {
+      revision: SHA,
+      host: 'http://127.0.0.1:9/',
+      files: new Map([
+        ['onnx/model.onnx', { sha256: await sha256Hex(bytes) }],
+        ['config.json', { blobSha1: await gitBlobSha1Hex(bytes) }],
+      ]),
+    });
     await expect(cache.put(pinnedUrl('onnx/model.onnx'), respond(wrong))).rejects.toThrow(IntegrityError);
     expect(mem.map.size).toBe(0);
-    expect(cache.takeIntegrityFailure('org/m')).toMatch(/^onnx\/model\.onnx of org\/m from http:\/\/127\.0\.0\.1:9 does not match the hub's listing \(SHA-256 [0-9a-f]{12}…, the download's [0-9a-f]{12}…\); not stored\.$/);
+    expect(cache.takeIntegrityFailure('org/m')).toMatch(
+      /^onnx\/model\.onnx of org\/m from http:\/\/127\.0\.0\.1:9 does not match the hub's listing \(SHA-256 [0-9a-f]{12}…, the download's [0-9a-f]{12}…\); not stored\.$/,
+    );
     expect(cache.takeIntegrityFailure('org/m')).toBeUndefined();
     await expect(cache.put(pinnedUrl('config.json'), respond(wrong))).rejects.toThrow(/config\.json of org\/m .*git blob SHA-1.*not stored/);
     expect(mem.map.size).toBe(0);
@@ -139,7 +148,11 @@ describe('model cache: requests of a pinned model', () => {
     const unpin = cache.pin('org/m', { revision: SHA, host: 'http://127.0.0.1:9/', files: new Map() });
     expect(cache.pinnedUrl(main)).toBe(`http://127.0.0.1:9/org/m/resolve/${SHA}/tokenizer_config.json`);
     // Another model, another host (a mirror), another revision: as asked.
-    for (const url of ['http://127.0.0.1:9/org/other/resolve/main/config.json', 'https://mirror.example/org/m/resolve/main/config.json', 'http://127.0.0.1:9/org/m/resolve/v2/config.json']) {
+    for (const url of [
+      'http://127.0.0.1:9/org/other/resolve/main/config.json',
+      'https://mirror.example/org/m/resolve/main/config.json',
+      'http://127.0.0.1:9/org/m/resolve/v2/config.json',
+    ]) {
       expect(cache.pinnedUrl(url)).toBe(url);
     }
     // A second load pinning the same model meanwhile keeps it pinned when the first ends.

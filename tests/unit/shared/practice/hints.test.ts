@@ -37,7 +37,13 @@ describe('hints', () => {
   });
 
   it('builds Chinese hints with pinyin from the dictionary', () => {
-    const dict = chineseDict(buildCompactDict([['銀行', '银行', 'yin2 hang2'], ['行', '行', 'xing2'], ['行走', '行走', 'xing2 zou3']]));
+    const dict = chineseDict(
+      buildCompactDict([
+        ['銀行', '银行', 'yin2 hang2'],
+        ['行', '行', 'xing2'],
+        ['行走', '行走', 'xing2 zou3'],
+      ]),
+    );
     expect(dict.pinyin('银行')).toBe('yin2 hang2');
     expect(buildHints('银行', 'zh', dict.pinyin('银行'))).toEqual(['2 characters', 'Pinyin: yínháng', 'Starts with “银”']);
     expect(buildHints('银行', 'zh', null)).toEqual(['2 characters', 'Starts with “银”']);

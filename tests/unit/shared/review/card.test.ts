@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '@/models/shared/practice/history';
-import {
-  CONTEXTS_PER_CARD,
-  type ReviewCard,
-  reviewCard,
-  sightingOfWord,
-  sightingsOfExercise,
-  withoutRef,
-  withSighting,
-} from '@/models/shared/review/card';
+import { CONTEXTS_PER_CARD, type ReviewCard, reviewCard, sightingOfWord, sightingsOfExercise, withoutRef, withSighting } from '@/models/shared/review/card';
 import { newMemory } from '@/models/shared/review/schedule';
 import type { WordEntry } from '@/models/shared/words/word-list';
 

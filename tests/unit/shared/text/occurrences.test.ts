@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findOccurrences, lemmasOf } from '@/models/shared/text/occurrences';
 
-const forms = (blocks: string[], word: string, inflections = true) =>
-  findOccurrences(blocks, word, { lang: 'en', inflections }).map((o) => o.text);
+const forms = (blocks: string[], word: string, inflections = true) => findOccurrences(blocks, word, { lang: 'en', inflections }).map((o) => o.text);
 
 describe('English occurrences', () => {
   const page = [

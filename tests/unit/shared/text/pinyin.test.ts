@@ -4,7 +4,16 @@ import { formatReading, markIndex, markSyllable, parseReading, zhuyinSyllable } 
 describe('tone marks from numbered pinyin', () => {
   it('puts the mark on a or e first, on the o of ou, else on the last vowel', () => {
     expect(['hao3', 'mei2', 'gou3', 'liu4', 'gui4', 'shuo1', 'xue2', 'jiong3', 'zhuang4', 'lüe4'].map(markSyllable)).toEqual([
-      'hǎo', 'méi', 'gǒu', 'liù', 'guì', 'shuō', 'xué', 'jiǒng', 'zhuàng', 'lüè',
+      'hǎo',
+      'méi',
+      'gǒu',
+      'liù',
+      'guì',
+      'shuō',
+      'xué',
+      'jiǒng',
+      'zhuàng',
+      'lüè',
     ]);
     expect(markIndex('shuai')).toBe(3);
   });
@@ -39,7 +48,10 @@ describe('tone marks from numbered pinyin', () => {
     expect(formatReading('T xu4')).toBe('T xù');
     expect(formatReading('yi1 ma3 dang1 xian1 , wan4 ma3 ben1 teng2')).toBe('yī mǎ dāng xiān , wàn mǎ bēn téng');
     expect(formatReading('A1 la1 · Bo2')).toBe('Ā lā · Bó');
-    expect(parseReading('xx5 ren2').map((s) => [s.marked, s.tone])).toEqual([['?', null], ['rén', 2]]);
+    expect(parseReading('xx5 ren2').map((s) => [s.marked, s.tone])).toEqual([
+      ['?', null],
+      ['rén', 2],
+    ]);
     expect(markSyllable('hello')).toBeNull();
   });
 
@@ -53,13 +65,30 @@ describe('zhuyin from numbered pinyin', () => {
   const zy = (s: string) => zhuyinSyllable(s);
   it('spells initials and finals, the y/w spellings undone', () => {
     expect(['zhong1', 'guo2', 'yi1', 'you3', 'yong4', 'yuan2', 'wu3', 'wei4', 'wen2', 'weng1'].map(zy)).toEqual([
-      'ㄓㄨㄥ', 'ㄍㄨㄛˊ', 'ㄧ', 'ㄧㄡˇ', 'ㄩㄥˋ', 'ㄩㄢˊ', 'ㄨˇ', 'ㄨㄟˋ', 'ㄨㄣˊ', 'ㄨㄥ',
+      'ㄓㄨㄥ',
+      'ㄍㄨㄛˊ',
+      'ㄧ',
+      'ㄧㄡˇ',
+      'ㄩㄥˋ',
+      'ㄩㄢˊ',
+      'ㄨˇ',
+      'ㄨㄟˋ',
+      'ㄨㄣˊ',
+      'ㄨㄥ',
     ]);
   });
 
   it('restores the abbreviated finals iu, ui, un and the ü after j, q, x', () => {
     expect(['liu2', 'gui4', 'dun4', 'xun2', 'ju4', 'que4', 'lu:4', 'nu:e4', 'jiong3'].map(zy)).toEqual([
-      'ㄌㄧㄡˊ', 'ㄍㄨㄟˋ', 'ㄉㄨㄣˋ', 'ㄒㄩㄣˊ', 'ㄐㄩˋ', 'ㄑㄩㄝˋ', 'ㄌㄩˋ', 'ㄋㄩㄝˋ', 'ㄐㄩㄥˇ',
+      'ㄌㄧㄡˊ',
+      'ㄍㄨㄟˋ',
+      'ㄉㄨㄣˋ',
+      'ㄒㄩㄣˊ',
+      'ㄐㄩˋ',
+      'ㄑㄩㄝˋ',
+      'ㄌㄩˋ',
+      'ㄋㄩㄝˋ',
+      'ㄐㄩㄥˇ',
     ]);
   });
 

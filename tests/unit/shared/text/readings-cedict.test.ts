@@ -28,15 +28,17 @@ beforeAll(async () => {
   const dir = await cedictGlossDir();
   const dict = chineseDict(await loadCompactDict());
   const load = async (name: string) => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as unknown;
-  outcomes = await Promise.all(POLYPHONE_SENTENCES.map(async ({ sentence, char, reading }) => {
-    const at = sentence.indexOf(char);
-    const segment = segmentWords(sentence, 'zh').find((s) => s.start <= at && at < s.end)!;
-    const choice = chooseReading(await lookupChinese(segment.text, load), null, dict.pinyin(segment.text));
-    const syllables = choice?.reading.split(' ') ?? [];
-    const chars = [...segment.text];
-    const syllable = syllables.length === chars.length ? syllables[[...segment.text.slice(0, at - segment.start)].length]! : null;
-    return { word: segment.text, choice, syllable, expected: reading };
-  }));
+  outcomes = await Promise.all(
+    POLYPHONE_SENTENCES.map(async ({ sentence, char, reading }) => {
+      const at = sentence.indexOf(char);
+      const segment = segmentWords(sentence, 'zh').find((s) => s.start <= at && at < s.end)!;
+      const choice = chooseReading(await lookupChinese(segment.text, load), null, dict.pinyin(segment.text));
+      const syllables = choice?.reading.split(' ') ?? [];
+      const chars = [...segment.text];
+      const syllable = syllables.length === chars.length ? syllables[[...segment.text.slice(0, at - segment.start)].length]! : null;
+      return { word: segment.text, choice, syllable, expected: reading };
+    }),
+  );
 }, 120_000);
 
 const right = (o: Outcome) => o.syllable?.toLowerCase() === o.expected.toLowerCase();

@@ -15,16 +15,26 @@ describe('choosing the reading of a Chinese word', () => {
     expect(chooseReading([sense('yin2 hang2', 'bank')], null)).toEqual({ reading: 'yin2 hang2', by: 'word', others: [] });
   });
 
-  it("takes the reading of the sense the context ranks best", () => {
-    const ranked = [{ id: hang[1]!.id, score: 0.8 }, { id: xing[0]!.id, score: 0.2 }, { id: xing[1]!.id, score: 0 }];
+  it('takes the reading of the sense the context ranks best', () => {
+    const ranked = [
+      { id: hang[1]!.id, score: 0.8 },
+      { id: xing[0]!.id, score: 0.2 },
+      { id: xing[1]!.id, score: 0 },
+    ];
     expect(chooseReading(行, ranked)).toEqual({ reading: 'hang2', by: 'context', others: ['xing2', 'heng2'] });
-    const walking = [{ id: xing[0]!.id, score: 0.5 }, { id: hang[0]!.id, score: 0.1 }];
+    const walking = [
+      { id: xing[0]!.id, score: 0.5 },
+      { id: hang[0]!.id, score: 0.1 },
+    ];
     expect(chooseReading(行, walking)?.reading).toBe('xing2');
   });
 
   it('keeps the usual reading when the context ranks no reading above the others', () => {
     expect(chooseReading(行, null)).toMatchObject({ reading: 'xing2', by: 'dictionary' });
-    const tied = [{ id: xing[1]!.id, score: 0.3 }, { id: hang[0]!.id, score: 0.3 }];
+    const tied = [
+      { id: xing[1]!.id, score: 0.3 },
+      { id: hang[0]!.id, score: 0.3 },
+    ];
     expect(chooseReading(行, tied)).toMatchObject({ reading: 'xing2', by: 'dictionary' });
     const nothing = 行.map((s) => ({ id: s.id, score: 0 }));
     expect(chooseReading(行, nothing)).toMatchObject({ reading: 'xing2', by: 'dictionary' });
@@ -32,7 +42,11 @@ describe('choosing the reading of a Chinese word', () => {
   });
 
   it("does not read a word by a surname's or another word's reading, even when that sense ranks first", () => {
-    const ranked = [{ id: 行[5]!.id, score: 0.9 }, { id: 行[4]!.id, score: 0.8 }, { id: hang[0]!.id, score: 0.1 }];
+    const ranked = [
+      { id: 行[5]!.id, score: 0.9 },
+      { id: 行[4]!.id, score: 0.8 },
+      { id: hang[0]!.id, score: 0.1 },
+    ];
     expect(chooseReading(行, ranked)).toMatchObject({ reading: 'hang2', by: 'context' });
   });
 

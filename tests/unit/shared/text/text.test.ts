@@ -19,7 +19,9 @@ describe('language and segmentation', () => {
   });
 
   it('segments Chinese into words, not characters', () => {
-    const words = segmentWords('我今天去银行存钱', 'zh').filter((s) => s.isWord).map((s) => s.text);
+    const words = segmentWords('我今天去银行存钱', 'zh')
+      .filter((s) => s.isWord)
+      .map((s) => s.text);
     expect(words).toContain('银行');
     expect(wordAt('我今天去银行存钱', 5, 'zh')?.text).toBe('银行');
   });
@@ -73,7 +75,17 @@ describe('substitute cleaning', () => {
       { text: 'café', score: 0.01 },
     ];
     expect(cleanSubstitutes(raw, 'bank', 'en', 5).map((s) => s.text)).toEqual(['shore', 'lender', 'café']);
-    expect(cleanSubstitutes([{ text: '银行', score: 1 }, { text: '商店', score: 0.5 }], '银行', 'zh', 5).map((s) => s.text)).toEqual(['商店']);
+    expect(
+      cleanSubstitutes(
+        [
+          { text: '银行', score: 1 },
+          { text: '商店', score: 0.5 },
+        ],
+        '银行',
+        'zh',
+        5,
+      ).map((s) => s.text),
+    ).toEqual(['商店']);
   });
 
   it('ranks joint candidates over several masks', () => {

@@ -16,7 +16,11 @@ describe('frequency bands', () => {
 
   it('builds English bands from counts, case folded, words seen once left out', () => {
     const asset = buildEnglishFrequency([
-      { word: 'you', count: 2_000_000 }, { word: 'Bill', count: 600 }, { word: 'bill', count: 300 }, { word: 'zymurgy', count: 1 }, { word: 'lurch', count: 60 },
+      { word: 'you', count: 2_000_000 },
+      { word: 'Bill', count: 600 },
+      { word: 'bill', count: 300 },
+      { word: 'zymurgy', count: 1 },
+      { word: 'lurch', count: 60 },
     ]);
     expect(isFrequencyAsset(asset)).toBe(true);
     const lookup = frequencyLookup(asset);

@@ -36,7 +36,14 @@ const capture = (extra: Partial<Capture> = {}): Capture => ({
 describe('word list', () => {
   it('keeps the word in its own sentence with the sense shown', () => {
     const e = wordEntryFrom(result, capture(), 'id1', 5);
-    expect(e).toMatchObject({ id: 'id1', date: 5, word: 'bank', sentence: 'We sat on the bank of the river.', sense: ['shore', 'side'], gloss: 'sloping land' });
+    expect(e).toMatchObject({
+      id: 'id1',
+      date: 5,
+      word: 'bank',
+      sentence: 'We sat on the bank of the river.',
+      sense: ['shore', 'side'],
+      gloss: 'sloping land',
+    });
     expect(e.sentence.slice(e.start, e.end)).toBe('bank');
     expect(e.substitutes).toEqual(['shore', 'side']);
     const withOccurrences = wordEntryFrom(result, capture({ occurrences: [{ text: 'A bank.', start: 2, end: 6 }], selected: 0 }), 'id2', 6);

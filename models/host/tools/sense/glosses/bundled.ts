@@ -31,7 +31,10 @@ function fetchShard(path: string): Promise<unknown> {
   return loading;
 }
 
-const loaderFor = (dir: string): ShardLoader => (name) => fetchShard(`/${dir}/${name}.json`);
+const loaderFor =
+  (dir: string): ShardLoader =>
+  (name) =>
+    fetchShard(`/${dir}/${name}.json`);
 
 export function loadGlosses(word: string, lang: 'en' | 'zh'): Promise<Gloss[]> {
   return lang === 'zh' ? lookupChinese(word, loaderFor(CEDICT_GLOSS_ASSET_DIR)) : lookupEnglish(word, loaderFor(WORDNET_ASSET_DIR));

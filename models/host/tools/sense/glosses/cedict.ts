@@ -30,10 +30,15 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 export function isCedictGlossShard(value: unknown): value is CedictGlossShard {
   return (
-    isRecord(value) && value.v === 1 && isRecord(value.w) && isRecord(value.t) &&
-    Object.values(value.w).every((entries) => Array.isArray(entries) && entries.every(
-      (e) => Array.isArray(e) && e.length === 3 && typeof e[0] === 'string' && typeof e[1] === 'string' && isStrings(e[2]),
-    )) &&
+    isRecord(value) &&
+    value.v === 1 &&
+    isRecord(value.w) &&
+    isRecord(value.t) &&
+    Object.values(value.w).every(
+      (entries) =>
+        Array.isArray(entries) &&
+        entries.every((e) => Array.isArray(e) && e.length === 3 && typeof e[0] === 'string' && typeof e[1] === 'string' && isStrings(e[2])),
+    ) &&
     Object.values(value.t).every(isStrings)
   );
 }
@@ -49,14 +54,16 @@ export async function lookupChinese(word: string, loadShard: ShardLoader): Promi
     entries.push(...filed.filter(([traditional]) => traditional === headword));
   }
   return entries.flatMap(([, reading, senses], e) =>
-    senses.map((text, s): Gloss => ({
-      id: `cc-cedict:${headword}:${e + 1}.${s + 1}`,
-      source: 'cc-cedict',
-      headword,
-      reading,
-      text,
-      examples: [],
-      synonyms: [],
-    })),
+    senses.map(
+      (text, s): Gloss => ({
+        id: `cc-cedict:${headword}:${e + 1}.${s + 1}`,
+        source: 'cc-cedict',
+        headword,
+        reading,
+        text,
+        examples: [],
+        synonyms: [],
+      }),
+    ),
   );
 }

@@ -69,7 +69,5 @@ export function substituteOverlapScores(glosses: readonly Gloss[], substitutes: 
   const words = substitutes.map((s) => [
     ...new Set([...contentWords(s), ...(translate?.(s) ?? []).flatMap((g) => [g.text, ...g.synonyms].flatMap(contentWords))]),
   ]);
-  return bags.map((bag) =>
-    words.reduce((sum, ws, rank) => (ws.length === 0 ? sum : sum + ws.filter((w) => meets(w, bag)).length / ws.length / (rank + 1)), 0),
-  );
+  return bags.map((bag) => words.reduce((sum, ws, rank) => (ws.length === 0 ? sum : sum + ws.filter((w) => meets(w, bag)).length / ws.length / (rank + 1)), 0));
 }

@@ -34,7 +34,8 @@ export const MAX_EXACT_WORDS = 3;
 export const MAX_PARTIAL_WORDS = 4;
 
 // Items that point elsewhere or label rather than translate.
-const NOT_A_TRANSLATION = /^(?:(?:old |archaic |ancient )?variant of|used in|see |see also|abbr\.? (?:for|of|to)|cl:|classifier for|surname|also written|also pr\.|pr\.|(?:japanese|korean) variant|erhua variant)/i;
+const NOT_A_TRANSLATION =
+  /^(?:(?:old |archaic |ancient )?variant of|used in|see |see also|abbr\.? (?:for|of|to)|cl:|classifier for|surname|also written|also pr\.|pr\.|(?:japanese|korean) variant|erhua variant)/i;
 
 export interface EnglishKey {
   key: string;
@@ -81,7 +82,11 @@ const isPosting = (p: unknown): p is ReversePosting =>
 export function isCedictReverseShard(value: unknown): value is CedictReverseShard {
   const v = value as CedictReverseShard | null;
   return (
-    typeof v === 'object' && v !== null && v.v === 1 && typeof v.w === 'object' && v.w !== null &&
+    typeof v === 'object' &&
+    v !== null &&
+    v.v === 1 &&
+    typeof v.w === 'object' &&
+    v.w !== null &&
     Object.values(v.w).every((postings) => Array.isArray(postings) && postings.every(isPosting))
   );
 }
@@ -110,7 +115,10 @@ export async function lookupEquivalents(word: string, loadShard: ShardLoader, li
   found.sort((a, b) => a.posting[4] - b.posting[4] || a.order - b.order);
   const seen = new Set<string>();
   const glosses: Equivalent[] = [];
-  for (const { posting: [simplified, traditional, reading, text, kind], key } of found) {
+  for (const {
+    posting: [simplified, traditional, reading, text, kind],
+    key,
+  } of found) {
     const id = `${simplified}\u0000${reading.toLowerCase()}`;
     if (seen.has(id)) continue;
     seen.add(id);

@@ -4,12 +4,7 @@ import type { ShardLoader } from './types';
 // Shards are memoised by the loader, so each parsed object is checked once, not per lookup.
 const checked = new WeakSet<object>();
 
-export async function loadChecked<T extends object>(
-  loadShard: ShardLoader,
-  name: string,
-  isValid: (value: unknown) => value is T,
-  asset: string,
-): Promise<T> {
+export async function loadChecked<T extends object>(loadShard: ShardLoader, name: string, isValid: (value: unknown) => value is T, asset: string): Promise<T> {
   const value = await loadShard(name);
   if (typeof value === 'object' && value !== null && checked.has(value)) return value as T;
   if (!isValid(value)) throw new Error(`The ${asset} asset is damaged: shard "${name}" has an unexpected shape`);

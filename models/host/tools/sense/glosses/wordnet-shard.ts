@@ -69,6 +69,8 @@ export function isWordnetShard(value: unknown): value is WordnetShard {
   return (
     value.s.every((s) => Array.isArray(s) && s.length === 4 && isPos(s[0]) && typeof s[1] === 'string' && isStrings(s[2]) && isStrings(s[3])) &&
     Object.values(value.w).every((ids) => Array.isArray(ids) && ids.every((i) => Number.isInteger(i) && i >= 0 && i < synsets)) &&
-    Object.values(value.x).every((bases) => Array.isArray(bases) && bases.every((b) => Array.isArray(b) && b.length === 2 && isPos(b[0]) && typeof b[1] === 'string'))
+    Object.values(value.x).every(
+      (bases) => Array.isArray(bases) && bases.every((b) => Array.isArray(b) && b.length === 2 && isPos(b[0]) && typeof b[1] === 'string'),
+    )
   );
 }

@@ -3,22 +3,37 @@
 // sense of each, most frequent first: the form itself, then its base forms.
 import { loadChecked, own } from './shards';
 import type { Gloss, ShardLoader } from './types';
-import {
-  isWordnetIndex,
-  isWordnetShard,
-  shardOf,
-  WORDNET_INDEX,
-  WORDNET_POS,
-  type WordnetPos,
-  type WordnetShard,
-  wordnetForm,
-} from './wordnet-shard';
+import { isWordnetIndex, isWordnetShard, shardOf, WORDNET_INDEX, WORDNET_POS, type WordnetPos, type WordnetShard, wordnetForm } from './wordnet-shard';
 
 // morphy's suffix table, with NLTK's addition of -ves → -f for nouns.
 const RULES: Record<WordnetPos, [string, string][]> = {
-  n: [['s', ''], ['ses', 's'], ['ves', 'f'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y']],
-  v: [['s', ''], ['ies', 'y'], ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'], ['ing', '']],
-  a: [['er', ''], ['est', ''], ['er', 'e'], ['est', 'e']],
+  n: [
+    ['s', ''],
+    ['ses', 's'],
+    ['ves', 'f'],
+    ['xes', 'x'],
+    ['zes', 'z'],
+    ['ches', 'ch'],
+    ['shes', 'sh'],
+    ['men', 'man'],
+    ['ies', 'y'],
+  ],
+  v: [
+    ['s', ''],
+    ['ies', 'y'],
+    ['es', 'e'],
+    ['es', ''],
+    ['ed', 'e'],
+    ['ed', ''],
+    ['ing', 'e'],
+    ['ing', ''],
+  ],
+  a: [
+    ['er', ''],
+    ['est', ''],
+    ['er', 'e'],
+    ['est', 'e'],
+  ],
   r: [],
 };
 
@@ -26,9 +41,10 @@ const RULES: Record<WordnetPos, [string, string][]> = {
 export function baseCandidates(form: string, pos: WordnetPos, exceptions: WordnetShard['x']): string[] {
   const irregular = (own(exceptions, form) ?? []).filter(([p]) => p === pos).map(([, base]) => base);
   // As in morphy, a form on the exception list is not also put through the rules.
-  const regular = irregular.length > 0
-    ? irregular
-    : RULES[pos].filter(([suffix]) => form.length > suffix.length && form.endsWith(suffix)).map(([suffix, ending]) => form.slice(0, -suffix.length) + ending);
+  const regular =
+    irregular.length > 0
+      ? irregular
+      : RULES[pos].filter(([suffix]) => form.length > suffix.length && form.endsWith(suffix)).map(([suffix, ending]) => form.slice(0, -suffix.length) + ending);
   return [...new Set([form, ...regular])];
 }
 

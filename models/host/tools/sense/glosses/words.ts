@@ -6,11 +6,11 @@ import { lemmasOf } from '../../../../shared/text/occurrences';
 const STOP_WORDS = new Set(
   (
     'a an the and or but nor not no of to in on at by for from with without into onto over under about as than then ' +
-    'so such that this these those there here it its it\'s is are was were be been being am do does did done has have had ' +
+    "so such that this these those there here it its it's is are was were be been being am do does did done has have had " +
     'can could may might must shall should will would i you he she we they me him her us them my your his our their ' +
     'who whom whose which what when where why how all any each every some other another more most much many few ' +
     'very also only just even up down out off again once both either neither own same too s t etc ' +
-    'sth sb sb\'s someone somebody something one ones usually especially often esp ' +
+    "sth sb sb's someone somebody something one ones usually especially often esp " +
     'bound form literary lit fig coll colloquial dialect archaic old variant abbr abbreviation classifier used ' +
     'tw pr taiwan mainland cl surname see also'
   ).split(' '),

@@ -103,9 +103,9 @@ describe('cloze.check', () => {
     expect(r.blanks[0]!.verdict).toBe('correct');
     expect(r.passes).toBe(1);
     await expect(h.run({ type: 'cloze.check', text: ZH, blanks, answers: ['手机'] }, ERNIE)).rejects.toMatchObject({ code: 'bad-request' });
-    await expect(
-      h.run({ type: 'cloze.check', text: ZH, blanks: [{ start: 0, end: 2, answer: '手机' }], answers: ['x'] }, ERNIE),
-    ).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(h.run({ type: 'cloze.check', text: ZH, blanks: [{ start: 0, end: 2, answer: '手机' }], answers: ['x'] }, ERNIE)).rejects.toMatchObject({
+      code: 'bad-request',
+    });
   });
 
   it('judges 10 blanks in one pass, where one request per blank takes ten', async () => {
@@ -125,7 +125,9 @@ describe('cloze.check', () => {
       one.push(j!);
     }
     const singleMs = performance.now() - t;
-    console.log(`cloze.check, 10 blanks on ${BERT.id}: batched ${batchedMs.toFixed(0)} ms in ${batched.passes} pass(es); one request per blank ${singleMs.toFixed(0)} ms in ${single.passes} passes`);
+    console.log(
+      `cloze.check, 10 blanks on ${BERT.id}: batched ${batchedMs.toFixed(0)} ms in ${batched.passes} pass(es); one request per blank ${singleMs.toFixed(0)} ms in ${single.passes} passes`,
+    );
     expect(batched.passes).toBe(1);
     expect(single.passes).toBe(10);
     expect(all).toHaveLength(10);

@@ -16,7 +16,8 @@ import { nodeHost } from '../../../../support/node-host';
 
 const BERT: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased', family: 'bert', dtype: 'fp32' };
 const ERNIE: ModelSpec = { id: 'sesame-fixtures/tiny-ernie-zh', family: 'ernie', dtype: 'fp32' };
-const EN = 'The committee found the proposal unbelievably complicated, although the antidisestablishment faction praised its remarkable thoroughness and careful craftsmanship.';
+const EN =
+  'The committee found the proposal unbelievably complicated, although the antidisestablishment faction praised its remarkable thoroughness and careful craftsmanship.';
 const ZH = '他拿起手机给妈妈打电话，告诉她自己已经到家了。我们明天一起去图书馆学习历史。';
 
 let hub: { url: string; close(): Promise<void> };
@@ -126,7 +127,14 @@ describe('cloze exercises through the model host', () => {
     expect(total(easy, 'easy')).toBeGreaterThanOrEqual(total(hard, 'easy'));
     expect(total(hard, 'hard')).toBeGreaterThanOrEqual(total(easy, 'hard'));
     // The seed still matters: the chosen blanks are what chooseBlanks picks with these scores.
-    const again = chooseBlanks(text, 'en', 4, 4, (s) => difficultyKey(fits.get(s.start)!, 'easy'), (s) => enc.encode(s.text).length <= MAX_PIECES);
+    const again = chooseBlanks(
+      text,
+      'en',
+      4,
+      4,
+      (s) => difficultyKey(fits.get(s.start)!, 'easy'),
+      (s) => enc.encode(s.text).length <= MAX_PIECES,
+    );
     expect(again.map((s) => s.start)).toEqual(easy.blanks.map((b) => b.start));
   });
 

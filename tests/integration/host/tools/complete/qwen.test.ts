@@ -188,8 +188,12 @@ describe('completion with Qwen2', () => {
     }) as typeof tokenizer.decode;
     return { lm: { ...model, tokenizer }, tokens: () => seen.at(-1) ?? [] };
   };
-  const ghost = (prompt: string, fieldKey?: string, maxNewTokens = 12) =>
-    ({ type: 'complete' as const, prompt, maxNewTokens, ...(fieldKey ? { fieldKey } : {}) });
+  const ghost = (prompt: string, fieldKey?: string, maxNewTokens = 12) => ({
+    type: 'complete' as const,
+    prompt,
+    maxNewTokens,
+    ...(fieldKey ? { fieldKey } : {}),
+  });
   const run = async (request: ReturnType<typeof ghost>, spec = FP32) => (await h.run(request, spec)).result as ResultOf<'complete'>;
 
   it('greedy is deterministic, streams what it returns, and stops on either of its eos ids', async () => {

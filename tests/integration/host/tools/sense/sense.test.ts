@@ -104,7 +104,10 @@ describe('the sense tool', () => {
 
   it('clusters Chinese uses of a whole word on ERNIE', async () => {
     const zh = ['我今天去银行存钱。', '这家银行很大。', '银行里人很多。', '他在银行工作。'].map((s) => spanOf(s, '银行'));
-    const { result } = await h.run({ type: 'sense', text: zh[1]!.text, start: zh[1]!.start, end: zh[1]!.end, occurrences: zh, selected: 1, glosses: false }, ERNIE);
+    const { result } = await h.run(
+      { type: 'sense', text: zh[1]!.text, start: zh[1]!.start, end: zh[1]!.end, occurrences: zh, selected: 1, glosses: false },
+      ERNIE,
+    );
     const r = result as ResultOf<'sense'>;
     expect(r.lang).toBe('zh');
     expect(r.word).toBe('银行');

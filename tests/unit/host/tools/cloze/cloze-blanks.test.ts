@@ -75,7 +75,13 @@ describe('difficulty ranking', () => {
   it('is deterministic per seed, and the seed breaks ties between equal scores', () => {
     const flat = () => 0;
     expect(chooseBlanks(EN, 'en', 5, 9, flat)).toEqual(chooseBlanks(EN, 'en', 5, 9, flat));
-    const seeds = new Set(Array.from({ length: 8 }, (_, s) => chooseBlanks(EN, 'en', 5, s, flat).map((b) => b.text).join()));
+    const seeds = new Set(
+      Array.from({ length: 8 }, (_, s) =>
+        chooseBlanks(EN, 'en', 5, s, flat)
+          .map((b) => b.text)
+          .join(),
+      ),
+    );
     expect(seeds.size).toBeGreaterThan(1);
     const scored = (seed: number) => chooseBlanks(EN, 'en', 4, seed, (s) => difficultyKey(fitOf(s.text), 'hard'));
     expect(scored(3)).toEqual(scored(3));

@@ -4,9 +4,7 @@ import { ACCEPT_NATS, canonicalAnswer, type ClozeScorer, judgeAnswers } from '@/
 
 /** A stub model: made-up PLLs per text, and fixed top answers. */
 function stubScorer(pll: Record<string, number>) {
-  const scorer = vi.fn<ClozeScorer>(async (queries) =>
-    queries.map((q) => ({ pll: q.texts.map((t) => pll[t] ?? -30), top: [{ text: 'top', score: 0.5 }] })),
-  );
+  const scorer = vi.fn<ClozeScorer>(async (queries) => queries.map((q) => ({ pll: q.texts.map((t) => pll[t] ?? -30), top: [{ text: 'top', score: 0.5 }] })));
   return scorer;
 }
 
@@ -72,7 +70,13 @@ describe('judging answers', () => {
   });
 
   it('full-width Latin inside a Chinese answer is normalised too', async () => {
-    const out = await judgeAnswers(['ATM机'], ['ＡＴＭ機'], 'zh', stubScorer({}), async () => chineseDict(buildCompactDict([['機', '机', 'ji1']])).toSimplified);
+    const out = await judgeAnswers(
+      ['ATM机'],
+      ['ＡＴＭ機'],
+      'zh',
+      stubScorer({}),
+      async () => chineseDict(buildCompactDict([['機', '机', 'ji1']])).toSimplified,
+    );
     expect(out[0]!.verdict).toBe('correct');
   });
 });

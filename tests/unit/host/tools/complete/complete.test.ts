@@ -154,7 +154,7 @@ describe('keys/values reused between requests of one field', () => {
   it('computes the prompt once for all alternatives', async () => {
     const { lm, passes } = fakeLm(() => Float32Array.from({ length: V }, (_, i) => (i >= 1 && i <= 26 ? 1 : -50)));
     let seed = 1;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const out = await run(lm, query('hello', { alternatives: 3, temperature: 1, topP: 1, stopAtSentence: false, maxNewTokens: 6 }), { random });
     expect(out.alternatives).toHaveLength(3);
     expect(new Set(out.alternatives).size).toBeGreaterThan(1);

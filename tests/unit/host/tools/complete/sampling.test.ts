@@ -44,8 +44,7 @@ describe('choosing a token', () => {
   it('top-p keeps only the smallest set of tokens that reaches the mass', () => {
     // Probabilities ≈ 0.64, 0.24, 0.09, 0.03: top-p 0.8 keeps two tokens, 0.5 only one.
     const scores = logits(Math.log(0.64), Math.log(0.24), Math.log(0.09), Math.log(0.03));
-    const seen = (topP: number) =>
-      new Set(Array.from({ length: 200 }, (_, i) => sampleToken(scores, { temperature: 1, topP, random: () => (i + 0.5) / 200 })));
+    const seen = (topP: number) => new Set(Array.from({ length: 200 }, (_, i) => sampleToken(scores, { temperature: 1, topP, random: () => (i + 0.5) / 200 })));
     expect(seen(0.8)).toEqual(new Set([0, 1]));
     expect(seen(0.5)).toEqual(new Set([0]));
     expect(seen(1)).toEqual(new Set([0, 1, 2, 3]));

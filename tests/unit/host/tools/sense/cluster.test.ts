@@ -128,12 +128,26 @@ describe('labelClusters', () => {
   });
 
   it('marks the cluster holding the selected occurrence', () => {
-    const labels = labelClusters([[0, 2, 4], [1, 3]], substitutes, { selected: 3 });
+    const labels = labelClusters(
+      [
+        [0, 2, 4],
+        [1, 3],
+      ],
+      substitutes,
+      { selected: 3 },
+    );
     expect(labels.map((l) => l.selected)).toEqual([false, true]);
   });
 
   it('does not head two senses with the same word when another is available', () => {
-    const labels = labelClusters([[0, 1, 2], [3, 4]], [['money'], ['money'], ['money'], ['money', 'cash'], ['money', 'cash']], { size: 2 });
+    const labels = labelClusters(
+      [
+        [0, 1, 2],
+        [3, 4],
+      ],
+      [['money'], ['money'], ['money'], ['money', 'cash'], ['money', 'cash']],
+      { size: 2 },
+    );
     expect(labels[0]!.label[0]).toBe('money');
     expect(labels[1]!.label).toEqual(['cash', 'money']);
   });

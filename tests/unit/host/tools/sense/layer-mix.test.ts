@@ -62,11 +62,7 @@ describe('padding buckets', () => {
   it('groups similar lengths, keeps every index once, and is stable', () => {
     const lengths = [30, 5, 12, 5, 40, 11, 6];
     const buckets = paddingBuckets(lengths, 3);
-    expect(buckets).toEqual([
-      [1, 3, 6],
-      [5, 2, 0],
-      [4],
-    ]);
+    expect(buckets).toEqual([[1, 3, 6], [5, 2, 0], [4]]);
     expect(paddingBuckets([], 4)).toEqual([]);
   });
 });
@@ -86,7 +82,13 @@ describe('substitute vectors', () => {
   });
 
   it('concatenates one block per mask (Chinese words) and is empty without masks', () => {
-    const v = substituteVectors([[logs(0.9, 0.1), logs(0.1, 0.9)], [logs(0.9, 0.1), logs(0.9, 0.1)]], 1);
+    const v = substituteVectors(
+      [
+        [logs(0.9, 0.1), logs(0.1, 0.9)],
+        [logs(0.9, 0.1), logs(0.9, 0.1)],
+      ],
+      1,
+    );
     expect(v[0]).toHaveLength(3);
     expect(substituteVectors([[], []])).toEqual([new Float32Array(0), new Float32Array(0)]);
   });

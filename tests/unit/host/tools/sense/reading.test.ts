@@ -4,7 +4,13 @@ import type { Gloss } from '@/models/host/tools/sense/glosses/types';
 import { readingForSense } from '@/models/host/tools/sense/reading';
 
 const gloss = (reading: string, text: string, i: number): Gloss => ({
-  id: `cc-cedict:行:${i}`, source: 'cc-cedict', headword: '行', reading, text, examples: [], synonyms: [],
+  id: `cc-cedict:行:${i}`,
+  source: 'cc-cedict',
+  headword: '行',
+  reading,
+  text,
+  examples: [],
+  synonyms: [],
 });
 const 行 = [
   gloss('xing2', 'to walk; to go; to travel', 1),
@@ -39,7 +45,7 @@ describe("the reading in the sense reply, from the sense tool's ranking", () => 
     expect(readingForSense(行, null, null)).toMatchObject({ reading: 'xing2', by: 'dictionary' });
   });
 
-  it("reads an unknown word by its characters, and sends nothing when there is no reading", () => {
+  it('reads an unknown word by its characters, and sends nothing when there is no reading', () => {
     expect(readingForSense([], null, 'mo2 xing2')).toEqual({ reading: 'mo2 xing2', by: 'characters', others: [] });
     expect(readingForSense([], null, null)).toBeUndefined();
   });

