@@ -29,7 +29,7 @@ for (const [name, bytes] of [
   ['merged', merged],
 ] as const) {
   const times: number[] = [];
-  let result;
+  let result: ReturnType<typeof detachHead> | undefined;
   for (let i = 0; i < 3; i++) {
     const [r, ms] = time(() => detachHead(bytes));
     result = r;

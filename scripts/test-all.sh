@@ -8,6 +8,8 @@ rm -f .cache/reports/*.json
 node tests/fixtures/ensure.mjs
 npx wxt prepare >/dev/null
 npx tsc --noEmit
+# Formatting, lint rules and which way imports go (biome.json, .dependency-cruiser.cjs).
+npm run --silent lint
 npx vitest run --project unit --project integration --reporter=default --reporter=json --outputFile=.cache/reports/node.json
 # Smoke run of the cloze recovery evaluation on a fixture model (a few seconds).
 npm run --silent eval:cloze -- --model sesame-fixtures/tiny-bert-uncased --text tests/fixtures/cloze-eval-en.txt --every 3

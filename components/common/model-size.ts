@@ -21,6 +21,7 @@ export function sizeText(checking: boolean, size: ShownSize): string {
 export function useModelFiles(needed: readonly NeededModel[], context: string): Record<string, ModelFiles | 'failed'> {
   const [listed, setListed] = useState<{ context: string; files: Record<string, ModelFiles | 'failed'> }>({ context, files: {} });
   const key = needed.map((m) => `${m.spec.id}|${m.spec.family}|${m.spec.dtype}`).join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the models' ids (`key`) and the context, not on array identity.
   useEffect(() => {
     if (listed.context !== context) setListed({ context, files: {} });
     for (const m of needed) {

@@ -133,7 +133,10 @@ export function mountGhostOverlay(doc: Document, locate: () => GhostPlacement | 
   };
   const onViewportChange = (): void => {
     if (!text || frame !== null) return;
-    if (!win?.requestAnimationFrame) return place();
+    if (!win?.requestAnimationFrame) {
+      place();
+      return;
+    }
     frame = win.requestAnimationFrame(() => {
       frame = null;
       place();

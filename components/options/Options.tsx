@@ -44,6 +44,7 @@ export function Options() {
       return e instanceof RequestError ? e.info.message : String(e);
     }
   };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the page opens.
   useEffect(() => {
     void loadSettings().then(setSettings);
     void refresh().then((error) => error && setMessage(error));

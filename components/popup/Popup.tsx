@@ -53,6 +53,7 @@ export function Popup() {
     void runTool(requestForCapture(tool, c, settings?.continueText), setRun).then(refreshStatus);
   };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the popup opens.
   useEffect(() => {
     void (async () => {
       setSettings(await loadSettings());

@@ -3,7 +3,7 @@
 import { request, RequestError } from '@/models/shared/client';
 import { t } from '@/models/shared/i18n';
 import { DEFAULT_SETTINGS, type Settings } from '@/models/shared/settings';
-import type { Capture, ErrorInfo, Progress, RequestOf, Update } from '@/models/shared/protocol';
+import type { Capture, ErrorInfo, Progress, Update } from '@/models/shared/protocol';
 import { type SelectionRequest, type Tool, TOOLS } from '@/models/shared/tools';
 import type { ToolState } from './ResultView';
 

@@ -4,6 +4,7 @@
 import {
   clientMessage,
   hostConfig,
+  type HostConfig,
   type HostMessage,
   type Lang,
   parse,
@@ -172,7 +173,7 @@ export class Router {
     const tool = toolOfRequest(request.type);
     const fieldKey = request.type === 'complete' && request.fieldKey ? `${port.sender?.tab?.id ?? 'page'}:${request.fieldKey}` : undefined;
     if (fieldKey) this.supersede(fieldKey);
-    let config;
+    let config: HostConfig;
     try {
       config = hostConfigFor(settings, tool, tool ? requestLang(request as ToolRequestOf) : undefined);
       if (request.type === 'models.download' || request.type === 'models.files') {

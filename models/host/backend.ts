@@ -15,7 +15,7 @@ export interface GpuLike {
 export async function chooseBackend(gpu: GpuLike | undefined, prefer: 'auto' | 'wasm' | 'webgpu'): Promise<BackendChoice> {
   if (prefer === 'wasm') return { backend: 'wasm', adapter: false, note: 'WASM chosen in settings' };
   if (!gpu) return { backend: 'wasm', adapter: false, note: 'WebGPU is not available in this browser; using WASM' };
-  let adapter;
+  let adapter: Awaited<ReturnType<GpuLike['requestAdapter']>>;
   try {
     adapter = await gpu.requestAdapter();
   } catch (error) {

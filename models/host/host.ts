@@ -14,7 +14,6 @@ import {
   type ServerMessage,
   type ToolRequest,
   type ToolResult,
-  LIMITS,
   ToolError,
   toErrorInfo,
 } from '../shared/protocol';
@@ -362,13 +361,23 @@ export class ModelHost {
   private moveDecodingToKernel(lm: LoadedModel, layers: Gpt2Body | { reason: string } | undefined): void {
     const key = `${lm.spec.id}|${lm.spec.dtype}`;
     const inGraph = (reason: string): void => void this.decoderNotes.set(key, `decoding steps in the graph: ${reason}`);
-    if (!lm.head) return inGraph('the head is in the graph');
-    if (!layers) return inGraph('the model file was not read');
-    if (!(layers instanceof Gpt2Body)) return inGraph(layers.reason);
+    if (!lm.head) {
+      inGraph('the head is in the graph');
+      return;
+    }
+    if (!layers) {
+      inGraph('the model file was not read');
+      return;
+    }
+    if (!(layers instanceof Gpt2Body)) {
+      inGraph(layers.reason);
+      return;
+    }
     try {
       lm.decoder = new Gpt2Decoder(layers, lm.model.config as unknown as Gpt2Config);
     } catch (error) {
-      return inGraph(`Sesame's decoder did not start: ${(error as Error).message}`);
+      inGraph(`Sesame's decoder did not start: ${(error as Error).message}`);
+      return;
     }
     this.decoderNotes.set(key, `one-token steps in Sesame's kernels (${lm.decoder.layers.length} layers)`);
   }

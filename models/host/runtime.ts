@@ -1,7 +1,7 @@
 // Builds the model host for a browser context (offscreen document or Firefox background page).
 import { InferenceSession } from 'onnxruntime-web/webgpu';
 import { browser } from 'wxt/browser';
-import { type GpuLike } from './backend';
+import type { GpuLike } from './backend';
 import { loadBundledDict } from '../shared/dict/bundled-dict';
 import { loadGlosses } from './tools/sense/glosses/bundled';
 import { ModelCache } from '../shared/model-files/model-cache';

@@ -26,7 +26,7 @@ export function captureSelection(win: Window): CaptureOutcome {
     return { kind: 'none', reason: 'sensitive-field' };
   }
   const block = startEl?.closest(BLOCK);
-  if (block && block.contains(range.endContainer)) {
+  if (block?.contains(range.endContainer)) {
     const before = doc.createRange();
     before.setStart(block, 0);
     before.setEnd(range.startContainer, range.startOffset);

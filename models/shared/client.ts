@@ -123,7 +123,10 @@ export function request<T extends RequestType>(req: RequestOf<T>, options: Reque
         else reject(new RequestError({ code: 'host-unavailable', message: 'Sesame restarted while working; please try again.' }));
       }
       port.onDisconnect.addListener(dropped);
-      if (options.signal?.aborted) return onAbort();
+      if (options.signal?.aborted) {
+        onAbort();
+        return;
+      }
       options.signal?.addEventListener('abort', onAbort);
       try {
         port.postMessage({ kind: 'request', id, request: req });

@@ -32,7 +32,12 @@ export function modelsFor(settings: Settings, langs: readonly Lang[]): NeededMod
 
 /** Total of the known sizes, and whether some are unknown. */
 export function totalSize(models: readonly NeededModel[]): { mb: number; unknown: number } {
-  return models.reduce((acc, m) => (m.sizeMb === null ? { ...acc, unknown: acc.unknown + 1 } : { ...acc, mb: acc.mb + m.sizeMb }), { mb: 0, unknown: 0 });
+  const total = { mb: 0, unknown: 0 };
+  for (const m of models) {
+    if (m.sizeMb === null) total.unknown++;
+    else total.mb += m.sizeMb;
+  }
+  return total;
 }
 
 /** The languages to offer first: the browser's, plus English. */

@@ -5,7 +5,7 @@ import { ghostText, hostStatus, launch, type Session, trigger } from './harness'
 import { hostCounters, waitForGhost } from './ghost-wait';
 import { ghostEscDismisses, ghostTabAccepts } from './journeys';
 
-const ghost = (page: Page) => page.locator('sesame-ghost');
+const _ghost = (page: Page) => page.locator('sesame-ghost');
 const stats = (s: Session) =>
   s.worker.evaluate(() => (globalThis as unknown as { sesameRouterStats: { requests: Record<string, number>; cancelled: number } }).sesameRouterStats);
 const events = (page: Page) => page.evaluate(() => (window as unknown as { __events: { id: string; inputType: string | null; value: string }[] }).__events);

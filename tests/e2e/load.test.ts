@@ -1,8 +1,3 @@
-// Load: two tabs using different tools at once both get their own right answer; once idle release
-// has emptied the model host its document is closed, which gives the memory back, and the next
-// request is served by a new one; 50 completion requests from
-// fast typing reach the host and only the latest is computed.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dblclickWord, ghostText, hostStatus, inBubble, launch, routerStats, selectText, type Session, trigger } from './harness';
 

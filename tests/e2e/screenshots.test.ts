@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, ghostText, launch, openPopup, selectText, type Session } from './harness';
+import { dblclickWord, ghostText, launch, openPopup, type Session } from './harness';
 
 const OUT = resolve('docs/screenshots');
 const SCHEMES = ['light', 'dark'] as const;

@@ -260,7 +260,7 @@ export async function startHubServer({
     const base = await fsp.realpath(rootAbs).catch(() => rootReal);
     if (!real.startsWith(base + path.sep)) return null; // symlink out of the root
     const st = await fsp.stat(real).catch(() => null);
-    if (!st || !st.isFile()) return null;
+    if (!st?.isFile()) return null;
     return { file: real, stat: st };
   }
 
@@ -392,7 +392,7 @@ export async function startHubServer({
       if (!found) return send(404, 'Entry not found', { 'X-Error-Code': 'EntryNotFound', 'X-Error-Message': 'Entry not found' });
 
       const size = found.stat.size;
-      const etag = '"' + createHash('sha1').update(`${found.file}:${size}:${found.stat.mtimeMs}`).digest('hex') + '"';
+      const etag = `"${createHash('sha1').update(`${found.file}:${size}:${found.stat.mtimeMs}`).digest('hex')}"`;
       const headers = {
         ...CORS,
         'Content-Type': MIME[path.extname(found.file).toLowerCase()] ?? 'application/octet-stream',
@@ -476,7 +476,7 @@ export async function startHubServer({
       stream.on('error', () => res.destroy());
       res.on('close', () => stream.destroy());
       stream.pipe(res);
-    } catch (e) {
+    } catch (_e) {
       if (!res.headersSent) send(500, 'Internal Error');
       else res.destroy();
     }

@@ -11,7 +11,12 @@ export function words(text: string): string[] {
 export function lcsLength(a: readonly string[], b: readonly string[]): number {
   if (a.length === 0 || b.length === 0) return 0;
   const ids = new Map<string, number>();
-  const intern = (w: string) => ids.get(w) ?? (ids.set(w, ids.size), ids.size - 1);
+  const intern = (w: string) => {
+    const known = ids.get(w);
+    if (known !== undefined) return known;
+    ids.set(w, ids.size);
+    return ids.size - 1;
+  };
   const x = Int32Array.from(a, intern);
   const y = Int32Array.from(b, intern);
   let prev = new Int32Array(y.length + 1);

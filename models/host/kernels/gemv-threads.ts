@@ -134,7 +134,10 @@ export class GemvThreads {
 
   /** `dots` of kernel `id` over all threads; `local` is the caller's own instance of it. */
   dots(id: number, local: Dots, xp: number, wp: number, n: number, k: number, op: number): void {
-    if (!this.splits(id, n, k)) return local(xp, wp, n, k, op);
+    if (!this.splits(id, n, k)) {
+      local(xp, wp, n, k, op);
+      return;
+    }
     const c = this.control;
     const chunks = Math.max(1, Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * (this.workers + 1), Math.ceil(n / 8)));
     const task = (this.task = (this.task % 0x1ffffff) + 1);

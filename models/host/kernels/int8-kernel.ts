@@ -313,7 +313,10 @@ function roundHalfEven(v: number): number {
 function transposeInto(kernel: Kernel, sp: number, wp: number, w: Int8Weights, stride: number): void {
   const { data, k, n } = w;
   const flip = w.signed ? 0 : 0x80808080;
-  if (w.layout === 'nk') return copyRowsInto(kernel, wp, w, stride);
+  if (w.layout === 'nk') {
+    copyRowsInto(kernel, wp, w, stride);
+    return;
+  }
   const strip = new Uint8Array(kernel.memory.buffer, sp, GEMV_TRANSPOSE_ROWS * n);
   const rows = GEMV_TRANSPOSE_ROWS;
   const whole = k - (k % rows);

@@ -62,7 +62,7 @@ export class KvState {
         ['value', store.values[l]!],
       ] as const) {
         const tensor = past[`past_key_values.${l}.${kind}`];
-        if (!tensor || tensor.type !== 'float32' || tensor.dims.join() !== [1, shape.heads, length, shape.headSize].join()) {
+        if (tensor?.type !== 'float32' || tensor.dims.join() !== [1, shape.heads, length, shape.headSize].join()) {
           throw new Error(`past_key_values.${l}.${kind} is not a float32 [1][${shape.heads}][${length}][${shape.headSize}] tensor`);
         }
         copySlots(tensor.data as Float32Array, length, into, store.capacity, length, shape);

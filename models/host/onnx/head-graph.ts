@@ -29,7 +29,7 @@ export type AlsoAppend = (graph: GraphProto) => Uint8Array;
 
 /** `bytes` without the int8 LM head (and with `lm_head_input` as an output, plus `alsoAppend`'s), or why not. */
 export function detachHead(bytes: Uint8Array, alsoAppend?: AlsoAppend): HeadDetach {
-  let model;
+  let model: ReturnType<typeof fromBinary<typeof ModelProtoSchema>>;
   try {
     model = fromBinary(ModelProtoSchema, bytes);
   } catch (error) {

@@ -60,7 +60,7 @@ export function int8LinearMaking(g: GraphIndex, output: string, what: string): I
   const w = g.initializers.get(matmul.input[1] ?? '');
   const wzp = matmul.input[3] ? g.initializers.get(matmul.input[3]) : undefined;
   const ws = g.initializers.get(scales.input.find((i) => i !== quant.output[1]) ?? '');
-  if (!w || w.dims.length !== 2) return refuse(`the ${what} weight is not a 2-D initializer`);
+  if (w?.dims.length !== 2) return refuse(`the ${what} weight is not a 2-D initializer`);
   if (w.dataType !== TensorProto_DataType.INT8 && w.dataType !== TensorProto_DataType.UINT8) return refuse(`the ${what} weight is not 8-bit`);
   if (!ws || (matmul.input[3] && !wzp)) return refuse(`the ${what} scale or zero point is not an initializer`);
   const k = Number(w.dims[0]);

@@ -32,7 +32,7 @@ export function tiedHeadMaking(g: GraphIndex, output: string, what: string): Int
   const perm = transpose.attribute.find((a) => a.name === 'perm')?.ints.map(Number);
   if (perm && !(perm.length === 2 && perm[0] === 1 && perm[1] === 0)) return refuse(`${what} reads a Transpose that is not [1, 0]`);
   const table = g.initializers.get(transpose.input[0] ?? '');
-  if (!table || table.dims.length !== 2) return refuse(`${what} transposes no 2-D initializer`);
+  if (table?.dims.length !== 2) return refuse(`${what} transposes no 2-D initializer`);
   if (!dequantize) return refuse(`${what} is tied to the float32 table ${table.name} (Sesame's kernel reads 8-bit tables)`);
   if (table.dataType !== TensorProto_DataType.INT8 && table.dataType !== TensorProto_DataType.UINT8) return refuse(`the table ${table.name} is not 8-bit`);
   // Read elsewhere is expected: the embedding's Gather shares the table. Not so the nodes removed with the head.

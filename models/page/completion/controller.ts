@@ -128,14 +128,18 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
           send({ type: 'timeout', timerId: effect.timerId });
         }, settings.pauseMs);
         return;
-      case 'start-request':
-        return start(effect.requestId, effect.prompt);
+      case 'start-request': {
+        start(effect.requestId, effect.prompt);
+        return;
+      }
       case 'cancel':
         inflight.get(effect.requestId)?.abort();
         inflight.delete(effect.requestId);
         return;
-      case 'render':
-        return render(effect.ghost);
+      case 'render': {
+        render(effect.ghost);
+        return;
+      }
       case 'insert':
         // maxlength can cut an insertion short; then read back what the field really holds.
         if (!active) return;
@@ -150,7 +154,10 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
   };
 
   const start = (requestId: number, prompt: string): void => {
-    if (!active) return send({ type: 'done', requestId });
+    if (!active) {
+      send({ type: 'done', requestId });
+      return;
+    }
     const abort = new AbortController();
     inflight.set(requestId, abort);
     const end = (): void => {
@@ -235,9 +242,15 @@ export function attachCompletion(doc: Document, options: CompletionControllerOpt
   /** Tells the state machine what the field now holds. */
   const sync = (kind: 'input' | 'move'): void => {
     if (!active) return;
-    if (completionFieldOf(active.field.el)?.el !== active.field.el) return deactivate();
+    if (completionFieldOf(active.field.el)?.el !== active.field.el) {
+      deactivate();
+      return;
+    }
     const snapshot = readField(active.field);
-    if (!snapshot || !snapshot.collapsed) return send({ type: 'dismiss' });
+    if (!snapshot?.collapsed) {
+      send({ type: 'dismiss' });
+      return;
+    }
     const { text, caret, multiline } = snapshot;
     // A changed text without an input event: the page set the value itself (e.g. cleared it on send).
     if (kind === 'move' && text !== state.text) userInput = false;

@@ -30,7 +30,7 @@ export function clozeText(entry: Pick<HistoryEntry, 'text' | 'blanks'>): string 
   [...entry.blanks]
     .sort((a, b) => a.start - b.start)
     .forEach((b, i) => {
-      out += clozeSafe(entry.text.slice(at, b.start)) + `{{c${i + 1}::${clozeSafe(b.answer)}}}`;
+      out += `${clozeSafe(entry.text.slice(at, b.start))}{{c${i + 1}::${clozeSafe(b.answer)}}}`;
       at = b.end;
     });
   return out + clozeSafe(entry.text.slice(at));
@@ -44,7 +44,7 @@ function extra(entry: HistoryEntry): string {
 export function ankiCsv(entries: readonly HistoryEntry[], words: readonly WordEntry[] = []): string {
   const notes = [...entries.map((e) => [clozeText(e), extra(e)]), ...words.map((w) => [wordCloze(w), wordExtra(w)])];
   const rows = notes.map((fields) => fields.map(csvField).join(','));
-  return [...HEADER, ...rows].join('\n') + '\n';
+  return `${[...HEADER, ...rows].join('\n')}\n`;
 }
 
 /** The word as an Anki cloze deletion in its sentence. */

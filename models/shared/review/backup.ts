@@ -39,14 +39,14 @@ export function readBackup(text: string): Backup {
     throw new BackupError('not-json', 'This file is not a Sesame word list: it is not JSON.');
   }
   const file = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
-  if (file['format'] !== BACKUP_FORMAT) throw new BackupError('not-sesame', 'This file is not a Sesame word list.');
-  if (typeof file['version'] !== 'number' || file['version'] > BACKUP_VERSION) {
+  if (file.format !== BACKUP_FORMAT) throw new BackupError('not-sesame', 'This file is not a Sesame word list.');
+  if (typeof file.version !== 'number' || file.version > BACKUP_VERSION) {
     throw new BackupError('newer', 'This word list was saved by a newer Sesame: update Sesame to import it.');
   }
-  const rawWords = Array.isArray(file['words']) ? file['words'] : [];
-  const rawCards = (file['review'] as { cards?: unknown } | undefined)?.cards;
+  const rawWords = Array.isArray(file.words) ? file.words : [];
+  const rawCards = (file.review as { cards?: unknown } | undefined)?.cards;
   const words = validWords(rawWords);
-  const review = validReview(file['review'] ?? { v: REVIEW_STATE_VERSION, cards: [] });
+  const review = validReview(file.review ?? { v: REVIEW_STATE_VERSION, cards: [] });
   const skipped = rawWords.length - words.length + (Array.isArray(rawCards) ? rawCards.length - review.cards.length : 0);
   return { words, review, skipped };
 }

@@ -1,7 +1,7 @@
 // Scheduling review cards with FSRS (ts-fsrs): the review page's outcome becomes a rating, the
 // rating an FSRS grade, and the card's memory state its next due date. Time is always passed in
 // (`now`, epoch ms), so the same reviews give the same schedule.
-import { type Card, createEmptyCard, type FSRS, type FSRSParameters, fsrs, type Grade, Rating, State } from 'ts-fsrs';
+import { type Card, createEmptyCard, type FSRS, type FSRSParameters, fsrs, type Grade, Rating, type State } from 'ts-fsrs';
 import type { ClozeVerdict } from '../protocol';
 import type { MemoryState, ReviewCard } from './card';
 

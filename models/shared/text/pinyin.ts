@@ -104,14 +104,14 @@ const ZHUYIN_TONE = ['', 'ˊ', 'ˇ', 'ˋ'] as const;
 /** The final as the tables spell it: y/w spellings undone, ü restored after j/q/x/y, iu/ui/un expanded. */
 function finalOf(initial: string, rest: string): string {
   if (!initial) {
-    if (rest.startsWith('yu')) return 'ü' + rest.slice(2);
-    if (rest.startsWith('yi')) return 'i' + rest.slice(2);
-    if (rest.startsWith('y')) return 'i' + rest.slice(1);
-    if (rest.startsWith('wu')) return 'u' + rest.slice(2);
-    if (rest.startsWith('w')) return 'u' + rest.slice(1);
+    if (rest.startsWith('yu')) return `ü${rest.slice(2)}`;
+    if (rest.startsWith('yi')) return `i${rest.slice(2)}`;
+    if (rest.startsWith('y')) return `i${rest.slice(1)}`;
+    if (rest.startsWith('wu')) return `u${rest.slice(2)}`;
+    if (rest.startsWith('w')) return `u${rest.slice(1)}`;
     return rest;
   }
-  if ('jqx'.includes(initial) && rest.startsWith('u')) return 'ü' + rest.slice(1);
+  if ('jqx'.includes(initial) && rest.startsWith('u')) return `ü${rest.slice(1)}`;
   if ('zh ch sh r z c s'.split(' ').includes(initial) && rest === 'i') return '';
   if (rest === 'iu') return 'iou';
   if (rest === 'ui') return 'uei';

@@ -81,7 +81,10 @@ describe('model pool', () => {
     const clock = fakeClock();
     const pool = new ModelPool<ReturnType<typeof model>>({ idleMs: 0, ...clock });
     let loads = 0;
-    const load = async () => (loads++, model('x', log));
+    const load = async () => {
+      loads++;
+      return model('x', log);
+    };
     await pool.use('x|q8', load, async () => undefined);
     await pool.use(
       'y|q8',

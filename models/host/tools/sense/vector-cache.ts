@@ -53,7 +53,10 @@ export class VectorCache {
 
   /** Drops every entry of a model (all of them without an argument). */
   clear(modelPrefix?: string): void {
-    if (modelPrefix === undefined) return this.entries.clear();
+    if (modelPrefix === undefined) {
+      this.entries.clear();
+      return;
+    }
     for (const key of [...this.entries.keys()]) if (key.startsWith(`${modelPrefix}\u0000`) || key.startsWith(`${modelPrefix}|`)) this.entries.delete(key);
   }
 

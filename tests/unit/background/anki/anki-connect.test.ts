@@ -92,7 +92,7 @@ describe('ankiConnect: requests', () => {
     expect(await client.canAdd([note])).toEqual([{ canAdd: true }]);
     const id = await client.addNote(note);
     expect(anki.notes).toEqual([{ id, deckName: 'Default', modelName: 'Cloze', fields: note.fields, tags: ['sesame'] }]);
-    expect(anki.notes[0]!.fields['Text']).toBe('We sat on the {{c1::bank}} of the river.');
+    expect(anki.notes[0]!.fields.Text).toBe('We sat on the {{c1::bank}} of the river.');
 
     const [again] = await client.canAdd([note]);
     expect(again).toEqual({ canAdd: false, error: 'cannot create note because it is a duplicate' });

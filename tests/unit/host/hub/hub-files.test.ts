@@ -172,7 +172,10 @@ describe('reading the hub API', () => {
 
   it('keeps a mirror prefix and fails with a ListingError where there is no API', async () => {
     const urls: string[] = [];
-    const noApi = async (url: string) => (urls.push(url), new Response('Not Found', { status: 404 }));
+    const noApi = async (url: string) => {
+      urls.push(url);
+      return new Response('Not Found', { status: 404 });
+    };
     const error = await fetchListing('https://mirror.example/hf', 'Xenova/gpt2', noApi).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ListingError);
     expect(error).toMatchObject({ status: 404 });

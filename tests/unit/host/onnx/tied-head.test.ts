@@ -3,7 +3,7 @@
 // the reason), and the kernel's float-input mode over a table laid out [n][k], against a
 // double-precision reference of the graph's float product with a stated error bound.
 import { create, fromBinary, type MessageInitShape, toBinary } from '@bufbuild/protobuf';
-import { type GraphProto, GraphProtoSchema, ModelProtoSchema, NodeProtoSchema, TensorProto_DataType } from 'onnx-buf';
+import { type GraphProto, GraphProtoSchema, ModelProtoSchema, type NodeProtoSchema, TensorProto_DataType } from 'onnx-buf';
 import { describe, expect, it } from 'vitest';
 import { detachHead, HEAD_INPUT } from '@/models/host/onnx/head-graph';
 import { indexGraph, type Int8Weights } from '@/models/host/onnx/int8-linear';

@@ -74,7 +74,7 @@ describe('the compact CC-CEDICT dictionary', () => {
       ['銀行', '银行', 'yin2 hang2'],
       ['淨', '净', 'jing4'],
     ]);
-    expect(d.chars['乾']).toBe('干');
+    expect(d.chars.乾).toBe('干');
     expect(d.words).toEqual({ 乾坤: '乾坤' });
     expect(d.wordPinyin).toEqual({ 银行: 'yin2 hang2' }); // 乾坤 follows from its characters' readings
     const dict = chineseDict(d);

@@ -122,8 +122,8 @@ describe('cloze exercises through the model host', () => {
     const enc = encoderOf(bert);
     const words = contentCandidates(text, 'en').map((c) => c.s);
     const fits = await wordFits(bert, enc, 'en', text, words);
-    const fit = (b: { start: number }) => fits.get(b.start)!;
-    const total = (r: ResultOf<'cloze'>, d: 'easy' | 'hard') => r.blanks.reduce((s, b) => s + difficultyKey(fit(b), d), 0);
+    const fitOf = (b: { start: number }) => fits.get(b.start)!;
+    const total = (r: ResultOf<'cloze'>, d: 'easy' | 'hard') => r.blanks.reduce((s, b) => s + difficultyKey(fitOf(b), d), 0);
     expect(total(easy, 'easy')).toBeGreaterThanOrEqual(total(hard, 'easy'));
     expect(total(hard, 'hard')).toBeGreaterThanOrEqual(total(easy, 'hard'));
     // The seed still matters: the chosen blanks are what chooseBlanks picks with these scores.

@@ -85,9 +85,9 @@ describe('building and checking shards', () => {
       ['銀行', '银行', 'yin2 hang2', 'bank', [], []],
       ['乾', '干', 'gan1', ['dry', 'dried food'], [], []],
     ]);
-    expect(shards[cedictShard('银')]!.w['银行']).toEqual([['銀行', 'yin2 hang2', ['bank']]]);
-    expect(shards[cedictShard('銀')]!.t['銀行']).toEqual(['银行']);
-    expect(shards[cedictShard('干')]!.w['干']).toEqual([['乾', 'gan1', ['dry', 'dried food']]]);
+    expect(shards[cedictShard('银')]!.w.银行).toEqual([['銀行', 'yin2 hang2', ['bank']]]);
+    expect(shards[cedictShard('銀')]!.t.銀行).toEqual(['银行']);
+    expect(shards[cedictShard('干')]!.w.干).toEqual([['乾', 'gan1', ['dry', 'dried food']]]);
   });
 
   it('rejects damaged shards with a clear error', async () => {
