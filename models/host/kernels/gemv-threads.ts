@@ -1,6 +1,6 @@
 // Worker threads for Sesame's int8 kernel (int8-kernel.ts). One decoding step reads every weight
-// of the model once, and one thread cannot read memory as fast as the machine can: measured in
-// Chromium here, an 81 MB matrix-vector product takes 17 ms on one thread and 7 ms split over two.
+// of the model once, and one thread cannot read memory as fast as the machine can (the figures:
+// docs/benchmarks.md, "Figures behind the code").
 //
 // Each kernel's memory is a shared WebAssembly.Memory that every worker instantiates the kernel
 // module on (so no weight is copied). A product is cut into chunks of output rows, a few per

@@ -1,6 +1,6 @@
 // One GPT-2 decoding step (one new token on top of a past) outside onnxruntime: the q8 linear
-// layers in Sesame's int8 kernel, which reads weights ~10× faster than onnxruntime-web's GEMM at
-// one row, and the rest (embeddings, LayerNorm, attention over the past, GELU) in plain loops
+// layers in Sesame's int8 kernel, which reads weights much faster than onnxruntime-web's GEMM at
+// one row (docs/benchmarks.md), and the rest (embeddings, LayerNorm, attention over the past, GELU) in plain loops
 // over a few thousand floats. Prompts (many tokens at once) stay in the session, where the
 // GEMM is fast; completion feeds its past from there (kv-state.ts).
 //

@@ -4,7 +4,7 @@
 // It does what the q8 graph does — DynamicQuantizeLinear over the whole input tensor, an exact
 // integer matrix product, one float multiply, the bias add — so its outputs are the ones
 // onnxruntime returns; only the matrix-vector product runs in our own SIMD kernel (gemv-wasm.ts),
-// which reads the weights ~10× faster than onnxruntime-web's int8 GEMM at one row.
+// which reads the weights much faster than onnxruntime-web's int8 GEMM at one row (docs/benchmarks.md).
 // A head tied to a quantised embedding table (the hub's optimum + onnxruntime exports: an fp32
 // MatMul over DequantizeLinear(Transpose(table))) runs in the same kernel over the table's own
 // 8-bit rows; the graph multiplies in float there, so the kernel quantises each input row to 16

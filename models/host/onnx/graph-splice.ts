@@ -1,6 +1,6 @@
 // Removing fields from an ONNX model's graph without re-encoding it: the protobuf wire format is
 // walked to find the graph's repeated fields, and the bytes of the kept ones are copied as they
-// are. Re-encoding a 120 MB model with the generic serialiser takes ~250 ms; this is one copy.
+// are: one copy instead of a re-encoding (docs/benchmarks.md, "Figures behind the code").
 
 /** GraphProto field numbers (onnx.proto). */
 export const GRAPH_FIELD = { node: 1, initializer: 5, output: 12 } as const;
