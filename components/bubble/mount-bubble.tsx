@@ -2,7 +2,10 @@
 // cannot read it, and it cannot break the page. Styles go in through a constructed stylesheet (not subject to page CSP).
 import { render } from 'preact';
 import { Bubble, type BubbleProps } from './Bubble';
-import { BUBBLE_CSS } from '../common/styles';
+import baseCss from '../common/base.css?inline';
+import bubbleCss from './bubble.css?inline';
+
+const BUBBLE_CSS = `${bubbleCss}\n${baseCss}`;
 
 export interface BubbleHandle {
   update(props: Omit<BubbleProps, 'onClose'>): void;

@@ -3,6 +3,7 @@
 // ever set with textContent.
 import type { GhostLayout, StyleReader } from '@/components/ghost/caret-geometry';
 import { lineHeightPx } from '@/components/ghost/caret-geometry';
+import ghostCss from './ghost.css?inline';
 
 export interface GhostFont {
   family: string;
@@ -31,15 +32,6 @@ export interface GhostOverlay {
   reposition(): void;
   remove(): void;
 }
-
-export const GHOST_CSS = `
-:host { all: initial; }
-.ghost { position: fixed; z-index: 2147483647; pointer-events: none; user-select: none; box-sizing: border-box;
-  margin: 0; padding: 0; border: 0; background: transparent; opacity: .5; overflow: hidden;
-  white-space: pre-wrap; overflow-wrap: break-word; text-align: left; text-decoration: none; font-kerning: normal; }
-.ghost.nowrap { white-space: pre; overflow-wrap: normal; }
-.ghost[hidden] { display: none; }
-`;
 
 /** The field's text style, for ghost text that looks like the field's own. */
 export function ghostFont(style: StyleReader): GhostFont {
@@ -101,11 +93,11 @@ export function mountGhostOverlay(doc: Document, locate: () => GhostPlacement | 
   const root = host.attachShadow({ mode: options.open ? 'open' : 'closed' });
   try {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(GHOST_CSS);
+    sheet.replaceSync(ghostCss);
     root.adoptedStyleSheets = [sheet];
   } catch {
     const style = doc.createElement('style');
-    style.textContent = GHOST_CSS;
+    style.textContent = ghostCss;
     root.append(style);
   }
   const box = doc.createElement('div');

@@ -1,6 +1,8 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import { injectPageStyles } from '@/components/bubble/page-styles';
+import '@/components/common/base.css';
+import '@/components/common/page.css';
+import '@/components/practice/practice.css';
 import { applyUiLanguage } from '@/components/common/ui-language';
 import { PracticePage } from '@/components/practice/PracticePage';
 import { setConnector } from '@/models/shared/client';
@@ -8,7 +10,6 @@ import { t } from '@/models/shared/i18n';
 import type { PortLike } from '@/models/shared/port';
 
 setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
-injectPageStyles('practice');
 const passageId = () => location.hash.slice(1).replace(/[^\w-]/g, '');
 const mount = () => render(<PracticePage key={passageId()} passageId={passageId()} />, document.getElementById('app')!);
 window.addEventListener('hashchange', mount);
