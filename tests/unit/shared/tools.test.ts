@@ -6,7 +6,15 @@ import { makeHostTools, runnerOf } from '@/models/host/tools';
 import { DEFAULT_SETTINGS } from '@/models/shared/settings';
 import { isPageToolRequest, requestLang, TOOL_NAMES, TOOLS, toolOfRequest } from '@/models/shared/tools';
 
-const capture = { text: 'We sat on the bank of the river.', start: 14, end: 18, sentenceStart: 0, sentenceEnd: 32, truncated: false, url: 'https://example.org/' };
+const capture = {
+  text: 'We sat on the bank of the river.',
+  start: 14,
+  end: 18,
+  sentenceStart: 0,
+  sentenceEnd: 32,
+  truncated: false,
+  url: 'https://example.org/',
+};
 
 describe('the tool table', () => {
   it('gives every request of every tool exactly one host runner, and no runner to anything else', () => {
