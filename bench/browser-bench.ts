@@ -21,6 +21,8 @@ import {
   COMPLETION_TOKENS,
   GEN_OPTIONS,
   GHOST_TOKENS,
+  hasQ4,
+  libraryFileOptions,
   maskedSentence,
   modelSet,
   type FixtureLayout,
@@ -53,7 +55,7 @@ const WEBGPU_TOKENS = 4;
 /** A closed offscreen document frees GBs in the shared extension process; let it settle. */
 let settleMs = 2000;
 
-interface Reply {
+export interface Reply {
   kind: 'result' | 'error';
   ms: number;
   firstPartialMs: number | null;
@@ -208,7 +210,7 @@ async function sequence(s: Session, rs: ToolRequest[]): Promise<number> {
   return out.ms;
 }
 
-interface SettingsFor {
+export interface SettingsFor {
   hubUrl: string;
   dtype: 'q8' | 'fp32' | 'q4';
   backend: 'wasm' | 'webgpu';
@@ -217,8 +219,9 @@ interface SettingsFor {
   gpt: ModelSpec;
 }
 
-async function setSettings(s: Session, o: SettingsFor): Promise<void> {
-  const settings = {
+/** The settings every bench browser gets: the loopback hub, these models, no idle release during a run. */
+export function benchSettings(o: SettingsFor): Record<string, unknown> {
+  return {
     modelHost: `${o.hubUrl}/`,
     dtype: o.dtype,
     backend: o.backend,
@@ -235,6 +238,10 @@ async function setSettings(s: Session, o: SettingsFor): Promise<void> {
     lookupOnDoubleClick: true,
     completion: { enabled: true, pauseMs: 350, maxTokens: GHOST_TOKENS },
   };
+}
+
+async function setSettings(s: Session, o: SettingsFor): Promise<void> {
+  const settings = benchSettings(o);
   await s.page.evaluate((v) => (globalThis as unknown as { chrome: { storage: { local: { set(x: unknown): Promise<void> } } } }).chrome.storage.local.set({ settings: v }), settings);
 }
 
@@ -390,7 +397,7 @@ window.ready = true;
 }
 
 /** Decoding rate from a request for `tokens` tokens and one for a single token: (tokens − 1) / the difference. */
-function decodingRate(tokens: number, fullMs: number, oneMs: number): number {
+export function decodingRate(tokens: number, fullMs: number, oneMs: number): number {
   return tokens < 2 ? Number.NaN : ((tokens - 1) * 1000) / (fullMs - oneMs);
 }
 
@@ -430,7 +437,13 @@ async function baselines(s: Session, o: BrowserOptions, pagesUrl: string, hubUrl
       const loaded: Record<string, Page> = {};
       for (const [k, p] of Object.entries(pages)) {
         try {
-          await p.evaluate(({ id, prompt, options }) => (window as unknown as Api).baseline.loadGenerator(id, 'q8', prompt, options), { id: gpt.id, prompt: COMPLETION_PROMPT, options: GEN_OPTIONS });
+          const files = libraryFileOptions(gpt.id)[k as 'transformers4' | 'xenova'];
+          await p.evaluate(({ id, prompt, options, files }) => (window as unknown as Api).baseline.loadGenerator(id, 'q8', prompt, options, files), {
+            id: gpt.id,
+            prompt: COMPLETION_PROMPT,
+            options: GEN_OPTIONS,
+            files,
+          });
           loaded[k] = p;
         } catch (e) {
           errors[k] = (e as Error).message.split('\n')[0]!;
@@ -521,7 +534,7 @@ async function decoderOf(s: Session, id: string): Promise<string | null> {
   return loaded.find((m) => m.id === id)?.decoder ?? null;
 }
 
-function genFrom(replies: Reply[]): { ttftMs: Sample; partialsPerSec: Sample; totalMs: Sample; partials: number; text: string } {
+export function genFrom(replies: Reply[]): { ttftMs: Sample; partialsPerSec: Sample; totalMs: Sample; partials: number; text: string } {
   return {
     ttftMs: sample(replies.map((r) => r.firstPartialMs ?? r.ms)),
     partialsPerSec: sample(
@@ -642,7 +655,9 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
       { threads: 1, dtype: 'q4' as const, main: false },
       // Sesame's kernels without worker threads: a document that sees one core makes none.
       { threads: 1, dtype: 'q8' as const, main: false, kernelAlone: true },
-    ].filter((c) => !o.quick || c.main || c.dtype === 'q4' || c.kernelAlone || (c.threads === 2 && c.dtype === 'fp32'));
+    ]
+      .filter((c) => !o.quick || c.main || c.dtype === 'q4' || c.kernelAlone || (c.threads === 2 && c.dtype === 'fp32'))
+      .filter((c) => c.dtype !== 'q4' || hasQ4(models.distilgpt2.id));
     const matrix: Record<string, unknown>[] = [];
     let pageRound = 0;
     const wasmFp32: { substitutes?: Scored[]; text?: string } = {};

@@ -8,12 +8,14 @@ import { deflateRawSync } from 'node:zlib';
 import { dimsOf, stepWeightBytes, type Work } from './flops';
 import { gemvGBps, type PeakResult } from './matmul';
 import type { MachineInfo, Sample } from './stats';
-import { CLOZE_BLANKS, COMPLETION_TOKENS, FIXTURE_LAYOUTS, type FixtureLayout, GHOST_TOKENS, SENSE_SENTENCES, SENSE_WORD } from './workloads';
+import { CLOZE_BLANKS, COMPLETION_TOKENS, FIXTURE_LAYOUTS, type FixtureLayout, GHOST_TOKENS, layoutLabel, SENSE_SENTENCES, SENSE_WORD } from './workloads';
 
 export interface ReportOptions {
   quick: boolean;
   node: string | null;
   browser: string | null;
+  /** The Firefox ESR rows (bench/firefox-bench.ts), measured after the Chromium half of the same run. */
+  firefox?: string | null;
   out: string;
   extDir: string | null;
   command: string;
@@ -117,6 +119,7 @@ function bestOf(ps: PeakResult[], kind: 'fp32' | 'int8'): number {
 export function buildReport(o: ReportOptions): { markdown: string; json: Any; table: string } {
   const N = read(o.node);
   const B = read(o.browser);
+  const F = read(o.firefox ?? null);
   const machine: MachineInfo | undefined = N?.machine;
   const nativePeaks: PeakResult[] = N?.peak?.native ?? [];
   const wasmPeaks: PeakResult[] = B?.peak?.wasm ?? [];
@@ -144,7 +147,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
   const bare = (id: string | undefined): string => (id ?? '').split('/').pop() ?? '';
   const short = (id: string | undefined): string => {
     const name = bare(id);
-    return name ? `${name} [${name.endsWith('-tied') ? 'tied v3' : 'untied v3'}]` : name;
+    return name ? `${name} [${layoutLabel(name)}]` : name;
   };
   const bm: Any | undefined = B?.matrix?.find((r: Any) => r.threads === 1 && r.dtype === 'q8' && !r.kernelAlone) ?? B?.matrix?.[0];
   /** The browser's own side-by-side runs: the host against the libraries in pages of the same browser. */
@@ -461,6 +464,8 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     );
   }
 
+  if (F) firefoxRows(F, bm, B, { section, row, short, ratios });
+
   const header = ['Measurement (median)', 'Node — Sesame host on onnxruntime-node (CPU)', 'Browser — extension offscreen host, onnxruntime-web WASM', 'Ratio (same run)', 'Target'];
   const esc = (c: string): string => c.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
@@ -475,7 +480,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
       (o.quick
         ? 'Tiny random-weight fixtures: this run only proves the benchmark works — its figures mean nothing.'
         : 'Full-size random-weight fixtures (the hub exports\' shapes, files and tokenizers; random weights make the generated text nonsense but cost the same).') +
-      ` Fixture layout: ${FIXTURE_LAYOUTS[layout]} (\`--layout tied|untied\`).`,
+      ` Fixture layout: ${FIXTURE_LAYOUTS[layout]} (\`--layout tied|untied|legacy\`).`,
     '',
     `Machine: ${desc}. 1-minute load average (start → end of the Node half, start → end of the browser half): ${loads.join(' → ')}. The CPU is shared with other work: every cell is a median (runs in benchmarks.json), and variants that are compared are interleaved round by round, so outside load falls on them alike.`,
     '',
@@ -493,7 +498,67 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
   json.table = { header, rows };
   json.node = N;
   json.browser = B;
+  json.firefox = F;
   return { markdown: generated, json, table };
+}
+
+interface Rows {
+  section(title: string): void;
+  row(what: string, node: string, browser: string, ratio?: string, target?: string): void;
+  short(id: string | undefined): string;
+  ratios: Record<string, number>;
+}
+
+/**
+ * Section 9: Firefox ESR's figures in the browser column, each against the same request in
+ * Chromium's main row (the ratio column: Firefox / Chromium, > 1× is slower in Firefox), and its
+ * decoding against Chromium's row without kernel worker threads, the closest to Firefox's one thread.
+ */
+function firefoxRows(F: Any, bm: Any | undefined, B: Any | null, { section, row, short, ratios }: Rows): void {
+  const host = F.host ?? {};
+  section(
+    `9. Firefox: ${F.browserVersion ?? 'Firefox ESR'} headless, the MV2 build's background page — crossOriginIsolated ${host.crossOriginIsolated}, onnxruntime-web ${host.threads} thread, Sesame's kernels without worker threads; requests from an extension page (options.html), q8, the same files and requests as Chromium's main row`,
+  );
+  const vs = (key: string, ff: number, cr: number): string => {
+    const r = ff / cr;
+    if (Number.isFinite(r)) ratios[key] = r;
+    return Number.isFinite(r) ? `Firefox / Chromium ${fmtX(r)}` : '';
+  };
+  const kernelAlone: Any | undefined = B?.matrix?.find((r: Any) => r.kernelAlone);
+  row(`sense: one \`sense\` request for the page, ${SENSE_SENTENCES.length} uses — ${short(F.senseModel)}`, '', `${fmtMs(med(F.senseAll))} (again on the page: ${fmtMs(med(F.senseCached))})`, vs('firefoxSenseVsChromium', med(F.senseAll), med(bm?.senseAll)));
+  const c = F.cloze ?? {};
+  const rc = med(c.batched) / med(c.perBlank);
+  ratios.clozeFirefox = rc;
+  row(`cloze: one \`cloze\` request, ${c.blanks ?? '?'} blanks — ${short(F.senseModel)}`, '', fmtMs(med(c.batched)), vs('firefoxClozeVsChromium', med(c.batched), med(bm?.cloze?.batched)));
+  row('cloze: one `sense` request per blank', '', fmtMs(med(c.perBlank)), vs('firefoxPerBlankVsChromium', med(c.perBlank), med(bm?.cloze?.perBlank)));
+  row('→ batched / per-blank (Firefox)', '', fmtX(rc), `Firefox **${fmtX(rc)}**`, `≤ ${TARGETS.cloze}× ${verdict(Number.isFinite(rc) ? rc <= TARGETS.cloze : null)}`);
+  for (const g of (F.completion ?? []) as Any[]) {
+    const chromium: Any | undefined = [bm?.completion, bm?.completionGpt2].find((x: Any) => x?.model === g.model);
+    const alone: Any | undefined = [kernelAlone?.completion].find((x: Any) => x?.model === g.model);
+    const tps = med(g.tokensPerSec);
+    const key = String(g.model).split('/').pop();
+    const note = g.decoder && !String(g.decoder).startsWith('one-token steps') ? ` — decoding: ${g.decoder}` : '';
+    ratios[`firefoxTokensPerSec:${key}`] = tps;
+    row(
+      `completion: ${short(g.model)}, ${COMPLETION_TOKENS} tokens greedy — 1-token request · decoding tokens/s`,
+      '',
+      `1-token request ${fmtMs(med(g.oneTokenMs))} · **${fmtRate(tps)} tok/s**${note}`,
+      [
+        chromium ? `Chromium ${fmtRate(med(chromium.tokensPerSec))} tok/s: Firefox / Chromium **${fmtX(tps / med(chromium.tokensPerSec))}**` : '',
+        alone ? `Chromium without kernel workers ${fmtRate(med(alone.tokensPerSec))} tok/s: ${fmtX(tps / med(alone.tokensPerSec))}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    );
+  }
+  const gp = F.ghostFromExtensionPage;
+  if (gp)
+    row(
+      `ghost-text request (${GHOST_TOKENS} tokens max) from the extension page: first streamed token · whole request`,
+      '',
+      `${fmtMs(med(gp.ttftMs))} · ${fmtMs(med(gp.totalMs))} (${gp.partials} partials; partials wait for the inference, as in Chromium's extension-page row)`,
+      bm?.ghostFromExtensionPage ? vs('firefoxGhostVsChromiumExtensionPage', med(gp.ttftMs), med(bm.ghostFromExtensionPage.ttftMs)) : '',
+    );
 }
 
 function mem(m: Any | undefined): string {
