@@ -982,3 +982,33 @@ function selfTimes(p: CpuProfile): { fn: string; ms: number }[] {
   });
   return [...totals].map(([fn, ms]) => ({ fn, ms: Math.round(ms * 10) / 10 })).sort((a, b) => b.ms - a.ms);
 }
+
+/** The extension in a Chromium of its own, for rounds interleaved with another browser (bench/firefox-bench.ts). */
+export interface ChromiumClient {
+  version: string;
+  /** Sends a request from the content script's world of a web page, as the product does; throws on an error. */
+  must(r: ToolRequest): Promise<Reply>;
+  /** Requests one after the other from the content script; the whole time. */
+  sequence(rs: ToolRequest[]): Promise<number>;
+  use(settings: SettingsFor): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function chromiumClient(extDir: string): Promise<ChromiumClient> {
+  const profile = mkdtempSync(join(tmpdir(), 'sesame-bench-'));
+  const clientServer = createServer((_req, res) => void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>client</title>'));
+  await new Promise<void>((ok) => clientServer.listen(0, '127.0.0.1', ok));
+  const ca = clientServer.address();
+  const s = await launch(extDir, profile, false, `http://127.0.0.1:${typeof ca === 'object' && ca ? ca.port : 0}/client.html`);
+  return {
+    version: (await s.context.browser()?.version()) ?? (await s.page.evaluate(() => navigator.userAgent)),
+    must: (r) => must(s, r),
+    sequence: (rs) => sequence(s, rs),
+    use: (settings) => setSettings(s, settings),
+    close: async () => {
+      await s.context.close().catch(() => undefined);
+      clientServer.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

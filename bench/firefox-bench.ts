@@ -1,5 +1,7 @@
-// The Firefox column: the MV2 build (.output/firefox-mv2) in Debian's firefox-esr, headless, driven
-// over WebDriver BiDi by the e2e suite's own driver (tests/e2e/driver/firefox.ts). Firefox hosts
+// The Firefox rows: the MV2 build (.output/firefox-mv2) in Debian's firefox-esr, headless, driven
+// over WebDriver BiDi by the e2e suite's own driver (tests/e2e/driver/firefox.ts), each request
+// interleaved round by round with the same request to the Chromium build in a Chromium of its own
+// (this machine is shared: load then falls on both alike, and the ratio holds). Firefox hosts
 // the models in its background page, which is not cross-origin isolated: onnxruntime-web runs one
 // thread and Sesame's int8 kernels get no worker threads. Requests go from an extension page
 // (options.html: BiDi cannot reach a content script's world), so a streamed partial waits for the
@@ -10,8 +12,8 @@ import { launchFirefox } from '@/tests/e2e/driver/firefox';
 import type { HubServer } from '@/tests/e2e/harness';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '@/tests/support/hub-server.mjs';
-import { benchSettings, decodingRate, genFrom, type Reply, type SettingsFor } from './browser-bench';
-import { load1, median, sample } from './stats';
+import { benchSettings, chromiumClient, decodingRate, genFrom, type Reply, type SettingsFor } from './browser-bench';
+import { interleave, load1, median, sample } from './stats';
 import {
   CLOZE_BLANKS,
   CLOZE_PASSAGE,
@@ -29,6 +31,8 @@ export interface FirefoxOptions {
   quick: boolean;
   layout?: FixtureLayout;
   hubRoot: string;
+  /** The Chromium build (the bench's snapshot of .output/chrome-mv3) whose rounds are interleaved with Firefox's. */
+  extDir: string;
   repeats?: number;
 }
 
@@ -82,6 +86,16 @@ function runInPage({ requests, timeoutMs }: { requests: ToolRequest[]; timeoutMs
   })();
 }
 
+/** One browser's extension, as the rounds below use it. */
+interface Side {
+  must(r: ToolRequest): Promise<Reply>;
+  /** Requests one after the other; the whole time. */
+  sequence(rs: ToolRequest[]): Promise<number>;
+  use(settings: SettingsFor): Promise<void>;
+}
+
+type Both<T> = Record<'firefox' | 'chromium', T>;
+
 export async function runFirefoxBench(o: FirefoxOptions): Promise<Record<string, unknown>> {
   const R = repeats(o.quick, o.repeats);
   const models = modelSet(o.quick, o.layout);
@@ -90,6 +104,7 @@ export async function runFirefoxBench(o: FirefoxOptions): Promise<Record<string,
   const hub = (await startHubServer({ root: o.hubRoot })) as HubServer;
   const out: Record<string, unknown> = { load1Start: load1() };
   const d = await launchFirefox({ hub });
+  const chromium = await chromiumClient(o.extDir);
   try {
     const seq = async (requests: ToolRequest[]): Promise<{ replies: Reply[]; ms: number }> => {
       const r = await d.ext(runInPage, { requests, timeoutMs: LONG });
@@ -97,77 +112,77 @@ export async function runFirefoxBench(o: FirefoxOptions): Promise<Record<string,
       if (failed) throw new Error(`firefox: ${failed.error?.code}: ${failed.error?.message}`);
       return r;
     };
-    const must = async (request: ToolRequest): Promise<Reply> => (await seq([request])).replies[0]!;
-    const use = (gpt: ModelSpec): Promise<void> => {
-      const s: SettingsFor = { hubUrl: hub.url, dtype: 'q8', backend: 'wasm', mlm: models.bert, zh: models.ernie, gpt };
-      return d.ext((settings) => chrome.storage.local.set({ settings }), benchSettings(s));
+    const firefox: Side = {
+      must: async (request) => (await seq([request])).replies[0]!,
+      sequence: async (requests) => (await seq(requests)).ms,
+      use: (settings) => d.ext((v) => chrome.storage.local.set({ settings: v }), benchSettings(settings)),
     };
+    const sides: Both<Side> = { firefox, chromium };
+    const settingsFor = (gpt: ModelSpec): SettingsFor => ({ hubUrl: hub.url, dtype: 'q8', backend: 'wasm', mlm: models.bert, zh: models.ernie, gpt });
+    const use = async (gpt: ModelSpec): Promise<void> => void (await Promise.all(Object.values(sides).map((x) => x.use(settingsFor(gpt)))));
+    /** `rounds` rounds of `fn` in each browser, the order rotating (stats.ts interleave); what `fn` returns, per browser. */
+    const rounds = async <T>(n: number, fn: (side: Side) => Promise<T>): Promise<Both<T[]>> => {
+      const got: Both<T[]> = { firefox: [], chromium: [] };
+      await interleave(n, { firefox: async () => got.firefox.push(await fn(firefox)), chromium: async () => got.chromium.push(await fn(chromium)) });
+      return got;
+    };
+    const per = <T, U>(b: Both<T>, f: (x: T) => U): Both<U> => ({ firefox: f(b.firefox), chromium: f(b.chromium) });
+
     out.browserVersion = await d.ext(async () => {
       const info = await (chrome.runtime as unknown as { getBrowserInfo(): Promise<{ name: string; version: string }> }).getBrowserInfo();
       return `${info.name} ${info.version}`;
     });
+    out.chromiumVersion = chromium.version;
     await use(models.distilgpt2);
-    const status = (await must({ type: 'status' })).result!;
+    const status = (await firefox.must({ type: 'status' })).result!;
     out.host = { crossOriginIsolated: status.crossOriginIsolated, threads: status.threads, hardwareConcurrency: status.hardwareConcurrency, backend: status.backend };
 
-    log(`first downloads (hub → Cache API) and sense: ${models.bert.id}`);
-    const first = await must(pageSenseRequest(0));
-    out.firstSenseMs = first.ms;
+    log(`downloads (hub → each browser's Cache API), then the page's sense request: ${models.bert.id}`);
+    await Promise.all(Object.values(sides).map((x) => x.must(pageSenseRequest(0))));
     out.senseModel = models.bert.id;
     let round = 2000;
-    const senseAll: number[] = [];
-    const senseCached: number[] = [];
-    for (let i = 0; i < R.browserSlow; i++) {
-      senseAll.push((await must(pageSenseRequest(++round))).ms);
-      senseCached.push((await must(pageSenseRequest(0))).ms);
-    }
-    out.senseAll = sample(senseAll);
-    out.senseCached = sample(senseCached);
+    out.senseAll = per(await rounds(R.browserSlow, async (x) => (await x.must(pageSenseRequest(++round))).ms), sample);
+    out.senseCached = per(await rounds(R.browserSlow, async (x) => (await x.must(pageSenseRequest(0))).ms), sample);
 
     log('cloze: one request against one sense request per blank');
     const clozeReq: ToolRequest = { type: 'cloze', text: CLOZE_PASSAGE, blanks: CLOZE_BLANKS, seed: 1, lang: 'en' };
-    const blanks = ((await must(clozeReq)).result?.blanks as { start: number; end: number }[]) ?? [];
-    const batched: number[] = [];
-    const each: number[] = [];
-    for (let i = 0; i < R.browserSlow; i++) {
-      batched.push((await must(clozeReq)).ms);
-      each.push((await seq(perBlankRequests(blanks, ++round))).ms);
-    }
-    out.cloze = { blanks: blanks.length, batched: sample(batched), perBlank: sample(each) };
+    const blanks = ((await firefox.must(clozeReq)).result?.blanks as { start: number; end: number }[]) ?? [];
+    await chromium.must(clozeReq);
+    const cloze = await rounds(R.browserSlow, async (x) => ({ batched: (await x.must(clozeReq)).ms, perBlank: await x.sequence(perBlankRequests(blanks, ++round)) }));
+    out.cloze = per(cloze, (v) => ({ blanks: blanks.length, batched: sample(v.map((c) => c.batched)), perBlank: sample(v.map((c) => c.perBlank)) }));
 
     const req = (n: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: n, alternatives: 1, temperature: 0 });
     const completion: Record<string, unknown>[] = [];
     for (const gpt of [models.distilgpt2, ...(models.gpt2 ? [models.gpt2] : [])]) {
       log(`completion: ${gpt.id}`);
       await use(gpt);
-      await must(req(COMPLETION_TOKENS));
-      const one: number[] = [];
-      const full: Reply[] = [];
-      for (let i = 0; i < R.browserFast; i++) {
-        one.push((await must(req(1))).ms);
-        full.push(await must(req(COMPLETION_TOKENS)));
-      }
-      const loaded = ((await must({ type: 'status' })).result?.loaded as { id: string; decoder?: string }[] | undefined) ?? [];
-      completion.push({
-        model: gpt.id,
-        ...genFrom(full),
-        oneTokenMs: sample(one),
-        tokensPerSec: { ...sample(full.map((r, i) => decodingRate(COMPLETION_TOKENS, r.ms, one[i]!)), 'tok/s'), median: decodingRate(COMPLETION_TOKENS, median(full.map((r) => r.ms)), median(one)) },
-        decoder: loaded.find((m) => m.id === gpt.id)?.decoder ?? null,
-      });
+      for (const x of Object.values(sides)) await x.must(req(COMPLETION_TOKENS));
+      const runs = await rounds(R.browserFast, async (x) => ({ one: (await x.must(req(1))).ms, full: await x.must(req(COMPLETION_TOKENS)) }));
+      const decoder = async (x: Side): Promise<string | null> =>
+        (((await x.must({ type: 'status' })).result?.loaded as { id: string; decoder?: string }[] | undefined) ?? []).find((m) => m.id === gpt.id)?.decoder ?? null;
+      const stats = async (x: Side, v: { one: number; full: Reply }[]) => {
+        const one = v.map((r) => r.one);
+        const full = v.map((r) => r.full);
+        return {
+          ...genFrom(full),
+          oneTokenMs: sample(one),
+          tokensPerSec: { ...sample(full.map((r, i) => decodingRate(COMPLETION_TOKENS, r.ms, one[i]!)), 'tok/s'), median: decodingRate(COMPLETION_TOKENS, median(full.map((r) => r.ms)), median(one)) },
+          decoder: await decoder(x),
+        };
+      };
+      completion.push({ model: gpt.id, firefox: await stats(firefox, runs.firefox), chromium: await stats(chromium, runs.chromium) });
     }
     out.completion = completion;
 
-    log('ghost text request (from the extension page)');
+    log('ghost-text request');
     await use(models.distilgpt2);
     const ghostReq: ToolRequest = { type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: GHOST_TOKENS, temperature: 0 };
-    await must(ghostReq);
-    const ghosts: Reply[] = [];
-    for (let i = 0; i < R.browserFast; i++) ghosts.push(await must(ghostReq));
-    out.ghostFromExtensionPage = genFrom(ghosts);
+    for (const x of Object.values(sides)) await x.must(ghostReq);
+    out.ghost = per(await rounds(R.browserFast, (x) => x.must(ghostReq)), genFrom);
     out.load1End = load1();
     return out;
   } finally {
+    await chromium.close();
     await d.close();
     await hub.close();
   }

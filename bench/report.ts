@@ -464,7 +464,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     );
   }
 
-  if (F) firefoxRows(F, bm, B, { section, row, short, ratios });
+  if (F) firefoxRows(F, B, { section, row, short, ratios });
 
   const header = ['Measurement (median)', 'Node — Sesame host on onnxruntime-node (CPU)', 'Browser — extension offscreen host, onnxruntime-web WASM', 'Ratio (same run)', 'Target'];
   const esc = (c: string): string => c.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -510,54 +510,65 @@ interface Rows {
 }
 
 /**
- * Section 9: Firefox ESR's figures in the browser column, each against the same request in
- * Chromium's main row (the ratio column: Firefox / Chromium, > 1× is slower in Firefox), and its
- * decoding against Chromium's row without kernel worker threads, the closest to Firefox's one thread.
+ * Section 9: Firefox ESR's figures in the browser column, each against the same request sent to the
+ * Chromium build in rounds interleaved with Firefox's (the ratio column: Firefox / Chromium, above
+ * 1× is slower in Firefox), decoding also against Chromium's main-row run without kernel worker
+ * threads (the closest to Firefox's one thread; another part of the run, so not interleaved).
  */
-function firefoxRows(F: Any, bm: Any | undefined, B: Any | null, { section, row, short, ratios }: Rows): void {
+function firefoxRows(F: Any, B: Any | null, { section, row, short, ratios }: Rows): void {
   const host = F.host ?? {};
   section(
-    `9. Firefox: ${F.browserVersion ?? 'Firefox ESR'} headless, the MV2 build's background page — crossOriginIsolated ${host.crossOriginIsolated}, onnxruntime-web ${host.threads} thread, Sesame's kernels without worker threads; requests from an extension page (options.html), q8, the same files and requests as Chromium's main row`,
+    `9. Firefox: ${F.browserVersion ?? 'Firefox ESR'} headless, the MV2 build's background page — crossOriginIsolated ${host.crossOriginIsolated}, onnxruntime-web ${host.threads} thread, Sesame's kernels without worker threads; q8, the same files and requests as Chromium's main row, each round interleaved with the same request in Chromium (content script → offscreen host)`,
   );
-  const vs = (key: string, ff: number, cr: number): string => {
+  const vs = (key: string, pair: { firefox?: unknown; chromium?: unknown } | undefined, what = ''): string => {
+    const ff = med(pair?.firefox as Sample);
+    const cr = med(pair?.chromium as Sample);
     const r = ff / cr;
-    if (Number.isFinite(r)) ratios[key] = r;
-    return Number.isFinite(r) ? `Firefox / Chromium ${fmtX(r)}` : '';
+    if (!Number.isFinite(r)) return '';
+    ratios[key] = r;
+    return `Chromium ${what}${fmtMs(cr)}: Firefox / Chromium **${fmtX(r)}**`;
   };
-  const kernelAlone: Any | undefined = B?.matrix?.find((r: Any) => r.kernelAlone);
-  row(`sense: one \`sense\` request for the page, ${SENSE_SENTENCES.length} uses — ${short(F.senseModel)}`, '', `${fmtMs(med(F.senseAll))} (again on the page: ${fmtMs(med(F.senseCached))})`, vs('firefoxSenseVsChromium', med(F.senseAll), med(bm?.senseAll)));
+  row(
+    `sense: one \`sense\` request for the page, ${SENSE_SENTENCES.length} uses — ${short(F.senseModel)}`,
+    '',
+    `${fmtMs(med(F.senseAll?.firefox))} (again on the page: ${fmtMs(med(F.senseCached?.firefox))})`,
+    vs('firefoxSenseVsChromium', F.senseAll),
+  );
   const c = F.cloze ?? {};
-  const rc = med(c.batched) / med(c.perBlank);
+  const at = (k: string): { firefox?: unknown; chromium?: unknown } => ({ firefox: c.firefox?.[k], chromium: c.chromium?.[k] });
+  row(`cloze: one \`cloze\` request, ${c.firefox?.blanks ?? '?'} blanks — ${short(F.senseModel)}`, '', fmtMs(med(c.firefox?.batched)), vs('firefoxClozeVsChromium', at('batched')));
+  row('cloze: one `sense` request per blank', '', fmtMs(med(c.firefox?.perBlank)), vs('firefoxPerBlankVsChromium', at('perBlank')));
+  const rc = med(c.firefox?.batched) / med(c.firefox?.perBlank);
   ratios.clozeFirefox = rc;
-  row(`cloze: one \`cloze\` request, ${c.blanks ?? '?'} blanks — ${short(F.senseModel)}`, '', fmtMs(med(c.batched)), vs('firefoxClozeVsChromium', med(c.batched), med(bm?.cloze?.batched)));
-  row('cloze: one `sense` request per blank', '', fmtMs(med(c.perBlank)), vs('firefoxPerBlankVsChromium', med(c.perBlank), med(bm?.cloze?.perBlank)));
   row('→ batched / per-blank (Firefox)', '', fmtX(rc), `Firefox **${fmtX(rc)}**`, `≤ ${TARGETS.cloze}× ${verdict(Number.isFinite(rc) ? rc <= TARGETS.cloze : null)}`);
+  const kernelAlone: Any | undefined = B?.matrix?.find((r: Any) => r.kernelAlone);
   for (const g of (F.completion ?? []) as Any[]) {
-    const chromium: Any | undefined = [bm?.completion, bm?.completionGpt2].find((x: Any) => x?.model === g.model);
+    const ff = med(g.firefox?.tokensPerSec);
+    const cr = med(g.chromium?.tokensPerSec);
     const alone: Any | undefined = [kernelAlone?.completion].find((x: Any) => x?.model === g.model);
-    const tps = med(g.tokensPerSec);
     const key = String(g.model).split('/').pop();
-    const note = g.decoder && !String(g.decoder).startsWith('one-token steps') ? ` — decoding: ${g.decoder}` : '';
-    ratios[`firefoxTokensPerSec:${key}`] = tps;
+    const note = g.firefox?.decoder && !String(g.firefox.decoder).startsWith('one-token steps') ? ` — decoding: ${g.firefox.decoder}` : '';
+    ratios[`firefoxTokensPerSec:${key}`] = ff;
+    ratios[`firefoxVsChromiumTokensPerSec:${key}`] = ff / cr;
     row(
       `completion: ${short(g.model)}, ${COMPLETION_TOKENS} tokens greedy — 1-token request · decoding tokens/s`,
       '',
-      `1-token request ${fmtMs(med(g.oneTokenMs))} · **${fmtRate(tps)} tok/s**${note}`,
+      `1-token request ${fmtMs(med(g.firefox?.oneTokenMs))} · **${fmtRate(ff)} tok/s**${note}`,
       [
-        chromium ? `Chromium ${fmtRate(med(chromium.tokensPerSec))} tok/s: Firefox / Chromium **${fmtX(tps / med(chromium.tokensPerSec))}**` : '',
-        alone ? `Chromium without kernel workers ${fmtRate(med(alone.tokensPerSec))} tok/s: ${fmtX(tps / med(alone.tokensPerSec))}` : '',
+        `Chromium ${fmtRate(cr)} tok/s: Firefox / Chromium **${fmtX(ff / cr)}**`,
+        alone ? `Chromium's main-row run without kernel workers ${fmtRate(med(alone.tokensPerSec))} tok/s` : '',
       ]
         .filter(Boolean)
         .join('; '),
     );
   }
-  const gp = F.ghostFromExtensionPage;
-  if (gp)
+  const gh = F.ghost;
+  if (gh)
     row(
-      `ghost-text request (${GHOST_TOKENS} tokens max) from the extension page: first streamed token · whole request`,
+      `ghost-text request (${GHOST_TOKENS} tokens max): whole request (Firefox from an extension page, where partials wait for the inference; Chromium from the content script)`,
       '',
-      `${fmtMs(med(gp.ttftMs))} · ${fmtMs(med(gp.totalMs))} (${gp.partials} partials; partials wait for the inference, as in Chromium's extension-page row)`,
-      bm?.ghostFromExtensionPage ? vs('firefoxGhostVsChromiumExtensionPage', med(gp.ttftMs), med(bm.ghostFromExtensionPage.ttftMs)) : '',
+      `${fmtMs(med(gh.firefox?.totalMs))} (first partial ${fmtMs(med(gh.firefox?.ttftMs))})`,
+      vs('firefoxGhostVsChromium', { firefox: gh.firefox?.totalMs, chromium: gh.chromium?.totalMs }),
     );
 }
 

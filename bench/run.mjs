@@ -103,7 +103,8 @@ async function main() {
     ensureFixtures({ root: hubRoot, size: o.quick ? 'tiny' : 'full', only });
     done();
   }
-  if (o.browser && !o.reportOnly) {
+  // The Chromium build serves the Chromium half and the Chromium rounds interleaved with Firefox's.
+  if ((o.browser || o.firefox) && !o.reportOnly) {
     done = step(o.build ? 'extension: npx wxt build' : 'extension: reuse .output/chrome-mv3');
     if (o.build) {
       const r = spawnSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -194,7 +195,11 @@ async function main() {
   }
   if (o.firefox && !o.reportOnly) {
     rmSync(firefoxOut, { force: true });
-    run(['firefox', JSON.stringify({ ...common, out: firefoxOut })], 'Firefox ESR: the MV2 background page (one thread), requests from an extension page');
+    run(
+      ['firefox', JSON.stringify({ ...common, extDir, out: firefoxOut })],
+      'Firefox ESR: the MV2 background page (one thread), interleaved with the same requests in Chromium',
+      ['--experimental-websocket', '--disable-warning=ExperimentalWarning'],
+    );
   }
   run(
     [
@@ -207,7 +212,7 @@ async function main() {
         firefox: o.firefox ? firefoxOut : null,
         out: o.out,
         hubRoot,
-        extDir: o.browser ? extDir : null,
+        extDir: o.browser || o.firefox ? extDir : null,
         command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
         wallSeconds: Math.round((Date.now() - started) / 1000),
       }),
