@@ -518,7 +518,7 @@ interface Rows {
 function firefoxRows(F: Any, B: Any | null, { section, row, short, ratios }: Rows): void {
   const host = F.host ?? {};
   section(
-    `9. Firefox: ${F.browserVersion ?? 'Firefox ESR'} headless, the MV2 build's background page — crossOriginIsolated ${host.crossOriginIsolated}, onnxruntime-web ${host.threads} thread, Sesame's kernels without worker threads; q8, the same files and requests as Chromium's main row, each round interleaved with the same request in Chromium (content script → offscreen host)`,
+    `9. Firefox: ${F.browserVersion ?? 'Firefox ESR'} headless, the MV2 build's background page — crossOriginIsolated ${host.crossOriginIsolated}, onnxruntime-web ${host.threads} thread, Sesame's kernels without worker threads; q8, the same files and requests as Chromium's main row, each round interleaved with the same request in Chromium (content script → offscreen host); 1-minute load average ${F.load1Start ?? '?'} → ${F.load1End ?? '?'}`,
   );
   const vs = (key: string, pair: { firefox?: unknown; chromium?: unknown } | undefined, what = ''): string => {
     const ff = med(pair?.firefox as Sample);
