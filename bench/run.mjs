@@ -12,7 +12,8 @@
 // the `*-legacy` fixtures — and the encoders on the tied v3 files); every row's model name says
 // which ([tied v3] / [untied v3] / [legacy merged decoder]).
 // --firefox / --no-firefox: the Firefox ESR rows (the MV2 build's background page, one thread),
-// measured after the Chromium half of the same run; on by default (--quick too: ~10 s there).
+// measured after the Chromium half of the same run, each request interleaved with the same one
+// in a Chromium of their own; on by default (--quick too: ~10–15 s there on a quiet machine).
 // Options: --repeats N (every median over N runs), --out DIR, --skip-node, --skip-browser,
 // --webgpu / --no-webgpu (WebGPU correctness check; off in --quick unless asked), --no-build
 // (reuse .output/chrome-mv3 as it is), --report-only (rebuild the table from the last run's
