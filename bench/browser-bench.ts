@@ -1,5 +1,5 @@
 // The browser half: the built extension in headless Chromium (Debian's), requests sent the way a
-// page of the extension sends them (`chrome.runtime.connect({name:'sesame'})`, models/shared/protocol.ts),
+// page of the extension sends them (`chrome.runtime.connect({name:'sesame'})`, models/protocol.ts),
 // served by the real offscreen model host (onnxruntime-web WASM; WebGPU through SwiftShader as a
 // correctness check only). Timings are taken inside the client page.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,8 @@ import {
   COMPLETION_TOKENS,
   GEN_OPTIONS,
   GHOST_TOKENS,
+  hasQ4,
+  libraryFileOptions,
   maskedSentence,
   modelSet,
   type FixtureLayout,
@@ -53,7 +55,7 @@ const WEBGPU_TOKENS = 4;
 /** A closed offscreen document frees GBs in the shared extension process; let it settle. */
 let settleMs = 2000;
 
-interface Reply {
+export interface Reply {
   kind: 'result' | 'error';
   ms: number;
   firstPartialMs: number | null;
@@ -214,7 +216,7 @@ async function sequence(s: Session, rs: ToolRequest[]): Promise<number> {
   return out.ms;
 }
 
-interface SettingsFor {
+export interface SettingsFor {
   hubUrl: string;
   dtype: 'q8' | 'fp32' | 'q4';
   backend: 'wasm' | 'webgpu';
@@ -223,8 +225,9 @@ interface SettingsFor {
   gpt: ModelSpec;
 }
 
-async function setSettings(s: Session, o: SettingsFor): Promise<void> {
-  const settings = {
+/** The settings every bench browser gets: the loopback hub, these models, no idle release during a run. */
+export function benchSettings(o: SettingsFor): Record<string, unknown> {
+  return {
     modelHost: `${o.hubUrl}/`,
     dtype: o.dtype,
     backend: o.backend,
@@ -241,6 +244,10 @@ async function setSettings(s: Session, o: SettingsFor): Promise<void> {
     lookupOnDoubleClick: true,
     completion: { enabled: true, pauseMs: 350, maxTokens: GHOST_TOKENS },
   };
+}
+
+async function setSettings(s: Session, o: SettingsFor): Promise<void> {
+  const settings = benchSettings(o);
   await s.page.evaluate(
     (v) => (globalThis as unknown as { chrome: { storage: { local: { set(x: unknown): Promise<void> } } } }).chrome.storage.local.set({ settings: v }),
     settings,
@@ -398,7 +405,7 @@ window.ready = true;
 }
 
 /** Decoding rate from a request for `tokens` tokens and one for a single token: (tokens − 1) / the difference. */
-function decodingRate(tokens: number, fullMs: number, oneMs: number): number {
+export function decodingRate(tokens: number, fullMs: number, oneMs: number): number {
   return tokens < 2 ? Number.NaN : ((tokens - 1) * 1000) / (fullMs - oneMs);
 }
 
@@ -451,10 +458,12 @@ async function baselines(
       const loaded: Record<string, Page> = {};
       for (const [k, p] of Object.entries(pages)) {
         try {
-          await p.evaluate(({ id, prompt, options }) => (window as unknown as Api).baseline.loadGenerator(id, 'q8', prompt, options), {
+          const files = libraryFileOptions(gpt.id)[k as 'transformers4' | 'xenova'];
+          await p.evaluate(({ id, prompt, options, files }) => (window as unknown as Api).baseline.loadGenerator(id, 'q8', prompt, options, files), {
             id: gpt.id,
             prompt: COMPLETION_PROMPT,
             options: GEN_OPTIONS,
+            files,
           });
           loaded[k] = p;
         } catch (e) {
@@ -556,7 +565,7 @@ async function decoderOf(s: Session, id: string): Promise<string | null> {
   return loaded.find((m) => m.id === id)?.decoder ?? null;
 }
 
-function genFrom(replies: Reply[]): { ttftMs: Sample; partialsPerSec: Sample; totalMs: Sample; partials: number; text: string } {
+export function genFrom(replies: Reply[]): { ttftMs: Sample; partialsPerSec: Sample; totalMs: Sample; partials: number; text: string } {
   return {
     ttftMs: sample(replies.map((r) => r.firstPartialMs ?? r.ms)),
     partialsPerSec: sample(
@@ -682,7 +691,9 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
       { threads: 1, dtype: 'q4' as const, main: false },
       // Sesame's kernels without worker threads: a document that sees one core makes none.
       { threads: 1, dtype: 'q8' as const, main: false, kernelAlone: true },
-    ].filter((c) => !o.quick || c.main || c.dtype === 'q4' || c.kernelAlone || (c.threads === 2 && c.dtype === 'fp32'));
+    ]
+      .filter((c) => !o.quick || c.main || c.dtype === 'q4' || c.kernelAlone || (c.threads === 2 && c.dtype === 'fp32'))
+      .filter((c) => c.dtype !== 'q4' || hasQ4(models.distilgpt2.id));
     const matrix: Record<string, unknown>[] = [];
     let pageRound = 0;
     const wasmFp32: { substitutes?: Scored[]; text?: string } = {};
@@ -1025,4 +1036,36 @@ function selfTimes(p: CpuProfile): { fn: string; ms: number }[] {
     totals.set(key, (totals.get(key) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
   });
   return [...totals].map(([fn, ms]) => ({ fn, ms: Math.round(ms * 10) / 10 })).sort((a, b) => b.ms - a.ms);
+}
+
+/** The extension in a Chromium of its own, for rounds interleaved with another browser (bench/firefox-bench.ts). */
+export interface ChromiumClient {
+  version: string;
+  /** Sends a request from the content script's world of a web page, as the product does; throws on an error. */
+  must(r: ToolRequest): Promise<Reply>;
+  /** Requests one after the other from the content script; the whole time. */
+  sequence(rs: ToolRequest[]): Promise<number>;
+  use(settings: SettingsFor): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function chromiumClient(extDir: string): Promise<ChromiumClient> {
+  const profile = mkdtempSync(join(tmpdir(), 'sesame-bench-'));
+  const clientServer = createServer(
+    (_req, res) => void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>client</title>'),
+  );
+  await new Promise<void>((ok) => clientServer.listen(0, '127.0.0.1', ok));
+  const ca = clientServer.address();
+  const s = await launch(extDir, profile, false, `http://127.0.0.1:${typeof ca === 'object' && ca ? ca.port : 0}/client.html`);
+  return {
+    version: (await s.context.browser()?.version()) ?? (await s.page.evaluate(() => navigator.userAgent)),
+    must: (r) => must(s, r),
+    sequence: (rs) => sequence(s, rs),
+    use: (settings) => setSettings(s, settings),
+    close: async () => {
+      await s.context.close().catch(() => undefined);
+      clientServer.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }

@@ -2,6 +2,7 @@
 //   bench.mjs node '{"quick":false,"hubRoot":"…","out":"file.json"}'
 //   bench.mjs cold '{"spec":{…},"tool":"sense","hubRoot":"…"}'
 //   bench.mjs browser '{"quick":false,"hubRoot":"…","extDir":"…","out":"file.json","webgpu":true}'
+//   bench.mjs firefox '{"quick":false,"hubRoot":"…","out":"file.json","layout":"tied"}'
 //   bench.mjs profile '{"hubRoot":"…","extDir":"…","out":"path-prefix","gpt":"distilgpt2","dtype":"q8"}'
 //   bench.mjs report '{"node":"file.json","browser":"file.json","out":"dir","quick":false,…}'
 import { writeFileSync } from 'node:fs';
@@ -25,6 +26,12 @@ async function main(): Promise<void> {
     case 'browser': {
       const { runBrowserBench } = await import('./browser-bench');
       const result = await runBrowserBench(arg as never);
+      writeFileSync(arg.out!, JSON.stringify(result, null, 1));
+      break;
+    }
+    case 'firefox': {
+      const { runFirefoxBench } = await import('./firefox-bench');
+      const result = await runFirefoxBench(arg as never);
       writeFileSync(arg.out!, JSON.stringify(result, null, 1));
       break;
     }

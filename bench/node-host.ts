@@ -6,6 +6,7 @@
 import { ModelHost } from '@/models/host/host';
 import { type DeviceName, type FileProgress, type LoadedModel, loadModel } from '@/models/host/lm/loader';
 import { configureTransformers } from '@/models/host/transformers-env';
+import type { OnnxChoice } from '@/models/host/hub/hub-files';
 import { type CacheLike, ModelCache } from '@/models/shared/model-files/model-cache';
 import type { HostConfig, ModelSpec, ServerMessage, ToolRequest, ToolResult } from '@/models/shared/protocol';
 
@@ -49,8 +50,9 @@ export function benchHost(hubUrl: string, store: CacheLike, onLoad?: (lm: Loaded
   const host = new ModelHost({
     kind: 'background-page',
     cache,
-    load: async (spec: ModelSpec, device: DeviceName, onProgress: (p: FileProgress) => void) => {
-      const lm = instrument(await loadModel(spec, device, onProgress), traces);
+    // The file and commit the host planned from the repo listing (legacy repos: the merged decoder).
+    load: async (spec: ModelSpec, device: DeviceName, onProgress: (p: FileProgress) => void, onnx?: OnnxChoice, revision?: string) => {
+      const lm = instrument(await loadModel(spec, device, onProgress, onnx, revision), traces);
       onLoad?.(lm);
       loaded.set(`${spec.id}|${spec.dtype}`, lm);
       return lm;

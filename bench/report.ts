@@ -8,12 +8,14 @@ import { deflateRawSync } from 'node:zlib';
 import { dimsOf, stepWeightBytes, type Work } from './flops';
 import { gemvGBps, type PeakResult } from './matmul';
 import type { MachineInfo, Sample } from './stats';
-import { CLOZE_BLANKS, COMPLETION_TOKENS, FIXTURE_LAYOUTS, type FixtureLayout, GHOST_TOKENS, SENSE_SENTENCES, SENSE_WORD } from './workloads';
+import { CLOZE_BLANKS, COMPLETION_TOKENS, FIXTURE_LAYOUTS, type FixtureLayout, GHOST_TOKENS, layoutLabel, SENSE_SENTENCES, SENSE_WORD } from './workloads';
 
 export interface ReportOptions {
   quick: boolean;
   node: string | null;
   browser: string | null;
+  /** The Firefox ESR rows (bench/firefox-bench.ts), measured after the Chromium half of the same run. */
+  firefox?: string | null;
   out: string;
   extDir: string | null;
   command: string;
@@ -118,6 +120,7 @@ function bestOf(ps: PeakResult[], kind: 'fp32' | 'int8'): number {
 export function buildReport(o: ReportOptions): { markdown: string; json: Any; table: string } {
   const N = read(o.node);
   const B = read(o.browser);
+  const F = read(o.firefox ?? null);
   const machine: MachineInfo | undefined = N?.machine;
   const nativePeaks: PeakResult[] = N?.peak?.native ?? [];
   const wasmPeaks: PeakResult[] = B?.peak?.wasm ?? [];
@@ -145,7 +148,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
   const bare = (id: string | undefined): string => (id ?? '').split('/').pop() ?? '';
   const short = (id: string | undefined): string => {
     const name = bare(id);
-    return name ? `${name} [${name.endsWith('-tied') ? 'tied v3' : 'untied v3'}]` : name;
+    return name ? `${name} [${layoutLabel(name)}]` : name;
   };
   const bm: Any | undefined = B?.matrix?.find((r: Any) => r.threads === 1 && r.dtype === 'q8' && !r.kernelAlone) ?? B?.matrix?.[0];
   /** The browser's own side-by-side runs: the host against the libraries in pages of the same browser. */
@@ -208,7 +211,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     const rowsOf = (x: Work | undefined): string =>
       x ? `${x.passes} pass${x.passes === 1 ? '' : 'es'}, ${x.shapes.reduce((s, [b]) => s + b, 0)} rows` : '? passes';
     row(
-      `batched: one \`cloze\` request, as models/host/tools/cloze/cloze.ts does it today (${rowsOf(w.batched)})`,
+      `batched: one \`cloze\` request, as models/tools/cloze.ts does it today (${rowsOf(w.batched)})`,
       cloze ? `${fmtMs(med(cloze.ms.batched))}${paren(eff(w.batched?.flops, med(cloze.ms.batched), nPeak, dtype))}` : NA,
       bc.batched ? `${fmtMs(med(bc.batched))}${paren(eff(hostWork(w.batched, dtype)?.flops, med(bc.batched), wPeak, dtype))}` : NA,
     );
@@ -510,6 +513,8 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     );
   }
 
+  if (F) firefoxRows(F, B, { section, row, short, ratios });
+
   const header = [
     'Measurement (median)',
     'Node — Sesame host on onnxruntime-node (CPU)',
@@ -530,7 +535,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
       (o.quick
         ? 'Tiny random-weight fixtures: this run only proves the benchmark works — its figures mean nothing.'
         : "Full-size random-weight fixtures (the hub exports' shapes, files and tokenizers; random weights make the generated text nonsense but cost the same).") +
-      ` Fixture layout: ${FIXTURE_LAYOUTS[layout]} (\`--layout tied|untied\`).`,
+      ` Fixture layout: ${FIXTURE_LAYOUTS[layout]} (\`--layout tied|untied|legacy\`).`,
     '',
     `Machine: ${desc}. 1-minute load average (start → end of the Node half, start → end of the browser half): ${loads.join(' → ')}. The CPU is shared with other work: every cell is a median (runs in benchmarks.json), and variants that are compared are interleaved round by round, so outside load falls on them alike.`,
     '',
@@ -548,7 +553,89 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
   json.table = { header, rows };
   json.node = N;
   json.browser = B;
+  json.firefox = F;
   return { markdown: generated, json, table };
+}
+
+interface Rows {
+  section(title: string): void;
+  row(what: string, node: string, browser: string, ratio?: string, target?: string): void;
+  short(id: string | undefined): string;
+  ratios: Record<string, number>;
+}
+
+/**
+ * Section 9: Firefox ESR's figures in the browser column, each against the same request sent to the
+ * Chromium build in rounds interleaved with Firefox's (the ratio column: Firefox / Chromium, above
+ * 1× is slower in Firefox), decoding also against Chromium's main-row run without kernel worker
+ * threads (the closest to Firefox's one thread; another part of the run, so not interleaved).
+ */
+function firefoxRows(F: Any, B: Any | null, { section, row, short, ratios }: Rows): void {
+  const host = F.host ?? {};
+  section(
+    `9. Firefox: ${F.browserVersion ?? 'Firefox ESR'} headless, the MV2 build's background page — crossOriginIsolated ${host.crossOriginIsolated}, onnxruntime-web ${host.threads} thread, Sesame's kernels without worker threads; q8, the same files and requests as Chromium's main row, each round interleaved with the same request in Chromium (content script → offscreen host); 1-minute load average ${F.load1Start ?? '?'} → ${F.load1End ?? '?'}`,
+  );
+  const vs = (key: string, pair: { firefox?: unknown; chromium?: unknown } | undefined, what = ''): string => {
+    const ff = med(pair?.firefox as Sample);
+    const cr = med(pair?.chromium as Sample);
+    const r = ff / cr;
+    if (!Number.isFinite(r)) return '';
+    ratios[key] = r;
+    return `Chromium ${what}${fmtMs(cr)}: Firefox / Chromium **${fmtX(r)}**`;
+  };
+  row(
+    `sense: one \`sense\` request for the page, ${SENSE_SENTENCES.length} uses — ${short(F.senseModel)}`,
+    '',
+    `${fmtMs(med(F.senseAll?.firefox))} (again on the page: ${fmtMs(med(F.senseCached?.firefox))})`,
+    vs('firefoxSenseVsChromium', F.senseAll),
+  );
+  const c = F.cloze ?? {};
+  const at = (k: string): { firefox?: unknown; chromium?: unknown } => ({ firefox: c.firefox?.[k], chromium: c.chromium?.[k] });
+  row(
+    `cloze: one \`cloze\` request, ${c.firefox?.blanks ?? '?'} blanks — ${short(F.senseModel)}`,
+    '',
+    fmtMs(med(c.firefox?.batched)),
+    vs('firefoxClozeVsChromium', at('batched')),
+  );
+  row('cloze: one `sense` request per blank', '', fmtMs(med(c.firefox?.perBlank)), vs('firefoxPerBlankVsChromium', at('perBlank')));
+  const rc = med(c.firefox?.batched) / med(c.firefox?.perBlank);
+  ratios.clozeFirefox = rc;
+  row(
+    '→ batched / per-blank (Firefox)',
+    '',
+    fmtX(rc),
+    `Firefox **${fmtX(rc)}**`,
+    `≤ ${TARGETS.cloze}× ${verdict(Number.isFinite(rc) ? rc <= TARGETS.cloze : null)}`,
+  );
+  const kernelAlone: Any | undefined = B?.matrix?.find((r: Any) => r.kernelAlone);
+  for (const g of (F.completion ?? []) as Any[]) {
+    const ff = med(g.firefox?.tokensPerSec);
+    const cr = med(g.chromium?.tokensPerSec);
+    const alone: Any | undefined = [kernelAlone?.completion].find((x: Any) => x?.model === g.model);
+    const key = String(g.model).split('/').pop();
+    const note = g.firefox?.decoder && !String(g.firefox.decoder).startsWith('one-token steps') ? ` — decoding: ${g.firefox.decoder}` : '';
+    ratios[`firefoxTokensPerSec:${key}`] = ff;
+    ratios[`firefoxVsChromiumTokensPerSec:${key}`] = ff / cr;
+    row(
+      `completion: ${short(g.model)}, ${COMPLETION_TOKENS} tokens greedy — 1-token request · decoding tokens/s`,
+      '',
+      `1-token request ${fmtMs(med(g.firefox?.oneTokenMs))} · **${fmtRate(ff)} tok/s**${note}`,
+      [
+        `Chromium ${fmtRate(cr)} tok/s: Firefox / Chromium **${fmtX(ff / cr)}**`,
+        alone ? `Chromium's main-row run without kernel workers ${fmtRate(med(alone.tokensPerSec))} tok/s` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    );
+  }
+  const gh = F.ghost;
+  if (gh)
+    row(
+      `ghost-text request (${GHOST_TOKENS} tokens max): whole request (Firefox from an extension page, where partials wait for the inference; Chromium from the content script)`,
+      '',
+      `${fmtMs(med(gh.firefox?.totalMs))} (first partial ${fmtMs(med(gh.firefox?.ttftMs))})`,
+      vs('firefoxGhostVsChromium', { firefox: gh.firefox?.totalMs, chromium: gh.chromium?.totalMs }),
+    );
 }
 
 function mem(m: Any | undefined): string {

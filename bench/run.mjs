@@ -6,9 +6,14 @@
 //   npm run bench -- --quick      tiny fixtures only, to prove the benchmark runs (well under a
 //                                 minute); writes .cache/bench/quick/benchmarks.{md,json}
 //
-// --layout tied|untied: the fixtures the rows run on (default tied: the hub's pipeline, v3 names,
-// LM head tied to the embedding table — the `*-tied` fixtures; untied: the older exports' layout);
-// every row's model name says which ([tied v3] / [untied v3]).
+// --layout tied|untied|legacy: the fixtures the rows run on (default tied: the hub's pipeline, v3
+// names, LM head tied to the embedding table — the `*-tied` fixtures; untied: the older exports'
+// layout; legacy: the GPT-2 rows on the hub's merged decoder, decoder_model_merged_quantized.onnx —
+// the `*-legacy` fixtures — and the encoders on the tied v3 files); every row's model name says
+// which ([tied v3] / [untied v3] / [legacy merged decoder]).
+// --firefox / --no-firefox: the Firefox ESR rows (the MV2 build's background page, one thread),
+// measured after the Chromium half of the same run, each request interleaved with the same one
+// in a Chromium of their own; on by default (--quick too: ~10–15 s there on a quiet machine).
 // Options: --repeats N (every median over N runs), --out DIR, --skip-node, --skip-browser,
 // --webgpu / --no-webgpu (WebGPU correctness check; off in --quick unless asked), --no-build
 // (reuse .output/chrome-mv3 as it is), --report-only (rebuild the table from the last run's
@@ -38,6 +43,7 @@ function parseArgs(argv) {
     out: '',
     node: true,
     browser: true,
+    firefox: null,
     webgpu: null,
     build: true,
     reportOnly: false,
@@ -52,6 +58,8 @@ function parseArgs(argv) {
     else if (a === '--out') o.out = path.resolve(argv[++i]);
     else if (a === '--skip-node') o.node = false;
     else if (a === '--skip-browser') o.browser = false;
+    else if (a === '--firefox') o.firefox = true;
+    else if (a === '--no-firefox') o.firefox = false;
     else if (a === '--webgpu') o.webgpu = true;
     else if (a === '--no-webgpu') o.webgpu = false;
     else if (a === '--no-build') o.build = false;
@@ -61,16 +69,20 @@ function parseArgs(argv) {
     else if (a === '--layout') o.layout = argv[++i];
     else if (a === '-h' || a === '--help') {
       console.log(
-        'usage: npm run bench [-- --quick] [--layout tied|untied] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--webgpu|--no-webgpu] [--no-build]',
+        'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
-  if (!['tied', 'untied'].includes(o.layout)) throw new Error(`--layout must be tied or untied (got ${o.layout})`);
+  if (!LAYOUT_SUFFIX[o.layout]) throw new Error(`--layout must be tied, untied or legacy (got ${o.layout})`);
   o.webgpu ??= !o.quick;
+  o.firefox ??= true;
   o.out ||= o.quick ? path.join(WORK, 'quick') : path.join(ROOT, 'docs');
   return o;
 }
+
+/** Fixture name suffixes per layout, [encoders, decoders] (as bench/workloads.ts modelSet names them). */
+const LAYOUT_SUFFIX = { tied: ['-tied', '-tied'], untied: ['', ''], legacy: ['-tied', '-legacy'] };
 
 function step(label) {
   const t0 = Date.now();
@@ -100,13 +112,15 @@ async function main() {
   let done = () => {};
   if (!o.reportOnly) {
     // Only the fixtures this layout's rows read (bench/workloads.ts modelSet): full-size ones take minutes each.
+    const [enc, dec] = LAYOUT_SUFFIX[o.layout];
     const names = o.quick ? ['tiny-bert-uncased', 'tiny-ernie-zh', 'tiny-gpt2'] : ['bert-base-uncased', 'ernie-3.0-base-zh', 'distilgpt2', 'gpt2'];
-    const only = names.map((n) => `sesame-fixtures/${n}${o.layout === 'tied' ? '-tied' : ''}`);
+    const only = names.map((n) => `sesame-fixtures/${n}${n.includes('gpt2') ? dec : enc}`);
     done = step(`fixtures (${o.quick ? 'tiny' : 'full'}, ${o.layout} layout: ${only.join(', ')})`);
     ensureFixtures({ root: hubRoot, size: o.quick ? 'tiny' : 'full', only });
     done();
   }
-  if (o.browser && !o.reportOnly) {
+  // The Chromium build serves the Chromium half and the Chromium rounds interleaved with Firefox's.
+  if ((o.browser || o.firefox) && !o.reportOnly) {
     done = step(o.build ? 'extension: npx wxt build' : 'extension: reuse .output/chrome-mv3');
     if (o.build) {
       const r = spawnSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -121,6 +135,17 @@ async function main() {
     }
     done();
   }
+  if (o.firefox && !o.reportOnly) {
+    // The Firefox driver (tests/e2e/driver/firefox.ts) installs .output/firefox-mv2 as it is.
+    done = step(o.build ? 'extension: npx wxt build -b firefox' : 'extension: reuse .output/firefox-mv2');
+    if (o.build) {
+      const r = spawnSync('npx', ['wxt', 'build', '-b', 'firefox'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+      if (r.status !== 0) throw new Error('npx wxt build -b firefox failed');
+    }
+    if (!existsSync(path.join(ROOT, '.output', 'firefox-mv2', 'manifest.json')))
+      throw new Error('no .output/firefox-mv2/manifest.json (build the extension first)');
+    done();
+  }
 
   done = step('bundle bench/*.ts (esbuild)');
   const alias = {
@@ -131,6 +156,8 @@ async function main() {
         // Plain .mjs helpers stay their own modules: bundled, their "run as CLI" check would fire.
         return { path: r.path, errors: r.errors, external: r.path.endsWith('.mjs') };
       });
+      // The same for the .mjs helpers the bundled test code imports by relative path (the Firefox driver's hub server).
+      b.onResolve({ filter: /^\.\.?\/.*\.mjs$/ }, (args) => ({ path: path.resolve(args.resolveDir, args.path), external: true }));
     },
   };
   await build({
@@ -169,6 +196,7 @@ async function main() {
 
   const nodeOut = path.join(WORK, `node-${o.quick ? 'quick' : 'full'}.json`);
   const browserOut = path.join(WORK, `browser-${o.quick ? 'quick' : 'full'}.json`);
+  const firefoxOut = path.join(WORK, `firefox-${o.quick ? 'quick' : 'full'}.json`);
   const common = { quick: o.quick, hubRoot, layout: o.layout, ...(o.repeats ? { repeats: o.repeats } : {}) };
   if (o.node && !o.reportOnly) {
     rmSync(nodeOut, { force: true });
@@ -182,6 +210,14 @@ async function main() {
       ['--experimental-websocket', '--disable-warning=ExperimentalWarning'],
     );
   }
+  if (o.firefox && !o.reportOnly) {
+    rmSync(firefoxOut, { force: true });
+    run(
+      ['firefox', JSON.stringify({ ...common, extDir, out: firefoxOut })],
+      'Firefox ESR: the MV2 background page (one thread), interleaved with the same requests in Chromium',
+      ['--experimental-websocket', '--disable-warning=ExperimentalWarning'],
+    );
+  }
   run(
     [
       'report',
@@ -190,9 +226,10 @@ async function main() {
         layout: o.layout,
         node: o.node ? nodeOut : null,
         browser: o.browser ? browserOut : null,
+        firefox: o.firefox ? firefoxOut : null,
         out: o.out,
         hubRoot,
-        extDir: o.browser ? extDir : null,
+        extDir: o.browser || o.firefox ? extDir : null,
         command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
         wallSeconds: Math.round((Date.now() - started) / 1000),
       }),

@@ -61,19 +61,49 @@ export interface ModelSet {
  * Which fixture files the rows run on: `tied` (default) the hub's pipeline, v3 names — optimum's
  * tied-weight de-duplication and onnxruntime's quantizer with transformers.js's settings, as users
  * download them (the `*-tied` fixtures); `untied` the older exports' layout (the head weight
- * stored apart, this project's own q8), where Sesame's int8 head is the graph's bit for bit.
+ * stored apart, this project's own q8), where Sesame's int8 head is the graph's bit for bit;
+ * `legacy` the GPT-2 rows on optimum's merged decoder (`onnx/decoder_model_merged(_quantized).onnx`,
+ * one `If` on `use_cache_branch`: `Xenova/distilgpt2`'s only q8 file, the `*-legacy` fixtures) —
+ * encoders were never exported under legacy names, so there the BERT/ERNIE rows read the tied v3 files.
  */
-export type FixtureLayout = 'tied' | 'untied';
+export type FixtureLayout = 'tied' | 'untied' | 'legacy';
 export const FIXTURE_LAYOUTS: Record<FixtureLayout, string> = {
   tied: 'tied v3 (hub pipeline: optimum de-duplication + onnxruntime quantizer; onnx/model_quantized.onnx)',
   untied: "untied v3 (older exports: head weight apart, Sesame's own q8; onnx/model_quantized.onnx)",
+  legacy:
+    'legacy (hub pipeline; GPT-2 rows on the merged decoder onnx/decoder_model_merged_quantized.onnx, as Xenova/distilgpt2 ships it; BERT/ERNIE rows on the tied v3 files, encoders have no legacy names)',
 };
+
+/** The fixture names' suffix per layout: [encoders, decoders]. */
+const SUFFIX: Record<FixtureLayout, [string, string]> = { tied: ['-tied', '-tied'], untied: ['', ''], legacy: ['-tied', '-legacy'] };
+
+/** The layout a fixture repo's files are in, from its name: what every row says it ran on. */
+export function layoutLabel(id: string): string {
+  if (id.endsWith('-legacy')) return 'legacy merged decoder';
+  return id.endsWith('-tied') ? 'tied v3' : 'untied v3';
+}
 
 export function modelSet(quick: boolean, layout: FixtureLayout = 'tied'): ModelSet {
   const set = untiedModelSet(quick);
-  if (layout === 'untied') return set;
-  const tied = (m: ModelSpec): ModelSpec => ({ ...m, id: `${m.id}-tied` });
-  return { bert: tied(set.bert), ernie: tied(set.ernie), distilgpt2: tied(set.distilgpt2), gpt2: set.gpt2 && tied(set.gpt2) };
+  const [enc, dec] = SUFFIX[layout];
+  const named = (m: ModelSpec, suffix: string): ModelSpec => ({ ...m, id: `${m.id}${suffix}` });
+  return { bert: named(set.bert, enc), ernie: named(set.ernie, enc), distilgpt2: named(set.distilgpt2, dec), gpt2: set.gpt2 && named(set.gpt2, dec) };
+}
+
+/**
+ * What each library must be told to load a GPT fixture's file (transformers.js `model_file_name`,
+ * without the dtype suffix): 4.3.1 looks for `onnx/model{suffix}.onnx` unless told, @xenova 2.17.2
+ * for `onnx/decoder_model_merged{_quantized}.onnx`. The same files for all three in every row.
+ */
+export function libraryFileOptions(id: string): { transformers4: Record<string, string>; xenova: Record<string, string> } {
+  return id.endsWith('-legacy')
+    ? { transformers4: { model_file_name: 'decoder_model_merged' }, xenova: {} }
+    : { transformers4: {}, xenova: { model_file_name: 'model' } };
+}
+
+/** Whether a fixture has q4 files (`onnx/model_q4.onnx`): the legacy merged decoder has none. */
+export function hasQ4(id: string): boolean {
+  return !id.endsWith('-legacy');
 }
 
 function untiedModelSet(quick: boolean): ModelSet {

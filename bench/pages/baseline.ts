@@ -28,7 +28,8 @@ export interface Generator {
 export interface Baseline {
   version: string;
   setup(hubUrl: string): Promise<void>;
-  generator(id: string, dtype: 'q8' | 'fp32'): Promise<Generator>;
+  /** `files`: what tells the library the fixture's file (workloads.ts libraryFileOptions). */
+  generator(id: string, dtype: 'q8' | 'fp32', files: Record<string, string>): Promise<Generator>;
   senseNaive?(id: string, dtype: 'q8' | 'fp32'): Promise<{ run(masked: string[], plain: string[]): Promise<void>; dispose(): Promise<void> }>;
 }
 
@@ -37,7 +38,7 @@ export interface BaselineApi {
   isolated: boolean;
   setup(hubUrl: string): Promise<void>;
   /** Loads a generator (replacing the last one) and runs it once to warm it. */
-  loadGenerator(id: string, dtype: 'q8' | 'fp32', prompt: string, options: Record<string, unknown>): Promise<number>;
+  loadGenerator(id: string, dtype: 'q8' | 'fp32', prompt: string, options: Record<string, unknown>, files: Record<string, string>): Promise<number>;
   /** Milliseconds for one generation of `maxNewTokens` tokens with the loaded generator. */
   generate(prompt: string, maxNewTokens: number, options: Record<string, unknown>): Promise<number>;
   loadSense(id: string, dtype: 'q8' | 'fp32', masked: string[], plain: string[]): Promise<number>;
@@ -58,9 +59,9 @@ export function exposeBaseline(b: Baseline): void {
     version: b.version,
     isolated: crossOriginIsolated,
     setup: (hubUrl) => b.setup(hubUrl),
-    async loadGenerator(id, dtype, prompt, options) {
+    async loadGenerator(id, dtype, prompt, options, files) {
       await gen?.dispose();
-      gen = await b.generator(id, dtype);
+      gen = await b.generator(id, dtype, files);
       return timed(() => gen!.run(prompt, 4, options));
     },
     generate: (prompt, n, options) => timed(() => gen!.run(prompt, n, options)),

@@ -3,8 +3,8 @@
 // browser, alone and split over worker threads as the offscreen document does it
 // (gemv-threads.ts), on a matrix as large as the ONNX GEMV the runtimes are timed on
 // (bench/matmul.ts gemvShape).
-import { GemvThreads, type ThreadPort } from '../../models/host/kernels/gemv-threads';
-import { Int8Kernel } from '../../models/host/kernels/int8-kernel';
+import { GemvThreads, type ThreadPort } from '../../models/host/kernels';
+import { Int8Kernel } from '../../models/host/kernels';
 
 async function kernelGemv(k: number, n: number, runs: number, workers: number): Promise<{ ms: number[]; threads: number }> {
   const data = new Uint8Array(k * n);

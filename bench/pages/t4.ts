@@ -14,8 +14,8 @@ const baseline: Baseline = {
   async setup(hubUrl) {
     pointAt(env, hubUrl, '/ort/');
   },
-  async generator(id, dtype): Promise<Generator> {
-    const gen = (await pipeline('text-generation', id, { dtype, device: 'wasm' })) as unknown as Pipe;
+  async generator(id, dtype, files): Promise<Generator> {
+    const gen = (await pipeline('text-generation', id, { dtype, device: 'wasm', ...files })) as unknown as Pipe;
     return {
       run: (prompt, maxNewTokens, options) => gen(prompt, { max_new_tokens: maxNewTokens, ...options, streamer: new Silent() }),
       dispose: async () => void (await gen.dispose?.()),

@@ -9,9 +9,9 @@ const baseline: Baseline = {
   async setup(hubUrl) {
     pointAt(env, hubUrl, '/ort14/');
   },
-  async generator(id, dtype): Promise<Generator> {
-    // It looks for decoder_model_merged.onnx unless told the file's name.
-    const gen = (await pipeline('text-generation', id, { quantized: dtype === 'q8', model_file_name: 'model' })) as Pipe;
+  async generator(id, dtype, files): Promise<Generator> {
+    // It looks for decoder_model_merged(_quantized).onnx unless told the file's name (v3 fixtures: `model`).
+    const gen = (await pipeline('text-generation', id, { quantized: dtype === 'q8', ...files })) as Pipe;
     return {
       run: (prompt, maxNewTokens, options) => gen(prompt, { max_new_tokens: maxNewTokens, ...options }),
       dispose: async () => void (await gen.dispose?.()),
