@@ -5,7 +5,7 @@
 // masked-LM head (dense h² + decoder h·V) runs on every position, as the ONNX exports compute
 // logits for all tokens; GPT-2's LM head is h·V per position fed. Embedding lookups, layer norms,
 // softmax and GELU are left out (a few percent). That is ~2·params·tokens plus attention.
-// With Sesame's int8 head (models/lm-head, q8 on WASM) the head's decoder runs only on the rows
+// With Sesame's int8 head (models/host/kernels, q8 on WASM) the head's decoder runs only on the rows
 // a tool reads (GPT's last position, the masks), and each pass is also counted that way.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -80,7 +80,7 @@ function verdict(ok: boolean | null): string {
   return ok === null ? '' : ok ? '✅ meets' : '❌ misses';
 }
 
-/** The work as the extension's host does it: on q8 its int8 head kernel runs the head's decoder only on the rows read (models/lm-head). */
+/** The work as the extension's host does it: on q8 its int8 head kernel runs the head's decoder only on the rows read (models/host/kernels). */
 function hostWork(w: Work | undefined, dtype: string): Work | undefined {
   if (!w || dtype !== 'q8' || w.kernelHeadFlops === undefined) return w;
   return { ...w, flops: w.kernelHeadFlops, perPass: w.perPassKernelHead };
@@ -211,7 +211,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     const rowsOf = (x: Work | undefined): string =>
       x ? `${x.passes} pass${x.passes === 1 ? '' : 'es'}, ${x.shapes.reduce((s, [b]) => s + b, 0)} rows` : '? passes';
     row(
-      `batched: one \`cloze\` request, as models/tools/cloze.ts does it today (${rowsOf(w.batched)})`,
+      `batched: one \`cloze\` request, as models/host/tools/cloze/cloze.ts does it today (${rowsOf(w.batched)})`,
       cloze ? `${fmtMs(med(cloze.ms.batched))}${paren(eff(w.batched?.flops, med(cloze.ms.batched), nPeak, dtype))}` : NA,
       bc.batched ? `${fmtMs(med(bc.batched))}${paren(eff(hostWork(w.batched, dtype)?.flops, med(bc.batched), wPeak, dtype))}` : NA,
     );
@@ -479,7 +479,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     );
     row(`the same, ${tAll} threads`, gemvCell(nativeGemv, tAll), gemvCell(web, 2));
     const ours = wasmGemv.filter((p) => p.runtime === 'sesame-kernel');
-    row("the same in Sesame's int8 kernel (models/lm-head, WASM SIMD: what the extension's decoding steps run), alone", '', gemvCell(ours, 1));
+    row("the same in Sesame's int8 kernel (models/host/kernels, WASM SIMD: what the extension's decoding steps run), alone", '', gemvCell(ours, 1));
     row("Sesame's kernel split over a worker thread as well (gemv-threads.ts, as the offscreen document does here)", '', gemvCell(ours, 2));
     const rate = (v: number): string => (v > 0 ? `${v.toFixed(1)} GB/s` : NA);
     row('→ weight-read rate the decoding rows are taken against (best run)', rate(nGemv), rate(wGemv));
@@ -539,7 +539,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
     '',
     `Machine: ${desc}. 1-minute load average (start → end of the Node half, start → end of the browser half): ${loads.join(' → ')}. The CPU is shared with other work: every cell is a median (runs in benchmarks.json), and variants that are compared are interleaved round by round, so outside load falls on them alike.`,
     '',
-    "Cells read: median time (achieved GFLOP/s = share of this machine's measured MatMul peak, section 6 — native peak for Node, WASM peak for the browser, the int8 peak for q8 work and the fp32 peak for fp32). FLOPs are counted from the shapes actually fed to every forward pass (a meter wraps each model's `forward`; padding included; logits for every position, as the exports compute them); browser cells use the FLOPs the Node run measured for the same request, except that the extension's q8 cells count the LM head only on the rows its tools read, as its int8 head kernel computes it (models/lm-head: GPT's last position, the masks). A q8 decoding rate also reads as weight bytes per second (every layer's int8 linears and the LM head per token, from the model's dimensions; keys/values left out) against the fastest one-row int8 product measured on the same side (section 6): one token at a time is bound by reading the weights, not by arithmetic.",
+    "Cells read: median time (achieved GFLOP/s = share of this machine's measured MatMul peak, section 6 — native peak for Node, WASM peak for the browser, the int8 peak for q8 work and the fp32 peak for fp32). FLOPs are counted from the shapes actually fed to every forward pass (a meter wraps each model's `forward`; padding included; logits for every position, as the exports compute them); browser cells use the FLOPs the Node run measured for the same request, except that the extension's q8 cells count the LM head only on the rows its tools read, as its int8 head kernel computes it (models/host/kernels: GPT's last position, the masks). A q8 decoding rate also reads as weight bytes per second (every layer's int8 linears and the LM head per token, from the model's dimensions; keys/values left out) against the fastest one-row int8 product measured on the same side (section 6): one token at a time is bound by reading the weights, not by arithmetic.",
     '',
     table,
   ].join('\n');

@@ -1,4 +1,4 @@
-// Sesame's GPT-2 decoding step (models/gpt-decoder) against the session it stands in for: read
+// Sesame's GPT-2 decoding step (models/host/kernels/gpt2-step.ts) against the session it stands in for: read
 // from the tiny q8 fixture's graph, one token at a time on top of the session's past, it must
 // give the session's logits and keys/values up to float32 rounding, and the host must use it for
 // completion only where it was built.

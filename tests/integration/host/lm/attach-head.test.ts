@@ -1,4 +1,4 @@
-// The detached int8 LM head (models/lm-head): the graph without its head plus Sesame's kernel must
+// The detached int8 LM head (models/host/onnx/head-graph.ts + models/host/kernels): the graph without its head plus Sesame's kernel must
 // give the logits onnxruntime computes with the head in the graph, bit for bit.
 import { readFileSync } from 'node:fs';
 import { fromBinary } from '@bufbuild/protobuf';
