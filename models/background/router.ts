@@ -79,6 +79,8 @@ interface Pending {
 /** Counts of what the router saw: diagnostics for the user and assertions for tests. */
 export interface RouterStats {
   requests: Partial<Record<RequestType, number>>;
+  /** The same, sent by content scripts only: what a page could set off. */
+  pageRequests: Partial<Record<RequestType, number>>;
   cancelled: number;
   rejected: number;
   /** Times the watchdog restarted a host that made no progress. */
@@ -91,7 +93,7 @@ export class Router {
   private readonly pending = new Map<string, Pending>();
   /** The last REJECTED_KEPT refusal reasons (sender origins, never full URLs). */
   readonly rejected: string[] = [];
-  readonly stats: RouterStats = { requests: {}, cancelled: 0, rejected: 0, hostRestarts: 0 };
+  readonly stats: RouterStats = { requests: {}, pageRequests: {}, cancelled: 0, rejected: 0, hostRestarts: 0 };
   private readonly watchdog: Watchdog;
   private readonly budget: RequestBudget;
 
@@ -151,6 +153,7 @@ export class Router {
       }
       mine.add(message.id);
       this.stats.requests[message.request.type] = (this.stats.requests[message.request.type] ?? 0) + 1;
+      if (kind === 'content-script') this.stats.pageRequests[message.request.type] = (this.stats.pageRequests[message.request.type] ?? 0) + 1;
       void this.route(port, kind, message.id, message.request).catch((error: unknown) => {
         // Settings that cannot be read, a failure of the background's own: still an answer.
         this.pending.delete(message.id);

@@ -246,6 +246,8 @@ export function hostStatus(session: Session, options: { memory?: boolean } = {})
 
 export interface RouterCounts {
   requests: Record<string, number>;
+  /** Sent by content scripts only. */
+  pageRequests: Record<string, number>;
   cancelled: number;
   rejected: number;
 }
