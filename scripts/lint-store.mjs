@@ -22,7 +22,8 @@ export const PERMISSION_JUSTIFICATIONS = {
   offscreen: 'Chrome: the models run in an offscreen document (WebAssembly threads need a cross-origin-isolated DOM context).',
   alarms: 'The toolbar badge counts review cards due: an alarm updates it when the next card falls due.',
   // Optional: asked for only when the user turns Anki on in Settings.
-  'http://127.0.0.1/*': 'Optional, asked for when the user turns Anki on: AnkiConnect (the Anki add-on) listens on this computer’s loopback address; saved words go there and nowhere else.',
+  'http://127.0.0.1/*':
+    'Optional, asked for when the user turns Anki on: AnkiConnect (the Anki add-on) listens on this computer’s loopback address; saved words go there and nowhere else.',
 };
 /** Content-script match patterns and why. */
 const MATCH_JUSTIFICATIONS = {

@@ -469,7 +469,12 @@ const learningResults = {
     total: num({ int: true, min: 0 }),
   }),
   'review.rate': object({ type: literal('review.rate'), due: num({ int: true, min: 0 }), next: num({ min: 0 }) }),
-  'learning.export': object({ type: literal('learning.export'), text: str({ max: BACKUP_MAX_CHARS }), words: num({ int: true, min: 0 }), cards: num({ int: true, min: 0 }) }),
+  'learning.export': object({
+    type: literal('learning.export'),
+    text: str({ max: BACKUP_MAX_CHARS }),
+    words: num({ int: true, min: 0 }),
+    cards: num({ int: true, min: 0 }),
+  }),
   'learning.import': object({
     type: literal('learning.import'),
     /** Words and cards added (not already there), and damaged entries left out. */
