@@ -253,7 +253,7 @@ describe('review through the router', () => {
     const s = setup();
     s.syncNow();
     const due = (await s.result({ type: 'review.due' })) as {
-      cards: { id: string; word: string; sentence: string; next: Record<string, number> }[];
+      cards: { id: string; word: string; sentence: string; next: { again: number; hard: number; good: number; easy: number } }[];
       due: number;
       total: number;
     };
