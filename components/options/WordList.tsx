@@ -9,13 +9,39 @@ import { clearSavedData } from '@/models/shared/saved-data';
 import type { WordEntry } from '@/models/shared/words/word-list';
 import { loadWords, removeWord, wordListItem } from '@/models/shared/words/word-store';
 import { downloadText } from '../common/download';
+import { learningErrorText } from '../common/learning-error';
+import { AnkiButton, type AnkiState, ankiStates } from '../result/AnkiButton';
 
 export function WordList({ onMessage }: { onMessage: (text: string) => void }) {
   const [words, setWords] = useState<WordEntry[]>([]);
+  const [anki, setAnki] = useState<Record<string, AnkiState>>({});
   useEffect(() => {
     void loadWords().then(setWords);
     return wordListItem.watch(() => void loadWords().then(setWords));
   }, []);
+  // One "already in Anki?" for every row.
+  const ids = words.map((w) => w.id).join(' ');
+  useEffect(() => void ankiStates(words.map((w) => w.id)).then(setAnki), [ids]);
+
+  const exportBackup = async () => {
+    try {
+      const file = await request({ type: 'learning.export' });
+      downloadText('sesame-words.json', file.text, 'application/json;charset=utf-8');
+    } catch (error) {
+      onMessage(learningErrorText(error));
+    }
+  };
+  const importBackup = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    try {
+      const done = await request({ type: 'learning.import', text: await file.text() });
+      onMessage(t('words_backup_imported', { words: done.words, cards: done.cards, skipped: done.skipped }));
+    } catch (error) {
+      onMessage(learningErrorText(error));
+    }
+  };
 
   const exportAll = async () => downloadText('sesame-anki.csv', ankiCsv(await loadHistory(), words));
   const clearAll = async () => {
@@ -46,6 +72,7 @@ export function WordList({ onMessage }: { onMessage: (text: string) => void }) {
                   {w.gloss && <div class="muted">{w.gloss}</div>}
                 </td>
                 <td>
+                  <AnkiButton wordId={w.id} word={w.word} known={anki[w.id] ?? { s: 'hidden' }} />{' '}
                   <button type="button" aria-label={t('words_remove_label', { word: w.word })} onClick={() => void removeWord(w.id).then(setWords)}>
                     {t('words_remove')}
                   </button>
@@ -59,6 +86,13 @@ export function WordList({ onMessage }: { onMessage: (text: string) => void }) {
         <button type="button" onClick={() => void exportAll()} data-testid="export-all">
           {t('words_export')}
         </button>
+        <button type="button" onClick={() => void exportBackup()} data-testid="backup-export">
+          {t('words_backup_export')}
+        </button>
+        <label class="file-button">
+          {t('words_backup_import')}{' '}
+          <input type="file" accept=".json,application/json" data-testid="backup-import" onChange={(e) => void importBackup(e.target as HTMLInputElement)} />
+        </label>
         <button type="button" onClick={() => void clearAll()} data-testid="clear-data">
           {t('words_clear')}
         </button>
