@@ -212,4 +212,36 @@ describe('learning loop', () => {
     expect(dueOf(0)).toBeLessThan(dueOf(2));
     await expect.poll(() => badge(s), { timeout: 15_000 }).toBe('');
   });
+
+  it('exports the word list with the review state, clears it all, and imports it back', async () => {
+    const options = await s.context.newPage();
+    await options.goto(`chrome-extension://${s.extensionId}/options.html`);
+    await options.locator('[data-testid=word-entry]').first().waitFor();
+    const download = options.waitForEvent('download');
+    await options.locator('[data-testid=backup-export]').click();
+    const path = (await (await download).path())!;
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { format: string; words: unknown[]; review: { cards: { memory: { reps: number } }[] } };
+    expect(file.format).toBe('sesame-learning');
+    expect(file.words).toHaveLength(3);
+    expect(file.review.cards.map((c) => c.memory.reps)).toEqual([1, 1, 1]);
+
+    options.once('dialog', (d) => void d.accept());
+    await options.locator('[data-testid=clear-data]').click();
+    await expect.poll(() => options.locator('[data-testid=word-entry]').count()).toBe(0);
+    const cleared = await s.worker.evaluate(async () => (await chrome.storage.local.get('review')).review as { cards: unknown[] });
+    expect(cleared.cards).toEqual([]);
+
+    await options.locator('[data-testid=backup-import]').setInputFiles(path);
+    await expect.poll(() => options.locator('[data-testid=word-entry]').count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => options.getByText('Imported 3 new words and 3 new review cards; 0 damaged entries left out.').count()).toBe(1);
+    const restored = await s.worker.evaluate(async () => (await chrome.storage.local.get('review')).review as { cards: { memory: { reps: number } }[] });
+    expect(restored.cards.map((c) => c.memory.reps)).toEqual([1, 1, 1]);
+
+    // A file that is not Sesame's: a clear message, nothing lost.
+    await options
+      .locator('[data-testid=backup-import]')
+      .setInputFiles({ name: 'words.csv', mimeType: 'text/csv', buffer: Buffer.from('word,sentence\nbank,x') });
+    await expect.poll(() => options.getByText('This file is not a Sesame backup: it is not JSON.').count()).toBe(1);
+    expect(await options.locator('[data-testid=word-entry]').count()).toBe(3);
+  });
 });
