@@ -31,6 +31,14 @@ export function WordList({ onMessage }: { onMessage: (text: string) => void }) {
       onMessage(learningErrorText(error));
     }
   };
+  /** A file picker made on the click (no file field stays in the page). */
+  const chooseBackup = () => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = '.json,application/json';
+    input.addEventListener('change', () => void importBackup(input));
+    input.click();
+  };
   const importBackup = async (input: HTMLInputElement) => {
     const file = input.files?.[0];
     input.value = '';
@@ -89,10 +97,9 @@ export function WordList({ onMessage }: { onMessage: (text: string) => void }) {
         <button type="button" onClick={() => void exportBackup()} data-testid="backup-export">
           {t('words_backup_export')}
         </button>
-        <label class="file-button">
-          {t('words_backup_import')}{' '}
-          <input type="file" accept=".json,application/json" data-testid="backup-import" onChange={(e) => void importBackup(e.target as HTMLInputElement)} />
-        </label>
+        <button type="button" onClick={chooseBackup} data-testid="backup-import">
+          {t('words_backup_import')}
+        </button>
         <button type="button" onClick={() => void clearAll()} data-testid="clear-data">
           {t('words_clear')}
         </button>

@@ -231,16 +231,19 @@ describe('learning loop', () => {
     const cleared = await s.worker.evaluate(async () => (await chrome.storage.local.get('review')).review as { cards: unknown[] });
     expect(cleared.cards).toEqual([]);
 
-    await options.locator('[data-testid=backup-import]').setInputFiles(path);
+    const chooseFile = async (files: Parameters<import('playwright-core').FileChooser['setFiles']>[0]) => {
+      const chooser = options.waitForEvent('filechooser');
+      await options.locator('[data-testid=backup-import]').click();
+      await (await chooser).setFiles(files);
+    };
+    await chooseFile(path);
     await expect.poll(() => options.locator('[data-testid=word-entry]').count(), { timeout: 15_000 }).toBe(3);
     await expect.poll(() => options.getByText('Imported 3 new words and 3 new review cards; 0 damaged entries left out.').count()).toBe(1);
     const restored = await s.worker.evaluate(async () => (await chrome.storage.local.get('review')).review as { cards: { memory: { reps: number } }[] });
     expect(restored.cards.map((c) => c.memory.reps)).toEqual([1, 1, 1]);
 
     // A file that is not Sesame's: a clear message, nothing lost.
-    await options
-      .locator('[data-testid=backup-import]')
-      .setInputFiles({ name: 'words.csv', mimeType: 'text/csv', buffer: Buffer.from('word,sentence\nbank,x') });
+    await chooseFile({ name: 'words.csv', mimeType: 'text/csv', buffer: Buffer.from('word,sentence\nbank,x') });
     await expect.poll(() => options.getByText('This file is not a Sesame backup: it is not JSON.').count()).toBe(1);
     expect(await options.locator('[data-testid=word-entry]').count()).toBe(3);
   });
