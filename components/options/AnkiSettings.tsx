@@ -41,6 +41,8 @@ export function AnkiSettings({ value, onSave }: { value: Anki; onSave: (anki: An
       const granted = await browser.permissions.request({ origins: ANKI_ORIGINS }).catch(() => false);
       if (!granted) return say(t('anki_access_denied'), true);
     }
+    // Off: the background refuses every Anki request. The access is not given back: Chrome refuses
+    // to remove it ("required"), since the content script's <all_urls> match overlaps it.
     await onSave({ ...value, enabled: on });
     setStatus(null);
   };

@@ -247,4 +247,16 @@ describe('learning loop', () => {
     await expect.poll(() => options.getByText('This file is not a Sesame backup: it is not JSON.').count()).toBe(1);
     expect(await options.locator('[data-testid=word-entry]').count()).toBe(3);
   });
+
+  it('asks nothing of Anki once it is turned off', async () => {
+    const options = await s.context.newPage();
+    await options.goto(`chrome-extension://${s.extensionId}/options.html`);
+    const enabled = options.locator('[data-testid=anki-enabled]');
+    expect(await enabled.isChecked()).toBe(true);
+    await enabled.click();
+    await options.locator('[data-testid=anki-setup]').waitFor({ state: 'detached' });
+    const before = anki.requests.length;
+    await expect(extensionRequest(s, { type: 'anki.decks' })).rejects.toThrow(/"kind":"off"/);
+    expect(anki.requests.length).toBe(before);
+  });
 });
