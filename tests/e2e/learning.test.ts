@@ -173,7 +173,7 @@ describe('learning loop', () => {
       const id = (await card.getAttribute('data-card'))!;
       seen.push(id);
       // Keyboard only: the answer field has focus; Enter checks, Esc shows the word.
-      expect(await review.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('review-answer');
+      await expect.poll(() => review.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('review-answer');
       // The first card answered right, the second shown with Esc, the third answered with another word (which the model judges).
       if (i === 1) await review.keyboard.press('Escape');
       else {
