@@ -21,7 +21,7 @@ export function WordList({ onMessage }: { onMessage: (text: string) => void }) {
   }, []);
   // One "already in Anki?" for every row.
   const ids = words.map((w) => w.id).join(' ');
-  useEffect(() => void ankiStates(words.map((w) => w.id)).then(setAnki), [ids]);
+  useEffect(() => void ankiStates(ids ? ids.split(' ') : []).then(setAnki), [ids]);
 
   const exportBackup = async () => {
     try {

@@ -93,7 +93,7 @@ function CardView({ card, left, onRated, onError }: { card: DueCard; left: numbe
   const [typed, setTyped] = useState('');
   const [rating, setRating] = useState<ReviewRating | null>(null);
   const input = useRef<HTMLInputElement>(null);
-  const rateBox = useRef<HTMLDivElement>(null);
+  const rateBox = useRef<HTMLFieldSetElement>(null);
   const answer = card.sentence.slice(card.start, card.end);
   const [now] = useState(Date.now());
   useEffect(() => input.current?.focus(), []);
@@ -215,14 +215,14 @@ function CardView({ card, left, onRated, onError }: { card: DueCard; left: numbe
             </p>
           )}
           {card.gloss && <p class="muted">{card.gloss}</p>}
-          <p id="rate-help">{t('review_rate')}</p>
-          <div class="actions" ref={rateBox} role="group" aria-describedby="rate-help">
+          <fieldset class="actions rate" ref={rateBox}>
+            <legend>{t('review_rate')}</legend>
             {REVIEW_RATING_NAMES.map((r, i) => (
               <button type="button" key={r} data-testid={`rate-${r}`} data-suggested={r === rating ? 'true' : 'false'} onClick={() => void rate(r)}>
                 {t('review_rate_button', { key: i + 1, rating: t(`review_${r}`), when: when(card.next[r], now) })}
               </button>
             ))}
-          </div>
+          </fieldset>
         </div>
       )}
     </section>
