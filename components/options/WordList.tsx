@@ -10,6 +10,7 @@ import type { WordEntry } from '@/models/shared/words/word-list';
 import { loadWords, removeWord, wordListItem } from '@/models/shared/words/word-store';
 import { downloadText } from '../common/download';
 import { learningErrorText } from '../common/learning-error';
+import { BACKUP_MAX_CHARS } from '@/models/shared/protocol';
 import { AnkiButton, type AnkiState, ankiStates } from '../result/AnkiButton';
 
 export function WordList({ onMessage }: { onMessage: (text: string) => void }) {
@@ -43,6 +44,7 @@ export function WordList({ onMessage }: { onMessage: (text: string) => void }) {
     const file = input.files?.[0];
     input.value = '';
     if (!file) return;
+    if (file.size > BACKUP_MAX_CHARS) return onMessage(t('learn_error_too_large'));
     try {
       const done = await request({ type: 'learning.import', text: await file.text() });
       onMessage(t('words_backup_imported', { words: done.words, cards: done.cards, skipped: done.skipped }));
