@@ -211,6 +211,26 @@ describe('learning loop', () => {
     expect(dueOf(1)).toBeLessThan(dueOf(0));
     expect(dueOf(0)).toBeLessThan(dueOf(2));
     await expect.poll(() => badge(s), { timeout: 15_000 }).toBe('');
+
+    // "Practise what I read this week": the practice page opens on this week's saved sentences.
+    const opened = s.context.waitForEvent('page');
+    await review.locator('[data-testid=practise-week]').click();
+    const practice = await opened;
+    await practice.waitForURL(/\/practice\.html#[\w-]+$/);
+    const id = new URL(practice.url()).hash.slice(1);
+    const passage = await s.worker.evaluate(
+      async (key) => ((await chrome.storage.session.get('practicePassages')).practicePassages as Record<string, { text: string; lang: string }>)[key],
+      id,
+    );
+    expect(passage?.lang).toBe('en');
+    for (const sentence of [
+      'She went to the bank to deposit her salary before noon.',
+      'We watched the boats on the river.',
+      'My bank charges a fee for every transfer.',
+    ]) {
+      expect(passage?.text).toContain(sentence);
+    }
+    await practice.close();
   });
 
   it('exports the word list with the review state, clears it all, and imports it back', async () => {
