@@ -7,6 +7,7 @@ import { wordnetAssets } from './scripts/wordnet-asset';
 import { ortRuntimeAssets } from './scripts/ort-assets';
 import { storeSafe } from './scripts/store-safe';
 import { TOOLS } from './models/shared/tools';
+import { ANKI_ORIGINS } from './models/shared/learn/anki-settings';
 
 // Extension pages are cross-origin isolated (COOP/COEP) so that onnxruntime-web can use
 // SharedArrayBuffer and run multi-threaded WASM in the offscreen model host.
@@ -40,7 +41,9 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'contextMenus', 'activeTab', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    permissions: ['storage', 'contextMenus', 'activeTab', 'alarms', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    // AnkiConnect on this computer, asked for when the user turns Anki on in Settings.
+    ...(manifestVersion === 3 ? { optional_host_permissions: ANKI_ORIGINS } : { optional_permissions: ANKI_ORIGINS }),
     ...(manifestVersion === 3
       ? {
           content_security_policy: {

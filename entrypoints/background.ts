@@ -19,6 +19,7 @@ import { loadSettings } from '@/models/shared/settings-store';
 import { serial } from '@/models/background/serial';
 import { wordSaver } from '@/models/background/word-saver';
 import { wordListItem } from '@/models/shared/words/word-store';
+import { installLearning } from '@/models/background/learn/install-learning';
 
 export default defineBackground(() => {
   let router: Router | null = null;
@@ -30,13 +31,15 @@ export default defineBackground(() => {
         (reason) => router?.hostLost(reason),
         () => (router?.inFlight ?? 0) === 0,
       );
+  const wordsInTurn = serial();
   router = new Router({
     extensionId: browser.runtime.id,
     extensionOrigin: browser.runtime.getURL('/'),
     settings: loadSettings,
     log: (reason) => console.warn('Sesame:', reason),
     openPractice: openPracticeTab,
-    saveWord: wordSaver({ get: () => wordListItem.getValue(), set: (list) => wordListItem.setValue(list) }, serial()),
+    saveWord: wordSaver({ get: () => wordListItem.getValue(), set: (list) => wordListItem.setValue(list) }, wordsInTurn),
+    learning: installLearning(wordsInTurn),
     watchdog: { stallMs: () => globalThis.sesameWatchdogMs ?? DEFAULT_STALL_MS },
     ...host,
   });

@@ -20,6 +20,10 @@ export const PERMISSION_JUSTIFICATIONS = {
   contextMenus: 'The three tools are offered on the selection’s context menu.',
   activeTab: 'The popup and keyboard commands read the selection of the tab the user is in, when the user asks.',
   offscreen: 'Chrome: the models run in an offscreen document (WebAssembly threads need a cross-origin-isolated DOM context).',
+  alarms: 'The toolbar badge counts review cards due: an alarm updates it when the next card falls due.',
+  // Optional: asked for only when the user turns Anki on in Settings.
+  'http://127.0.0.1/*':
+    'Optional, asked for when the user turns Anki on: AnkiConnect (the Anki add-on) listens on this computer’s loopback address; saved words go there and nowhere else.',
 };
 /** Content-script match patterns and why. */
 const MATCH_JUSTIFICATIONS = {
@@ -136,6 +140,9 @@ function checkChrome(dir) {
     if (!PERMISSION_JUSTIFICATIONS[permission]) fail(where, `permission "${permission}" has no justification (scripts/lint-store.mjs)`);
   }
   for (const host of manifest.host_permissions ?? []) fail(where, `host permission "${host}" has no justification`);
+  for (const host of manifest.optional_host_permissions ?? []) {
+    if (!PERMISSION_JUSTIFICATIONS[host]) fail(where, `optional host permission "${host}" has no justification (scripts/lint-store.mjs)`);
+  }
   for (const script of manifest.content_scripts ?? []) {
     for (const match of script.matches ?? []) if (!MATCH_JUSTIFICATIONS[match]) fail(where, `content script match "${match}" has no justification`);
   }

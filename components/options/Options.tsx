@@ -14,6 +14,7 @@ import { CompletionSettings } from './CompletionSettings';
 import { ProgressView } from '../result/ProgressView';
 import { Shortcuts } from './Shortcuts';
 import { WordList } from './WordList';
+import { AnkiSettings } from './AnkiSettings';
 
 const TOOLS: { tool: Tool; label: MessageKey }[] = [
   { tool: 'sense', label: 'tool_sense' },
@@ -328,6 +329,7 @@ export function Options() {
         <p class="muted">{t('options_layer_weights_help')}</p>
       </section>
       <WordList onMessage={setMessage} />
+      <AnkiSettings value={settings.anki} onSave={(anki) => save((s) => ({ ...s, anki }))} />
       <Shortcuts />
       <CompletionSettings value={settings.completion} onChange={(completion) => void save((s) => ({ ...s, completion }))} />
       <section aria-labelledby="sites-h">

@@ -95,9 +95,14 @@ export function Popup() {
     <main class="popup">
       <header class="bar">
         <h1>{t('app_name')}</h1>
-        <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
-          {t('popup_settings')}
-        </button>
+        <span>
+          <button type="button" data-testid="popup-review" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/review.html') })}>
+            {t('review_open')}
+          </button>{' '}
+          <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
+            {t('popup_settings')}
+          </button>
+        </span>
       </header>
       {capture === undefined && <p class="muted">{t('popup_reading_selection')}</p>}
       {capture === null && (

@@ -18,6 +18,9 @@ const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
   disabled: 'error_disabled',
   internal: 'error_internal',
   'rate-limited': 'error_rate_limited',
+  anki: 'error_anki',
+  'bad-file': 'error_bad_file',
+  learning: 'error_learning',
 };
 
 export type ToolState =

@@ -5,6 +5,7 @@ import type { GlossOut, OccurrenceSpan, SenseCluster, SenseResult, Update } from
 import { useState } from 'preact/hooks';
 import { type MessageKey, t, tn } from '@/models/shared/i18n';
 import { percent } from '../common/format';
+import { AnkiButton } from './AnkiButton';
 
 export interface SenseViewProps {
   result: SenseResult | Extract<Update, { type: 'sense' }>;
@@ -14,7 +15,7 @@ export interface SenseViewProps {
   /** The on-page bubble: fewer snippets and glosses. */
   compact?: boolean;
   /** Saves the word, its sentence and the sense shown to the word list. */
-  onSave?: ((result: SenseResult) => Promise<void>) | undefined;
+  onSave?: ((result: SenseResult) => Promise<string | undefined>) | undefined;
 }
 
 const GLOSS_METHOD_TEXT: Record<NonNullable<SenseResult['glossMethod']>, MessageKey> = {
@@ -26,6 +27,8 @@ const GLOSS_METHOD_TEXT: Record<NonNullable<SenseResult['glossMethod']>, Message
 export function SenseView({ result, occurrences, onReveal, compact, onSave }: SenseViewProps) {
   const full = 'type' in result && result.type === 'sense' && 'model' in result ? result : null;
   const [saved, setSaved] = useState<'no' | 'yes' | 'failed'>('no');
+  /** The saved entry's id, once saved: "Add to Anki" then appears. */
+  const [savedId, setSavedId] = useState<string | null>(null);
   return (
     <div>
       <div class="word-bar">
@@ -39,7 +42,10 @@ export function SenseView({ result, occurrences, onReveal, compact, onSave }: Se
             disabled={saved === 'yes'}
             onClick={() =>
               void onSave(full).then(
-                () => setSaved('yes'),
+                (id) => {
+                  setSaved('yes');
+                  if (id) setSavedId(id);
+                },
                 () => setSaved('failed'),
               )
             }
@@ -48,6 +54,7 @@ export function SenseView({ result, occurrences, onReveal, compact, onSave }: Se
           </button>
         )}
       </div>
+      {savedId && <AnkiButton wordId={savedId} word={result.word} />}
       <p class="muted">{t('sense_fit_here')}</p>
       {result.substitutes.length === 0 ? (
         <p class="muted">{t('sense_no_substitutes')}</p>

@@ -3,9 +3,12 @@ import type { Capture, SenseResult } from '@/models/shared/protocol';
 import { wordEntryFrom } from '@/models/shared/words/word-list';
 import { request } from '@/models/shared/client';
 
-export function saverFor(capture: Capture): (result: SenseResult) => Promise<void> {
+/** Resolves to the saved entry's id (for "Add to Anki"). */
+export function saverFor(capture: Capture): (result: SenseResult) => Promise<string> {
   return async (result) => {
     // Through the background: content scripts do not write extension storage, and it saves one at a time.
-    await request({ type: 'words.save', entry: wordEntryFrom(result, capture, crypto.randomUUID(), Date.now()) });
+    const id = crypto.randomUUID();
+    await request({ type: 'words.save', entry: wordEntryFrom(result, capture, id, Date.now()) });
+    return id;
   };
 }

@@ -6,6 +6,8 @@ import {
   hostConfig,
   type HostConfig,
   type HostMessage,
+  isLearningRequest,
+  type LearningRequestType,
   type Lang,
   parse,
   type RequestOf,
@@ -21,6 +23,8 @@ import { findEntry, guessFamily, type Tool } from '../shared/registry';
 import { hostConfigFor, isAnySiteDisabled, type Settings, siteOf } from '../shared/settings';
 import { isPageToolRequest, requestLang, toolOfRequest, type ToolRequestOf } from '../shared/tools';
 import type { WordEntry } from '../shared/words/word-list';
+import type { LearningHandler } from './learn/learning';
+import { learningErrorInfo } from './learn/learning-error';
 
 export type SenderKind = 'extension-page' | 'content-script';
 
@@ -36,7 +40,8 @@ export function classifySender(sender: SenderInfo, extensionId: string, extensio
 }
 
 /** Content scripts live in pages we do not control: the tools' page requests, a practice tab, a saved word. */
-const mayComeFromPage = (type: RequestType): boolean => isPageToolRequest(type) || type === 'practice.open' || type === 'words.save';
+const mayComeFromPage = (type: RequestType): boolean =>
+  isPageToolRequest(type) || type === 'practice.open' || type === 'words.save' || type === 'anki.add' || type === 'anki.canAdd';
 
 export type { PortLike, SenderInfo };
 
@@ -61,6 +66,8 @@ export interface RouterDeps {
   restartHost?: (reason: string) => Promise<void>;
   /** Saves a word in the list, one save at a time (words/word-saver.ts); resolves to the list's length. */
   saveWord?: (entry: WordEntry) => Promise<number>;
+  /** Answers Anki, review and backup requests (background/learn/learning.ts). */
+  learning?: LearningHandler;
   /** The watchdog's limit and, for tests, its clock and timers. */
   watchdog?: Partial<Omit<WatchdogDeps, 'busy' | 'onStall'>>;
   /** Requests content scripts may send per tab (default: TAB_BUDGET). */
@@ -173,6 +180,7 @@ export class Router {
     }
     if (request.type === 'practice.open') return this.openPractice(port, kind, id, request);
     if (request.type === 'words.save') return this.saveWord(port, kind, id, request);
+    if (isLearningRequest(request.type)) return this.learn(port, id, request as RequestOf<LearningRequestType>);
     const tool = toolOfRequest(request.type);
     const fieldKey = request.type === 'complete' && request.fieldKey ? `${port.sender?.tab?.id ?? 'page'}:${request.fieldKey}` : undefined;
     if (fieldKey) this.supersede(fieldKey);
@@ -240,6 +248,16 @@ export class Router {
       post(port, { kind: 'result', id, result: { type: 'words.save', count } });
     } catch (error) {
       post(port, { kind: 'error', id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
+    }
+  }
+
+  /** Answered here, never by the model host: Anki over loopback, the review state, the backup file. */
+  private async learn(port: PortLike, id: string, request: RequestOf<LearningRequestType>): Promise<void> {
+    try {
+      if (!this.deps.learning) throw new Error('Anki and review are not available here.');
+      post(port, { kind: 'result', id, result: await this.deps.learning(request) });
+    } catch (error) {
+      post(port, { kind: 'error', id, error: learningErrorInfo(error) });
     }
   }
 

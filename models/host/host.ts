@@ -203,6 +203,17 @@ export class ModelHost {
         throw new ToolError('bad-request', 'The practice page is opened by the background, not the model host.');
       case 'words.save':
         throw new ToolError('bad-request', 'Words are saved by the background, not the model host.');
+      case 'anki.connect':
+      case 'anki.decks':
+      case 'anki.models':
+      case 'anki.fields':
+      case 'anki.canAdd':
+      case 'anki.add':
+      case 'review.due':
+      case 'review.rate':
+      case 'learning.export':
+      case 'learning.import':
+        throw new ToolError('bad-request', 'Anki, review and backups are answered by the background, not the model host.');
       default:
         return this.runTool(request, config, signal, send, id);
     }

@@ -9,6 +9,7 @@
 import { arrayOf, bool, type Check, literal, nullable, num, object, optional, str, tagged, ValidationError } from './validate';
 import { HOST_URL_MAX, modelHostProblem } from './host-url';
 import { TOOL_NAMES } from './tools';
+import { LEARNING_ERROR_KINDS } from './learn/learning-errors';
 
 export const CLIENT_PORT = 'sesame';
 export const HOST_PORT = 'sesame-host';
@@ -167,10 +168,48 @@ export const wordEntry = object({
   sense: arrayOf(str({ max: 200 }), { max: 5 }),
   substitutes: arrayOf(str({ max: 200 }), { max: 10 }),
   gloss: optional(str({ max: 2000 })),
+  /** Chinese: the best-ranked gloss's reading (numbered pinyin, "yin2 hang2"), for the Anki note. */
+  reading: optional(str({ max: 200 })),
 });
 
 /** Saves a word: answered by the background, which alone writes the list (one save at a time). */
 const wordSaveRequest = object({ type: literal('words.save'), entry: wordEntry });
+
+// The learning loop: Anki (through AnkiConnect), review, the backup file. All answered by the
+// background, never by the model host; only `anki.canAdd` and `anki.add` may come from a content
+// script (the bubble's "Add to Anki", for a word already saved: the note is built from the stored
+// entry, never from the message).
+const wordId = str({ min: 1, max: 64 });
+const ankiName = str({ min: 1, max: 200 });
+const ankiConnectRequest = object({ type: literal('anki.connect') });
+const ankiDecksRequest = object({ type: literal('anki.decks') });
+const ankiModelsRequest = object({ type: literal('anki.models') });
+const ankiFieldsRequest = object({ type: literal('anki.fields'), model: ankiName });
+const ankiCanAddRequest = object({ type: literal('anki.canAdd'), wordIds: arrayOf(wordId, { min: 1, max: 500 }) });
+const ankiAddRequest = object({ type: literal('anki.add'), wordId });
+export const REVIEW_RATING_NAMES = ['again', 'hard', 'good', 'easy'] as const;
+const reviewDueRequest = object({ type: literal('review.due'), limit: optional(num({ int: true, min: 1, max: 200 })) });
+const reviewRateRequest = object({ type: literal('review.rate'), id: str({ min: 1, max: 100 }), rating: literal(...REVIEW_RATING_NAMES) });
+const learningExportRequest = object({ type: literal('learning.export') });
+/** A backup file's text (review/backup.ts); files over this size are refused before reading. */
+export const BACKUP_MAX_CHARS = 20_000_000;
+const learningImportRequest = object({ type: literal('learning.import'), text: str({ max: BACKUP_MAX_CHARS }) });
+
+/** Requests the background answers itself for the learning loop. */
+export const LEARNING_REQUESTS = [
+  'anki.connect',
+  'anki.decks',
+  'anki.models',
+  'anki.fields',
+  'anki.canAdd',
+  'anki.add',
+  'review.due',
+  'review.rate',
+  'learning.export',
+  'learning.import',
+] as const;
+export type LearningRequestType = (typeof LEARNING_REQUESTS)[number];
+export const isLearningRequest = (type: string): type is LearningRequestType => (LEARNING_REQUESTS as readonly string[]).includes(type);
 
 export const toolRequest = tagged({
   sense: senseRequest,
@@ -186,6 +225,16 @@ export const toolRequest = tagged({
   'cache.clear': cacheClearRequest,
   'words.save': wordSaveRequest,
   'memory.clear': memoryClearRequest,
+  'anki.connect': ankiConnectRequest,
+  'anki.decks': ankiDecksRequest,
+  'anki.models': ankiModelsRequest,
+  'anki.fields': ankiFieldsRequest,
+  'anki.canAdd': ankiCanAddRequest,
+  'anki.add': ankiAddRequest,
+  'review.due': reviewDueRequest,
+  'review.rate': reviewRateRequest,
+  'learning.export': learningExportRequest,
+  'learning.import': learningImportRequest,
 });
 export type ToolRequest = ReturnType<typeof toolRequest>;
 export type RequestType = ToolRequest['type'];
@@ -383,6 +432,58 @@ const doneResult = object({
 
 const wordSaveResult = object({ type: literal('words.save'), count: num({ int: true, min: 0 }) });
 
+const learningErrorKind = literal(...LEARNING_ERROR_KINDS);
+const names = arrayOf(str({ max: 200 }), { max: 1000 });
+/** A due review card as the review page shows it: one of its contexts, and when each rating would bring it back. */
+const dueCard = object({
+  id: str({ min: 1, max: 100 }),
+  lang,
+  word: str({ min: 1, max: LIMITS.wordChars * 4 }),
+  senseKey: arrayOf(str({ max: 200 }), { max: 5 }),
+  gloss: optional(str({ max: 2000 })),
+  sentence: str({ min: 1, max: LIMITS.occurrenceChars }),
+  start: num({ int: true, min: 0 }),
+  end: num({ int: true, min: 1 }),
+  url: str({ max: 4000 }),
+  /** Contexts the card has (sentences the word was met in, in this sense). */
+  contexts: num({ int: true, min: 1 }),
+  reps: num({ int: true, min: 0 }),
+  next: object({ again: num({ min: 0 }), hard: num({ min: 0 }), good: num({ min: 0 }), easy: num({ min: 0 }) }),
+});
+export type DueCard = ReturnType<typeof dueCard>;
+const learningResults = {
+  'anki.connect': object({ type: literal('anki.connect'), version: num({ int: true, min: 0 }) }),
+  'anki.decks': object({ type: literal('anki.decks'), names }),
+  'anki.models': object({ type: literal('anki.models'), names }),
+  'anki.fields': object({ type: literal('anki.fields'), model: str({ max: 200 }), names }),
+  'anki.canAdd': object({
+    type: literal('anki.canAdd'),
+    answers: arrayOf(object({ wordId, canAdd: bool, kind: optional(learningErrorKind) }), { max: 500 }),
+  }),
+  'anki.add': object({ type: literal('anki.add'), noteId: num({ int: true }) }),
+  'review.due': object({
+    type: literal('review.due'),
+    cards: arrayOf(dueCard, { max: 200 }),
+    /** Cards due now, all of them; and cards kept. */
+    due: num({ int: true, min: 0 }),
+    total: num({ int: true, min: 0 }),
+  }),
+  'review.rate': object({ type: literal('review.rate'), due: num({ int: true, min: 0 }), next: num({ min: 0 }) }),
+  'learning.export': object({
+    type: literal('learning.export'),
+    text: str({ max: BACKUP_MAX_CHARS }),
+    words: num({ int: true, min: 0 }),
+    cards: num({ int: true, min: 0 }),
+  }),
+  'learning.import': object({
+    type: literal('learning.import'),
+    /** Words and cards added (not already there), and damaged entries left out. */
+    words: num({ int: true, min: 0 }),
+    cards: num({ int: true, min: 0 }),
+    skipped: num({ int: true, min: 0 }),
+  }),
+};
+
 export const toolResult = tagged({
   sense: senseResult,
   cloze: clozeResult,
@@ -397,6 +498,7 @@ export const toolResult = tagged({
   'cache.clear': doneResult,
   'words.save': wordSaveResult,
   'memory.clear': doneResult,
+  ...learningResults,
 });
 export type ToolResult = ReturnType<typeof toolResult>;
 export type ResultOf<T extends RequestType> = Extract<ToolResult, { type: T }>;
@@ -449,9 +551,22 @@ export const ERROR_CODES = [
   'disabled',
   'internal',
   'rate-limited',
+  /** Anki (through AnkiConnect) did not do what was asked: `kind` says why. */
+  'anki',
+  /** A backup file that cannot be imported: `kind` says why. */
+  'bad-file',
+  /** The learning loop's own refusals (a card no longer there): `kind` says why. */
+  'learning',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
-const errorInfo = object({ code: literal(...ERROR_CODES), message: str({ max: 2000 }) });
+const errorInfo = object({
+  code: literal(...ERROR_CODES),
+  message: str({ max: 2000 }),
+  /** For the learning loop's errors: what went wrong, worded by the UI in its language. */
+  kind: optional(learningErrorKind),
+  /** The deck or note type not found, the version found, or Anki's own words. */
+  detail: optional(str({ max: 500 })),
+});
 export type ErrorInfo = ReturnType<typeof errorInfo>;
 
 // ---------------------------------------------------------------- envelopes

@@ -3,6 +3,7 @@
 import type { UiLanguageSetting } from './i18n';
 import type { Dtype, HostConfig, Lang } from './protocol';
 import { type Family, resolveModel, type Tool } from './registry';
+import { type AnkiSettings, DEFAULT_ANKI } from './learn/anki-settings';
 
 export interface ModelChoice {
   id: string;
@@ -28,6 +29,8 @@ export interface Settings {
     /** ELMo scalar-mix weights w_0…w_L (e.g. fitted by `npm run eval:wic -- --fit-alpha`); null = default curve. */
     layerWeights: number[] | null;
   };
+  /** Adding saved words to Anki through AnkiConnect (off until the user turns it on). */
+  anki: AnkiSettings;
   /**
    * For end-to-end tests only (never shown in Options): the bubble's shadow root is open, so
    * Playwright locators reach it. Page script cannot set it (it has no access to extension storage).
@@ -49,6 +52,7 @@ export const DEFAULT_SETTINGS: Settings = {
   continueText: { temperature: 0.8, topP: 0.9, maxTokens: 40 },
   uiLanguage: 'auto',
   sense: { inflections: true, layerWeights: null },
+  anki: DEFAULT_ANKI,
 };
 
 /** Fills in fields missing from stored settings (older versions, partial writes). */
@@ -60,6 +64,7 @@ export function withDefaults(stored: Partial<Settings> | null | undefined): Sett
     continueText: { ...DEFAULT_SETTINGS.continueText, ...stored?.continueText },
     sense: { ...DEFAULT_SETTINGS.sense, ...stored?.sense },
     models: { ...stored?.models },
+    anki: { ...DEFAULT_ANKI, ...stored?.anki },
   };
 }
 

@@ -245,15 +245,16 @@ describe('hostile pages and bad input', () => {
       expect(storage.local).not.toContain(phrase);
       expect(storage.session).not.toContain(phrase);
     }
-    // What is kept is what the user practised: the passage (session) and its history (local), nowhere else.
+    // What is kept is what the user practised: the passage (session), its history (local) and the
+    // review cards made of its missed blanks (local), nowhere else.
     const kept = await s.worker.evaluate(async () => ({
       local: await chrome.storage.local.get(null),
       session: await chrome.storage.session.get(null),
     }));
-    expect(Object.keys(kept.local).sort()).toEqual(['clozeHistory', 'settings']);
+    expect(Object.keys(kept.local).sort()).toEqual(['clozeHistory', 'review', 'settings']);
     expect(Object.keys(kept.session).sort()).toEqual(['offscreenCreated', 'practicePassages']);
     expect(JSON.stringify(kept.local.clozeHistory)).toContain('sleepy cattle');
-    expect(JSON.stringify({ ...kept.local, clozeHistory: null, settings: null })).not.toContain('sleepy cattle');
+    expect(JSON.stringify({ ...kept.local, clozeHistory: null, review: null, settings: null })).not.toContain('sleepy cattle');
     const hubHost = new URL(s.hub.url).host;
     // The hub answers its file API and redirects model files to its CDN (a second loopback origin).
     const modelHosts = [hubHost, ...(s.hub.cdnUrl ? [new URL(s.hub.cdnUrl).host] : [])];

@@ -81,7 +81,7 @@ describe('keyboard-only use', () => {
     await selectText(page, '#s1', 'bank');
     const popup = await openPopup(s, page);
     await popup.locator('[data-testid=popup-result] [data-testid=senses]').waitFor({ timeout: 120_000 });
-    expect(await popup.locator('header button').textContent()).toBe('设置');
+    expect(await popup.locator('header button').allTextContents()).toEqual(['复习', '设置']);
     expect(await popup.locator('[data-testid=senses] > p').textContent()).toMatch(/^本页共 8 处/);
     await options.locator('[data-testid=ui-language]').selectOption('auto');
     await expect.poll(() => options.locator('h1').textContent(), { timeout: 10_000 }).toBe('Sesame settings');

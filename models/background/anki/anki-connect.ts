@@ -7,23 +7,12 @@
 // processes, to launch Anki) and @types/node, and Sesame needs seven actions.
 import { arrayOf, bool, type Check, literal, num, object, optional, str, ValidationError } from '../../shared/validate';
 import type { AnkiNote } from '../../shared/learn/anki-note';
+import type { AnkiErrorKind } from '../../shared/learn/learning-errors';
 
 export const ANKI_CONNECT_URL = 'http://127.0.0.1:8765';
 export const ANKI_CONNECT_VERSION = 6;
 
-export type AnkiErrorKind =
-  | 'not-running'
-  | 'timeout'
-  | 'permission'
-  | 'api-key'
-  | 'old-version'
-  | 'no-collection'
-  | 'duplicate'
-  | 'empty'
-  | 'deck'
-  | 'model'
-  | 'bad-reply'
-  | 'anki';
+export type { AnkiErrorKind };
 
 export class AnkiError extends Error {
   /** `detail`: the deck or note type not found, the version found, or AnkiConnect's own words. */

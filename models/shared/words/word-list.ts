@@ -43,6 +43,7 @@ export function wordEntryFrom(result: SenseResult, capture: Capture, id: string,
     sense: sense.map((l) => l.slice(0, 200)),
     substitutes: result.substitutes.slice(0, 10).map((s) => s.text.slice(0, 200)),
     ...(result.glosses?.[0] ? { gloss: result.glosses[0].text.slice(0, 2000) } : {}),
+    ...(result.lang === 'zh' && result.glosses?.[0]?.reading ? { reading: result.glosses[0].reading.slice(0, 200) } : {}),
   };
 }
 
