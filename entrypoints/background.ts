@@ -19,6 +19,8 @@ import { loadSettings } from '@/models/shared/settings-store';
 import { serial } from '@/models/background/serial';
 import { wordSaver } from '@/models/background/word-saver';
 import { wordListItem } from '@/models/shared/words/word-store';
+import { dictMatcher } from '@/models/background/dict-match';
+import { CEDICT_GLOSS_ASSET_DIR } from '@/models/shared/dict/cedict-shards';
 
 export default defineBackground(() => {
   let router: Router | null = null;
@@ -37,6 +39,12 @@ export default defineBackground(() => {
     log: (reason) => console.warn('Sesame:', reason),
     openPractice: openPracticeTab,
     saveWord: wordSaver({ get: () => wordListItem.getValue(), set: (list) => wordListItem.setValue(list) }, serial()),
+    matchWords: dictMatcher((name) =>
+      fetch(browser.runtime.getURL(`/${CEDICT_GLOSS_ASSET_DIR}/${name}.json` as '/')).then((r) => {
+        if (!r.ok) throw new Error(`CC-CEDICT shard ${name}: HTTP ${r.status}`);
+        return r.json() as Promise<unknown>;
+      }),
+    ),
     watchdog: { stallMs: () => globalThis.sesameWatchdogMs ?? DEFAULT_STALL_MS },
     ...host,
   });

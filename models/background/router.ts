@@ -35,7 +35,7 @@ export function classifySender(sender: SenderInfo, extensionId: string, extensio
 }
 
 /** Content scripts live in pages we do not control: the tools' page requests, a practice tab, a saved word. */
-const mayComeFromPage = (type: RequestType): boolean => isPageToolRequest(type) || type === 'practice.open' || type === 'words.save';
+const mayComeFromPage = (type: RequestType): boolean => isPageToolRequest(type) || type === 'practice.open' || type === 'words.save' || type === 'dict.match';
 
 export type { PortLike, SenderInfo };
 
@@ -60,6 +60,8 @@ export interface RouterDeps {
   restartHost?: (reason: string) => Promise<void>;
   /** Saves a word in the list, one save at a time (words/word-saver.ts); resolves to the list's length. */
   saveWord?: (entry: WordEntry) => Promise<number>;
+  /** The longest dictionary word at each position of a text (background/dict-match.ts), for hover lookup. */
+  matchWords?: (text: string) => Promise<number[]>;
   /** The watchdog's limit and, for tests, its clock and timers. */
   watchdog?: Partial<Omit<WatchdogDeps, 'busy' | 'onStall'>>;
   /** Requests content scripts may send per tab (default: TAB_BUDGET). */
@@ -169,6 +171,7 @@ export class Router {
     }
     if (request.type === 'practice.open') return this.openPractice(port, kind, id, request);
     if (request.type === 'words.save') return this.saveWord(port, kind, id, request);
+    if (request.type === 'dict.match') return this.matchWords(port, id, request);
     const tool = toolOfRequest(request.type);
     const fieldKey = request.type === 'complete' && request.fieldKey ? `${port.sender?.tab?.id ?? 'page'}:${request.fieldKey}` : undefined;
     if (fieldKey) this.supersede(fieldKey);
@@ -234,6 +237,17 @@ export class Router {
       if (!this.deps.saveWord) throw new Error('Saving words is not available here.');
       const count = await this.deps.saveWord({ ...request.entry, url: url.slice(0, 4000) });
       post(port, { kind: 'result', id, result: { type: 'words.save', count } });
+    } catch (error) {
+      post(port, { kind: 'error', id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
+    }
+  }
+
+  /** Answered here from the bundled dictionary: no model, no host. */
+  private async matchWords(port: PortLike, id: string, request: RequestOf<'dict.match'>): Promise<void> {
+    try {
+      if (!this.deps.matchWords) throw new Error('The dictionary is not available here.');
+      const lengths = await this.deps.matchWords(request.text);
+      post(port, { kind: 'result', id, result: { type: 'dict.match', lengths } });
     } catch (error) {
       post(port, { kind: 'error', id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
     }

@@ -204,6 +204,8 @@ export class ModelHost {
         throw new ToolError('bad-request', 'The practice page is opened by the background, not the model host.');
       case 'words.save':
         throw new ToolError('bad-request', 'Words are saved by the background, not the model host.');
+      case 'dict.match':
+        throw new ToolError('bad-request', 'Dictionary matches are answered by the background, not the model host.');
       default:
         return this.runTool(request, config, signal, send, id);
     }

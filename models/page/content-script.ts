@@ -9,7 +9,8 @@ import { openPractice, requestForCapture, runTool } from '@/components/result/to
 import { request, setConnector } from '@/models/shared/client';
 import { setUiLanguage, t } from '@/models/shared/i18n';
 import { attachCompletion, type CompletionController } from '@/models/page/completion/controller';
-import { type CaptureOutcome, captureSelection, selectedRange } from '@/models/page/capture';
+import { type CaptureOutcome, captureRange, captureSelection, selectedRange } from '@/models/page/capture';
+import { attachHoverLookup } from '@/models/page/hover/hover-lookup';
 import { mainTextReplyFor } from '@/models/page/article';
 import { captureWithOccurrences } from '@/models/page/occurrence-scan';
 import { revealRange } from '@/models/page/reveal';
@@ -48,11 +49,11 @@ export function startContentScript(ctx: ScriptLifetime): void {
   /** Ranges of the uses of the last captured word, for `reveal`. */
   let revealable: (Range | null)[] = [];
 
-  /** The selection, with every use of its word on the page when it is one word. */
-  const capture = (): CaptureOutcome => {
-    const outcome = captureSelection(window);
+  /** The selection (or the word under the pointer), with every use of its word on the page when it is one word. */
+  const capture = (target?: Range): CaptureOutcome => {
+    const outcome = target ? captureRange(window, target) : captureSelection(window);
     if (outcome.kind === 'none') return outcome;
-    const found = captureWithOccurrences(outcome.capture, document.body ?? document.documentElement, selectedRange(window), {
+    const found = captureWithOccurrences(outcome.capture, document.body ?? document.documentElement, target ?? selectedRange(window), {
       inflections: settings?.sense.inflections ?? true,
     });
     revealable = found.ranges;
@@ -73,11 +74,12 @@ export function startContentScript(ctx: ScriptLifetime): void {
       { open: settings?.testing?.openShadowRoots === true },
     ));
 
-  const run = async (tool: Tool, fromKeyboard = false): Promise<void> => {
+  /** Runs a tool on the selection, or on `target` (hover lookup). */
+  const run = async (tool: Tool, fromKeyboard = false, target?: Range): Promise<void> => {
     // The bubble's form depends on the settings: read them before the first one opens.
     settings ??= withDefaults(await settingsReady);
-    const outcome = capture();
-    const rect = selectedRange(window)?.getBoundingClientRect() ?? null;
+    const outcome = capture(target);
+    const rect = (target ?? selectedRange(window))?.getBoundingClientRect() ?? null;
     const anchor = { x: rect?.left ?? 16, y: rect?.bottom ?? 16, top: rect?.top ?? 16 };
     if (outcome.kind === 'none') {
       // Only spaces selected: say what to do instead of doing nothing.
@@ -157,6 +159,14 @@ export function startContentScript(ctx: ScriptLifetime): void {
       completion?.configure(completionSettings());
     });
     cleanups.push(unwatch);
+    const hover = attachHoverLookup(document, {
+      modifier: () => current().hover.modifier,
+      isDisabled: () => siteOff(current()),
+      matchWords: (text) => request({ type: 'dict.match', text }, { retries: 0 }).then((r) => r.lengths),
+      lookUp: (range) => void run('sense', false, range),
+      isOpen: () => bubble !== null,
+    });
+    cleanups.push(() => hover.detach());
     if (siteOff(current()) || !current().lookupOnDoubleClick) return;
     const onDoubleClick = (event: MouseEvent): void => {
       // Only the user's own double-click: a page can dispatch one, and select words, in script.

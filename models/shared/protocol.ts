@@ -172,6 +172,11 @@ export const wordEntry = object({
 /** Saves a word: answered by the background, which alone writes the list (one save at a time). */
 const wordSaveRequest = object({ type: literal('words.save'), entry: wordEntry });
 
+/** Characters of Chinese text a hover lookup asks about at once (dict/longest-match.ts). */
+export const DICT_MATCH_CHARS = 64;
+/** The longest CC-CEDICT word at each position of a run of text: answered by the background (hover lookup). */
+const dictMatchRequest = object({ type: literal('dict.match'), text: str({ min: 1, max: DICT_MATCH_CHARS }) });
+
 export const toolRequest = tagged({
   sense: senseRequest,
   cloze: clozeRequest,
@@ -186,6 +191,7 @@ export const toolRequest = tagged({
   'cache.clear': cacheClearRequest,
   'words.save': wordSaveRequest,
   'memory.clear': memoryClearRequest,
+  'dict.match': dictMatchRequest,
 });
 export type ToolRequest = ReturnType<typeof toolRequest>;
 export type RequestType = ToolRequest['type'];
@@ -382,6 +388,11 @@ const doneResult = object({
 });
 
 const wordSaveResult = object({ type: literal('words.save'), count: num({ int: true, min: 0 }) });
+/** For each UTF-16 index of the request's text, the longest headword's length there (0: none). */
+const dictMatchResult = object({
+  type: literal('dict.match'),
+  lengths: arrayOf(num({ int: true, min: 0, max: DICT_MATCH_CHARS }), { max: DICT_MATCH_CHARS }),
+});
 
 export const toolResult = tagged({
   sense: senseResult,
@@ -397,6 +408,7 @@ export const toolResult = tagged({
   'cache.clear': doneResult,
   'words.save': wordSaveResult,
   'memory.clear': doneResult,
+  'dict.match': dictMatchResult,
 });
 export type ToolResult = ReturnType<typeof toolResult>;
 export type ResultOf<T extends RequestType> = Extract<ToolResult, { type: T }>;
