@@ -16,14 +16,15 @@ export function longestMatches(text: string, isWord: (word: string) => boolean, 
   const chars = [...text];
   const lengths = new Array<number>(text.length).fill(0);
   let at = 0;
-  for (let i = 0; i < chars.length; at += chars[i]!.length, i++) {
-    if (!HAN.test(chars[i]!)) continue;
+  chars.forEach((c, i) => {
     let word = '';
-    for (let j = i; j < chars.length && j - i < maxChars && HAN.test(chars[j]!); j++) {
-      word += chars[j];
+    for (const next of chars.slice(i, i + maxChars)) {
+      if (!HAN.test(next)) break;
+      word += next;
       if (isWord(word)) lengths[at] = word.length;
     }
-  }
+    at += c.length;
+  });
   return lengths;
 }
 
