@@ -11,6 +11,9 @@ import { setUiLanguage, t } from '@/models/shared/i18n';
 import { attachCompletion, type CompletionController } from '@/models/page/completion/controller';
 import { type CaptureOutcome, captureRange, captureSelection, selectedRange } from '@/models/page/capture';
 import { attachHoverLookup } from '@/models/page/hover/hover-lookup';
+import { attachKnownMarks } from '@/models/page/known/known-marks';
+import type { ScanStats } from '@/models/page/known/mark-known';
+import { loadWords, wordListItem } from '@/models/shared/words/word-store';
 import { mainTextReplyFor } from '@/models/page/article';
 import { captureWithOccurrences } from '@/models/page/occurrence-scan';
 import { revealRange } from '@/models/page/reveal';
@@ -153,10 +156,24 @@ export function startContentScript(ctx: ScriptLifetime): void {
         ).then(() => undefined),
     });
     cleanups.push(() => completion?.detach());
+    const known = attachKnownMarks(document, {
+      enabled: () => current().knownWords.highlight && !siteOff(current()),
+      loadWords,
+      inflections: () => current().sense.inflections,
+      openShadowRoot: loaded.testing?.openShadowRoots === true,
+      // In the content script's world only (the e2e tests read the scan's cost there).
+      onScanned: (stats) => void ((globalThis as { sesameKnownScan?: ScanStats }).sesameKnownScan = stats),
+    });
+    cleanups.push(
+      () => known.detach(),
+      wordListItem.watch(() => known.refresh()),
+    );
     const unwatch = settingsItem.watch((next) => {
+      const wasMarking = current().knownWords.highlight;
       settings = withDefaults(next);
       setUiLanguage(settings.uiLanguage);
       completion?.configure(completionSettings());
+      if (settings.knownWords.highlight !== wasMarking) known.refresh();
     });
     cleanups.push(unwatch);
     const hover = attachHoverLookup(document, {

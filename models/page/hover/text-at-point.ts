@@ -9,7 +9,7 @@ export interface TextPoint {
 }
 
 /** Where hover lookup never reads: fields and editors (typing belongs to completion), Sesame's UI. */
-export const NOT_PAGE_TEXT = 'input,textarea,select,[contenteditable]:not([contenteditable=false]),sesame-bubble,sesame-ghost,script,style';
+export const NOT_PAGE_TEXT = 'input,textarea,select,[contenteditable]:not([contenteditable=false]),sesame-bubble,sesame-ghost,sesame-known-tip,script,style';
 
 type CaretDocument = Document & {
   caretPositionFromPoint?: (x: number, y: number, options?: { shadowRoots?: ShadowRoot[] }) => { offsetNode: Node; offset: number } | null;
