@@ -151,7 +151,14 @@ export function startContentScript(ctx: ScriptLifetime): void {
       openShadowRoot: loaded.testing?.openShadowRoots === true,
       requestCompletion: (prompt, fieldKey, onDelta, signal) =>
         request(
-          { type: 'complete', prompt, fieldKey, maxNewTokens: Math.min(256, Math.max(1, Math.round(current().completion.maxTokens))) },
+          {
+            type: 'complete',
+            prompt,
+            fieldKey,
+            maxNewTokens: Math.min(256, Math.max(1, Math.round(current().completion.maxTokens))),
+            // Typing: a prompt that ends inside a word is a half-typed word to finish.
+            continueWord: true,
+          },
           { signal, retries: 0, onPartial: (p) => p.index === 0 && onDelta(p.delta) },
         ).then(() => undefined),
     });

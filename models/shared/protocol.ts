@@ -127,6 +127,8 @@ const completeRequest = object({
   topP: optional(num({ min: 0, max: 1 })),
   /** Identifies the text field, so the host can keep that field's KV cache. */
   fieldKey: optional(str({ max: 100 })),
+  /** The prompt may end inside a word (ghost text while typing): the continuation finishes that word first. */
+  continueWord: optional(bool),
 });
 
 const statusRequest = object({

@@ -21,8 +21,7 @@ export function completeTool(): HostTool<'complete'> {
               temperature: request.temperature ?? 0,
               topP: request.topP ?? 0.9,
               stopAtSentence: request.alternatives === undefined,
-              // Ghost text continues a half-typed word; "Continue this text" starts after the selection.
-              healPartialWord: request.alternatives === undefined,
+              healPartialWord: request.continueWord === true,
               ...(request.fieldKey ? { fieldKey: request.fieldKey } : {}),
             },
             ctx.signal,
