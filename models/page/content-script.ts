@@ -46,6 +46,8 @@ export function startContentScript(ctx: ScriptLifetime): void {
   /** Off on this frame's site or on any site it is embedded in. */
   const siteOff = (s: Settings): boolean => isAnySiteDisabled(s, frameSiteUrls(location));
   let bubble: BubbleHandle | null = null;
+  /** The open bubble shows a hover lookup (modifier+arrows step only then, never after a double-click or a shortcut). */
+  let fromHover = false;
   let running: AbortController | null = null;
   let settings: Settings | null = null;
   const settingsReady = loadSettings();
@@ -81,6 +83,7 @@ export function startContentScript(ctx: ScriptLifetime): void {
   const run = async (tool: Tool, fromKeyboard = false, target?: Range): Promise<void> => {
     // The bubble's form depends on the settings: read them before the first one opens.
     settings ??= withDefaults(await settingsReady);
+    fromHover = target !== undefined;
     const outcome = capture(target);
     const rect = (target ?? selectedRange(window))?.getBoundingClientRect() ?? null;
     const anchor = { x: rect?.left ?? 16, y: rect?.bottom ?? 16, top: rect?.top ?? 16 };
@@ -188,7 +191,7 @@ export function startContentScript(ctx: ScriptLifetime): void {
       isDisabled: () => siteOff(current()),
       matchWords: (text) => request({ type: 'dict.match', text }, { retries: 0 }).then((r) => r.lengths),
       lookUp: (range) => void run('sense', false, range),
-      isOpen: () => bubble !== null,
+      isOpen: () => bubble !== null && fromHover,
     });
     cleanups.push(() => hover.detach());
     if (siteOff(current()) || !current().lookupOnDoubleClick) return;
