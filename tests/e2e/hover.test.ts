@@ -197,6 +197,13 @@ describe('known words', () => {
     const away = await page.evaluate(wordCentreInPage, { selector: '#after', word: 'Nothing' });
     await page.mouse.move(away.x, away.y, { steps: 3 });
     await expect.poll(() => tip.isVisible()).toBe(false);
+    // Text the page adds later is marked once it has settled.
+    await page.evaluate(() => {
+      const p = document.createElement('p');
+      p.textContent = 'Later, the banks flooded.';
+      document.querySelector('main')!.append(p);
+    });
+    await expect.poll(async () => (await scanned(page))?.marks ?? 0, { timeout: 10_000 }).toBe(3);
     await page.close();
   });
 

@@ -19,6 +19,8 @@ export interface KnownMarksOptions {
   onScanned?: (stats: ScanStats) => void;
   isTrusted?: (event: Event) => boolean;
   restMs?: number;
+  /** Text the page adds or changes is marked after it has been quiet this long (each scan is bounded anyway). */
+  settleMs?: number;
 }
 
 export interface KnownMarks {
@@ -35,6 +37,19 @@ export function attachKnownMarks(doc: Document, options: KnownMarksOptions): Kno
   let tip: KnownTip | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let shown: Mark | null = null;
+  let settle: ReturnType<typeof setTimeout> | null = null;
+  const View = doc.defaultView?.MutationObserver;
+  // Only the page's own changes count: the tip and the bubble are Sesame's.
+  const observer = View
+    ? new View((records) => {
+        if (records.every(isOwnRecord)) return;
+        if (settle !== null) clearTimeout(settle);
+        settle = setTimeout(() => {
+          settle = null;
+          refresh();
+        }, options.settleMs ?? 2000);
+      })
+    : null;
 
   const clear = (): void => {
     hideMarks();
@@ -47,9 +62,11 @@ export function attachKnownMarks(doc: Document, options: KnownMarksOptions): Kno
   const refresh = (): void => {
     scanning?.abort();
     if (!options.enabled()) {
+      observer?.disconnect();
       clear();
       return;
     }
+    observer?.observe(doc.documentElement, { childList: true, subtree: true, characterData: true });
     const abort = new AbortController();
     scanning = abort;
     void options
@@ -98,6 +115,8 @@ export function attachKnownMarks(doc: Document, options: KnownMarksOptions): Kno
   return {
     refresh,
     detach() {
+      observer?.disconnect();
+      if (settle !== null) clearTimeout(settle);
       scanning?.abort();
       if (timer !== null) clearTimeout(timer);
       clear();
@@ -106,4 +125,14 @@ export function attachKnownMarks(doc: Document, options: KnownMarksOptions): Kno
       doc.removeEventListener('scroll', onScroll, { capture: true });
     },
   };
+}
+
+const OWN = 'sesame-bubble,sesame-ghost,sesame-known-tip';
+
+/** A change Sesame made itself (its bubble, ghost or tip coming or going, or changing inside). */
+function isOwnRecord(r: MutationRecord): boolean {
+  const el = r.target.nodeType === Node.ELEMENT_NODE ? (r.target as Element) : r.target.parentElement;
+  if (el?.closest(OWN)) return true;
+  const nodes = [...r.addedNodes, ...r.removedNodes];
+  return nodes.length > 0 && nodes.every((n) => n.nodeType === Node.ELEMENT_NODE && (n as Element).matches(OWN));
 }
