@@ -20,6 +20,8 @@ import { serial } from '@/models/background/serial';
 import { wordSaver } from '@/models/background/word-saver';
 import { wordListItem } from '@/models/shared/words/word-store';
 import { installLearning } from '@/models/background/learn/install-learning';
+import { dictMatcher } from '@/models/background/dict-match';
+import { CEDICT_GLOSS_ASSET_DIR } from '@/models/shared/dict/cedict-shards';
 
 export default defineBackground(() => {
   let router: Router | null = null;
@@ -40,6 +42,12 @@ export default defineBackground(() => {
     openPractice: openPracticeTab,
     saveWord: wordSaver({ get: () => wordListItem.getValue(), set: (list) => wordListItem.setValue(list) }, wordsInTurn),
     learning: installLearning(wordsInTurn),
+    matchWords: dictMatcher((name) =>
+      fetch(browser.runtime.getURL(`/${CEDICT_GLOSS_ASSET_DIR}/${name}.json` as '/')).then((r) => {
+        if (!r.ok) throw new Error(`CC-CEDICT shard ${name}: HTTP ${r.status}`);
+        return r.json() as Promise<unknown>;
+      }),
+    ),
     watchdog: { stallMs: () => globalThis.sesameWatchdogMs ?? DEFAULT_STALL_MS },
     ...host,
   });

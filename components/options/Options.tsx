@@ -11,6 +11,7 @@ import { megabytes } from '../common/format';
 import { sizesOf, sizeText, useModelFiles } from '../common/model-size';
 import { modelsFor, type NeededModel } from '@/models/shared/onboarding';
 import { CompletionSettings } from './CompletionSettings';
+import { PageLookupSettings } from './PageLookupSettings';
 import { ProgressView } from '../result/ProgressView';
 import { Shortcuts } from './Shortcuts';
 import { WordList } from './WordList';
@@ -332,6 +333,7 @@ export function Options() {
       <AnkiSettings value={settings.anki} onSave={(anki) => save((s) => ({ ...s, anki }))} />
       <Shortcuts />
       <CompletionSettings value={settings.completion} onChange={(completion) => void save((s) => ({ ...s, completion }))} />
+      <PageLookupSettings value={settings} onChange={({ hover, knownWords }) => void save((s) => ({ ...s, hover, knownWords }))} />
       <section aria-labelledby="sites-h">
         <h2 id="sites-h">{t('options_sites')}</h2>
         {settings.disabledSites.length === 0 && <p class="muted">{t('options_no_sites')}</p>}

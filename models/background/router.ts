@@ -41,7 +41,7 @@ export function classifySender(sender: SenderInfo, extensionId: string, extensio
 
 /** Content scripts live in pages we do not control: the tools' page requests, a practice tab, a saved word. */
 const mayComeFromPage = (type: RequestType): boolean =>
-  isPageToolRequest(type) || type === 'practice.open' || type === 'words.save' || type === 'anki.add' || type === 'anki.canAdd';
+  isPageToolRequest(type) || type === 'practice.open' || type === 'words.save' || type === 'anki.add' || type === 'anki.canAdd' || type === 'dict.match';
 
 export type { PortLike, SenderInfo };
 
@@ -68,6 +68,8 @@ export interface RouterDeps {
   saveWord?: (entry: WordEntry) => Promise<number>;
   /** Answers Anki, review and backup requests (background/learn/learning.ts). */
   learning?: LearningHandler;
+  /** The longest dictionary word at each position of a text (background/dict-match.ts), for hover lookup. */
+  matchWords?: (text: string) => Promise<number[]>;
   /** The watchdog's limit and, for tests, its clock and timers. */
   watchdog?: Partial<Omit<WatchdogDeps, 'busy' | 'onStall'>>;
   /** Requests content scripts may send per tab (default: TAB_BUDGET). */
@@ -181,6 +183,7 @@ export class Router {
     if (request.type === 'practice.open') return this.openPractice(port, kind, id, request);
     if (request.type === 'words.save') return this.saveWord(port, kind, id, request);
     if (isLearningRequest(request.type)) return this.learn(port, id, request as RequestOf<LearningRequestType>);
+    if (request.type === 'dict.match') return this.matchWords(port, id, request);
     const tool = toolOfRequest(request.type);
     const fieldKey = request.type === 'complete' && request.fieldKey ? `${port.sender?.tab?.id ?? 'page'}:${request.fieldKey}` : undefined;
     if (fieldKey) this.supersede(fieldKey);
@@ -258,6 +261,17 @@ export class Router {
       post(port, { kind: 'result', id, result: await this.deps.learning(request) });
     } catch (error) {
       post(port, { kind: 'error', id, error: learningErrorInfo(error) });
+    }
+  }
+
+  /** Answered here from the bundled dictionary: no model, no host. */
+  private async matchWords(port: PortLike, id: string, request: RequestOf<'dict.match'>): Promise<void> {
+    try {
+      if (!this.deps.matchWords) throw new Error('The dictionary is not available here.');
+      const lengths = await this.deps.matchWords(request.text);
+      post(port, { kind: 'result', id, result: { type: 'dict.match', lengths } });
+    } catch (error) {
+      post(port, { kind: 'error', id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
     }
   }
 

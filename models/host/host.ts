@@ -214,6 +214,8 @@ export class ModelHost {
       case 'learning.export':
       case 'learning.import':
         throw new ToolError('bad-request', 'Anki, review and backups are answered by the background, not the model host.');
+      case 'dict.match':
+        throw new ToolError('bad-request', 'Dictionary matches are answered by the background, not the model host.');
       default:
         return this.runTool(request, config, signal, send, id);
     }

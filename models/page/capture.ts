@@ -21,6 +21,13 @@ export function captureSelection(win: Window): CaptureOutcome {
   const selection = win.getSelection();
   const range = selectedRange(win);
   if (!selection || !range || !selection.toString().trim()) return { kind: 'none', reason: 'no-selection' };
+  return captureRange(win, range);
+}
+
+/** A range of page text (the selection, or the word under the pointer) in its paragraph and sentence. */
+export function captureRange(win: Window, range: Range): CaptureOutcome {
+  const doc = win.document;
+  if (!range.toString().trim()) return { kind: 'none', reason: 'no-selection' };
   const startEl = elementOf(range.startContainer);
   if (startEl?.closest('input,textarea') && isSensitiveField(startEl.closest('input,textarea') as HTMLInputElement)) {
     return { kind: 'none', reason: 'sensitive-field' };

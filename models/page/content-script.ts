@@ -9,7 +9,11 @@ import { openPractice, requestForCapture, runTool } from '@/components/result/to
 import { request, setConnector } from '@/models/shared/client';
 import { setUiLanguage, t } from '@/models/shared/i18n';
 import { attachCompletion, type CompletionController } from '@/models/page/completion/controller';
-import { type CaptureOutcome, captureSelection, selectedRange } from '@/models/page/capture';
+import { type CaptureOutcome, captureRange, captureSelection, selectedRange } from '@/models/page/capture';
+import { attachHoverLookup } from '@/models/page/hover/hover-lookup';
+import { attachKnownMarks } from '@/models/page/known/known-marks';
+import type { ScanStats } from '@/models/page/known/mark-known';
+import { loadWords, wordListItem } from '@/models/shared/words/word-store';
 import { mainTextReplyFor } from '@/models/page/article';
 import { captureWithOccurrences } from '@/models/page/occurrence-scan';
 import { revealRange } from '@/models/page/reveal';
@@ -42,17 +46,19 @@ export function startContentScript(ctx: ScriptLifetime): void {
   /** Off on this frame's site or on any site it is embedded in. */
   const siteOff = (s: Settings): boolean => isAnySiteDisabled(s, frameSiteUrls(location));
   let bubble: BubbleHandle | null = null;
+  /** The open bubble shows a hover lookup (modifier+arrows step only then, never after a double-click or a shortcut). */
+  let fromHover = false;
   let running: AbortController | null = null;
   let settings: Settings | null = null;
   const settingsReady = loadSettings();
   /** Ranges of the uses of the last captured word, for `reveal`. */
   let revealable: (Range | null)[] = [];
 
-  /** The selection, with every use of its word on the page when it is one word. */
-  const capture = (): CaptureOutcome => {
-    const outcome = captureSelection(window);
+  /** The selection (or the word under the pointer), with every use of its word on the page when it is one word. */
+  const capture = (target?: Range): CaptureOutcome => {
+    const outcome = target ? captureRange(window, target) : captureSelection(window);
     if (outcome.kind === 'none') return outcome;
-    const found = captureWithOccurrences(outcome.capture, document.body ?? document.documentElement, selectedRange(window), {
+    const found = captureWithOccurrences(outcome.capture, document.body ?? document.documentElement, target ?? selectedRange(window), {
       inflections: settings?.sense.inflections ?? true,
     });
     revealable = found.ranges;
@@ -73,11 +79,13 @@ export function startContentScript(ctx: ScriptLifetime): void {
       { open: settings?.testing?.openShadowRoots === true },
     ));
 
-  const run = async (tool: Tool, fromKeyboard = false): Promise<void> => {
+  /** Runs a tool on the selection, or on `target` (hover lookup). */
+  const run = async (tool: Tool, fromKeyboard = false, target?: Range): Promise<void> => {
     // The bubble's form depends on the settings: read them before the first one opens.
     settings ??= withDefaults(await settingsReady);
-    const outcome = capture();
-    const rect = selectedRange(window)?.getBoundingClientRect() ?? null;
+    fromHover = target !== undefined;
+    const outcome = capture(target);
+    const rect = (target ?? selectedRange(window))?.getBoundingClientRect() ?? null;
     const anchor = { x: rect?.left ?? 16, y: rect?.bottom ?? 16, top: rect?.top ?? 16 };
     if (outcome.kind === 'none') {
       // Only spaces selected: say what to do instead of doing nothing.
@@ -146,17 +154,46 @@ export function startContentScript(ctx: ScriptLifetime): void {
       openShadowRoot: loaded.testing?.openShadowRoots === true,
       requestCompletion: (prompt, fieldKey, onDelta, signal) =>
         request(
-          { type: 'complete', prompt, fieldKey, maxNewTokens: Math.min(256, Math.max(1, Math.round(current().completion.maxTokens))) },
+          {
+            type: 'complete',
+            prompt,
+            fieldKey,
+            maxNewTokens: Math.min(256, Math.max(1, Math.round(current().completion.maxTokens))),
+            // Typing: a prompt that ends inside a word is a half-typed word to finish.
+            continueWord: true,
+          },
           { signal, retries: 0, onPartial: (p) => p.index === 0 && onDelta(p.delta) },
         ).then(() => undefined),
     });
     cleanups.push(() => completion?.detach());
+    const known = attachKnownMarks(document, {
+      enabled: () => current().knownWords.highlight && !siteOff(current()),
+      loadWords,
+      inflections: () => current().sense.inflections,
+      openShadowRoot: loaded.testing?.openShadowRoots === true,
+      // In the content script's world only (the e2e tests read the scan's cost there).
+      onScanned: (stats) => void ((globalThis as { sesameKnownScan?: ScanStats }).sesameKnownScan = stats),
+    });
+    cleanups.push(
+      () => known.detach(),
+      wordListItem.watch(() => known.refresh()),
+    );
     const unwatch = settingsItem.watch((next) => {
+      const wasMarking = current().knownWords.highlight;
       settings = withDefaults(next);
       setUiLanguage(settings.uiLanguage);
       completion?.configure(completionSettings());
+      if (settings.knownWords.highlight !== wasMarking) known.refresh();
     });
     cleanups.push(unwatch);
+    const hover = attachHoverLookup(document, {
+      modifier: () => current().hover.modifier,
+      isDisabled: () => siteOff(current()),
+      matchWords: (text) => request({ type: 'dict.match', text }, { retries: 0 }).then((r) => r.lengths),
+      lookUp: (range) => void run('sense', false, range),
+      isOpen: () => bubble !== null && fromHover,
+    });
+    cleanups.push(() => hover.detach());
     if (siteOff(current()) || !current().lookupOnDoubleClick) return;
     const onDoubleClick = (event: MouseEvent): void => {
       // Only the user's own double-click: a page can dispatch one, and select words, in script.

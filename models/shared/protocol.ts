@@ -128,6 +128,8 @@ const completeRequest = object({
   topP: optional(num({ min: 0, max: 1 })),
   /** Identifies the text field, so the host can keep that field's KV cache. */
   fieldKey: optional(str({ max: 100 })),
+  /** The prompt may end inside a word (ghost text while typing): the continuation finishes that word first. */
+  continueWord: optional(bool),
 });
 
 const statusRequest = object({
@@ -210,6 +212,10 @@ export const LEARNING_REQUESTS = [
 ] as const;
 export type LearningRequestType = (typeof LEARNING_REQUESTS)[number];
 export const isLearningRequest = (type: string): type is LearningRequestType => (LEARNING_REQUESTS as readonly string[]).includes(type);
+/** Characters of Chinese text a hover lookup asks about at once (dict/longest-match.ts). */
+export const DICT_MATCH_CHARS = 64;
+/** The longest CC-CEDICT word at each position of a run of text: answered by the background (hover lookup). */
+const dictMatchRequest = object({ type: literal('dict.match'), text: str({ min: 1, max: DICT_MATCH_CHARS }) });
 
 export const toolRequest = tagged({
   sense: senseRequest,
@@ -235,6 +241,7 @@ export const toolRequest = tagged({
   'review.rate': reviewRateRequest,
   'learning.export': learningExportRequest,
   'learning.import': learningImportRequest,
+  'dict.match': dictMatchRequest,
 });
 export type ToolRequest = ReturnType<typeof toolRequest>;
 export type RequestType = ToolRequest['type'];
@@ -431,6 +438,11 @@ const doneResult = object({
 });
 
 const wordSaveResult = object({ type: literal('words.save'), count: num({ int: true, min: 0 }) });
+/** For each UTF-16 index of the request's text, the longest headword's length there (0: none). */
+const dictMatchResult = object({
+  type: literal('dict.match'),
+  lengths: arrayOf(num({ int: true, min: 0, max: DICT_MATCH_CHARS }), { max: DICT_MATCH_CHARS }),
+});
 
 const learningErrorKind = literal(...LEARNING_ERROR_KINDS);
 const names = arrayOf(str({ max: 200 }), { max: 1000 });
@@ -499,6 +511,7 @@ export const toolResult = tagged({
   'words.save': wordSaveResult,
   'memory.clear': doneResult,
   ...learningResults,
+  'dict.match': dictMatchResult,
 });
 export type ToolResult = ReturnType<typeof toolResult>;
 export type ResultOf<T extends RequestType> = Extract<ToolResult, { type: T }>;

@@ -18,6 +18,10 @@ export interface Settings {
   idleReleaseMinutes: number;
   disabledSites: string[];
   lookupOnDoubleClick: boolean;
+  /** Hover lookup: the key held while pointing at a word ('off': none). */
+  hover: { modifier: HoverModifier };
+  /** Marks saved words where they appear on pages (off by default: a page can read the marks, docs/security.md). */
+  knownWords: { highlight: boolean };
   completion: { enabled: boolean; pauseMs: number; maxTokens: number };
   /** Sampling for "Continue this text" (several alternatives). */
   continueText: { temperature: number; topP: number; maxTokens: number };
@@ -38,6 +42,9 @@ export interface Settings {
   testing?: { openShadowRoots?: boolean };
 }
 
+export const HOVER_MODIFIERS = ['shift', 'alt', 'ctrl', 'off'] as const;
+export type HoverModifier = (typeof HOVER_MODIFIERS)[number];
+
 export const HUB_URL = 'https://huggingface.co/';
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -48,6 +55,8 @@ export const DEFAULT_SETTINGS: Settings = {
   idleReleaseMinutes: 10,
   disabledSites: [],
   lookupOnDoubleClick: true,
+  hover: { modifier: 'shift' },
+  knownWords: { highlight: false },
   completion: { enabled: true, pauseMs: 350, maxTokens: 24 },
   continueText: { temperature: 0.8, topP: 0.9, maxTokens: 40 },
   uiLanguage: 'auto',
@@ -63,6 +72,8 @@ export function withDefaults(stored: Partial<Settings> | null | undefined): Sett
     completion: { ...DEFAULT_SETTINGS.completion, ...stored?.completion },
     continueText: { ...DEFAULT_SETTINGS.continueText, ...stored?.continueText },
     sense: { ...DEFAULT_SETTINGS.sense, ...stored?.sense },
+    hover: { modifier: HOVER_MODIFIERS.find((m) => m === stored?.hover?.modifier) ?? DEFAULT_SETTINGS.hover.modifier },
+    knownWords: { highlight: stored?.knownWords?.highlight === true },
     models: { ...stored?.models },
     anki: { ...DEFAULT_ANKI, ...stored?.anki },
   };

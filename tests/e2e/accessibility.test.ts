@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dblclickWord, launch, openFromPopup, openPopup, selectText, type Session, trigger } from './harness';
+import { wordCentreInPage } from './page-text';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const STORY =
@@ -163,5 +164,42 @@ describe('accessibility', () => {
     await trigger(s, page, 'cloze');
     await page.locator('sesame-bubble [data-testid=practice]').waitFor({ timeout: 120_000 });
     expect(await bubbleFit(page), 'cloze').toEqual(fits);
+  });
+
+  it('the tip over a saved word, and the options page with hover lookup and known words (issue 19)', async () => {
+    const entry = {
+      id: 'a11y',
+      date: 1,
+      url: 'https://a.test/',
+      lang: 'en',
+      word: 'farmer',
+      sentence: 'The farmer.',
+      start: 4,
+      end: 10,
+      sense: ['grower'],
+      substitutes: [],
+    };
+    const before = await s.worker.evaluate(async (entry) => {
+      const { settings, wordList } = await chrome.storage.local.get(['settings', 'wordList']);
+      await chrome.storage.local.set({ wordList: [entry], settings: { ...settings, knownWords: { highlight: true } } });
+      return { settings, wordList: wordList ?? [] };
+    }, entry);
+    try {
+      const page = await s.context.newPage();
+      await page.goto(`${s.pagesUrl}/passage.html`);
+      const at = await page.evaluate(wordCentreInPage, { selector: '#story', word: 'farmer' });
+      await page.mouse.move(at.x, at.y, { steps: 3 });
+      await page.locator('sesame-known-tip [data-testid=known-tip]').waitFor({ state: 'visible', timeout: 10_000 });
+      // Like the bubble, the tip hangs off <html>: moved into <body> for axe's contrast check.
+      await page.evaluate(() => document.body.append(document.querySelector('sesame-known-tip')!));
+      expect(await violations(page, { include: { fromShadowDom: ['sesame-known-tip', '.tip'] } })).toEqual([]);
+      const options = await s.context.newPage();
+      await options.goto(`chrome-extension://${s.extensionId}/options.html`);
+      await options.locator('[data-testid=hover-modifier]').waitFor();
+      expect(await options.locator('[data-testid=known-words-highlight]').isChecked()).toBe(true);
+      expect(await violations(options)).toEqual([]);
+    } finally {
+      await s.worker.evaluate(async (before) => chrome.storage.local.set(before), before);
+    }
   });
 });

@@ -106,12 +106,19 @@ export function hasGhost(state: GhostState): boolean {
   return state.ghost !== '';
 }
 
-/** Suggestions are drawn after the caret, so only where nothing follows it on its line. */
+/**
+ * What may follow the caret on its line for a suggestion there: spaces, and closing brackets,
+ * quotes and punctuation (a word typed inside "(…)" or before a full stop). Anything else means
+ * the caret is inside text, where a ghost would cover what follows.
+ */
+const LINE_REST_ALLOWED = /^[\s)\]}>"'”’»›」』）】〕〉》.,;:!?…。，、；：！？]*$/u;
+
+/** Suggestions are drawn after the caret, so only where at most closing punctuation follows it on its line. */
 export function canSuggestAt(text: string, caret: number): boolean {
   if (caret < 0 || caret > text.length) return false;
   const after = text.slice(caret);
   const lineRest = after.split('\n', 1)[0] ?? '';
-  return lineRest.trim() === '' && text.slice(0, caret).trim() !== '';
+  return LINE_REST_ALLOWED.test(lineRest) && text.slice(0, caret).trim() !== '';
 }
 
 /** The last `max` characters before the caret, starting at a word boundary when one is near. */

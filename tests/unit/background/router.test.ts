@@ -249,3 +249,45 @@ describe('models.files', () => {
     expect((content.out[0] as { error: { code: string } }).error.code).toBe('bad-request');
   });
 });
+
+describe('dict.match (hover lookup in Chinese)', () => {
+  it('is answered by the background for a content script, never sent to the host; too long a text is refused', async () => {
+    const sent: HostMessage[] = [];
+    const asked: string[] = [];
+    const router = new Router({
+      extensionId: EXT,
+      extensionOrigin: ORIGIN,
+      settings: async () => withDefaults({}),
+      host: { send: async (m) => void sent.push(m) },
+      matchWords: async (text) => {
+        asked.push(text);
+        return [2, 1];
+      },
+    });
+    const p = fakePort(page);
+    router.accept(p.port);
+    p.send({ kind: 'request', id: 'd1', request: { type: 'dict.match', text: '银行' } });
+    await flush();
+    expect(p.out).toEqual([{ kind: 'result', id: 'd1', result: { type: 'dict.match', lengths: [2, 1] } }]);
+    p.send({ kind: 'request', id: 'd2', request: { type: 'dict.match', text: '银'.repeat(65) } });
+    await flush();
+    expect(p.out[1]).toMatchObject({ kind: 'error', id: 'd2', error: { code: 'bad-request' } });
+    expect(asked).toEqual(['银行']);
+    expect(sent).toEqual([]);
+  });
+
+  it('is refused on a switched-off site', async () => {
+    const router = new Router({
+      extensionId: EXT,
+      extensionOrigin: ORIGIN,
+      settings: async () => withDefaults({ disabledSites: ['example.com'] }),
+      host: { send: async () => undefined },
+      matchWords: async () => [1],
+    });
+    const p = fakePort(page);
+    router.accept(p.port);
+    p.send({ kind: 'request', id: 'd3', request: { type: 'dict.match', text: '银' } });
+    await flush();
+    expect(p.out).toEqual([{ kind: 'error', id: 'd3', error: { code: 'disabled', message: 'Sesame is turned off on this site.' } }]);
+  });
+});

@@ -8,6 +8,7 @@ import { StreamDecoder } from './stream-decoder';
 import { type Past, type Step, disposePast, forward, truncatePast } from '../../lm/gpt-step';
 import { type CachedPast, type FieldKvCache, reusablePrefix, tokenWindow } from './kv-cache';
 import { argmax, controlRepetition, sampleToken } from './sampling';
+import { endsMidWord, type Healing, healTail, maskToFit, restAfter, skipper } from './token-healing';
 
 export interface CompleteQuery {
   prompt: string;
@@ -19,6 +20,8 @@ export interface CompleteQuery {
   stopAtSentence: boolean;
   /** The text field asking; its past is reused by its next request. */
   fieldKey?: string;
+  /** A prompt ending inside a word continues that word (token-healing.ts). */
+  healPartialWord?: boolean;
 }
 
 export interface CompleteDeps {
@@ -54,8 +57,10 @@ export async function complete(
   const cached = lease?.entry;
   let keep: CachedPast<Past> | undefined = cached;
   try {
-    const window = tokenWindow(lm.tokenizer.encode(q.prompt), PROMPT_TOKENS, cached?.ids);
-    if (!window.length) throw new ToolError('empty-input', 'Nothing to continue.');
+    const full = tokenWindow(lm.tokenizer.encode(q.prompt), PROMPT_TOKENS, cached?.ids);
+    if (!full.length) throw new ToolError('empty-input', 'Nothing to continue.');
+    const healing = q.healPartialWord && endsMidWord(q.prompt) ? healTail(full, (ids) => lm.tokenizer.decode(ids, { skip_special_tokens: true })) : null;
+    const window = healing?.ids ?? full;
     if (signal.aborted) return { alternatives: [], stoppedBy: 'cancelled' };
     const reused = cached ? reusablePrefix(cached.ids, window) : 0;
     keep = undefined;
@@ -71,7 +76,7 @@ export async function complete(
     const runs: Run[] = [];
     const pick = picker(q, deps.random ?? Math.random);
     for (let index = 0; index < q.alternatives && !signal.aborted; index++) {
-      runs.push(await continueFrom(lm, prompt, window, q, pick, signal, (delta) => onDelta(index, delta)));
+      runs.push(await continueFrom(lm, prompt, window, q, pick, signal, (delta) => onDelta(index, delta), healing));
     }
     const first = runs[0];
     if (lease) keep = { owner: lm, ids: [...window, ...(first?.fed ?? [])], past: first?.past ?? prompt.past };
@@ -111,6 +116,7 @@ async function continueFrom(
   pick: Chooser,
   signal: AbortSignal,
   emit: (delta: string) => void,
+  healing: Healing | null = null,
 ): Promise<Run> {
   const eos = eosIds(lm);
   const decoder = new StreamDecoder((ids) => lm.tokenizer.decode(ids, { skip_special_tokens: true }));
@@ -118,15 +124,26 @@ async function continueFrom(
   const fed: number[] = [];
   let { logits, past } = prompt;
   let text = '';
+  /** The taken-back token's text still to be spelt, and the typed part to keep out of the stream. */
+  let rest = healing?.text ?? '';
+  const typed = skipper(rest.length);
+  const textOf = (id: number): string => lm.tokenizer.decode([id], { skip_special_tokens: true });
   const events = new EventYield();
   try {
     for (;;) {
       await events.next();
       if (signal.aborted) return { text, stoppedBy: 'cancelled', fed, past };
-      const token = pick(logits, context);
+      let token: number;
+      if (rest && healing) {
+        const masked = maskToFit(logits, rest, textOf);
+        token = masked ? pick(masked, context) : healing.token;
+        rest = restAfter(textOf(token), rest);
+      } else {
+        token = pick(logits, context);
+      }
       if (eos.has(token)) return { text, stoppedBy: 'eos', fed, past };
       context.push(token);
-      const delta = decoder.push(token);
+      const delta = typed(decoder.push(token));
       if (delta) {
         text += delta;
         emit(delta);

@@ -21,6 +21,7 @@ export function completeTool(): HostTool<'complete'> {
               temperature: request.temperature ?? 0,
               topP: request.topP ?? 0.9,
               stopAtSentence: request.alternatives === undefined,
+              healPartialWord: request.continueWord === true,
               ...(request.fieldKey ? { fieldKey: request.fieldKey } : {}),
             },
             ctx.signal,

@@ -73,6 +73,19 @@ describe('ghost state: asking', () => {
     expect(canSuggestAt('ab cd', 2)).toBe(false);
   });
 
+  it('asks mid-line where only closing punctuation follows the caret, and mid-word', () => {
+    expect(canSuggestAt('(the quick bro)', 14)).toBe(true);
+    expect(canSuggestAt('He said "hel".\nnext', 12)).toBe(true);
+    expect(canSuggestAt('我去银行。', 4)).toBe(true);
+    expect(canSuggestAt('(the quick bro) fox', 14)).toBe(false);
+    expect(canSuggestAt('a(b', 1)).toBe(false);
+    // Mid-word: no space needed before a request.
+    const waiting = step(initialGhostState(), { type: 'input', text: 'The quick bro)', caret: 13 });
+    expect(waiting.state.phase).toBe('waiting');
+    const started = step(waiting.state, { type: 'timeout', timerId: waiting.state.timerId });
+    expect(started.effects).toEqual([{ type: 'start-request', requestId: 1, prompt: 'The quick bro' }]);
+  });
+
   it('does not schedule when automatic suggestions are off, but a trigger asks at once', () => {
     const off = drive([typed('Hello')], { autoSuggest: false });
     expect(off.effects).toEqual([]);

@@ -1,8 +1,11 @@
 // Chinese senses from the bundled CC-CEDICT definitions (built by scripts/cedict-gloss-asset.ts):
 // shards bucketed by the first character's code point, keyed by simplified headword, with an
 // index from traditional headwords so that 銀行 is found as well as 银行.
+import { CEDICT_GLOSS_ASSET_DIR, CEDICT_GLOSS_SHARDS, cedictShard } from '../../../../shared/dict/cedict-shards';
 import { loadChecked, own } from './shards';
 import type { Gloss, ShardLoader } from './types';
+
+export { CEDICT_GLOSS_ASSET_DIR, CEDICT_GLOSS_SHARDS, cedictShard };
 
 /** [traditional, numbered pinyin ("yin2 hang2"), senses]. */
 export type CedictGlossEntry = [string, string, string[]];
@@ -13,16 +16,6 @@ export interface CedictGlossShard {
   w: Record<string, CedictGlossEntry[]>;
   /** Traditional headword → the simplified headwords filed under it, where they differ. */
   t: Record<string, string[]>;
-}
-
-/** The asset's folder in the extension. */
-export const CEDICT_GLOSS_ASSET_DIR = 'cedict-gloss';
-export const CEDICT_GLOSS_SHARDS = 64;
-
-/** The shard holding a headword: its first code point, bucketed. */
-export function cedictShard(headword: string): string {
-  const bucket = (headword.codePointAt(0) ?? 0) % CEDICT_GLOSS_SHARDS;
-  return String(bucket).padStart(2, '0');
 }
 
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');

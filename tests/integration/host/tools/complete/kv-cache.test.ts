@@ -232,3 +232,18 @@ describe('timings (printed, not asserted)', () => {
     console.table({ fresh: row(fresh), 'reused past': row(reused) });
   });
 });
+
+describe('a half-typed word (continueWord) on the fixture tokenizer', () => {
+  it('the model sees the prompt without its last token, and the ghost is what follows the typed characters', async () => {
+    const typing = async (prompt: string) => (await h.run({ ...ghost(prompt), continueWord: true }, GPT2)).result as ResultOf<'complete'>;
+    const prompt = 'We walked along the river ba';
+    const healed = await typing(prompt);
+    expect(healed.promptTokens).toBe(encode(prompt).length - 1);
+    // The continuation, put back after the typed text, tokenises to the typed text's tokens but the last.
+    const whole = encode(`${prompt}${healed.alternatives[0]}`);
+    expect(whole.slice(0, encode(prompt).length - 1)).toEqual(encode(prompt).slice(0, -1));
+    // Without the flag, or after a space, nothing is taken back.
+    expect((await completeResult(ghost(prompt))).promptTokens).toBe(encode(prompt).length);
+    expect((await typing(`${prompt} `)).promptTokens).toBe(encode(`${prompt} `).length);
+  });
+});

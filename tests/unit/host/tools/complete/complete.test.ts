@@ -162,3 +162,37 @@ describe('keys/values reused between requests of one field', () => {
     expect(passes.length).toBe(1 + 3 * 5);
   });
 });
+
+describe('a half-typed word (token healing)', () => {
+  const at = (c: string) => VOCAB.indexOf(c);
+  /** After "the ba" the model prefers "x" to "n"; after "the ban", "k"; then EOS. */
+  const predict = (seq: number[]) => {
+    const text = seq.map((id) => VOCAB[id] ?? '').join('');
+    if (text === 'the ba') return Float32Array.from({ length: V }, (_, i) => (i === at('x') ? 9 : i === at('n') ? 5 : 0));
+    if (text === 'the ban') return oneHot(at('k'));
+    if (text === 'the bank') return oneHot(at('s'));
+    return oneHot(EOS);
+  };
+
+  it('takes back the last token, forces the continuation to spell it, and does not send the typed part back', async () => {
+    const { lm, passes } = fakeLm(predict);
+    const out = await run(lm, query('the ban', { healPartialWord: true, stopAtSentence: false }));
+    // The prompt ran without its last character; the model then had to choose "n" over its preferred "x".
+    expect(passes[0]).toBe(6);
+    expect(out.alternatives).toEqual(['ks']);
+    expect(out.deltas.join('')).toBe('ks');
+    expect(out.promptTokens).toBe(6);
+  });
+
+  it('leaves a prompt that ends in a space or punctuation, or without the option, as it was', async () => {
+    for (const [prompt, extra] of [
+      ['the ban', {}],
+      ['the ban.', { healPartialWord: true }],
+      ['the ban ', { healPartialWord: true }],
+    ] as const) {
+      const { lm, passes } = fakeLm(predict);
+      await run(lm, query(prompt, { stopAtSentence: false, ...extra }));
+      expect(passes[0]).toBe(prompt.length);
+    }
+  });
+});
