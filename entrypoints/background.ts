@@ -19,9 +19,12 @@ import { loadSettings } from '@/models/shared/settings-store';
 import { serial } from '@/models/background/serial';
 import { wordSaver } from '@/models/background/word-saver';
 import { wordListItem } from '@/models/shared/words/word-store';
+import { type Speaker, ttsSpeaker, webSpeechSpeaker } from '@/models/background/speech';
+import { installSpeakCommand } from '@/models/background/speak-command';
 
 export default defineBackground(() => {
   let router: Router | null = null;
+  const speak = backgroundSpeaker();
   const fromHost = (m: unknown): void => void router?.fromHost(m);
   const host = import.meta.env.FIREFOX
     ? inPageHost(fromHost)
@@ -38,8 +41,10 @@ export default defineBackground(() => {
     openPractice: openPracticeTab,
     saveWord: wordSaver({ get: () => wordListItem.getValue(), set: (list) => wordListItem.setValue(list) }, serial()),
     watchdog: { stallMs: () => globalThis.sesameWatchdogMs ?? DEFAULT_STALL_MS },
+    speak,
     ...host,
   });
+  installSpeakCommand(speak, (message) => console.warn('Sesame:', message));
   globalThis.sesameRouterStats = router.stats;
   browser.runtime.onConnect.addListener((port) => {
     if (port.name === CLIENT_PORT) router?.accept(port as unknown as PortLike);
@@ -78,4 +83,19 @@ function inPageHost(fromHost: (m: unknown) => void): HostSetup {
     location.reload();
   };
   return { host: link, restartHost };
+}
+
+/**
+ * On-device speech from the background: chrome.tts in Chrome (looked up at each call, so the e2e
+ * tests can stand in for it), the Web Speech API in Firefox's background page.
+ */
+function backgroundSpeaker(): Speaker {
+  if (import.meta.env.FIREFOX) return webSpeechSpeaker(speechSynthesis, (text) => new SpeechSynthesisUtterance(text));
+  return ttsSpeaker(
+    {
+      getVoices: (cb) => chrome.tts.getVoices(cb),
+      speak: (text, options, cb) => chrome.tts.speak(text, options, cb),
+    },
+    () => chrome.runtime.lastError?.message,
+  );
 }

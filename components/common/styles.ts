@@ -1,7 +1,10 @@
 // Shared look of the popup, options and on-page bubble. Follows the OS/page colour scheme.
+import { READING_CSS, THEME_BACKGROUNDS } from '../result/reading-styles';
+
 export const BASE_CSS = `
-:host, :root { color-scheme: light dark; --fg:#1b1f24; --bg:#ffffff; --muted:#57606a; --accent:#0a58ca; --line:#d0d7de; --err:#b3261e; }
-@media (prefers-color-scheme: dark) { :host, :root { --fg:#e6edf3; --bg:#161b22; --muted:#9da7b3; --accent:#6cb6ff; --line:#30363d; --err:#ff8a80; } }
+${READING_CSS}
+:host, :root { color-scheme: light dark; --fg:#1b1f24; --bg:${THEME_BACKGROUNDS.light}; --muted:#57606a; --accent:#0a58ca; --line:#d0d7de; --err:#b3261e; }
+@media (prefers-color-scheme: dark) { :host, :root { --fg:#e6edf3; --bg:${THEME_BACKGROUNDS.dark}; --muted:#9da7b3; --accent:#6cb6ff; --line:#30363d; --err:#ff8a80; } }
 .muted { color: var(--muted); font-size: 0.85em; }
 .error { color: var(--err); }
 .word { margin: 0 0 4px; font-size: 1.25em; }

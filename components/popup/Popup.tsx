@@ -14,6 +14,7 @@ import { SamplingControls } from '../common/SamplingControls';
 import { findEntry } from '@/models/shared/registry';
 import type { NeededModel } from '@/models/shared/onboarding';
 import { saverFor } from '../result/save-word';
+import { speakerFor } from '../result/speak';
 import { openPractice, requestForCapture, runTool } from '../result/tool-runner';
 import type { Tool } from '@/models/shared/tools';
 
@@ -130,6 +131,8 @@ export function Popup() {
                 state={run}
                 occurrences={capture.occurrences}
                 onSave={saverFor(capture)}
+                reading={settings?.reading}
+                speech={speakerFor(capture, lang)}
                 onReveal={(index) => tab && void browser.tabs.sendMessage(tab.id, { kind: 'reveal', index }).catch(() => undefined)}
               />
             </div>

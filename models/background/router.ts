@@ -20,6 +20,7 @@ import { findEntry, guessFamily, type Tool } from '../shared/registry';
 import { hostConfigFor, isAnySiteDisabled, type Settings, siteOf } from '../shared/settings';
 import { isPageToolRequest, requestLang, toolOfRequest, type ToolRequestOf } from '../shared/tools';
 import type { WordEntry } from '../shared/words/word-list';
+import type { Speaker } from './speech';
 
 export type SenderKind = 'extension-page' | 'content-script';
 
@@ -35,7 +36,7 @@ export function classifySender(sender: SenderInfo, extensionId: string, extensio
 }
 
 /** Content scripts live in pages we do not control: the tools' page requests, a practice tab, a saved word. */
-const mayComeFromPage = (type: RequestType): boolean => isPageToolRequest(type) || type === 'practice.open' || type === 'words.save';
+const mayComeFromPage = (type: RequestType): boolean => isPageToolRequest(type) || type === 'practice.open' || type === 'words.save' || type === 'speak';
 
 export type { PortLike, SenderInfo };
 
@@ -60,6 +61,8 @@ export interface RouterDeps {
   restartHost?: (reason: string) => Promise<void>;
   /** Saves a word in the list, one save at a time (words/word-saver.ts); resolves to the list's length. */
   saveWord?: (entry: WordEntry) => Promise<number>;
+  /** Speaks with an on-device voice (background/speech.ts); resolves to the voice, null when there is none. */
+  speak?: Speaker;
   /** The watchdog's limit and, for tests, its clock and timers. */
   watchdog?: Partial<Omit<WatchdogDeps, 'busy' | 'onStall'>>;
   /** Requests content scripts may send per tab (default: TAB_BUDGET). */
@@ -169,6 +172,7 @@ export class Router {
     }
     if (request.type === 'practice.open') return this.openPractice(port, kind, id, request);
     if (request.type === 'words.save') return this.saveWord(port, kind, id, request);
+    if (request.type === 'speak') return this.speak(port, id, request);
     const tool = toolOfRequest(request.type);
     const fieldKey = request.type === 'complete' && request.fieldKey ? `${port.sender?.tab?.id ?? 'page'}:${request.fieldKey}` : undefined;
     if (fieldKey) this.supersede(fieldKey);
@@ -234,6 +238,17 @@ export class Router {
       if (!this.deps.saveWord) throw new Error('Saving words is not available here.');
       const count = await this.deps.saveWord({ ...request.entry, url: url.slice(0, 4000) });
       post(port, { kind: 'result', id, result: { type: 'words.save', count } });
+    } catch (error) {
+      post(port, { kind: 'error', id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
+    }
+  }
+
+  /** Answered here: the background alone speaks, with an on-device voice or not at all. */
+  private async speak(port: PortLike, id: string, request: RequestOf<'speak'>): Promise<void> {
+    try {
+      if (!this.deps.speak) throw new Error('Speech is not available in this browser.');
+      const voice = await this.deps.speak(request.text, request.lang);
+      post(port, { kind: 'result', id, result: { type: 'speak', voice: voice === null ? null : voice.slice(0, 200) } });
     } catch (error) {
       post(port, { kind: 'error', id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
     }

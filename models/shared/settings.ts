@@ -3,6 +3,8 @@
 import type { UiLanguageSetting } from './i18n';
 import type { Dtype, HostConfig, Lang } from './protocol';
 import { type Family, resolveModel, type Tool } from './registry';
+import { READING_STYLES, type ReadingStyle } from './text/pinyin';
+import { isToneColorScheme, type ToneColorScheme } from './text/tone-colors';
 
 export interface ModelChoice {
   id: string;
@@ -28,6 +30,8 @@ export interface Settings {
     /** ELMo scalar-mix weights w_0…w_L (e.g. fitted by `npm run eval:wic -- --fit-alpha`); null = default curve. */
     layerWeights: number[] | null;
   };
+  /** How a Chinese word's reading is written in the bubble, and its tones coloured. */
+  reading: { pinyin: ReadingStyle; toneColors: ToneColorScheme };
   /**
    * For end-to-end tests only (never shown in Options): the bubble's shadow root is open, so
    * Playwright locators reach it. Page script cannot set it (it has no access to extension storage).
@@ -49,6 +53,7 @@ export const DEFAULT_SETTINGS: Settings = {
   continueText: { temperature: 0.8, topP: 0.9, maxTokens: 40 },
   uiLanguage: 'auto',
   sense: { inflections: true, layerWeights: null },
+  reading: { pinyin: 'marks', toneColors: 'standard' },
 };
 
 /** Fills in fields missing from stored settings (older versions, partial writes). */
@@ -59,7 +64,17 @@ export function withDefaults(stored: Partial<Settings> | null | undefined): Sett
     completion: { ...DEFAULT_SETTINGS.completion, ...stored?.completion },
     continueText: { ...DEFAULT_SETTINGS.continueText, ...stored?.continueText },
     sense: { ...DEFAULT_SETTINGS.sense, ...stored?.sense },
+    reading: readingSettings(stored?.reading),
     models: { ...stored?.models },
+  };
+}
+
+/** Stored reading settings, an unknown style or scheme (an older or damaged value) replaced by the default. */
+export function readingSettings(stored: Partial<Settings['reading']> | undefined): Settings['reading'] {
+  const fallback = DEFAULT_SETTINGS.reading;
+  return {
+    pinyin: READING_STYLES.includes(stored?.pinyin as ReadingStyle) ? stored!.pinyin! : fallback.pinyin,
+    toneColors: isToneColorScheme(stored?.toneColors) ? stored.toneColors : fallback.toneColors,
   };
 }
 
