@@ -1,7 +1,7 @@
 import { BASE_CSS } from '../common/styles';
 
 const PAGE_CSS = {
-  popup: `body { margin: 0; width: 360px; } .popup { padding: 10px 12px; }`,
+  popup: `body { margin: 0; width: max-content; min-width: 300px; max-width: 440px; } .popup { padding: 10px 12px; } .diagnostics-box { margin-top: 8px; } .diagnostics-box summary { cursor: pointer; color: var(--muted); } .diagnostics dd { overflow-wrap: anywhere; }`,
   options: `body { margin: 0 auto; max-width: 760px; padding: 16px; } section { margin: 18px 0; } table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); }`,
   onboarding: `body { margin: 0 auto; max-width: 760px; padding: 16px 20px; } h1 { font-size: 1.5em; margin-bottom: 8px; } section { margin: 22px 0; }
 .tools li { margin: 4px 0; } fieldset { border: 1px solid var(--line); border-radius: 8px; } .choice { margin-right: 16px; }

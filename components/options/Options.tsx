@@ -11,6 +11,7 @@ import { megabytes } from '../common/format';
 import { sizesOf, sizeText, useModelFiles } from '../common/model-size';
 import { modelsFor, type NeededModel } from '@/models/shared/onboarding';
 import { CompletionSettings } from './CompletionSettings';
+import { ReadingSettings } from './ReadingSettings';
 import { ProgressView } from '../result/ProgressView';
 import { Shortcuts } from './Shortcuts';
 import { WordList } from './WordList';
@@ -328,6 +329,7 @@ export function Options() {
       </section>
       <WordList onMessage={setMessage} />
       <Shortcuts />
+      <ReadingSettings value={settings.reading} onChange={(reading) => void save((s) => ({ ...s, reading }))} />
       <CompletionSettings value={settings.completion} onChange={(completion) => void save((s) => ({ ...s, completion }))} />
       <section aria-labelledby="sites-h">
         <h2 id="sites-h">{t('options_sites')}</h2>

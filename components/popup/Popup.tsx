@@ -139,14 +139,20 @@ export function Popup() {
           )}
         </section>
       )}
-      {modelId && state && (
-        <ModelStatusLine modelId={modelId} state={state} {...(size ? { size: sizeText(size.checking, size.size), exact: size.size.exact } : {})} />
-      )}
-      {status && <DiagnosticsView status={status} />}
       {site && (
         <label class="toggle">
           <input type="checkbox" checked={!disabled} onChange={() => void toggleSite()} data-testid="site-toggle" /> {t('popup_enabled_on', { site })}
         </label>
+      )}
+      {modelId && state && (
+        <ModelStatusLine modelId={modelId} state={state} {...(size ? { size: sizeText(size.checking, size.size), exact: size.size.exact } : {})} />
+      )}
+      {/* The user's own controls come first; what the developer needs is folded away. */}
+      {status && (
+        <details class="diagnostics-box" data-testid="diagnostics-disclosure">
+          <summary>{t('popup_diagnostics')}</summary>
+          <DiagnosticsView status={status} />
+        </details>
       )}
     </main>
   );
