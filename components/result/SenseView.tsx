@@ -68,7 +68,7 @@ export function SenseView({ result, occurrences, onReveal, compact, onSave, read
       </div>
       {full?.reading && <ReadingView reading={full.reading} prefs={prefs} />}
       {full?.level && <LevelChips level={full.level} />}
-      {speech && <SpeakButtons speak={speech.speak} lang={result.lang} hasSentence={speech.hasSentence} />}
+      {speech && <SpeakButtons key={`${result.lang}:${result.word}`} speak={speech.speak} lang={result.lang} hasSentence={speech.hasSentence} />}
       <p class="muted">{t('sense_fit_here')}</p>
       {result.substitutes.length === 0 ? (
         <p class="muted">{t('sense_no_substitutes')}</p>
