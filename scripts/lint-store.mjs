@@ -20,6 +20,7 @@ export const PERMISSION_JUSTIFICATIONS = {
   contextMenus: 'The three tools are offered on the selection’s context menu.',
   activeTab: 'The popup and keyboard commands read the selection of the tab the user is in, when the user asks.',
   offscreen: 'Chrome: the models run in an offscreen document (WebAssembly threads need a cross-origin-isolated DOM context).',
+  tts: 'Chrome: the speak button and shortcut read the selected word and its sentence aloud with a voice installed on this machine (never a network voice).',
 };
 /** Content-script match patterns and why. */
 const MATCH_JUSTIFICATIONS = {
