@@ -20,11 +20,11 @@ export function SpeakButtons({ speak, lang, hasSentence }: { speak: Speak; lang:
   return (
     <div class="speak">
       <button type="button" data-testid="speak-word" onClick={() => say('word')}>
-        🔊 {t('speak_word')}
+        {t('speak_word')}
       </button>
       {hasSentence && (
         <button type="button" data-testid="speak-sentence" onClick={() => say('sentence')}>
-          🔊 {t('speak_sentence')}
+          {t('speak_sentence')}
         </button>
       )}
       <span class="muted" role="status" data-testid="speak-status" data-state={said.kind}>
