@@ -90,7 +90,12 @@ function inPageHost(fromHost: (m: unknown) => void): HostSetup {
  * tests can stand in for it), the Web Speech API in Firefox's background page.
  */
 function backgroundSpeaker(): Speaker {
-  if (import.meta.env.FIREFOX) return webSpeechSpeaker(speechSynthesis, (text) => new SpeechSynthesisUtterance(text));
+  if (import.meta.env.FIREFOX) {
+    // Off when Firefox's speech synthesis is disabled (media.webspeech.synth.enabled): every request still gets an answer.
+    const synth = (globalThis as { speechSynthesis?: SpeechSynthesis }).speechSynthesis;
+    if (!synth) return () => Promise.reject(new Error('This browser has no speech synthesis.'));
+    return webSpeechSpeaker(synth, (text) => new SpeechSynthesisUtterance(text));
+  }
   return ttsSpeaker(
     {
       getVoices: (cb) => chrome.tts.getVoices(cb),
