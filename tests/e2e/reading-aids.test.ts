@@ -190,6 +190,36 @@ describe('reading aids (Hanping tone colours)', () => {
   });
 });
 
+describe('reading settings in Options', () => {
+  let s: Session;
+  beforeAll(async () => {
+    s = await launch();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('chooses the reading style and tone colours, with a sample, and the bubble follows', async () => {
+    const options = await s.context.newPage();
+    await options.goto(`chrome-extension://${s.extensionId}/options.html`);
+    const sample = options.locator('[data-testid=reading-sample] [data-testid=syllable]');
+    await expect.poll(() => sample.allTextContents()).toEqual(['mā', 'má', 'mǎ', 'mà', 'ma']);
+    await options.locator('[data-testid=pinyin-style]').selectOption('zhuyin');
+    await options.locator('[data-testid=tone-colors]').selectOption('pleco');
+    await expect.poll(() => sample.allTextContents()).toEqual(['ㄇㄚ', 'ㄇㄚˊ', 'ㄇㄚˇ', 'ㄇㄚˋ', '˙ㄇㄚ']);
+    await options.emulateMedia({ colorScheme: 'light' });
+    // Pleco's first tone (#e30000) passes on white as it is.
+    expect(await sample.first().evaluate((e) => getComputedStyle(e).color)).toBe(rgb(TONE_COLOR_SCHEMES.pleco[0]));
+    const stored = await s.worker.evaluate(async () => (await chrome.storage.local.get('settings')).settings?.reading);
+    expect(stored).toEqual({ pinyin: 'zhuyin', toneColors: 'pleco' });
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/reading.html`);
+    await lookUpChinese(s, page, '#r1', '银行');
+    expect(await inBubble(page, 'reading').locator('[data-testid=syllable]').allTextContents()).toEqual(['ㄧㄣˊ', 'ㄏㄤˊ']);
+    await Promise.all([page.close(), options.close()]);
+  });
+});
+
 describe('reading aids (zhuyin, no tone colours)', () => {
   let s: Session;
   beforeAll(async () => {
