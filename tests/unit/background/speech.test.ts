@@ -100,7 +100,11 @@ describe('the router answers speak requests', () => {
     const port: PortLike = {
       sender: page,
       postMessage: (m) => void out.push(m),
-      onMessage: { addListener: (cb) => void (listener = cb) },
+      onMessage: {
+        addListener: (cb) => {
+          listener = cb;
+        },
+      },
       onDisconnect: { addListener: () => undefined },
       disconnect: () => undefined,
     };
@@ -112,7 +116,13 @@ describe('the router answers speak requests', () => {
 
   it('from a content script: the voice, or null, and nothing reaches the model host', async () => {
     const calls: unknown[] = [];
-    const ok = await ask(async (text, lang) => (calls.push([text, lang]), 'Alex'), { type: 'speak', text: 'bank', lang: 'en' });
+    const ok = await ask(
+      async (text, lang) => {
+        calls.push([text, lang]);
+        return 'Alex';
+      },
+      { type: 'speak', text: 'bank', lang: 'en' },
+    );
     expect(ok.out).toEqual([{ kind: 'result', id: 's1', result: { type: 'speak', voice: 'Alex' } }]);
     expect(calls).toEqual([['bank', 'en']]);
     expect(ok.sent).toEqual([]);
@@ -146,7 +156,10 @@ describe('the speak command', () => {
 
   it('speaks the selected word, then its sentence queued after it, in the selection’s language', async () => {
     const calls: unknown[] = [];
-    const speak = async (text: string, lang: string, options?: { enqueue?: boolean }) => (calls.push([text, lang, options?.enqueue ?? false]), 'Ting-Ting');
+    const speak = async (text: string, lang: string, options?: { enqueue?: boolean }) => {
+      calls.push([text, lang, options?.enqueue ?? false]);
+      return 'Ting-Ting';
+    };
     expect(await speakSelection(async () => capture('他在银行工作。', '银行'), speak)).toBe('Ting-Ting');
     expect(calls).toEqual([
       ['银行', 'zh', false],
@@ -156,7 +169,10 @@ describe('the speak command', () => {
 
   it('speaks nothing more without a local voice, and nothing without a selection', async () => {
     const calls: unknown[] = [];
-    const speak = async (text: string) => (calls.push(text), null);
+    const speak = async (text: string) => {
+      calls.push(text);
+      return null;
+    };
     expect(await speakSelection(async () => capture('We sat on the bank.', 'bank'), speak)).toBeNull();
     expect(calls).toEqual(['bank']);
     expect(await speakSelection(async () => ({ kind: 'none', reason: 'no-selection' }), speak)).toBeUndefined();
