@@ -1,5 +1,5 @@
 // Shared look of the popup, options and on-page bubble. Follows the OS/page colour scheme.
-import { READING_CSS, THEME_BACKGROUNDS } from '../result/reading-styles';
+import { READING_CSS, THEME_BACKGROUNDS } from './reading-styles';
 
 export const BASE_CSS = `
 ${READING_CSS}

@@ -6,7 +6,7 @@ import type { ReadingOut } from '@/models/shared/protocol';
 import { t, type MessageKey } from '@/models/shared/i18n';
 import { formatReading, parseReading, type ReadingStyle } from '@/models/shared/text/pinyin';
 import { readableToneColor, type ToneColorScheme } from '@/models/shared/text/tone-colors';
-import { THEME_BACKGROUNDS } from './reading-styles';
+import { THEME_BACKGROUNDS } from '../common/reading-styles';
 
 export interface ReadingPrefs {
   pinyin: ReadingStyle;
