@@ -4,9 +4,11 @@ import { defaultClientConditions } from 'vite';
 import { cedictAsset } from './scripts/cedict-asset';
 import { cedictGlossAssets } from './scripts/cedict-gloss-asset';
 import { wordnetAssets } from './scripts/wordnet-asset';
+import { cedictReverseAssets } from './scripts/cedict-reverse-asset';
+import { frequencyAssets } from './scripts/frequency-asset';
 import { ortRuntimeAssets } from './scripts/ort-assets';
 import { storeSafe } from './scripts/store-safe';
-import { TOOLS } from './models/shared/tools';
+import { SPEAK_COMMAND, TOOLS } from './models/shared/tools';
 import { ANKI_ORIGINS } from './models/shared/learn/anki-settings';
 
 // Extension pages are cross-origin isolated (COOP/COEP) so that onnxruntime-web can use
@@ -35,13 +37,16 @@ export default defineConfig({
   hooks: {
     'build:publicAssets': async (_wxt, assets) => {
       assets.push(...ortRuntimeAssets(), await cedictAsset(), ...(await wordnetAssets()), ...(await cedictGlossAssets()));
+      // Reading aids (#19): English → Chinese equivalents, word-frequency bands and HSK levels.
+      assets.push(...(await cedictReverseAssets()), ...(await frequencyAssets()));
     },
   },
   manifest: ({ browser, manifestVersion }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'contextMenus', 'activeTab', 'alarms', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    // alarms: the review badge; tts: speaking a word with an on-device voice from the background (Firefox's background page uses speechSynthesis, no permission).
+    permissions: ['storage', 'contextMenus', 'activeTab', 'alarms', ...(browser === 'firefox' ? [] : ['offscreen', 'tts'])],
     // AnkiConnect on this computer, asked for when the user turns Anki on in Settings.
     ...(manifestVersion === 3 ? { optional_host_permissions: ANKI_ORIGINS } : { optional_permissions: ANKI_ORIGINS }),
     ...(manifestVersion === 3
@@ -56,8 +61,12 @@ export default defineConfig({
           content_security_policy: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
         }),
     // One keyboard command per tool (models/shared/tools.ts).
+    // Speech is no tool: its command comes beside them (Chrome takes at most 4 suggested keys).
     commands: Object.fromEntries(
-      Object.values(TOOLS).map(({ command }) => [command.name, { suggested_key: { default: command.key }, description: command.description }]),
+      [...Object.values(TOOLS).map(({ command }) => command), SPEAK_COMMAND].map((command) => [
+        command.name,
+        { suggested_key: { default: command.key }, description: command.description },
+      ]),
     ),
     ...(browser === 'firefox'
       ? {

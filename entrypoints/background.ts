@@ -22,9 +22,12 @@ import { wordListItem } from '@/models/shared/words/word-store';
 import { installLearning } from '@/models/background/learn/install-learning';
 import { dictMatcher } from '@/models/background/dict-match';
 import { CEDICT_GLOSS_ASSET_DIR } from '@/models/shared/dict/cedict-shards';
+import { type Speaker, ttsSpeaker, webSpeechSpeaker } from '@/models/background/speech';
+import { installSpeakCommand } from '@/models/background/speak-command';
 
 export default defineBackground(() => {
   let router: Router | null = null;
+  const speak = backgroundSpeaker();
   const fromHost = (m: unknown): void => void router?.fromHost(m);
   const host = import.meta.env.FIREFOX
     ? inPageHost(fromHost)
@@ -49,8 +52,10 @@ export default defineBackground(() => {
       }),
     ),
     watchdog: { stallMs: () => globalThis.sesameWatchdogMs ?? DEFAULT_STALL_MS },
+    speak,
     ...host,
   });
+  installSpeakCommand(speak, (message) => console.warn('Sesame:', message));
   globalThis.sesameRouterStats = router.stats;
   browser.runtime.onConnect.addListener((port) => {
     if (port.name === CLIENT_PORT) router?.accept(port as unknown as PortLike);
@@ -89,4 +94,24 @@ function inPageHost(fromHost: (m: unknown) => void): HostSetup {
     location.reload();
   };
   return { host: link, restartHost };
+}
+
+/**
+ * On-device speech from the background: chrome.tts in Chrome (looked up at each call, so the e2e
+ * tests can stand in for it), the Web Speech API in Firefox's background page.
+ */
+function backgroundSpeaker(): Speaker {
+  if (import.meta.env.FIREFOX) {
+    // Off when Firefox's speech synthesis is disabled (media.webspeech.synth.enabled): every request still gets an answer.
+    const synth = (globalThis as { speechSynthesis?: SpeechSynthesis }).speechSynthesis;
+    if (!synth) return () => Promise.reject(new Error('This browser has no speech synthesis.'));
+    return webSpeechSpeaker(synth, (text) => new SpeechSynthesisUtterance(text));
+  }
+  return ttsSpeaker(
+    {
+      getVoices: (cb) => chrome.tts.getVoices(cb),
+      speak: (text, options, cb) => chrome.tts.speak(text, options, cb),
+    },
+    () => chrome.runtime.lastError?.message,
+  );
 }

@@ -24,6 +24,7 @@ export const PERMISSION_JUSTIFICATIONS = {
   // Optional: asked for only when the user turns Anki on in Settings.
   'http://127.0.0.1/*':
     'Optional, asked for when the user turns Anki on: AnkiConnect (the Anki add-on) listens on this computer’s loopback address; saved words go there and nowhere else.',
+  tts: 'Chrome: the speak button and shortcut read the selected word and its sentence aloud with a voice installed on this machine (never a network voice).',
 };
 /** Content-script match patterns and why. */
 const MATCH_JUSTIFICATIONS = {

@@ -16,13 +16,15 @@ export interface BubbleProps {
   occurrences?: OccurrenceSpan[] | undefined;
   onReveal?: ((index: number) => void) | undefined;
   onSave?: SenseViewProps['onSave'];
+  reading?: SenseViewProps['reading'];
+  speech?: SenseViewProps['speech'];
   /** Opened from the keyboard (shortcut, menu): take focus, and give it back on close. */
   focusOnOpen?: boolean | undefined;
   onClose: () => void;
 }
 
 /** The on-page result bubble (rendered inside a shadow root). Esc or ✕ closes it. */
-export function Bubble({ title, state, notice, anchor, onPractice, occurrences, onReveal, onSave, focusOnOpen, onClose }: BubbleProps) {
+export function Bubble({ title, state, notice, anchor, onPractice, occurrences, onReveal, onSave, reading, speech, focusOnOpen, onClose }: BubbleProps) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!focusOnOpen) return;
@@ -49,7 +51,16 @@ export function Bubble({ title, state, notice, anchor, onPractice, occurrences, 
         </button>
       </div>
       <Notice text={notice} />
-      <ToolStateView state={state} onPractice={onPractice} occurrences={occurrences} onReveal={onReveal} onSave={onSave} compact />
+      <ToolStateView
+        state={state}
+        onPractice={onPractice}
+        occurrences={occurrences}
+        onReveal={onReveal}
+        onSave={onSave}
+        reading={reading}
+        speech={speech}
+        compact
+      />
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { sizesOf, sizeText, useModelFiles } from '../common/model-size';
 import { modelsFor, type NeededModel } from '@/models/shared/onboarding';
 import { CompletionSettings } from './CompletionSettings';
 import { PageLookupSettings } from './PageLookupSettings';
+import { ReadingSettings } from './ReadingSettings';
 import { ProgressView } from '../result/ProgressView';
 import { Shortcuts } from './Shortcuts';
 import { WordList } from './WordList';
@@ -332,6 +333,7 @@ export function Options() {
       <WordList onMessage={setMessage} />
       <AnkiSettings value={settings.anki} onSave={(anki) => save((s) => ({ ...s, anki }))} />
       <Shortcuts />
+      <ReadingSettings value={settings.reading} onChange={(reading) => void save((s) => ({ ...s, reading }))} />
       <CompletionSettings value={settings.completion} onChange={(completion) => void save((s) => ({ ...s, completion }))} />
       <PageLookupSettings value={settings} onChange={({ hover, knownWords }) => void save((s) => ({ ...s, hover, knownWords }))} />
       <section aria-labelledby="sites-h">

@@ -14,6 +14,7 @@ import { SamplingControls } from '../common/SamplingControls';
 import { findEntry } from '@/models/shared/registry';
 import type { NeededModel } from '@/models/shared/onboarding';
 import { saverFor } from '../result/save-word';
+import { speakerFor } from '../result/speak';
 import { openPractice, requestForCapture, runTool } from '../result/tool-runner';
 import type { Tool } from '@/models/shared/tools';
 
@@ -136,20 +137,28 @@ export function Popup() {
                 state={run}
                 occurrences={capture.occurrences}
                 onSave={saverFor(capture)}
+                reading={settings?.reading}
+                speech={speakerFor(capture, lang)}
                 onReveal={(index) => tab && void browser.tabs.sendMessage(tab.id, { kind: 'reveal', index }).catch(() => undefined)}
               />
             </div>
           )}
         </section>
       )}
-      {modelId && state && (
-        <ModelStatusLine modelId={modelId} state={state} {...(size ? { size: sizeText(size.checking, size.size), exact: size.size.exact } : {})} />
-      )}
-      {status && <DiagnosticsView status={status} />}
       {site && (
         <label class="toggle">
           <input type="checkbox" checked={!disabled} onChange={() => void toggleSite()} data-testid="site-toggle" /> {t('popup_enabled_on', { site })}
         </label>
+      )}
+      {modelId && state && (
+        <ModelStatusLine modelId={modelId} state={state} {...(size ? { size: sizeText(size.checking, size.size), exact: size.size.exact } : {})} />
+      )}
+      {/* The user's own controls come first; what the developer needs is folded away. */}
+      {status && (
+        <details class="diagnostics-box" data-testid="diagnostics-disclosure">
+          <summary>{t('popup_diagnostics')}</summary>
+          <DiagnosticsView status={status} />
+        </details>
       )}
     </main>
   );

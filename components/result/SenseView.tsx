@@ -3,9 +3,14 @@
 // Page text is only ever rendered as text nodes.
 import type { GlossOut, OccurrenceSpan, SenseCluster, SenseResult, Update } from '@/models/shared/protocol';
 import { useState } from 'preact/hooks';
-import { type MessageKey, t, tn } from '@/models/shared/i18n';
+import { type MessageKey, t, tn, uiLanguage } from '@/models/shared/i18n';
+import { DEFAULT_SETTINGS } from '@/models/shared/settings';
+import { formatReading } from '@/models/shared/text/pinyin';
 import { percent } from '../common/format';
 import { AnkiButton } from './AnkiButton';
+import { LevelChips } from './LevelChips';
+import { type ReadingPrefs, ReadingView, readingLang, Syllables } from './ReadingView';
+import { type Speak, SpeakButtons } from './SpeakButtons';
 
 export interface SenseViewProps {
   result: SenseResult | Extract<Update, { type: 'sense' }>;
@@ -16,6 +21,10 @@ export interface SenseViewProps {
   compact?: boolean;
   /** Saves the word, its sentence and the sense shown to the word list. */
   onSave?: ((result: SenseResult) => Promise<string | undefined>) | undefined;
+  /** How Chinese readings are written and coloured (Settings → Chinese readings). */
+  reading?: ReadingPrefs | undefined;
+  /** Speaks the word or its sentence (through the background). */
+  speech?: { speak: Speak; hasSentence: boolean } | undefined;
 }
 
 const GLOSS_METHOD_TEXT: Record<NonNullable<SenseResult['glossMethod']>, MessageKey> = {
@@ -24,11 +33,20 @@ const GLOSS_METHOD_TEXT: Record<NonNullable<SenseResult['glossMethod']>, Message
   'dictionary-order': 'gloss_method_dictionary_order',
 };
 
-export function SenseView({ result, occurrences, onReveal, compact, onSave }: SenseViewProps) {
+export function SenseView({ result, occurrences, onReveal, compact, onSave, reading, speech }: SenseViewProps) {
   const full = 'type' in result && result.type === 'sense' && 'model' in result ? result : null;
   const [saved, setSaved] = useState<'no' | 'yes' | 'failed'>('no');
   /** The saved entry's id, once saved: "Add to Anki" then appears. */
   const [savedId, setSavedId] = useState<string | null>(null);
+  const prefs = reading ?? DEFAULT_SETTINGS.reading;
+  const dictionary = full?.glosses && full.glosses.length > 0 && full.glossMethod && (
+    <Glosses key="glosses" glosses={compact ? full.glosses.slice(0, 3) : full.glosses} method={full.glossMethod} prefs={prefs} />
+  );
+  const equivalents = full?.equivalents && full.equivalents.length > 0 && full.equivalentMethod && (
+    <Equivalents key="equivalents" items={compact ? full.equivalents.slice(0, 3) : full.equivalents} method={full.equivalentMethod} prefs={prefs} />
+  );
+  // The UI language chooses which glosses lead: a Chinese reader of English sees the Chinese words first.
+  const glossSections = uiLanguage() === 'zh_CN' ? [equivalents, dictionary] : [dictionary, equivalents];
   return (
     <div>
       <div class="word-bar">
@@ -55,6 +73,9 @@ export function SenseView({ result, occurrences, onReveal, compact, onSave }: Se
         )}
       </div>
       {savedId && <AnkiButton wordId={savedId} word={result.word} />}
+      {full?.reading && <ReadingView reading={full.reading} prefs={prefs} />}
+      {full?.level && <LevelChips level={full.level} />}
+      {speech && <SpeakButtons key={`${result.lang}:${result.word}`} speak={speech.speak} lang={result.lang} hasSentence={speech.hasSentence} />}
       <p class="muted">{t('sense_fit_here')}</p>
       {result.substitutes.length === 0 ? (
         <p class="muted">{t('sense_no_substitutes')}</p>
@@ -82,9 +103,7 @@ export function SenseView({ result, occurrences, onReveal, compact, onSave }: Se
           {full.vectors.note}
         </p>
       )}
-      {full?.glosses && full.glosses.length > 0 && full.glossMethod && (
-        <Glosses glosses={compact ? full.glosses.slice(0, 3) : full.glosses} method={full.glossMethod} />
-      )}
+      {glossSections}
     </div>
   );
 }
@@ -177,7 +196,7 @@ function snippet(o: OccurrenceSpan) {
   );
 }
 
-function Glosses({ glosses, method }: { glosses: GlossOut[]; method: keyof typeof GLOSS_METHOD_TEXT }) {
+function Glosses({ glosses, method, prefs }: { glosses: GlossOut[]; method: keyof typeof GLOSS_METHOD_TEXT; prefs: ReadingPrefs }) {
   const source = t(glosses[0]!.source === 'wordnet' ? 'gloss_source_wordnet' : 'gloss_source_cedict');
   return (
     <section aria-label={t('sense_dictionary')} data-testid="glosses">
@@ -188,9 +207,41 @@ function Glosses({ glosses, method }: { glosses: GlossOut[]; method: keyof typeo
         {glosses.map((g, i) => (
           <li key={i} data-testid="gloss">
             {g.pos && <span class="muted">{g.pos}. </span>}
-            {g.reading && <span class="muted">[{g.reading}] </span>}
+            {g.reading && (
+              <span class="muted" lang={readingLang(prefs.pinyin)}>
+                [{formatReading(g.reading, prefs.pinyin)}]{' '}
+              </span>
+            )}
             {g.text}
             {g.example && <span class="muted"> — “{g.example}”</span>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** An English word's Chinese equivalents, ranked by this context like its English senses. */
+function Equivalents({ items, method, prefs }: { items: GlossOut[]; method: keyof typeof GLOSS_METHOD_TEXT; prefs: ReadingPrefs }) {
+  return (
+    <section aria-label={t('equivalents_label')} data-testid="equivalents">
+      <p class="muted" data-testid="equivalent-method" data-method={method}>
+        {t('equivalents_source')}, {t(GLOSS_METHOD_TEXT[method])}
+      </p>
+      <ol class="equivalents">
+        {items.map((e, i) => (
+          <li key={i} data-testid="equivalent" data-match={e.match}>
+            <span class="sub" lang="zh-Hans">
+              {e.headword}
+            </span>
+            {e.traditional && (
+              <span class="muted" lang="zh-Hant">
+                {' '}
+                ({e.traditional})
+              </span>
+            )}{' '}
+            {e.reading && <Syllables reading={e.reading} prefs={prefs} />}
+            <span class="muted"> — {e.text}</span>
           </li>
         ))}
       </ol>

@@ -25,6 +25,7 @@ import { isPageToolRequest, requestLang, toolOfRequest, type ToolRequestOf } fro
 import type { WordEntry } from '../shared/words/word-list';
 import type { LearningHandler } from './learn/learning';
 import { learningErrorInfo } from './learn/learning-error';
+import type { Speaker } from './speech';
 
 export type SenderKind = 'extension-page' | 'content-script';
 
@@ -41,7 +42,13 @@ export function classifySender(sender: SenderInfo, extensionId: string, extensio
 
 /** Content scripts live in pages we do not control: the tools' page requests, a practice tab, a saved word. */
 const mayComeFromPage = (type: RequestType): boolean =>
-  isPageToolRequest(type) || type === 'practice.open' || type === 'words.save' || type === 'anki.add' || type === 'anki.canAdd' || type === 'dict.match';
+  isPageToolRequest(type) ||
+  type === 'practice.open' ||
+  type === 'words.save' ||
+  type === 'anki.add' ||
+  type === 'anki.canAdd' ||
+  type === 'dict.match' ||
+  type === 'speak';
 
 export type { PortLike, SenderInfo };
 
@@ -70,6 +77,8 @@ export interface RouterDeps {
   learning?: LearningHandler;
   /** The longest dictionary word at each position of a text (background/dict-match.ts), for hover lookup. */
   matchWords?: (text: string) => Promise<number[]>;
+  /** Speaks with an on-device voice (background/speech.ts); resolves to the voice, null when there is none. */
+  speak?: Speaker;
   /** The watchdog's limit and, for tests, its clock and timers. */
   watchdog?: Partial<Omit<WatchdogDeps, 'busy' | 'onStall'>>;
   /** Requests content scripts may send per tab (default: TAB_BUDGET). */
@@ -184,6 +193,7 @@ export class Router {
     if (request.type === 'words.save') return this.saveWord(port, kind, id, request);
     if (isLearningRequest(request.type)) return this.learn(port, id, request as RequestOf<LearningRequestType>);
     if (request.type === 'dict.match') return this.matchWords(port, id, request);
+    if (request.type === 'speak') return this.speak(port, id, request);
     const tool = toolOfRequest(request.type);
     const fieldKey = request.type === 'complete' && request.fieldKey ? `${port.sender?.tab?.id ?? 'page'}:${request.fieldKey}` : undefined;
     if (fieldKey) this.supersede(fieldKey);
@@ -270,6 +280,17 @@ export class Router {
       if (!this.deps.matchWords) throw new Error('The dictionary is not available here.');
       const lengths = await this.deps.matchWords(request.text);
       post(port, { kind: 'result', id, result: { type: 'dict.match', lengths } });
+    } catch (error) {
+      post(port, { kind: 'error', id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
+    }
+  }
+
+  /** Answered here: the background alone speaks, with an on-device voice or not at all. */
+  private async speak(port: PortLike, id: string, request: RequestOf<'speak'>): Promise<void> {
+    try {
+      if (!this.deps.speak) throw new Error('Speech is not available in this browser.');
+      const voice = await this.deps.speak(request.text, request.lang);
+      post(port, { kind: 'result', id, result: { type: 'speak', voice: voice === null ? null : voice.slice(0, 200) } });
     } catch (error) {
       post(port, { kind: 'error', id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });
     }

@@ -23,6 +23,7 @@ import { requestLang, type ToolRequestOf, type ToolRequestType } from '../shared
 import { type HostTool, makeHostTools, runnerOf } from './tools';
 type HostTools = ReturnType<typeof makeHostTools>;
 import type { Gloss } from './tools/sense/glosses/types';
+import type { ReadingAids } from './tools/sense/reading-aids';
 import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor } from './onnx';
 import { type HiddenStatesOptions, planHiddenStatesOf } from './onnx';
 import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from './kernels';
@@ -57,6 +58,8 @@ export interface HostDeps {
   loadChineseDict?: () => Promise<ChineseDict>;
   /** Dictionary glosses of a word (bundled WordNet / CC-CEDICT), for the sense tool. */
   lookupGlosses?: (word: string, lang: Lang) => Promise<Gloss[]>;
+  /** Readings, Chinese equivalents and levels for the sense tool (bundled assets). */
+  readingAids?: ReadingAids;
   /**
    * Bytes the host's document uses (status with `memory: true`), null when the browser cannot
    * tell; told which WebAssembly memories Sesame's kernels hold (the browser does not count them all).
@@ -122,6 +125,7 @@ export class ModelHost {
     this.tools = makeHostTools({
       ...(deps.lookupGlosses ? { lookupGlosses: deps.lookupGlosses } : {}),
       ...(deps.loadChineseDict ? { loadChineseDict: deps.loadChineseDict } : {}),
+      ...(deps.readingAids ? { readingAids: deps.readingAids } : {}),
     });
     this.pool = new ModelPool<LoadedModel>({
       idleMs: 10 * 60_000,
@@ -216,6 +220,8 @@ export class ModelHost {
         throw new ToolError('bad-request', 'Anki, review and backups are answered by the background, not the model host.');
       case 'dict.match':
         throw new ToolError('bad-request', 'Dictionary matches are answered by the background, not the model host.');
+      case 'speak':
+        throw new ToolError('bad-request', 'Speech is the background’s, not the model host’s.');
       default:
         return this.runTool(request, config, signal, send, id);
     }

@@ -3,7 +3,7 @@ import { InferenceSession } from 'onnxruntime-web/webgpu';
 import { browser } from 'wxt/browser';
 import type { GpuLike } from './backend';
 import { loadBundledDict } from '../shared/dict/bundled-dict';
-import { loadGlosses } from './tools/sense/glosses/bundled';
+import { loadEquivalents, loadGlosses, loadWordLevel } from './tools/sense/glosses/bundled';
 import { ModelCache } from '../shared/model-files/model-cache';
 import { type Diagnostics, HOST_IDLE } from '../shared/protocol';
 import { GemvThreads, type ThreadPort } from './kernels';
@@ -58,6 +58,14 @@ export async function createBrowserHost(kind: Diagnostics['host'], rejected?: ()
     startMs: performance.now(),
     loadChineseDict: loadBundledDict,
     lookupGlosses: loadGlosses,
+    readingAids: {
+      charactersReading: async (word) => {
+        const dict = await loadBundledDict();
+        return dict.pinyin(dict.toSimplified(word));
+      },
+      equivalents: loadEquivalents,
+      level: loadWordLevel,
+    },
     measureMemory,
     ...(rejected ? { rejected } : {}),
     ...(threads ? { kernelThreads: threads } : {}),

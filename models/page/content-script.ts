@@ -4,6 +4,7 @@
 import { browser } from 'wxt/browser';
 import { mountBubble, type BubbleHandle } from '@/components/bubble/mount-bubble';
 import { saverFor } from '@/components/result/save-word';
+import { captureLang, speakerFor } from '@/components/result/speak';
 import type { ToolState } from '@/components/result/ResultView';
 import { openPractice, requestForCapture, runTool } from '@/components/result/tool-runner';
 import { request, setConnector } from '@/models/shared/client';
@@ -110,6 +111,8 @@ export function startContentScript(ctx: ScriptLifetime): void {
         occurrences: outcome.capture.occurrences,
         onReveal: reveal,
         onSave: saverFor(outcome.capture),
+        reading: settings?.reading,
+        speech: tool === 'sense' ? speakerFor(outcome.capture, captureLang(outcome.capture)) : undefined,
         focusOnOpen: fromKeyboard,
       });
     const onPractice = tool === 'cloze' ? () => void openPractice(outcome.capture, (error) => show({ phase: 'error', error })) : undefined;

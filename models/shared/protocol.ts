@@ -216,6 +216,15 @@ export const isLearningRequest = (type: string): type is LearningRequestType => 
 export const DICT_MATCH_CHARS = 64;
 /** The longest CC-CEDICT word at each position of a run of text: answered by the background (hover lookup). */
 const dictMatchRequest = object({ type: literal('dict.match'), text: str({ min: 1, max: DICT_MATCH_CHARS }) });
+/**
+ * Speaks a word or a sentence with an on-device voice (answered by the background, which alone
+ * speaks: a page could observe speech started in its own document). Never a network voice.
+ */
+const speakRequest = object({
+  type: literal('speak'),
+  text: str({ min: 1, max: LIMITS.occurrenceChars }),
+  lang,
+});
 
 export const toolRequest = tagged({
   sense: senseRequest,
@@ -242,6 +251,7 @@ export const toolRequest = tagged({
   'learning.export': learningExportRequest,
   'learning.import': learningImportRequest,
   'dict.match': dictMatchRequest,
+  speak: speakRequest,
 });
 export type ToolRequest = ReturnType<typeof toolRequest>;
 export type RequestType = ToolRequest['type'];
@@ -275,8 +285,34 @@ const glossOut = object({
   example: optional(str({ max: 2000 })),
   synonyms: arrayOf(str({ max: 200 }), { max: 12 }),
   score: num(),
+  /** A Chinese equivalent of an English word: its traditional form, where it differs. */
+  traditional: optional(str({ max: 200 })),
+  /** A Chinese equivalent: the definition is the word itself, or a short phrase with it. */
+  match: optional(literal('exact', 'partial')),
 });
 export type GlossOut = ReturnType<typeof glossOut>;
+
+/** How a Chinese word's reading was chosen (text/readings.ts). */
+export const READING_SOURCES = ['word', 'context', 'dictionary', 'characters'] as const;
+const readingOut = object({
+  /** Numbered pinyin ("hang2"). */
+  reading: str({ min: 1, max: 200 }),
+  by: literal(...READING_SOURCES),
+  /** The word's other readings, dictionary order. */
+  others: arrayOf(str({ max: 200 }), { max: 8 }),
+});
+export type ReadingOut = ReturnType<typeof readingOut>;
+
+/** How common a word is (words/frequency.ts) and how expected it is at this place. */
+const levelOut = object({
+  /** Frequency band 1 (very common) to 5 (very rare); null when the word is not in the list. */
+  band: nullable(num({ int: true, min: 1, max: 5 })),
+  /** HSK 2.0 level, Chinese only; null when not in the HSK vocabulary. */
+  hsk: nullable(num({ int: true, min: 1, max: 6 })),
+  /** The model's probability of the original word at its (masked) place; absent when it cannot be read off (a word of several pieces). */
+  predicted: optional(num({ min: 0, max: 1 })),
+});
+export type LevelOut = ReturnType<typeof levelOut>;
 
 const senseResult = object({
   type: literal('sense'),
@@ -300,6 +336,12 @@ const senseResult = object({
   ),
   glosses: optional(arrayOf(glossOut, { max: LIMITS.glosses })),
   glossMethod: optional(literal(...GLOSS_METHODS)),
+  /** A Chinese word's reading, chosen from the word and this context. */
+  reading: optional(readingOut),
+  /** An English word's Chinese equivalents (CC-CEDICT read backwards), ranked by this context. */
+  equivalents: optional(arrayOf(glossOut, { max: LIMITS.glosses })),
+  equivalentMethod: optional(literal(...GLOSS_METHODS)),
+  level: optional(levelOut),
 });
 
 const clozeBlank = object({
@@ -495,6 +537,8 @@ const learningResults = {
     skipped: num({ int: true, min: 0 }),
   }),
 };
+/** The voice that speaks, or null: no on-device voice for the language (nothing was spoken). */
+const speakResult = object({ type: literal('speak'), voice: nullable(str({ max: 200 })) });
 
 export const toolResult = tagged({
   sense: senseResult,
@@ -512,6 +556,7 @@ export const toolResult = tagged({
   'memory.clear': doneResult,
   ...learningResults,
   'dict.match': dictMatchResult,
+  speak: speakResult,
 });
 export type ToolResult = ReturnType<typeof toolResult>;
 export type ResultOf<T extends RequestType> = Extract<ToolResult, { type: T }>;

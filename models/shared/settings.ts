@@ -4,6 +4,8 @@ import type { UiLanguageSetting } from './i18n';
 import type { Dtype, HostConfig, Lang } from './protocol';
 import { type Family, resolveModel, type Tool } from './registry';
 import { type AnkiSettings, DEFAULT_ANKI } from './learn/anki-settings';
+import { READING_STYLES, type ReadingStyle } from './text/pinyin';
+import { isToneColorScheme, type ToneColorScheme } from './text/tone-colors';
 
 export interface ModelChoice {
   id: string;
@@ -35,6 +37,8 @@ export interface Settings {
   };
   /** Adding saved words to Anki through AnkiConnect (off until the user turns it on). */
   anki: AnkiSettings;
+  /** How a Chinese word's reading is written in the bubble, and its tones coloured. */
+  reading: { pinyin: ReadingStyle; toneColors: ToneColorScheme };
   /**
    * For end-to-end tests only (never shown in Options): the bubble's shadow root is open, so
    * Playwright locators reach it. Page script cannot set it (it has no access to extension storage).
@@ -62,6 +66,7 @@ export const DEFAULT_SETTINGS: Settings = {
   uiLanguage: 'auto',
   sense: { inflections: true, layerWeights: null },
   anki: DEFAULT_ANKI,
+  reading: { pinyin: 'marks', toneColors: 'standard' },
 };
 
 /** Fills in fields missing from stored settings (older versions, partial writes). */
@@ -74,8 +79,18 @@ export function withDefaults(stored: Partial<Settings> | null | undefined): Sett
     sense: { ...DEFAULT_SETTINGS.sense, ...stored?.sense },
     hover: { modifier: HOVER_MODIFIERS.find((m) => m === stored?.hover?.modifier) ?? DEFAULT_SETTINGS.hover.modifier },
     knownWords: { highlight: stored?.knownWords?.highlight === true },
+    reading: readingSettings(stored?.reading),
     models: { ...stored?.models },
     anki: { ...DEFAULT_ANKI, ...stored?.anki },
+  };
+}
+
+/** Stored reading settings, an unknown style or scheme (an older or damaged value) replaced by the default. */
+export function readingSettings(stored: Partial<Settings['reading']> | undefined): Settings['reading'] {
+  const fallback = DEFAULT_SETTINGS.reading;
+  return {
+    pinyin: READING_STYLES.includes(stored?.pinyin as ReadingStyle) ? stored!.pinyin! : fallback.pinyin,
+    toneColors: isToneColorScheme(stored?.toneColors) ? stored.toneColors : fallback.toneColors,
   };
 }
 

@@ -77,6 +77,9 @@ export const TOOLS = {
   },
 } as const satisfies Record<string, ToolRow>;
 
+/** Speaking the selected word and its sentence: no tool (no model), but a keyboard command beside theirs. */
+export const SPEAK_COMMAND = { name: 'speak-word', key: 'Alt+Shift+A', description: '__MSG_commandSpeak__' } as const;
+
 export type Tool = keyof typeof TOOLS;
 export const TOOL_NAMES = Object.keys(TOOLS) as Tool[];
 /** The requests that run a tool on a model. */

@@ -94,6 +94,8 @@ describe('faults survived', () => {
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/bank.html`);
     const popup = await openPopup(s, page);
+    // Diagnostics are folded away: opened as the user would.
+    await popup.locator('[data-testid=diagnostics-disclosure] summary').click({ timeout: 60_000 });
     await popup.locator('[data-testid=backend]').waitFor({ timeout: 60_000 });
     expect(await popup.locator('[data-testid=backend]').textContent()).toBe('WASM');
     expect(await popup.locator('[data-testid=backend-note]').textContent()).toMatch(

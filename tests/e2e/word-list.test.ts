@@ -62,7 +62,7 @@ describe('word list and model manager', () => {
     const bound: [string, string][] = await s.worker.evaluate(async () =>
       (await chrome.commands.getAll()).map((c: { name?: string; shortcut?: string }): [string, string] => [c.name ?? '', c.shortcut || 'not set']),
     );
-    expect(bound.map(([name]) => name)).toEqual(expect.arrayContaining(['sense-lookup', 'cloze-practice', 'continue-text']));
+    expect(bound.map(([name]) => name)).toEqual(expect.arrayContaining(['sense-lookup', 'cloze-practice', 'continue-text', 'speak-word']));
     for (const [name, shortcut] of bound.filter(([name]) => name !== '_execute_action')) {
       expect(await options.locator(`[data-testid=shortcut-${name}]`).textContent()).toBe(shortcut);
     }

@@ -6,6 +6,7 @@ import type { ToolRequestType } from '../../shared/tools';
 import type { ChineseDict } from '../../shared/dict/chinese-dict';
 import type { LoadedModel } from '../lm/loader';
 import type { Gloss } from './sense/glosses/types';
+import type { ReadingAids } from './sense/reading-aids';
 
 export interface ToolContext {
   /** The request's language: the settings' choice, else the one it names, else its script's. */
@@ -39,4 +40,6 @@ export interface ToolDeps {
   lookupGlosses?: (word: string, lang: Lang) => Promise<Gloss[]>;
   /** Traditional → simplified for judging Chinese answers (loaded on first need). */
   loadChineseDict?: () => Promise<ChineseDict>;
+  /** Readings, Chinese equivalents and levels for the sense tool. */
+  readingAids?: ReadingAids;
 }

@@ -162,7 +162,8 @@ export function parseReading(reading: string): PinyinSyllable[] {
   });
 }
 
-export type ReadingStyle = 'marks' | 'zhuyin' | 'numbers';
+export const READING_STYLES = ['marks', 'zhuyin', 'numbers'] as const;
+export type ReadingStyle = (typeof READING_STYLES)[number];
 
 /** The syllables as one string, spaced as the dictionary spaces them, erhua written on. */
 export function formatSyllables(syllables: readonly PinyinSyllable[], style: ReadingStyle): string {

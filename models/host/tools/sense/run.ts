@@ -37,6 +37,7 @@ export function senseTool(deps: ToolDeps): HostTool<'sense'> {
               signal: ctx.signal,
               onProgress: (p) => ctx.update({ type: 'sense', lang, ...p }),
               ...(deps.lookupGlosses ? { lookupGlosses: deps.lookupGlosses } : {}),
+              ...(deps.readingAids ? { aids: deps.readingAids } : {}),
             },
           );
           // How many uses came from the cache is for Sesame's own pages, never a content script.

@@ -12,6 +12,8 @@ import { defaultLayerWeights, mixLayers } from './layer-mix';
 import { type CachedOccurrence, VectorCache } from './vector-cache';
 import { windowAround } from '../../../shared/text/context';
 import { CONTEXT_CHARS, substitutesFromRows } from './substitutes';
+import { originalLogProb, probabilityOf, type ReadingAids } from './reading-aids';
+import { readingForSense, type SenseRanking } from './reading';
 
 export interface SenseQuery {
   text: string;
@@ -42,6 +44,8 @@ export interface SenseDeps {
   lookupGlosses?: (word: string, lang: Lang) => Promise<Gloss[]>;
   /** Uses per forward pass. */
   batchSize?: number;
+  /** Readings, Chinese equivalents and levels (reading-aids.ts). */
+  aids?: ReadingAids;
 }
 
 type SenseOut = Omit<ResultOf<'sense'>, 'type' | 'lang' | 'model' | 'backend'>;
@@ -110,11 +114,50 @@ export async function lookUpSense(lm: LoadedModel, q: SenseQuery, deps: SenseDep
     out.vectors = { method: mix.layers > 0 ? 'layer-mix' : 'substitutes', hiddenStates: mix.layers, cached: 0, note: mix.note };
   }
 
-  if (q.glosses !== false && deps.lookupGlosses) {
-    const glosses = await deps.lookupGlosses(word, q.lang);
-    if (glosses.length > 0) Object.assign(out, await rankByContext(glosses, word, q.lang, first!, substitutes, embed, deps, mix.layers > 0, mix.key));
+  const rank = (glosses: Gloss[]) => rankByContext(glosses, word, q.lang, first!, substitutes, embed, deps, mix.layers > 0, mix.key);
+  if (q.glosses !== false) Object.assign(out, await dictionaryParts(word, q.lang, rank, deps));
+  const level = await levelOf(word, q.lang, first!, deps);
+  if (level) out.level = level;
+  return out;
+}
+
+/** Glosses ranked by context; for Chinese the reading, for English the Chinese equivalents, ranked the same way. */
+async function dictionaryParts(
+  word: string,
+  lang: Lang,
+  rank: (glosses: Gloss[]) => Promise<SenseRanking>,
+  deps: SenseDeps,
+): Promise<Pick<SenseOut, 'glosses' | 'glossMethod' | 'reading' | 'equivalents' | 'equivalentMethod'>> {
+  const out: Pick<SenseOut, 'glosses' | 'glossMethod' | 'reading' | 'equivalents' | 'equivalentMethod'> = {};
+  const glosses = deps.lookupGlosses ? await deps.lookupGlosses(word, lang) : [];
+  const ranking = glosses.length > 0 ? await rank(glosses) : null;
+  if (ranking) {
+    out.glosses = ranking.ranked.slice(0, LIMITS.glosses).map(toGlossOut);
+    out.glossMethod = ranking.method;
+  }
+  const aids = deps.aids;
+  // A reading aid whose asset fails leaves its part out; the senses still come.
+  if (lang === 'zh' && aids?.charactersReading) {
+    const reading = readingForSense(glosses, ranking, await aids.charactersReading(word).catch(() => null));
+    if (reading) out.reading = reading;
+  }
+  if (lang === 'en' && aids?.equivalents) {
+    const equivalents = await aids.equivalents(word).catch(() => []);
+    if (equivalents.length > 0) {
+      const ranked = await rank(equivalents);
+      out.equivalents = ranked.ranked.slice(0, LIMITS.glosses).map(toGlossOut);
+      out.equivalentMethod = ranked.method;
+    }
   }
   return out;
+}
+
+/** How common the word is, and how expected at this place (the model's probability of it). */
+async function levelOf(word: string, lang: Lang, use: CachedOccurrence, deps: SenseDeps): Promise<SenseOut['level']> {
+  const listed = deps.aids?.level ? await deps.aids.level(word, lang).catch(() => null) : null;
+  const predicted = probabilityOf(use.original);
+  if (!listed && predicted === undefined) return undefined;
+  return { band: listed?.band ?? null, hsk: listed?.hsk ?? null, ...(predicted !== undefined ? { predicted } : {}) };
 }
 
 interface Mixer {
@@ -156,6 +199,7 @@ async function embedUses(lm: LoadedModel, targets: Target[], lang: Lang, mix: Mi
       vector: mix.layers > 0 ? mixLayers(v.layers, { weights: mix.weights }) : null,
       masks: v.maskLogProbs.map((row) => sparseRow(row, 50)),
       substitutes: substitutesFromRows(lm, v.maskLogProbs, word, lang, keep),
+      original: originalLogProb(lm.tokenizer.encode(word.trim(), { add_special_tokens: false }), v.maskLogProbs),
     };
   });
 }
@@ -198,7 +242,7 @@ async function rankByContext(
   deps: SenseDeps,
   mixed: boolean,
   mixKey: string,
-): Promise<Pick<SenseOut, 'glosses' | 'glossMethod'>> {
+): Promise<SenseRanking> {
   const candidates = glosses.slice(0, LIMITS.glosses * 2);
   let scores: number[];
   let method: NonNullable<SenseOut['glossMethod']>;
@@ -223,12 +267,14 @@ async function rankByContext(
     scores = substituteOverlapScores(candidates, words, lang === 'zh' ? (w) => translations.get(w) ?? [] : undefined);
     method = scores.some((s) => s > 0) ? 'substitute-overlap' : 'dictionary-order';
   }
-  const ranked = rankGlosses(candidates, scores, method).slice(0, LIMITS.glosses);
-  return { glosses: ranked.map(toGlossOut), glossMethod: method };
+  // Every candidate ranked: the reading of a polyphone is chosen from all of them.
+  return { ranked: rankGlosses(candidates, scores, method, Infinity), method };
 }
 
-function toGlossOut(g: Gloss & { score: number }): GlossOut {
+function toGlossOut(g: Gloss & { score: number; traditional?: string; match?: 'exact' | 'partial' }): GlossOut {
   return {
+    ...(g.traditional && g.traditional !== g.headword ? { traditional: g.traditional.slice(0, 200) } : {}),
+    ...(g.match ? { match: g.match } : {}),
     source: g.source,
     headword: g.headword.slice(0, 200),
     ...(g.pos ? { pos: g.pos.slice(0, 16) } : {}),

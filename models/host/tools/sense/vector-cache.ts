@@ -11,6 +11,8 @@ export interface CachedOccurrence {
   masks: MaskRow[];
   /** The occurrence's own cleaned substitutes, best first (cluster labels). */
   substitutes: Scored[];
+  /** Log-probability of the original word at its masks (reading-aids.ts), null when it cannot be read off. */
+  original?: number | null;
 }
 
 /**
