@@ -30,6 +30,16 @@ vi.mock('@/models/shared/settings-store', async () => {
   };
 });
 
+vi.mock('@/models/shared/words/word-store', () => ({
+  loadWords: async () => [],
+  wordListItem: {
+    watch: () => {
+      watches.live++;
+      return () => watches.live--;
+    },
+  },
+}));
+
 import { startContentScript } from '@/models/page/content-script';
 
 /** Listeners added to and removed from a target, as type → count still attached. */
@@ -72,7 +82,8 @@ describe('the content script on extension update', () => {
     const onDocument = track(document);
     const ctx = lifetime();
     startContentScript(ctx);
-    await vi.waitFor(() => expect(watches.live).toBe(1));
+    // The settings and the word list (known words) are watched.
+    await vi.waitFor(() => expect(watches.live).toBe(2));
     expect(onDocument.get('dblclick')).toBe(1);
     expect([...onDocument.values()].some((n) => n > 0)).toBe(true);
     expect(runtime.added).toHaveLength(1);
