@@ -2,6 +2,7 @@
 //   bench.mjs node '{"quick":false,"hubRoot":"…","out":"file.json"}'
 //   bench.mjs cold '{"spec":{…},"tool":"sense","hubRoot":"…"}'
 //   bench.mjs browser '{"quick":false,"hubRoot":"…","extDir":"…","out":"file.json","webgpu":true}'
+//   bench.mjs latency '{"quick":false,"hubRoot":"…","extDir":"…","pagesDir":"…","out":"file.json"}'
 //   bench.mjs profile '{"hubRoot":"…","extDir":"…","out":"path-prefix","gpt":"distilgpt2","dtype":"q8"}'
 //   bench.mjs report '{"node":"file.json","browser":"file.json","out":"dir","quick":false,…}'
 import { writeFileSync } from 'node:fs';
@@ -26,6 +27,13 @@ async function main(): Promise<void> {
       const { runBrowserBench } = await import('./browser-bench');
       const result = await runBrowserBench(arg as never);
       writeFileSync(arg.out!, JSON.stringify(result, null, 1));
+      break;
+    }
+    case 'latency': {
+      const { runLatencyBench, latencyTable } = await import('./latency');
+      const result = await runLatencyBench(arg as never);
+      writeFileSync(arg.out!, JSON.stringify(result, null, 1));
+      process.stdout.write(`${latencyTable(result)}\n`);
       break;
     }
     case 'profile': {

@@ -15,7 +15,9 @@
 // .cache/bench/{node,browser}-*.json), --profile distilgpt2|gpt2[:q8|fp32] (a CPU profile of one
 // completion in the offscreen host: .cache/bench/profile-*.{cpuprofile,json}), with --after
 // emulate,sense,cloze,page,distilgpt2,ghost,extpage (any of them: what the document serves first;
-// all of them is the main row's sequence).
+// all of them is the main row's sequence), --latency (only the rows of bench/latency.ts: double-click →
+// first substitutes cold and warm, all senses of a page, first ghost token, decoding against the
+// memory limit, host memory against file size; .cache/bench/latency-*.json).
 //
 // Steps: fixtures (tests/fixtures/ensure.mjs), `npx wxt build` (snapshot of .output/chrome-mv3
 // under .cache/bench so a concurrent rebuild cannot change it mid-run), bundle bench/*.ts with
@@ -44,6 +46,7 @@ function parseArgs(argv) {
     profile: '',
     after: [],
     layout: 'tied',
+    latency: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -59,6 +62,7 @@ function parseArgs(argv) {
     else if (a === '--profile') o.profile = argv[++i];
     else if (a === '--after') o.after = argv[++i].split(',').filter(Boolean);
     else if (a === '--layout') o.layout = argv[++i];
+    else if (a === '--latency') o.latency = true;
     else if (a === '-h' || a === '--help') {
       console.log(
         'usage: npm run bench [-- --quick] [--layout tied|untied] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--webgpu|--no-webgpu] [--no-build]',
@@ -156,6 +160,28 @@ async function main() {
     });
   }
   done();
+
+  if (o.latency) {
+    // Only what a reader feels (bench/latency.ts, issue #21): .cache/bench/latency-{quick,full}.json and a table on stdout.
+    const out = path.join(WORK, `latency-${o.quick ? 'quick' : 'full'}.json`);
+    run(
+      [
+        'latency',
+        JSON.stringify({
+          quick: o.quick,
+          layout: o.layout,
+          hubRoot,
+          extDir,
+          pagesDir: path.join(WORK, 'dist', 'pages'),
+          out,
+          ...(o.repeats ? { rounds: o.repeats } : {}),
+        }),
+      ],
+      'Latency: what a reader feels, in the extension (2 threads, q8)',
+      ['--experimental-websocket', '--disable-warning=ExperimentalWarning'],
+    );
+    return;
+  }
 
   if (o.profile) {
     const [gpt, dtype = 'q8'] = o.profile.split(':');
