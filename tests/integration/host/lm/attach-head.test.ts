@@ -59,7 +59,7 @@ describe('detached int8 LM head', () => {
 
   it('detaches once per load: every match of the file after the first gets the same bytes, head and layers', async () => {
     let readAlong = 0;
-    const detacher = new HeadDetacher(undefined, () => void readAlong++);
+    const detacher = new HeadDetacher(undefined, { read: () => null, use: () => void readAlong++ });
     // transformers.js matches the file for its size (progress totals), then reads it.
     const probe = await detacher.rewrite(new Response(q8, { headers: { 'content-length': String(q8.byteLength) } }));
     const head = detacher.head;
