@@ -45,6 +45,11 @@ export interface LatencyOptions {
   extDir: string;
   pagesDir: string;
   rounds?: number;
+  /**
+   * Another build of the extension (e.g. the commit before a change) whose cold double-click is
+   * measured too, interleaved round by round with this one's (its own browser profile and cache).
+   */
+  compareExtDir?: string;
   /** What `navigator.hardwareConcurrency` the host's document sees (4: onnxruntime-web 2 threads). */
   hardwareConcurrency?: number;
 }
@@ -152,11 +157,12 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
   let s: Session | null = null;
   let stopOverride = (): void => {};
   // A browser-wide connection that pauses every new target until it has the override.
-  const open = async (cores = hc): Promise<Session> => {
+  const baseProfile = o.compareExtDir ? mkdtempSync(join(tmpdir(), 'sesame-latency-base-')) : '';
+  const open = async (cores = hc, ext = o.extDir, dir = profile): Promise<Session> => {
     stopOverride();
     if (s) await s.context.close().catch(() => undefined);
     log('  launch');
-    s = await launch(o.extDir, profile, false, clientUrl);
+    s = await launch(ext, dir, false, clientUrl);
     stopOverride = await overrideCores(s.port, cores);
     // The client page's own start-up made an empty offscreen document: closed, so the next request starts from none.
     await closeHost(s, 500);
@@ -167,26 +173,52 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
   const ghostReq: ToolRequest = { type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: GHOST_TOKENS, temperature: 0 };
   const completeReq = (n: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: n, alternatives: 1, temperature: 0 });
   try {
-    let x = await open();
-    log('downloads (hub → Cache API)');
-    await setSettings(x, settings, TESTING);
-    await must(x, { type: 'sense', text: SENSE_SENTENCES[0], start: SENSE_SENTENCES[0].indexOf(SENSE_WORD), end: SENSE_SENTENCES[0].indexOf(SENSE_WORD) + 4 });
-    await must(x, completeReq(2));
+    const senseReq: ToolRequest = {
+      type: 'sense',
+      text: SENSE_SENTENCES[0],
+      start: SENSE_SENTENCES[0].indexOf(SENSE_WORD),
+      end: SENSE_SENTENCES[0].indexOf(SENSE_WORD) + 4,
+    };
+    const variants = [
+      { name: 'this build', ext: o.extDir, dir: profile },
+      ...(o.compareExtDir ? [{ name: 'compared build', ext: o.compareExtDir, dir: baseProfile }] : []),
+    ];
+    let x!: Session;
+    for (const v of variants) {
+      log(`downloads (hub → Cache API), ${v.name}`);
+      x = await open(hc, v.ext, v.dir);
+      await setSettings(x, settings, TESTING);
+      await must(x, senseReq);
+      await must(x, completeReq(2));
+      // One load from the cache, not measured: the first after a download is where a load that can keep its rewrite keeps it.
+      x = await open(hc, v.ext, v.dir);
+      await must(x, senseReq);
+    }
 
     log('cold: double-click → first substitutes, host closed, model cached (a fresh browser each)');
     const cold: number[] = [];
     const coldSenses: number[] = [];
+    const coldBase: number[] = [];
+    const coldBaseSenses: number[] = [];
     let status: Record<string, unknown> = {};
     for (let i = 0; i < coldRounds; i++) {
-      x = await open();
-      const page = tab(x);
-      await page.bringToFront();
-      const painted = await dblclickBank(page, 0, true);
-      cold.push(painted.substitutesMs);
-      if (painted.sensesMs !== null) coldSenses.push(painted.sensesMs);
-      log(`  painted ${painted.substitutesMs.toFixed(0)} ms`);
-      status = (await must(x, { type: 'status' })).result ?? {};
+      // Interleaved, alternating which goes first.
+      for (const v of i % 2 ? [...variants].reverse() : variants) {
+        x = await open(hc, v.ext, v.dir);
+        const page = tab(x);
+        await page.bringToFront();
+        const painted = await dblclickBank(page, 0, true);
+        const mine = v.dir === profile;
+        (mine ? cold : coldBase).push(painted.substitutesMs);
+        if (painted.sensesMs !== null) (mine ? coldSenses : coldBaseSenses).push(painted.sensesMs);
+        log(`  ${v.name}: painted ${painted.substitutesMs.toFixed(0)} ms`);
+        if (mine) status = (await must(x, { type: 'status' })).result ?? {};
+      }
     }
+    if (o.compareExtDir) out.compared = { extDir: o.compareExtDir, coldSubstitutesMs: sample(coldBase), coldSensesMs: sample(coldBaseSenses) };
+    // This build, the model loaded: the warm rows.
+    x = await open();
+    await must(x, senseReq);
 
     log('warm: double-click → first substitutes and all senses of the page, fresh page text each round');
     const warm: number[] = [];
@@ -283,6 +315,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     clientServer.close();
     ps.server.close();
     rmSync(profile, { recursive: true, force: true });
+    if (baseProfile) rmSync(baseProfile, { recursive: true, force: true });
   }
 }
 
@@ -301,6 +334,17 @@ export function latencyTable(r: Record<string, unknown>): string {
     ['the same, host warm', ms(r.warmSubstitutesMs), '≤ 150 ms'],
     ['double-click → all senses of a 20-use page painted, host warm', ms(r.warmSensesMs), '≤ 1 s'],
     ['(cold: all senses painted)', ms(r.coldSensesMs), ''],
+    ...(r.compared
+      ? ([
+          [
+            'cold double-click → first substitutes, the compared build (interleaved)',
+            `${ms((r.compared as Record<string, unknown>).coldSubstitutesMs)} (this build / compared: ${(
+              (r.coldSubstitutesMs as Sample).median / ((r.compared as Record<string, Sample>).coldSubstitutesMs as Sample).median
+            ).toFixed(2)}×)`,
+            '',
+          ],
+        ] as [string, string, string][])
+      : []),
     ['pause → first ghost token at the content script, warm', ms(r.ghostFirstTokenMs), '≤ 120 ms'],
     [
       'decoding: bytes a step reads × tokens/s ÷ one-row int8 product rate',

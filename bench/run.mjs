@@ -17,7 +17,8 @@
 // emulate,sense,cloze,page,distilgpt2,ghost,extpage (any of them: what the document serves first;
 // all of them is the main row's sequence), --latency (only the rows of bench/latency.ts: double-click →
 // first substitutes cold and warm, all senses of a page, first ghost token, decoding against the
-// memory limit, host memory against file size; .cache/bench/latency-*.json).
+// memory limit, host memory against file size; .cache/bench/latency-*.json; --compare DIR: another
+// build's cold double-click measured interleaved with this one's, e.g. a snapshot of the last commit's).
 //
 // Steps: fixtures (tests/fixtures/ensure.mjs), `npx wxt build` (snapshot of .output/chrome-mv3
 // under .cache/bench so a concurrent rebuild cannot change it mid-run), bundle bench/*.ts with
@@ -47,6 +48,7 @@ function parseArgs(argv) {
     after: [],
     layout: 'tied',
     latency: false,
+    compare: '',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -63,6 +65,7 @@ function parseArgs(argv) {
     else if (a === '--after') o.after = argv[++i].split(',').filter(Boolean);
     else if (a === '--layout') o.layout = argv[++i];
     else if (a === '--latency') o.latency = true;
+    else if (a === '--compare') o.compare = path.resolve(argv[++i]);
     else if (a === '-h' || a === '--help') {
       console.log(
         'usage: npm run bench [-- --quick] [--layout tied|untied] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--webgpu|--no-webgpu] [--no-build]',
