@@ -3,6 +3,7 @@
 //   bench.mjs cold '{"spec":{…},"tool":"sense","hubRoot":"…"}'
 //   bench.mjs browser '{"quick":false,"hubRoot":"…","extDir":"…","out":"file.json","webgpu":true}'
 //   bench.mjs latency '{"quick":false,"hubRoot":"…","extDir":"…","pagesDir":"…","out":"file.json"}'
+//   bench.mjs webgpu '{"quick":false,"hubRoot":"…","extDir":"…","out":"file.json"}'
 //   bench.mjs profile '{"hubRoot":"…","extDir":"…","out":"path-prefix","gpt":"distilgpt2","dtype":"q8"}'
 //   bench.mjs report '{"node":"file.json","browser":"file.json","out":"dir","quick":false,…}'
 import { writeFileSync } from 'node:fs';
@@ -34,6 +35,13 @@ async function main(): Promise<void> {
       const result = await runLatencyBench(arg as never);
       writeFileSync(arg.out!, JSON.stringify(result, null, 1));
       process.stdout.write(`${latencyTable(result)}\n`);
+      break;
+    }
+    case 'webgpu': {
+      const { runWebgpuOnly } = await import('./webgpu');
+      const result = await runWebgpuOnly(arg as never);
+      writeFileSync(arg.out!, JSON.stringify(result, null, 1));
+      process.stdout.write(`${JSON.stringify({ wallSeconds: result.wallSeconds, backend: result.backend, comparison: result.comparison })}\n`);
       break;
     }
     case 'profile': {

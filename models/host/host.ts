@@ -68,6 +68,8 @@ export interface HostDeps {
   rejected?: () => number;
   /** Idle release left no model loaded: the document holding the host may be closed. */
   onIdleEmpty?: () => void;
+  /** How many times the idle time the last-used model stays loaded (model-pool.ts; runtime.ts `warmFactor`). */
+  warmFactor?: () => number;
   /**
    * Whether q8 LM heads (GPT's, the masked LMs') run in Sesame's int8 kernel (lm-head/), for the
    * rows the tools read, instead of in the graph for every position. Default: on
@@ -129,6 +131,7 @@ export class ModelHost {
       idleMs: 10 * 60_000,
       now: this.now,
       ...(deps.onIdleEmpty ? { onEmpty: deps.onIdleEmpty } : {}),
+      ...(deps.warmFactor ? { warmFactor: deps.warmFactor } : {}),
     });
   }
 
