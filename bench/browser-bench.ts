@@ -125,7 +125,7 @@ type BenchWindow = {
   };
 };
 
-interface Session {
+export interface Session {
   context: BrowserContext;
   /** An extension page (popup.html): settings, `status`. It shares the extension's renderer process with the offscreen host. */
   page: Page;
@@ -154,7 +154,7 @@ async function contentScriptClient(port: number, url: string, extensionId: strin
   throw new Error("the content script's world never appeared in the client tab");
 }
 
-async function launch(extDir: string, profile: string, webgpu: boolean, clientUrl: string): Promise<Session> {
+export async function launch(extDir: string, profile: string, webgpu: boolean, clientUrl: string): Promise<Session> {
   const args = [
     '--no-sandbox',
     '--disable-quic',
@@ -196,12 +196,12 @@ async function requestFromExtensionPage(s: Session, r: ToolRequest, timeoutMs = 
   return s.page.evaluate(({ r, t }) => (window as unknown as BenchWindow).__bench.req(r, t), { r, t: timeoutMs });
 }
 
-async function request(s: Session, r: ToolRequest, timeoutMs = LONG): Promise<Reply> {
+export async function request(s: Session, r: ToolRequest, timeoutMs = LONG): Promise<Reply> {
   if (TOOLS.has(r.type)) return s.client.cdp.evaluate<Reply>(`window.__bench.req(${JSON.stringify(r)}, ${timeoutMs})`, s.client.contextId);
   return s.page.evaluate(({ r, t }) => (window as unknown as BenchWindow).__bench.req(r, t), { r, t: timeoutMs });
 }
 
-async function must(s: Session, r: ToolRequest, timeoutMs = LONG): Promise<Reply> {
+export async function must(s: Session, r: ToolRequest, timeoutMs = LONG): Promise<Reply> {
   const reply = await request(s, r, timeoutMs);
   if (reply.kind !== 'result') throw new Error(`${r.type}: ${reply.error?.code}: ${reply.error?.message}`);
   return reply;
@@ -225,8 +225,8 @@ export interface SettingsFor {
   gpt: ModelSpec;
 }
 
-/** The settings every bench browser gets: the loopback hub, these models, no idle release during a run. */
-export function benchSettings(o: SettingsFor): Record<string, unknown> {
+/** The settings every bench browser gets: the loopback hub, these models, no idle release during a run; `extra` on top. */
+export function benchSettings(o: SettingsFor, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     modelHost: `${o.hubUrl}/`,
     dtype: o.dtype,
@@ -243,11 +243,12 @@ export function benchSettings(o: SettingsFor): Record<string, unknown> {
     disabledSites: [],
     lookupOnDoubleClick: true,
     completion: { enabled: true, pauseMs: 350, maxTokens: GHOST_TOKENS },
+    ...extra,
   };
 }
 
-async function setSettings(s: Session, o: SettingsFor): Promise<void> {
-  const settings = benchSettings(o);
+export async function setSettings(s: Session, o: SettingsFor, extra: Record<string, unknown> = {}): Promise<void> {
+  const settings = benchSettings(o, extra);
   await s.page.evaluate(
     (v) => (globalThis as unknown as { chrome: { storage: { local: { set(x: unknown): Promise<void> } } } }).chrome.storage.local.set({ settings: v }),
     settings,
@@ -255,7 +256,7 @@ async function setSettings(s: Session, o: SettingsFor): Promise<void> {
 }
 
 /** Closes the offscreen document (the next request re-creates it: a cold host). */
-async function closeHost(s: Session, settle = settleMs): Promise<void> {
+export async function closeHost(s: Session, settle = settleMs): Promise<void> {
   const list = (await (await fetch(`http://127.0.0.1:${s.port}/json/list`)).json()) as { id: string; url: string }[];
   const target = list.find((t) => t.url.endsWith('/offscreen.html'));
   if (target) {
@@ -271,7 +272,7 @@ async function closeHost(s: Session, settle = settleMs): Promise<void> {
   }
 }
 
-async function offscreen(s: Session): Promise<Cdp> {
+export async function offscreen(s: Session): Promise<Cdp> {
   const t = await findTarget(s.port, (x) => x.url.endsWith('/offscreen.html'));
   return Cdp.connect(t.webSocketDebuggerUrl);
 }
@@ -292,7 +293,7 @@ function extensionProcessRssMiB(): number {
   return kb / 1024;
 }
 
-interface Memory {
+export interface Memory {
   /**
    * The host's own figure (a `status` request with `memory`: models/host/memory.ts): the
    * measurement below corrected for how Chromium counts WebAssembly memories, MiB.
@@ -308,7 +309,7 @@ interface Memory {
   extensionProcessRssMiB: number;
 }
 
-async function memory(s: Session): Promise<Memory> {
+export async function memory(s: Session): Promise<Memory> {
   const host = Number((await must(s, { type: 'status', memory: true })).result?.memoryBytes);
   const cdp = await offscreen(s);
   try {
@@ -326,15 +327,15 @@ async function memory(s: Session): Promise<Memory> {
 }
 
 /** What the bench's MatMul page (pageServer's mm.html) and kernel page (pages/kernel.ts) expose. */
-interface PeakPage {
+export interface PeakPage {
   peak(kind: string, threads: number, runs: number, m: number, k: number): Promise<{ ms: number[]; isolated: boolean; threads: number }>;
 }
-interface KernelPage {
+export interface KernelPage {
   kernelGemv(k: number, n: number, runs: number, workers: number): Promise<{ ms: number[]; threads: number }>;
 }
 
 /** Opens a page of the bench's page server, waits until it is ready, evaluates `fn(arg)` in it and closes it. */
-async function inBenchPage<A, R>(s: Session, url: string, fn: (arg: A) => Promise<R>, arg: A): Promise<R> {
+export async function inBenchPage<A, R>(s: Session, url: string, fn: (arg: A) => Promise<R>, arg: A): Promise<R> {
   const page = await s.context.newPage();
   try {
     await page.goto(url);
@@ -351,7 +352,7 @@ async function inBenchPage<A, R>(s: Session, url: string, fn: (arg: A) => Promis
  * peak (onnxruntime-web from node_modules) and the baseline pages (plain transformers.js 4.3.1 and
  * @xenova/transformers 2.17.2 with its own onnxruntime-web 1.14, bundled by bench/run.mjs).
  */
-async function pageServer(quick: boolean, pagesDir: string): Promise<{ url: string; server: Server }> {
+export async function pageServer(quick: boolean, pagesDir: string): Promise<{ url: string; server: Server }> {
   const roots: Record<string, string> = {
     '/ort/': resolve('node_modules/onnxruntime-web/dist'),
     '/ort14/': resolve('node_modules/@xenova/transformers/node_modules/onnxruntime-web/dist'),

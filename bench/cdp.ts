@@ -58,6 +58,13 @@ export class Cdp {
     return new Promise((ok, fail) => this.pending.set(id, { ok: ok as (v: unknown) => void, fail }));
   }
 
+  /** A command to a target attached to this (browser) connection in flat mode (`Target.setAutoAttach` with `flatten`). */
+  sendTo<T = Record<string, unknown>>(sessionId: string, method: string, params: Record<string, unknown> = {}): Promise<T> {
+    const id = ++this.next;
+    this.ws.send(JSON.stringify({ id, method, params, sessionId }));
+    return new Promise((ok, fail) => this.pending.set(id, { ok: ok as (v: unknown) => void, fail }));
+  }
+
   on(method: string, cb: (params: Record<string, unknown>) => void): void {
     this.listeners.set(method, [...(this.listeners.get(method) ?? []), cb]);
   }

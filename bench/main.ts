@@ -3,6 +3,8 @@
 //   bench.mjs cold '{"spec":{…},"tool":"sense","hubRoot":"…"}'
 //   bench.mjs browser '{"quick":false,"hubRoot":"…","extDir":"…","out":"file.json","webgpu":true}'
 //   bench.mjs firefox '{"quick":false,"hubRoot":"…","out":"file.json","layout":"tied"}'
+//   bench.mjs latency '{"quick":false,"hubRoot":"…","extDir":"…","pagesDir":"…","out":"file.json"}'
+//   bench.mjs webgpu '{"quick":false,"hubRoot":"…","extDir":"…","out":"file.json"}'
 //   bench.mjs profile '{"hubRoot":"…","extDir":"…","out":"path-prefix","gpt":"distilgpt2","dtype":"q8"}'
 //   bench.mjs report '{"node":"file.json","browser":"file.json","out":"dir","quick":false,…}'
 import { writeFileSync } from 'node:fs';
@@ -33,6 +35,20 @@ async function main(): Promise<void> {
       const { runFirefoxBench } = await import('./firefox-bench');
       const result = await runFirefoxBench(arg as never);
       writeFileSync(arg.out!, JSON.stringify(result, null, 1));
+      break;
+    }
+    case 'latency': {
+      const { runLatencyBench, latencyTable } = await import('./latency');
+      const result = await runLatencyBench(arg as never);
+      writeFileSync(arg.out!, JSON.stringify(result, null, 1));
+      process.stdout.write(`${latencyTable(result)}\n`);
+      break;
+    }
+    case 'webgpu': {
+      const { runWebgpuOnly } = await import('./webgpu');
+      const result = await runWebgpuOnly(arg as never);
+      writeFileSync(arg.out!, JSON.stringify(result, null, 1));
+      process.stdout.write(`${JSON.stringify({ wallSeconds: result.wallSeconds, backend: result.backend, comparison: result.comparison })}\n`);
       break;
     }
     case 'profile': {

@@ -20,7 +20,13 @@
 // .cache/bench/{node,browser}-*.json), --profile distilgpt2|gpt2[:q8|fp32] (a CPU profile of one
 // completion in the offscreen host: .cache/bench/profile-*.{cpuprofile,json}), with --after
 // emulate,sense,cloze,page,distilgpt2,ghost,extpage (any of them: what the document serves first;
-// all of them is the main row's sequence).
+// all of them is the main row's sequence), --latency (only the rows of bench/latency.ts: double-click →
+// first substitutes cold and warm, all senses of a page, first ghost token, decoding against the
+// memory limit, host memory against file size; .cache/bench/latency-*.json; --compare DIR: another
+// build's cold double-click measured interleaved with this one's, e.g. a snapshot of the last commit's;
+// --cold-only: the cold rows alone),
+// --webgpu-only (bench/webgpu.ts: sense, cloze and completion on WebGPU against WASM, fp32, within
+// stated tolerances; .cache/bench/webgpu-*.json; meant to finish within 5 minutes).
 //
 // Steps: fixtures (tests/fixtures/ensure.mjs), `npx wxt build` (snapshot of .output/chrome-mv3
 // under .cache/bench so a concurrent rebuild cannot change it mid-run), bundle bench/*.ts with
@@ -50,6 +56,10 @@ function parseArgs(argv) {
     profile: '',
     after: [],
     layout: 'tied',
+    latency: false,
+    compare: '',
+    coldOnly: false,
+    webgpuOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -67,6 +77,10 @@ function parseArgs(argv) {
     else if (a === '--profile') o.profile = argv[++i];
     else if (a === '--after') o.after = argv[++i].split(',').filter(Boolean);
     else if (a === '--layout') o.layout = argv[++i];
+    else if (a === '--latency') o.latency = true;
+    else if (a === '--webgpu-only') o.webgpuOnly = true;
+    else if (a === '--compare') o.compare = path.resolve(argv[++i]);
+    else if (a === '--cold-only') o.coldOnly = true;
     else if (a === '-h' || a === '--help') {
       console.log(
         'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build]',
@@ -183,6 +197,40 @@ async function main() {
     });
   }
   done();
+
+  if (o.webgpuOnly) {
+    // Only the WebGPU check (bench/webgpu.ts): every tool on WebGPU against WASM; .cache/bench/webgpu-{quick,full}.json.
+    run(
+      ['webgpu', JSON.stringify({ quick: o.quick, layout: o.layout, hubRoot, extDir, out: path.join(WORK, `webgpu-${o.quick ? 'quick' : 'full'}.json`) })],
+      'WebGPU: every tool against WASM (fp32), in the extension',
+      ['--experimental-websocket', '--disable-warning=ExperimentalWarning'],
+    );
+    return;
+  }
+
+  if (o.latency) {
+    // Only what a reader feels (bench/latency.ts, issue #21): .cache/bench/latency-{quick,full}.json and a table on stdout.
+    const out = path.join(WORK, `latency-${o.quick ? 'quick' : 'full'}.json`);
+    run(
+      [
+        'latency',
+        JSON.stringify({
+          quick: o.quick,
+          layout: o.layout,
+          hubRoot,
+          extDir,
+          pagesDir: path.join(WORK, 'dist', 'pages'),
+          out,
+          ...(o.repeats ? { rounds: o.repeats } : {}),
+          ...(o.compare ? { compareExtDir: o.compare } : {}),
+          ...(o.coldOnly ? { coldOnly: true } : {}),
+        }),
+      ],
+      'Latency: what a reader feels, in the extension (2 threads, q8)',
+      ['--experimental-websocket', '--disable-warning=ExperimentalWarning'],
+    );
+    return;
+  }
 
   if (o.profile) {
     const [gpt, dtype = 'q8'] = o.profile.split(':');

@@ -27,8 +27,9 @@ import type { ReadingAids } from './tools/sense/reading-aids';
 import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor } from './onnx';
 import { type HiddenStatesOptions, planHiddenStatesOf } from './onnx';
 import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from './kernels';
-import { readGpt2 } from './onnx';
-import { attachHead, HeadDetacher } from './lm/attach-head';
+import { type Gpt2Read, readGpt2 } from './onnx';
+import { attachHead, HeadDetacher, type ReadAlong } from './lm/attach-head';
+import { rewriteStore } from './lm/stored-rewrite';
 import type { Int8Kernel } from './kernels';
 import type { GemvThreads } from './kernels';
 import type { GraphProto } from 'onnx-buf';
@@ -69,6 +70,8 @@ export interface HostDeps {
   rejected?: () => number;
   /** Idle release left no model loaded: the document holding the host may be closed. */
   onIdleEmpty?: () => void;
+  /** How many times the idle time the last-used model stays loaded (model-pool.ts; runtime.ts `warmFactor`). */
+  warmFactor?: () => number;
   /**
    * Whether q8 LM heads (GPT's, the masked LMs') run in Sesame's int8 kernel (lm-head/), for the
    * rows the tools read, instead of in the graph for every position. Default: on
@@ -131,6 +134,7 @@ export class ModelHost {
       idleMs: 10 * 60_000,
       now: this.now,
       ...(deps.onIdleEmpty ? { onEmpty: deps.onIdleEmpty } : {}),
+      ...(deps.warmFactor ? { warmFactor: deps.warmFactor } : {}),
     });
   }
 
@@ -288,8 +292,12 @@ export class ModelHost {
       const decoding = kernelHead && spec.family === 'gpt2' && (this.deps.sesameDecoder ?? onWasm)(device);
       let layers: Gpt2Body | { reason: string } | undefined;
       const threads = kernelHead ? this.kernelThreads() : undefined;
-      const readLayers = decoding ? (graph: GraphProto, head: Int8Kernel) => void (layers = decoderBody(graph, threads, head)) : undefined;
-      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads) : null;
+      const readLayers: ReadAlong<Gpt2Read> | undefined = decoding
+        ? { read: readGpt2, use: (read, head) => void (layers = decoderBody(read, threads, head)) }
+        : undefined;
+      // The rewrite is kept in the cache beside the file: the next cold load is served it and does no surgery.
+      const store = rewriteStore(this.deps.cache, spec.id, plan.choice.file, `head${encoder ? '+hidden' : ''}${decoding ? '+gpt2' : ''}`);
+      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store) : null;
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.rewriteOnnxOf(spec.id, exposeHiddenStates);
       const unpin = revision ? this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) }) : undefined;
@@ -361,7 +369,7 @@ export class ModelHost {
   }
 
   /** Moves a q8 LM head into Sesame's kernel (see lm-head/attach.ts); notes why when it cannot. */
-  private async moveHeadToKernel(lm: LoadedModel, detacher: HeadDetacher, encoder: boolean): Promise<void> {
+  private async moveHeadToKernel(lm: LoadedModel, detacher: HeadDetacher<Gpt2Read>, encoder: boolean): Promise<void> {
     const file = lm.file ?? onnxFileFor(lm.spec.dtype);
     const layers = encoder ? hiddenStatesTail(() => encoderShape(lm.model)) : undefined;
     const status = await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file), layers).catch((error: unknown) => ({
@@ -371,7 +379,7 @@ export class ModelHost {
     this.headNotes.set(
       `${lm.spec.id}|${lm.spec.dtype}`,
       status.ok
-        ? `${headNote(lm.head)}${status.where ? `, ${status.where}` : ''}${status.swapped ? ' (session rebuilt after the download)' : ''}`
+        ? `${headNote(lm.head)}${status.where ? `, ${status.where}` : ''}${status.swapped ? ' (session rebuilt after the download)' : ''}${detacher.fromStore ? ' (stored rewrite: no surgery)' : ''}`
         : `head in the graph: ${status.reason}`,
     );
   }
@@ -567,8 +575,7 @@ function releasingKernels(lm: LoadedModel): LoadedModel {
 }
 
 /** A q8 GPT-2's weights for Sesame's decoding step, from its parsed graph, or why not. */
-function decoderBody(graph: GraphProto, threads: GemvThreads | undefined, head: Int8Kernel): Gpt2Body | { reason: string } {
-  const read = readGpt2(graph);
+function decoderBody(read: Gpt2Read, threads: GemvThreads | undefined, head: Int8Kernel): Gpt2Body | { reason: string } {
   if (!read.ok) return read;
   try {
     return new Gpt2Body(read.weights, threads, head);

@@ -19,6 +19,25 @@ export interface PoolOptions {
   clearTimer?: (handle: unknown) => void;
   /** Called when an idle release leaves nothing loaded or loading. */
   onEmpty?: () => void;
+  /**
+   * How many times `idleMs` the most recently used model stays loaded (1, the default: like the
+   * others). Where memory allows it (host deps `warmFactor`), the model a reader last used is
+   * kept warm longer, so that a lookup some minutes after the last one is not a cold start.
+   */
+  warmFactor?: () => number;
+}
+
+/** The memory (GiB) from which a device keeps the last-used model warm longer; Chrome reports at most 8. */
+export const WARM_MEMORY_GIB = 8;
+/** How many times the idle time the last-used model stays loaded there (the default 10 minutes: an hour). */
+export const WARM_FACTOR = 6;
+
+/**
+ * How long the last-used model outlives the idle time (model-pool.ts `warmFactor`): WARM_FACTOR
+ * times on a device that reports WARM_MEMORY_GIB or more (`navigator.deviceMemory`), else not at all.
+ */
+export function warmFactorFor(deviceMemoryGiB: number | undefined): number {
+  return (deviceMemoryGiB ?? 0) >= WARM_MEMORY_GIB ? WARM_FACTOR : 1;
 }
 
 export class ModelPool<M extends Releasable> {
@@ -80,10 +99,18 @@ export class ModelPool<M extends Releasable> {
     return [...this.loaded.values()];
   }
 
-  /** Releases every model idle for at least idleMs; returns the released keys. */
+  /** How long `entry` may stay unused: idleMs, times the warm factor for the most recently used one. */
+  private idleFor(entry: PoolEntry<M>): number {
+    const factor = Math.max(1, this.options.warmFactor?.() ?? 1);
+    if (factor === 1) return this.options.idleMs;
+    const last = this.entries().reduce<PoolEntry<M> | null>((a, e) => (a && a.lastUsed >= e.lastUsed ? a : e), null);
+    return entry === last ? this.options.idleMs * factor : this.options.idleMs;
+  }
+
+  /** Releases every model idle for at least its idle time (idleFor); returns the released keys. */
   async releaseIdle(): Promise<string[]> {
-    const cutoff = this.now() - this.options.idleMs;
-    const idle = this.entries().filter((e) => e.inUse === 0 && e.lastUsed <= cutoff);
+    const now = this.now();
+    const idle = this.entries().filter((e) => e.inUse === 0 && e.lastUsed <= now - this.idleFor(e));
     for (const entry of idle) this.loaded.delete(entry.key);
     await Promise.allSettled(idle.map((e) => e.model.release()));
     this.schedule();
@@ -102,7 +129,7 @@ export class ModelPool<M extends Releasable> {
     this.timer = null;
     const idle = this.entries().filter((e) => e.inUse === 0);
     if (idle.length === 0 || this.options.idleMs <= 0) return;
-    const next = Math.min(...idle.map((e) => e.lastUsed)) + this.options.idleMs;
+    const next = Math.min(...idle.map((e) => e.lastUsed + this.idleFor(e)));
     this.timer = this.setTimer(
       () => {
         this.timer = null;

@@ -12,6 +12,7 @@ import { loadModel } from './lm/loader';
 import { measureMemory } from './memory';
 import { guardSessionRuns } from './run-guard';
 import { installRunFaults } from './run-faults';
+import { warmFactorFor } from './model-pool';
 import { guardSessionCreation } from './onnx';
 import { configureTransformers, wasmThreads } from './transformers-env';
 
@@ -67,6 +68,7 @@ export async function createBrowserHost(kind: Diagnostics['host'], rejected?: ()
       level: loadWordLevel,
     },
     measureMemory,
+    warmFactor: () => warmFactorFor((navigator as Navigator & { deviceMemory?: number }).deviceMemory),
     ...(rejected ? { rejected } : {}),
     ...(threads ? { kernelThreads: threads } : {}),
     // Only a document can be closed to free its memory; Firefox's background page stays.

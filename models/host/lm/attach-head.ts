@@ -9,17 +9,48 @@ import { type AlsoAppend, detachHead, HEAD_INPUT } from '../onnx';
 import type { GemvThreads } from '../kernels';
 import type { Int8Weights } from '../onnx';
 import { Int8Kernel } from '../kernels';
+import { pack, unpack } from '../onnx';
+import { REVISION_HEADER } from '../../shared/model-files/model-cache';
 
 /** `where`: set when the head was cut out of a legacy merged decoder's If (head-graph.ts). */
 export type HeadStatus = { ok: true; swapped: boolean; where?: string } | { ok: false; reason: string };
 
-/** A `ModelCache` rewrite for one load: serves the ONNX file without its int8 head and keeps the head. */
-export class HeadDetacher {
+/** Reads more from the parsed graph while it is at hand (a GPT decoder's layers): plain values and typed arrays, kept with a stored rewrite. */
+export interface ReadAlong<T = unknown> {
+  read(graph: GraphProto): T;
+  use(value: T, head: Int8Kernel): void;
+}
+
+/** Where a load's rewrite is kept between loads (stored-rewrite.ts): the bytes `pack` wrote, or none. */
+export interface RewriteStore {
+  read(): Promise<Uint8Array | undefined>;
+  write(bytes: Uint8Array<ArrayBuffer>): Promise<unknown>;
+}
+
+/** A rewrite as stored: the file it was made from (its size and revision), the file served, the head, and what was read along. */
+interface StoredRewrite {
+  source: { bytes: number; revision: string };
+  onnx: Uint8Array<ArrayBuffer>;
+  head: Int8Weights;
+  where?: string;
+  along?: unknown;
+}
+
+/**
+ * A `ModelCache` rewrite for one load: serves the ONNX file without its int8 head and keeps the
+ * head. With a store, the rewrite is kept after the surgery, and a later load of the same file
+ * is served it instead: no parsing, no surgery, and the file itself is never read.
+ */
+export class HeadDetacher<T = unknown> {
   head: Int8Kernel | undefined;
   /** Why the file read through the cache kept its head. */
   reason: string | undefined;
   /** Where the head was cut from, when not a flat graph (a legacy merged decoder's If). */
   where: string | undefined;
+  /** Whether this load was served a stored rewrite (no surgery). */
+  fromStore = false;
+  /** The store's write of this load's rewrite, when one was made (tests wait for it). */
+  stored: Promise<unknown> | undefined;
 
   /**
    * `alsoAppend`: more surgery done in the same rewrite (an encoder's hidden states).
@@ -28,8 +59,9 @@ export class HeadDetacher {
    */
   constructor(
     private readonly alsoAppend?: AlsoAppend,
-    readonly readAlong?: (graph: GraphProto, head: Int8Kernel) => void,
+    readonly readAlong?: ReadAlong<T>,
     readonly threads?: GemvThreads,
+    private readonly store?: RewriteStore,
   ) {}
 
   /**
@@ -46,8 +78,16 @@ export class HeadDetacher {
   };
 
   private async detach(response: Response): Promise<{ bytes: Uint8Array<ArrayBuffer>; init: ResponseInit }> {
-    const bytes = new Uint8Array(await response.arrayBuffer());
     const headers = new Headers(response.headers);
+    const source = { bytes: Number(headers.get('content-length')) || 0, revision: headers.get(REVISION_HEADER) ?? '' };
+    const kept = await this.fromStored(source);
+    if (kept) {
+      // The file's own bytes are never read.
+      this.fromStore = true;
+      headers.set('content-length', String(kept.byteLength));
+      return { bytes: kept, init: { status: response.status, headers } };
+    }
+    const bytes = new Uint8Array(await response.arrayBuffer());
     const asStored = (reason: string) => {
       this.reason = reason;
       return { bytes, init: { status: response.status, headers } };
@@ -59,9 +99,35 @@ export class HeadDetacher {
     if (!(head instanceof Int8Kernel)) return asStored(head.reason);
     this.head = head;
     this.where = detached.where;
-    this.readAlong?.(detached.graph, head);
+    let along: T | undefined;
+    if (this.readAlong) this.readAlong.use((along = this.readAlong.read(detached.graph)), head);
+    if (this.store && source.bytes > 0) {
+      const kept: StoredRewrite = { source, onnx: detached.bytes, head: detached.weights, ...(detached.where ? { where: detached.where } : {}), along };
+      // Written after this read is served; a browser that cannot store it only loses the shortcut.
+      const store = this.store;
+      this.stored = new Promise((ok) => setTimeout(ok, 0)).then(() => store.write(pack(kept))).catch(() => false);
+    }
     headers.set('content-length', String(detached.bytes.byteLength));
     return { bytes: detached.bytes, init: { status: response.status, headers } };
+  }
+
+  /** The stored rewrite of this very file (same size and revision), its head and what was read along in use; none when there is none or it does not unpack. */
+  private async fromStored(source: StoredRewrite['source']): Promise<Uint8Array<ArrayBuffer> | undefined> {
+    if (!this.store || source.bytes <= 0) return undefined;
+    try {
+      const bytes = await this.store.read();
+      if (!bytes) return undefined;
+      const kept = unpack<StoredRewrite>(bytes);
+      if (kept.source.bytes !== source.bytes || kept.source.revision !== source.revision) return undefined;
+      const head = tryHead(kept.head, this.threads);
+      if (!(head instanceof Int8Kernel)) return undefined;
+      this.head = head;
+      this.where = kept.where;
+      if (this.readAlong) this.readAlong.use(kept.along as T, head);
+      return kept.onnx;
+    } catch {
+      return undefined;
+    }
   }
 }
 
@@ -70,9 +136,9 @@ export class HeadDetacher {
  * from bytes that bypassed the cache, one from `readModel()`'s bytes with the session rebuilt
  * without the head (plus `alsoAppend`'s outputs). Must run before the model is shared.
  */
-export async function attachHead(
+export async function attachHead<T>(
   lm: LoadedModel,
-  detacher: HeadDetacher,
+  detacher: HeadDetacher<T>,
   readModel: () => Promise<Uint8Array | undefined>,
   /** More surgery for the rebuilt session (an encoder's hidden states), so that one rebuild does both. */
   alsoAppend?: AlsoAppend,
@@ -93,7 +159,7 @@ export async function attachHead(
   const swapped = await replaceSession(lm.model, lm.device, detached.bytes);
   if (!swapped.ok) return swapped;
   lm.head = head;
-  detacher.readAlong?.(detached.graph, head);
+  if (detacher.readAlong) detacher.readAlong.use(detacher.readAlong.read(detached.graph), head);
   return { ok: true, swapped: true, ...(detached.where ? { where: detached.where } : {}) };
 }
 

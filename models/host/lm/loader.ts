@@ -82,18 +82,22 @@ export async function loadModel(
     if ('total' in info && typeof info.total === 'number') event.total = info.total;
     onProgress(event);
   };
-  const tokenizer = await AutoTokenizer.from_pretrained(spec.id, { progress_callback, ...pinned });
-  const config = spec.family === 'ernie' ? await ernieAsBert(spec.id, progress_callback, revision) : null;
-  const model = await MODEL_CLASS[spec.family].from_pretrained(spec.id, {
-    device,
-    // transformers.js fetches exactly `onnx/{model_file_name}{suffix(dtype)}.onnx`.
-    dtype: onnx.dtype,
-    model_file_name: onnx.base,
-    progress_callback,
-    ...pinned,
-    ...(config ? { config } : {}),
-    ...(device === 'cpu' ? { session_options: NATIVE_SESSION_OPTIONS } : {}),
-  } as Parameters<(typeof MODEL_CLASS)[typeof spec.family]['from_pretrained']>[1]);
+  // The tokenizer and the session load side by side: the session's file read and graph build
+  // need not wait for tokenizer.json to be fetched and parsed.
+  const loadSession = async (): Promise<PreTrainedModel> => {
+    const config = spec.family === 'ernie' ? await ernieAsBert(spec.id, progress_callback, revision) : null;
+    return MODEL_CLASS[spec.family].from_pretrained(spec.id, {
+      device,
+      // transformers.js fetches exactly `onnx/{model_file_name}{suffix(dtype)}.onnx`.
+      dtype: onnx.dtype,
+      model_file_name: onnx.base,
+      progress_callback,
+      ...pinned,
+      ...(config ? { config } : {}),
+      ...(device === 'cpu' ? { session_options: NATIVE_SESSION_OPTIONS } : {}),
+    } as Parameters<(typeof MODEL_CLASS)[typeof spec.family]['from_pretrained']>[1]);
+  };
+  const [tokenizer, model] = await bothOrRelease(AutoTokenizer.from_pretrained(spec.id, { progress_callback, ...pinned }), loadSession());
   const failed = sessionFailure(model);
   if (failed) {
     await model.dispose();
@@ -109,6 +113,17 @@ export async function loadModel(
     inputNames,
     release: () => model.dispose().then(() => undefined),
   };
+}
+
+/**
+ * Both, or the first failure once both settled: a session built while the tokenizer failed is
+ * released, not left to the collector.
+ */
+export async function bothOrRelease<T>(tokenizer: Promise<T>, session: Promise<PreTrainedModel>): Promise<[T, PreTrainedModel]> {
+  const [t, m] = await Promise.allSettled([tokenizer, session]);
+  if (t.status === 'fulfilled' && m.status === 'fulfilled') return [t.value, m.value];
+  if (m.status === 'fulfilled') await m.value.dispose().catch(() => undefined);
+  throw t.status === 'rejected' ? t.reason : (m as PromiseRejectedResult).reason;
 }
 
 /** ERNIE's config, presented as the BERT masked LM it is architecturally. */

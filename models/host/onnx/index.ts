@@ -8,6 +8,7 @@ export * from './hidden-states-graph';
 export * from './hidden-states';
 export * from './int8-linear';
 export * from './merged-if';
+export * from './packed';
 export * from './session-guard';
 export * from './session-swap';
 export * from './tied-head';

@@ -14,6 +14,12 @@ import { BLOB_SHA1_MAX_BYTES, checkHash, type ExpectedHash, type HashCheck } fro
 import { Sha256 } from './sha256';
 
 export const MODEL_CACHE_NAME = 'sesame-models-v1';
+/**
+ * Where files Sesame made from a model's files are kept, under the model (a rewritten graph with
+ * the weights read out of it: models/host/lm/stored-rewrite.ts): deleted with the model, never
+ * listed as one of its files.
+ */
+export const DERIVED_PREFIX = 'sesame-derived/';
 const CACHE_ORIGIN = 'https://models.sesame.invalid/';
 const RESOLVE = '/resolve/';
 
@@ -328,6 +334,21 @@ export class ModelCache {
     return hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;
   }
 
+  /** A file Sesame made from `model`'s files and stored with it (`storeDerived`), if present. */
+  readDerived(model: string, name: string): Promise<Response | undefined> {
+    return this.cache.match(cacheKeyFor({ model, revision: KEY_REVISION, file: `${DERIVED_PREFIX}${name}` }));
+  }
+
+  /** Keeps a file made from `model`'s files with the model; false when the browser could not store it. */
+  async storeDerived(model: string, name: string, body: Uint8Array<ArrayBuffer>): Promise<boolean> {
+    try {
+      await this.store(model, `${DERIVED_PREFIX}${name}`, body.buffer.byteLength === body.byteLength ? body.buffer : body.slice().buffer);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Stores a file under a model id, e.g. from a local folder import. */
   async store(model: string, file: string, body: Blob | ArrayBuffer): Promise<void> {
     const size = body instanceof Blob ? body.size : body.byteLength;
@@ -338,7 +359,7 @@ export class ModelCache {
     const byModel = new Map<string, { file: string; bytes: number }[]>();
     for (const request of await this.cache.keys()) {
       const parsed = parseModelFileUrl(request.url);
-      if (!parsed) continue;
+      if (!parsed || parsed.file.startsWith(DERIVED_PREFIX)) continue;
       const response = await this.cache.match(request.url);
       const bytes = Number(response?.headers.get('content-length') ?? 0) || 0;
       const files = byModel.get(parsed.model) ?? [];

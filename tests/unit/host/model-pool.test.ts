@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelPool } from '@/models/host/model-pool';
+import { ModelPool, WARM_FACTOR, warmFactorFor } from '@/models/host/model-pool';
 
 function fakeClock() {
   let t = 0;
@@ -157,5 +157,46 @@ describe('model pool', () => {
     );
     await pool.releaseAll();
     expect(empties).toBe(1);
+  });
+
+  it('keeps the last-used model warm for warmFactor times the idle time, and releases the others at the idle time', async () => {
+    const log: string[] = [];
+    const clock = fakeClock();
+    const pool = new ModelPool<ReturnType<typeof model>>({ idleMs: 1000, ...clock, warmFactor: () => 3 });
+    const use = (name: string) =>
+      pool.use(
+        name,
+        async () => model(name, log),
+        async () => undefined,
+      );
+    await use('a');
+    await clock.advance(10);
+    await use('b');
+    await clock.advance(1000);
+    expect(log).toEqual(['release a']);
+    await clock.advance(1980);
+    expect(log).toEqual(['release a']);
+    await clock.advance(20);
+    expect(log).toEqual(['release a', 'release b']);
+    expect(pool.entries()).toEqual([]);
+  });
+
+  it('keeps no model past the idle time with a warm factor of 1', async () => {
+    const log: string[] = [];
+    const clock = fakeClock();
+    const pool = new ModelPool<ReturnType<typeof model>>({ idleMs: 1000, ...clock, warmFactor: () => 1 });
+    await pool.use(
+      'a',
+      async () => model('a', log),
+      async () => undefined,
+    );
+    await clock.advance(1000);
+    expect(log).toEqual(['release a']);
+  });
+
+  it('keeps models warm longer only where the device reports enough memory', () => {
+    expect(warmFactorFor(8)).toBe(WARM_FACTOR);
+    expect(warmFactorFor(4)).toBe(1);
+    expect(warmFactorFor(undefined)).toBe(1);
   });
 });

@@ -295,9 +295,9 @@ describe('the host on the merged files', () => {
       const before = await forward(lm, ids, null, 0);
       const beforeStep = await forward(lm, [11], before.past, ids.length);
       let layers: number | undefined;
-      const detacher = new HeadDetacher(undefined, (graph) => {
-        const read = readGpt2(graph);
-        layers = read.ok ? read.weights.layers.length : undefined;
+      const detacher = new HeadDetacher(undefined, {
+        read: (graph) => readGpt2(graph),
+        use: (read) => void (layers = read.ok ? read.weights.layers.length : undefined),
       });
       const status = await attachHead(lm, detacher, () => h.cache.read(spec.id, `onnx/${MERGED}`));
       expect(status).toEqual({ ok: true, swapped: true, where: "cut from both branches (then_branch, else_branch) of the legacy merged decoder's If" });
