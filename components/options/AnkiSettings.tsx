@@ -2,11 +2,10 @@
 // the moment the user turns it on), the address and key, "Connect", then the deck, the note type
 // and what goes in each of its fields, and the tags. Every failure is worded by its kind.
 import { useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
 import { request } from '@/models/shared/client';
 import { type MessageKey, t } from '@/models/shared/i18n';
 import { defaultFieldMap, type FieldMap, NOTE_ROLES, type NoteRole } from '@/models/shared/learn/anki-note';
-import { ANKI_ORIGINS, type AnkiSettings as Anki, checkAnkiUrl, parseTags } from '@/models/shared/learn/anki-settings';
+import { type AnkiSettings as Anki, checkAnkiUrl, parseTags } from '@/models/shared/learn/anki-settings';
 import { learningErrorText } from '../common/learning-error';
 
 const ROLE_TEXT: Record<NoteRole, MessageKey> = {
@@ -21,7 +20,8 @@ const ROLE_TEXT: Record<NoteRole, MessageKey> = {
   '': 'anki_role_none',
 };
 
-export function AnkiSettings({ value, onSave }: { value: Anki; onSave: (anki: Anki) => Promise<void> }) {
+/** `requestAccess`: asks the browser for AnkiConnect's loopback address (options-bridge.ts). */
+export function AnkiSettings({ value, onSave, requestAccess }: { value: Anki; onSave: (anki: Anki) => Promise<void>; requestAccess: () => Promise<boolean> }) {
   const [url, setUrl] = useState(value.url);
   const [key, setKey] = useState(value.key);
   const [tags, setTags] = useState(value.tags.join(' '));
@@ -38,7 +38,7 @@ export function AnkiSettings({ value, onSave }: { value: Anki; onSave: (anki: An
   /** Turning on asks the browser for access first: inside the click, as permissions.request requires. */
   const toggle = async (on: boolean) => {
     if (on) {
-      const granted = await browser.permissions.request({ origins: ANKI_ORIGINS }).catch(() => false);
+      const granted = await requestAccess();
       if (!granted) return say(t('anki_access_denied'), true);
     }
     // Off: the background refuses every Anki request. The access is not given back: Chrome refuses

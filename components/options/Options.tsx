@@ -15,6 +15,7 @@ import { PageLookupSettings } from './PageLookupSettings';
 import { ReadingSettings } from './ReadingSettings';
 import { ProgressView } from '../result/ProgressView';
 import { Shortcuts } from './Shortcuts';
+import type { OptionsBridge } from './options-bridge';
 import { WordList } from './WordList';
 import { AnkiSettings } from './AnkiSettings';
 
@@ -28,7 +29,8 @@ const LANGS: { lang: Lang; label: MessageKey }[] = [
   { lang: 'zh', label: 'lang_zh' },
 ];
 
-export function Options() {
+/** `bridge`: the browser calls the page needs (options-bridge.ts; a stand-in in tests). */
+export function Options({ bridge }: { bridge: OptionsBridge }) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [models, setModels] = useState<ResultOf<'models.list'> | null>(null);
   const [message, setMessage] = useState('');
@@ -331,8 +333,8 @@ export function Options() {
         <p class="muted">{t('options_layer_weights_help')}</p>
       </section>
       <WordList onMessage={setMessage} />
-      <AnkiSettings value={settings.anki} onSave={(anki) => save((s) => ({ ...s, anki }))} />
-      <Shortcuts />
+      <AnkiSettings value={settings.anki} onSave={(anki) => save((s) => ({ ...s, anki }))} requestAccess={bridge.requestAnkiAccess} />
+      <Shortcuts list={bridge.commands} />
       <ReadingSettings value={settings.reading} onChange={(reading) => void save((s) => ({ ...s, reading }))} />
       <CompletionSettings value={settings.completion} onChange={(completion) => void save((s) => ({ ...s, completion }))} />
       <PageLookupSettings value={settings} onChange={({ hover, knownWords }) => void save((s) => ({ ...s, hover, knownWords }))} />

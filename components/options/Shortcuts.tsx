@@ -1,20 +1,16 @@
 // Options: each tool's keyboard shortcut as the browser has it now, and where to change it
 // (extensions cannot rebind commands themselves; the browser's shortcuts page does).
 import { useEffect, useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
 import { t } from '@/models/shared/i18n';
 
-interface Command {
-  name?: string;
-  description?: string;
-  shortcut?: string;
-}
+import type { Command } from './options-bridge';
 
 const SHORTCUTS_PAGE = import.meta.env.FIREFOX ? 'about:addons' : 'chrome://extensions/shortcuts';
 
-export function Shortcuts() {
+export function Shortcuts({ list }: { list: () => Promise<Command[]> }) {
   const [commands, setCommands] = useState<Command[]>([]);
-  useEffect(() => void browser.commands.getAll().then((c) => setCommands(c.filter((x) => x.name !== '_execute_action'))), []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the page opens.
+  useEffect(() => void list().then(setCommands), []);
   return (
     <section aria-labelledby="keys-h" data-testid="shortcuts">
       <h2 id="keys-h">{t('options_shortcuts')}</h2>

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
 import { request } from '@/models/shared/client';
-import { type Capture, captureReply, type Diagnostics, parse, type ResultOf } from '@/models/shared/protocol';
+import type { Capture, Diagnostics, ResultOf } from '@/models/shared/protocol';
 import { hostConfigFor, isSiteDisabled, type Settings, siteCovers, siteOf } from '@/models/shared/settings';
 import { loadSettings, updateSettings } from '@/models/shared/settings-store';
 import { langOfSelection } from '@/models/shared/text/lang';
 import { t } from '@/models/shared/i18n';
-import { MainTextButton } from '../result/MainTextButton';
+import { MainTextButton } from './MainTextButton';
+import type { TabBridge } from './tab-bridge';
 import { DiagnosticsView, modelState, ModelStatusLine } from './ModelStatus';
 import { type ToolState, ToolStateView } from '../result/ResultView';
 import { sizesOf, sizeText, useModelFiles } from '../common/model-size';
@@ -18,26 +18,8 @@ import { speakerFor } from '../result/speak';
 import { openPractice, requestForCapture, runTool } from '../result/tool-runner';
 import type { Tool } from '@/models/shared/tools';
 
-async function targetTab(): Promise<{ id: number; url?: string } | null> {
-  const param = new URLSearchParams(location.search).get('tabId');
-  if (param) {
-    const tab = await browser.tabs.get(Number(param)).catch(() => null);
-    return tab?.id !== undefined ? { id: tab.id, ...(tab.url ? { url: tab.url } : {}) } : null;
-  }
-  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  return tab?.id !== undefined ? { id: tab.id, ...(tab.url ? { url: tab.url } : {}) } : null;
-}
-
-/** The tab's selection, and its URL (the content script knows it even without the "tabs" permission). */
-async function captureFrom(tabId: number): Promise<{ capture: Capture | null; url?: string }> {
-  const raw = await browser.tabs.sendMessage(tabId, { kind: 'capture' }).catch(() => null);
-  const parsed = parse(captureReply, raw);
-  if (!parsed.ok) return { capture: null };
-  const reply = parsed.value;
-  return reply.kind === 'capture' ? { capture: reply.capture, url: reply.capture.url } : { capture: null, ...(reply.url ? { url: reply.url } : {}) };
-}
-
-export function Popup() {
+/** `tabs`: the popup's reach into the browser (tab-bridge.ts; a stand-in in tests). */
+export function Popup({ tabs }: { tabs: TabBridge }) {
   const [tab, setTab] = useState<{ id: number; url?: string } | null>(null);
   const [capture, setCapture] = useState<Capture | null | undefined>(undefined);
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -58,9 +40,9 @@ export function Popup() {
   useEffect(() => {
     void (async () => {
       setSettings(await loadSettings());
-      const t = await targetTab();
+      const t = await tabs.targetTab();
       setTab(t);
-      const reply = t ? await captureFrom(t.id) : { capture: null };
+      const reply = t ? await tabs.captureFrom(t.id) : { capture: null };
       const c = reply.capture;
       if (t && !t.url && reply.url) setTab({ ...t, url: reply.url });
       setCapture(c);
@@ -97,10 +79,10 @@ export function Popup() {
       <header class="bar">
         <h1>{t('app_name')}</h1>
         <span>
-          <button type="button" data-testid="popup-review" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/review.html') })}>
+          <button type="button" data-testid="popup-review" onClick={() => tabs.openReview()}>
             {t('review_open')}
           </button>{' '}
-          <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
+          <button type="button" onClick={() => tabs.openOptions()}>
             {t('popup_settings')}
           </button>
         </span>
@@ -111,7 +93,7 @@ export function Popup() {
           {t('popup_no_selection')}
         </p>
       )}
-      {capture === null && <MainTextButton tabId={tab?.id} />}
+      {capture === null && <MainTextButton tabId={tab?.id} mainTextOf={tabs.mainTextOf} />}
       {capture && (
         <section aria-label={t('popup_selection')}>
           <div class="actions">
@@ -139,7 +121,7 @@ export function Popup() {
                 onSave={saverFor(capture)}
                 reading={settings?.reading}
                 speech={speakerFor(capture, lang)}
-                onReveal={(index) => tab && void browser.tabs.sendMessage(tab.id, { kind: 'reveal', index }).catch(() => undefined)}
+                onReveal={(index) => tab && tabs.reveal(tab.id, index)}
               />
             </div>
           )}

@@ -1,25 +1,19 @@
 // "Practise on this article": shown in the popup when nothing is selected and the tab's content
 // script finds a main text; opens the practice page on it.
 import { useEffect, useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
 import { t } from '@/models/shared/i18n';
-import { type ErrorInfo, type MainTextReply, mainTextReply, parse } from '@/models/shared/protocol';
-import { Notice, ToolStateView } from './ResultView';
-import { openPractice } from './tool-runner';
+import type { ErrorInfo } from '@/models/shared/protocol';
+import { Notice, ToolStateView } from '../result/ResultView';
+import { openPractice } from '../result/tool-runner';
+import type { MainText } from './tab-bridge';
 
-type MainText = Extract<MainTextReply, { kind: 'mainText' }>;
-
-async function mainTextOf(tabId: number): Promise<MainText | null> {
-  const parsed = parse(mainTextReply, await browser.tabs.sendMessage(tabId, { kind: 'mainText' }).catch(() => null));
-  return parsed.ok && parsed.value.kind === 'mainText' ? parsed.value : null;
-}
-
-export function MainTextButton({ tabId }: { tabId: number | undefined }) {
+/** `mainTextOf`: reads a tab's main text (tab-bridge.ts). */
+export function MainTextButton({ tabId, mainTextOf }: { tabId: number | undefined; mainTextOf: (tabId: number) => Promise<MainText | null> }) {
   const [main, setMain] = useState<MainText | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   useEffect(() => {
     if (tabId !== undefined) void mainTextOf(tabId).then(setMain);
-  }, [tabId]);
+  }, [tabId, mainTextOf]);
   if (!main) return null;
   const open = () => void openPractice({ text: main.text, start: 0, end: main.text.length, url: main.url }, setError);
   return (
