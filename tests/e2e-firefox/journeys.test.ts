@@ -21,6 +21,7 @@ import {
   welcomeDemo,
   welcomeDownloadsChosenLanguages,
   welcomePage,
+  answerOf,
 } from '../e2e/journeys';
 
 describe('Firefox: first run', () => {
@@ -95,4 +96,61 @@ describe('Firefox: offline after a restart', () => {
   });
 
   it('a model used once works after the browser restarts with the model host unreachable', () => offlineAfterRestart(d));
+});
+
+describe('Firefox: a hung inference', () => {
+  let d: DSession;
+  beforeAll(async () => {
+    d = await launchFirefox();
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  it('the watchdog answers the stuck requests, reloads the background page (a new host), and the next requests work', async () => {
+    // The fault hook (models/host/run-faults.ts) and the watchdog's limit are globals of the
+    // background page, which hosts the models in Firefox; an extension page reaches it directly.
+    const arm = (fault: 'hang' | undefined) =>
+      d.ext(async (fault) => {
+        const background = (await chrome.runtime.getBackgroundPage()) as unknown as Record<string, unknown>;
+        background.sesameWatchdogMs = 4_000;
+        background.sesameRunFault = fault;
+        background.sesameBeforeRestart = true;
+      }, fault);
+    /** Which background page is there: the one armed above, or a new one whose router is listening. */
+    const backgroundPage = () =>
+      d.ext(async () => {
+        const page = (await chrome.runtime.getBackgroundPage()) as unknown as Record<string, unknown> | null;
+        if (page?.sesameBeforeRestart === true) return 'old';
+        return page?.sesameRouterStats ? 'new' : 'loading';
+      });
+    const sense = (text: string) => ({ type: 'sense', text, start: text.indexOf('bank'), end: text.indexOf('bank') + 4, lang: 'en' });
+    const complete = (prompt: string) => ({ type: 'complete', prompt, maxNewTokens: 3 });
+
+    expect(await answerOf(d.request(sense('The bank approved the loan.')))).toMatchObject({ ok: true });
+    expect(await answerOf(d.request(complete('The bank approved')))).toMatchObject({ ok: true });
+    const before = await d.hostStatus();
+    await arm('hang');
+    expect(await backgroundPage()).toBe('old');
+    const started = Date.now();
+    // The hung run, and a request for another model queued behind it in transformers.js' inference chain.
+    const [hung, queued] = await Promise.all([
+      answerOf(d.request(sense('Interest rates at the bank rose again.'), 60_000)),
+      answerOf(d.request(complete('Once upon a time there'), 60_000)),
+    ]);
+    for (const stuck of [hung, queued]) {
+      expect(stuck).toMatchObject({
+        ok: false,
+        code: 'inference',
+        message: expect.stringMatching(/stopped responding \(no progress for \d+ s\) and was restarted/),
+      });
+    }
+    expect(Date.now() - started).toBeLessThan(30_000);
+    // The background page was reloaded: a new window (the marker is gone) with a new host.
+    await expect.poll(() => backgroundPage().catch(() => 'loading'), { timeout: 30_000 }).toBe('new');
+    expect(await answerOf(d.request(sense('The bank closed early on Friday.'), 120_000))).toMatchObject({ ok: true });
+    expect(await answerOf(d.request(complete('The weather today is'), 120_000))).toMatchObject({ ok: true });
+    const after = await d.hostStatus();
+    expect(after.hostStartedAt).toBeGreaterThan(before.hostStartedAt);
+  });
 });

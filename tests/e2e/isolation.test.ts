@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostics } from '@/models/shared/protocol';
 import { extensionRequest, hostStatus, launch, routerStats, type Session } from './harness';
+import { answerOf } from './journeys';
 
 /** Evaluates `expression` in the offscreen document (the model host), through the DevTools protocol. */
 async function inOffscreen(s: Session, expression: string): Promise<unknown> {
@@ -35,20 +36,7 @@ const sense = (text: string, word: string) => ({ type: 'sense', text, start: tex
 const complete = (prompt: string) => ({ type: 'complete', prompt, maxNewTokens: 3 });
 
 /** A request's answer: its result, or its error (code and message). */
-async function answer(
-  s: Session,
-  request: Record<string, unknown>,
-  timeoutMs = 60_000,
-): Promise<{ ok: true; result: unknown } | { ok: false; code: string; message: string }> {
-  try {
-    return { ok: true, result: await extensionRequest(s, request, timeoutMs) };
-  } catch (error) {
-    // extensionRequest rejects with the error info as JSON (page.evaluate adds its own prefix).
-    const json = /\{.*\}/s.exec((error as Error).message)?.[0];
-    if (!json) throw error;
-    return { ok: false, ...(JSON.parse(json) as { code: string; message: string }) };
-  }
-}
+const answer = (s: Session, request: Record<string, unknown>, timeoutMs = 60_000) => answerOf(extensionRequest(s, request, timeoutMs));
 
 describe('one failed or hung inference affects only its own request', () => {
   let s: Session;

@@ -14,6 +14,18 @@ const BANK_IDS = ['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8'];
 
 export const inBubble = (page: DPage, testId: string) => page.locator(`sesame-bubble [data-testid=${testId}]`);
 
+/** A request's answer: its result, or its error (code and message) as the router sent it. */
+export async function answerOf(sent: Promise<unknown>): Promise<{ ok: true; result: unknown } | { ok: false; code: string; message: string }> {
+  try {
+    return { ok: true, result: await sent };
+  } catch (error) {
+    // The request helpers reject with the error info as JSON (an evaluate may add its own prefix).
+    const json = /\{.*\}/s.exec((error as Error).message)?.[0];
+    if (!json) throw error;
+    return { ok: false, ...(JSON.parse(json) as { code: string; message: string }) };
+  }
+}
+
 /** Double-clicks the first occurrence of `word` in the element matching `selector`. */
 export async function dblclickWord(page: DPage, selector: string, word: string): Promise<void> {
   const box = await page.evaluate(wordCentreInPage, { selector, word });

@@ -1,7 +1,7 @@
 // The driver over playwright-core: Debian's Chromium with the MV3 build (tests/e2e/harness.ts
 // launches it; this only presents a harness Session as the journeys' DSession).
 import type { Locator, Page } from 'playwright-core';
-import { hostStatus, launch, type LaunchOptions, openPopup, routerStats, type Session, tabIdOf, trigger } from '../harness';
+import { extensionRequest, hostStatus, launch, type LaunchOptions, openPopup, routerStats, type Session, tabIdOf, trigger } from '../harness';
 import type { DLaunchOptions, DLocator, DPage, DSession } from './types';
 
 function locatorOf(l: Locator): DLocator {
@@ -93,6 +93,7 @@ export function chromiumSession(first: Session, options: LaunchOptions = {}): DS
     ext: <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) => s.worker.evaluate(fn as (arg: unknown) => Promise<R>, arg) as Promise<R>,
     routerStats: () => routerStats(s),
     hostStatus: () => hostStatus(s),
+    request: (request, timeoutMs) => extensionRequest(s, request, timeoutMs),
     tabIdOf: (page) => tabIdOf(s, rawPage(page)),
     trigger: (page, tool) => trigger(s, rawPage(page), tool),
     openPopup: async (page) => pageOf(await openPopup(s, rawPage(page))),

@@ -417,23 +417,28 @@ export async function launchFirefox(options: DLaunchOptions = {}): Promise<DSess
         const background = (await chrome.runtime.getBackgroundPage()) as unknown as { sesameRouterStats: RouterCounts };
         return JSON.parse(JSON.stringify(background.sesameRouterStats)) as RouterCounts;
       }),
-    hostStatus: () =>
+    hostStatus: () => session.request<Diagnostics>({ type: 'status' }),
+    request: <T>(request: Record<string, unknown>, timeoutMs = 60_000) =>
       ext(
-        (request) =>
-          new Promise<Diagnostics>((resolve, reject) => {
+        ({ request, timeoutMs }) =>
+          new Promise<T>((resolve, reject) => {
             const port = chrome.runtime.connect({ name: 'sesame' });
             const id = `req-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-            const timer = setTimeout(() => reject(new Error('no answer to status in 60 s')), 60_000);
-            port.onMessage.addListener((m: { id: string; kind: string; result?: Diagnostics; error?: unknown }) => {
+            const timer = setTimeout(() => reject(new Error(`no answer to ${String(request.type)} in ${timeoutMs} ms`)), timeoutMs);
+            port.onMessage.addListener((m: { id: string; kind: string; result?: T; error?: unknown }) => {
               if (m.id !== id || (m.kind !== 'result' && m.kind !== 'error')) return;
               clearTimeout(timer);
               port.disconnect();
-              if (m.kind === 'result') resolve(m.result!);
+              if (m.kind === 'result') resolve(m.result as T);
               else reject(new Error(JSON.stringify(m.error)));
+            });
+            port.onDisconnect.addListener(() => {
+              clearTimeout(timer);
+              reject(new Error(`the port closed before ${String(request.type)} was answered`));
             });
             port.postMessage({ kind: 'request', id, request });
           }),
-        { type: 'status' },
+        { request, timeoutMs },
       ),
     tabIdOf,
     trigger: async (page, tool: Tool) => {

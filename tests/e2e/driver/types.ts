@@ -76,6 +76,8 @@ export interface DSession {
   routerStats(): Promise<RouterCounts>;
   /** The model host's diagnostics, asked for over a port as the popup asks. */
   hostStatus(): Promise<Diagnostics>;
+  /** Sends one request from an extension page over a port, as the popup does: its result, or rejects with its error as JSON. */
+  request<T>(request: Record<string, unknown>, timeoutMs?: number): Promise<T>;
   tabIdOf(page: DPage): Promise<number>;
   /** Asks the background to trigger a tool in a tab, as the context menu / keyboard command does. */
   trigger(page: DPage, tool: Tool): Promise<void>;
