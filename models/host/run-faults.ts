@@ -1,9 +1,11 @@
 // Fault injection for the e2e tests: makes the next ONNX run in this document fail or never end,
-// as a WASM out-of-memory or a hung GPU dispatch would. Armed only by setting a global in the
-// host's own document (DevTools; no page, content script or message can reach it).
+// as a WASM out-of-memory or a hung GPU dispatch would, or loses the real WebGPU device under it
+// ('lose-device': GPUDevice.destroy() on onnxruntime's device, then the run goes ahead on it and
+// fails as a lost device makes it fail). Armed only by setting a global in the host's own document
+// (DevTools; no page, content script or message can reach it).
 
 declare global {
-  var sesameRunFault: 'fail' | 'hang' | undefined;
+  var sesameRunFault: 'fail' | 'hang' | 'lose-device' | undefined;
 }
 
 interface SessionClass {
@@ -12,7 +14,8 @@ interface SessionClass {
 
 const installed = new WeakSet<object>();
 
-export function installRunFaults(Session: SessionClass): void {
+/** `loseDevice`: destroys the WebGPU device the sessions run on (onnxruntime's `env.webgpu.device`). */
+export function installRunFaults(Session: SessionClass, loseDevice?: () => Promise<void>): void {
   const proto = Session.prototype as { run(...args: unknown[]): Promise<unknown> };
   if (installed.has(proto)) return;
   installed.add(proto);
@@ -22,6 +25,7 @@ export function installRunFaults(Session: SessionClass): void {
     if (fault) globalThis.sesameRunFault = undefined;
     if (fault === 'fail') return Promise.reject(new Error('Injected inference failure: RuntimeError: Aborted(OOM)'));
     if (fault === 'hang') return new Promise<never>(() => undefined);
+    if (fault === 'lose-device' && loseDevice) return loseDevice().then(() => run.apply(this, args));
     return run.apply(this, args);
   };
 }

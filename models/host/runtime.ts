@@ -1,5 +1,5 @@
 // Builds the model host for a browser context (offscreen document or Firefox background page).
-import { InferenceSession } from 'onnxruntime-web/webgpu';
+import { env as ortEnv, InferenceSession } from 'onnxruntime-web/webgpu';
 import { browser } from 'wxt/browser';
 import type { GpuLike } from './backend';
 import { loadBundledDict } from '../shared/dict/bundled-dict';
@@ -42,7 +42,7 @@ export async function createBrowserHost(kind: Diagnostics['host'], rejected?: ()
   // …and one failed inference must not fail every later one (run-guard.ts). The e2e tests' fault
   // hook goes under the guard, where a real failure would come from.
   const Session = InferenceSession as unknown as Parameters<typeof guardSessionRuns>[0];
-  installRunFaults(Session);
+  installRunFaults(Session, async () => ((await ortEnv.webgpu.device) as { destroy(): void }).destroy());
   guardSessionRuns(Session);
   const cache = await ModelCache.open();
   const ortBase = browser.runtime.getURL('/ort/' as '/');

@@ -94,3 +94,32 @@ describe('one failed or hung inference affects only its own request', () => {
     }
   });
 });
+
+describe('WebGPU lost in the real browser (SwiftShader adapter)', () => {
+  let s: Session;
+  beforeAll(async () => {
+    s = await launch({ webgpu: true });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('the device is destroyed under a loaded model: the run fails on WebGPU, the host answers on WASM and says so in status', async () => {
+    const first = await answer(s, sense('The bank approved the loan.', 'bank'), 180_000);
+    expect(first).toMatchObject({ ok: true, result: { backend: 'webgpu' } });
+    expect(await hostStatus(s)).toMatchObject({ backend: 'webgpu', webgpuAdapter: true });
+
+    // Real: the adapter, the device, the session on it, and the failed run. Forced: only the loss
+    // (GPUDevice.destroy() on onnxruntime's device, from the host's own document).
+    expect(await inOffscreen(s, "globalThis.sesameRunFault = 'lose-device'; 'armed'")).toBe('armed');
+    const after = await answer(s, sense('We sat on the bank of the river.', 'bank'), 180_000);
+    expect(after).toMatchObject({ ok: true, result: { backend: 'wasm', word: 'bank' } });
+    expect(await inOffscreen(s, 'globalThis.sesameRunFault ?? "used"')).toBe('used');
+    const status = await hostStatus(s);
+    console.info(`WebGPU device lost: ${status.backendNote}`);
+    expect(status).toMatchObject({ backend: 'wasm', webgpuAdapter: true, backendNote: expect.stringMatching(/^WebGPU failed \(.+\); switched to WASM$/) });
+    // The next requests stay on WASM, for every tool.
+    expect(await answer(s, complete('The bank approved'))).toMatchObject({ ok: true, result: { backend: 'wasm' } });
+    expect(await answer(s, sense('He went to the bank to deposit a check.', 'bank'))).toMatchObject({ ok: true, result: { backend: 'wasm' } });
+  });
+});

@@ -65,6 +65,17 @@ describe('transformers.js web inference chain', () => {
     expect(await sessionRun(bert, {})).toEqual({ logits: 'bert output' });
   });
 
+  it("the test hook 'lose-device' loses the device first, then runs on it: the run's own failure is what the caller sees", async () => {
+    let lost = false;
+    const Session = sessionClass();
+    installRunFaults(Session, async () => void (lost = true));
+    guardSessionRuns(Session);
+    const bert = new Session('bert', () => (lost ? new Error('BufferManager::Download failed: device lost') : null));
+    globalThis.sesameRunFault = 'lose-device';
+    await expect(sessionRun(bert, {})).rejects.toThrow(/device lost/);
+    expect(lost).toBe(true);
+    expect(globalThis.sesameRunFault).toBeUndefined();
+  });
   it('a run that throws synchronously is caught too', async () => {
     class Sync {
       inputNames: string[] = [];
