@@ -21,16 +21,15 @@ export interface BubbleProps {
   onClose: () => void;
 }
 
-/** The on-page result bubble (rendered inside a shadow root). Esc or ✕ closes it. */
-export function Bubble({ title, state, notice, anchor, onPractice, occurrences, onReveal, onSave, focusOnOpen, onClose }: BubbleProps) {
+/** What the bubble's frame renders: the content script places the frame at the anchor and gives the room there. */
+export type BubbleViewProps = Omit<BubbleProps, 'anchor'> & { maxWidth: number; maxHeight: number };
+
+/** The result bubble, rendered in its own extension-origin frame (entrypoints/bubble/). Esc or ✕ closes it. */
+export function Bubble({ title, state, notice, maxWidth, maxHeight, onPractice, occurrences, onReveal, onSave, focusOnOpen, onClose }: BubbleViewProps) {
   const ref = useRef<HTMLDivElement>(null);
+  // Opened from the keyboard: focus into the bubble (the content script focuses its frame, and gives focus back to the page on close).
   useEffect(() => {
-    if (!focusOnOpen) return;
-    const previous = document.activeElement;
-    ref.current?.focus();
-    return () => {
-      if (previous instanceof HTMLElement && previous.isConnected) previous.focus();
-    };
+    if (focusOnOpen) ref.current?.focus();
   }, [focusOnOpen]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -39,9 +38,8 @@ export function Bubble({ title, state, notice, anchor, onPractice, occurrences, 
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [onClose]);
-  const place = bubblePlacement(anchor, window.innerWidth, window.innerHeight);
   return (
-    <div ref={ref} class="bubble" role="dialog" aria-label={title} style={place} tabIndex={-1} data-testid="bubble">
+    <div ref={ref} class="bubble" role="dialog" aria-label={title} style={{ maxWidth: `${maxWidth}px`, maxHeight: `${maxHeight}px` }} tabIndex={-1} data-testid="bubble">
       <div class="bar">
         <span class="title">{title}</span>
         <button type="button" aria-label={t('close')} onClick={onClose}>
@@ -52,6 +50,11 @@ export function Bubble({ title, state, notice, anchor, onPractice, occurrences, 
       <ToolStateView state={state} onPractice={onPractice} occurrences={occurrences} onReveal={onReveal} onSave={onSave} compact />
     </div>
   );
+}
+
+/** The bubble's widest: 380 px, at most 90 % of the viewport. */
+export function bubbleMaxWidth(width: number): number {
+  return Math.min(380, Math.floor(width * 0.9));
 }
 
 /**
