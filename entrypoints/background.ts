@@ -2,6 +2,7 @@
 // document; Firefox (no offscreen API) hosts them right here in the background page.
 import { browser } from 'wxt/browser';
 import { i18n } from '#i18n';
+import { isBubblePort, relayBubblePort } from '@/models/background/bubble-relay';
 import { installMenus } from '@/models/background/menus';
 import { openPracticeTab } from '@/models/background/practice';
 import { isHostIdle, OffscreenHostLink, offscreenCreations } from '@/models/background/offscreen-host';
@@ -43,6 +44,13 @@ export default defineBackground(() => {
   globalThis.sesameRouterStats = router.stats;
   browser.runtime.onConnect.addListener((port) => {
     if (port.name === CLIENT_PORT) router?.accept(port as unknown as PortLike);
+    else if (isBubblePort(port.name)) {
+      relayBubblePort(port as unknown as PortLike & { name: string }, {
+        extensionId: browser.runtime.id,
+        extensionOrigin: browser.runtime.getURL('/'),
+        connectToTab: (tabId, name) => browser.tabs.connect(tabId, { name }) as unknown as PortLike,
+      });
+    }
   });
   installMenus((id, fallback) => i18n.t(`menu_${id}` as 'menu_sense') || fallback);
   browser.runtime.onInstalled.addListener(({ reason }) => {

@@ -39,7 +39,15 @@ export function Bubble({ title, state, notice, maxWidth, maxHeight, onPractice, 
     return () => window.removeEventListener('keydown', onKey, true);
   }, [onClose]);
   return (
-    <div ref={ref} class="bubble" role="dialog" aria-label={title} style={{ maxWidth: `${maxWidth}px`, maxHeight: `${maxHeight}px` }} tabIndex={-1} data-testid="bubble">
+    <div
+      ref={ref}
+      class="bubble"
+      role="dialog"
+      aria-label={title}
+      style={{ maxWidth: `${maxWidth}px`, maxHeight: `${maxHeight}px` }}
+      tabIndex={-1}
+      data-testid="bubble"
+    >
       <div class="bar">
         <span class="title">{title}</span>
         <button type="button" aria-label={t('close')} onClick={onClose}>

@@ -8,7 +8,21 @@ import { parse } from '@/models/shared/protocol';
 import { Bubble } from './Bubble';
 import { type BubbleCallback, type FromFrame, type ToFrame, toFrame } from './frame-protocol';
 
-const USER_EVENTS = ['click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'keydown', 'keyup', 'keypress', 'input', 'change', 'submit'];
+const USER_EVENTS = [
+  'click',
+  'dblclick',
+  'auxclick',
+  'mousedown',
+  'mouseup',
+  'pointerdown',
+  'pointerup',
+  'keydown',
+  'keyup',
+  'keypress',
+  'input',
+  'change',
+  'submit',
+];
 const POINTER_EVENTS = new Set(['click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup']);
 
 /** Whether the frame is shown as it is, unobstructed (IntersectionObserver v2), where the browser can tell. */

@@ -1,12 +1,14 @@
 // What the content script and the bubble's frame (an extension page, entrypoints/bubble/) say to
-// each other. They talk over one runtime port that the frame opens to its own tab with
-// `tabs.connect` — which only extension pages can call — so page script can neither send on it
-// nor read it; `window.postMessage` is never used. Each side checks what it receives here.
+// each other. They talk over one runtime port opened to the tab's content scripts with
+// `tabs.connect`, which only extension pages can call: by the frame itself (Chrome), or by the
+// background for it (Firefox gives frames inside web pages no `tabs`: models/background/bubble-relay.ts).
+// Page script can neither send on it nor read it; `window.postMessage` is never used. Each side
+// checks what it receives here.
 import { arrayOf, bool, type Check, literal, num, object, optional, str, tagged, ValidationError } from '@/models/shared/validate';
+import { BUBBLE_PORT_PREFIX } from '@/models/shared/protocol';
 import type { BubbleProps } from './Bubble';
 
 export const BUBBLE_PAGE = '/bubble.html';
-const PORT_PREFIX = 'sesame-bubble:';
 
 /**
  * The bubble's callbacks, which the frame asks the content script to run. A new callback prop of
@@ -20,7 +22,7 @@ export type FrameProps = Omit<BubbleProps, BubbleCallback | 'anchor'>;
 
 /** The port's name for one bubble: the id pairs a frame with the bubble that made it (it is no secret). */
 export function bubblePortName(id: string): string {
-  return `${PORT_PREFIX}${id}`;
+  return `${BUBBLE_PORT_PREFIX}${id}`;
 }
 
 export const bubbleId: Check<string> = str({ min: 8, max: 64, pattern: /^[a-z0-9-]+$/ });
@@ -37,9 +39,7 @@ export type ToFrame =
     }
   | { kind: 'done'; call: number; ok: boolean };
 
-export type FromFrame =
-  | { kind: 'size'; width: number; height: number }
-  | { kind: 'call'; call: number; name: BubbleCallback; index?: number | undefined };
+export type FromFrame = { kind: 'size'; width: number; height: number } | { kind: 'call'; call: number; name: BubbleCallback; index?: number | undefined };
 
 const callback = literal(...BUBBLE_CALLBACKS);
 const px = num({ min: 0, max: 100_000 });

@@ -34,13 +34,16 @@ function adoptStyles(doc: Document, root: ShadowRoot): void {
   }
 }
 
-/** Where the bubble's page is: the frame must come from there and nowhere else. */
-function isBubbleFrame(port: PortLike): boolean {
+/**
+ * A port that reaches a content script was opened with `tabs.connect`, which only extension pages
+ * can call (page script has no extension API; content scripts have no `tabs`): the bubble's frame
+ * itself (Chrome) or the background on its behalf (Firefox). Checked: it is this extension's.
+ */
+function fromThisExtension(port: PortLike): boolean {
   const sender = port.sender;
   if (sender?.id !== browser.runtime.id || !sender.url) return false;
   try {
-    const url = new URL(sender.url);
-    return url.pathname === BUBBLE_PAGE && /^(chrome|moz)-extension:$/.test(url.protocol);
+    return new URL(sender.url).protocol === new URL(browser.runtime.getURL('/')).protocol;
   } catch {
     return false;
   }
@@ -77,7 +80,12 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
   const sendProps = (): void => {
     if (!props || !port) return;
     const { anchor, onPractice, onReveal, onSave, ...data } = props;
-    const callbacks: BubbleCallback[] = ['onClose', ...(onPractice ? ['onPractice' as const] : []), ...(onReveal ? ['onReveal' as const] : []), ...(onSave ? ['onSave' as const] : [])];
+    const callbacks: BubbleCallback[] = [
+      'onClose',
+      ...(onPractice ? ['onPractice' as const] : []),
+      ...(onReveal ? ['onReveal' as const] : []),
+      ...(onSave ? ['onSave' as const] : []),
+    ];
     const place = bubblePlacement(anchor, win.innerWidth, win.innerHeight);
     send({ kind: 'props', props: data, callbacks, maxWidth: bubbleMaxWidth(win.innerWidth), maxHeight: Number.parseFloat(place.maxHeight ?? '0') });
   };
@@ -121,7 +129,7 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
   const onConnect = (raw: unknown): void => {
     const candidate = raw as PortLike & { name?: string };
     if (candidate.name !== bubblePortName(id)) return;
-    if (port || closed || !isBubbleFrame(candidate)) {
+    if (port || closed || !fromThisExtension(candidate)) {
       candidate.disconnect();
       return;
     }
@@ -174,4 +182,3 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
     close,
   };
 }
-
