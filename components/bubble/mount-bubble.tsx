@@ -58,7 +58,8 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
   const host = doc.createElement('sesame-bubble');
   const root = host.attachShadow({ mode: options.open ? 'open' : 'closed' });
   adoptStyles(doc, root);
-  const id = crypto.randomUUID();
+  // Not crypto.randomUUID(): it exists only in secure contexts, and pages on http: need the bubble too.
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
   const frame = doc.createElement('iframe');
   frame.src = `${browser.runtime.getURL(BUBBLE_PAGE as '/')}?id=${id}`;
   root.append(frame);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, launch, openFromPopup, openPopup, selectText, type Session, trigger } from './harness';
+import { dblclickWord, launch, openFromPopup, openPopup, selectText, type Session, trigger, bubbleFrame } from './harness';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const STORY =
@@ -79,7 +79,7 @@ describe('accessibility', () => {
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/senses.html`);
     await dblclickWord(page, '#s3', 'bank');
-    await page.locator('sesame-bubble [data-testid=gloss-method]').waitFor({ timeout: 120_000 });
+    await bubbleFrame(page).locator('[data-testid=gloss-method]').waitFor({ timeout: 120_000 });
     await bubbleIntoBody(page);
     expect(await violations(page, BUBBLE)).toEqual([]);
 
@@ -152,7 +152,7 @@ describe('accessibility', () => {
     for (const id of ['s1', 's8']) {
       await page.locator(`#${id}`).scrollIntoViewIfNeeded();
       await dblclickWord(page, `#${id}`, 'bank');
-      await page.locator('sesame-bubble [data-testid=gloss-method]').waitFor({ timeout: 120_000 });
+      await bubbleFrame(page).locator('[data-testid=gloss-method]').waitFor({ timeout: 120_000 });
       expect(await bubbleFit(page), id).toEqual(fits);
       await page.keyboard.press('Escape');
       await page.locator('sesame-bubble').waitFor({ state: 'detached' });
@@ -161,7 +161,7 @@ describe('accessibility', () => {
     await page.goto(`${s.pagesUrl}/passage.html`);
     await selectText(page, '#story', STORY);
     await trigger(s, page, 'cloze');
-    await page.locator('sesame-bubble [data-testid=practice]').waitFor({ timeout: 120_000 });
+    await bubbleFrame(page).locator('[data-testid=practice]').waitFor({ timeout: 120_000 });
     expect(await bubbleFit(page), 'cloze').toEqual(fits);
   });
 });

@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, launch, openPopup, type Session } from './harness';
+import { dblclickWord, launch, openPopup, type Session, bubbleFrame } from './harness';
 
 async function bubbleSubstitutes(page: Page): Promise<string[]> {
-  const list = page.locator('sesame-bubble [data-testid=substitutes] .sub');
+  const list = bubbleFrame(page).locator('[data-testid=substitutes] .sub');
   await list.first().waitFor({ timeout: 120_000 });
   return list.allTextContents();
 }
@@ -45,7 +45,7 @@ describe('foundation: select a word, see substitutes from the fixture model', ()
     expect(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress)).toBe(true);
     const modelFiles = s.hub.requests.filter((r) => r.path.includes('tiny-bert-uncased') && r.path.endsWith('.onnx'));
     expect(modelFiles.length).toBeGreaterThan(0);
-    const line = await page.locator('sesame-bubble [data-testid=model-line]').textContent();
+    const line = await bubbleFrame(page).locator('[data-testid=model-line]').textContent();
     expect(line).toContain('sesame-fixtures/tiny-bert-uncased');
     expect(line).toMatch(/WASM|WebGPU/);
 

@@ -17,8 +17,7 @@ import {
   routerStats as stats,
   selectText,
   type Session,
-  trigger,
-} from './harness';
+  trigger, bubbleFrame } from './harness';
 
 /** A phrase typed into a field with completion on: it must never reach storage. */
 const TYPED = 'Quietly the grey heron waited';
@@ -42,7 +41,7 @@ function wordCentre(target: Page | Frame, selector: string, word: string, shadow
   );
 }
 
-const word = (page: Page | Frame) => page.locator('sesame-bubble .word').textContent();
+const word = (page: Page | Frame) => bubbleFrame(page).locator('.word').textContent();
 
 async function dblclickInFrame(page: Page, frameSelector: string, selector: string, word: string): Promise<Frame> {
   const frame = (await (await page.$(frameSelector))!.contentFrame())!;
@@ -99,7 +98,7 @@ describe('hostile pages and bad input', () => {
     await trigger(s, page, 'cloze');
     await inBubble(page, 'cloze').waitFor({ timeout: 120_000 });
     // The markup's characters are in the passage as text (the cloze may blank any of its words).
-    expect(await page.locator('sesame-bubble .passage').textContent()).toMatch(/<[^>]+=[^>]+>/);
+    expect(await bubbleFrame(page).locator('.passage').textContent()).toMatch(/<[^>]+=[^>]+>/);
     expect(await page.evaluate(() => document.querySelector('sesame-bubble')!.shadowRoot!.querySelectorAll('img').length)).toBe(0);
     await page.waitForTimeout(300);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();

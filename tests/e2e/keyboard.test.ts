@@ -3,7 +3,7 @@
 // the UI language can be switched to Chinese.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openPopup, selectText, type Session, trigger } from './harness';
+import { launch, openPopup, selectText, type Session, trigger, bubbleFrame } from './harness';
 
 /** The focused element, looking into Sesame's shadow root: "host>testid" or the page element's id. */
 function focused(page: Page): Promise<string> {
@@ -38,7 +38,7 @@ describe('keyboard-only use', () => {
     });
     await selectText(page, '#s2', 'bank');
     await trigger(s, page, 'sense');
-    await page.locator('sesame-bubble [data-testid=snippet]').first().waitFor({ timeout: 120_000 });
+    await bubbleFrame(page).locator('[data-testid=snippet]').first().waitFor({ timeout: 120_000 });
     expect(await focused(page)).toBe('bubble>bubble');
     let reached = '';
     for (let i = 0; i < 20 && !reached.startsWith('bubble>snippet'); i++) {

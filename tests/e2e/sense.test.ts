@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumSession } from './driver/chromium';
-import { dblclickWord, hostStatus, launch, openPopup, type Session } from './harness';
+import { dblclickWord, hostStatus, launch, openPopup, type Session, bubbleFrame } from './harness';
 import { senseBubble, senseChineseInPopup } from './journeys';
 
 const BANK_IDS = ['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8'];
@@ -85,7 +85,7 @@ describe('word sense in context', () => {
     await dblclickWord(page, '#s7', 'bank');
     await senses(page, 'sesame-bubble');
     await expect.poll(hits, { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 7);
-    expect(await page.locator('sesame-bubble [data-testid=senses]').getAttribute('data-cached')).toBeNull();
+    expect(await bubbleFrame(page).locator('[data-testid=senses]').getAttribute('data-cached')).toBeNull();
   });
 
   it('Chinese: 银行 is looked up as a whole word, 行走 is not one of its uses, CC-CEDICT glosses', () => senseChineseInPopup(chromiumSession(s)));
@@ -108,8 +108,8 @@ describe('word sense in context', () => {
       }).observe(document.documentElement, { childList: true });
     });
     await dblclickWord(page, '#first', 'bank');
-    await page.locator('sesame-bubble [data-testid=senses]').waitFor({ timeout: 120_000 });
-    expect(await page.locator('sesame-bubble [data-testid=senses] > p').textContent()).toMatch(/^300 uses on this page/);
+    await bubbleFrame(page).locator('[data-testid=senses]').waitFor({ timeout: 120_000 });
+    expect(await bubbleFrame(page).locator('[data-testid=senses] > p').textContent()).toMatch(/^300 uses on this page/);
     const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
     // Substitutes were on screen while the other uses were still being read.
     expect(seen.some((x) => /^[1-9]\d*\|Reading the other uses on this page… \d+\/300$/.test(x))).toBe(true);
