@@ -54,8 +54,7 @@ export default defineConfig({
         }),
     // The bubble's frame (components/bubble/mount-bubble.tsx): the only page a web page may embed, and
     // in Chrome under an address that changes each session, so a page cannot probe for it.
-    web_accessible_resources:
-      manifestVersion === 3 ? [{ resources: ['bubble.html'], matches: ['<all_urls>'], use_dynamic_url: true }] : ['bubble.html'],
+    web_accessible_resources: manifestVersion === 3 ? [{ resources: ['bubble.html'], matches: ['<all_urls>'], use_dynamic_url: true }] : ['bubble.html'],
     // One keyboard command per tool (models/shared/tools.ts).
     commands: Object.fromEntries(
       Object.values(TOOLS).map(({ command }) => [command.name, { suggested_key: { default: command.key }, description: command.description }]),

@@ -17,7 +17,10 @@ import {
   routerStats as stats,
   selectText,
   type Session,
-  trigger, bubbleFrame } from './harness';
+  trigger,
+  bubbleFrame,
+  bubbleDocument,
+} from './harness';
 
 /** A phrase typed into a field with completion on: it must never reach storage. */
 const TYPED = 'Quietly the grey heron waited';
@@ -99,7 +102,7 @@ describe('hostile pages and bad input', () => {
     await inBubble(page, 'cloze').waitFor({ timeout: 120_000 });
     // The markup's characters are in the passage as text (the cloze may blank any of its words).
     expect(await bubbleFrame(page).locator('.passage').textContent()).toMatch(/<[^>]+=[^>]+>/);
-    expect(await page.evaluate(() => document.querySelector('sesame-bubble')!.shadowRoot!.querySelectorAll('img').length)).toBe(0);
+    expect(await (await bubbleDocument(page)).evaluate(() => document.querySelectorAll('img').length)).toBe(0);
     await page.waitForTimeout(300);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   });
@@ -128,9 +131,10 @@ describe('hostile pages and bad input', () => {
     await strict.goto(`${s.pagesUrl}/strict-csp.html`);
     await dblclickWord(strict, '#p1', 'bank');
     await inBubble(strict, 'substitutes').waitFor({ timeout: 120_000 });
-    // The bubble's styles applied despite the CSP (constructed stylesheet): it is positioned fixed.
+    // The frame's styles applied despite the CSP (constructed stylesheet): it is positioned fixed,
+    // and the CSP (default-src 'none', so no frame-src) did not keep the extension's frame out.
     const position = await strict.evaluate(() => {
-      const el = document.querySelector('sesame-bubble')!.shadowRoot!.querySelector('.bubble')!;
+      const el = document.querySelector('sesame-bubble')!.shadowRoot!.querySelector('iframe')!;
       return getComputedStyle(el).position;
     });
     expect(position).toBe('fixed');
