@@ -5,13 +5,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumSession } from './driver/chromium';
-import { dblclickWord, hostStatus, launch, openPopup, type Session, bubbleDocument, bubbleFrame } from './harness';
+import { dblclickWord, hostStatus, launch, openPopup, type Session, bubbleDocument, bubbleFrame, bubbleLocator } from './harness';
 import { senseBubble, senseChineseInPopup } from './journeys';
 
 const BANK_IDS = ['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8'];
 
 async function senses(root: Page, scope: string) {
-  const list = root.locator(`${scope} [data-testid=sense]`);
+  const list = bubbleLocator(root, `${scope} [data-testid=sense]`) ?? root.locator(`${scope} [data-testid=sense]`);
   await list.first().waitFor({ timeout: 120_000 });
   return list;
 }
