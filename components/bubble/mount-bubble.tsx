@@ -22,6 +22,9 @@ iframe.sized { opacity: 1; pointer-events: auto; }`;
 // Until the frame says how big the bubble is, it is transparent (not hidden or empty: the browser
 // would not lay out a hidden cross-origin frame, so it could never measure itself).
 
+/** How long the frame has to connect before the bubble gives up. */
+const FRAME_CONNECT_MS = 15_000;
+
 function adoptStyles(doc: Document, root: ShadowRoot): void {
   try {
     const sheet = new CSSStyleSheet();
@@ -140,6 +143,8 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
     sendProps();
   };
   browser.runtime.onConnect.addListener(onConnect);
+  // A frame that never connects (blocked by the browser, the extension reloaded) leaves no invisible element behind.
+  const unconnected = setTimeout(() => port || close(), FRAME_CONNECT_MS);
   // Esc on the page closes it too (in the frame, the bubble handles Esc itself).
   const onKey = (event: KeyboardEvent): void => {
     if (event.isTrusted && event.key === 'Escape') close();
@@ -154,6 +159,7 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
   function close(): void {
     if (closed) return;
     closed = true;
+    clearTimeout(unconnected);
     browser.runtime.onConnect.removeListener(onConnect);
     win.removeEventListener('keydown', onKey, true);
     win.removeEventListener('resize', onResize);
