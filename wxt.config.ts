@@ -60,6 +60,9 @@ export default defineConfig({
       : {
           content_security_policy: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
         }),
+    // The bubble's frame (components/bubble/mount-bubble.tsx): the only page a web page may embed, and
+    // in Chrome under an address that changes each session, so a page cannot probe for it.
+    web_accessible_resources: manifestVersion === 3 ? [{ resources: ['bubble.html'], matches: ['<all_urls>'], use_dynamic_url: true }] : ['bubble.html'],
     // One keyboard command per tool (models/shared/tools.ts).
     // Speech is no tool: its command comes beside them (Chrome takes at most 4 suggested keys).
     commands: Object.fromEntries(

@@ -1,8 +1,10 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from '@/models/shared/i18n';
 import type { OccurrenceSpan } from '@/models/shared/protocol';
+import type { StepKey } from './frame-protocol';
 import { Notice, type ToolState, ToolStateView } from '../result/ResultView';
 import type { SenseViewProps } from '../result/SenseView';
+import { type SpeechData, speakerOf } from '../result/speak';
 
 export interface BubbleProps {
   title: string;
@@ -17,22 +19,38 @@ export interface BubbleProps {
   onReveal?: ((index: number) => void) | undefined;
   onSave?: SenseViewProps['onSave'];
   reading?: SenseViewProps['reading'];
-  speech?: SenseViewProps['speech'];
+  /** What the speak buttons speak (data: the frame builds its speaker from it). */
+  speech?: SpeechData | undefined;
   /** Opened from the keyboard (shortcut, menu): take focus, and give it back on close. */
   focusOnOpen?: boolean | undefined;
+  /** Modifier+← / → pressed in the bubble (hover lookups only): the content script steps to the next / previous word. */
+  onStepKey?: ((key: StepKey) => void) | undefined;
   onClose: () => void;
 }
 
-/** The on-page result bubble (rendered inside a shadow root). Esc or ✕ closes it. */
-export function Bubble({ title, state, notice, anchor, onPractice, occurrences, onReveal, onSave, reading, speech, focusOnOpen, onClose }: BubbleProps) {
+/** What the bubble's frame renders: the content script places the frame at the anchor and gives the room there. */
+export type BubbleViewProps = Omit<BubbleProps, 'anchor'> & { maxWidth: number; maxHeight: number };
+
+/** The result bubble, rendered in its own extension-origin frame (entrypoints/bubble/). Esc or ✕ closes it. */
+export function Bubble({
+  title,
+  state,
+  notice,
+  maxWidth,
+  maxHeight,
+  onPractice,
+  occurrences,
+  onReveal,
+  onSave,
+  reading,
+  speech,
+  focusOnOpen,
+  onClose,
+}: BubbleViewProps) {
   const ref = useRef<HTMLDivElement>(null);
+  // Opened from the keyboard: focus into the bubble (the content script focuses its frame, and gives focus back to the page on close).
   useEffect(() => {
-    if (!focusOnOpen) return;
-    const previous = document.activeElement;
-    ref.current?.focus();
-    return () => {
-      if (previous instanceof HTMLElement && previous.isConnected) previous.focus();
-    };
+    if (focusOnOpen) ref.current?.focus();
   }, [focusOnOpen]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -41,9 +59,16 @@ export function Bubble({ title, state, notice, anchor, onPractice, occurrences, 
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [onClose]);
-  const place = bubblePlacement(anchor, window.innerWidth, window.innerHeight);
   return (
-    <div ref={ref} class="bubble" role="dialog" aria-label={title} style={place} tabIndex={-1} data-testid="bubble">
+    <div
+      ref={ref}
+      class="bubble"
+      role="dialog"
+      aria-label={title}
+      style={{ maxWidth: `${maxWidth}px`, maxHeight: `${maxHeight}px` }}
+      tabIndex={-1}
+      data-testid="bubble"
+    >
       <div class="bar">
         <span class="title">{title}</span>
         <button type="button" aria-label={t('close')} onClick={onClose}>
@@ -58,11 +83,16 @@ export function Bubble({ title, state, notice, anchor, onPractice, occurrences, 
         onReveal={onReveal}
         onSave={onSave}
         reading={reading}
-        speech={speech}
+        speech={speech && speakerOf(speech)}
         compact
       />
     </div>
   );
+}
+
+/** The bubble's widest: 380 px, at most 90 % of the viewport. */
+export function bubbleMaxWidth(width: number): number {
+  return Math.min(380, Math.floor(width * 0.9));
 }
 
 /**

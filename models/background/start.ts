@@ -3,6 +3,7 @@
 // entrypoints/background.ts only wires it (and hands over the in-page host, which this room may
 // not import).
 import { browser } from 'wxt/browser';
+import { isBubblePort, relayBubblePort } from '@/models/background/bubble-relay';
 import { installMenus } from '@/models/background/menus';
 import { openPracticeTab } from '@/models/background/practice';
 import { isHostIdle, OffscreenHostLink, offscreenCreations } from '@/models/background/offscreen-host';
@@ -74,6 +75,13 @@ export function startBackground(wiring: BackgroundWiring): void {
   globalThis.sesameRouterStats = router.stats;
   browser.runtime.onConnect.addListener((port) => {
     if (port.name === CLIENT_PORT) router?.accept(port as unknown as PortLike);
+    else if (isBubblePort(port.name)) {
+      relayBubblePort(port as unknown as PortLike & { name: string }, {
+        extensionId: browser.runtime.id,
+        extensionOrigin: browser.runtime.getURL('/'),
+        connectToTab: (tabId, name) => browser.tabs.connect(tabId, { name }) as unknown as PortLike,
+      });
+    }
   });
   installMenus(wiring.menuTitle);
   browser.runtime.onInstalled.addListener(({ reason }) => {

@@ -4,14 +4,14 @@
 import { browser } from 'wxt/browser';
 import { mountBubble, type BubbleHandle } from '@/components/bubble/mount-bubble';
 import { saverFor } from '@/components/result/save-word';
-import { captureLang, speakerFor } from '@/components/result/speak';
+import { speechOf } from '@/components/result/speak';
 import type { ToolState } from '@/components/result/ResultView';
 import { openPractice, requestForCapture, runTool } from '@/components/result/tool-runner';
 import { request, setConnector } from '@/models/shared/client';
 import { setUiLanguage, t } from '@/models/shared/i18n';
 import { attachCompletion, type CompletionController } from '@/models/page/completion/controller';
 import { type CaptureOutcome, captureRange, captureSelection, selectedRange } from '@/models/page/capture';
-import { attachHoverLookup } from '@/models/page/hover/hover-lookup';
+import { attachHoverLookup, type StepKey } from '@/models/page/hover/hover-lookup';
 import { attachKnownMarks } from '@/models/page/known/known-marks';
 import type { ScanStats } from '@/models/page/known/mark-known';
 import { loadWords, wordListItem } from '@/models/shared/words/word-store';
@@ -49,6 +49,8 @@ export function startContentScript(ctx: ScriptLifetime): void {
   let bubble: BubbleHandle | null = null;
   /** The open bubble shows a hover lookup (modifier+arrows step only then, never after a double-click or a shortcut). */
   let fromHover = false;
+  /** Hover stepping from a key pressed in the bubble's frame (set once hover lookup is attached). */
+  let stepFromBubble: ((key: StepKey) => void) | undefined;
   let running: AbortController | null = null;
   let settings: Settings | null = null;
   const settingsReady = loadSettings();
@@ -112,7 +114,8 @@ export function startContentScript(ctx: ScriptLifetime): void {
         onReveal: reveal,
         onSave: saverFor(outcome.capture),
         reading: settings?.reading,
-        speech: tool === 'sense' ? speakerFor(outcome.capture, captureLang(outcome.capture)) : undefined,
+        speech: tool === 'sense' ? speechOf(outcome.capture) : undefined,
+        onStepKey: target ? stepFromBubble : undefined,
         focusOnOpen: fromKeyboard,
       });
     const onPractice = tool === 'cloze' ? () => void openPractice(outcome.capture, (error) => show({ phase: 'error', error })) : undefined;
@@ -196,7 +199,11 @@ export function startContentScript(ctx: ScriptLifetime): void {
       lookUp: (range) => void run('sense', false, range),
       isOpen: () => bubble !== null && fromHover,
     });
-    cleanups.push(() => hover.detach());
+    stepFromBubble = (key) => void hover.stepKey(key);
+    cleanups.push(() => {
+      stepFromBubble = undefined;
+      hover.detach();
+    });
     if (siteOff(current()) || !current().lookupOnDoubleClick) return;
     const onDoubleClick = (event: MouseEvent): void => {
       // Only the user's own double-click: a page can dispatch one, and select words, in script.

@@ -13,6 +13,8 @@ import { LEARNING_ERROR_KINDS } from './learn/learning-errors';
 
 export const CLIENT_PORT = 'sesame';
 export const HOST_PORT = 'sesame-host';
+/** Ports between the bubble's frame and the content script that made it (components/bubble/frame-protocol.ts): this, then the bubble's id. */
+export const BUBBLE_PORT_PREFIX = 'sesame-bubble:';
 /**
  * What the offscreen host sends (runtime.sendMessage, which wakes a stopped service worker) when
  * idle release has left no model loaded: the background then closes the document, the only way

@@ -1,25 +1,28 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, launch, openPopup, type Session } from './harness';
+import { dblclickWord, launch, openPopup, type Session, bubbleDocument, bubbleFrame } from './harness';
 
 async function bubbleSubstitutes(page: Page): Promise<string[]> {
-  const list = page.locator('sesame-bubble [data-testid=substitutes] .sub');
+  const list = bubbleFrame(page).locator('[data-testid=substitutes] .sub');
   await list.first().waitFor({ timeout: 120_000 });
   return list.allTextContents();
 }
 
-/** Records, frame by frame, whether the bubble ever showed a download progress bar. */
+/** Records, frame by frame, whether the bubble ever showed a download progress bar (in the bubble's frame, from its start). */
 async function watchProgress(page: Page): Promise<void> {
-  await page.evaluate(() => {
+  await page.addInitScript(() => {
+    if (location.pathname !== '/bubble.html') return;
     const w = window as unknown as { sawProgress: boolean };
     w.sawProgress = false;
     const tick = () => {
-      if (document.querySelector('sesame-bubble')?.shadowRoot?.querySelector('[data-testid=download-progress]')) w.sawProgress = true;
+      if (document.querySelector('[data-testid=download-progress]')) w.sawProgress = true;
       requestAnimationFrame(tick);
     };
     tick();
   });
 }
+
+const sawProgress = async (page: Page) => (await bubbleDocument(page)).evaluate(() => (window as unknown as { sawProgress?: boolean }).sawProgress);
 
 describe('foundation: select a word, see substitutes from the fixture model', () => {
   let s: Session;
@@ -42,10 +45,10 @@ describe('foundation: select a word, see substitutes from the fixture model', ()
       expect(word).toMatch(/^[\p{L}'-]+$/u);
       expect(word.toLowerCase()).not.toBe('bank');
     }
-    expect(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress)).toBe(true);
+    expect(await sawProgress(page)).toBe(true);
     const modelFiles = s.hub.requests.filter((r) => r.path.includes('tiny-bert-uncased') && r.path.endsWith('.onnx'));
     expect(modelFiles.length).toBeGreaterThan(0);
-    const line = await page.locator('sesame-bubble [data-testid=model-line]').textContent();
+    const line = await bubbleFrame(page).locator('[data-testid=model-line]').textContent();
     expect(line).toContain('sesame-fixtures/tiny-bert-uncased');
     expect(line).toMatch(/WASM|WebGPU/);
 
@@ -67,7 +70,7 @@ describe('foundation: select a word, see substitutes from the fixture model', ()
     await dblclickWord(page, '#p3', 'bank');
     const second = await bubbleSubstitutes(page);
     expect(second.length).toBeGreaterThan(0);
-    expect(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress)).toBe(false);
+    expect(await sawProgress(page)).toBe(false);
     expect(s.hub.requests.slice(before).filter((r) => r.path.endsWith('.onnx'))).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type CDPSession, type Frame, type Page, type Request, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type Frame, type Locator, type Page, type Request, type Worker } from 'playwright-core';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
 import { selectTextInPage, wordCentreInPage } from './page-text';
@@ -336,26 +336,35 @@ export function ghostGlyph(page: Page): Promise<{ left: number; top: number; hei
 }
 
 /**
- * Evaluates `body` (a function of the bubble's shadow root, as source) in Sesame's world: the way
- * into the shipped, closed bubble. Sessions launched with `settings: { testing: {} }` have one.
+ * Evaluates `body` (a function of the bubble's root, as source) in the bubble's frame — its own
+ * extension-origin document, which page script cannot reach — with the frame's document as the
+ * root. The way into the shipped bubble, whose frame sits in a closed shadow root (sessions
+ * launched with `settings: { testing: {} }`): Playwright finds the frame by the browser's frame tree.
  */
-export function inClosedBubble<T>(page: Page, body: string): Promise<T> {
-  return inSesameWorld<T>(
+export async function inClosedBubble<T>(page: Page, body: string): Promise<T> {
+  const frame = await bubbleDocument(page);
+  return (await frame.evaluate(`(${body})(document)`)) as T;
+}
+
+/** Where the bubble's frame is on the page, read from Sesame's world (through the closed shadow root). */
+function bubbleFrameBox(page: Page): Promise<{ left: number; top: number } | null> {
+  return inSesameWorld(
     page,
     `(() => {
     const host = document.querySelector('sesame-bubble');
-    const root = host && chrome.dom.openOrClosedShadowRoot(host);
-    return (${body})(root);
+    const frame = host && chrome.dom.openOrClosedShadowRoot(host)?.querySelector('iframe');
+    const r = frame?.getBoundingClientRect();
+    return r ? { left: r.left, top: r.top } : null;
   })()`,
   );
 }
 
-/** Waits until the closed bubble shows `[data-testid=testId]`; returns the centre of its box. */
+/** Waits until the closed bubble shows `[data-testid=testId]`; returns the centre of its box on the page. */
 export async function waitInClosedBubble(page: Page, testId: string, timeoutMs = 120_000): Promise<{ x: number; y: number }> {
   const deadline = Date.now() + timeoutMs;
   let last: { x: number; y: number } | null = null;
   for (;;) {
-    const box = await inClosedBubble<{ x: number; y: number } | null>(
+    const inner = await inClosedBubble<{ x: number; y: number } | null>(
       page,
       `(root) => {
         const el = root && root.querySelector('[data-testid=${testId}]');
@@ -364,7 +373,9 @@ export async function waitInClosedBubble(page: Page, testId: string, timeoutMs =
         const r = el.getBoundingClientRect();
         return r.width > 0 ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
       }`,
-    );
+    ).catch(() => null);
+    const frame = inner ? await bubbleFrameBox(page) : null;
+    const box = inner && frame ? { x: frame.left + inner.x, y: frame.top + inner.y } : null;
     // Where it is once the bubble has stopped moving (results stream in and grow it).
     if (box && last && Math.abs(box.x - last.x) < 1 && Math.abs(box.y - last.y) < 1) return box;
     last = box;
@@ -373,7 +384,31 @@ export async function waitInClosedBubble(page: Page, testId: string, timeoutMs =
   }
 }
 
-export const inBubble = (page: Page | Frame, testId: string) => page.locator(`sesame-bubble [data-testid=${testId}]`);
+/**
+ * The bubble's frame (an extension page in the page, components/bubble/mount-bubble.tsx): locators
+ * go in through it. Sessions launched as usual have the host's shadow root open (settings.testing),
+ * so Playwright finds the <iframe>; the bubble's document is cross-origin to the page either way.
+ */
+export const bubbleFrame = (page: Page | Frame) => page.frameLocator('sesame-bubble iframe');
+
+/** `sesame-bubble <selector>` (the journeys' form, as in the other browser's driver): <selector> inside the bubble's frame. */
+export function bubbleLocator(page: Page | Frame, selector: string): Locator | null {
+  const inner = /^sesame-bubble\s+(.+)$/s.exec(selector)?.[1];
+  return inner ? bubbleFrame(page).locator(inner) : null;
+}
+
+export const inBubble = (page: Page | Frame, testId: string) => bubbleFrame(page).locator(`[data-testid=${testId}]`);
+
+/** The bubble's frame as a Playwright Frame (to evaluate in its document), once it has one. */
+export async function bubbleDocument(page: Page, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = page.frames().find((f) => new URL(f.url(), 'about:blank').pathname === '/bubble.html' && f.url().startsWith('chrome-extension://'));
+    if (frame && !frame.isDetached()) return frame;
+    if (Date.now() > deadline) throw new Error(`no bubble frame in ${page.url()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** Triggers a cloze on the selection and opens the practice page from the bubble's Practice button. */
 export async function practiceFromBubble(session: Session, page: Page): Promise<Page> {

@@ -18,6 +18,8 @@ import {
   selectText,
   type Session,
   trigger,
+  bubbleFrame,
+  bubbleDocument,
 } from './harness';
 
 /** A phrase typed into a field with completion on: it must never reach storage. */
@@ -42,7 +44,7 @@ function wordCentre(target: Page | Frame, selector: string, word: string, shadow
   );
 }
 
-const word = (page: Page | Frame) => page.locator('sesame-bubble .word').textContent();
+const word = (page: Page | Frame) => bubbleFrame(page).locator('.word').textContent();
 
 async function dblclickInFrame(page: Page, frameSelector: string, selector: string, word: string): Promise<Frame> {
   const frame = (await (await page.$(frameSelector))!.contentFrame())!;
@@ -99,8 +101,8 @@ describe('hostile pages and bad input', () => {
     await trigger(s, page, 'cloze');
     await inBubble(page, 'cloze').waitFor({ timeout: 120_000 });
     // The markup's characters are in the passage as text (the cloze may blank any of its words).
-    expect(await page.locator('sesame-bubble .passage').textContent()).toMatch(/<[^>]+=[^>]+>/);
-    expect(await page.evaluate(() => document.querySelector('sesame-bubble')!.shadowRoot!.querySelectorAll('img').length)).toBe(0);
+    expect(await bubbleFrame(page).locator('.passage').textContent()).toMatch(/<[^>]+=[^>]+>/);
+    expect(await (await bubbleDocument(page)).evaluate(() => document.querySelectorAll('img').length)).toBe(0);
     await page.waitForTimeout(300);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   });
@@ -129,9 +131,10 @@ describe('hostile pages and bad input', () => {
     await strict.goto(`${s.pagesUrl}/strict-csp.html`);
     await dblclickWord(strict, '#p1', 'bank');
     await inBubble(strict, 'substitutes').waitFor({ timeout: 120_000 });
-    // The bubble's styles applied despite the CSP (constructed stylesheet): it is positioned fixed.
+    // The frame's styles applied despite the CSP (constructed stylesheet): it is positioned fixed,
+    // and the CSP (default-src 'none', so no frame-src) did not keep the extension's frame out.
     const position = await strict.evaluate(() => {
-      const el = document.querySelector('sesame-bubble')!.shadowRoot!.querySelector('.bubble')!;
+      const el = document.querySelector('sesame-bubble')!.shadowRoot!.querySelector('iframe')!;
       return getComputedStyle(el).position;
     });
     expect(position).toBe('fixed');

@@ -3,18 +3,21 @@
 // the UI language can be switched to Chinese.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openPopup, selectText, type Session, trigger } from './harness';
+import { launch, openPopup, selectText, type Session, trigger, bubbleDocument, bubbleFrame } from './harness';
 
-/** The focused element, looking into Sesame's shadow root: "host>testid" or the page element's id. */
-function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
+/** The focused element, looking into the bubble's frame: "bubble>testid" or the page element's id. */
+async function focused(page: Page): Promise<string> {
+  const outer = await page.evaluate(() => {
     const a = document.activeElement;
-    if (a?.tagName === 'SESAME-BUBBLE') {
-      const inner = a.shadowRoot?.activeElement as HTMLElement | null | undefined;
-      return `bubble>${inner?.dataset.testid ?? inner?.getAttribute('aria-label') ?? inner?.tagName ?? ''}`;
-    }
+    if (a?.tagName === 'SESAME-BUBBLE') return a.shadowRoot?.activeElement?.tagName === 'IFRAME' ? 'frame' : 'host';
     return a?.id || a?.tagName || '';
   });
+  if (outer !== 'frame') return outer;
+  const inner = await (await bubbleDocument(page)).evaluate(() => {
+    const a = document.activeElement as HTMLElement | null;
+    return a === document.body ? '' : (a?.dataset.testid ?? a?.getAttribute('aria-label') ?? a?.tagName ?? '');
+  });
+  return `bubble>${inner}`;
 }
 
 describe('keyboard-only use', () => {
@@ -38,7 +41,7 @@ describe('keyboard-only use', () => {
     });
     await selectText(page, '#s2', 'bank');
     await trigger(s, page, 'sense');
-    await page.locator('sesame-bubble [data-testid=snippet]').first().waitFor({ timeout: 120_000 });
+    await bubbleFrame(page).locator('[data-testid=snippet]').first().waitFor({ timeout: 120_000 });
     expect(await focused(page)).toBe('bubble>bubble');
     let reached = '';
     for (let i = 0; i < 20 && !reached.startsWith('bubble>snippet'); i++) {

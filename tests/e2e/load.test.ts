@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, ghostText, hostStatus, inBubble, launch, routerStats, selectText, type Session, trigger } from './harness';
+import { dblclickWord, ghostText, hostStatus, inBubble, launch, routerStats, selectText, type Session, trigger, bubbleFrame } from './harness';
 
 const STORY =
   'The farmer watched the sleepy cattle grazing near the old wooden barn while his daughter painted the distant mountains. Their neighbours repaired broken fences before the winter storms arrived from the northern valleys.';
@@ -38,14 +38,14 @@ describe('two tabs, memory after idle release', () => {
     await inBubble(b, 'cloze').waitFor({ timeout: 120_000 });
     s.hub.setFault(null);
 
-    expect(await a.locator('sesame-bubble .word').textContent()).toBe('bank');
+    expect(await bubbleFrame(a).locator('.word').textContent()).toBe('bank');
     expect(await inBubble(a, 'cloze').count()).toBe(0);
     expect(await inBubble(b, 'substitutes').count()).toBe(0);
-    const blanks = await b.locator('sesame-bubble [data-testid=cloze] .blank').count();
+    const blanks = await bubbleFrame(b).locator('[data-testid=cloze] .blank').count();
     expect(blanks).toBeGreaterThan(0);
     expect(blanks).toBeLessThanOrEqual(5);
     // The passage shown is tab B's selection, with its blanks taken out.
-    const passage = (await b.locator('sesame-bubble .passage').textContent())!;
+    const passage = (await bubbleFrame(b).locator('.passage').textContent())!;
     for (const piece of passage.split(/\(\d+\) ____/).filter((p) => p.trim())) expect(STORY).toContain(piece);
   });
 

@@ -2,10 +2,10 @@ import { statSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumSession } from './driver/chromium';
-import { dblclickWord, launch, openPopup, selectText, type Session, trigger } from './harness';
+import { dblclickWord, launch, openPopup, selectText, type Session, trigger, bubbleFrame } from './harness';
 import { settingsClearCache } from './journeys';
 
-const bubble = (page: Page, testId: string) => page.locator(`sesame-bubble [data-testid=${testId}]`);
+const bubble = (page: Page, testId: string) => bubbleFrame(page).locator(`[data-testid=${testId}]`);
 
 async function openOptions(s: Session): Promise<Page> {
   const page = await s.context.newPage();

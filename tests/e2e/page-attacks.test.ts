@@ -23,6 +23,8 @@ import {
 
 /** Requests of `type` the background router has seen. */
 const requests = async (s: Session, type: string) => (await routerStats(s)).requests[type] ?? 0;
+const storedWords = (s: Session) =>
+  s.worker.evaluate(async () => ((await chrome.storage.local.get('wordList')).wordList as unknown[] | undefined)?.length ?? 0);
 const hits = async (s: Session) => ((await hostStatus(s)) as Diagnostics).senseCache?.hits ?? Number.NaN;
 
 /** Waits until Sesame's content script runs in `page` and has read its settings. */
@@ -150,6 +152,118 @@ describe('a hostile page', () => {
     const opened = s.context.waitForEvent('page', { timeout: 30_000 });
     await page.mouse.click(practiceAt.x, practiceAt.y);
     await (await opened).waitForURL(/\/practice\.html/, { timeout: 30_000 });
+  });
+
+  it("reaches for the bubble's frame: no <iframe> in its DOM (even with attachShadow forced open), its document and address are cross-origin, not even in window.frames (so it cannot be navigated), forged messages and ports do nothing", async () => {
+    const page = await s.context.newPage();
+    // Before any of Sesame's code runs, the page forces every shadow root open: Sesame's isolated world has its own attachShadow.
+    await page.addInitScript(() => {
+      const attach = Element.prototype.attachShadow;
+      Element.prototype.attachShadow = function (this: Element, init: ShadowRootInit) {
+        return attach.call(this, { ...init, mode: 'open' });
+      };
+    });
+    await page.goto(`${s.pagesUrl}/senses.html`);
+    await dblclickWord(page, '#s1', 'bank');
+    await waitInClosedBubble(page, 'save-word');
+    const seen = await page.evaluate(() => {
+      const host = document.querySelector('sesame-bubble')!;
+      const frame = window.frames[0] as Window;
+      const attempt = (read: () => unknown): string => {
+        try {
+          return `read: ${String(read())}`;
+        } catch (error) {
+          return (error as Error).name;
+        }
+      };
+      return {
+        root: host.shadowRoot === null,
+        iframes: document.querySelectorAll('iframe').length,
+        frames: window.frames.length,
+        document: attempt(() => frame.document.body.innerHTML),
+        address: attempt(() => frame.location.href),
+      };
+    });
+    // A frame in a shadow tree is not one of the document's frames: no window to read, post to or navigate.
+    expect(seen).toEqual({ root: true, iframes: 0, frames: 0, document: 'TypeError', address: 'TypeError' });
+
+    // Forged actions and props, posted to every window the page can reach, with a MessagePort, and on that port.
+    const saved = await storedWords(s);
+    const title = await inClosedBubble<string>(page, `(root) => root.querySelector('.title').textContent`);
+    await page.evaluate(() => {
+      const targets = [window, window.top!, ...Array.from({ length: window.frames.length }, (_, i) => window.frames[i]!)];
+      const forged = [
+        { kind: 'call', call: 1, name: 'onSave' },
+        { kind: 'call', call: 2, name: 'onPractice' },
+        {
+          kind: 'props',
+          props: { title: 'Forged', state: { phase: 'error', error: { code: 'internal', message: 'forged' } } },
+          callbacks: ['onClose'],
+          maxWidth: 380,
+          maxHeight: 400,
+        },
+      ];
+      for (const frame of targets) {
+        for (const message of forged) {
+          frame.postMessage(message, '*');
+          const channel = new MessageChannel();
+          frame.postMessage(message, '*', [channel.port2]);
+          channel.port1.postMessage(message);
+        }
+      }
+    });
+    await page.waitForTimeout(1000);
+    expect(await storedWords(s)).toBe(saved);
+    expect(await inClosedBubble<string>(page, `(root) => root.querySelector('.title').textContent`)).toBe(title);
+    expect(await inClosedBubble<number>(page, `(root) => root.querySelectorAll('[data-testid=save-word], [data-testid=substitutes]').length`)).toBe(2);
+  });
+
+  it('restyles and covers the bubble: its CSS and inline styles do not reach the frame; a click through a transparent overlay is dropped; the uncovered bubble takes the user’s click', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/senses.html`);
+    await dblclickWord(page, '#s3', 'bank');
+    const saveAt = await waitInClosedBubble(page, 'save-word');
+    await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.textContent =
+        'sesame-bubble, iframe { display: none !important; opacity: 0 !important; visibility: hidden !important; transform: scale(0.01) !important; }';
+      document.head.append(style);
+      const host = document.querySelector('sesame-bubble') as HTMLElement;
+      for (const [name, value] of [
+        ['display', 'none'],
+        ['opacity', '0'],
+        ['visibility', 'hidden'],
+        ['clip-path', 'inset(50%)'],
+      ] as const)
+        host.style.setProperty(name, value, 'important');
+    });
+    const shown = await inSesameWorld(
+      page,
+      `(() => {
+        const host = document.querySelector('sesame-bubble');
+        const frame = chrome.dom.openOrClosedShadowRoot(host).querySelector('iframe');
+        const h = getComputedStyle(host), f = getComputedStyle(frame), r = frame.getBoundingClientRect();
+        return { display: h.display, opacity: h.opacity, visibility: f.visibility, transform: f.transform, clip: h.clipPath, frameOpacity: f.opacity, sized: r.width > 100 && r.height > 100 };
+      })()`,
+    );
+    expect(shown).toEqual({ display: 'inline', opacity: '1', visibility: 'visible', transform: 'none', clip: 'none', frameOpacity: '1', sized: true });
+
+    // An invisible layer over the bubble that lets clicks through (clickjacking): the frame sees itself covered and drops the click.
+    const saved = await storedWords(s);
+    await page.evaluate(() => {
+      const cover = document.createElement('div');
+      cover.id = 'cover';
+      cover.style.cssText = 'position: fixed; inset: 0; z-index: 2147483647; pointer-events: none; background: rgba(255, 255, 255, 0.02)';
+      document.documentElement.append(cover);
+    });
+    await page.waitForTimeout(800);
+    await page.mouse.click(saveAt.x, saveAt.y);
+    await page.waitForTimeout(1000);
+    expect(await storedWords(s)).toBe(saved);
+    await page.evaluate(() => document.getElementById('cover')!.remove());
+    await page.waitForTimeout(800);
+    await page.mouse.click(saveAt.x, saveAt.y);
+    await expect.poll(() => storedWords(s)).toBe(saved + 1);
   });
 
   it('probes the cache from another site: a use looked up on b.test is not served from a.test’s lookups, and no count tells it', async () => {

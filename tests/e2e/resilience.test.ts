@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, hostStatus, launch, openPopup, selectText, type Session, trigger } from './harness';
+import { dblclickWord, hostStatus, launch, openPopup, selectText, type Session, trigger, bubbleFrame } from './harness';
 
-const bubble = (page: Page, testId: string) => page.locator(`sesame-bubble [data-testid=${testId}]`);
+const bubble = (page: Page, testId: string) => bubbleFrame(page).locator(`[data-testid=${testId}]`);
 
 async function cachedFiles(s: Session): Promise<string[]> {
   const page = await s.context.newPage();

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, ghostText, launch, openPopup, type Session } from './harness';
+import { dblclickWord, ghostText, launch, openPopup, type Session, bubbleFrame } from './harness';
 
 const OUT = resolve('docs/screenshots');
 const SCHEMES = ['light', 'dark'] as const;
@@ -40,7 +40,7 @@ describe('screenshots', () => {
         await page.emulateMedia({ colorScheme: scheme });
         await page.goto(`${s.pagesUrl}/${lang.page}`);
         await dblclickWord(page, lang.target, lang.word);
-        await page.locator('sesame-bubble [data-testid=gloss]').first().waitFor({ timeout: 120_000 });
+        await bubbleFrame(page).locator('[data-testid=gloss]').first().waitFor({ timeout: 120_000 });
         await shot(page, `bubble-${suffix}`);
 
         const popup = await openPopup(s, page);

@@ -5,13 +5,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumSession } from './driver/chromium';
-import { dblclickWord, hostStatus, launch, openPopup, type Session } from './harness';
+import { dblclickWord, hostStatus, launch, openPopup, type Session, bubbleDocument, bubbleFrame, bubbleLocator } from './harness';
 import { senseBubble, senseChineseInPopup } from './journeys';
 
 const BANK_IDS = ['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8'];
 
 async function senses(root: Page, scope: string) {
-  const list = root.locator(`${scope} [data-testid=sense]`);
+  const list = bubbleLocator(root, `${scope} [data-testid=sense]`) ?? root.locator(`${scope} [data-testid=sense]`);
   await list.first().waitFor({ timeout: 120_000 });
   return list;
 }
@@ -85,7 +85,7 @@ describe('word sense in context', () => {
     await dblclickWord(page, '#s7', 'bank');
     await senses(page, 'sesame-bubble');
     await expect.poll(hits, { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 7);
-    expect(await page.locator('sesame-bubble [data-testid=senses]').getAttribute('data-cached')).toBeNull();
+    expect(await bubbleFrame(page).locator('[data-testid=senses]').getAttribute('data-cached')).toBeNull();
   });
 
   it('Chinese: 银行 is looked up as a whole word, 行走 is not one of its uses, CC-CEDICT glosses', () => senseChineseInPopup(chromiumSession(s)));
@@ -93,24 +93,21 @@ describe('word sense in context', () => {
   it('a page with 300 uses: substitutes at once, the rest streamed, the page stays responsive', async () => {
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/senses-many.html`);
-    // Record every state the bubble shows (each is a separate render: the page kept running).
-    await page.evaluate(() => {
+    // Record every state the bubble shows (each is a separate render: the page kept running), in the bubble's frame from its start.
+    await page.addInitScript(() => {
+      if (location.pathname !== '/bubble.html') return;
       const w = window as unknown as { seen: string[] };
       w.seen = [];
       new MutationObserver(() => {
-        const root = document.querySelector('sesame-bubble')?.shadowRoot;
-        if (!root) return;
-        new MutationObserver(() => {
-          const working = root.querySelector('[data-testid=working]')?.textContent;
-          const subs = root.querySelectorAll('[data-testid=substitutes] .sub').length;
-          w.seen.push(`${subs}|${working ?? 'done'}`);
-        }).observe(root, { subtree: true, childList: true, characterData: true });
-      }).observe(document.documentElement, { childList: true });
+        const working = document.querySelector('[data-testid=working]')?.textContent;
+        const subs = document.querySelectorAll('[data-testid=substitutes] .sub').length;
+        w.seen.push(`${subs}|${working ?? 'done'}`);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
     });
     await dblclickWord(page, '#first', 'bank');
-    await page.locator('sesame-bubble [data-testid=senses]').waitFor({ timeout: 120_000 });
-    expect(await page.locator('sesame-bubble [data-testid=senses] > p').textContent()).toMatch(/^300 uses on this page/);
-    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    await bubbleFrame(page).locator('[data-testid=senses]').waitFor({ timeout: 120_000 });
+    expect(await bubbleFrame(page).locator('[data-testid=senses] > p').textContent()).toMatch(/^300 uses on this page/);
+    const seen = await (await bubbleDocument(page)).evaluate(() => (window as unknown as { seen: string[] }).seen);
     // Substitutes were on screen while the other uses were still being read.
     expect(seen.some((x) => /^[1-9]\d*\|Reading the other uses on this page… \d+\/300$/.test(x))).toBe(true);
   });

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, launch, selectText, type Session, trigger } from './harness';
+import { dblclickWord, launch, selectText, type Session, trigger, bubbleFrame } from './harness';
 
-const bubble = (page: Page, testId: string) => page.locator(`sesame-bubble [data-testid=${testId}]`);
+const bubble = (page: Page, testId: string) => bubbleFrame(page).locator(`[data-testid=${testId}]`);
 
 describe('tools in the browser on fixture models (WASM)', () => {
   let s: Session;
@@ -19,7 +19,7 @@ describe('tools in the browser on fixture models (WASM)', () => {
     await selectText(page, '#z1', '银行');
     await trigger(s, page, 'sense');
     await bubble(page, 'substitutes').waitFor({ timeout: 120_000 });
-    const subs = await page.locator('sesame-bubble [data-testid=substitutes] .sub').allTextContents();
+    const subs = await bubbleFrame(page).locator('[data-testid=substitutes] .sub').allTextContents();
     expect(subs.length).toBeGreaterThan(0);
     for (const sub of subs) expect([...sub]).toHaveLength(2);
     expect(await bubble(page, 'model-line').textContent()).toContain('tiny-ernie-zh');
@@ -31,7 +31,7 @@ describe('tools in the browser on fixture models (WASM)', () => {
     await selectText(page, '#p3', 'We sat on the grassy bank of the river and watched the boats.');
     await trigger(s, page, 'cloze');
     await bubble(page, 'cloze').waitFor({ timeout: 120_000 });
-    const blanks = await page.locator('sesame-bubble [data-testid=cloze] .blank').count();
+    const blanks = await bubbleFrame(page).locator('[data-testid=cloze] .blank').count();
     expect(blanks).toBeGreaterThan(0);
     expect(blanks).toBeLessThanOrEqual(5);
   });
@@ -42,7 +42,7 @@ describe('tools in the browser on fixture models (WASM)', () => {
     await selectText(page, '#p2', 'The bank approved the loan');
     await trigger(s, page, 'complete');
     await bubble(page, 'alternatives').waitFor({ timeout: 120_000 });
-    expect(await page.locator('sesame-bubble [data-testid=alternatives] li').count()).toBe(3);
+    expect(await bubbleFrame(page).locator('[data-testid=alternatives] li').count()).toBe(3);
   });
 
   it('says clearly when nothing usable is selected and never reads password fields', async () => {

@@ -3,7 +3,7 @@
 // installed models show where they run; the keyboard shortcuts are listed.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, launch, type Session } from './harness';
+import { dblclickWord, launch, type Session, bubbleFrame } from './harness';
 
 describe('word list and model manager', () => {
   let s: Session;
@@ -18,8 +18,8 @@ describe('word list and model manager', () => {
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/senses.html`);
     await dblclickWord(page, '#s1', 'bank');
-    await page.locator('sesame-bubble [data-testid=senses]').waitFor({ timeout: 120_000 });
-    const save = page.locator('sesame-bubble [data-testid=save-word]');
+    await bubbleFrame(page).locator('[data-testid=senses]').waitFor({ timeout: 120_000 });
+    const save = bubbleFrame(page).locator('[data-testid=save-word]');
     await save.click();
     await expect.poll(() => save.textContent()).toBe('Saved');
     expect(await save.isDisabled()).toBe(true);

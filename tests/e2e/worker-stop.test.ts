@@ -3,7 +3,7 @@
 // fails with a clear message, the next request works, and none is lost (left hanging).
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, hostStatus, inBubble, launch, routerStats, selectText, type Session, trigger } from './harness';
+import { dblclickWord, hostStatus, inBubble, launch, routerStats, selectText, type Session, trigger, bubbleFrame } from './harness';
 
 interface Version {
   versionId: string;
@@ -111,7 +111,7 @@ describe('service worker stopped mid-request', () => {
     const outcome = await outcomeOf(page, 'substitutes');
     outcomes.push(outcome);
     expect(outcome).toBe('completed');
-    expect(await page.locator('sesame-bubble .word').textContent()).toBe('bank');
+    expect(await bubbleFrame(page).locator('.word').textContent()).toBe('bank');
     // The answer came through the new worker (its router counts start at zero), and the file was fetched once.
     expect((await routerStats(s)).requests.sense).toBe(1);
     // (at the listing's commit: downloads are pinned, models/host/host.ts)

@@ -26,13 +26,23 @@ export interface HoverLookupOptions {
 }
 
 export interface HoverLookup {
+  /** A key the user pressed in the bubble's frame (its document gets the keys while it has focus): steps as in the page. */
+  stepKey(key: StepKey): boolean;
   detach(): void;
+}
+
+/** A modifier+arrow press, as the bubble's frame forwards it. */
+export interface StepKey {
+  key: 'ArrowLeft' | 'ArrowRight';
+  shiftKey: boolean;
+  altKey: boolean;
+  ctrlKey: boolean;
 }
 
 const MODIFIER_KEY: Record<Exclude<HoverModifier, 'off'>, string> = { shift: 'Shift', alt: 'Alt', ctrl: 'Control' };
 
 /** Whether the event came with the modifier held. */
-export function modifierHeld(event: MouseEvent | KeyboardEvent, modifier: HoverModifier): boolean {
+export function modifierHeld(event: Pick<KeyboardEvent, 'shiftKey' | 'altKey' | 'ctrlKey'>, modifier: HoverModifier): boolean {
   switch (modifier) {
     case 'shift':
       return event.shiftKey;
@@ -146,6 +156,13 @@ export function attachHoverLookup(doc: Document, options: HoverLookupOptions): H
     }
   };
 
+  const stepKey = (key: StepKey): boolean => {
+    const modifier = options.modifier();
+    if (modifier === 'off' || !modifierHeld(key, modifier) || !current || !options.isOpen()) return false;
+    void step(key.key === 'ArrowRight');
+    return true;
+  };
+
   const onKeyUp = (event: KeyboardEvent): void => {
     if (trusted(event) && event.key === MODIFIER_KEY[options.modifier() as 'shift']) cancelRest();
   };
@@ -154,6 +171,7 @@ export function attachHoverLookup(doc: Document, options: HoverLookupOptions): H
   doc.addEventListener('keydown', onKeyDown, true);
   doc.addEventListener('keyup', onKeyUp, true);
   return {
+    stepKey,
     detach() {
       cancelRest();
       doc.removeEventListener('mousemove', onMouseMove, { capture: true });

@@ -1,7 +1,7 @@
 // The driver over playwright-core: Debian's Chromium with the MV3 build (tests/e2e/harness.ts
 // launches it; this only presents a harness Session as the journeys' DSession).
 import type { Locator, Page } from 'playwright-core';
-import { extensionRequest, hostStatus, launch, type LaunchOptions, openPopup, routerStats, type Session, tabIdOf, trigger } from '../harness';
+import { bubbleLocator, extensionRequest, hostStatus, launch, type LaunchOptions, openPopup, routerStats, type Session, tabIdOf, trigger } from '../harness';
 import type { DLaunchOptions, DLocator, DPage, DSession } from './types';
 
 function locatorOf(l: Locator): DLocator {
@@ -28,7 +28,7 @@ function locatorOf(l: Locator): DLocator {
 
 const pages = new WeakMap<Page, DPage>();
 
-/** The journeys' view of a Playwright page (the same object for the same page). */
+/** The journeys' view of a Playwright page (`sesame-bubble <selector>` finds <selector> inside the bubble's frame) (the same object for the same page). */
 export function pageOf(p: Page): DPage {
   let page = pages.get(p);
   if (page) return page;
@@ -39,7 +39,7 @@ export function pageOf(p: Page): DPage {
     reload: async () => void (await p.reload()),
     close: () => p.close(),
     bringToFront: () => p.bringToFront(),
-    locator: (selector) => locatorOf(p.locator(selector)),
+    locator: (selector) => locatorOf(bubbleLocator(p, selector) ?? p.locator(selector)),
     evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) => p.evaluate(fn as (arg: unknown) => Promise<R>, arg) as Promise<R>,
     click: (selector) => p.click(selector),
     inputValue: (selector) => p.inputValue(selector),

@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../../support/hub-server.mjs';
 import type { Diagnostics } from '../../../models/shared/protocol';
@@ -146,8 +146,23 @@ class FirefoxLocator implements DLocator {
     private readonly steps: Step[],
   ) {}
 
-  private run(op: Op, arg: string | null = null): Promise<unknown> {
-    return this.page.raw.evaluate(locateInPage, { steps: this.steps, op, arg });
+  /**
+   * `sesame-bubble <selector>` is looked up inside the bubble's frame (an extension page on the
+   * page, components/bubble/mount-bubble.tsx); a box found there is moved by the frame's place on the page.
+   */
+  private async run(op: Op, arg: string | null = null): Promise<unknown> {
+    const [first, ...rest] = this.steps;
+    const inner = first && /^sesame-bubble\s+(.+)$/s.exec(first.sel)?.[1];
+    if (!first || !inner) return this.page.raw.evaluate(locateInPage, { steps: this.steps, op, arg });
+    const frame = await this.page.bubbleFrame();
+    if (!frame) return op === 'count' ? 0 : op === 'texts' ? [] : { missing: true };
+    const found = (await frame.evaluate(locateInPage, { steps: [{ ...first, sel: inner }, ...rest], op, arg })) as { value?: { x: number; y: number } };
+    if (op !== 'box' || !found.value) return found;
+    const at = await this.page.raw.evaluate(() => {
+      const r = document.querySelector('sesame-bubble')?.shadowRoot?.querySelector('iframe')?.getBoundingClientRect();
+      return r ? { x: r.left, y: r.top } : null;
+    });
+    return at ? { value: { x: at.x + found.value.x, y: at.y + found.value.y } } : { missing: true };
   }
 
   /** An operation on the first element, waiting (like Playwright) until there is one. */
@@ -289,6 +304,15 @@ export class FirefoxPage implements DPage {
   }
   locator(selector: string): DLocator {
     return new FirefoxLocator(this, [{ sel: selector }]);
+  }
+  /** The bubble's frame, when one is open (over BiDi its URL reads about:blank: ask its document). */
+  async bubbleFrame(): Promise<Frame | undefined> {
+    for (const frame of this.raw.frames()) {
+      if (frame === this.raw.mainFrame()) continue;
+      const path = await frame.evaluate(() => (location.protocol === 'moz-extension:' ? location.pathname : '')).catch(() => '');
+      if (path === '/bubble.html') return frame;
+    }
+    return undefined;
   }
   evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> {
     return this.raw.evaluate(fn as (arg: unknown) => Promise<R>, arg) as Promise<R>;
