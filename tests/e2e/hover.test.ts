@@ -4,15 +4,22 @@
 // on hover, a bounded scan, off by default), and ghost text for a half-typed word.
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inSesameWorld, launch, routerStats, type Session } from './harness';
+import { bubbleFrame, inSesameWorld, launch, routerStats, type Session } from './harness';
 import { ghostText } from './harness';
 import { hostCounters, waitForGhost } from './ghost-wait';
 import { wordCentreInPage } from './page-text';
 
 type Point = { x: number; y: number };
 
-const bubbleWord = (page: Page | Frame) =>
-  page.evaluate(() => document.querySelector('sesame-bubble')?.shadowRoot?.querySelector('h2.word')?.textContent ?? null);
+/** The word the bubble shows (read in its frame), null while there is none. */
+const bubbleWord = async (page: Page | Frame): Promise<string | null> => {
+  const word = bubbleFrame(page).locator('h2.word');
+  try {
+    return (await word.count()) > 0 ? await word.first().textContent({ timeout: 1_000 }) : null;
+  } catch {
+    return null;
+  }
+};
 const bubbles = (page: Page | Frame) => page.evaluate(() => document.querySelectorAll('sesame-bubble').length);
 
 /** The centre of `word` inside the open shadow root of `#shadow-host`. */
@@ -83,6 +90,10 @@ describe('hover lookup', () => {
     await expect.poll(() => bubbleWord(page), { timeout: 60_000 }).toBe('the');
     // Sesame took the step keys: the page did not see them.
     expect(await page.evaluate(() => (window as unknown as { __keys: string[] }).__keys.filter((k) => k.startsWith('Arrow')))).toEqual([]);
+    // With focus in the bubble (its own document, in its frame), the step keys reach the frame, which passes them on.
+    await bubbleFrame(page).locator('.title').click();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => bubbleWord(page), { timeout: 60_000 }).toBe('river');
     await page.keyboard.up('Shift');
     expect(await bubbles(page)).toBe(1);
   });

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readableColor, TONE_COLOR_SCHEMES } from '@/models/shared/text/tone-colors';
-import { dblclickWord, inBubble, launch, openPopup, type Session, selectText, trigger } from './harness';
+import { bubbleDocument, bubbleFrame, dblclickWord, inBubble, launch, openPopup, type Session, selectText, trigger } from './harness';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -22,16 +22,17 @@ async function lookUpChinese(s: Session, page: Page, selector: string, word: str
   await inBubble(page, 'reading').waitFor({ timeout: 120_000 });
 }
 
-/** Serious or critical axe findings in the bubble, light and dark. */
+/** Serious or critical axe findings in the bubble (its own document, in its frame), light and dark. */
 async function bubbleViolations(page: Page): Promise<string[]> {
-  await page.evaluate(() => document.body.append(document.querySelector('sesame-bubble')!));
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  const frame = await bubbleDocument(page);
+  // Injected with evaluate: the extension page's CSP would block a script tag.
+  if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(AXE);
   const found: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    const ids = await page.evaluate(async () => {
+    const ids = await frame.evaluate(async () => {
       const { axe } = window as unknown as { axe: { run(c: unknown): Promise<{ violations: { id: string; impact?: string | null }[] }> } };
-      const r = await axe.run({ include: { fromShadowDom: ['sesame-bubble', '.bubble'] } });
+      const r = await axe.run({ include: ['.bubble'] });
       return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
     });
     found.push(...ids.map((id) => `${scheme}: ${id}`));
@@ -107,18 +108,17 @@ describe('reading aids (Hanping tone colours)', () => {
     await inBubble(page, 'equivalents').waitFor({ timeout: 120_000 });
     const method = await inBubble(page, 'equivalent-method').getAttribute('data-method');
     expect(method).toBe(await inBubble(page, 'gloss-method').getAttribute('data-method'));
-    const words = await page.locator('sesame-bubble [data-testid=equivalent] .sub').allTextContents();
+    const words = await bubbleFrame(page).locator('[data-testid=equivalent] .sub').allTextContents();
     expect(words.length).toBeGreaterThan(0);
     expect(words.every((w) => /^\p{Script=Han}+$/u.test(w))).toBe(true);
     expect(words.length).toBeLessThanOrEqual(3);
     // The English UI puts WordNet first; each equivalent has a tone-coloured reading.
-    const order = await page.evaluate(() => {
-      const root = document.querySelector('sesame-bubble')!.shadowRoot!;
-      const all = [...root.querySelectorAll('[data-testid=glosses], [data-testid=equivalents]')];
+    const order = await (await bubbleDocument(page)).evaluate(() => {
+      const all = [...document.querySelectorAll('[data-testid=glosses], [data-testid=equivalents]')];
       return all.map((e) => e.getAttribute('data-testid'));
     });
     expect(order).toEqual(['glosses', 'equivalents']);
-    expect(await page.locator('sesame-bubble [data-testid=equivalent] [data-testid=syllable]').count()).toBeGreaterThan(0);
+    expect(await bubbleFrame(page).locator('[data-testid=equivalent] [data-testid=syllable]').count()).toBeGreaterThan(0);
     expect(await inBubble(page, 'level').getAttribute('data-band')).toBe('2');
     expect(await inBubble(page, 'level-predicted').textContent()).toMatch(/here \(/);
     expect(await bubbleViolations(page)).toEqual([]);
@@ -154,7 +154,7 @@ describe('reading aids (Hanping tone colours)', () => {
     await page.locator('sesame-bubble').waitFor({ state: 'detached' });
     await dblclickWord(page, '#r3', 'bank');
     await inBubble(page, 'equivalents').waitFor({ timeout: 120_000 });
-    expect(await page.locator('sesame-bubble .word').textContent()).toBe('bank');
+    expect(await bubbleFrame(page).locator('.word').textContent()).toBe('bank');
     // A new word starts with nothing said.
     expect(await inBubble(page, 'speak-status').getAttribute('data-state')).toBe('idle');
     await inBubble(page, 'speak-word').click();
