@@ -26,14 +26,19 @@ const USER_EVENTS = [
 const POINTER_EVENTS = new Set(['click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup']);
 
 /** Whether the frame is shown as it is, unobstructed (IntersectionObserver v2), where the browser can tell. */
-export function watchVisibility(target: Element): { readonly visible: boolean; stop(): void } {
+export function watchVisibility(target: Element, onChange: (visible: boolean) => void = () => undefined): { readonly visible: boolean; stop(): void } {
   const supported = typeof IntersectionObserverEntry !== 'undefined' && 'isVisible' in IntersectionObserverEntry.prototype;
-  if (!supported) return { visible: true, stop: () => undefined };
+  if (!supported) {
+    onChange(true);
+    return { visible: true, stop: () => undefined };
+  }
   let visible = false;
   const observer = new IntersectionObserver(
     (entries) => {
       const last = entries.at(-1) as (IntersectionObserverEntry & { isVisible?: boolean }) | undefined;
-      if (last) visible = last.isVisible === true;
+      if (!last || (last.isVisible === true) === visible) return;
+      visible = last.isVisible === true;
+      onChange(visible);
     },
     { trackVisibility: true, delay: 100 } as IntersectionObserverInit,
   );
@@ -49,7 +54,8 @@ export function watchVisibility(target: Element): { readonly visible: boolean; s
 /** Runs the bubble in this frame's document, talking to the content script over `port`. */
 export function runBubbleFrame(port: PortLike, doc: Document = document): void {
   const container = doc.getElementById('app') ?? doc.body;
-  const visibility = watchVisibility(doc.documentElement);
+  // data-shown on the frame's own root (cross-origin to the page): whether clicks count now; tests wait for it.
+  const visibility = watchVisibility(doc.documentElement, (visible) => doc.documentElement.toggleAttribute('data-shown', visible));
   const gate = (event: Event): void => {
     if (event.isTrusted && !(POINTER_EVENTS.has(event.type) && !visibility.visible)) return;
     event.stopImmediatePropagation();

@@ -410,6 +410,14 @@ export async function bubbleDocument(page: Page, timeoutMs = 30_000): Promise<Fr
   }
 }
 
+/**
+ * Waits until the bubble's frame takes clicks: the browser reports it shown as it is, unobstructed
+ * (IntersectionObserver v2, 100 ms delay; the frame marks its root `data-shown`). A click sooner is dropped.
+ */
+export async function bubbleShown(page: Page | Frame, timeoutMs = 10_000): Promise<void> {
+  await bubbleFrame(page).locator('html[data-shown]').waitFor({ state: 'attached', timeout: timeoutMs });
+}
+
 /** Triggers a cloze on the selection and opens the practice page from the bubble's Practice button. */
 export async function practiceFromBubble(session: Session, page: Page): Promise<Page> {
   await trigger(session, page, 'cloze');

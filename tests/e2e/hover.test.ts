@@ -4,7 +4,7 @@
 // on hover, a bounded scan, off by default), and ghost text for a half-typed word.
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bubbleFrame, inSesameWorld, launch, routerStats, type Session } from './harness';
+import { bubbleFrame, bubbleShown, inSesameWorld, launch, routerStats, type Session } from './harness';
 import { ghostText } from './harness';
 import { hostCounters, waitForGhost } from './ghost-wait';
 import { wordCentreInPage } from './page-text';
@@ -91,6 +91,7 @@ describe('hover lookup', () => {
     // Sesame took the step keys: the page did not see them.
     expect(await page.evaluate(() => (window as unknown as { __keys: string[] }).__keys.filter((k) => k.startsWith('Arrow')))).toEqual([]);
     // With focus in the bubble (its own document, in its frame), the step keys reach the frame, which passes them on.
+    await bubbleShown(page);
     await bubbleFrame(page).locator('.title').click();
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => bubbleWord(page), { timeout: 60_000 }).toBe('river');

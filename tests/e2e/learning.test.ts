@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM helper without types
 import { startAnkiServer } from '../support/anki-server.mjs';
-import { dblclickWord, extensionRequest, inBubble, launch, type Session } from './harness';
+import { bubbleShown, dblclickWord, extensionRequest, inBubble, launch, type Session } from './harness';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -104,6 +104,7 @@ describe('learning loop', () => {
     await page.goto(`${s.pagesUrl}/senses.html`);
     await dblclickWord(page, '#s1', 'bank');
     await inBubble(page, 'senses').waitFor({ timeout: 120_000 });
+    await bubbleShown(page);
     await inBubble(page, 'save-word').click();
     const add = inBubble(page, 'add-to-anki');
     await add.waitFor({ timeout: 15_000 });

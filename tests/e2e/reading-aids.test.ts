@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readableColor, TONE_COLOR_SCHEMES } from '@/models/shared/text/tone-colors';
-import { bubbleDocument, bubbleFrame, dblclickWord, inBubble, launch, openPopup, type Session, selectText, trigger } from './harness';
+import { bubbleDocument, bubbleFrame, bubbleShown, dblclickWord, inBubble, launch, openPopup, type Session, selectText, trigger } from './harness';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -139,6 +139,7 @@ describe('reading aids (Hanping tone colours)', () => {
       speechSynthesis.speak = () => void (window as unknown as { pageSpoke: number }).pageSpoke++;
     });
     await lookUpChinese(s, page, '#r1', '银行');
+    await bubbleShown(page);
     await inBubble(page, 'speak-word').click();
     await expect.poll(() => inBubble(page, 'speak-status').getAttribute('data-state')).toBe('speaking');
     expect(await inBubble(page, 'speak-status').textContent()).toContain('Test Mandarin');
@@ -157,6 +158,7 @@ describe('reading aids (Hanping tone colours)', () => {
     expect(await bubbleFrame(page).locator('.word').textContent()).toBe('bank');
     // A new word starts with nothing said.
     expect(await inBubble(page, 'speak-status').getAttribute('data-state')).toBe('idle');
+    await bubbleShown(page);
     await inBubble(page, 'speak-word').click();
     await expect.poll(() => inBubble(page, 'speak-status').getAttribute('data-state')).toBe('no-voice');
     expect(await inBubble(page, 'speak-status').textContent()).toMatch(/No on-device English voice/);
