@@ -53,11 +53,13 @@ export function Bubble({
     if (focusOnOpen) ref.current?.focus();
   }, [focusOnOpen]);
   useEffect(() => {
+    // On the key's release, not its press: closing removes this frame, and a frame removed between
+    // a key's down and up leaves the browser's key-up with nowhere to go (DevTools input then waits forever).
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose();
     };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
+    window.addEventListener('keyup', onKey, true);
+    return () => window.removeEventListener('keyup', onKey, true);
   }, [onClose]);
   return (
     <div
