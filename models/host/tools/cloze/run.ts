@@ -1,6 +1,6 @@
 // The cloze tool as the host runs it: blanks chosen by the model, and answers judged by it.
 import { type Lang, ToolError } from '../../../shared/protocol';
-import type { HostTool, ToolDeps } from '../host-tool';
+import type { ToolMaker } from '../host-tool';
 import { checkCloze } from './check';
 import { makeCloze } from './cloze';
 
@@ -9,7 +9,7 @@ const needLang = (lang: Lang | undefined): Lang => {
   return lang;
 };
 
-export function clozeTool(deps: ToolDeps): HostTool<'cloze' | 'cloze.check'> {
+export const makeTool: ToolMaker<'cloze'> = (deps) => {
   return {
     runners: {
       cloze: {
@@ -33,4 +33,4 @@ export function clozeTool(deps: ToolDeps): HostTool<'cloze' | 'cloze.check'> {
       },
     },
   };
-}
+};
