@@ -60,7 +60,15 @@ export function PracticePage({ passageId }: { passageId: string }) {
     const files: Record<string, Progress> = {};
     setRun({ phase: 'working', files });
     request(
-      { type: 'cloze', text, blanks: count, seed, difficulty, ...(passage.lang ? { lang: passage.lang } : {}) },
+      {
+        type: 'cloze',
+        text,
+        blanks: count,
+        seed,
+        difficulty,
+        ...(passage.lang ? { lang: passage.lang } : {}),
+        ...(passage.focus ? { focus: passage.focus } : {}),
+      },
       {
         signal: abort.signal,
         onProgress: (p) => {

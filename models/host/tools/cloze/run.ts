@@ -16,7 +16,11 @@ export const makeTool: ToolMaker<'cloze'> = (deps) => {
         check: (_request, lang) => needLang(lang),
         async run(lm, request, ctx) {
           const lang = needLang(ctx.lang);
-          const options = { ...(request.difficulty ? { difficulty: request.difficulty } : {}), ...(request.decode ? { decode: request.decode } : {}) };
+          const options = {
+            ...(request.difficulty ? { difficulty: request.difficulty } : {}),
+            ...(request.decode ? { decode: request.decode } : {}),
+            ...(request.focus ? { focus: request.focus } : {}),
+          };
           const out = await makeCloze(lm, request.text, lang, request.blanks, request.seed ?? 1, options);
           return { type: 'cloze', lang, model: lm.spec.id, backend: ctx.backend, ...out, ...(request.difficulty ? { difficulty: request.difficulty } : {}) };
         },
