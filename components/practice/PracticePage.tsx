@@ -28,6 +28,7 @@ import { t } from '@/models/shared/i18n';
 import { type ClozeDifficulty, CLOZE_DIFFICULTIES, type ErrorInfo, type Progress } from '@/models/shared/protocol';
 import { ClozeExercise, type ExerciseActions } from './ClozeExercise';
 import { HistoryList } from './HistoryList';
+import { TypedInput } from '../common/TypedInput';
 
 type Run = { phase: 'working'; files: Record<string, Progress> } | { phase: 'ready'; ex: Exercise; id: string } | { phase: 'error'; error: ErrorInfo };
 
@@ -172,7 +173,7 @@ export function PracticePage({ passageId }: { passageId: string }) {
           </label>
           <label>
             {t('practice_blanks')}{' '}
-            <input
+            <TypedInput
               type="number"
               min={1}
               max={20}
