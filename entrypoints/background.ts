@@ -5,7 +5,6 @@ import { startBackground } from '@/models/background/start';
 
 export default defineBackground(() => {
   startBackground({
-    firefox: import.meta.env.FIREFOX,
     inPageHost: () => import('@/models/host/runtime').then((m) => m.createBrowserHost('background-page')),
     menuTitle: (id, fallback) => i18n.t(`menu_${id}` as 'menu_sense') || fallback,
   });

@@ -1,6 +1,7 @@
 // The popup's sampling settings for "Continue this text": temperature, top-p and length.
 import { t } from '@/models/shared/i18n';
 import type { Settings } from '@/models/shared/settings';
+import { TypedInput } from './TypedInput';
 
 type Sampling = Settings['continueText'];
 
@@ -17,7 +18,7 @@ export function SamplingControls({ value, onChange }: { value: Sampling; onChang
       {FIELDS.map((f) => (
         <label key={f.key}>
           {t(f.label)}{' '}
-          <input
+          <TypedInput
             type="number"
             min={f.min}
             max={f.max}

@@ -3,6 +3,7 @@
 import { editorSupport } from '@/models/shared/editors';
 import { t, uiLangTag } from '@/models/shared/i18n';
 import type { Settings } from '@/models/shared/settings';
+import { TypedInput } from '../common/TypedInput';
 
 type Completion = Settings['completion'];
 
@@ -27,11 +28,11 @@ export function CompletionSettings({ value, onChange }: { value: Completion; onC
       </label>
       <label>
         {t('options_completion_pause')}{' '}
-        <input type="number" min={50} max={5000} step={50} value={value.pauseMs} data-testid="completion-pause" onChange={number('pauseMs', 50, 5000)} />
+        <TypedInput type="number" min={50} max={5000} step={50} value={value.pauseMs} data-testid="completion-pause" onChange={number('pauseMs', 50, 5000)} />
       </label>
       <label>
         {t('options_completion_tokens')}{' '}
-        <input type="number" min={1} max={256} value={value.maxTokens} data-testid="completion-tokens" onChange={number('maxTokens', 1, 256)} />
+        <TypedInput type="number" min={1} max={256} value={value.maxTokens} data-testid="completion-tokens" onChange={number('maxTokens', 1, 256)} />
       </label>
       <p class="muted" data-testid="completion-editors-on">
         {t('options_completion_editors_on', { editors: list(editors.on) })}

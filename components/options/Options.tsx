@@ -8,6 +8,7 @@ import { checkIdleMinutes, checkModelHost, checkModelId } from '@/models/shared/
 import { loadSettings, updateSettings } from '@/models/shared/settings-store';
 import { type MessageKey, t, UI_LANGUAGES, MESSAGES, type UiLanguageSetting } from '@/models/shared/i18n';
 import { megabytes } from '../common/format';
+import { TypedInput } from '../common/TypedInput';
 import { sizesOf, sizeText, useModelFiles } from '../common/model-size';
 import { modelsFor, type NeededModel } from '@/models/shared/onboarding';
 import { CompletionSettings } from './CompletionSettings';
@@ -142,7 +143,7 @@ export function Options({ bridge }: { bridge: OptionsBridge }) {
                   const choices = REGISTRY.filter((e) => e.tools.includes(tool));
                   return (
                     <td key={lang}>
-                      <input
+                      <TypedInput
                         list={`models-${tool}`}
                         aria-label={t('options_model_for', { tool: t(label), lang: t(lang === 'en' ? 'lang_en' : 'lang_zh') })}
                         data-testid={`model-${key}`}
@@ -207,7 +208,7 @@ export function Options({ bridge }: { bridge: OptionsBridge }) {
         <h2 id="host-h">{t('options_sources')}</h2>
         <label>
           {t('options_host_url')}{' '}
-          <input
+          <TypedInput
             type="url"
             data-testid="model-host"
             aria-invalid={drafts['model-host'] ? 'true' : undefined}
@@ -239,7 +240,7 @@ export function Options({ bridge }: { bridge: OptionsBridge }) {
         </label>
         <label>
           {t('options_idle')}{' '}
-          <input
+          <TypedInput
             type="number"
             min={1}
             max={240}
@@ -319,17 +320,25 @@ export function Options({ bridge }: { bridge: OptionsBridge }) {
         </label>
         <label>
           {t('options_layer_weights')}{' '}
-          <input
+          <TypedInput
             data-testid="layer-weights"
             placeholder={t('options_layer_weights_placeholder')}
-            value={settings.sense.layerWeights?.join(', ') ?? ''}
+            aria-invalid={drafts['layer-weights'] ? 'true' : undefined}
+            value={drafts['layer-weights']?.text ?? settings.sense.layerWeights?.join(', ') ?? ''}
             onChange={(e) => {
-              const parsed = parseLayerWeights((e.target as HTMLInputElement).value);
-              if (parsed.ok) void save((s) => ({ ...s, sense: { ...s.sense, layerWeights: parsed.weights } }));
-              else setMessage(t('options_layer_weights_bad'));
+              const text = (e.target as HTMLInputElement).value;
+              const parsed = parseLayerWeights(text);
+              saveField(
+                'layer-weights',
+                text,
+                parsed.ok ? { ok: true, value: parsed.weights } : { ok: false, problem: parsed.message },
+                () => t('options_layer_weights_bad'),
+                (s, layerWeights) => ({ ...s, sense: { ...s.sense, layerWeights } }),
+              );
             }}
           />
         </label>
+        {fieldError('layer-weights')}
         <p class="muted">{t('options_layer_weights_help')}</p>
       </section>
       <WordList onMessage={setMessage} />

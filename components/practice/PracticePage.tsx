@@ -28,6 +28,7 @@ import { t } from '@/models/shared/i18n';
 import { type ClozeDifficulty, CLOZE_DIFFICULTIES, type ErrorInfo, type Progress } from '@/models/shared/protocol';
 import { ClozeExercise, type ExerciseActions } from './ClozeExercise';
 import { HistoryList } from './HistoryList';
+import { TypedInput } from '../common/TypedInput';
 
 type Run = { phase: 'working'; files: Record<string, Progress> } | { phase: 'ready'; ex: Exercise; id: string } | { phase: 'error'; error: ErrorInfo };
 
@@ -60,7 +61,15 @@ export function PracticePage({ passageId }: { passageId: string }) {
     const files: Record<string, Progress> = {};
     setRun({ phase: 'working', files });
     request(
-      { type: 'cloze', text, blanks: count, seed, difficulty, ...(passage.lang ? { lang: passage.lang } : {}) },
+      {
+        type: 'cloze',
+        text,
+        blanks: count,
+        seed,
+        difficulty,
+        ...(passage.lang ? { lang: passage.lang } : {}),
+        ...(passage.focus ? { focus: passage.focus } : {}),
+      },
       {
         signal: abort.signal,
         onProgress: (p) => {
@@ -164,7 +173,7 @@ export function PracticePage({ passageId }: { passageId: string }) {
           </label>
           <label>
             {t('practice_blanks')}{' '}
-            <input
+            <TypedInput
               type="number"
               min={1}
               max={20}

@@ -33,7 +33,7 @@ export function ReviewPage() {
     const passage = weekPassage((await loadReview()).cards, Date.now());
     if (!passage) return setMessage(t('review_week_none'));
     try {
-      await request({ type: 'practice.open', text: passage.text, lang: passage.lang });
+      await request({ type: 'practice.open', text: passage.text, lang: passage.lang, ...(passage.focus.length ? { focus: passage.focus } : {}) });
     } catch (error) {
       setMessage(learningErrorText(error));
     }

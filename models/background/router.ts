@@ -244,7 +244,12 @@ export class Router {
     const url = (kind === 'content-script' ? (port.sender?.url ?? port.sender?.tab?.url) : request.url) ?? '';
     try {
       if (!this.deps.openPractice) throw new Error('Practice is not available here.');
-      const passage = await this.deps.openPractice({ text: request.text, url: url.slice(0, 4000), ...(request.lang ? { lang: request.lang } : {}) });
+      const passage = await this.deps.openPractice({
+        text: request.text,
+        url: url.slice(0, 4000),
+        ...(request.lang ? { lang: request.lang } : {}),
+        ...(request.focus ? { focus: request.focus } : {}),
+      });
       port.postMessage({ kind: 'result', id, result: { type: 'practice.open', id: passage } });
     } catch (error) {
       port.postMessage({ kind: 'error', id, error: { code: 'internal', message: String((error as Error)?.message ?? error).slice(0, 2000) } });

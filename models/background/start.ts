@@ -33,8 +33,6 @@ export interface InPageHost {
 }
 
 export interface BackgroundWiring {
-  /** Firefox's build: the models run in this page. */
-  firefox: boolean;
   /** Makes the in-page host (Firefox), on first need. */
   inPageHost: () => Promise<InPageHost>;
   /** A context menu's title in the UI language, or the fallback. */
@@ -43,9 +41,10 @@ export interface BackgroundWiring {
 
 export function startBackground(wiring: BackgroundWiring): void {
   let router: Router | null = null;
-  const speak = backgroundSpeaker(wiring.firefox);
+  const speak = backgroundSpeaker();
   const fromHost = (m: unknown): void => void router?.fromHost(m);
-  const host = wiring.firefox
+  // A build-time constant: each browser's package holds only its own branch (no chrome.tts in Firefox's).
+  const host = import.meta.env.FIREFOX
     ? inPageHost(wiring.inPageHost, fromHost)
     : chromeHost(
         fromHost,
@@ -123,8 +122,8 @@ function inPageHost(make: () => Promise<InPageHost>, fromHost: (m: unknown) => v
  * On-device speech from the background: chrome.tts in Chrome (looked up at each call, so the e2e
  * tests can stand in for it), the Web Speech API in Firefox's background page.
  */
-function backgroundSpeaker(firefox: boolean): Speaker {
-  if (firefox) {
+function backgroundSpeaker(): Speaker {
+  if (import.meta.env.FIREFOX) {
     // Off when Firefox's speech synthesis is disabled (media.webspeech.synth.enabled): every request still gets an answer.
     const synth = (globalThis as { speechSynthesis?: SpeechSynthesis }).speechSynthesis;
     if (!synth) return () => Promise.reject(new Error('This browser has no speech synthesis.'));

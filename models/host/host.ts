@@ -19,9 +19,8 @@ import {
 } from '../shared/protocol';
 import type { ChineseDict } from '../shared/dict/chinese-dict';
 import { isCausalFamily } from '../shared/registry';
-import { requestLang, type ToolRequestOf, type ToolRequestType } from '../shared/tools';
-import { type HostTool, makeHostTools, runnerOf } from './tools';
-type HostTools = ReturnType<typeof makeHostTools>;
+import { requestLang, type ToolRequestOf } from '../shared/tools';
+import { HostTools } from './tools';
 import type { Gloss } from './tools/sense/glosses/types';
 import type { ReadingAids } from './tools/sense/reading-aids';
 import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor } from './onnx';
@@ -125,7 +124,7 @@ export class ModelHost {
   constructor(private readonly deps: HostDeps) {
     this.now = deps.now ?? Date.now;
     this.startedAt = deps.startedAt ?? this.now();
-    this.tools = makeHostTools({
+    this.tools = new HostTools({
       ...(deps.lookupGlosses ? { lookupGlosses: deps.lookupGlosses } : {}),
       ...(deps.loadChineseDict ? { loadChineseDict: deps.loadChineseDict } : {}),
       ...(deps.readingAids ? { readingAids: deps.readingAids } : {}),
@@ -174,11 +173,11 @@ export class ModelHost {
         return { type: 'models.list', models: await this.deps.cache.list() };
       case 'models.delete':
         await this.pool.releaseAll((key) => key.startsWith(`${request.modelId}|`));
-        this.clearTools(request.modelId);
+        await this.tools.clear(request.modelId);
         return { type: 'models.delete', modelId: request.modelId, bytes: await this.deps.cache.deleteModel(request.modelId) };
       case 'cache.clear':
         await this.pool.releaseAll();
-        this.clearTools();
+        await this.tools.clear();
         return { type: 'cache.clear', bytes: await this.deps.cache.clear() };
       case 'models.files': {
         const spec = needModel(config);
@@ -196,7 +195,7 @@ export class ModelHost {
         };
       }
       case 'memory.clear':
-        this.clearTools();
+        await this.tools.clear();
         return { type: 'memory.clear' };
       case 'models.download': {
         const spec = needModel(config);
@@ -232,8 +231,8 @@ export class ModelHost {
   }
 
   /** A tool's request: checked, then run on its model (loaded once, shared). */
-  private runTool(request: ToolRequestOf, config: HostConfig, signal: AbortSignal, send: Send, id: string): Promise<ToolResult> {
-    const runner = runnerOf(this.tools, request.type);
+  private async runTool(request: ToolRequestOf, config: HostConfig, signal: AbortSignal, send: Send, id: string): Promise<ToolResult> {
+    const runner = await this.tools.runnerOf(request.type);
     const asked = config.lang ?? requestLang(request);
     const lang = runner.check ? runner.check(request, asked) : asked;
     return this.withModel(needModel(config), config, send, id, (lm, backend) =>
@@ -246,10 +245,6 @@ export class ModelHost {
         partial: (partial) => send({ kind: 'partial', id, partial }),
       }),
     );
-  }
-
-  private clearTools(modelId?: string): void {
-    for (const tool of Object.values(this.tools) as HostTool<ToolRequestType>[]) tool.clear?.(modelId);
   }
 
   private async withModel<T>(spec: ModelSpec, config: HostConfig, send: Send, id: string, work: (lm: LoadedModel, backend: Backend) => Promise<T>): Promise<T> {
@@ -482,7 +477,7 @@ export class ModelHost {
       hostStartedAt: this.startedAt,
       hostStartMs: this.deps.startMs ?? 0,
       work: { ...this.work },
-      ...Object.assign({}, ...(Object.values(this.tools) as HostTool<ToolRequestType>[]).map((tool) => tool.diagnostics?.() ?? {})),
+      ...Object.assign({}, ...(await this.tools.all()).map((tool) => tool.diagnostics?.() ?? {})),
       ...(this.deps.rejected ? { rejected: this.deps.rejected() } : {}),
       ...(typeof memoryBytes === 'number' ? { memoryBytes } : {}),
       ...(this.storeFailures.size ? { storeFailures: [...this.storeFailures].slice(0, 32).map(([model, message]) => ({ model, message })) } : {}),

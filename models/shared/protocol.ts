@@ -83,6 +83,9 @@ export type ClozeDifficulty = (typeof CLOZE_DIFFICULTIES)[number];
 export const CLOZE_DECODERS = ['confident-first', 'left-to-right', 'independent'] as const;
 export type ClozeDecoder = (typeof CLOZE_DECODERS)[number];
 
+/** Words a cloze exercise should blank first (review: words due). */
+const focusWords = arrayOf(str({ min: 1, max: LIMITS.wordChars * 4 }), { max: 50 });
+
 const clozeRequest = object({
   type: literal('cloze'),
   text: str({ min: 1, max: LIMITS.contextChars }),
@@ -93,6 +96,8 @@ const clozeRequest = object({
   difficulty: optional(literal(...CLOZE_DIFFICULTIES)),
   /** How multi-mask answers are decoded (default confident-first). */
   decode: optional(literal(...CLOZE_DECODERS)),
+  /** Words to blank first where they occur (the learner's words due for review). */
+  focus: optional(focusWords),
 });
 
 /** Judges a learner's answers to a cloze exercise in its context. */
@@ -119,6 +124,7 @@ const practiceOpenRequest = object({
   text: str({ min: 1, max: LIMITS.articleChars }),
   url: optional(str({ max: 4000 })),
   lang: optional(lang),
+  focus: optional(focusWords),
 });
 
 const completeRequest = object({

@@ -22,6 +22,7 @@ import {
   welcomeDownloadsChosenLanguages,
   welcomePage,
   answerOf,
+  expectAnsweredByWatchdog,
 } from '../e2e/journeys';
 
 describe('Firefox: first run', () => {
@@ -138,13 +139,7 @@ describe('Firefox: a hung inference', () => {
       answerOf(d.request(sense('Interest rates at the bank rose again.'), 60_000)),
       answerOf(d.request(complete('Once upon a time there'), 60_000)),
     ]);
-    for (const stuck of [hung, queued]) {
-      expect(stuck).toMatchObject({
-        ok: false,
-        code: 'inference',
-        message: expect.stringMatching(/stopped responding \(no progress for \d+ s\) and was restarted/),
-      });
-    }
+    expectAnsweredByWatchdog([hung, queued]);
     expect(Date.now() - started).toBeLessThan(30_000);
     // The background page was reloaded: a new window (the marker is gone) with a new host.
     await expect.poll(() => backgroundPage().catch(() => 'loading'), { timeout: 30_000 }).toBe('new');

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostics } from '@/models/shared/protocol';
 import { extensionRequest, hostStatus, launch, routerStats, type Session } from './harness';
-import { answerOf } from './journeys';
+import { answerOf, expectAnsweredByWatchdog } from './journeys';
 
 /** Evaluates `expression` in the offscreen document (the model host), through the DevTools protocol. */
 async function inOffscreen(s: Session, expression: string): Promise<unknown> {
@@ -73,13 +73,7 @@ describe('one failed or hung inference affects only its own request', () => {
         answer(s, sense('Interest rates at the bank rose again.', 'bank'), 60_000),
         answer(s, complete('Once upon a time there'), 60_000),
       ]);
-      for (const stuck of [hung, queued]) {
-        expect(stuck).toMatchObject({
-          ok: false,
-          code: 'inference',
-          message: expect.stringMatching(/stopped responding \(no progress for \d+ s\) and was restarted/),
-        });
-      }
+      expectAnsweredByWatchdog([hung, queued]);
       expect(Date.now() - started).toBeLessThan(30_000);
       expect((await routerStats(s)) as unknown as { hostRestarts: number }).toMatchObject({ hostRestarts: 1 });
 

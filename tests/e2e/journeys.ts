@@ -179,7 +179,7 @@ export async function senseChineseInPopup(d: DSession): Promise<void> {
 
 // ---- ghost text ----
 
-type CompletionCounters = NonNullable<Diagnostics['completion']>;
+export type CompletionCounters = NonNullable<Diagnostics['completion']>;
 export const ghostText = (page: DPage) => page.evaluate(() => document.querySelector('sesame-ghost')?.shadowRoot?.textContent ?? '');
 const hostCounters = async (d: DSession): Promise<CompletionCounters> =>
   (await d.hostStatus()).completion ?? { requests: 0, cancelled: 0, reusedTokens: 0, computedTokens: 0, cachedFields: 0 };
@@ -188,17 +188,18 @@ const events = (page: DPage) => page.evaluate(() => (window as unknown as { __ev
 /**
  * Waits for the whole ghost text of the request made after `since` (the host's counters then):
  * until the host has finished a request that was not cancelled, then until the text shows and
- * stops changing (the last streamed pieces are still on their way to the page).
+ * stops changing (the last streamed pieces are still on their way to the page). Either browser's
+ * session: it reads the counters and the ghost text through the two functions.
  */
-export async function waitForGhost(d: DSession, page: DPage, since: CompletionCounters): Promise<string> {
+export async function waitForWholeGhost(counters: () => Promise<CompletionCounters>, text: () => Promise<string>, since: CompletionCounters): Promise<string> {
   const finished = (c: CompletionCounters) => c.requests - c.cancelled;
-  await expect.poll(async () => finished(await hostCounters(d)), { timeout: 120_000 }).toBeGreaterThan(finished(since));
-  await expect.poll(() => ghostText(page), { timeout: 60_000 }).not.toBe('');
+  await expect.poll(async () => finished(await counters()), { timeout: 120_000 }).toBeGreaterThan(finished(since));
+  await expect.poll(text, { timeout: 60_000 }).not.toBe('');
   let last = '';
   await expect
     .poll(
       async () => {
-        const now = await ghostText(page);
+        const now = await text();
         const stable = now === last;
         last = now;
         return stable;
@@ -207,6 +208,24 @@ export async function waitForGhost(d: DSession, page: DPage, since: CompletionCo
     )
     .toBe(true);
   return last;
+}
+
+export const waitForGhost = (d: DSession, page: DPage, since: CompletionCounters): Promise<string> =>
+  waitForWholeGhost(
+    () => hostCounters(d),
+    () => ghostText(page),
+    since,
+  );
+
+/** The requests a hung run held: each answered by the watchdog, saying it restarted the host. */
+export function expectAnsweredByWatchdog(stuck: readonly unknown[]): void {
+  for (const answer of stuck) {
+    expect(answer).toMatchObject({
+      ok: false,
+      code: 'inference',
+      message: expect.stringMatching(/stopped responding \(no progress for \d+ s\) and was restarted/),
+    });
+  }
 }
 
 /** Textarea: ghost text after a pause, Tab inserts it and the page sees an input event; the host's kernels as the browser allows. */

@@ -2,7 +2,7 @@
 // loads and a run on the loaded model; what it keeps between requests, and how to drop it.
 // The host (host.ts) owns models, backends and messages; a tool owns only its own work.
 import type { Backend, Diagnostics, HostConfig, Lang, Partial as StreamPart, RequestOf, ResultOf, Update } from '../../shared/protocol';
-import type { ToolRequestType } from '../../shared/tools';
+import type { TOOLS, Tool, ToolRequestType } from '../../shared/tools';
 import type { ChineseDict } from '../../shared/dict/chinese-dict';
 import type { LoadedModel } from '../lm/loader';
 import type { Gloss } from './sense/glosses/types';
@@ -43,3 +43,6 @@ export interface ToolDeps {
   /** Readings, Chinese equivalents and levels for the sense tool. */
   readingAids?: ReadingAids;
 }
+
+/** What a tool folder's run.ts exports as `makeTool`: its host tool, serving exactly its row's requests. */
+export type ToolMaker<T extends Tool> = (deps: ToolDeps) => HostTool<(typeof TOOLS)[T]['requests'][number]>;

@@ -1,27 +1,43 @@
-// The host's side of the tool table (shared/tools.ts): one row per tool, typed so that a tool
-// in the table without a host tool, or serving other requests than the table says, does not compile.
-import type { TOOLS, Tool, ToolRequestType } from '../../shared/tools';
-import type { HostTool, RequestRunner, ToolDeps } from './host-tool';
-import { clozeTool } from './cloze/run';
-import { completeTool } from './complete/run';
-import { senseTool } from './sense/run';
+// The host's side of the tool table (shared/tools.ts): each row's tool is the folder of the same
+// name here, whose run.ts exports `makeTool`. Nothing else lists the tools: adding one is its
+// folder plus its row in the table. Modules load on first use (their own chunk in the build).
+import { TOOL_NAMES, type Tool, type ToolRequestType, toolOfRequest } from '../../shared/tools';
+import type { HostTool, RequestRunner, ToolDeps, ToolMaker } from './host-tool';
 
-type HostTools = { [T in Tool]: HostTool<(typeof TOOLS)[T]['requests'][number]> };
+type AnyTool = HostTool<ToolRequestType>;
 
-export function makeHostTools(deps: ToolDeps): HostTools {
-  return {
-    sense: senseTool(deps),
-    cloze: clozeTool(deps),
-    complete: completeTool(),
-  };
-}
+export class HostTools {
+  private readonly loading = new Map<Tool, Promise<AnyTool>>();
 
-/** The runner of a tool request (typed loosely: the table's types say each request has one). */
-export function runnerOf(tools: HostTools, type: ToolRequestType): RequestRunner<ToolRequestType> {
-  const runners = Object.values(tools).map((tool) => tool.runners as Partial<Record<ToolRequestType, unknown>>);
-  const runner = runners.find((r) => r[type])?.[type];
-  if (!runner) throw new Error(`No host tool serves ${type}`);
-  return runner as RequestRunner<ToolRequestType>;
+  constructor(private readonly deps: ToolDeps) {}
+
+  /** A tool, its module loaded once (`host/tools/<tool>/run.ts`). */
+  load(tool: Tool): Promise<AnyTool> {
+    let made = this.loading.get(tool);
+    if (!made) {
+      made = (import(`./${tool}/run.ts`) as Promise<{ makeTool: ToolMaker<Tool> }>).then((m) => m.makeTool(this.deps) as AnyTool);
+      this.loading.set(tool, made);
+    }
+    return made;
+  }
+
+  /** Every tool in the table. */
+  all(): Promise<AnyTool[]> {
+    return Promise.all(TOOL_NAMES.map((tool) => this.load(tool)));
+  }
+
+  /** The runner of a tool request (the table says which tool serves it). */
+  async runnerOf(type: ToolRequestType): Promise<RequestRunner<ToolRequestType>> {
+    const tool = toolOfRequest(type);
+    const runner = tool && ((await this.load(tool)).runners as Partial<Record<ToolRequestType, RequestRunner<ToolRequestType>>>)[type];
+    if (!runner) throw new Error(`No host tool serves ${type}`);
+    return runner;
+  }
+
+  /** Drops what the tools keep between requests: for one model, or everything. */
+  async clear(modelId?: string): Promise<void> {
+    for (const tool of await this.all()) tool.clear?.(modelId);
+  }
 }
 
 export type { HostTool, ToolContext, ToolDeps } from './host-tool';

@@ -1,12 +1,14 @@
 // A passage handed to the practice page. It travels through session storage (memory only,
 // gone when the browser closes) under a random id: page text never goes into a URL or history.
 import { LANGS, LIMITS } from '../protocol';
-import { type Check, literal, num, object, optional, str } from '../validate';
+import { arrayOf, type Check, literal, num, object, optional, str } from '../validate';
 
 export const practicePassage = object({
   text: str({ min: 1, max: LIMITS.articleChars }),
   url: str({ max: 4000 }),
   lang: optional(literal(...LANGS)),
+  /** Words to blank first (practice from reading: the words due for review). */
+  focus: optional(arrayOf(str({ min: 1, max: LIMITS.wordChars * 4 }), { max: 50 })),
   createdAt: num({ min: 0 }),
 });
 export type PracticePassage = ReturnType<typeof practicePassage>;

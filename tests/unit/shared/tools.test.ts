@@ -2,7 +2,7 @@
 // of those must agree with it, so a tool added in one place and not another shows up here.
 import { describe, expect, it } from 'vitest';
 import { COMMAND_TOOLS, TOOL_MENUS } from '@/models/background/menus';
-import { makeHostTools, runnerOf } from '@/models/host/tools';
+import { HostTools } from '@/models/host/tools';
 import { DEFAULT_SETTINGS } from '@/models/shared/settings';
 import { isPageToolRequest, requestLang, TOOL_NAMES, TOOLS, toolOfRequest } from '@/models/shared/tools';
 
@@ -17,17 +17,17 @@ const capture = {
 };
 
 describe('the tool table', () => {
-  it('gives every request of every tool exactly one host runner, and no runner to anything else', () => {
-    const tools = makeHostTools({});
+  it('finds each row’s tool in the host folder of its name, serving exactly the row’s requests', async () => {
+    const tools = new HostTools({});
     for (const tool of TOOL_NAMES) {
-      expect(Object.keys(tools[tool].runners).sort()).toEqual([...TOOLS[tool].requests].sort());
+      expect(Object.keys((await tools.load(tool)).runners).sort()).toEqual([...TOOLS[tool].requests].sort());
       for (const type of TOOLS[tool].requests) {
         expect(toolOfRequest(type)).toBe(tool);
-        expect(typeof runnerOf(tools, type).run).toBe('function');
+        expect(typeof (await tools.runnerOf(type)).run).toBe('function');
       }
     }
     expect(toolOfRequest('status')).toBeNull();
-    expect(() => runnerOf(tools, 'status' as never)).toThrow(/No host tool serves status/);
+    await expect(tools.runnerOf('status' as never)).rejects.toThrow(/No host tool serves status/);
   });
 
   it('makes one menu entry and one keyboard command per tool', () => {

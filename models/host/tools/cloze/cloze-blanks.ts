@@ -49,6 +49,8 @@ export function chooseBlanks(
   seed: number,
   score?: (segment: Segment, index: number) => number,
   eligible?: (segment: Segment) => boolean,
+  /** Words to blank first: in each stratum, one of them wins over any other candidate. */
+  prefer?: (segment: Segment) => boolean,
 ): Segment[] {
   const all = contentCandidates(text, lang);
   const candidates = eligible ? all.filter(({ s }) => eligible(s)) : all;
@@ -66,8 +68,8 @@ export function chooseBlanks(
       .filter(({ c }) => !chosen.some((p) => Math.abs(p.wordIndex - c.wordIndex) <= 1));
     if (pool.length === 0) continue;
     const ranked = pool
-      .map(({ c, index }) => ({ c, key: score ? score(c.s, index) : random(), tie: score ? random() : 0 }))
-      .sort((a, b) => b.key - a.key || b.tie - a.tie);
+      .map(({ c, index }) => ({ c, first: prefer?.(c.s) ? 1 : 0, key: score ? score(c.s, index) : random(), tie: score ? random() : 0 }))
+      .sort((a, b) => b.first - a.first || b.key - a.key || b.tie - a.tie);
     chosen.push(ranked[0]!.c);
   }
   return chosen.map((c) => c.s).sort((a, b) => a.start - b.start);

@@ -9,6 +9,7 @@ import type { LoadedModel } from '../../lm/loader';
 import type { ClozeDecoder, ClozeDifficulty, ClozeResult, Lang } from '../../../shared/protocol';
 import type { Segment } from '../../../shared/text/segment';
 import { chooseBlanks, contentCandidates, seededRandom } from './cloze-blanks';
+import { lemmasOf } from '../../../shared/text/occurrences';
 
 export const CLOZE_CHARS = 2000;
 /** Candidate words scored for easy/hard (one batch); longer passages are sampled evenly. */
@@ -20,6 +21,8 @@ export interface ClozeOptions {
   difficulty?: ClozeDifficulty;
   decode?: ClozeDecoder;
   counter?: PassCounter;
+  /** Words to blank first where they occur (lower-cased, as written). */
+  focus?: readonly string[];
 }
 
 /** A word's pieces (cached), and whether the model can spell it in a bounded number of masks. */
@@ -71,7 +74,10 @@ export async function makeCloze(
       return fit ? difficultyKey(fit, difficulty) : -Infinity;
     };
   }
-  const blanks = chooseBlanks(passage, lang, count, seed, score, eligible);
+  const focus = new Set(options.focus?.map((w) => w.toLowerCase()));
+  // A due word counts in any inflected form (banks → bank), as its uses on a page do.
+  const prefer = focus.size ? (s: Segment) => [...lemmasOf(s.text)].some((w) => focus.has(w)) : undefined;
+  const blanks = chooseBlanks(passage, lang, count, seed, score, eligible, prefer);
   if (blanks.length === 0) return { text: passage, blanks: [] };
   const inputs = blanksToDecode(enc, passage, blanks, piecesOf);
   const first = await packedFirstStep(lm, enc, passage, blanks, inputs, options.counter);

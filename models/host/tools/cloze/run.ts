@@ -1,6 +1,6 @@
 // The cloze tool as the host runs it: blanks chosen by the model, and answers judged by it.
 import { type Lang, ToolError } from '../../../shared/protocol';
-import type { HostTool, ToolDeps } from '../host-tool';
+import type { ToolMaker } from '../host-tool';
 import { checkCloze } from './check';
 import { makeCloze } from './cloze';
 
@@ -9,14 +9,18 @@ const needLang = (lang: Lang | undefined): Lang => {
   return lang;
 };
 
-export function clozeTool(deps: ToolDeps): HostTool<'cloze' | 'cloze.check'> {
+export const makeTool: ToolMaker<'cloze'> = (deps) => {
   return {
     runners: {
       cloze: {
         check: (_request, lang) => needLang(lang),
         async run(lm, request, ctx) {
           const lang = needLang(ctx.lang);
-          const options = { ...(request.difficulty ? { difficulty: request.difficulty } : {}), ...(request.decode ? { decode: request.decode } : {}) };
+          const options = {
+            ...(request.difficulty ? { difficulty: request.difficulty } : {}),
+            ...(request.decode ? { decode: request.decode } : {}),
+            ...(request.focus ? { focus: request.focus } : {}),
+          };
           const out = await makeCloze(lm, request.text, lang, request.blanks, request.seed ?? 1, options);
           return { type: 'cloze', lang, model: lm.spec.id, backend: ctx.backend, ...out, ...(request.difficulty ? { difficulty: request.difficulty } : {}) };
         },
@@ -33,4 +37,4 @@ export function clozeTool(deps: ToolDeps): HostTool<'cloze' | 'cloze.check'> {
       },
     },
   };
-}
+};

@@ -1,11 +1,11 @@
 // The completion tool as the host runs it: streamed, cancellable continuation, with each text
 // field's keys/values kept between requests so a longer prompt only runs its new tokens.
 import { disposePast, type Past } from '../../lm/gpt-step';
-import type { HostTool } from '../host-tool';
+import type { ToolMaker } from '../host-tool';
 import { complete } from './complete';
 import { FieldKvCache } from './kv-cache';
 
-export function completeTool(): HostTool<'complete'> {
+export const makeTool: ToolMaker<'complete'> = () => {
   const fields = new FieldKvCache<Past>(disposePast);
   return {
     runners: {
@@ -36,4 +36,4 @@ export function completeTool(): HostTool<'complete'> {
     clear: () => fields.clear(),
     diagnostics: () => ({ completion: { ...fields.counters, cachedFields: fields.size } }),
   };
-}
+};

@@ -1,11 +1,11 @@
 // The sense tool as the host runs it: substitutes, senses of every use, glosses ranked by
 // context; the uses' vectors are kept between requests, per model and per site.
 import { LIMITS, type Lang, type RequestOf, ToolError } from '../../../shared/protocol';
-import type { HostTool, ToolDeps } from '../host-tool';
+import type { ToolMaker } from '../host-tool';
 import { lookUpSense } from './sense';
 import { partitionedModelKey, VectorCache } from './vector-cache';
 
-export function senseTool(deps: ToolDeps): HostTool<'sense'> {
+export const makeTool: ToolMaker<'sense'> = (deps) => {
   const vectors = new VectorCache();
   return {
     runners: {
@@ -49,7 +49,7 @@ export function senseTool(deps: ToolDeps): HostTool<'sense'> {
     clear: (modelId) => vectors.clear(modelId),
     diagnostics: () => ({ senseCache: { entries: vectors.size, hits: vectors.hits } }),
   };
-}
+};
 
 function checkSpan({ text, start, end }: RequestOf<'sense'>): void {
   if (end <= start || end > text.length || !text.slice(start, end).trim()) {

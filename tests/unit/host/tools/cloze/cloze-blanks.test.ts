@@ -47,6 +47,22 @@ describe('difficulty ranking', () => {
     expect(hard('neighbours')).toBeLessThan(hard('painted'));
   });
 
+  it('blanks the preferred words (words due for review) first, one per stratum, whatever the seed', () => {
+    const words = contentCandidates(EN, 'en').map((c) => c.s.text);
+    const due = new Set([words[1]!, words[words.length - 2]!]);
+    for (const seed of [1, 2, 3, 4]) {
+      const chosen = chooseBlanks(EN, 'en', 2, seed, undefined, undefined, (s) => due.has(s.text)).map((b) => b.text);
+      expect(new Set(chosen)).toEqual(due);
+    }
+    // Without a preference the seed decides, and does not always land on them.
+    const plain = [1, 2, 3, 4].map((seed) =>
+      chooseBlanks(EN, 'en', 2, seed)
+        .map((b) => b.text)
+        .join(),
+    );
+    expect(plain.some((p) => p !== [...due].join())).toBe(true);
+  });
+
   it('chooses blanks that fit the difficulty, still spread out and never adjacent', () => {
     const pick = (d: 'easy' | 'hard', seed = 1) => chooseBlanks(EN, 'en', 4, seed, (s) => difficultyKey(fitOf(s.text), d));
     const easy = pick('easy');
