@@ -53,13 +53,13 @@ export function Bubble({
     if (focusOnOpen) ref.current?.focus();
   }, [focusOnOpen]);
   useEffect(() => {
-    // On the key's release, not its press: closing removes this frame, and a frame removed between
-    // a key's down and up leaves the browser's key-up with nowhere to go (DevTools input then waits forever).
+    // On the key's press: the bubble is hidden at once; its frame leaves the page only once the key
+    // is released (mount-bubble.tsx, retire).
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose();
     };
-    window.addEventListener('keyup', onKey, true);
-    return () => window.removeEventListener('keyup', onKey, true);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, [onClose]);
   return (
     <div

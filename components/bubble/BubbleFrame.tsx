@@ -79,6 +79,42 @@ export function runBubbleFrame(port: PortLike, doc: Document = document): void {
       post({ kind: 'call', call: id, name, ...(index === undefined ? {} : { index }), ...(key ? { key } : {}) });
     });
 
+  // The keys held down in this frame, and whether the bubble asked to close: once it has, and no key
+  // is held, the content script hears 'released' and may take the frame off the page (before that, a
+  // key's release may still be on its way here).
+  const held = new Set<string>();
+  let closing = false;
+  const releasedIfIdle = (): void => {
+    if (closing && held.size === 0) post({ kind: 'released' });
+  };
+  doc.addEventListener(
+    'keydown',
+    (event) => {
+      if (event.isTrusted) held.add(event.code || event.key);
+    },
+    true,
+  );
+  doc.addEventListener(
+    'keyup',
+    (event) => {
+      if (!event.isTrusted) return;
+      held.delete(event.code || event.key);
+      releasedIfIdle();
+    },
+    true,
+  );
+  // Focus gone (to the page, another window): its keys' releases go there, not here.
+  window.addEventListener('blur', () => {
+    held.clear();
+    releasedIfIdle();
+  });
+  const close = (): Promise<string | undefined> => {
+    const asked = call('onClose');
+    closing = true;
+    releasedIfIdle();
+    return asked;
+  };
+
   // Hover stepping: while the bubble has focus, modifier+← / → reach this document, not the page's;
   // they go to the content script, which steps as it does for keys pressed in the page.
   let stepping = false;
@@ -113,7 +149,7 @@ export function runBubbleFrame(port: PortLike, doc: Document = document): void {
         {...message.props}
         maxWidth={message.maxWidth}
         maxHeight={message.maxHeight}
-        onClose={() => void call('onClose').catch(ignore)}
+        onClose={() => void close().catch(ignore)}
         onPractice={has.has('onPractice') ? () => void call('onPractice').catch(ignore) : undefined}
         onReveal={has.has('onReveal') ? (index) => void call('onReveal', index).catch(ignore) : undefined}
         onSave={has.has('onSave') ? () => call('onSave') : undefined}

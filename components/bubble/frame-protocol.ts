@@ -50,6 +50,11 @@ export interface StepKey {
 
 export type FromFrame =
   | { kind: 'size'; width: number; height: number }
+  /**
+   * After the bubble asked to close: no key is held down in the frame any more (the key that closed
+   * it has been released there, or it closed on a click), so nothing is on its way to the frame.
+   */
+  | { kind: 'released' }
   | { kind: 'call'; call: number; name: BubbleCallback; index?: number | undefined; key?: StepKey | undefined };
 
 const callback = literal(...BUBBLE_CALLBACKS);
@@ -85,6 +90,7 @@ export const toFrame: Check<ToFrame> = tagged(
 export const fromFrame: Check<FromFrame> = tagged(
   {
     size: object({ kind: literal('size'), width: px, height: px }),
+    released: object({ kind: literal('released') }),
     call: object({
       kind: literal('call'),
       call: num({ int: true, min: 0 }),

@@ -25,6 +25,19 @@ iframe.sized { opacity: 1; pointer-events: auto; }`;
 /** How long the frame has to connect before the bubble gives up. */
 const FRAME_CONNECT_MS = 15_000;
 
+/**
+ * A closed bubble is hidden and gives focus back at once, but its frame leaves the page only when no
+ * input is on its way to it: a frame removed between a key's press and release (Esc closes on the
+ * press) leaves the browser's key-up with nowhere to go, and DevTools-driven input then waits for it
+ * forever. The frame goes when the page gets a key-up (the release came here), RELEASE_GRACE_MS after
+ * the frame says no key is held there ('released'), when another bubble opens, or after RETIRE_MAX_MS.
+ */
+const RELEASE_GRACE_MS = 100;
+const RETIRE_MAX_MS = 1_000;
+
+/** This document's closed bubbles whose frames are still on the page (each entry removes its frame). */
+const retiring = new Set<() => void>();
+
 function adoptStyles(doc: Document, root: ShadowRoot): void {
   try {
     const sheet = new CSSStyleSheet();
@@ -57,6 +70,8 @@ function fromThisExtension(port: PortLike): boolean {
  * open, so test locators find the frame. The bubble's own document is cross-origin either way.
  */
 export function mountBubble(doc: Document, onClosed: () => void, options: { open?: boolean } = {}): BubbleHandle {
+  // Only one bubble on the page: a closed one still leaving goes now (its key was released long ago).
+  for (const remove of [...retiring]) remove();
   const win = doc.defaultView ?? window;
   const host = doc.createElement('sesame-bubble');
   const root = host.attachShadow({ mode: options.open ? 'open' : 'closed' });
@@ -73,11 +88,15 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
   let closed = false;
   /** The page's focus before the bubble took it (opened from the keyboard), given back on close. */
   let returnFocus: Element | null | undefined;
+  /** While the closed bubble's frame is still on the page (close, remove): removes it `afterMs` from now. */
+  let retire: ((afterMs: number) => void) | null = null;
+  let stopRetiring: (() => void) | null = null;
 
   const send = (message: ToFrame): void => {
     try {
       port?.postMessage(message);
     } catch {
+      port = null;
       close();
     }
   };
@@ -117,6 +136,9 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
     const parsed = parse(fromFrame, raw);
     if (!parsed.ok) return;
     const message = parsed.value;
+    if (message.kind === 'released') return void (closed && retire?.(RELEASE_GRACE_MS));
+    // Closed: the frame is on its way out; nothing it asks for is done any more.
+    if (closed) return;
     if (message.kind === 'size') {
       frame.style.width = `${message.width}px`;
       frame.style.height = `${message.height}px`;
@@ -141,7 +163,10 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
     }
     port = candidate;
     port.onMessage.addListener(onFrameMessage);
-    port.onDisconnect.addListener(() => close());
+    port.onDisconnect.addListener(() => {
+      port = null;
+      close();
+    });
     sendProps();
   };
   browser.runtime.onConnect.addListener(onConnect);
@@ -165,15 +190,48 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
     browser.runtime.onConnect.removeListener(onConnect);
     win.removeEventListener('keydown', onKey, true);
     win.removeEventListener('resize', onResize);
-    const focusWasInBubble = doc.activeElement === host;
+    // Hidden at once, out of the accessibility tree, and focus back on the page, so that the rest of
+    // the key press that closed it (its release) goes to the page.
+    frame.classList.remove('sized');
+    host.setAttribute('aria-hidden', 'true');
+    if (doc.activeElement === host) {
+      if (returnFocus instanceof HTMLElement && returnFocus.isConnected) returnFocus.focus();
+      if (doc.activeElement === host) frame.blur();
+    }
+    onClosed();
+    if (!port) {
+      remove();
+      return;
+    }
+    let timer = setTimeout(remove, RETIRE_MAX_MS);
+    const onRelease = (event: KeyboardEvent): void => {
+      if (event.isTrusted) remove();
+    };
+    win.addEventListener('keyup', onRelease, true);
+    retire = (afterMs) => {
+      clearTimeout(timer);
+      timer = setTimeout(remove, afterMs);
+    };
+    stopRetiring = () => {
+      clearTimeout(timer);
+      win.removeEventListener('keyup', onRelease, true);
+      retiring.delete(remove);
+      retire = null;
+    };
+    retiring.add(remove);
+  }
+
+  /** Takes the closed bubble's frame off the page. */
+  function remove(): void {
+    stopRetiring?.();
+    stopRetiring = null;
     try {
       port?.disconnect();
     } catch {
       // already gone
     }
+    port = null;
     host.remove();
-    if (focusWasInBubble && returnFocus instanceof HTMLElement && returnFocus.isConnected) returnFocus.focus();
-    onClosed();
   }
 
   return {

@@ -6,8 +6,10 @@ import { parse } from '@/models/shared/protocol';
 const props = { title: 'Sesame · Meaning in context', state: { phase: 'error', error: { code: 'internal', message: '' } } };
 
 describe('bubble frame protocol', () => {
-  it('the content script takes a size and the bubble’s callbacks only', () => {
+  it('the content script takes a size, the bubble’s callbacks and the release of its keys only', () => {
     expect(parse(fromFrame, { kind: 'size', width: 380, height: 420 }).ok).toBe(true);
+    // After asking to close: no key is held in the frame any more (it may be taken off the page).
+    expect(parse(fromFrame, { kind: 'released' }).ok).toBe(true);
     expect(parse(fromFrame, { kind: 'call', call: 3, name: 'onReveal', index: 2 }).ok).toBe(true);
     expect(parse(fromFrame, { kind: 'call', call: 4, name: 'onSave' }).ok).toBe(true);
     expect(parse(fromFrame, { kind: 'call', call: 5, name: 'onStepKey', key: { key: 'ArrowRight', shiftKey: true, altKey: false, ctrlKey: false } }).ok).toBe(
@@ -24,6 +26,7 @@ describe('bubble frame protocol', () => {
       { kind: 'size', width: 10, height: 1e9 },
       { kind: 'props', props },
       { kind: 'eval', code: 'x' },
+      { kind: 'released', call: 1, name: 'onSave' },
       null,
       'size',
     ]) {
