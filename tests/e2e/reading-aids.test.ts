@@ -42,6 +42,29 @@ async function bubbleViolations(page: Page): Promise<string[]> {
   return found;
 }
 
+/** Serious or critical axe findings in the on-page notice, light and dark; fails if axe checked no contrast there. */
+async function noticeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(() => document.body.append(document.querySelector('sesame-notice')!));
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  const found: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const r = await page.evaluate(async () => {
+      type Result = { id: string; impact?: string | null; nodes: unknown[] };
+      const { axe } = window as unknown as { axe: { run(c: unknown): Promise<{ violations: Result[]; passes: Result[] }> } };
+      const out = await axe.run({ include: { fromShadowDom: ['sesame-notice', '.notice'] } });
+      return {
+        contrast: out.passes.find((p) => p.id === 'color-contrast')?.nodes.length ?? 0,
+        ids: out.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+      };
+    });
+    expect(r.contrast, `${scheme}: contrast checked in the notice`).toBeGreaterThan(0);
+    found.push(...r.ids.map((id) => `${scheme}: ${id}`));
+  }
+  await page.emulateMedia({ colorScheme: null });
+  return found;
+}
+
 /** Replaces chrome.tts in the service worker with a recorder that has the given voices. */
 function stubTts(s: Session, voices: { voiceName: string; lang: string; remote: boolean }[]) {
   return s.worker.evaluate((voices) => {
@@ -194,6 +217,9 @@ describe('reading aids (Hanping tone colours)', () => {
       notice.boundingBox(),
     ]);
     expect(box!.y).toBeGreaterThanOrEqual(word.bottom);
+    // axe, light and dark: shown anew first (it goes after 8 s), moved into <body> where axe's contrast check looks.
+    expect(await shortcut()).toEqual({ kind: 'no-voice', lang: 'zh' });
+    expect(await noticeViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
     await expect.poll(() => notice.isVisible()).toBe(false);
     // An English word: the English message.
@@ -209,6 +235,7 @@ describe('reading aids (Hanping tone colours)', () => {
     await expect.poll(() => inBubble(page, 'bubble-status').textContent(), { timeout: 10_000 }).toMatch(/^No on-device Chinese voice is installed/);
     expect(await inBubble(page, 'bubble-status').getAttribute('role')).toBe('status');
     expect(await notice.isVisible()).toBe(false);
+    expect(await bubbleViolations(page)).toEqual([]);
     // The bubble's own button says the same with no voice at all.
     await inBubble(page, 'speak-word').click();
     await expect.poll(() => inBubble(page, 'speak-status').getAttribute('data-state')).toBe('no-voice');
