@@ -8,6 +8,8 @@ export interface BubbleProps {
   title: string;
   state: ToolState;
   notice?: string | undefined;
+  /** What the bubble has to say beside its result (the speak shortcut found no voice …): text, announced. */
+  status?: string | undefined;
   /** The selection's box: left edge, bottom, and top (defaults to bottom). */
   anchor: { x: number; y: number; top?: number };
   /** Offered with a cloze result: opens the practice page on the passage. */
@@ -24,7 +26,21 @@ export interface BubbleProps {
 }
 
 /** The on-page result bubble (rendered inside a shadow root). Esc or ✕ closes it. */
-export function Bubble({ title, state, notice, anchor, onPractice, occurrences, onReveal, onSave, reading, speech, focusOnOpen, onClose }: BubbleProps) {
+export function Bubble({
+  title,
+  state,
+  notice,
+  status,
+  anchor,
+  onPractice,
+  occurrences,
+  onReveal,
+  onSave,
+  reading,
+  speech,
+  focusOnOpen,
+  onClose,
+}: BubbleProps) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!focusOnOpen) return;
@@ -51,6 +67,11 @@ export function Bubble({ title, state, notice, anchor, onPractice, occurrences, 
         </button>
       </div>
       <Notice text={notice} />
+      {status ? (
+        <p class="notice" role="status" data-testid="bubble-status">
+          {status}
+        </p>
+      ) : null}
       <ToolStateView
         state={state}
         onPractice={onPractice}

@@ -8,7 +8,9 @@ import bubbleCss from './bubble.css?inline';
 const BUBBLE_CSS = `${bubbleCss}\n${baseCss}`;
 
 export interface BubbleHandle {
-  update(props: Omit<BubbleProps, 'onClose'>): void;
+  update(props: Omit<BubbleProps, 'onClose' | 'status'>): void;
+  /** Says something in the bubble (text, kept across updates until said again; null clears it). */
+  say(text: string | null): void;
   close(): void;
 }
 
@@ -65,9 +67,19 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
     host.remove();
     onClosed();
   };
+  let last: Omit<BubbleProps, 'onClose' | 'status'> | null = null;
+  let status: string | null = null;
+  const draw = (): void => {
+    if (!closed && last) render(<Bubble {...last} status={status ?? undefined} onClose={close} />, container);
+  };
   return {
     update: (props) => {
-      if (!closed) render(<Bubble {...props} onClose={close} />, container);
+      last = props;
+      draw();
+    },
+    say: (text) => {
+      status = text;
+      draw();
     },
     close,
   };
