@@ -24,7 +24,7 @@
 // first substitutes cold and warm, all senses of a page, first ghost token, decoding against the
 // memory limit, host memory against file size; .cache/bench/latency-*.json; --compare DIR: another
 // build's cold double-click measured interleaved with this one's, e.g. a snapshot of the last commit's;
-// --cold-only: the cold rows alone),
+// --cold-only: the cold rows alone; --memory-only: the memory rows alone, the compared build's too),
 // --webgpu-only (bench/webgpu.ts: sense, cloze and completion on WebGPU against WASM, fp32, within
 // stated tolerances; .cache/bench/webgpu-*.json; meant to finish within 5 minutes).
 //
@@ -59,6 +59,7 @@ function parseArgs(argv) {
     latency: false,
     compare: '',
     coldOnly: false,
+    memoryOnly: false,
     webgpuOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -81,6 +82,7 @@ function parseArgs(argv) {
     else if (a === '--webgpu-only') o.webgpuOnly = true;
     else if (a === '--compare') o.compare = path.resolve(argv[++i]);
     else if (a === '--cold-only') o.coldOnly = true;
+    else if (a === '--memory-only') o.memoryOnly = true;
     else if (a === '-h' || a === '--help') {
       console.log(
         'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build]',
@@ -224,6 +226,7 @@ async function main() {
           ...(o.repeats ? { rounds: o.repeats } : {}),
           ...(o.compare ? { compareExtDir: o.compare } : {}),
           ...(o.coldOnly ? { coldOnly: true } : {}),
+          ...(o.memoryOnly ? { memoryOnly: true } : {}),
         }),
       ],
       'Latency: what a reader feels, in the extension (2 threads, q8)',
