@@ -360,7 +360,7 @@ export function latencyTable(r: Record<string, unknown>): string {
     ['the same, host warm', ms(r.warmSubstitutesMs), '≤ 150 ms'],
     ['double-click → all senses of a 20-use page painted, host warm', ms(r.warmSensesMs), '≤ 1 s'],
     ['(cold: all senses painted)', ms(r.coldSensesMs), ''],
-    ...(r.compared
+    ...((r.compared as Record<string, unknown> | undefined)?.coldSubstitutesMs
       ? ([
           [
             'cold double-click → first substitutes, the compared build (interleaved)',
