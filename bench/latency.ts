@@ -24,6 +24,7 @@ import {
   inBenchPage,
   type KernelPage,
   launch,
+  type Memory,
   memory,
   must,
   type PeakPage,
@@ -52,6 +53,8 @@ export interface LatencyOptions {
   compareExtDir?: string;
   /** Only the cold rows (with the compared build's). */
   coldOnly?: boolean;
+  /** Only the memory rows (with the compared build's, each in a fresh browser on its own profile). */
+  memoryOnly?: boolean;
   /** What `navigator.hardwareConcurrency` the host's document sees (4: onnxruntime-web 2 threads). */
   hardwareConcurrency?: number;
 }
@@ -174,6 +177,24 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
   const tab = (x: Session): Page => x.context.pages().find((p) => p.url().startsWith(origin))!;
   const ghostReq: ToolRequest = { type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: GHOST_TOKENS, temperature: 0 };
   const completeReq = (n: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: n, alternatives: 1, temperature: 0 });
+  const bertBytes = fileBytes(o.hubRoot, models.bert.id);
+  const gptBytes = fileBytes(o.hubRoot, models.distilgpt2.id);
+  const memoryOf = (bert: Memory, gpt: Memory) => ({
+    bert: { fileBytes: bertBytes, host: bert, ratio: bert.hostMiB ? (bert.hostMiB * 2 ** 20) / bertBytes : null },
+    distilgpt2: { fileBytes: gptBytes, host: gpt, ratio: gpt.hostMiB ? (gpt.hostMiB * 2 ** 20) / gptBytes : null },
+  });
+  // measureUserAgentSpecificMemory never answers while onnxruntime-web's pthreads sit in their
+  // wait loop (2 threads): the memory is read in a document that sees 2 cores (1 thread), the
+  // model's bytes being the same.
+  const memoryRows = async (ext: string, dir: string): Promise<{ bertMemory: Memory; gptMemory: Memory }> => {
+    let x = await open(2, ext, dir);
+    await must(x, { type: 'sense', text: SENSE_SENTENCES[1], start: SENSE_SENTENCES[1].indexOf(SENSE_WORD), end: SENSE_SENTENCES[1].indexOf(SENSE_WORD) + 4 });
+    const bertMemory = await memory(x);
+    x = await open(2, ext, dir);
+    await must(x, completeReq(2));
+    const gptMemory = await memory(x);
+    return { bertMemory, gptMemory };
+  };
   try {
     const senseReq: ToolRequest = {
       type: 'sense',
@@ -197,6 +218,15 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
       await must(x, senseReq);
     }
 
+    if (o.memoryOnly) {
+      for (const v of variants) {
+        log(`host memory after loading, ${v.name}: a fresh browser per model (onnxruntime-web 1 thread)`);
+        const { bertMemory, gptMemory } = await memoryRows(v.ext, v.dir);
+        if (v.dir === profile) out.memory = memoryOf(bertMemory, gptMemory);
+        else out.compared = { extDir: v.ext, memory: memoryOf(bertMemory, gptMemory) };
+      }
+      return Object.assign(out, { load1End: load1() });
+    }
     log('cold: double-click → first substitutes, host closed, model cached (a fresh browser each)');
     const cold: number[] = [];
     const coldSenses: number[] = [];
@@ -279,18 +309,8 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     const stepBytes = stepWeightBytes(dimsOf(o.hubRoot, models.distilgpt2.id));
     const rate = sample(rates, 'tok/s');
 
-    // measureUserAgentSpecificMemory never answers while onnxruntime-web's pthreads sit in their
-    // wait loop (2 threads): the memory is read in a document that sees 2 cores (1 thread), the
-    // model's bytes being the same.
     log('host memory after loading, a fresh browser per model (onnxruntime-web 1 thread)');
-    x = await open(2);
-    await must(x, { type: 'sense', text: SENSE_SENTENCES[1], start: SENSE_SENTENCES[1].indexOf(SENSE_WORD), end: SENSE_SENTENCES[1].indexOf(SENSE_WORD) + 4 });
-    const bertMemory = await memory(x);
-    x = await open(2);
-    await must(x, completeReq(2));
-    const gptMemory = await memory(x);
-    const bertBytes = fileBytes(o.hubRoot, models.bert.id);
-    const gptBytes = fileBytes(o.hubRoot, models.distilgpt2.id);
+    const { bertMemory, gptMemory } = await memoryRows(o.extDir, profile);
     Object.assign(out, {
       coldSubstitutesMs: sample(cold),
       coldSensesMs: sample(coldSenses),
@@ -304,10 +324,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
         limits,
         fractionOfLimit: (rate.median * stepBytes) / 1e9 / limitGBps,
       },
-      memory: {
-        bert: { fileBytes: bertBytes, host: bertMemory, ratio: bertMemory?.hostMiB ? (bertMemory.hostMiB * 2 ** 20) / bertBytes : null },
-        distilgpt2: { fileBytes: gptBytes, host: gptMemory, ratio: gptMemory.hostMiB ? (gptMemory.hostMiB * 2 ** 20) / gptBytes : null },
-      },
+      memory: memoryOf(bertMemory, gptMemory),
       status: { bert: status, distilgpt2: gptStatus },
       load1End: load1(),
     });
@@ -330,15 +347,20 @@ export function latencyTable(r: Record<string, unknown>): string {
     return v === undefined || !Number.isFinite(v) ? 'n/a' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 100 ? 1 : 0)} ms`;
   };
   const d = r.decoding as { tokensPerSec: Sample; limitGBps: number; stepWeightBytes: number; fractionOfLimit: number } | undefined;
-  const m = r.memory as Record<'bert' | 'distilgpt2', { ratio: number | null; fileBytes: number; host: { hostMiB: number | null } | null }> | undefined;
-  const mem = (k: 'bert' | 'distilgpt2') =>
-    !m ? 'n/a' : `${m[k].host?.hostMiB?.toFixed(0) ?? '?'} MiB / ${(m[k].fileBytes / 2 ** 20).toFixed(0)} MiB file = ${m[k].ratio?.toFixed(2) ?? '?'}×`;
+  type Mem = Record<'bert' | 'distilgpt2', { ratio: number | null; fileBytes: number; host: { hostMiB: number | null; jsHeapMiB?: number | null } | null }>;
+  const mem = (k: 'bert' | 'distilgpt2', m = r.memory as Mem | undefined) => {
+    if (!m) return 'n/a';
+    const h = m[k].host;
+    const js = typeof h?.jsHeapMiB === 'number' ? ` (JS heap ${h.jsHeapMiB.toFixed(0)} MiB)` : '';
+    return `${h?.hostMiB?.toFixed(0) ?? '?'} MiB / ${(m[k].fileBytes / 2 ** 20).toFixed(0)} MiB file = ${m[k].ratio?.toFixed(2) ?? '?'}×${js}`;
+  };
+  const compared = (r.compared as { memory?: Mem } | undefined)?.memory;
   const rows: [string, string, string][] = [
     ['double-click → first substitutes painted, host closed, model cached (cold)', ms(r.coldSubstitutesMs), '≤ 1.5 s'],
     ['the same, host warm', ms(r.warmSubstitutesMs), '≤ 150 ms'],
     ['double-click → all senses of a 20-use page painted, host warm', ms(r.warmSensesMs), '≤ 1 s'],
     ['(cold: all senses painted)', ms(r.coldSensesMs), ''],
-    ...(r.compared
+    ...((r.compared as Record<string, unknown> | undefined)?.coldSubstitutesMs
       ? ([
           [
             'cold double-click → first substitutes, the compared build (interleaved)',
@@ -359,6 +381,12 @@ export function latencyTable(r: Record<string, unknown>): string {
     ],
     ['host memory after loading ÷ file size, bert-base q8', mem('bert'), '≤ 1.3×'],
     ['host memory after loading ÷ file size, distilgpt2 q8', mem('distilgpt2'), '≤ 1.3×'],
+    ...(compared
+      ? ([
+          ['(the compared build) bert-base q8', mem('bert', compared), ''],
+          ['(the compared build) distilgpt2 q8', mem('distilgpt2', compared), ''],
+        ] as [string, string, string][])
+      : []),
   ];
   return ['| Row (median) | Browser, 2 threads, q8 | Target |', '| --- | --- | --- |', ...rows.map(([a, b, c]) => `| ${a} | ${b} | ${c} |`)].join('\n');
 }

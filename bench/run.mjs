@@ -24,7 +24,7 @@
 // first substitutes cold and warm, all senses of a page, first ghost token, decoding against the
 // memory limit, host memory against file size; .cache/bench/latency-*.json; --compare DIR: another
 // build's cold double-click measured interleaved with this one's, e.g. a snapshot of the last commit's;
-// --cold-only: the cold rows alone),
+// --cold-only: the cold rows alone; --memory-only: the memory rows alone, the compared build's too),
 // --known-words (only the known-word marking rows of bench/known-words.ts: a long and a huge page
 // with marking on and off, interleaved in one browser; .cache/bench/known-words-*.json and a table
 // on stdout; the same rows are section 10 of every run's table, --quick included),
@@ -62,6 +62,7 @@ function parseArgs(argv) {
     latency: false,
     compare: '',
     coldOnly: false,
+    memoryOnly: false,
     webgpuOnly: false,
     knownWordsOnly: false,
   };
@@ -86,9 +87,10 @@ function parseArgs(argv) {
     else if (a === '--known-words') o.knownWordsOnly = true;
     else if (a === '--compare') o.compare = path.resolve(argv[++i]);
     else if (a === '--cold-only') o.coldOnly = true;
+    else if (a === '--memory-only') o.memoryOnly = true;
     else if (a === '-h' || a === '--help') {
       console.log(
-        'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build] [--known-words] [--latency] [--webgpu-only] [--report-only]',
+        'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build] [--known-words] [--latency [--cold-only|--memory-only] [--compare DIR]] [--webgpu-only] [--report-only]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
@@ -242,6 +244,7 @@ async function main() {
           ...(o.repeats ? { rounds: o.repeats } : {}),
           ...(o.compare ? { compareExtDir: o.compare } : {}),
           ...(o.coldOnly ? { coldOnly: true } : {}),
+          ...(o.memoryOnly ? { memoryOnly: true } : {}),
         }),
       ],
       'Latency: what a reader feels, in the extension (2 threads, q8)',

@@ -35,13 +35,21 @@ import type { GraphProto } from 'onnx-buf';
 import type { ExpectedHash } from '../shared/model-files/file-hash';
 import type { OnnxChoice, RepoFile, RepoListing } from './hub/hub-files';
 import { type FilePlan, LOCAL_PREFIX, planDeps, planFiles } from './hub/repo-plan';
-import type { DeviceName, FileProgress, LoadedModel } from './lm/loader';
+import type { DeviceName, ExternalDataFile, FileProgress, LoadedModel } from './lm/loader';
 
 export interface HostDeps {
   kind: Diagnostics['host'];
   cache: ModelCache;
   /** `revision`: the commit to download from (the listing's sha), transformers.js's `main` when absent. */
-  load: (spec: ModelSpec, device: DeviceName, onProgress: (p: FileProgress) => void, onnx?: OnnxChoice, revision?: string) => Promise<LoadedModel>;
+  /** `externalData`: onnxruntime-web's session option of that name (the served file's initializers, see attach-head.ts). */
+  load: (
+    spec: ModelSpec,
+    device: DeviceName,
+    onProgress: (p: FileProgress) => void,
+    onnx?: OnnxChoice,
+    revision?: string,
+    externalData?: ExternalDataFile[],
+  ) => Promise<LoadedModel>;
   /** How the host reads a repo's file listing from the model host's API (default: the global fetch). */
   fetch?: (url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
   /** Points transformers.js at the model host URL before a load. */
@@ -91,6 +99,9 @@ export interface HostDeps {
 }
 
 const LISTING_TTL_MS = 60_000;
+
+/** The name the served graph gives its weights' block (ONNX external data `location`). */
+const EXTERNAL_DATA = 'sesame-weights';
 
 const ENCODERS = new Set<ModelSpec['family']>(['bert', 'distilbert', 'ernie']);
 
@@ -290,15 +301,25 @@ export class ModelHost {
       const readLayers: ReadAlong<Gpt2Read> | undefined = decoding
         ? { read: readGpt2, use: (read, head) => void (layers = decoderBody(read, threads, head)) }
         : undefined;
+      // onnxruntime-web is served the rewritten graph without its weights and handed them as external
+      // data: its heap then holds each weight once (graph-splice.ts spliceGraphExternal).
+      const external = device === 'wasm' ? EXTERNAL_DATA : undefined;
       // The rewrite is kept in the cache beside the file: the next cold load is served it and does no surgery.
-      const store = rewriteStore(this.deps.cache, spec.id, plan.choice.file, `head${encoder ? '+hidden' : ''}${decoding ? '+gpt2' : ''}`);
-      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store) : null;
+      const store = rewriteStore(
+        this.deps.cache,
+        spec.id,
+        plan.choice.file,
+        `head${encoder ? '+hidden' : ''}${decoding ? '+gpt2' : ''}${external ? '+ext' : ''}`,
+      );
+      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store, external) : null;
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.rewriteOnnxOf(spec.id, exposeHiddenStates);
       const unpin = revision ? this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) }) : undefined;
       this.deps.cache.takeVerified(spec.id);
       try {
-        const lm = await this.deps.load(spec, device, onProgress, plan.choice, revision);
+        const externalData = detacher?.externalData();
+        const lm = await this.deps.load(spec, device, onProgress, plan.choice, revision, ...(externalData?.length ? [externalData] : []));
+        detacher?.dropData();
         // A refused file was not stored; one that reached transformers.js anyway (not through the checked fetch) is not kept either.
         const refused = this.deps.cache.takeIntegrityFailure(spec.id);
         if (refused) {
@@ -324,6 +345,7 @@ export class ModelHost {
         throw failure;
       } finally {
         unpin?.();
+        detacher?.dropData();
         this.deps.cache.forgetMisses(spec.id);
         this.deps.cache.rewriteOnnxOf(spec.id, null);
       }
