@@ -110,26 +110,121 @@ async function dblclickBank(page: Page, p: number, senses: boolean): Promise<Pai
 }
 
 /**
+ * Wraps WebAssembly's compile/instantiate and the Worker constructor in the offscreen document, so
+ * the cold breakdown sees when onnxruntime-web's runtime is compiled and its threads start
+ * (`probe:*` marks beside the host's own `sesame:*` ones).
+ */
+const PROBE = `(() => {
+  if (!location.pathname.endsWith('/offscreen.html')) return;
+  const m = (n) => performance.mark('probe:' + n);
+  for (const k of ['instantiateStreaming', 'compileStreaming', 'instantiate', 'compile']) {
+    const f = WebAssembly[k];
+    if (typeof f !== 'function') continue;
+    WebAssembly[k] = function (...a) {
+      const big = !(a[0] instanceof WebAssembly.Module) && !(a[0] && a[0].byteLength < 1e6);
+      if (big) m(k);
+      const p = f.apply(this, a);
+      if (big) p.then(() => m(k + ':done'), () => m(k + ':failed'));
+      return p;
+    };
+  }
+  const W = globalThis.Worker;
+  if (W) globalThis.Worker = class extends W { constructor(...a) { m('worker'); super(...a); } };
+})()`;
+
+interface CoreOverride {
+  stop(): void;
+  /** The offscreen document's flat CDP session, once one was created in this browser. */
+  offscreen(): string | undefined;
+  cdp: Cdp;
+}
+
+/**
  * Every new target of the browser starts paused until it sees `hardwareConcurrency`: an offscreen
  * document created by a request then sizes onnxruntime-web's threads and Sesame's kernel workers
- * from it, as a document on a machine with that many cores would. Returns the stop function.
+ * from it, as a document on a machine with that many cores would. The offscreen document also gets
+ * the PROBE before its first script.
  */
-async function overrideCores(port: number, hardwareConcurrency: number): Promise<() => void> {
+async function overrideCores(port: number, hardwareConcurrency: number): Promise<CoreOverride> {
   const version = (await (await fetch(`http://127.0.0.1:${port}/json/version`)).json()) as { webSocketDebuggerUrl: string };
   const cdp = await Cdp.connect(version.webSocketDebuggerUrl);
+  let offscreen: string | undefined;
   cdp.on('Target.attachedToTarget', (p) => {
     const sessionId = p.sessionId as string;
-    const type = (p.targetInfo as { type: string }).type;
-    if (process.env.SESAME_LATENCY_DEBUG) console.error(`attached ${type} ${(p.targetInfo as { url: string }).url} waiting=${String(p.waitingForDebugger)}`);
+    const { type, url } = p.targetInfo as { type: string; url: string };
+    if (process.env.SESAME_LATENCY_DEBUG) console.error(`attached ${type} ${url} waiting=${String(p.waitingForDebugger)}`);
     void (async () => {
       if (type === 'page' || type === 'other' || type === 'iframe') {
         await cdp.sendTo(sessionId, 'Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency }).catch(() => undefined);
+      }
+      if (url.endsWith('/offscreen.html')) {
+        offscreen = sessionId;
+        await cdp.sendTo(sessionId, 'Page.addScriptToEvaluateOnNewDocument', { source: PROBE, runImmediately: true }).catch(() => undefined);
       }
       await cdp.sendTo(sessionId, 'Runtime.runIfWaitingForDebugger').catch(() => undefined);
     })();
   });
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true });
-  return () => cdp.close();
+  return { stop: () => cdp.close(), offscreen: () => offscreen, cdp };
+}
+
+/** A context's marks (`sesame:*`, `probe:*`) and the resources it fetched, in epoch ms. */
+interface Timeline {
+  origin: number;
+  marks: { name: string; at: number }[];
+  resources: { name: string; start: number; end: number }[];
+}
+
+const TIMELINE = `(() => {
+  const o = performance.timeOrigin;
+  return {
+    origin: o,
+    marks: performance.getEntriesByType('mark').filter((m) => /^(sesame|probe):/.test(m.name)).map((m) => ({ name: m.name, at: o + m.startTime })),
+    resources: performance.getEntriesByType('resource').map((r) => ({ name: r.name.replace(/^.*\\//, ''), start: o + r.startTime, end: o + r.responseEnd })),
+  };
+})()`;
+
+/** Where the cold double-click's time went: every mark of the page, the background and the offscreen document, from the dblclick. */
+async function coldTimeline(x: Session, page: Page, cores: CoreOverride): Promise<Record<string, unknown>> {
+  const pageT = (await page.evaluate(TIMELINE)) as Timeline;
+  const lat = (await page.evaluate(() => (window as unknown as { __lat: { t0: number; sub: number | null } }).__lat)) as { t0: number; sub: number | null };
+  const t0 = pageT.origin + lat.t0;
+  const worker = x.context.serviceWorkers()[0];
+  const bgT = worker ? ((await worker.evaluate(TIMELINE).catch(() => null)) as Timeline | null) : null;
+  const session = cores.offscreen();
+  let hostT: Timeline | null = null;
+  let hostError = session ? '' : 'no offscreen session';
+  if (session) {
+    const r = await cores.cdp
+      .sendTo<{ result: { value?: Timeline } }>(session, 'Runtime.evaluate', { expression: TIMELINE, returnByValue: true })
+      .catch((e: unknown) => {
+        hostError = String(e);
+        return null;
+      });
+    hostT = r?.result.value ?? null;
+    if (!hostT && !hostError) hostError = JSON.stringify(r).slice(0, 300);
+  }
+  const rel = (at: number) => Math.round(at - t0);
+  const marks: [string, number][] = [];
+  if (hostError) marks.push([`host timeline unread: ${hostError}`, 0]);
+  for (const [who, t] of [
+    ['page', pageT],
+    ['background', bgT],
+    ['host', hostT],
+  ] as const) {
+    for (const m of t?.marks ?? []) if (m.at >= t0 - 50) marks.push([`${who} ${m.name}`, rel(m.at)]);
+  }
+  if (hostT) {
+    marks.push(['host document timeOrigin', rel(hostT.origin)]);
+    for (const r of hostT.resources)
+      if (/\.(js|mjs|wasm)$/.test(r.name) && r.end - r.start > 0) marks.push([`host fetched ${r.name} (from ${rel(r.start)})`, rel(r.end)]);
+  }
+  marks.push(['page painted first substitutes', Math.round(lat.sub ?? Number.NaN)]);
+  marks.sort((a, b) => a[1] - b[1]);
+  // The first of each name (a request's later updates mark again).
+  const first = new Map<string, number>();
+  for (const [name, at] of marks) if (!first.has(name)) first.set(name, at);
+  return Object.fromEntries(first);
 }
 
 function fileBytes(hubRoot: string, id: string, file = 'onnx/model_quantized.onnx'): number {
@@ -157,7 +252,8 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
   const settings: SettingsFor = { hubUrl: hub.url, backend: 'wasm', dtype: 'q8', mlm: models.bert, zh: models.ernie, gpt: models.distilgpt2 };
   const out: Record<string, unknown> = { load1Start: load1(), hardwareConcurrency: hc, models: { bert: models.bert.id, gpt: models.distilgpt2.id } };
   let s: Session | null = null;
-  let stopOverride = (): void => {};
+  let override: CoreOverride | null = null;
+  const stopOverride = (): void => override?.stop();
   // A browser-wide connection that pauses every new target until it has the override.
   const baseProfile = o.compareExtDir ? mkdtempSync(join(tmpdir(), 'sesame-latency-base-')) : '';
   const open = async (cores = hc, ext = o.extDir, dir = profile): Promise<Session> => {
@@ -165,7 +261,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     if (s) await s.context.close().catch(() => undefined);
     log('  launch');
     s = await launch(ext, dir, false, clientUrl);
-    stopOverride = await overrideCores(s.port, cores);
+    override = await overrideCores(s.port, cores);
     // The client page's own start-up made an empty offscreen document: closed, so the next request starts from none.
     await closeHost(s, 500);
     log('  launched');
@@ -191,7 +287,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
       x = await open(hc, v.ext, v.dir);
       await setSettings(x, settings, TESTING);
       await must(x, senseReq);
-      await must(x, completeReq(2));
+      if (!o.coldOnly) await must(x, completeReq(2));
       // One load from the cache, not measured: the first after a download is where a load that can keep its rewrite keeps it.
       x = await open(hc, v.ext, v.dir);
       await must(x, senseReq);
@@ -202,6 +298,8 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     const coldSenses: number[] = [];
     const coldBase: number[] = [];
     const coldBaseSenses: number[] = [];
+    const timelines: Record<string, unknown>[] = [];
+    const baseTimelines: Record<string, unknown>[] = [];
     let status: Record<string, unknown> = {};
     for (let i = 0; i < coldRounds; i++) {
       // Interleaved, alternating which goes first.
@@ -214,10 +312,15 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
         (mine ? cold : coldBase).push(painted.substitutesMs);
         if (painted.sensesMs !== null) (mine ? coldSenses : coldBaseSenses).push(painted.sensesMs);
         log(`  ${v.name}: painted ${painted.substitutesMs.toFixed(0)} ms`);
+        const timeline = await coldTimeline(x, page, override!).catch((e: unknown) => ({ error: String(e) }));
+        (mine ? timelines : baseTimelines).push(timeline);
+        if (process.env.SESAME_LATENCY_DEBUG) console.error(JSON.stringify(timeline, null, 1));
         if (mine) status = (await must(x, { type: 'status' })).result ?? {};
       }
     }
-    if (o.compareExtDir) out.compared = { extDir: o.compareExtDir, coldSubstitutesMs: sample(coldBase), coldSensesMs: sample(coldBaseSenses) };
+    out.coldTimelines = timelines;
+    if (o.compareExtDir)
+      out.compared = { extDir: o.compareExtDir, coldSubstitutesMs: sample(coldBase), coldSensesMs: sample(coldBaseSenses), coldTimelines: baseTimelines };
     if (o.coldOnly)
       return Object.assign(out, { coldSubstitutesMs: sample(cold), coldSensesMs: sample(coldSenses), status: { bert: status }, load1End: load1() });
     // This build, the model loaded: the warm rows.

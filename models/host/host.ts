@@ -36,6 +36,7 @@ import type { ExpectedHash } from '../shared/model-files/file-hash';
 import type { OnnxChoice, RepoFile, RepoListing } from './hub/hub-files';
 import { type FilePlan, LOCAL_PREFIX, planDeps, planFiles } from './hub/repo-plan';
 import type { DeviceName, FileProgress, LoadedModel } from './lm/loader';
+import { span } from '../shared/spans';
 
 export interface HostDeps {
   kind: Diagnostics['host'];
@@ -143,6 +144,7 @@ export class ModelHost {
       return;
     }
     const { id, request, config } = message;
+    span(`host:run:${request.type}`);
     const abort = new AbortController();
     this.running.set(id, abort);
     try {
@@ -273,9 +275,11 @@ export class ModelHost {
       send({ kind: 'progress', id, progress: { model: spec.id, ...p } });
     };
     const load = async (): Promise<LoadedModel> => {
+      span('load:start');
       this.deps.setRemoteHost(config.remoteHost);
       // Which file to fetch: what the cache holds, else what the host lists, else transformers.js's default name.
       const plan = await this.plan(spec, config.remoteHost);
+      span('load:planned');
       if (!plan.choice) throw new ToolError('model-load', `Could not load model ${spec.id}: ${plan.note ?? 'no usable ONNX file'}`);
       // A listing from the hub's API: every download at its commit, each file checked against its hashes.
       const revision = plan.source === 'hub' ? plan.sha : undefined;
@@ -299,6 +303,7 @@ export class ModelHost {
       this.deps.cache.takeVerified(spec.id);
       try {
         const lm = await this.deps.load(spec, device, onProgress, plan.choice, revision);
+        span('load:loaded');
         // A refused file was not stored; one that reached transformers.js anyway (not through the checked fetch) is not kept either.
         const refused = this.deps.cache.takeIntegrityFailure(spec.id);
         if (refused) {
@@ -308,8 +313,10 @@ export class ModelHost {
         this.sourceNotes.set(`${spec.id}|${spec.dtype}`, sourceNote(spec.id, plan, this.deps.cache.takeVerified(spec.id)));
         // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
         if (detacher) await this.moveHeadToKernel(lm, detacher, encoder);
+        span('load:head');
         if (decoding) this.moveDecodingToKernel(lm, layers);
         if (encoder) await this.exposeLayers(lm);
+        span('load:ready');
         this.noteStoreFailure(spec.id);
         return threads ? releasingKernels(lm) : lm;
       } catch (error) {

@@ -15,6 +15,7 @@ import { installRunFaults } from './run-faults';
 import { warmFactorFor } from './model-pool';
 import { guardSessionCreation } from './onnx';
 import { configureTransformers, wasmThreads } from './transformers-env';
+import { span } from '../shared/spans';
 
 /**
  * Worker threads for Sesame's kernels where they can share its memory (a cross-origin-isolated
@@ -46,6 +47,7 @@ export async function createBrowserHost(kind: Diagnostics['host'], rejected?: ()
   installRunFaults(Session, async () => ((await ortEnv.webgpu.device) as { destroy(): void }).destroy());
   guardSessionRuns(Session);
   const cache = await ModelCache.open();
+  span('host:cache-open');
   const ortBase = browser.runtime.getURL('/ort/' as '/');
   configureTransformers({ remoteHost: 'https://huggingface.co/', cache, ortBase });
   return new ModelHost({
