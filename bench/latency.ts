@@ -26,6 +26,7 @@ import {
   launch,
   memory,
   must,
+  offscreen,
   type PeakPage,
   pageServer,
   type Session,
@@ -110,65 +111,29 @@ async function dblclickBank(page: Page, p: number, senses: boolean): Promise<Pai
 }
 
 /**
- * Wraps WebAssembly's compile/instantiate and the Worker constructor in the offscreen document, so
- * the cold breakdown sees when onnxruntime-web's runtime is compiled and its threads start
- * (`probe:*` marks beside the host's own `sesame:*` ones).
- */
-const PROBE = `(() => {
-  if (!location.pathname.endsWith('/offscreen.html')) return;
-  const m = (n) => performance.mark('probe:' + n);
-  for (const k of ['instantiateStreaming', 'compileStreaming', 'instantiate', 'compile']) {
-    const f = WebAssembly[k];
-    if (typeof f !== 'function') continue;
-    WebAssembly[k] = function (...a) {
-      const big = !(a[0] instanceof WebAssembly.Module) && !(a[0] && a[0].byteLength < 1e6);
-      if (big) m(k);
-      const p = f.apply(this, a);
-      if (big) p.then(() => m(k + ':done'), () => m(k + ':failed'));
-      return p;
-    };
-  }
-  const W = globalThis.Worker;
-  if (W) globalThis.Worker = class extends W { constructor(...a) { m('worker'); super(...a); } };
-})()`;
-
-interface CoreOverride {
-  stop(): void;
-  /** The offscreen document's flat CDP session, once one was created in this browser. */
-  offscreen(): string | undefined;
-  cdp: Cdp;
-}
-
-/**
  * Every new target of the browser starts paused until it sees `hardwareConcurrency`: an offscreen
  * document created by a request then sizes onnxruntime-web's threads and Sesame's kernel workers
- * from it, as a document on a machine with that many cores would. The offscreen document also gets
- * the PROBE before its first script.
+ * from it, as a document on a machine with that many cores would. Returns the stop function.
  */
-async function overrideCores(port: number, hardwareConcurrency: number): Promise<CoreOverride> {
+async function overrideCores(port: number, hardwareConcurrency: number): Promise<() => void> {
   const version = (await (await fetch(`http://127.0.0.1:${port}/json/version`)).json()) as { webSocketDebuggerUrl: string };
   const cdp = await Cdp.connect(version.webSocketDebuggerUrl);
-  let offscreen: string | undefined;
   cdp.on('Target.attachedToTarget', (p) => {
     const sessionId = p.sessionId as string;
-    const { type, url } = p.targetInfo as { type: string; url: string };
-    if (process.env.SESAME_LATENCY_DEBUG) console.error(`attached ${type} ${url} waiting=${String(p.waitingForDebugger)}`);
+    const type = (p.targetInfo as { type: string }).type;
+    if (process.env.SESAME_LATENCY_DEBUG) console.error(`attached ${type} ${(p.targetInfo as { url: string }).url} waiting=${String(p.waitingForDebugger)}`);
     void (async () => {
       if (type === 'page' || type === 'other' || type === 'iframe') {
         await cdp.sendTo(sessionId, 'Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency }).catch(() => undefined);
-      }
-      if (url.endsWith('/offscreen.html')) {
-        offscreen = sessionId;
-        await cdp.sendTo(sessionId, 'Page.addScriptToEvaluateOnNewDocument', { source: PROBE, runImmediately: true }).catch(() => undefined);
       }
       await cdp.sendTo(sessionId, 'Runtime.runIfWaitingForDebugger').catch(() => undefined);
     })();
   });
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true });
-  return { stop: () => cdp.close(), offscreen: () => offscreen, cdp };
+  return () => cdp.close();
 }
 
-/** A context's marks (`sesame:*`, `probe:*`) and the resources it fetched, in epoch ms. */
+/** A context's marks (`sesame:*`) and the resources it fetched, in epoch ms. */
 interface Timeline {
   origin: number;
   marks: { name: string; at: number }[];
@@ -179,30 +144,27 @@ const TIMELINE = `(() => {
   const o = performance.timeOrigin;
   return {
     origin: o,
-    marks: performance.getEntriesByType('mark').filter((m) => /^(sesame|probe):/.test(m.name)).map((m) => ({ name: m.name, at: o + m.startTime })),
+    marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('sesame:')).map((m) => ({ name: m.name, at: o + m.startTime })),
     resources: performance.getEntriesByType('resource').map((r) => ({ name: r.name.replace(/^.*\\//, ''), start: o + r.startTime, end: o + r.responseEnd })),
   };
 })()`;
 
 /** Where the cold double-click's time went: every mark of the page, the background and the offscreen document, from the dblclick. */
-async function coldTimeline(x: Session, page: Page, cores: CoreOverride): Promise<Record<string, unknown>> {
+async function coldTimeline(x: Session, page: Page): Promise<Record<string, unknown>> {
   const pageT = (await page.evaluate(TIMELINE)) as Timeline;
   const lat = (await page.evaluate(() => (window as unknown as { __lat: { t0: number; sub: number | null } }).__lat)) as { t0: number; sub: number | null };
   const t0 = pageT.origin + lat.t0;
   const worker = x.context.serviceWorkers()[0];
   const bgT = worker ? ((await worker.evaluate(TIMELINE).catch(() => null)) as Timeline | null) : null;
-  const session = cores.offscreen();
+  // The document the double-click created (a connection of its own: the browser-wide one is not attached to it).
   let hostT: Timeline | null = null;
-  let hostError = session ? '' : 'no offscreen session';
-  if (session) {
-    const r = await cores.cdp
-      .sendTo<{ result: { value?: Timeline } }>(session, 'Runtime.evaluate', { expression: TIMELINE, returnByValue: true })
-      .catch((e: unknown) => {
-        hostError = String(e);
-        return null;
-      });
-    hostT = r?.result.value ?? null;
-    if (!hostT && !hostError) hostError = JSON.stringify(r).slice(0, 300);
+  let hostError = '';
+  try {
+    const cdp = await offscreen(x);
+    hostT = await cdp.evaluate<Timeline>(TIMELINE);
+    cdp.close();
+  } catch (e) {
+    hostError = String(e);
   }
   const rel = (at: number) => Math.round(at - t0);
   const marks: [string, number][] = [];
@@ -233,7 +195,8 @@ function fileBytes(hubRoot: string, id: string, file = 'onnx/model_quantized.onn
 
 export async function runLatencyBench(o: LatencyOptions): Promise<Record<string, unknown>> {
   const rounds = o.rounds ?? (o.quick ? 2 : 5);
-  const coldRounds = o.quick ? 1 : 3;
+  // --cold-only --repeats N: N cold rounds of each build (3 otherwise).
+  const coldRounds = o.quick ? 1 : o.coldOnly && o.rounds ? o.rounds : 3;
   const hc = o.hardwareConcurrency ?? 4;
   const models = modelSet(o.quick, o.layout);
   const t0 = Date.now();
@@ -252,8 +215,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
   const settings: SettingsFor = { hubUrl: hub.url, backend: 'wasm', dtype: 'q8', mlm: models.bert, zh: models.ernie, gpt: models.distilgpt2 };
   const out: Record<string, unknown> = { load1Start: load1(), hardwareConcurrency: hc, models: { bert: models.bert.id, gpt: models.distilgpt2.id } };
   let s: Session | null = null;
-  let override: CoreOverride | null = null;
-  const stopOverride = (): void => override?.stop();
+  let stopOverride = (): void => {};
   // A browser-wide connection that pauses every new target until it has the override.
   const baseProfile = o.compareExtDir ? mkdtempSync(join(tmpdir(), 'sesame-latency-base-')) : '';
   const open = async (cores = hc, ext = o.extDir, dir = profile): Promise<Session> => {
@@ -261,7 +223,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     if (s) await s.context.close().catch(() => undefined);
     log('  launch');
     s = await launch(ext, dir, false, clientUrl);
-    override = await overrideCores(s.port, cores);
+    stopOverride = await overrideCores(s.port, cores);
     // The client page's own start-up made an empty offscreen document: closed, so the next request starts from none.
     await closeHost(s, 500);
     log('  launched');
@@ -312,9 +274,9 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
         (mine ? cold : coldBase).push(painted.substitutesMs);
         if (painted.sensesMs !== null) (mine ? coldSenses : coldBaseSenses).push(painted.sensesMs);
         log(`  ${v.name}: painted ${painted.substitutesMs.toFixed(0)} ms`);
-        const timeline = await coldTimeline(x, page, override!).catch((e: unknown) => ({ error: String(e) }));
+        const timeline = await coldTimeline(x, page).catch((e: unknown) => ({ error: String(e) }));
         (mine ? timelines : baseTimelines).push(timeline);
-        if (process.env.SESAME_LATENCY_DEBUG) console.error(JSON.stringify(timeline, null, 1));
+        console.error(JSON.stringify(timeline, null, 1));
         if (mine) status = (await must(x, { type: 'status' })).result ?? {};
       }
     }

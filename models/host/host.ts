@@ -89,6 +89,11 @@ export interface HostDeps {
    * with cores to spare), made on the first load that builds a kernel.
    */
   kernelThreads?: () => GemvThreads | undefined;
+  /**
+   * Starts the inference runtime for a device without waiting for it (warm-runtime.ts), called as
+   * a load begins so that the runtime starts beside the read of the model's files.
+   */
+  warmRuntime?: (device: DeviceName) => Promise<void>;
 }
 
 const LISTING_TTL_MS = 60_000;
@@ -276,6 +281,7 @@ export class ModelHost {
     };
     const load = async (): Promise<LoadedModel> => {
       span('load:start');
+      void this.deps.warmRuntime?.(device);
       this.deps.setRemoteHost(config.remoteHost);
       // Which file to fetch: what the cache holds, else what the host lists, else transformers.js's default name.
       const plan = await this.plan(spec, config.remoteHost);

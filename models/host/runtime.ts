@@ -16,6 +16,7 @@ import { warmFactorFor } from './model-pool';
 import { guardSessionCreation } from './onnx';
 import { configureTransformers, wasmThreads } from './transformers-env';
 import { span } from '../shared/spans';
+import { runtimeWarmer, type SessionCreate } from './warm-runtime';
 
 /**
  * Worker threads for Sesame's kernels where they can share its memory (a cross-origin-isolated
@@ -70,6 +71,7 @@ export async function createBrowserHost(kind: Diagnostics['host'], rejected?: ()
       level: loadWordLevel,
     },
     measureMemory,
+    warmRuntime: runtimeWarmer(InferenceSession.create.bind(InferenceSession) as unknown as SessionCreate),
     warmFactor: () => warmFactorFor((navigator as Navigator & { deviceMemory?: number }).deviceMemory),
     ...(rejected ? { rejected } : {}),
     ...(threads ? { kernelThreads: threads } : {}),

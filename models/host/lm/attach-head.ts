@@ -11,6 +11,7 @@ import type { Int8Weights } from '../onnx';
 import { Int8Kernel } from '../kernels';
 import { pack, unpack } from '../onnx';
 import { REVISION_HEADER } from '../../shared/model-files/model-cache';
+import { span } from '../../shared/spans';
 
 /** `where`: set when the head was cut out of a legacy merged decoder's If (head-graph.ts). */
 export type HeadStatus = { ok: true; swapped: boolean; where?: string } | { ok: false; reason: string };
@@ -74,6 +75,7 @@ export class HeadDetacher<T = unknown> {
   readonly rewrite = async (response: Response): Promise<Response> => {
     this.served ??= this.detach(response);
     const { bytes, init } = await this.served;
+    span('rewrite:served');
     return new Response(bytes, init);
   };
 
@@ -118,8 +120,10 @@ export class HeadDetacher<T = unknown> {
       const bytes = await this.store.read();
       if (!bytes) return undefined;
       const kept = unpack<StoredRewrite>(bytes);
+      span('rewrite:unpacked');
       if (kept.source.bytes !== source.bytes || kept.source.revision !== source.revision) return undefined;
       const head = tryHead(kept.head, this.threads);
+      span('rewrite:head-kernel');
       if (!(head instanceof Int8Kernel)) return undefined;
       this.head = head;
       this.where = kept.where;
