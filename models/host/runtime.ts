@@ -14,9 +14,9 @@ import { guardSessionRuns } from './run-guard';
 import { installRunFaults } from './run-faults';
 import { warmFactorFor } from './model-pool';
 import { guardSessionCreation } from './onnx';
-import { configureTransformers, wasmThreads } from './transformers-env';
+import { configureTransformers, wasmOnlyRuntime, wasmThreads } from './transformers-env';
 import { span } from '../shared/spans';
-import { runtimeWarmer, type SessionCreate } from './warm-runtime';
+import { runtimeWarmer, type SessionCreate, wasmOnlyIfFirst } from './warm-runtime';
 
 /**
  * Worker threads for Sesame's kernels where they can share its memory (a cross-origin-isolated
@@ -71,7 +71,7 @@ export async function createBrowserHost(kind: Diagnostics['host'], rejected?: ()
       level: loadWordLevel,
     },
     measureMemory,
-    warmRuntime: runtimeWarmer(InferenceSession.create.bind(InferenceSession) as unknown as SessionCreate),
+    warmRuntime: wasmOnlyIfFirst(runtimeWarmer(InferenceSession.create.bind(InferenceSession) as unknown as SessionCreate), wasmOnlyRuntime),
     warmFactor: () => warmFactorFor((navigator as Navigator & { deviceMemory?: number }).deviceMemory),
     ...(rejected ? { rejected } : {}),
     ...(threads ? { kernelThreads: threads } : {}),

@@ -35,3 +35,18 @@ export function runtimeWarmer(create: SessionCreate): (device: DeviceName) => Pr
     return warm;
   };
 }
+
+/**
+ * A host whose first load is on WASM stays on WASM (its backend is chosen once; only WebGPU falls
+ * back to WASM), so its runtime may start from the build without WebGPU (`wasmOnly`, called before
+ * that load's first session). A first load on WebGPU starts the asyncify build, which then also
+ * serves a fallback to WASM.
+ */
+export function wasmOnlyIfFirst(warm: (device: DeviceName) => Promise<void>, wasmOnly: () => void): (device: DeviceName) => Promise<void> {
+  let first = true;
+  return (device) => {
+    if (first && device === 'wasm') wasmOnly();
+    first = false;
+    return warm(device);
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runtimeWarmer, type SessionCreate } from '@/models/host/warm-runtime';
+import { runtimeWarmer, type SessionCreate, wasmOnlyIfFirst } from '@/models/host/warm-runtime';
 
 function fakeCreate(fail = false) {
   const calls: { bytes: number; providers: string[] }[] = [];
@@ -38,5 +38,29 @@ describe('runtimeWarmer', () => {
     const warm = runtimeWarmer(f.create);
     await expect(warm('wasm')).resolves.toBeUndefined();
     expect(f.calls).toHaveLength(1);
+  });
+});
+
+describe('wasmOnlyIfFirst', () => {
+  it('a host whose first load is on WASM starts the build without WebGPU, before warming', async () => {
+    const order: string[] = [];
+    const warm = wasmOnlyIfFirst(
+      async (device) => void order.push(`warm ${device}`),
+      () => void order.push('wasm only'),
+    );
+    await warm('wasm');
+    await warm('wasm');
+    expect(order).toEqual(['wasm only', 'warm wasm', 'warm wasm']);
+  });
+
+  it('a first load on WebGPU keeps the asyncify build, for its fallback to WASM too', async () => {
+    const order: string[] = [];
+    const warm = wasmOnlyIfFirst(
+      async (device) => void order.push(`warm ${device}`),
+      () => void order.push('wasm only'),
+    );
+    await warm('webgpu');
+    await warm('wasm');
+    expect(order).toEqual(['warm webgpu', 'warm wasm']);
   });
 });
