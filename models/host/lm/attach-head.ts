@@ -12,6 +12,7 @@ import { Int8Kernel } from '../kernels';
 import { pack, unpack } from '../onnx';
 import { REVISION_HEADER } from '../../shared/model-files/model-cache';
 import { span } from '../../shared/spans';
+import { BytesResponse } from './bytes-response';
 
 /** `where`: set when the head was cut out of a legacy merged decoder's If (head-graph.ts). */
 export type HeadStatus = { ok: true; swapped: boolean; where?: string } | { ok: false; reason: string };
@@ -76,7 +77,8 @@ export class HeadDetacher<T = unknown> {
     this.served ??= this.detach(response);
     const { bytes, init } = await this.served;
     span('rewrite:served');
-    return new Response(bytes, init);
+    // Each match gets the same bytes, uncopied (bytes-response.ts); nothing writes to them.
+    return new BytesResponse(bytes, init);
   };
 
   private async detach(response: Response): Promise<{ bytes: Uint8Array<ArrayBuffer>; init: ResponseInit }> {
