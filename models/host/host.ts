@@ -303,6 +303,8 @@ export class ModelHost {
       // The rewrite is kept in the cache beside the file: the next cold load is served it and does no surgery.
       const store = rewriteStore(this.deps.cache, spec.id, plan.choice.file, `head${encoder ? '+hidden' : ''}${decoding ? '+gpt2' : ''}`);
       const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store) : null;
+      // Its stored rewrite is read beside transformers.js's config reads, not after them.
+      detacher?.prefetch();
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.rewriteOnnxOf(spec.id, exposeHiddenStates);
       const unpin = revision ? this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) }) : undefined;

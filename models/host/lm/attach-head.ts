@@ -72,6 +72,16 @@ export class HeadDetacher<T = unknown> {
    * are served the same bytes.
    */
   private served: Promise<{ bytes: Uint8Array<ArrayBuffer>; init: ResponseInit }> | undefined;
+  /** The stored rewrite's bytes, read ahead (prefetch). */
+  private storedRead: Promise<Uint8Array | undefined> | undefined;
+
+  /**
+   * Starts reading the stored rewrite now, as the load begins (issue #21): transformers.js asks for
+   * the model file only after its config files, ~0.1 s later. Read whether or not it is then used.
+   */
+  prefetch(): void {
+    this.storedRead ??= this.store?.read().catch(() => undefined);
+  }
 
   readonly rewrite = async (response: Response): Promise<Response> => {
     this.served ??= this.detach(response);
@@ -119,7 +129,8 @@ export class HeadDetacher<T = unknown> {
   private async fromStored(source: StoredRewrite['source']): Promise<Uint8Array<ArrayBuffer> | undefined> {
     if (!this.store || source.bytes <= 0) return undefined;
     try {
-      const bytes = await this.store.read();
+      const bytes = await (this.storedRead ?? this.store.read());
+      this.storedRead = undefined;
       if (!bytes) return undefined;
       const kept = unpack<StoredRewrite>(bytes);
       span('rewrite:unpacked');
