@@ -27,6 +27,7 @@ import {
   type Memory,
   memory,
   must,
+  offscreen,
   type PeakPage,
   pageServer,
   type Session,
@@ -135,13 +136,75 @@ async function overrideCores(port: number, hardwareConcurrency: number): Promise
   return () => cdp.close();
 }
 
+/** A context's marks (`sesame:*`) and the resources it fetched, in epoch ms. */
+interface Timeline {
+  origin: number;
+  marks: { name: string; at: number }[];
+  resources: { name: string; start: number; end: number }[];
+}
+
+const TIMELINE = `(() => {
+  const o = performance.timeOrigin;
+  return {
+    origin: o,
+    marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('sesame:')).map((m) => ({ name: m.name, at: o + m.startTime })),
+    resources: performance.getEntriesByType('resource').map((r) => ({ name: r.name.replace(/^.*\\//, ''), start: o + r.startTime, end: o + r.responseEnd })),
+  };
+})()`;
+
+/** Where the cold double-click's time went: every mark of the page, the background and the offscreen document, from the dblclick. */
+async function coldTimeline(x: Session, page: Page): Promise<Record<string, unknown>> {
+  const pageT = (await page.evaluate(TIMELINE)) as Timeline;
+  const lat = (await page.evaluate(() => (window as unknown as { __lat: { t0: number; sub: number | null } }).__lat)) as { t0: number; sub: number | null };
+  const t0 = pageT.origin + lat.t0;
+  const worker = x.context.serviceWorkers()[0];
+  const bgT = worker ? ((await worker.evaluate(TIMELINE).catch(() => null)) as Timeline | null) : null;
+  // The document the double-click created (a connection of its own: the browser-wide one is not attached to it).
+  let hostT: Timeline | null = null;
+  let hostError = '';
+  try {
+    const cdp = await offscreen(x);
+    hostT = await cdp.evaluate<Timeline>(TIMELINE);
+    cdp.close();
+  } catch (e) {
+    hostError = String(e);
+  }
+  const rel = (at: number) => Math.round(at - t0);
+  const marks: [string, number][] = [];
+  if (hostError) marks.push([`host timeline unread: ${hostError}`, 0]);
+  for (const [who, t] of [
+    ['page', pageT],
+    ['background', bgT],
+    ['host', hostT],
+  ] as const) {
+    for (const m of t?.marks ?? []) if (m.at >= t0 - 50) marks.push([`${who} ${m.name}`, rel(m.at)]);
+  }
+  if (hostT) {
+    marks.push(['host document timeOrigin', rel(hostT.origin)]);
+    for (const r of hostT.resources)
+      if (/\.(js|mjs|wasm)$/.test(r.name) && r.end - r.start > 0) marks.push([`host fetched ${r.name} (from ${rel(r.start)})`, rel(r.end)]);
+  }
+  marks.push(['page painted first substitutes', Math.round(lat.sub ?? Number.NaN)]);
+  marks.sort((a, b) => a[1] - b[1]);
+  // A name marked again (the model's session after the warm-up's, a request's later updates) gets #2, #3; no more.
+  const seen = new Map<string, number>();
+  const named: [string, number][] = [];
+  for (const [name, at] of marks) {
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    if (n <= 3) named.push([n === 1 ? name : `${name} #${n}`, at]);
+  }
+  return Object.fromEntries(named);
+}
+
 function fileBytes(hubRoot: string, id: string, file = 'onnx/model_quantized.onnx'): number {
   return statSync(join(hubRoot, id, file)).size;
 }
 
 export async function runLatencyBench(o: LatencyOptions): Promise<Record<string, unknown>> {
   const rounds = o.rounds ?? (o.quick ? 2 : 5);
-  const coldRounds = o.quick ? 1 : 3;
+  // --cold-only --repeats N: N cold rounds of each build (3 otherwise).
+  const coldRounds = o.quick ? 1 : o.coldOnly && o.rounds ? o.rounds : 3;
   const hc = o.hardwareConcurrency ?? 4;
   const models = modelSet(o.quick, o.layout);
   const t0 = Date.now();
@@ -212,7 +275,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
       x = await open(hc, v.ext, v.dir);
       await setSettings(x, settings, TESTING);
       await must(x, senseReq);
-      await must(x, completeReq(2));
+      if (!o.coldOnly) await must(x, completeReq(2));
       // One load from the cache, not measured: the first after a download is where a load that can keep its rewrite keeps it.
       x = await open(hc, v.ext, v.dir);
       await must(x, senseReq);
@@ -232,6 +295,8 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     const coldSenses: number[] = [];
     const coldBase: number[] = [];
     const coldBaseSenses: number[] = [];
+    const timelines: Record<string, unknown>[] = [];
+    const baseTimelines: Record<string, unknown>[] = [];
     let status: Record<string, unknown> = {};
     for (let i = 0; i < coldRounds; i++) {
       // Interleaved, alternating which goes first.
@@ -244,10 +309,15 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
         (mine ? cold : coldBase).push(painted.substitutesMs);
         if (painted.sensesMs !== null) (mine ? coldSenses : coldBaseSenses).push(painted.sensesMs);
         log(`  ${v.name}: painted ${painted.substitutesMs.toFixed(0)} ms`);
+        const timeline = await coldTimeline(x, page).catch((e: unknown) => ({ error: String(e) }));
+        (mine ? timelines : baseTimelines).push(timeline);
+        console.error(JSON.stringify(timeline, null, 1));
         if (mine) status = (await must(x, { type: 'status' })).result ?? {};
       }
     }
-    if (o.compareExtDir) out.compared = { extDir: o.compareExtDir, coldSubstitutesMs: sample(coldBase), coldSensesMs: sample(coldBaseSenses) };
+    out.coldTimelines = timelines;
+    if (o.compareExtDir)
+      out.compared = { extDir: o.compareExtDir, coldSubstitutesMs: sample(coldBase), coldSensesMs: sample(coldBaseSenses), coldTimelines: baseTimelines };
     if (o.coldOnly)
       return Object.assign(out, { coldSubstitutesMs: sample(cold), coldSensesMs: sample(coldSenses), status: { bert: status }, load1End: load1() });
     // This build, the model loaded: the warm rows.

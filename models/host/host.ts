@@ -36,6 +36,7 @@ import type { ExpectedHash } from '../shared/model-files/file-hash';
 import type { OnnxChoice, RepoFile, RepoListing } from './hub/hub-files';
 import { type FilePlan, LOCAL_PREFIX, planDeps, planFiles } from './hub/repo-plan';
 import type { DeviceName, ExternalDataFile, FileProgress, LoadedModel } from './lm/loader';
+import { span } from '../shared/spans';
 
 export interface HostDeps {
   kind: Diagnostics['host'];
@@ -96,6 +97,11 @@ export interface HostDeps {
    * with cores to spare), made on the first load that builds a kernel.
    */
   kernelThreads?: () => GemvThreads | undefined;
+  /**
+   * Starts the inference runtime for a device without waiting for it (warm-runtime.ts), called as
+   * a load begins so that the runtime starts beside the read of the model's files.
+   */
+  warmRuntime?: (device: DeviceName) => Promise<void>;
 }
 
 const LISTING_TTL_MS = 60_000;
@@ -154,6 +160,7 @@ export class ModelHost {
       return;
     }
     const { id, request, config } = message;
+    span(`host:run:${request.type}`);
     const abort = new AbortController();
     this.running.set(id, abort);
     try {
@@ -284,9 +291,12 @@ export class ModelHost {
       send({ kind: 'progress', id, progress: { model: spec.id, ...p } });
     };
     const load = async (): Promise<LoadedModel> => {
+      span('load:start');
+      void this.deps.warmRuntime?.(device);
       this.deps.setRemoteHost(config.remoteHost);
       // Which file to fetch: what the cache holds, else what the host lists, else transformers.js's default name.
       const plan = await this.plan(spec, config.remoteHost);
+      span('load:planned');
       if (!plan.choice) throw new ToolError('model-load', `Could not load model ${spec.id}: ${plan.note ?? 'no usable ONNX file'}`);
       // A listing from the hub's API: every download at its commit, each file checked against its hashes.
       const revision = plan.source === 'hub' ? plan.sha : undefined;
@@ -312,6 +322,8 @@ export class ModelHost {
         `head${encoder ? '+hidden' : ''}${decoding ? '+gpt2' : ''}${external ? '+ext' : ''}`,
       );
       const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store, external) : null;
+      // Its stored rewrite is read beside transformers.js's config reads, not after them.
+      detacher?.prefetch();
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.rewriteOnnxOf(spec.id, exposeHiddenStates);
       const unpin = revision ? this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) }) : undefined;
@@ -320,6 +332,7 @@ export class ModelHost {
         const externalData = detacher?.externalData();
         const lm = await this.deps.load(spec, device, onProgress, plan.choice, revision, ...(externalData?.length ? [externalData] : []));
         detacher?.dropData();
+        span('load:loaded');
         // A refused file was not stored; one that reached transformers.js anyway (not through the checked fetch) is not kept either.
         const refused = this.deps.cache.takeIntegrityFailure(spec.id);
         if (refused) {
@@ -329,8 +342,10 @@ export class ModelHost {
         this.sourceNotes.set(`${spec.id}|${spec.dtype}`, sourceNote(spec.id, plan, this.deps.cache.takeVerified(spec.id)));
         // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
         if (detacher) await this.moveHeadToKernel(lm, detacher, encoder);
+        span('load:head');
         if (decoding) this.moveDecodingToKernel(lm, layers);
         if (encoder) await this.exposeLayers(lm);
+        span('load:ready');
         this.noteStoreFailure(spec.id);
         return threads ? releasingKernels(lm) : lm;
       } catch (error) {

@@ -27,6 +27,7 @@ import { watchPasswordFields } from '@/models/page/sensitive';
 import { isAnySiteDisabled, type Settings, withDefaults } from '@/models/shared/settings';
 import { loadSettings, settingsItem } from '@/models/shared/settings-store';
 import { type Tool, TOOLS } from '@/models/shared/tools';
+import { span } from '@/models/shared/spans';
 
 /** What the content script needs of WXT's context: a signal when this copy is orphaned. */
 export interface ScriptLifetime {
@@ -225,7 +226,10 @@ export function startContentScript(ctx: ScriptLifetime): void {
       if (!event.isTrusted) return;
       if (!(event.target instanceof Element) || event.target.closest('input,textarea,[contenteditable],sesame-bubble')) return;
       const word = window.getSelection()?.toString().trim() ?? '';
-      if (word && word.length <= 64 && !/\s/.test(word)) void run('sense');
+      if (word && word.length <= 64 && !/\s/.test(word)) {
+        span('page:dblclick');
+        void run('sense');
+      }
     };
     document.addEventListener('dblclick', onDoubleClick);
     cleanups.push(() => document.removeEventListener('dblclick', onDoubleClick));

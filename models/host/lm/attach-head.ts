@@ -11,6 +11,8 @@ import type { Int8Weights } from '../onnx';
 import { Int8Kernel } from '../kernels';
 import { mapArrays, pack, unpack } from '../onnx';
 import { REVISION_HEADER } from '../../shared/model-files/model-cache';
+import { span } from '../../shared/spans';
+import { BytesResponse } from './bytes-response';
 
 /** `where`: set when the head was cut out of a legacy merged decoder's If (head-graph.ts). */
 export type HeadStatus = { ok: true; swapped: boolean; where?: string } | { ok: false; reason: string };
@@ -104,11 +106,23 @@ export class HeadDetacher<T = unknown> {
    * are served the same bytes.
    */
   private served: Promise<{ bytes: Uint8Array<ArrayBuffer>; init: ResponseInit }> | undefined;
+  /** The stored rewrite's bytes, read ahead (prefetch). */
+  private storedRead: Promise<Uint8Array | undefined> | undefined;
+
+  /**
+   * Starts reading the stored rewrite now, as the load begins (issue #21): transformers.js asks for
+   * the model file only after its config files, ~0.1 s later. Read whether or not it is then used.
+   */
+  prefetch(): void {
+    this.storedRead ??= this.store?.read().catch(() => undefined);
+  }
 
   readonly rewrite = async (response: Response): Promise<Response> => {
     this.served ??= this.detach(response);
     const { bytes, init } = await this.served;
-    return new Response(bytes, init);
+    span('rewrite:served');
+    // Each match gets the same bytes, uncopied (bytes-response.ts); nothing writes to them.
+    return new BytesResponse(bytes, init);
   };
 
   private async detach(response: Response): Promise<{ bytes: Uint8Array<ArrayBuffer>; init: ResponseInit }> {
@@ -159,12 +173,15 @@ export class HeadDetacher<T = unknown> {
   private async fromStored(source: StoredRewrite['source']): Promise<Uint8Array<ArrayBuffer> | undefined> {
     if (!this.store || source.bytes <= 0) return undefined;
     try {
-      const bytes = await this.store.read();
+      const bytes = await (this.storedRead ?? this.store.read());
+      this.storedRead = undefined;
       if (!bytes) return undefined;
       const kept = unpack<StoredRewrite>(bytes);
+      span('rewrite:unpacked');
       if (kept.source.bytes !== source.bytes || kept.source.revision !== source.revision) return undefined;
       if (!kept.data !== !this.external) return undefined;
       const head = tryHead(kept.head, this.threads);
+      span('rewrite:head-kernel');
       if (!(head instanceof Int8Kernel)) return undefined;
       this.head = head;
       this.where = kept.where;

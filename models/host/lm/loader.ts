@@ -20,6 +20,7 @@ import type { Int8Kernel } from '../kernels';
 import type { ModelSpec } from '../../shared/protocol';
 import { sessionFailure } from '../onnx';
 import type { DeviceName } from '../onnx';
+import { span } from '../../shared/spans';
 
 export type { DeviceName };
 
@@ -105,7 +106,10 @@ export async function loadModel(
       ...(device === 'cpu' ? { session_options: NATIVE_SESSION_OPTIONS } : externalData ? { session_options: { externalData } } : {}),
     } as Parameters<(typeof MODEL_CLASS)[typeof spec.family]['from_pretrained']>[1]);
   };
-  const [tokenizer, model] = await bothOrRelease(AutoTokenizer.from_pretrained(spec.id, { progress_callback, ...pinned }), loadSession());
+  const [tokenizer, model] = await bothOrRelease(
+    AutoTokenizer.from_pretrained(spec.id, { progress_callback, ...pinned }).finally(() => span('load:tokenizer')),
+    loadSession().finally(() => span('load:session')),
+  );
   const failed = sessionFailure(model);
   if (failed) {
     await model.dispose();
