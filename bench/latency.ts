@@ -24,8 +24,10 @@ import {
   inBenchPage,
   type KernelPage,
   launch,
+  type Memory,
   memory,
   must,
+  offscreen,
   type PeakPage,
   pageServer,
   type Session,
@@ -52,6 +54,8 @@ export interface LatencyOptions {
   compareExtDir?: string;
   /** Only the cold rows (with the compared build's). */
   coldOnly?: boolean;
+  /** Only the memory rows (with the compared build's, each in a fresh browser on its own profile). */
+  memoryOnly?: boolean;
   /** What `navigator.hardwareConcurrency` the host's document sees (4: onnxruntime-web 2 threads). */
   hardwareConcurrency?: number;
 }
@@ -132,13 +136,75 @@ async function overrideCores(port: number, hardwareConcurrency: number): Promise
   return () => cdp.close();
 }
 
+/** A context's marks (`sesame:*`) and the resources it fetched, in epoch ms. */
+interface Timeline {
+  origin: number;
+  marks: { name: string; at: number }[];
+  resources: { name: string; start: number; end: number }[];
+}
+
+const TIMELINE = `(() => {
+  const o = performance.timeOrigin;
+  return {
+    origin: o,
+    marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('sesame:')).map((m) => ({ name: m.name, at: o + m.startTime })),
+    resources: performance.getEntriesByType('resource').map((r) => ({ name: r.name.replace(/^.*\\//, ''), start: o + r.startTime, end: o + r.responseEnd })),
+  };
+})()`;
+
+/** Where the cold double-click's time went: every mark of the page, the background and the offscreen document, from the dblclick. */
+async function coldTimeline(x: Session, page: Page): Promise<Record<string, unknown>> {
+  const pageT = (await page.evaluate(TIMELINE)) as Timeline;
+  const lat = (await page.evaluate(() => (window as unknown as { __lat: { t0: number; sub: number | null } }).__lat)) as { t0: number; sub: number | null };
+  const t0 = pageT.origin + lat.t0;
+  const worker = x.context.serviceWorkers()[0];
+  const bgT = worker ? ((await worker.evaluate(TIMELINE).catch(() => null)) as Timeline | null) : null;
+  // The document the double-click created (a connection of its own: the browser-wide one is not attached to it).
+  let hostT: Timeline | null = null;
+  let hostError = '';
+  try {
+    const cdp = await offscreen(x);
+    hostT = await cdp.evaluate<Timeline>(TIMELINE);
+    cdp.close();
+  } catch (e) {
+    hostError = String(e);
+  }
+  const rel = (at: number) => Math.round(at - t0);
+  const marks: [string, number][] = [];
+  if (hostError) marks.push([`host timeline unread: ${hostError}`, 0]);
+  for (const [who, t] of [
+    ['page', pageT],
+    ['background', bgT],
+    ['host', hostT],
+  ] as const) {
+    for (const m of t?.marks ?? []) if (m.at >= t0 - 50) marks.push([`${who} ${m.name}`, rel(m.at)]);
+  }
+  if (hostT) {
+    marks.push(['host document timeOrigin', rel(hostT.origin)]);
+    for (const r of hostT.resources)
+      if (/\.(js|mjs|wasm)$/.test(r.name) && r.end - r.start > 0) marks.push([`host fetched ${r.name} (from ${rel(r.start)})`, rel(r.end)]);
+  }
+  marks.push(['page painted first substitutes', Math.round(lat.sub ?? Number.NaN)]);
+  marks.sort((a, b) => a[1] - b[1]);
+  // A name marked again (the model's session after the warm-up's, a request's later updates) gets #2, #3; no more.
+  const seen = new Map<string, number>();
+  const named: [string, number][] = [];
+  for (const [name, at] of marks) {
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    if (n <= 3) named.push([n === 1 ? name : `${name} #${n}`, at]);
+  }
+  return Object.fromEntries(named);
+}
+
 function fileBytes(hubRoot: string, id: string, file = 'onnx/model_quantized.onnx'): number {
   return statSync(join(hubRoot, id, file)).size;
 }
 
 export async function runLatencyBench(o: LatencyOptions): Promise<Record<string, unknown>> {
   const rounds = o.rounds ?? (o.quick ? 2 : 5);
-  const coldRounds = o.quick ? 1 : 3;
+  // --cold-only --repeats N: N cold rounds of each build (3 otherwise).
+  const coldRounds = o.quick ? 1 : o.coldOnly && o.rounds ? o.rounds : 3;
   const hc = o.hardwareConcurrency ?? 4;
   const models = modelSet(o.quick, o.layout);
   const t0 = Date.now();
@@ -174,6 +240,24 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
   const tab = (x: Session): Page => x.context.pages().find((p) => p.url().startsWith(origin))!;
   const ghostReq: ToolRequest = { type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: GHOST_TOKENS, temperature: 0 };
   const completeReq = (n: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: n, alternatives: 1, temperature: 0 });
+  const bertBytes = fileBytes(o.hubRoot, models.bert.id);
+  const gptBytes = fileBytes(o.hubRoot, models.distilgpt2.id);
+  const memoryOf = (bert: Memory, gpt: Memory) => ({
+    bert: { fileBytes: bertBytes, host: bert, ratio: bert.hostMiB ? (bert.hostMiB * 2 ** 20) / bertBytes : null },
+    distilgpt2: { fileBytes: gptBytes, host: gpt, ratio: gpt.hostMiB ? (gpt.hostMiB * 2 ** 20) / gptBytes : null },
+  });
+  // measureUserAgentSpecificMemory never answers while onnxruntime-web's pthreads sit in their
+  // wait loop (2 threads): the memory is read in a document that sees 2 cores (1 thread), the
+  // model's bytes being the same.
+  const memoryRows = async (ext: string, dir: string): Promise<{ bertMemory: Memory; gptMemory: Memory }> => {
+    let x = await open(2, ext, dir);
+    await must(x, { type: 'sense', text: SENSE_SENTENCES[1], start: SENSE_SENTENCES[1].indexOf(SENSE_WORD), end: SENSE_SENTENCES[1].indexOf(SENSE_WORD) + 4 });
+    const bertMemory = await memory(x);
+    x = await open(2, ext, dir);
+    await must(x, completeReq(2));
+    const gptMemory = await memory(x);
+    return { bertMemory, gptMemory };
+  };
   try {
     const senseReq: ToolRequest = {
       type: 'sense',
@@ -191,17 +275,28 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
       x = await open(hc, v.ext, v.dir);
       await setSettings(x, settings, TESTING);
       await must(x, senseReq);
-      await must(x, completeReq(2));
+      if (!o.coldOnly) await must(x, completeReq(2));
       // One load from the cache, not measured: the first after a download is where a load that can keep its rewrite keeps it.
       x = await open(hc, v.ext, v.dir);
       await must(x, senseReq);
     }
 
+    if (o.memoryOnly) {
+      for (const v of variants) {
+        log(`host memory after loading, ${v.name}: a fresh browser per model (onnxruntime-web 1 thread)`);
+        const { bertMemory, gptMemory } = await memoryRows(v.ext, v.dir);
+        if (v.dir === profile) out.memory = memoryOf(bertMemory, gptMemory);
+        else out.compared = { extDir: v.ext, memory: memoryOf(bertMemory, gptMemory) };
+      }
+      return Object.assign(out, { load1End: load1() });
+    }
     log('cold: double-click → first substitutes, host closed, model cached (a fresh browser each)');
     const cold: number[] = [];
     const coldSenses: number[] = [];
     const coldBase: number[] = [];
     const coldBaseSenses: number[] = [];
+    const timelines: Record<string, unknown>[] = [];
+    const baseTimelines: Record<string, unknown>[] = [];
     let status: Record<string, unknown> = {};
     for (let i = 0; i < coldRounds; i++) {
       // Interleaved, alternating which goes first.
@@ -214,10 +309,15 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
         (mine ? cold : coldBase).push(painted.substitutesMs);
         if (painted.sensesMs !== null) (mine ? coldSenses : coldBaseSenses).push(painted.sensesMs);
         log(`  ${v.name}: painted ${painted.substitutesMs.toFixed(0)} ms`);
+        const timeline = await coldTimeline(x, page).catch((e: unknown) => ({ error: String(e) }));
+        (mine ? timelines : baseTimelines).push(timeline);
+        console.error(JSON.stringify(timeline, null, 1));
         if (mine) status = (await must(x, { type: 'status' })).result ?? {};
       }
     }
-    if (o.compareExtDir) out.compared = { extDir: o.compareExtDir, coldSubstitutesMs: sample(coldBase), coldSensesMs: sample(coldBaseSenses) };
+    out.coldTimelines = timelines;
+    if (o.compareExtDir)
+      out.compared = { extDir: o.compareExtDir, coldSubstitutesMs: sample(coldBase), coldSensesMs: sample(coldBaseSenses), coldTimelines: baseTimelines };
     if (o.coldOnly)
       return Object.assign(out, { coldSubstitutesMs: sample(cold), coldSensesMs: sample(coldSenses), status: { bert: status }, load1End: load1() });
     // This build, the model loaded: the warm rows.
@@ -279,18 +379,8 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     const stepBytes = stepWeightBytes(dimsOf(o.hubRoot, models.distilgpt2.id));
     const rate = sample(rates, 'tok/s');
 
-    // measureUserAgentSpecificMemory never answers while onnxruntime-web's pthreads sit in their
-    // wait loop (2 threads): the memory is read in a document that sees 2 cores (1 thread), the
-    // model's bytes being the same.
     log('host memory after loading, a fresh browser per model (onnxruntime-web 1 thread)');
-    x = await open(2);
-    await must(x, { type: 'sense', text: SENSE_SENTENCES[1], start: SENSE_SENTENCES[1].indexOf(SENSE_WORD), end: SENSE_SENTENCES[1].indexOf(SENSE_WORD) + 4 });
-    const bertMemory = await memory(x);
-    x = await open(2);
-    await must(x, completeReq(2));
-    const gptMemory = await memory(x);
-    const bertBytes = fileBytes(o.hubRoot, models.bert.id);
-    const gptBytes = fileBytes(o.hubRoot, models.distilgpt2.id);
+    const { bertMemory, gptMemory } = await memoryRows(o.extDir, profile);
     Object.assign(out, {
       coldSubstitutesMs: sample(cold),
       coldSensesMs: sample(coldSenses),
@@ -304,10 +394,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
         limits,
         fractionOfLimit: (rate.median * stepBytes) / 1e9 / limitGBps,
       },
-      memory: {
-        bert: { fileBytes: bertBytes, host: bertMemory, ratio: bertMemory?.hostMiB ? (bertMemory.hostMiB * 2 ** 20) / bertBytes : null },
-        distilgpt2: { fileBytes: gptBytes, host: gptMemory, ratio: gptMemory.hostMiB ? (gptMemory.hostMiB * 2 ** 20) / gptBytes : null },
-      },
+      memory: memoryOf(bertMemory, gptMemory),
       status: { bert: status, distilgpt2: gptStatus },
       load1End: load1(),
     });
@@ -330,15 +417,20 @@ export function latencyTable(r: Record<string, unknown>): string {
     return v === undefined || !Number.isFinite(v) ? 'n/a' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 100 ? 1 : 0)} ms`;
   };
   const d = r.decoding as { tokensPerSec: Sample; limitGBps: number; stepWeightBytes: number; fractionOfLimit: number } | undefined;
-  const m = r.memory as Record<'bert' | 'distilgpt2', { ratio: number | null; fileBytes: number; host: { hostMiB: number | null } | null }> | undefined;
-  const mem = (k: 'bert' | 'distilgpt2') =>
-    !m ? 'n/a' : `${m[k].host?.hostMiB?.toFixed(0) ?? '?'} MiB / ${(m[k].fileBytes / 2 ** 20).toFixed(0)} MiB file = ${m[k].ratio?.toFixed(2) ?? '?'}×`;
+  type Mem = Record<'bert' | 'distilgpt2', { ratio: number | null; fileBytes: number; host: { hostMiB: number | null; jsHeapMiB?: number | null } | null }>;
+  const mem = (k: 'bert' | 'distilgpt2', m = r.memory as Mem | undefined) => {
+    if (!m) return 'n/a';
+    const h = m[k].host;
+    const js = typeof h?.jsHeapMiB === 'number' ? ` (JS heap ${h.jsHeapMiB.toFixed(0)} MiB)` : '';
+    return `${h?.hostMiB?.toFixed(0) ?? '?'} MiB / ${(m[k].fileBytes / 2 ** 20).toFixed(0)} MiB file = ${m[k].ratio?.toFixed(2) ?? '?'}×${js}`;
+  };
+  const compared = (r.compared as { memory?: Mem } | undefined)?.memory;
   const rows: [string, string, string][] = [
     ['double-click → first substitutes painted, host closed, model cached (cold)', ms(r.coldSubstitutesMs), '≤ 1.5 s'],
     ['the same, host warm', ms(r.warmSubstitutesMs), '≤ 150 ms'],
     ['double-click → all senses of a 20-use page painted, host warm', ms(r.warmSensesMs), '≤ 1 s'],
     ['(cold: all senses painted)', ms(r.coldSensesMs), ''],
-    ...(r.compared
+    ...((r.compared as Record<string, unknown> | undefined)?.coldSubstitutesMs
       ? ([
           [
             'cold double-click → first substitutes, the compared build (interleaved)',
@@ -359,6 +451,12 @@ export function latencyTable(r: Record<string, unknown>): string {
     ],
     ['host memory after loading ÷ file size, bert-base q8', mem('bert'), '≤ 1.3×'],
     ['host memory after loading ÷ file size, distilgpt2 q8', mem('distilgpt2'), '≤ 1.3×'],
+    ...(compared
+      ? ([
+          ['(the compared build) bert-base q8', mem('bert', compared), ''],
+          ['(the compared build) distilgpt2 q8', mem('distilgpt2', compared), ''],
+        ] as [string, string, string][])
+      : []),
   ];
   return ['| Row (median) | Browser, 2 threads, q8 | Target |', '| --- | --- | --- |', ...rows.map(([a, b, c]) => `| ${a} | ${b} | ${c} |`)].join('\n');
 }

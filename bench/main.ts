@@ -4,6 +4,7 @@
 //   bench.mjs browser '{"quick":false,"hubRoot":"…","extDir":"…","out":"file.json","webgpu":true}'
 //   bench.mjs firefox '{"quick":false,"hubRoot":"…","out":"file.json","layout":"tied"}'
 //   bench.mjs latency '{"quick":false,"hubRoot":"…","extDir":"…","pagesDir":"…","out":"file.json"}'
+//   bench.mjs known-words '{"quick":false,"extDir":"…","out":"file.json"}'
 //   bench.mjs webgpu '{"quick":false,"hubRoot":"…","extDir":"…","out":"file.json"}'
 //   bench.mjs profile '{"hubRoot":"…","extDir":"…","out":"path-prefix","gpt":"distilgpt2","dtype":"q8"}'
 //   bench.mjs report '{"node":"file.json","browser":"file.json","out":"dir","quick":false,…}'
@@ -42,6 +43,13 @@ async function main(): Promise<void> {
       const result = await runLatencyBench(arg as never);
       writeFileSync(arg.out!, JSON.stringify(result, null, 1));
       process.stdout.write(`${latencyTable(result)}\n`);
+      break;
+    }
+    case 'known-words': {
+      const { runKnownWordsBench, knownWordsTable } = await import('./known-words');
+      const result = await runKnownWordsBench(arg as never);
+      writeFileSync(arg.out!, JSON.stringify(result, null, 1));
+      process.stdout.write(`${knownWordsTable(result as never)}\n`);
       break;
     }
     case 'webgpu': {

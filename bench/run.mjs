@@ -24,7 +24,10 @@
 // first substitutes cold and warm, all senses of a page, first ghost token, decoding against the
 // memory limit, host memory against file size; .cache/bench/latency-*.json; --compare DIR: another
 // build's cold double-click measured interleaved with this one's, e.g. a snapshot of the last commit's;
-// --cold-only: the cold rows alone),
+// --cold-only: the cold rows alone; --memory-only: the memory rows alone, the compared build's too),
+// --known-words (only the known-word marking rows of bench/known-words.ts: a long and a huge page
+// with marking on and off, interleaved in one browser; .cache/bench/known-words-*.json and a table
+// on stdout; the same rows are section 10 of every run's table, --quick included),
 // --webgpu-only (bench/webgpu.ts: sense, cloze and completion on WebGPU against WASM, fp32, within
 // stated tolerances; .cache/bench/webgpu-*.json; meant to finish within 5 minutes).
 //
@@ -59,7 +62,9 @@ function parseArgs(argv) {
     latency: false,
     compare: '',
     coldOnly: false,
+    memoryOnly: false,
     webgpuOnly: false,
+    knownWordsOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -79,18 +84,21 @@ function parseArgs(argv) {
     else if (a === '--layout') o.layout = argv[++i];
     else if (a === '--latency') o.latency = true;
     else if (a === '--webgpu-only') o.webgpuOnly = true;
+    else if (a === '--known-words') o.knownWordsOnly = true;
     else if (a === '--compare') o.compare = path.resolve(argv[++i]);
     else if (a === '--cold-only') o.coldOnly = true;
+    else if (a === '--memory-only') o.memoryOnly = true;
     else if (a === '-h' || a === '--help') {
       console.log(
-        'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build]',
+        'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build] [--known-words] [--latency [--cold-only|--memory-only] [--compare DIR]] [--webgpu-only] [--report-only]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
   if (!LAYOUT_SUFFIX[o.layout]) throw new Error(`--layout must be tied, untied or legacy (got ${o.layout})`);
   o.webgpu ??= !o.quick;
-  o.firefox ??= true;
+  // --known-words needs neither model fixtures nor the Firefox build.
+  o.firefox ??= !o.knownWordsOnly;
   o.out ||= o.quick ? path.join(WORK, 'quick') : path.join(ROOT, 'docs');
   return o;
 }
@@ -124,7 +132,7 @@ async function main() {
 
   const extDir = path.join(WORK, 'chrome-mv3');
   let done = () => {};
-  if (!o.reportOnly) {
+  if (!o.reportOnly && !o.knownWordsOnly) {
     // Only the fixtures this layout's rows read (bench/workloads.ts modelSet): full-size ones take minutes each.
     const [enc, dec] = LAYOUT_SUFFIX[o.layout];
     const names = o.quick ? ['tiny-bert-uncased', 'tiny-ernie-zh', 'tiny-gpt2'] : ['bert-base-uncased', 'ernie-3.0-base-zh', 'distilgpt2', 'gpt2'];
@@ -208,6 +216,18 @@ async function main() {
     return;
   }
 
+  const knownOut = path.join(WORK, `known-words-${o.quick ? 'quick' : 'full'}.json`);
+  const knownWords = () =>
+    run(
+      ['known-words', JSON.stringify({ quick: o.quick, extDir, out: knownOut, ...(o.repeats ? { rounds: o.repeats } : {}) })],
+      'Known words: a long and a huge page with marking on and off, interleaved (the extension in headless Chromium)',
+    );
+  if (o.knownWordsOnly) {
+    rmSync(knownOut, { force: true });
+    knownWords();
+    return;
+  }
+
   if (o.latency) {
     // Only what a reader feels (bench/latency.ts, issue #21): .cache/bench/latency-{quick,full}.json and a table on stdout.
     const out = path.join(WORK, `latency-${o.quick ? 'quick' : 'full'}.json`);
@@ -224,6 +244,7 @@ async function main() {
           ...(o.repeats ? { rounds: o.repeats } : {}),
           ...(o.compare ? { compareExtDir: o.compare } : {}),
           ...(o.coldOnly ? { coldOnly: true } : {}),
+          ...(o.memoryOnly ? { memoryOnly: true } : {}),
         }),
       ],
       'Latency: what a reader feels, in the extension (2 threads, q8)',
@@ -258,6 +279,10 @@ async function main() {
       ['--experimental-websocket', '--disable-warning=ExperimentalWarning'],
     );
   }
+  if (o.browser && !o.reportOnly) {
+    rmSync(knownOut, { force: true });
+    knownWords();
+  }
   if (o.firefox && !o.reportOnly) {
     rmSync(firefoxOut, { force: true });
     run(
@@ -275,6 +300,7 @@ async function main() {
         node: o.node ? nodeOut : null,
         browser: o.browser ? browserOut : null,
         firefox: o.firefox ? firefoxOut : null,
+        knownWords: o.browser ? knownOut : null,
         out: o.out,
         hubRoot,
         extDir: o.browser || o.firefox ? extDir : null,

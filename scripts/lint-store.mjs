@@ -40,7 +40,7 @@ const EXPLAINED_FIREFOX_WARNINGS = [
     code: 'UNSAFE_VAR_ASSIGNMENT',
     file: 'background.js',
     message: /Unsafe call to import/,
-    why: "onnxruntime-web loads its Emscripten glue with import(url); the URL is the package’s own ort/ort-wasm-simd-threaded.asyncify.mjs (models/host/transformers-env.ts) and the CSP (script-src 'self') allows nothing else.",
+    why: "onnxruntime-web loads its Emscripten glue with import(url); the URL is the package’s own ort/ort-wasm-simd-threaded.asyncify.mjs or ort/ort-wasm-simd-threaded.mjs (models/host/transformers-env.ts) and the CSP (script-src 'self') allows nothing else.",
   },
   {
     code: 'UNSAFE_VAR_ASSIGNMENT',

@@ -10,6 +10,8 @@ export interface BubbleProps {
   title: string;
   state: ToolState;
   notice?: string | undefined;
+  /** What the bubble has to say beside its result (the speak shortcut found no voice …): text, announced. */
+  status?: string | undefined;
   /** The selection's box: left edge, bottom, and top (defaults to bottom). */
   anchor: { x: number; y: number; top?: number };
   /** Offered with a cloze result: opens the practice page on the passage. */
@@ -36,6 +38,7 @@ export function Bubble({
   title,
   state,
   notice,
+  status,
   maxWidth,
   maxHeight,
   onPractice,
@@ -78,6 +81,11 @@ export function Bubble({
         </button>
       </div>
       <Notice text={notice} />
+      {status ? (
+        <p class="notice" role="status" data-testid="bubble-status">
+          {status}
+        </p>
+      ) : null}
       <ToolStateView
         state={state}
         onPractice={onPractice}

@@ -76,6 +76,8 @@ export const toFrame: Check<ToFrame> = tagged(
         maxHeight: px,
       })(v, path);
       str({ max: 200 })(envelope.props.title, `${path}.props.title`);
+      // What the bubble says beside its result (say): text.
+      optional(str({ max: 2000 }))(envelope.props.status, `${path}.props.status`);
       // The speak buttons' data goes into requests the frame sends: checked here (the router checks them again).
       const speech = (envelope.props as { speech?: unknown }).speech;
       if (speech !== undefined) spokenData(speech, `${path}.props.speech`);

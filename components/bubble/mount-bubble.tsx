@@ -11,7 +11,9 @@ import { type BubbleProps, bubbleMaxWidth, bubblePlacement } from './Bubble';
 import { BUBBLE_PAGE, type BubbleCallback, bubblePortName, type FromFrame, fromFrame, type ToFrame } from './frame-protocol';
 
 export interface BubbleHandle {
-  update(props: Omit<BubbleProps, 'onClose'>): void;
+  update(props: Omit<BubbleProps, 'onClose' | 'status'>): void;
+  /** Says something in the bubble (text, kept across updates until said again; null clears it). */
+  say(text: string | null): void;
   close(): void;
 }
 
@@ -83,7 +85,9 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
   root.append(frame);
   doc.documentElement.append(host);
 
-  let props: Omit<BubbleProps, 'onClose'> | null = null;
+  let props: Omit<BubbleProps, 'onClose' | 'status'> | null = null;
+  /** What the bubble says beside its result (say), kept across updates. */
+  let status: string | undefined;
   let port: PortLike | null = null;
   let closed = false;
   /** The page's focus before the bubble took it (opened from the keyboard), given back on close. */
@@ -111,7 +115,13 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
       ...(onStepKey ? ['onStepKey' as const] : []),
     ];
     const place = bubblePlacement(anchor, win.innerWidth, win.innerHeight);
-    send({ kind: 'props', props: data, callbacks, maxWidth: bubbleMaxWidth(win.innerWidth), maxHeight: Number.parseFloat(place.maxHeight ?? '0') });
+    send({
+      kind: 'props',
+      props: { ...data, status },
+      callbacks,
+      maxWidth: bubbleMaxWidth(win.innerWidth),
+      maxHeight: Number.parseFloat(place.maxHeight ?? '0'),
+    });
   };
   const place = (): void => {
     if (!props) return;
@@ -245,6 +255,11 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
         returnFocus = doc.activeElement;
         frame.focus();
       }
+    },
+    say: (text) => {
+      if (closed) return;
+      status = text ?? undefined;
+      sendProps();
     },
     close,
   };

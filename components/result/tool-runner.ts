@@ -6,6 +6,7 @@ import { DEFAULT_SETTINGS, type Settings } from '@/models/shared/settings';
 import type { Capture, ErrorInfo, Progress, Update } from '@/models/shared/protocol';
 import { type SelectionRequest, type Tool, TOOLS } from '@/models/shared/tools';
 import type { ToolState } from './ResultView';
+import { span } from '@/models/shared/spans';
 
 type SenseUpdate = Extract<Update, { type: 'sense' }>;
 
@@ -49,6 +50,7 @@ export async function runTool(req: SelectionRequest, set: (state: ToolState) => 
         set(working());
       },
       onUpdate: (u) => {
+        if (!sense) span('page:update');
         sense = u;
         set(working());
       },

@@ -2,6 +2,9 @@
 import { browser } from 'wxt/browser';
 import { HostGate, type HostPort } from '@/models/host/gate';
 import { createBrowserHost, kernelThreads } from '@/models/host/runtime';
+import { span } from '@/models/shared/spans';
+
+span('host:module');
 
 const gate: HostGate = new HostGate({
   extensionId: browser.runtime.id,

@@ -3,6 +3,7 @@
 import { type Browser, browser as chrome } from '@wxt-dev/browser';
 import { HOST_IDLE, HOST_PORT, type HostMessage } from '../shared/protocol';
 import type { HostLink, PortLike } from './router';
+import { span } from '../shared/spans';
 
 const OFFSCREEN_PATH = '/offscreen.html';
 const CREATED_KEY = 'offscreenCreated';
@@ -22,6 +23,7 @@ export class OffscreenHostLink implements HostLink {
   async send(message: HostMessage): Promise<void> {
     const port = await this.connect();
     port.postMessage(message);
+    if (message.kind === 'run') span(`bg:sent:${message.request.type}`);
   }
 
   /**
@@ -61,7 +63,9 @@ export class OffscreenHostLink implements HostLink {
     if (this.port) return Promise.resolve(this.port);
     this.opening ??= (async () => {
       await this.closing;
+      span('bg:open');
       await ensureOffscreenDocument();
+      span('bg:document');
       const port = chrome.runtime.connect({ name: HOST_PORT }) as unknown as PortLike;
       port.onMessage.addListener((m) => this.events.onMessage(m));
       port.onDisconnect.addListener(() => {

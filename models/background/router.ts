@@ -26,6 +26,7 @@ import type { WordEntry } from '../shared/words/word-list';
 import type { LearningHandler } from './learn/learning';
 import { learningErrorInfo } from './learn/learning-error';
 import type { Speaker } from './speech';
+import { span } from '../shared/spans';
 
 export type SenderKind = 'extension-page' | 'content-script';
 
@@ -184,6 +185,7 @@ export class Router {
   }
 
   private async route(port: PortLike, kind: SenderKind, id: string, request: ToolRequest): Promise<void> {
+    span(`bg:request:${request.type}`);
     const settings = await this.deps.settings();
     if (kind === 'content-script' && isAnySiteDisabled(settings, siteUrlsOf(port.sender))) {
       port.postMessage({ kind: 'error', id, error: { code: 'disabled', message: 'Sesame is turned off on this site.' } });
@@ -323,6 +325,7 @@ export class Router {
       return;
     }
     const message = parsed.value;
+    if (message.kind === 'update') span('bg:update');
     this.watchdog.progress();
     const p = this.pending.get(message.id);
     if (!p) return; // cancelled or superseded: drop stale output

@@ -35,13 +35,22 @@ import type { GraphProto } from 'onnx-buf';
 import type { ExpectedHash } from '../shared/model-files/file-hash';
 import type { OnnxChoice, RepoFile, RepoListing } from './hub/hub-files';
 import { type FilePlan, LOCAL_PREFIX, planDeps, planFiles } from './hub/repo-plan';
-import type { DeviceName, FileProgress, LoadedModel } from './lm/loader';
+import type { DeviceName, ExternalDataFile, FileProgress, LoadedModel } from './lm/loader';
+import { span } from '../shared/spans';
 
 export interface HostDeps {
   kind: Diagnostics['host'];
   cache: ModelCache;
   /** `revision`: the commit to download from (the listing's sha), transformers.js's `main` when absent. */
-  load: (spec: ModelSpec, device: DeviceName, onProgress: (p: FileProgress) => void, onnx?: OnnxChoice, revision?: string) => Promise<LoadedModel>;
+  /** `externalData`: onnxruntime-web's session option of that name (the served file's initializers, see attach-head.ts). */
+  load: (
+    spec: ModelSpec,
+    device: DeviceName,
+    onProgress: (p: FileProgress) => void,
+    onnx?: OnnxChoice,
+    revision?: string,
+    externalData?: ExternalDataFile[],
+  ) => Promise<LoadedModel>;
   /** How the host reads a repo's file listing from the model host's API (default: the global fetch). */
   fetch?: (url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
   /** Points transformers.js at the model host URL before a load. */
@@ -88,9 +97,17 @@ export interface HostDeps {
    * with cores to spare), made on the first load that builds a kernel.
    */
   kernelThreads?: () => GemvThreads | undefined;
+  /**
+   * Starts the inference runtime for a device without waiting for it (warm-runtime.ts), called as
+   * a load begins so that the runtime starts beside the read of the model's files.
+   */
+  warmRuntime?: (device: DeviceName) => Promise<void>;
 }
 
 const LISTING_TTL_MS = 60_000;
+
+/** The name the served graph gives its weights' block (ONNX external data `location`). */
+const EXTERNAL_DATA = 'sesame-weights';
 
 const ENCODERS = new Set<ModelSpec['family']>(['bert', 'distilbert', 'ernie']);
 
@@ -143,6 +160,7 @@ export class ModelHost {
       return;
     }
     const { id, request, config } = message;
+    span(`host:run:${request.type}`);
     const abort = new AbortController();
     this.running.set(id, abort);
     try {
@@ -273,9 +291,12 @@ export class ModelHost {
       send({ kind: 'progress', id, progress: { model: spec.id, ...p } });
     };
     const load = async (): Promise<LoadedModel> => {
+      span('load:start');
+      void this.deps.warmRuntime?.(device);
       this.deps.setRemoteHost(config.remoteHost);
       // Which file to fetch: what the cache holds, else what the host lists, else transformers.js's default name.
       const plan = await this.plan(spec, config.remoteHost);
+      span('load:planned');
       if (!plan.choice) throw new ToolError('model-load', `Could not load model ${spec.id}: ${plan.note ?? 'no usable ONNX file'}`);
       // A listing from the hub's API: every download at its commit, each file checked against its hashes.
       const revision = plan.source === 'hub' ? plan.sha : undefined;
@@ -290,15 +311,28 @@ export class ModelHost {
       const readLayers: ReadAlong<Gpt2Read> | undefined = decoding
         ? { read: readGpt2, use: (read, head) => void (layers = decoderBody(read, threads, head)) }
         : undefined;
+      // onnxruntime-web is served the rewritten graph without its weights and handed them as external
+      // data: its heap then holds each weight once (graph-splice.ts spliceGraphExternal).
+      const external = device === 'wasm' ? EXTERNAL_DATA : undefined;
       // The rewrite is kept in the cache beside the file: the next cold load is served it and does no surgery.
-      const store = rewriteStore(this.deps.cache, spec.id, plan.choice.file, `head${encoder ? '+hidden' : ''}${decoding ? '+gpt2' : ''}`);
-      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store) : null;
+      const store = rewriteStore(
+        this.deps.cache,
+        spec.id,
+        plan.choice.file,
+        `head${encoder ? '+hidden' : ''}${decoding ? '+gpt2' : ''}${external ? '+ext' : ''}`,
+      );
+      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store, external) : null;
+      // Its stored rewrite is read beside transformers.js's config reads, not after them.
+      detacher?.prefetch();
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.rewriteOnnxOf(spec.id, exposeHiddenStates);
       const unpin = revision ? this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) }) : undefined;
       this.deps.cache.takeVerified(spec.id);
       try {
-        const lm = await this.deps.load(spec, device, onProgress, plan.choice, revision);
+        const externalData = detacher?.externalData();
+        const lm = await this.deps.load(spec, device, onProgress, plan.choice, revision, ...(externalData?.length ? [externalData] : []));
+        detacher?.dropData();
+        span('load:loaded');
         // A refused file was not stored; one that reached transformers.js anyway (not through the checked fetch) is not kept either.
         const refused = this.deps.cache.takeIntegrityFailure(spec.id);
         if (refused) {
@@ -308,8 +342,10 @@ export class ModelHost {
         this.sourceNotes.set(`${spec.id}|${spec.dtype}`, sourceNote(spec.id, plan, this.deps.cache.takeVerified(spec.id)));
         // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
         if (detacher) await this.moveHeadToKernel(lm, detacher, encoder);
+        span('load:head');
         if (decoding) this.moveDecodingToKernel(lm, layers);
         if (encoder) await this.exposeLayers(lm);
+        span('load:ready');
         this.noteStoreFailure(spec.id);
         return threads ? releasingKernels(lm) : lm;
       } catch (error) {
@@ -324,6 +360,7 @@ export class ModelHost {
         throw failure;
       } finally {
         unpin?.();
+        detacher?.dropData();
         this.deps.cache.forgetMisses(spec.id);
         this.deps.cache.rewriteOnnxOf(spec.id, null);
       }

@@ -14,7 +14,9 @@ import { guardSessionRuns } from './run-guard';
 import { installRunFaults } from './run-faults';
 import { warmFactorFor } from './model-pool';
 import { guardSessionCreation } from './onnx';
-import { configureTransformers, wasmThreads } from './transformers-env';
+import { configureTransformers, wasmOnlyRuntime, wasmThreads } from './transformers-env';
+import { span } from '../shared/spans';
+import { runtimeWarmer, type SessionCreate, wasmOnlyIfFirst } from './warm-runtime';
 
 /**
  * Worker threads for Sesame's kernels where they can share its memory (a cross-origin-isolated
@@ -46,6 +48,7 @@ export async function createBrowserHost(kind: Diagnostics['host'], rejected?: ()
   installRunFaults(Session, async () => ((await ortEnv.webgpu.device) as { destroy(): void }).destroy());
   guardSessionRuns(Session);
   const cache = await ModelCache.open();
+  span('host:cache-open');
   const ortBase = browser.runtime.getURL('/ort/' as '/');
   configureTransformers({ remoteHost: 'https://huggingface.co/', cache, ortBase });
   return new ModelHost({
@@ -68,6 +71,7 @@ export async function createBrowserHost(kind: Diagnostics['host'], rejected?: ()
       level: loadWordLevel,
     },
     measureMemory,
+    warmRuntime: wasmOnlyIfFirst(runtimeWarmer(InferenceSession.create.bind(InferenceSession) as unknown as SessionCreate), wasmOnlyRuntime),
     warmFactor: () => warmFactorFor((navigator as Navigator & { deviceMemory?: number }).deviceMemory),
     ...(rejected ? { rejected } : {}),
     ...(threads ? { kernelThreads: threads } : {}),

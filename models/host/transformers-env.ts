@@ -20,6 +20,28 @@ const plainFetch = globalThis.fetch.bind(globalThis);
 
 export const ORT_MJS = 'ort-wasm-simd-threaded.asyncify.mjs';
 export const ORT_WASM = 'ort-wasm-simd-threaded.asyncify.wasm';
+/** onnxruntime-web's build without asyncify: the WASM execution provider only (no WebGPU), 14 MB against 27. */
+export const ORT_PLAIN_MJS = 'ort-wasm-simd-threaded.mjs';
+export const ORT_PLAIN_WASM = 'ort-wasm-simd-threaded.wasm';
+
+/** Which onnxruntime-web build the runtime starts from (wasmOnlyRuntime). */
+let wasmOnly = false;
+
+/**
+ * From now on the runtime starts from the build without WebGPU (issue #21): half the WebAssembly
+ * to fetch and compile on a cold start. Only for a host that will never ask for WebGPU (its
+ * backend is WASM for good); no effect once the runtime started, whichever build that was.
+ */
+export function wasmOnlyRuntime(): void {
+  wasmOnly = true;
+  const wasm = env.backends.onnx.wasm;
+  const paths = wasm?.wasmPaths;
+  const mjs = paths && typeof paths === 'object' ? String(paths.mjs ?? '') : '';
+  if (wasm && mjs.endsWith(ORT_MJS)) {
+    const base = mjs.slice(0, -ORT_MJS.length);
+    wasm.wasmPaths = { mjs: `${base}${ORT_PLAIN_MJS}`, wasm: `${base}${ORT_PLAIN_WASM}` };
+  }
+}
 
 export function configureTransformers(setup: TransformersSetup): void {
   env.allowLocalModels = false;
@@ -45,7 +67,9 @@ export function configureTransformers(setup: TransformersSetup): void {
     // Load the runtime straight from the extension's files: the library's default of caching it
     // as a blob: URL would be refused by the extension CSP (script-src 'self').
     env.useWasmCache = false;
-    wasm.wasmPaths = { mjs: `${setup.ortBase}${ORT_MJS}`, wasm: `${setup.ortBase}${ORT_WASM}` };
+    wasm.wasmPaths = wasmOnly
+      ? { mjs: `${setup.ortBase}${ORT_PLAIN_MJS}`, wasm: `${setup.ortBase}${ORT_PLAIN_WASM}` }
+      : { mjs: `${setup.ortBase}${ORT_MJS}`, wasm: `${setup.ortBase}${ORT_WASM}` };
   }
   if (wasm && setup.threads !== undefined) wasm.numThreads = setup.threads;
 }

@@ -3,6 +3,7 @@
 // extension is updated or reloaded (WXT's ctx.onInvalidated), so an orphaned copy stops listening.
 import { browser } from 'wxt/browser';
 import { mountBubble, type BubbleHandle } from '@/components/bubble/mount-bubble';
+import { mountPageNotice, type PageNotice } from '@/components/bubble/page-notice';
 import { saverFor } from '@/components/result/save-word';
 import { speechOf } from '@/components/result/speak';
 import type { ToolState } from '@/components/result/ResultView';
@@ -19,13 +20,14 @@ import { mainTextReplyFor } from '@/models/page/article';
 import { captureWithOccurrences } from '@/models/page/occurrence-scan';
 import { revealRange } from '@/models/page/reveal';
 import { isFromExtension, type MessageSenderLike } from '@/models/page/sender';
-import { type CaptureReply, contentMessage, type MainTextReply, parse } from '@/models/shared/protocol';
+import { type CaptureReply, type ContentMessage, contentMessage, type MainTextReply, parse } from '@/models/shared/protocol';
 import type { PortLike } from '@/models/shared/port';
 import { frameSiteUrls } from '@/models/page/frame-sites';
 import { watchPasswordFields } from '@/models/page/sensitive';
 import { isAnySiteDisabled, type Settings, withDefaults } from '@/models/shared/settings';
 import { loadSettings, settingsItem } from '@/models/shared/settings-store';
 import { type Tool, TOOLS } from '@/models/shared/tools';
+import { span } from '@/models/shared/spans';
 
 /** What the content script needs of WXT's context: a signal when this copy is orphaned. */
 export interface ScriptLifetime {
@@ -43,10 +45,12 @@ export function startContentScript(ctx: ScriptLifetime): void {
   cleanups.push(watchPasswordFields(document), () => {
     running?.abort();
     bubble?.close();
+    pageNotice?.remove();
   });
   /** Off on this frame's site or on any site it is embedded in. */
   const siteOff = (s: Settings): boolean => isAnySiteDisabled(s, frameSiteUrls(location));
   let bubble: BubbleHandle | null = null;
+  let pageNotice: PageNotice | null = null;
   /** The open bubble shows a hover lookup (modifier+arrows step only then, never after a double-click or a shortcut). */
   let fromHover = false;
   /** Hover stepping from a key pressed in the bubble's frame (set once hover lookup is attached). */
@@ -102,6 +106,7 @@ export function startContentScript(ctx: ScriptLifetime): void {
     running?.abort();
     running = new AbortController();
     const shown = openBubble();
+    shown.say(null);
     const notice = outcome.capture.truncated ? t('notice_truncated') : undefined;
     const show = (state: ToolState) =>
       shown.update({
@@ -122,6 +127,20 @@ export function startContentScript(ctx: ScriptLifetime): void {
     await runTool(requestForCapture(tool, outcome.capture, settings?.continueText), show, running.signal);
   };
 
+  /** Tells the user something from the background: in the open bubble, else in a small notice by the selection. Text only. */
+  const tell = async (notice: Extract<ContentMessage, { kind: 'notice' }>): Promise<void> => {
+    settings ??= withDefaults(await settingsReady);
+    const text =
+      notice.notice === 'no-voice' ? t(notice.lang === 'zh' ? 'speak_no_voice_zh' : 'speak_no_voice_en') : t('speak_failed', { message: notice.message ?? '' });
+    if (bubble) {
+      bubble.say(text);
+      return;
+    }
+    const rect = selectedRange(window)?.getBoundingClientRect() ?? null;
+    pageNotice ??= mountPageNotice(document, { open: settings.testing?.openShadowRoots === true });
+    pageNotice.show(text, rect && (rect.width > 0 || rect.height > 0) ? rect : null);
+  };
+
   // Only the extension's own contexts drive the content script, its pages in tabs included (sender.ts).
   const extensionOrigin = browser.runtime.getURL('/');
   const fromExtension = (sender: MessageSenderLike): boolean => isFromExtension(sender, browser.runtime.id, extensionOrigin);
@@ -137,6 +156,10 @@ export function startContentScript(ctx: ScriptLifetime): void {
     }
     if (parsed.value.kind === 'reveal') {
       reveal(parsed.value.index);
+      return undefined;
+    }
+    if (parsed.value.kind === 'notice') {
+      void tell(parsed.value);
       return undefined;
     }
     if (parsed.value.kind === 'mainText') return window === window.top ? Promise.resolve(mainTextReplyFor(document, location.href)) : undefined;
@@ -210,7 +233,10 @@ export function startContentScript(ctx: ScriptLifetime): void {
       if (!event.isTrusted) return;
       if (!(event.target instanceof Element) || event.target.closest('input,textarea,[contenteditable],sesame-bubble')) return;
       const word = window.getSelection()?.toString().trim() ?? '';
-      if (word && word.length <= 64 && !/\s/.test(word)) void run('sense');
+      if (word && word.length <= 64 && !/\s/.test(word)) {
+        span('page:dblclick');
+        void run('sense');
+      }
     };
     document.addEventListener('dblclick', onDoubleClick);
     cleanups.push(() => document.removeEventListener('dblclick', onDoubleClick));

@@ -16,6 +16,7 @@ import {
   type ResultOf,
   serverMessage,
 } from './protocol';
+import { span } from './spans';
 import type { PortLike } from './port';
 
 export type Connect = (name: string) => PortLike;
@@ -130,6 +131,7 @@ export function request<T extends RequestType>(req: RequestOf<T>, options: Reque
       options.signal?.addEventListener('abort', onAbort);
       try {
         port.postMessage({ kind: 'request', id, request: req });
+        span(`client:sent:${req.type}`);
       } catch {
         dropped();
       }

@@ -730,6 +730,16 @@ export const contentMessage = tagged(
     reveal: object({ kind: literal('reveal'), index: num({ int: true, min: 0, max: LIMITS.occurrences - 1 }) }),
     /** The page's main text, for practice when nothing is selected (answered by the top frame). */
     mainText: object({ kind: literal('mainText') }),
+    /**
+     * Something the user must be told on the page, as text in the UI language: the speak shortcut
+     * found no on-device voice for the selection's language (`lang`), or speaking failed (`message`).
+     */
+    notice: object({
+      kind: literal('notice'),
+      notice: literal('no-voice', 'speak-failed'),
+      lang: optional(lang),
+      message: optional(str({ max: 300 })),
+    }),
   },
   'kind',
 );

@@ -3,13 +3,15 @@
 // chosen; a polyphone's chosen and other readings; an English word's Chinese equivalents and its
 // level; speaking from the background; the popup's diagnostics behind a disclosure.
 // Stubbed: chrome.tts in the extension's service worker (getVoices and speak replaced there by
-// the test, to observe the call; headless Chromium has no voices). Nothing else.
+// the test, to observe the call; headless Chromium has no voices). Nothing else. The speak
+// shortcut (Alt+Shift+A) is run through the background's own handler (globalThis.sesameSpeakCommand,
+// what commands.onCommand calls): a headless browser does not deliver extension shortcuts.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readableColor, TONE_COLOR_SCHEMES } from '@/models/shared/text/tone-colors';
-import { bubbleDocument, bubbleFrame, bubbleShown, dblclickWord, inBubble, launch, openPopup, type Session, selectText, trigger } from './harness';
+import { bubbleDocument, bubbleFrame, bubbleShown, dblclickWord, inBubble, launch, openPopup, type Session, selectText, tabIdOf, trigger } from './harness';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -36,6 +38,29 @@ async function bubbleViolations(page: Page): Promise<string[]> {
       return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
     });
     found.push(...ids.map((id) => `${scheme}: ${id}`));
+  }
+  await page.emulateMedia({ colorScheme: null });
+  return found;
+}
+
+/** Serious or critical axe findings in the on-page notice, light and dark; fails if axe checked no contrast there. */
+async function noticeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(() => document.body.append(document.querySelector('sesame-notice')!));
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  const found: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const r = await page.evaluate(async () => {
+      type Result = { id: string; impact?: string | null; nodes: unknown[] };
+      const { axe } = window as unknown as { axe: { run(c: unknown): Promise<{ violations: Result[]; passes: Result[] }> } };
+      const out = await axe.run({ include: { fromShadowDom: ['sesame-notice', '.notice'] } });
+      return {
+        contrast: out.passes.find((p) => p.id === 'color-contrast')?.nodes.length ?? 0,
+        ids: out.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+      };
+    });
+    expect(r.contrast, `${scheme}: contrast checked in the notice`).toBeGreaterThan(0);
+    found.push(...r.ids.map((id) => `${scheme}: ${id}`));
   }
   await page.emulateMedia({ colorScheme: null });
   return found;
@@ -163,6 +188,62 @@ describe('reading aids (Hanping tone colours)', () => {
     await expect.poll(() => inBubble(page, 'speak-status').getAttribute('data-state')).toBe('no-voice');
     expect(await inBubble(page, 'speak-status').textContent()).toMatch(/No on-device English voice/);
     expect(await spoken(s)).toHaveLength(2);
+    expect(await page.evaluate(() => (window as unknown as { pageSpoke: number }).pageSpoke)).toBe(0);
+    await page.close();
+  });
+
+  it('the speak shortcut with no voice at all says so on the page: a notice without a bubble, in the bubble with one; nothing is spoken', async () => {
+    // No voice of any kind, local or remote (what a bare headless Chromium has).
+    await stubTts(s, []);
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/reading.html`);
+    await page.evaluate(() => {
+      (window as unknown as { pageSpoke: number }).pageSpoke = 0;
+      speechSynthesis.speak = () => void (window as unknown as { pageSpoke: number }).pageSpoke++;
+    });
+    const tabId = await tabIdOf(s, page);
+    const shortcut = () =>
+      s.worker.evaluate((tabId) => (globalThis as unknown as { sesameSpeakCommand(id: number): Promise<{ kind: string }> }).sesameSpeakCommand(tabId), tabId);
+    // No bubble open: a small notice by the selection, as text.
+    await selectText(page, '#r1', '银行');
+    expect(await shortcut()).toEqual({ kind: 'no-voice', lang: 'zh' });
+    const notice = page.locator('sesame-notice [data-testid=page-notice]');
+    await expect.poll(() => notice.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await notice.textContent()).toMatch(/^No on-device Chinese voice is installed/);
+    expect(await notice.getAttribute('role')).toBe('status');
+    expect(await notice.locator('*').count()).toBe(0);
+    expect(await page.locator('sesame-bubble').count()).toBe(0);
+    // Near the selection, not over it.
+    const [word, box] = await Promise.all([
+      page.evaluate(() => window.getSelection()!.getRangeAt(0).getBoundingClientRect().toJSON() as DOMRect),
+      notice.boundingBox(),
+    ]);
+    expect(box!.y).toBeGreaterThanOrEqual(word.bottom);
+    // axe, light and dark: shown anew first (it goes after 8 s), moved into <body> where axe's contrast check looks.
+    expect(await shortcut()).toEqual({ kind: 'no-voice', lang: 'zh' });
+    expect(await noticeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => notice.isVisible()).toBe(false);
+    // An English word: the English message.
+    await selectText(page, '#r3', 'bank');
+    expect(await shortcut()).toEqual({ kind: 'no-voice', lang: 'en' });
+    await expect.poll(() => notice.textContent(), { timeout: 10_000 }).toMatch(/^No on-device English voice is installed/);
+    await page.keyboard.press('Escape');
+    // The bubble open: it says so there, not in a notice over it.
+    await lookUpChinese(s, page, '#r1', '银行');
+    expect(await inBubble(page, 'bubble-status').count()).toBe(0);
+    await selectText(page, '#r1', '银行');
+    expect(await shortcut()).toEqual({ kind: 'no-voice', lang: 'zh' });
+    await expect.poll(() => inBubble(page, 'bubble-status').textContent(), { timeout: 10_000 }).toMatch(/^No on-device Chinese voice is installed/);
+    expect(await inBubble(page, 'bubble-status').getAttribute('role')).toBe('status');
+    expect(await notice.isVisible()).toBe(false);
+    expect(await bubbleViolations(page)).toEqual([]);
+    // The bubble's own button says the same with no voice at all.
+    await bubbleShown(page);
+    await inBubble(page, 'speak-word').click();
+    await expect.poll(() => inBubble(page, 'speak-status').getAttribute('data-state')).toBe('no-voice');
+    expect(await inBubble(page, 'speak-status').textContent()).toMatch(/No on-device Chinese voice/);
+    expect(await spoken(s)).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { pageSpoke: number }).pageSpoke)).toBe(0);
     await page.close();
   });

@@ -9,8 +9,10 @@ import { type AlsoAppend, detachHead, HEAD_INPUT } from '../onnx';
 import type { GemvThreads } from '../kernels';
 import type { Int8Weights } from '../onnx';
 import { Int8Kernel } from '../kernels';
-import { pack, unpack } from '../onnx';
+import { mapArrays, pack, unpack } from '../onnx';
 import { REVISION_HEADER } from '../../shared/model-files/model-cache';
+import { span } from '../../shared/spans';
+import { BytesResponse } from './bytes-response';
 
 /** `where`: set when the head was cut out of a legacy merged decoder's If (head-graph.ts). */
 export type HeadStatus = { ok: true; swapped: boolean; where?: string } | { ok: false; reason: string };
@@ -27,10 +29,16 @@ export interface RewriteStore {
   write(bytes: Uint8Array<ArrayBuffer>): Promise<unknown>;
 }
 
-/** A rewrite as stored: the file it was made from (its size and revision), the file served, the head, and what was read along. */
+/**
+ * A rewrite as stored: the file it was made from (its size and revision), the file served (and
+ * its initializers' bytes, when they are external data), the head, and what was read along. The
+ * head's and the layers' weights are views into `data` where they are initializers there, so
+ * that `pack` writes their bytes once.
+ */
 interface StoredRewrite {
   source: { bytes: number; revision: string };
   onnx: Uint8Array<ArrayBuffer>;
+  data?: Uint8Array<ArrayBuffer>;
   head: Int8Weights;
   where?: string;
   along?: unknown;
@@ -51,18 +59,46 @@ export class HeadDetacher<T = unknown> {
   fromStore = false;
   /** The store's write of this load's rewrite, when one was made (tests wait for it). */
   stored: Promise<unknown> | undefined;
+  /** The served file's initializers' bytes (with `external`), until the session holds them. */
+  private data: Uint8Array | undefined;
 
   /**
    * `alsoAppend`: more surgery done in the same rewrite (an encoder's hidden states).
    * `readAlong`: reads more from the parsed graph while it is at hand (a GPT decoder's layers).
    * `threads`: worker threads the head's products are split over.
+   * `external`: the served file's initializers are external data of this name, handed to the
+   * session by `externalData` (onnxruntime-web; its heap then holds each weight once).
    */
   constructor(
     private readonly alsoAppend?: AlsoAppend,
     readonly readAlong?: ReadAlong<T>,
     readonly threads?: GemvThreads,
     private readonly store?: RewriteStore,
+    readonly external?: string,
   ) {}
+
+  /**
+   * onnxruntime-web's `externalData` session option for this load: the block the served file's
+   * initializers are in, read when the session is made (empty when the file was served whole).
+   */
+  externalData(): { path: string; readonly data: Uint8Array }[] {
+    if (!this.external) return [];
+    const detacher = this;
+    return [
+      {
+        path: this.external,
+        get data() {
+          return detacher.data ?? new Uint8Array(0);
+        },
+      },
+    ];
+  }
+
+  /** Lets the served file's initializer bytes go (the session holds its own copy once made). */
+  dropData(): void {
+    this.data = undefined;
+    this.served = undefined;
+  }
 
   /**
    * transformers.js matches the file more than once in one load (its size for the progress
@@ -70,11 +106,23 @@ export class HeadDetacher<T = unknown> {
    * are served the same bytes.
    */
   private served: Promise<{ bytes: Uint8Array<ArrayBuffer>; init: ResponseInit }> | undefined;
+  /** The stored rewrite's bytes, read ahead (prefetch). */
+  private storedRead: Promise<Uint8Array | undefined> | undefined;
+
+  /**
+   * Starts reading the stored rewrite now, as the load begins (issue #21): transformers.js asks for
+   * the model file only after its config files, ~0.1 s later. Read whether or not it is then used.
+   */
+  prefetch(): void {
+    this.storedRead ??= this.store?.read().catch(() => undefined);
+  }
 
   readonly rewrite = async (response: Response): Promise<Response> => {
     this.served ??= this.detach(response);
     const { bytes, init } = await this.served;
-    return new Response(bytes, init);
+    span('rewrite:served');
+    // Each match gets the same bytes, uncopied (bytes-response.ts); nothing writes to them.
+    return new BytesResponse(bytes, init);
   };
 
   private async detach(response: Response): Promise<{ bytes: Uint8Array<ArrayBuffer>; init: ResponseInit }> {
@@ -92,7 +140,7 @@ export class HeadDetacher<T = unknown> {
       this.reason = reason;
       return { bytes, init: { status: response.status, headers } };
     };
-    const detached = detachHead(bytes, this.alsoAppend);
+    const detached = detachHead(bytes, this.alsoAppend, this.external);
     if (!detached.ok) return asStored(detached.reason);
     // The kernel's memory may fail to grow (a low-memory device): the file is then served as stored.
     const head = tryHead(detached.weights, this.threads);
@@ -101,8 +149,18 @@ export class HeadDetacher<T = unknown> {
     this.where = detached.where;
     let along: T | undefined;
     if (this.readAlong) this.readAlong.use((along = this.readAlong.read(detached.graph)), head);
+    this.data = detached.external?.data;
     if (this.store && source.bytes > 0) {
-      const kept: StoredRewrite = { source, onnx: detached.bytes, head: detached.weights, ...(detached.where ? { where: detached.where } : {}), along };
+      // The weights as views into the external data where they are there: stored once.
+      const moved = detached.external ? (a: ArrayBufferView) => detached.external!.moved(a) : () => undefined;
+      const kept: StoredRewrite = {
+        source,
+        onnx: detached.bytes,
+        ...(detached.external ? { data: detached.external.data } : {}),
+        head: mapArrays(detached.weights, moved),
+        ...(detached.where ? { where: detached.where } : {}),
+        along: mapArrays(along, moved),
+      };
       // Written after this read is served; a browser that cannot store it only loses the shortcut.
       const store = this.store;
       this.stored = new Promise((ok) => setTimeout(ok, 0)).then(() => store.write(pack(kept))).catch(() => false);
@@ -115,15 +173,20 @@ export class HeadDetacher<T = unknown> {
   private async fromStored(source: StoredRewrite['source']): Promise<Uint8Array<ArrayBuffer> | undefined> {
     if (!this.store || source.bytes <= 0) return undefined;
     try {
-      const bytes = await this.store.read();
+      const bytes = await (this.storedRead ?? this.store.read());
+      this.storedRead = undefined;
       if (!bytes) return undefined;
       const kept = unpack<StoredRewrite>(bytes);
+      span('rewrite:unpacked');
       if (kept.source.bytes !== source.bytes || kept.source.revision !== source.revision) return undefined;
+      if (!kept.data !== !this.external) return undefined;
       const head = tryHead(kept.head, this.threads);
+      span('rewrite:head-kernel');
       if (!(head instanceof Int8Kernel)) return undefined;
       this.head = head;
       this.where = kept.where;
       if (this.readAlong) this.readAlong.use(kept.along as T, head);
+      this.data = kept.data;
       return kept.onnx;
     } catch {
       return undefined;

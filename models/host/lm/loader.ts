@@ -20,6 +20,7 @@ import type { Int8Kernel } from '../kernels';
 import type { ModelSpec } from '../../shared/protocol';
 import { sessionFailure } from '../onnx';
 import type { DeviceName } from '../onnx';
+import { span } from '../../shared/spans';
 
 export type { DeviceName };
 
@@ -37,6 +38,12 @@ export interface LoadedModel {
   /** GPT-2's one-token decoding step outside the session, with `head` (gpt-decoder/). */
   decoder?: Gpt2Decoder;
   release(): Promise<void>;
+}
+
+/** onnxruntime-web's `externalData` session option: a block of initializer bytes a served graph names (attach-head.ts). */
+export interface ExternalDataFile {
+  path: string;
+  readonly data: Uint8Array;
 }
 
 export interface FileProgress {
@@ -72,6 +79,8 @@ export async function loadModel(
    * every file comes from one commit even if the branch moves; transformers.js's `main` when absent.
    */
   revision?: string,
+  /** onnxruntime-web's `externalData` (a rewritten graph's weights): passed to the session as they are. */
+  externalData?: ExternalDataFile[],
 ): Promise<LoadedModel> {
   const pinned = revision ? { revision } : {};
   const progress_callback = (info: ProgressInfo): void => {
@@ -94,10 +103,13 @@ export async function loadModel(
       progress_callback,
       ...pinned,
       ...(config ? { config } : {}),
-      ...(device === 'cpu' ? { session_options: NATIVE_SESSION_OPTIONS } : {}),
+      ...(device === 'cpu' ? { session_options: NATIVE_SESSION_OPTIONS } : externalData ? { session_options: { externalData } } : {}),
     } as Parameters<(typeof MODEL_CLASS)[typeof spec.family]['from_pretrained']>[1]);
   };
-  const [tokenizer, model] = await bothOrRelease(AutoTokenizer.from_pretrained(spec.id, { progress_callback, ...pinned }), loadSession());
+  const [tokenizer, model] = await bothOrRelease(
+    AutoTokenizer.from_pretrained(spec.id, { progress_callback, ...pinned }).finally(() => span('load:tokenizer')),
+    loadSession().finally(() => span('load:session')),
+  );
   const failed = sessionFailure(model);
   if (failed) {
     await model.dispose();

@@ -5,6 +5,7 @@
 // not used (attach-head.ts checks) and is replaced by the next one made.
 import type { ModelCache } from '../../shared/model-files/model-cache';
 import type { RewriteStore } from './attach-head';
+import { span } from '../../shared/spans';
 
 /** Bumped when a rewrite's bytes or what is packed with them change: older stored ones are then never read. */
 export const REWRITE_FORMAT = 1;
@@ -14,8 +15,11 @@ export function rewriteStore(cache: Pick<ModelCache, 'readDerived' | 'storeDeriv
   const name = `${file}.${what}.v${REWRITE_FORMAT}.bin`;
   return {
     read: async () => {
+      span('rewrite:read');
       const hit = await cache.readDerived(model, name);
-      return hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;
+      const bytes = hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;
+      span('rewrite:bytes');
+      return bytes;
     },
     write: (bytes) => cache.storeDerived(model, name, bytes),
   };

@@ -9,7 +9,7 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { type GraphProto, ModelProtoSchema, type NodeProto, NodeProtoSchema, TensorProto_DataType, type ValueInfoProto, ValueInfoProtoSchema } from 'onnx-buf';
 import { sequenceDims } from './hidden-states-graph';
-import { spliceGraph } from './graph-splice';
+import { type ExternalSplice, spliceGraph, spliceGraphExternal } from './graph-splice';
 import { type GraphIndex, type Int8Linear, type Int8Weights, indexGraph, int8LinearMaking, type Refusal, refuse } from './int8-linear';
 import { branchesOf, type IfBranch, mergedHeadIf, sameWeights, subgraphReads, withPastView } from './merged-if';
 import { tiedHeadMaking } from './tied-head';
@@ -22,13 +22,27 @@ const LOGITS = 'logits';
  * with-past branch's nodes over the top-level initializers). `where`: set when the head was cut
  * out of a merged decoder's If (for the diagnostics).
  */
-export type HeadDetach = { ok: true; bytes: Uint8Array<ArrayBuffer>; weights: Int8Weights; graph: GraphProto; where?: string } | Refusal;
+export type HeadDetach =
+  | {
+      ok: true;
+      bytes: Uint8Array<ArrayBuffer>;
+      weights: Int8Weights;
+      graph: GraphProto;
+      where?: string;
+      /** With `external`: the initializers' bytes, out of `bytes` (graph-splice.ts `spliceGraphExternal`), and where a view into the file went there. */
+      external?: Pick<ExternalSplice, 'data' | 'moved'>;
+    }
+  | Refusal;
 
 /** More outputs to add in the same rewrite (an encoder's hidden states): a ModelProto fragment for the parsed graph. */
 export type AlsoAppend = (graph: GraphProto) => Uint8Array;
 
-/** `bytes` without the int8 LM head (and with `lm_head_input` as an output, plus `alsoAppend`'s), or why not. */
-export function detachHead(bytes: Uint8Array, alsoAppend?: AlsoAppend): HeadDetach {
+/**
+ * `bytes` without the int8 LM head (and with `lm_head_input` as an output, plus `alsoAppend`'s), or
+ * why not. `external`: the kept initializers' bytes go out of the model into one block of that
+ * name (ONNX external data, for onnxruntime-web's `externalData` session option).
+ */
+export function detachHead(bytes: Uint8Array, alsoAppend?: AlsoAppend, external?: string): HeadDetach {
   let model: ReturnType<typeof fromBinary<typeof ModelProtoSchema>>;
   try {
     model = fromBinary(ModelProtoSchema, bytes);
@@ -40,7 +54,7 @@ export function detachHead(bytes: Uint8Array, alsoAppend?: AlsoAppend): HeadDeta
   if (graph.output.some((o) => o.name === HEAD_INPUT)) return { ok: false, reason: 'the head is already detached' };
   if (!graph.output.some((o) => o.name === LOGITS)) return refuse('no logits output');
   const merged = mergedHeadIf(graph, LOGITS);
-  if (merged) return detachFromBranches(bytes, graph, merged, alsoAppend);
+  if (merged) return detachFromBranches(bytes, graph, merged, alsoAppend, external);
   const found = findInt8Head(indexGraph(graph), LOGITS, 'head');
   if (!found.ok) return found;
 
@@ -54,7 +68,7 @@ export function detachHead(bytes: Uint8Array, alsoAppend?: AlsoAppend): HeadDeta
   const tail = headTail(graph, found.weights.k, [
     create(NodeProtoSchema, { name: 'sesame/lm_head_input', opType: 'Identity', input: [found.input], output: [HEAD_INPUT] }),
   ]);
-  return splice(bytes, graph, drops, tail, alsoAppend, { ok: true, weights: found.weights, graph });
+  return splice(bytes, graph, drops, tail, alsoAppend, external, { ok: true, weights: found.weights, graph });
 }
 
 const indices = <T>(list: T[], drop: (item: T) => boolean) => new Set(list.flatMap((item, i) => (drop(item) ? [i] : [])));
@@ -79,6 +93,7 @@ function splice(
   drops: Parameters<typeof spliceGraph>[1],
   tail: Uint8Array,
   alsoAppend: AlsoAppend | undefined,
+  external: string | undefined,
   done: { ok: true; weights: Int8Weights; graph: GraphProto; where?: string },
 ): HeadDetach {
   const more = alsoAppend?.(graph) ?? new Uint8Array(0);
@@ -86,7 +101,9 @@ function splice(
   tails.set(tail);
   tails.set(more, tail.length);
   try {
-    return { ...done, bytes: spliceGraph(bytes, drops, tails) };
+    if (!external) return { ...done, bytes: spliceGraph(bytes, drops, tails) };
+    const out = spliceGraphExternal(bytes, drops, tails, external);
+    return { ...done, bytes: out.bytes, external: { data: out.data, moved: out.moved } };
   } catch (error) {
     return { ok: false, reason: `the graph could not be rewritten: ${(error as Error).message}` };
   }
@@ -98,7 +115,13 @@ function splice(
  * branch then ends at its own head input, and the If (re-encoded: its branches hold nodes, the
  * weights stay top-level initializers) outputs `lm_head_input` where it output `logits`.
  */
-function detachFromBranches(bytes: Uint8Array, graph: GraphProto, merged: { node: NodeProto; index: number }, alsoAppend?: AlsoAppend): HeadDetach {
+function detachFromBranches(
+  bytes: Uint8Array,
+  graph: GraphProto,
+  merged: { node: NodeProto; index: number },
+  alsoAppend?: AlsoAppend,
+  external?: string,
+): HeadDetach {
   if (subgraphReads(graph.node.filter((n) => n !== merged.node)).has(LOGITS)) return refuse(`${LOGITS} of the merged decoder's If is read by other nodes`);
   const branches = branchesOf(merged.node);
   if (branches.length !== 2) return refuse(`the If that makes ${LOGITS} has ${branches.length} branches, not two`);
@@ -162,7 +185,7 @@ function detachFromBranches(bytes: Uint8Array, graph: GraphProto, merged: { node
   };
   const tail = headTail(graph, k, [node]);
   const where = `cut from both branches (${cuts.map((c) => c.branch.name).join(', ')}) of the legacy merged decoder's If`;
-  return splice(bytes, graph, drops, tail, alsoAppend, {
+  return splice(bytes, graph, drops, tail, alsoAppend, external, {
     ok: true,
     weights: a.head.weights,
     graph: withPastView(graph, branches.find((br) => br.name === 'then_branch')?.graph ?? a.branch.graph),

@@ -12,3 +12,4 @@ export * from './packed';
 export * from './session-guard';
 export * from './session-swap';
 export * from './tied-head';
+export * from './runtime-warmup';

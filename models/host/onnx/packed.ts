@@ -4,7 +4,9 @@
 //
 // Layout: "SSPK", a little-endian u32 header length, the header (JSON, typed arrays replaced by
 // {"$a": type, "o": byte offset, "n": length}), zero padding to 8, then the arrays' bytes, each
-// starting at a multiple of 8.
+// starting at a multiple of 8. An array that is a view inside another packed array (the same
+// buffer: a tied head's table and the embedding read along with it, weights inside a model's
+// external data) is not written again: its offset points into the other's bytes.
 
 const MAGIC = 0x4b505353; // "SSPK"
 const ARRAYS = { Uint8Array, Int8Array, Int32Array, Float32Array, Uint16Array, Int16Array, Float64Array, Uint32Array } as const;
@@ -20,19 +22,36 @@ function arrayName(v: unknown): ArrayName | null {
 }
 
 export function pack(value: unknown): Uint8Array<ArrayBuffer> {
-  const parts: Typed[] = [];
+  // Where each array goes: the largest first, then those that lie inside one already placed.
+  const arrays: Typed[] = [];
+  JSON.stringify(value, (_key, v: unknown) => {
+    const name = arrayName(v);
+    if (!name && ArrayBuffer.isView(v)) throw new Error(`cannot pack a ${v.constructor.name}`);
+    if (name) arrays.push(v as Typed);
+    return name ? null : v;
+  });
+  const placed = new Map<Typed, number>();
+  const roots: { a: Typed; o: number }[] = [];
   let at = 0;
+  for (const a of [...new Set(arrays)].sort((x, y) => y.byteLength - x.byteLength)) {
+    const inside = roots.find(
+      (r) =>
+        r.a.buffer === a.buffer &&
+        r.a.byteOffset <= a.byteOffset &&
+        a.byteOffset + a.byteLength <= r.a.byteOffset + r.a.byteLength &&
+        (a.byteOffset - r.a.byteOffset) % a.BYTES_PER_ELEMENT === 0,
+    );
+    if (inside) {
+      placed.set(a, inside.o + a.byteOffset - inside.a.byteOffset);
+      continue;
+    }
+    placed.set(a, at);
+    roots.push({ a, o: at });
+    at = align8(at + a.byteLength);
+  }
   const header = JSON.stringify(value, (_key, v: unknown) => {
     const name = arrayName(v);
-    if (!name) {
-      if (ArrayBuffer.isView(v)) throw new Error(`cannot pack a ${v.constructor.name}`);
-      return v;
-    }
-    const a = v as Typed;
-    const placed = { $a: name, o: at, n: a.length };
-    parts.push(a);
-    at = align8(at + a.byteLength);
-    return placed;
+    return name ? { $a: name, o: placed.get(v as Typed)!, n: (v as Typed).length } : v;
   });
   const head = new TextEncoder().encode(header);
   const start = align8(8 + head.byteLength);
@@ -41,12 +60,19 @@ export function pack(value: unknown): Uint8Array<ArrayBuffer> {
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, head.byteLength, true);
   out.set(head, 8);
-  let offset = start;
-  for (const a of parts) {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), offset);
-    offset = align8(offset + a.byteLength);
-  }
+  for (const { a, o } of roots) out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), start + o);
   return out;
+}
+
+/** `value` with each typed array in it replaced by `move(array)` where that gives one (plain objects and arrays are copied, the rest kept). */
+export function mapArrays<T>(value: T, move: (a: ArrayBufferView) => ArrayBufferView | undefined): T {
+  const walk = (v: unknown): unknown => {
+    if (ArrayBuffer.isView(v)) return move(v) ?? v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
 }
 
 /**

@@ -4,6 +4,8 @@
 // that chain resolved: a failed creation resolves to an inert stand-in session that remembers the
 // error, and the loader throws it once from_pretrained returns (see sessionFailure).
 
+import { span } from '../../shared/spans';
+
 interface SessionFactory {
   create(...args: never[]): Promise<unknown>;
 }
@@ -23,7 +25,12 @@ export function guardSessionCreation(factory: SessionFactory): void {
   if (guarded.has(factory)) return;
   guarded.add(factory);
   const create = factory.create.bind(factory) as (...args: unknown[]) => Promise<unknown>;
-  (factory as { create: (...args: unknown[]) => Promise<unknown> }).create = (...args) => create(...args).catch(failedSession);
+  (factory as { create: (...args: unknown[]) => Promise<unknown> }).create = (...args) => {
+    span('ort:create');
+    return create(...args)
+      .catch(failedSession)
+      .finally(() => span('ort:created'));
+  };
 }
 
 /** The error behind a model's failed session, if any of its sessions is a stand-in. */

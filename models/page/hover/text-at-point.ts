@@ -9,7 +9,8 @@ export interface TextPoint {
 }
 
 /** Where hover lookup never reads: fields and editors (typing belongs to completion), Sesame's UI. */
-export const NOT_PAGE_TEXT = 'input,textarea,select,[contenteditable]:not([contenteditable=false]),sesame-bubble,sesame-ghost,sesame-known-tip,script,style';
+export const NOT_PAGE_TEXT =
+  'input,textarea,select,[contenteditable]:not([contenteditable=false]),sesame-bubble,sesame-ghost,sesame-known-tip,sesame-notice,script,style';
 
 type CaretDocument = Document & {
   caretPositionFromPoint?: (x: number, y: number, options?: { shadowRoots?: ShadowRoot[] }) => { offsetNode: Node; offset: number } | null;

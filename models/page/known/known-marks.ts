@@ -130,7 +130,7 @@ export function attachKnownMarks(doc: Document, options: KnownMarksOptions): Kno
   };
 }
 
-const OWN = 'sesame-bubble,sesame-ghost,sesame-known-tip';
+const OWN = 'sesame-bubble,sesame-ghost,sesame-known-tip,sesame-notice';
 
 /** A change Sesame made itself (its bubble, ghost or tip coming or going, or changing inside). */
 function isOwnRecord(r: MutationRecord): boolean {

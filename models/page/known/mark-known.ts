@@ -1,8 +1,10 @@
 // Marks saved words in a page with the CSS Custom Highlight API: no element is added or changed
 // in the page's content. The scan is bounded and runs in short slices, so a huge page is never
-// held up: it walks text nodes in document order, yields to the page every `sliceMs`, and stops
-// at `budgetMs` of its own time, `maxNodes` text nodes or `maxMarks` marks (docs/security.md says
-// what a page can learn from the marks, and why the feature is off by default).
+// held up: it walks text nodes in document order, a long text node in pieces of `chunkChars`,
+// yields to the page every `sliceMs`, and stops at `budgetMs` of its own time, `maxNodes` text
+// nodes, `maxChars` characters or `maxMarks` marks, whichever comes first (docs/security.md says
+// what a page can learn from the marks, and why the feature is off by default; docs/benchmarks.md
+// what the scan costs a long page).
 import { NOT_PAGE_TEXT } from '../hover/text-at-point';
 import { findKnown, type KnownIndex, type KnownWord } from './known-words';
 
@@ -32,12 +34,19 @@ export interface ScanLimits {
   sliceMs?: number;
   budgetMs?: number;
   maxNodes?: number;
+  /** Characters of text read in all: a bound that does not depend on the clock. */
+  maxChars?: number;
   maxMarks?: number;
+  /** A text node longer than this is read in pieces, so one node cannot hold a slice up. */
+  chunkChars?: number;
   inflections?: boolean;
   now?: () => number;
   /** Lets the page run between slices. */
   yieldToPage?: () => Promise<void>;
 }
+
+/** The limits a scan runs under unless told otherwise. */
+export const SCAN_LIMITS = { sliceMs: 8, budgetMs: 150, maxNodes: 50_000, maxChars: 500_000, maxMarks: 2_000, chunkChars: 4_096 } as const;
 
 const SKIP = 'script,style,noscript,template,textarea,select,option,svg,canvas,iframe';
 
@@ -49,10 +58,12 @@ export async function scanKnownWords(
   signal?: AbortSignal,
 ): Promise<{ marks: Mark[]; stats: ScanStats }> {
   const now = limits.now ?? (() => performance.now());
-  const sliceMs = limits.sliceMs ?? 8;
-  const budgetMs = limits.budgetMs ?? 150;
-  const maxNodes = limits.maxNodes ?? 50_000;
-  const maxMarks = limits.maxMarks ?? 2_000;
+  const sliceMs = limits.sliceMs ?? SCAN_LIMITS.sliceMs;
+  const budgetMs = limits.budgetMs ?? SCAN_LIMITS.budgetMs;
+  const maxNodes = limits.maxNodes ?? SCAN_LIMITS.maxNodes;
+  const maxChars = limits.maxChars ?? SCAN_LIMITS.maxChars;
+  const maxMarks = limits.maxMarks ?? SCAN_LIMITS.maxMarks;
+  const chunkChars = Math.max(1, limits.chunkChars ?? SCAN_LIMITS.chunkChars);
   const yieldToPage = limits.yieldToPage ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
   const doc = root.ownerDocument ?? (root as Document);
   const stats: ScanStats = { ms: 0, wallMs: 0, nodes: 0, chars: 0, marks: 0, longestSliceMs: 0, partial: false };
@@ -68,25 +79,35 @@ export async function scanKnownWords(
         : NodeFilter.FILTER_ACCEPT,
   });
   let node = walker.nextNode() as Text | null;
+  /** Where in `node` the next piece starts. */
+  let offset = 0;
+  const limited = (): boolean => marks.length >= maxMarks || stats.nodes >= maxNodes || stats.chars >= maxChars;
   while (node && !signal?.aborted) {
     const sliceStart = now();
     while (node && now() - sliceStart < sliceMs) {
-      stats.nodes++;
-      stats.chars += node.data.length;
-      for (const span of findKnown(node.data, index, limits.inflections)) {
+      const text = node.data;
+      if (offset === 0) stats.nodes++;
+      const end = Math.min(pieceEnd(text, offset, chunkChars), offset + Math.max(1, maxChars - stats.chars));
+      stats.chars += end - offset;
+      const piece = offset === 0 && end === text.length ? text : text.slice(offset, end);
+      for (const span of findKnown(piece, index, limits.inflections)) {
         const range = doc.createRange();
-        range.setStart(node, span.start);
-        range.setEnd(node, span.end);
+        range.setStart(node, offset + span.start);
+        range.setEnd(node, offset + span.end);
         marks.push({ range, word: span.word });
         if (marks.length >= maxMarks) break;
       }
-      node = walker.nextNode() as Text | null;
-      if (marks.length >= maxMarks || stats.nodes >= maxNodes) break;
+      if (end < text.length) offset = end;
+      else {
+        node = walker.nextNode() as Text | null;
+        offset = 0;
+      }
+      if (limited()) break;
     }
     const slice = now() - sliceStart;
     stats.ms += slice;
     stats.longestSliceMs = Math.max(stats.longestSliceMs, slice);
-    if (node && (marks.length >= maxMarks || stats.nodes >= maxNodes || stats.ms >= budgetMs)) {
+    if (node && (limited() || stats.ms >= budgetMs)) {
       stats.partial = true;
       break;
     }
@@ -95,6 +116,28 @@ export async function scanKnownWords(
   stats.marks = marks.length;
   stats.wallMs = now() - began;
   return { marks, stats };
+}
+
+const WORD_CHAR = /[\p{L}\p{M}\p{N}'’-]/u;
+/** How far a word may run past a piece's size before the piece is cut inside it. */
+const WORD_SLACK = 256;
+
+/**
+ * Where the piece of `text` from `from` ends: `size` characters on, moved forward to the end of
+ * the word there (so a word is never cut in two) unless no word boundary comes within
+ * WORD_SLACK characters; never inside a surrogate pair.
+ */
+export function pieceEnd(text: string, from: number, size: number): number {
+  if (text.length - from <= size) return text.length;
+  let end = from + size;
+  const limit = Math.min(text.length, end + WORD_SLACK);
+  const inWord = (i: number): boolean => i < text.length && WORD_CHAR.test(text[i - 1]!) && WORD_CHAR.test(text[i]!);
+  let at = end;
+  while (at < limit && inWord(at)) at++;
+  if (!inWord(at)) end = at;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff && end < text.length) end++;
+  return end;
 }
 
 type HighlightCtor = new (...ranges: Range[]) => object;

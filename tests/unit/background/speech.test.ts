@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { type PortLike, Router } from '@/models/background/router';
 import { ttsSpeaker, type TtsLike, type UtteranceLike, webSpeechSpeaker, type SynthLike } from '@/models/background/speech';
 import { withDefaults } from '@/models/shared/settings';
-import { speakSelection } from '@/models/background/speak-command';
+import { noticeOf, runSpeakCommand, speakSelection } from '@/models/background/speak-command';
+import { contentMessage, parse } from '@/models/shared/protocol';
 import type { SpeechVoiceLike } from '@/models/shared/speech/voice';
 
 function fakeTts(voices: { voiceName: string; lang: string; remote: boolean }[], failWith?: string) {
@@ -160,7 +161,7 @@ describe('the speak command', () => {
       calls.push([text, lang, options?.enqueue ?? false]);
       return 'Ting-Ting';
     };
-    expect(await speakSelection(async () => capture('他在银行工作。', '银行'), speak)).toBe('Ting-Ting');
+    expect(await speakSelection(async () => capture('他在银行工作。', '银行'), speak)).toEqual({ kind: 'spoken', voice: 'Ting-Ting', lang: 'zh' });
     expect(calls).toEqual([
       ['银行', 'zh', false],
       ['他在银行工作。', 'zh', true],
@@ -173,10 +174,69 @@ describe('the speak command', () => {
       calls.push(text);
       return null;
     };
-    expect(await speakSelection(async () => capture('We sat on the bank.', 'bank'), speak)).toBeNull();
+    expect(await speakSelection(async () => capture('We sat on the bank.', 'bank'), speak)).toEqual({ kind: 'no-voice', lang: 'en' });
     expect(calls).toEqual(['bank']);
-    expect(await speakSelection(async () => ({ kind: 'none', reason: 'no-selection' }), speak)).toBeUndefined();
-    expect(await speakSelection(async () => Promise.reject(new Error('no content script')), speak)).toBeUndefined();
+    expect(await speakSelection(async () => ({ kind: 'none', reason: 'no-selection' }), speak)).toEqual({ kind: 'nothing' });
+    expect(await speakSelection(async () => Promise.reject(new Error('no content script')), speak)).toEqual({ kind: 'nothing' });
     expect(calls).toEqual(['bank']);
+  });
+
+  it('tells the page when no on-device voice has the language, with the language, in a message the content script accepts', async () => {
+    const told: unknown[] = [];
+    const logged: string[] = [];
+    const outcome = await runSpeakCommand(
+      async () => capture('他在银行工作。', '银行'),
+      async () => null,
+      async (notice) => void told.push(notice),
+      (m) => void logged.push(m),
+    );
+    expect(outcome).toEqual({ kind: 'no-voice', lang: 'zh' });
+    expect(told).toEqual([{ kind: 'notice', notice: 'no-voice', lang: 'zh' }]);
+    expect(parse(contentMessage, told[0]).ok).toBe(true);
+    expect(logged).toEqual(['no on-device voice for the selection’s language']);
+  });
+
+  it('tells the page when speaking fails, and says nothing when it spoke or nothing was selected', async () => {
+    const told: unknown[] = [];
+    const tell = async (notice: unknown) => void told.push(notice);
+    await runSpeakCommand(
+      async () => capture('We sat on the bank.', 'bank'),
+      async () => {
+        throw new Error('tts engine crashed');
+      },
+      tell,
+      () => {},
+    );
+    expect(told).toEqual([{ kind: 'notice', notice: 'speak-failed', message: 'tts engine crashed' }]);
+    expect(parse(contentMessage, told[0]).ok).toBe(true);
+    await runSpeakCommand(
+      async () => capture('We sat on the bank.', 'bank'),
+      async () => 'Alex',
+      tell,
+      () => {},
+    );
+    await runSpeakCommand(
+      async () => ({ kind: 'none', reason: 'no-selection' }),
+      async () => null,
+      tell,
+      () => {},
+    );
+    expect(told).toHaveLength(1);
+    // A page that cannot be told (no content script) is logged, not thrown.
+    const logged: string[] = [];
+    await runSpeakCommand(
+      async () => capture('We sat on the bank.', 'bank'),
+      async () => null,
+      () => Promise.reject(new Error('no receiver')),
+      (m) => void logged.push(m),
+    );
+    expect(logged.at(-1)).toMatch(/could not tell the page: Error: no receiver/);
+  });
+
+  it('a long error message is cut to what the notice carries', () => {
+    const notice = noticeOf({ kind: 'failed', error: new Error('x'.repeat(1000)) });
+    expect(notice?.message).toHaveLength(300);
+    expect(parse(contentMessage, notice).ok).toBe(true);
+    expect(noticeOf({ kind: 'nothing' })).toBeNull();
   });
 });

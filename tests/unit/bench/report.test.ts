@@ -66,3 +66,46 @@ describe('report: Firefox rows', () => {
     expect(buildReport(options).table).not.toContain('9. Firefox');
   });
 });
+
+describe('report: known-word marking rows (section 10)', () => {
+  const variant = (delay: number, frame: number) => ({
+    loads: 3,
+    longTasks: s(1),
+    longTaskMs: s(60),
+    longestTaskMs: s(60),
+    maxDelayMs: s(delay),
+    longestFrameMs: s(frame),
+    domContentLoadedMs: s(300),
+  });
+  const page = (name: string, partial: boolean) => ({
+    name,
+    words: 8001,
+    chars: 37509,
+    paragraphs: 271,
+    savedWords: 319,
+    rounds: 3,
+    on: variant(120, 100),
+    off: variant(100, 100),
+    scan: { ms: s(24), wallMs: s(30), longestSliceMs: s(8.2), nodes: 876, chars: 37898, marks: 430, partial },
+  });
+  const knownWords = write('known-words.json', { windowMs: 4000, load1Start: 2, load1End: 3, pages: [page('long', false), page('huge', true)] });
+  const { table, json } = buildReport({ ...options, knownWords });
+  const lines = table.split('\n');
+
+  it('gives the scan’s figures, says whether a limit stopped it, and sets marking on against off', () => {
+    expect(lines.find((l) => l.startsWith('| **10. Known-word marking'))).toContain(
+      'the long page loaded 3× with marking on and 3× off, the huge page loaded 3× with marking on and 3× off',
+    );
+    const scan = lines.filter((l) => l.includes('the scan (marking on)'));
+    expect(scan[0]).toContain('24.0 ms · 30.0 ms · 8.2 ms; 876 text nodes, 37,898 characters read, 430 marks, whole page read');
+    expect(scan[1]).toContain('**stopped by its limits** (bounded)');
+    const delay = lines.find((l) => l.startsWith('| long page') && l.includes('longest delay'));
+    expect(delay).toContain('on 120 ms; off 100 ms');
+    expect(delay).toContain('1.20×');
+    expect(json.ratios).toMatchObject({ 'knownWordsDelayOnVsOff:long': 1.2, 'knownWordsScanMs:huge': 24 });
+  });
+
+  it('has no such section without the result', () => {
+    expect(buildReport(options).table).not.toContain('10. Known-word marking');
+  });
+});

@@ -223,3 +223,26 @@ describe('a model that cannot be stored (storage full)', () => {
     expect((await t.status()).storeFailures).toEqual([{ model: GPT.id, message: expect.stringMatching(/not stored/) }]);
   });
 });
+
+describe('the runtime starts as a load begins (issue #21)', () => {
+  it('warmRuntime is asked for the load’s device before the model is loaded, not waited for', async () => {
+    const order: string[] = [];
+    let finishWarm = (): void => {};
+    const t = host(
+      undefined,
+      async (spec, device) => {
+        order.push(`load ${device}`);
+        return fakeModel(spec, device);
+      },
+      {
+        warmRuntime: (device) => {
+          order.push(`warm ${device}`);
+          return new Promise<void>((ok) => (finishWarm = ok));
+        },
+      },
+    );
+    expect(await t.run(download(GPT), GPT)).toMatchObject({ kind: 'result' });
+    expect(order).toEqual(['warm wasm', 'load wasm']);
+    finishWarm();
+  });
+});

@@ -14,6 +14,7 @@ import { windowAround } from '../../../shared/text/context';
 import { CONTEXT_CHARS, substitutesFromRows } from './substitutes';
 import { originalLogProb, probabilityOf, type ReadingAids } from './reading-aids';
 import { readingForSense, type SenseRanking } from './reading';
+import { span } from '../../../shared/spans';
 
 export interface SenseQuery {
   text: string;
@@ -69,6 +70,7 @@ export async function lookUpSense(lm: LoadedModel, q: SenseQuery, deps: SenseDep
   const occurrences = q.occurrences ?? [];
   const total = occurrences.length;
   const others = occurrences.map((o, i) => ({ o, i })).filter(({ i }) => i !== q.selected);
+  span('sense:substitutes');
   deps.onProgress?.({ word, substitutes, done: total - others.length, total });
 
   const uses: CachedOccurrence[] = new Array(total);

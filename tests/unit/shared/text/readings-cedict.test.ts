@@ -3,45 +3,19 @@
 // word it lacks read by its characters, from the compact dictionary). Words whose entries agree
 // on a reading are settled there; words with several readings are left to the context (the
 // model's ranking, not measurable with random-weight fixtures: their usual reading is counted).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lookupChinese } from '@/models/host/tools/sense/glosses/cedict';
-import { chooseReading, type ReadingChoice } from '@/models/shared/text/readings';
-import { segmentWords } from '@/models/shared/text/segment';
-import { chineseDict } from '@/models/shared/dict/chinese-dict';
-import { loadCompactDict } from '../../../../scripts/cedict-asset';
-import { cedictGlossDir } from '../../../../scripts/cedict-gloss-asset';
+import { isRight, type WordStageOutcome, wordStage } from '../../../../scripts/polyphone-word-stage';
 import { POLYPHONE_SENTENCES } from '../../../fixtures/polyphone-sentences';
 
-interface Outcome {
-  word: string;
-  choice: ReadingChoice | null;
-  /** The chosen reading of the polyphonic character itself. */
-  syllable: string | null;
-  expected: string;
-}
+type Outcome = WordStageOutcome;
 
 let outcomes: Outcome[] = [];
 
 beforeAll(async () => {
-  const dir = await cedictGlossDir();
-  const dict = chineseDict(await loadCompactDict());
-  const load = async (name: string) => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as unknown;
-  outcomes = await Promise.all(
-    POLYPHONE_SENTENCES.map(async ({ sentence, char, reading }) => {
-      const at = sentence.indexOf(char);
-      const segment = segmentWords(sentence, 'zh').find((s) => s.start <= at && at < s.end)!;
-      const choice = chooseReading(await lookupChinese(segment.text, load), null, dict.pinyin(segment.text));
-      const syllables = choice?.reading.split(' ') ?? [];
-      const chars = [...segment.text];
-      const syllable = syllables.length === chars.length ? syllables[[...segment.text.slice(0, at - segment.start)].length]! : null;
-      return { word: segment.text, choice, syllable, expected: reading };
-    }),
-  );
+  outcomes = await wordStage();
 }, 120_000);
 
-const right = (o: Outcome) => o.syllable?.toLowerCase() === o.expected.toLowerCase();
+const right = isRight;
 
 const share = (list: Outcome[]) => list.filter(right).length / Math.max(1, list.length);
 
@@ -63,5 +37,10 @@ describe('polyphones read before the model (bundled CC-CEDICT, Intl.Segmenter)',
     console.log(`polyphone readings right, by stage: ${JSON.stringify(summary)}, all ${outcomes.filter(right).length}/${outcomes.length}`);
     console.log(`left to the context: ${open.map((o) => `${o.word}→${o.expected}${right(o) ? '' : ' (usual reading wrong)'}`).join(' ')}`);
     expect(share(by('word'))).toBeGreaterThan(0.9);
+  });
+
+  it('gets the figure docs/reading-aids.md and `npm run eval:polyphones` quote for the stages before the model: 40 of 51', () => {
+    expect(outcomes.filter(right).length).toBe(40);
+    expect(outcomes).toHaveLength(51);
   });
 });
