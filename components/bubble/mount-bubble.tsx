@@ -200,14 +200,14 @@ export function mountBubble(doc: Document, onClosed: () => void, options: { open
     browser.runtime.onConnect.removeListener(onConnect);
     win.removeEventListener('keydown', onKey, true);
     win.removeEventListener('resize', onResize);
-    // Hidden at once, out of the accessibility tree, and focus back on the page, so that the rest of
-    // the key press that closed it (its release) goes to the page.
-    frame.classList.remove('sized');
-    host.setAttribute('aria-hidden', 'true');
+    // Focus back on the page, so that the rest of the key press that closed it (its release) goes
+    // there; then hidden at once and out of the accessibility tree (once nothing in it has focus).
     if (doc.activeElement === host) {
       if (returnFocus instanceof HTMLElement && returnFocus.isConnected) returnFocus.focus();
       if (doc.activeElement === host) frame.blur();
     }
+    frame.classList.remove('sized');
+    host.setAttribute('aria-hidden', 'true');
     onClosed();
     if (!port) {
       remove();

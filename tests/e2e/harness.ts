@@ -423,6 +423,7 @@ export async function practiceFromBubble(session: Session, page: Page): Promise<
   await trigger(session, page, 'cloze');
   const button = inBubble(page, 'practice');
   await button.waitFor({ timeout: 120_000 });
+  await bubbleShown(page);
   const opened = session.context.waitForEvent('page');
   await button.click();
   const practice = await opened;
