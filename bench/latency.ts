@@ -60,7 +60,7 @@ export interface LatencyOptions {
   hardwareConcurrency?: number;
 }
 
-const TESTING = { testing: { openShadowRoots: true } };
+const TESTING = { testing: { openShadowRoots: true, pageMarks: true } };
 
 /** The page: twenty sentences using "bank", each in its own paragraph; `round` prefixes them so the host's per-page vectors miss. */
 function pageHtml(round: number): string {
