@@ -29,6 +29,7 @@ import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from './kernels';
 import { type Gpt2Read, readGpt2 } from './onnx';
 import { attachHead, HeadDetacher, type ReadAlong } from './lm/attach-head';
 import { rewriteStore } from './lm/stored-rewrite';
+import { fetchIntoCache } from './hub/fetch-into-cache';
 import type { Int8Kernel } from './kernels';
 import type { GemvThreads } from './kernels';
 import type { GraphProto } from 'onnx-buf';
@@ -50,6 +51,14 @@ export interface HostDeps {
     revision?: string,
     externalData?: ExternalDataFile[],
   ) => Promise<LoadedModel>;
+  /**
+   * The fetch transformers.js downloads model files with (its `env.fetch`: pinned, checked, with the
+   * stall timeout). When given, a file the rewrite serves (a q8 model's ONNX file) is downloaded
+   * into the cache before the load (hub/fetch-into-cache.ts), so the first load after a download
+   * is served the rewrite too; without it transformers.js downloads it and `attachHead` rebuilds
+   * the session afterwards.
+   */
+  fetchFile?: (url: string) => Promise<Response>;
   /** How the host reads a repo's file listing from the model host's API (default: the global fetch). */
   fetch?: (url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
   /** Points transformers.js at the model host URL before a load. */
@@ -278,10 +287,13 @@ export class ModelHost {
     const choice = await this.chooseBackend(config);
     const device: DeviceName = choice.backend === 'webgpu' ? 'webgpu' : (this.deps.wasmDevice ?? 'wasm');
     const key = `${spec.id}|${spec.dtype}|${device}`;
+    const report = (p: FileProgress): void => send({ kind: 'progress', id, progress: { model: spec.id, ...p } });
+    // A file downloaded before the load (fetchIntoCache): its read from the cache is not a download.
+    let fetched: string | undefined;
     const onProgress = (p: FileProgress): void => {
       // Report only files that are really being downloaded, not reads from the cache.
-      if (p.status === 'ready' || !this.deps.cache.wasMissing(spec.id, p.file)) return;
-      send({ kind: 'progress', id, progress: { model: spec.id, ...p } });
+      if (p.status === 'ready' || p.file === fetched || !this.deps.cache.wasMissing(spec.id, p.file)) return;
+      report(p);
     };
     const load = async (): Promise<LoadedModel> => {
       this.deps.setRemoteHost(config.remoteHost);
@@ -317,6 +329,12 @@ export class ModelHost {
       const unpin = revision ? this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) }) : undefined;
       this.deps.cache.takeVerified(spec.id);
       try {
+        // Downloaded into the cache first, the file is read back through the rewrite: the first
+        // session after a download is made from the rewrite (and its external data) like every later one.
+        if (detacher && this.deps.fetchFile) {
+          const url = `${config.remoteHost.replace(/\/?$/, '/')}${spec.id}/resolve/${encodeURIComponent(revision ?? 'main')}/${plan.choice.file}`;
+          if (await fetchIntoCache(this.deps.cache, this.deps.fetchFile, url, plan.choice.file, report)) fetched = plan.choice.file;
+        }
         const externalData = detacher?.externalData();
         const lm = await this.deps.load(spec, device, onProgress, plan.choice, revision, ...(externalData?.length ? [externalData] : []));
         detacher?.dropData();

@@ -14,7 +14,7 @@ import { guardSessionRuns } from './run-guard';
 import { installRunFaults } from './run-faults';
 import { warmFactorFor } from './model-pool';
 import { guardSessionCreation } from './onnx';
-import { configureTransformers, wasmThreads } from './transformers-env';
+import { configureTransformers, fetchModelFile, wasmThreads } from './transformers-env';
 
 /**
  * Worker threads for Sesame's kernels where they can share its memory (a cross-origin-isolated
@@ -52,6 +52,7 @@ export async function createBrowserHost(kind: Diagnostics['host'], rejected?: ()
     kind,
     cache,
     load: loadModel,
+    fetchFile: fetchModelFile,
     setRemoteHost: (url) => configureTransformers({ remoteHost: url, cache, ortBase }),
     gpu: (navigator as Navigator & { gpu?: GpuLike }).gpu,
     threads: wasmThreads,
