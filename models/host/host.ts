@@ -23,7 +23,7 @@ import { requestLang, type ToolRequestOf } from '../shared/tools';
 import { HostTools } from './tools';
 import type { Gloss } from './tools/sense/glosses/types';
 import type { ReadingAids } from './tools/sense/reading-aids';
-import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor } from './onnx';
+import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor, WORD_EMBEDDINGS_INPUT } from './onnx';
 import { type HiddenStatesOptions, planHiddenStatesOf } from './onnx';
 import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from './kernels';
 import { type Gpt2Read, readGpt2 } from './onnx';
@@ -321,9 +321,11 @@ export class ModelHost {
         this.deps.cache,
         spec.id,
         plan.choice.file,
-        `head${encoder ? '+hidden' : ''}${decoding ? '+gpt2' : ''}${external ? '+ext' : ''}`,
+        `head${encoder ? '+hidden+words' : ''}${decoding ? '+gpt2' : ''}${external ? '+ext' : ''}`,
       );
-      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store, external) : null;
+      // A tied encoder's word-embedding lookup goes out of the graph too: the session is fed the rows
+      // from the head kernel's table, and holds no copy of it (head-graph.ts WORD_EMBEDDINGS_INPUT).
+      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store, external, encoder) : null;
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
       else if (encoder) this.deps.cache.rewriteOnnxOf(spec.id, exposeHiddenStates);
       const unpin = revision ? this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) }) : undefined;
@@ -414,7 +416,7 @@ export class ModelHost {
     this.headNotes.set(
       `${lm.spec.id}|${lm.spec.dtype}`,
       status.ok
-        ? `${headNote(lm.head)}${status.where ? `, ${status.where}` : ''}${status.swapped ? ' (session rebuilt after the download)' : ''}${detacher.fromStore ? ' (stored rewrite: no surgery)' : ''}`
+        ? `${headNote(lm.head)}${lm.inputNames.includes(WORD_EMBEDDINGS_INPUT) ? '; the word embeddings read from its table (not in the session)' : ''}${status.where ? `, ${status.where}` : ''}${status.swapped ? ' (session rebuilt after the download)' : ''}${detacher.fromStore ? ' (stored rewrite: no surgery)' : ''}`
         : `head in the graph: ${status.reason}`,
     );
   }
