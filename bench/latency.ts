@@ -54,13 +54,13 @@ export interface LatencyOptions {
   compareExtDir?: string;
   /** Only the cold rows (with the compared build's). */
   coldOnly?: boolean;
-  /** Only the memory rows (with the compared build's, each in a fresh browser on its own profile). */
+  /** Only the memory rows (with the compared build's, each in a fresh browser on its own profile): after a load from the cache, and on first use (the load right after the download, a fresh profile per model). */
   memoryOnly?: boolean;
   /** What `navigator.hardwareConcurrency` the host's document sees (4: onnxruntime-web 2 threads). */
   hardwareConcurrency?: number;
 }
 
-const TESTING = { testing: { openShadowRoots: true } };
+const TESTING = { testing: { openShadowRoots: true, pageMarks: true } };
 
 /** The page: twenty sentences using "bank", each in its own paragraph; `round` prefixes them so the host's per-page vectors miss. */
 function pageHtml(round: number): string {
@@ -258,6 +258,30 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     const gptMemory = await memory(x);
     return { bertMemory, gptMemory };
   };
+  const firstUseRows = async (ext: string): Promise<{ bertMemory: Memory; gptMemory: Memory }> => {
+    const fresh = async (request: ToolRequest): Promise<Memory> => {
+      const dir = mkdtempSync(join(tmpdir(), 'sesame-latency-first-'));
+      try {
+        const x = await open(2, ext, dir);
+        await setSettings(x, settings, TESTING);
+        await must(x, request);
+        const measured = await memory(x);
+        await x.context.close().catch(() => undefined);
+        s = null;
+        return measured;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const bertMemory = await fresh({
+      type: 'sense',
+      text: SENSE_SENTENCES[1],
+      start: SENSE_SENTENCES[1].indexOf(SENSE_WORD),
+      end: SENSE_SENTENCES[1].indexOf(SENSE_WORD) + 4,
+    });
+    const gptMemory = await fresh(completeReq(2));
+    return { bertMemory, gptMemory };
+  };
   try {
     const senseReq: ToolRequest = {
       type: 'sense',
@@ -282,6 +306,13 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     }
 
     if (o.memoryOnly) {
+      // First use: the load right after the download, in a fresh profile per model (an empty cache).
+      for (const v of variants) {
+        log(`host memory on first use (the load right after the download), ${v.name}: a fresh profile per model`);
+        const { bertMemory, gptMemory } = await firstUseRows(v.ext);
+        if (v.dir === profile) out.firstUse = memoryOf(bertMemory, gptMemory);
+        else out.comparedFirstUse = memoryOf(bertMemory, gptMemory);
+      }
       for (const v of variants) {
         log(`host memory after loading, ${v.name}: a fresh browser per model (onnxruntime-web 1 thread)`);
         const { bertMemory, gptMemory } = await memoryRows(v.ext, v.dir);
@@ -455,6 +486,18 @@ export function latencyTable(r: Record<string, unknown>): string {
       ? ([
           ['(the compared build) bert-base q8', mem('bert', compared), ''],
           ['(the compared build) distilgpt2 q8', mem('distilgpt2', compared), ''],
+        ] as [string, string, string][])
+      : []),
+    ...(r.firstUse
+      ? ([
+          ['first use (the load right after the download), bert-base q8', mem('bert', r.firstUse as Mem), '≤ 1.3×'],
+          ['first use, distilgpt2 q8', mem('distilgpt2', r.firstUse as Mem), '≤ 1.3×'],
+        ] as [string, string, string][])
+      : []),
+    ...(r.comparedFirstUse
+      ? ([
+          ['(the compared build, first use) bert-base q8', mem('bert', r.comparedFirstUse as Mem), ''],
+          ['(the compared build, first use) distilgpt2 q8', mem('distilgpt2', r.comparedFirstUse as Mem), ''],
         ] as [string, string, string][])
       : []),
   ];

@@ -24,7 +24,8 @@
 // first substitutes cold and warm, all senses of a page, first ghost token, decoding against the
 // memory limit, host memory against file size; .cache/bench/latency-*.json; --compare DIR: another
 // build's cold double-click measured interleaved with this one's, e.g. a snapshot of the last commit's;
-// --cold-only: the cold rows alone; --memory-only: the memory rows alone, the compared build's too),
+// --cold-only: the cold rows alone; --memory-only: the memory rows alone, the compared build's too,
+// after a load from the cache and on first use, right after the download),
 // --known-words (only the known-word marking rows of bench/known-words.ts: a long and a huge page
 // with marking on and off, interleaved in one browser; .cache/bench/known-words-*.json and a table
 // on stdout; the same rows are section 10 of every run's table, --quick included),

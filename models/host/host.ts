@@ -23,12 +23,13 @@ import { requestLang, type ToolRequestOf } from '../shared/tools';
 import { HostTools } from './tools';
 import type { Gloss } from './tools/sense/glosses/types';
 import type { ReadingAids } from './tools/sense/reading-aids';
-import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor } from './onnx';
+import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor, WORD_EMBEDDINGS_INPUT } from './onnx';
 import { type HiddenStatesOptions, planHiddenStatesOf } from './onnx';
 import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from './kernels';
 import { type Gpt2Read, readGpt2 } from './onnx';
 import { attachHead, HeadDetacher, type ReadAlong } from './lm/attach-head';
 import { rewriteStore } from './lm/stored-rewrite';
+import { fetchIntoCache } from './hub/fetch-into-cache';
 import type { Int8Kernel } from './kernels';
 import type { GemvThreads } from './kernels';
 import type { GraphProto } from 'onnx-buf';
@@ -51,6 +52,14 @@ export interface HostDeps {
     revision?: string,
     externalData?: ExternalDataFile[],
   ) => Promise<LoadedModel>;
+  /**
+   * The fetch transformers.js downloads model files with (its `env.fetch`: pinned, checked, with the
+   * stall timeout). When given, a file the rewrite serves (a q8 model's ONNX file) is downloaded
+   * into the cache before the load (hub/fetch-into-cache.ts), so the first load after a download
+   * is served the rewrite too; without it transformers.js downloads it and `attachHead` rebuilds
+   * the session afterwards.
+   */
+  fetchFile?: (url: string) => Promise<Response>;
   /** How the host reads a repo's file listing from the model host's API (default: the global fetch). */
   fetch?: (url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
   /** Points transformers.js at the model host URL before a load. */
@@ -285,10 +294,13 @@ export class ModelHost {
     const choice = await this.chooseBackend(config);
     const device: DeviceName = choice.backend === 'webgpu' ? 'webgpu' : (this.deps.wasmDevice ?? 'wasm');
     const key = `${spec.id}|${spec.dtype}|${device}`;
+    const report = (p: FileProgress): void => send({ kind: 'progress', id, progress: { model: spec.id, ...p } });
+    // A file downloaded before the load (fetchIntoCache): its read from the cache is not a download.
+    let fetched: string | undefined;
     const onProgress = (p: FileProgress): void => {
       // Report only files that are really being downloaded, not reads from the cache.
-      if (p.status === 'ready' || !this.deps.cache.wasMissing(spec.id, p.file)) return;
-      send({ kind: 'progress', id, progress: { model: spec.id, ...p } });
+      if (p.status === 'ready' || p.file === fetched || !this.deps.cache.wasMissing(spec.id, p.file)) return;
+      report(p);
     };
     const load = async (): Promise<LoadedModel> => {
       span('load:start');
@@ -319,9 +331,11 @@ export class ModelHost {
         this.deps.cache,
         spec.id,
         plan.choice.file,
-        `head${encoder ? '+hidden' : ''}${decoding ? '+gpt2' : ''}${external ? '+ext' : ''}`,
+        `head${encoder ? '+hidden+words' : ''}${decoding ? '+gpt2' : ''}${external ? '+ext' : ''}`,
       );
-      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store, external) : null;
+      // A tied encoder's word-embedding lookup goes out of the graph too: the session is fed the rows
+      // from the head kernel's table, and holds no copy of it (head-graph.ts WORD_EMBEDDINGS_INPUT).
+      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store, external, encoder) : null;
       // Its stored rewrite is read beside transformers.js's config reads, not after them.
       detacher?.prefetch();
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
@@ -329,6 +343,12 @@ export class ModelHost {
       const unpin = revision ? this.deps.cache.pin(spec.id, { revision, host: config.remoteHost, files: expectedHashes(plan.files) }) : undefined;
       this.deps.cache.takeVerified(spec.id);
       try {
+        // Downloaded into the cache first, the file is read back through the rewrite: the first
+        // session after a download is made from the rewrite (and its external data) like every later one.
+        if (detacher && this.deps.fetchFile) {
+          const url = `${config.remoteHost.replace(/\/?$/, '/')}${spec.id}/resolve/${encodeURIComponent(revision ?? 'main')}/${plan.choice.file}`;
+          if (await fetchIntoCache(this.deps.cache, this.deps.fetchFile, url, plan.choice.file, report)) fetched = plan.choice.file;
+        }
         const externalData = detacher?.externalData();
         const lm = await this.deps.load(spec, device, onProgress, plan.choice, revision, ...(externalData?.length ? [externalData] : []));
         detacher?.dropData();
@@ -411,7 +431,7 @@ export class ModelHost {
     this.headNotes.set(
       `${lm.spec.id}|${lm.spec.dtype}`,
       status.ok
-        ? `${headNote(lm.head)}${status.where ? `, ${status.where}` : ''}${status.swapped ? ' (session rebuilt after the download)' : ''}${detacher.fromStore ? ' (stored rewrite: no surgery)' : ''}`
+        ? `${headNote(lm.head)}${lm.inputNames.includes(WORD_EMBEDDINGS_INPUT) ? '; the word embeddings read from its table (not in the session)' : ''}${status.where ? `, ${status.where}` : ''}${status.swapped ? ' (session rebuilt after the download)' : ''}${detacher.fromStore ? ' (stored rewrite: no surgery)' : ''}`
         : `head in the graph: ${status.reason}`,
     );
   }

@@ -14,7 +14,7 @@ import { guardSessionRuns } from './run-guard';
 import { installRunFaults } from './run-faults';
 import { warmFactorFor } from './model-pool';
 import { guardSessionCreation } from './onnx';
-import { configureTransformers, wasmOnlyRuntime, wasmThreads } from './transformers-env';
+import { configureTransformers, fetchModelFile, wasmOnlyRuntime, wasmThreads } from './transformers-env';
 import { span } from '../shared/spans';
 import { runtimeWarmer, type SessionCreate, wasmOnlyIfFirst } from './warm-runtime';
 
@@ -55,6 +55,7 @@ export async function createBrowserHost(kind: Diagnostics['host'], rejected?: ()
     kind,
     cache,
     load: loadModel,
+    fetchFile: fetchModelFile,
     setRemoteHost: (url) => configureTransformers({ remoteHost: url, cache, ortBase }),
     gpu: (navigator as Navigator & { gpu?: GpuLike }).gpu,
     threads: wasmThreads,

@@ -74,6 +74,11 @@ export function configureTransformers(setup: TransformersSetup): void {
   if (wasm && setup.threads !== undefined) wasm.numThreads = setup.threads;
 }
 
+/** A model file downloaded as transformers.js downloads it (the fetch `configureTransformers` set: pinned, checked, stall timeout). */
+export function fetchModelFile(url: string): Promise<Response> {
+  return env.fetch(url);
+}
+
 /** The thread count onnxruntime-web will use (it defaults to half the cores when isolated). */
 export function wasmThreads(): number {
   const configured = env.backends.onnx.wasm?.numThreads;

@@ -27,7 +27,7 @@ import { watchPasswordFields } from '@/models/page/sensitive';
 import { isAnySiteDisabled, type Settings, withDefaults } from '@/models/shared/settings';
 import { loadSettings, settingsItem } from '@/models/shared/settings-store';
 import { type Tool, TOOLS } from '@/models/shared/tools';
-import { span } from '@/models/shared/spans';
+import { markSpans, span } from '@/models/shared/spans';
 
 /** What the content script needs of WXT's context: a signal when this copy is orphaned. */
 export interface ScriptLifetime {
@@ -37,6 +37,8 @@ export interface ScriptLifetime {
 
 /** Starts the content script in this frame; everything it attached is removed when `ctx` is invalidated. */
 export function startContentScript(ctx: ScriptLifetime): void {
+  // The page reads its own timeline: no marks of Sesame's there (spans.ts), unless a bench asks.
+  markSpans(false);
   setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
   const cleanups: (() => void)[] = [];
   ctx.onInvalidated(() => {
@@ -175,6 +177,7 @@ export function startContentScript(ctx: ScriptLifetime): void {
     if (ctx.isInvalid) return;
     settings = loaded;
     setUiLanguage(loaded.uiLanguage);
+    markSpans(loaded.testing?.pageMarks === true);
     const current = (): Settings => settings ?? loaded;
     const completionSettings = () => ({ enabled: current().completion.enabled, pauseMs: current().completion.pauseMs });
     completion = attachCompletion(document, {

@@ -41,9 +41,11 @@ export interface Settings {
   reading: { pinyin: ReadingStyle; toneColors: ToneColorScheme };
   /**
    * For end-to-end tests only (never shown in Options): the bubble's shadow root is open, so
-   * Playwright locators reach it. Page script cannot set it (it has no access to extension storage).
+   * Playwright locators reach it. `pageMarks`: the content script leaves its cold-path marks
+   * (spans.ts) in the page's timeline, where the bench reads them; never otherwise, since the page
+   * could read them too. Page script cannot set either (it has no access to extension storage).
    */
-  testing?: { openShadowRoots?: boolean };
+  testing?: { openShadowRoots?: boolean; pageMarks?: boolean };
 }
 
 export const HOVER_MODIFIERS = ['shift', 'alt', 'ctrl', 'off'] as const;

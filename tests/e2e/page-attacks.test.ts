@@ -63,7 +63,7 @@ describe('a hostile page', () => {
     await s?.close();
   });
 
-  it('selects a word and dispatches a synthetic dblclick: no lookup; the user’s double-click works', async () => {
+  it('selects a word and dispatches a synthetic dblclick: no lookup; the user’s double-click works and leaves no mark in the page’s timeline', async () => {
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/bank.html`);
     await sesameReady(page);
@@ -85,6 +85,8 @@ describe('a hostile page', () => {
     await dblclickWord(page, '#p1', 'bank');
     await waitInClosedBubble(page, 'substitutes');
     expect(await requests(s, 'sense')).toBe(before + 1);
+    // The page shares its timeline with the content script: no mark of Sesame's tells it the lookup happened.
+    expect(await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name))).not.toContainEqual(expect.stringMatching(/sesame/i));
   });
 
   it("focuses its textarea and calls execCommand('insertText') (a trusted input event): no completion; typing completes, and the page cannot read the ghost", async () => {

@@ -3,7 +3,7 @@
 import { ModelCache, type CacheLike } from '@/models/shared/model-files/model-cache';
 import { type HostDeps, ModelHost } from '@/models/host/host';
 import { loadModel } from '@/models/host/lm/loader';
-import { configureTransformers } from '@/models/host/transformers-env';
+import { configureTransformers, fetchModelFile } from '@/models/host/transformers-env';
 import type { HostConfig, HostMessage, ModelSpec, ServerMessage, ToolRequest, ToolResult } from '@/models/shared/protocol';
 import { chineseDict } from '@/models/shared/dict/chinese-dict';
 import { loadCompactDict } from '../../scripts/cedict-asset';
@@ -23,6 +23,7 @@ export function nodeHost<C extends CacheLike = ReturnType<typeof memoryCache>>(
     kind: 'background-page',
     cache,
     load: loadModel,
+    fetchFile: fetchModelFile,
     setRemoteHost: (url) => configureTransformers({ remoteHost: url, cache }),
     gpu: undefined,
     wasmDevice: 'cpu',

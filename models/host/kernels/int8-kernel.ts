@@ -147,6 +147,30 @@ export class Int8Kernel {
     };
   }
 
+  /**
+   * Rows of a tied head's table as the graph's embedding lookup makes them (Gather, then
+   * DequantizeLinear: (q − zero point) · scale in float32), for a session whose lookup was taken
+   * out (head-graph.ts `WORD_EMBEDDINGS_INPUT`). Exact: q − zero point is an integer of at most
+   * 9 bits, so its product with the float32 scale is exact in a double and rounded once to
+   * float32, as DequantizeLinear's float32 product is. Throws on an id outside the table (as
+   * Gather does).
+   */
+  tableRows(ids: ArrayLike<number | bigint>): Float32Array {
+    if (!this.tiedTo || this.scale.length !== 1 || this.zero.length !== 1) throw new Error('the head has no table with one scale to read rows from');
+    const { k, n, stride } = this;
+    const table = new Int8Array(this.kernel.memory.buffer, this.wp, n * stride);
+    const scale = this.scale[0]!;
+    const zero = this.zero[0]!;
+    const out = new Float32Array(ids.length * k);
+    for (let r = 0; r < ids.length; r++) {
+      const id = Number(ids[r]);
+      if (!Number.isInteger(id) || id < 0 || id >= n) throw new RangeError(`token id ${id} is outside the embedding table (${n} rows)`);
+      const row = table.subarray(id * stride, id * stride + k);
+      for (let j = 0, at = r * k; j < k; j++) out[at + j] = (row[j]! - zero) * scale;
+    }
+    return out;
+  }
+
   /** Whether the outputs equal the graph's (DynamicQuantizeLinear input) or approximate a float product (16-bit input). */
   get exact(): boolean {
     return this.levels === 0;

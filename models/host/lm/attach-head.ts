@@ -1,9 +1,10 @@
 // Getting a q8 model's LM head out of its session and into Sesame's kernel, as the hidden
 // states get into an encoder's (sense/hidden-states.ts): the cache serves the file without its
 // head while transformers.js builds the session (`HeadDetacher.rewrite`), and when the bytes
-// bypassed the cache (a browser's first download) `attachHead` rebuilds the session itself.
+// bypassed the cache (a download by transformers.js itself, where the host was given no
+// `fetchFile` to download it into the cache first) `attachHead` rebuilds the session itself.
 import type { GraphProto } from 'onnx-buf';
-import type { LoadedModel } from './loader';
+import { type LoadedModel, sessionInputNames } from './loader';
 import { replaceSession, sessionOutputNames } from '../onnx';
 import { type AlsoAppend, detachHead, HEAD_INPUT } from '../onnx';
 import type { GemvThreads } from '../kernels';
@@ -68,6 +69,8 @@ export class HeadDetacher<T = unknown> {
    * `threads`: worker threads the head's products are split over.
    * `external`: the served file's initializers are external data of this name, handed to the
    * session by `externalData` (onnxruntime-web; its heap then holds each weight once).
+   * `words`: a tied encoder's word-embedding lookup goes out of the graph too, its rows read from
+   * the head kernel's table (head-graph.ts `WORD_EMBEDDINGS_INPUT`): the session holds no copy of it.
    */
   constructor(
     private readonly alsoAppend?: AlsoAppend,
@@ -75,6 +78,7 @@ export class HeadDetacher<T = unknown> {
     readonly threads?: GemvThreads,
     private readonly store?: RewriteStore,
     readonly external?: string,
+    readonly words?: boolean,
   ) {}
 
   /**
@@ -140,7 +144,7 @@ export class HeadDetacher<T = unknown> {
       this.reason = reason;
       return { bytes, init: { status: response.status, headers } };
     };
-    const detached = detachHead(bytes, this.alsoAppend, this.external);
+    const detached = detachHead(bytes, this.alsoAppend, this.external, this.words);
     if (!detached.ok) return asStored(detached.reason);
     // The kernel's memory may fail to grow (a low-memory device): the file is then served as stored.
     const head = tryHead(detached.weights, this.threads);
@@ -215,12 +219,14 @@ export async function attachHead<T>(
   if (detacher.reason) return { ok: false, reason: detacher.reason };
   const bytes = await readModel();
   if (!bytes) return { ok: false, reason: 'the model file is not in the cache' };
-  const detached = detachHead(bytes, alsoAppend);
+  const detached = detachHead(bytes, alsoAppend, undefined, detacher.words);
   if (!detached.ok) return detached;
   const head = tryHead(detached.weights, detacher.threads);
   if (!(head instanceof Int8Kernel)) return head;
   const swapped = await replaceSession(lm.model, lm.device, detached.bytes);
   if (!swapped.ok) return swapped;
+  // The rebuilt session may take the word embeddings (`words`).
+  lm.inputNames = sessionInputNames(lm.model);
   lm.head = head;
   if (detacher.readAlong) detacher.readAlong.use(detacher.readAlong.read(detached.graph), head);
   return { ok: true, swapped: true, ...(detached.where ? { where: detached.where } : {}) };

@@ -18,7 +18,7 @@ import type { Gpt2Decoder } from '../kernels';
 import { defaultChoice, type OnnxChoice } from '../hub/hub-files';
 import type { Int8Kernel } from '../kernels';
 import type { ModelSpec } from '../../shared/protocol';
-import { sessionFailure } from '../onnx';
+import { sessionFailure, WORD_EMBEDDINGS_INPUT } from '../onnx';
 import type { DeviceName } from '../onnx';
 import { span } from '../../shared/spans';
 
@@ -154,11 +154,25 @@ export function sessionInputNames(model: PreTrainedModel): string[] {
  * itself (ERNIE's `task_type_ids`), shaped like `input_ids`.
  */
 export function extraZeroInputs(inputNames: string[], inputIds: Tensor): Record<string, Tensor> {
-  const known = new Set(['input_ids', 'attention_mask', 'token_type_ids', 'position_ids', 'inputs_embeds']);
+  const known = new Set(['input_ids', 'attention_mask', 'token_type_ids', 'position_ids', 'inputs_embeds', WORD_EMBEDDINGS_INPUT]);
   const extra: Record<string, Tensor> = {};
   for (const name of inputNames) {
     if (known.has(name) || name.startsWith('past_key_values')) continue;
     extra[name] = new Tensor('int64', new BigInt64Array(inputIds.data.length), inputIds.dims);
   }
+  return extra;
+}
+
+/**
+ * The inputs an encoder's session takes beyond the tokenizer's: `extraZeroInputs`, and the word
+ * embeddings of `inputIds` when the lookup was taken out of the graph (head-graph.ts
+ * `WORD_EMBEDDINGS_INPUT`), read from the head kernel's table.
+ */
+export function extraInputs(lm: Pick<LoadedModel, 'inputNames' | 'head'>, inputIds: Tensor): Record<string, Tensor> {
+  const extra = extraZeroInputs(lm.inputNames, inputIds);
+  if (!lm.inputNames.includes(WORD_EMBEDDINGS_INPUT)) return extra;
+  if (!lm.head) throw new Error(`the session takes ${WORD_EMBEDDINGS_INPUT} but has no head kernel to read them from`);
+  const rows = lm.head.tableRows(inputIds.data as BigInt64Array);
+  extra[WORD_EMBEDDINGS_INPUT] = new Tensor('float32', rows, [...inputIds.dims, lm.head.k]);
   return extra;
 }

@@ -1,7 +1,7 @@
 // One forward pass of a masked LM over a batch of texts, returning per-mask-position
 // probability rows. Shared by word sense (substitutes) and cloze.
 import type { Tensor } from '@huggingface/transformers';
-import { extraZeroInputs, type LoadedModel } from './loader';
+import { extraInputs, type LoadedModel } from './loader';
 import { logitRows, runModel } from './logits';
 
 export interface MaskRow {
@@ -37,7 +37,7 @@ export async function predictMasks(lm: LoadedModel, texts: string[]): Promise<Ma
   const maskId = lm.tokenizer.mask_token_id;
   const inputs = lm.tokenizer(texts, { padding: true, truncation: true }) as Record<string, Tensor>;
   const inputIds = inputs.input_ids!;
-  const output = await runModel(lm, { ...inputs, ...extraZeroInputs(lm.inputNames, inputIds) });
+  const output = await runModel(lm, { ...inputs, ...extraInputs(lm, inputIds) });
   const [batch, seq] = inputIds.dims as [number, number];
   const ids = inputIds.data as BigInt64Array;
   const masks: { item: number; position: number }[] = [];

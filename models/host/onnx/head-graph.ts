@@ -15,6 +15,12 @@ import { branchesOf, type IfBranch, mergedHeadIf, sameWeights, subgraphReads, wi
 import { tiedHeadMaking } from './tied-head';
 
 export const HEAD_INPUT = 'lm_head_input';
+/**
+ * With `words`, a tied encoder's word-embedding lookup goes out of the graph too: the session is
+ * fed the looked-up rows as this input ([batch, sequence, k] float), which Sesame reads from the
+ * head kernel's copy of the table (`Int8Kernel.tableRows`): the session then holds no copy of it.
+ */
+export const WORD_EMBEDDINGS_INPUT = 'sesame_word_embeddings';
 const LOGITS = 'logits';
 
 /**
@@ -42,7 +48,7 @@ export type AlsoAppend = (graph: GraphProto) => Uint8Array;
  * why not. `external`: the kept initializers' bytes go out of the model into one block of that
  * name (ONNX external data, for onnxruntime-web's `externalData` session option).
  */
-export function detachHead(bytes: Uint8Array, alsoAppend?: AlsoAppend, external?: string): HeadDetach {
+export function detachHead(bytes: Uint8Array, alsoAppend?: AlsoAppend, external?: string, words?: boolean): HeadDetach {
   let model: ReturnType<typeof fromBinary<typeof ModelProtoSchema>>;
   try {
     model = fromBinary(ModelProtoSchema, bytes);
@@ -55,27 +61,61 @@ export function detachHead(bytes: Uint8Array, alsoAppend?: AlsoAppend, external?
   if (!graph.output.some((o) => o.name === LOGITS)) return refuse('no logits output');
   const merged = mergedHeadIf(graph, LOGITS);
   if (merged) return detachFromBranches(bytes, graph, merged, alsoAppend, external);
-  const found = findInt8Head(indexGraph(graph), LOGITS, 'head');
+  const index = indexGraph(graph);
+  const found = findInt8Head(index, LOGITS, 'head');
   if (!found.ok) return found;
+  const lookup = words ? wordLookup(graph, index, found) : undefined;
 
-  const removed = new Set(found.nodes);
+  const removed = new Set([...found.nodes, ...(lookup?.nodes ?? [])]);
   const stillRead = new Set(graph.node.filter((n) => !removed.has(n)).flatMap((n) => n.input));
   const drops = {
     node: indices(graph.node, (n) => removed.has(n)),
     initializer: indices(graph.initializer, (t) => !stillRead.has(t.name)),
     output: indices(graph.output, (o) => o.name === LOGITS),
   };
-  const tail = headTail(graph, found.weights.k, [
-    create(NodeProtoSchema, { name: 'sesame/lm_head_input', opType: 'Identity', input: [found.input], output: [HEAD_INPUT] }),
-  ]);
+  const tail = headTail(
+    graph,
+    found.weights.k,
+    [
+      create(NodeProtoSchema, { name: 'sesame/lm_head_input', opType: 'Identity', input: [found.input], output: [HEAD_INPUT] }),
+      ...(lookup
+        ? [create(NodeProtoSchema, { name: 'sesame/word_embeddings', opType: 'Identity', input: [WORD_EMBEDDINGS_INPUT], output: [lookup.output] })]
+        : []),
+    ],
+    lookup ? [headOutput(graph, WORD_EMBEDDINGS_INPUT, found.weights.k)] : [],
+  );
   return splice(bytes, graph, drops, tail, alsoAppend, external, { ok: true, weights: found.weights, graph });
 }
 
 const indices = <T>(list: T[], drop: (item: T) => boolean) => new Set(list.flatMap((item, i) => (drop(item) ? [i] : [])));
 
-/** A ModelProto fragment adding `nodes` and the `lm_head_input` output ([batch, sequence, k] float). */
-function headTail(graph: GraphProto, k: number, nodes: NodeProto[]): Uint8Array {
-  return toBinary(ModelProtoSchema, create(ModelProtoSchema, { graph: { node: nodes, output: [headOutput(graph, HEAD_INPUT, k)] } }));
+/** A ModelProto fragment adding `nodes`, the `lm_head_input` output ([batch, sequence, k] float) and `inputs`. */
+function headTail(graph: GraphProto, k: number, nodes: NodeProto[], inputs: ValueInfoProto[] = []): Uint8Array {
+  return toBinary(ModelProtoSchema, create(ModelProtoSchema, { graph: { node: nodes, input: inputs, output: [headOutput(graph, HEAD_INPUT, k)] } }));
+}
+
+/**
+ * The word-embedding lookup over the tied head's table, when it is what `tableRows` computes:
+ * Gather(table, a graph input) read only by a DequantizeLinear with the head's one scale and
+ * zero point (the same initializers), along axis 0. None otherwise (the lookup stays).
+ */
+function wordLookup(graph: GraphProto, g: GraphIndex, head: Int8Linear): { nodes: NodeProto[]; output: string } | undefined {
+  const table = head.weights.tiedTo;
+  const headDequantize = head.nodes.find((n) => n.opType === 'DequantizeLinear');
+  if (!table || !headDequantize || head.weights.scale.length !== 1 || head.weights.zeroPoint.length !== 1) return undefined;
+  const inputs = new Set(graph.input.map((i) => i.name));
+  const gathers = (g.readers.get(table) ?? []).filter((n) => n.opType === 'Gather');
+  if (gathers.length !== 1) return undefined;
+  const gather = gathers[0]!;
+  const axis = Number(gather.attribute.find((a) => a.name === 'axis')?.i ?? 0n);
+  if (gather.input[0] !== table || axis !== 0 || !inputs.has(gather.input[1] ?? '') || gather.output.length !== 1) return undefined;
+  if (graph.output.some((o) => o.name === gather.output[0])) return undefined;
+  const readers = g.readers.get(gather.output[0]!) ?? [];
+  const dequantize = readers[0];
+  if (readers.length !== 1 || dequantize?.opType !== 'DequantizeLinear' || dequantize.input[0] !== gather.output[0]) return undefined;
+  if (dequantize.input[1] !== headDequantize.input[1] || (dequantize.input[2] ?? '') !== (headDequantize.input[2] ?? '')) return undefined;
+  if (dequantize.output.length !== 1) return undefined;
+  return { nodes: [gather, dequantize], output: dequantize.output[0]! };
 }
 
 function headOutput(graph: GraphProto, name: string, k: number): ValueInfoProto {

@@ -104,6 +104,8 @@ export class ModelCache {
   private readonly verified = new Map<string, number>();
   /** Download URLs whose bytes matched the listing as they streamed (`put` need not hash them again). */
   private readonly streamVerified = new Set<string>();
+  /** Downloaded files the browser could not store, served to the next `match` only (`holdOnce`). */
+  private readonly held = new Map<string, Uint8Array<ArrayBuffer>>();
 
   constructor(private readonly cache: CacheLike) {}
 
@@ -255,11 +257,33 @@ export class ModelCache {
   async match(key: string): Promise<Response | undefined> {
     const normalized = this.normalize(key);
     if (!normalized) return undefined;
-    const hit = (await this.cache.match(normalized)) ?? (await this.underOtherRevision(normalized));
+    const held = this.held.get(normalized);
+    this.held.delete(normalized);
+    const hit = held
+      ? new Response(held, { headers: { 'content-length': String(held.byteLength), [REVISION_HEADER]: parseModelFileUrl(key)!.revision } })
+      : ((await this.cache.match(normalized)) ?? (await this.underOtherRevision(normalized)));
     if (!hit) this.misses.add(normalized);
     const file = parseModelFileUrl(normalized);
     const rewrite = hit && file?.file.endsWith('.onnx') ? this.rewrites.get(file.model) : undefined;
     return rewrite ? rewrite(hit!) : hit;
+  }
+
+  /**
+   * Whether a file is in the cache, without reading or rewriting it; one that is not is noted as
+   * missing (`wasMissing`), as `match` notes it.
+   */
+  async has(key: string): Promise<boolean> {
+    const normalized = this.normalize(key);
+    if (!normalized) return false;
+    const hit = this.held.has(normalized) || (await this.cache.match(normalized)) !== undefined || (await this.underOtherRevision(normalized)) !== undefined;
+    if (!hit) this.misses.add(normalized);
+    return hit;
+  }
+
+  /** A downloaded file that could not be stored, served (through the rewrite) to the next `match` of its key only. */
+  holdOnce(key: string, bytes: Uint8Array<ArrayBuffer>): void {
+    const normalized = this.normalize(key);
+    if (normalized) this.held.set(normalized, bytes);
   }
 
   /** A file stored under a key with another revision segment (a cache written by other code): found, not downloaded again. */
@@ -326,6 +350,7 @@ export class ModelCache {
 
   forgetMisses(model: string): void {
     for (const key of this.misses) if (parseModelFileUrl(key)?.model === model) this.misses.delete(key);
+    for (const key of this.held.keys()) if (parseModelFileUrl(key)?.model === model) this.held.delete(key);
   }
 
   /** The bytes of a cached model file, if present. */

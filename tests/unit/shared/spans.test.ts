@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MARK_PREFIX, MAX_MARKS, span } from '@/models/shared/spans';
+import { MARK_PREFIX, MAX_MARKS, markSpans, span } from '@/models/shared/spans';
 
 /** A performance timeline of marks only, as the browser keeps them. */
 function timeline() {
@@ -38,5 +38,18 @@ describe('span', () => {
       throw new Error('no');
     };
     expect(() => span('x', t)).not.toThrow();
+  });
+
+  it('marks nothing while turned off (a content script: the page reads its own timeline), and again once on', () => {
+    const t = timeline();
+    markSpans(false);
+    try {
+      span('page:dblclick', t);
+      expect(t.marks).toEqual([]);
+    } finally {
+      markSpans(true);
+    }
+    span('page:dblclick', t);
+    expect(t.marks.map((m) => m.name)).toEqual([`${MARK_PREFIX}page:dblclick`]);
   });
 });

@@ -2,7 +2,7 @@
 // exactly the ones we mean, never re-tokenized). Rows are grouped by length and split only
 // when one batch's logits would exceed a memory bound.
 import { Tensor } from '@huggingface/transformers';
-import { extraZeroInputs, type LoadedModel } from '../../lm/loader';
+import { extraInputs, type LoadedModel } from '../../lm/loader';
 import { logitRows, runModel } from '../../lm/logits';
 import { logSoftmax } from '../../lm/masked-lm';
 
@@ -62,7 +62,7 @@ async function runBatch(lm: LoadedModel, rows: IdRow[]): Promise<Float32Array[][
   const inputIds = new Tensor('int64', ids, dims);
   const inputs: Record<string, Tensor> = { input_ids: inputIds, attention_mask: new Tensor('int64', mask, dims) };
   if (lm.inputNames.includes('token_type_ids')) inputs.token_type_ids = new Tensor('int64', new BigInt64Array(ids.length), dims);
-  const output = await runModel(lm, { ...inputs, ...extraZeroInputs(lm.inputNames, inputIds) });
+  const output = await runModel(lm, { ...inputs, ...extraInputs(lm, inputIds) });
   const logits = logitRows(
     lm,
     output,

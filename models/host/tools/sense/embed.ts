@@ -7,7 +7,7 @@
 // construction. BERT-family pre-tokenizers split at whitespace, punctuation and every CJK
 // character, so at whole-word boundaries this equals tokenizing the sentence in one piece.
 import { type PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
-import { extraZeroInputs, type LoadedModel } from '../../lm/loader';
+import { extraInputs, type LoadedModel } from '../../lm/loader';
 import { logitRows, runModel } from '../../lm/logits';
 import type { Lang } from '../../../shared/protocol';
 import { logSoftmax, maskToken, topIndices } from '../../lm/masked-lm';
@@ -111,7 +111,7 @@ export async function embedTargets(lm: LoadedModel, targets: readonly Target[], 
       });
     });
     const inputIds = new Tensor('int64', ids, [bucket.length, seq]);
-    const feeds = { input_ids: inputIds, attention_mask: new Tensor('int64', mask, [bucket.length, seq]), ...extraZeroInputs(lm.inputNames, inputIds) };
+    const feeds = { input_ids: inputIds, attention_mask: new Tensor('int64', mask, [bucket.length, seq]), ...extraInputs(lm, inputIds) };
     const result = await runModel(lm, feeds);
     const hidden = names.map((n) => {
       const tensor = result[n];

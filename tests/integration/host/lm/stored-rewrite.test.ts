@@ -10,6 +10,7 @@ import type { ModelSpec, ResultOf } from '@/models/shared/protocol';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../../../support/hub-server.mjs';
 import { memoryCache, nodeHost } from '../../../support/node-host';
+import { fetchModelFile } from '@/models/host/transformers-env';
 
 const q8 = (id: string) => new Uint8Array(readFileSync(`.fixtures/hub/sesame-fixtures/${id}/onnx/model_quantized.onnx`));
 const fileResponse = (bytes: Uint8Array, revision = 'abc') =>
@@ -114,13 +115,62 @@ describe('the host loading from the cache', () => {
       const status = await loaded(cold, spec.id);
       expect(status?.head).toMatch(/stored rewrite: no surgery/);
       if (spec.family === 'gpt2') expect(status?.decoder).toMatch(/^one-token steps in Sesame's kernels/);
-      else expect(status?.layers).toMatch(/hidden states/);
+      else {
+        expect(status?.layers).toMatch(/hidden states/);
+        // The tied encoder's word-embedding lookup is out of the graph, its rows read from the head's table.
+        expect(status?.head).toMatch(/the word embeddings read from its table/);
+      }
       expect(kept.result).toEqual(made.result);
       // Not one of the model's files, but deleted with them.
       const listed = ((await cold.run({ type: 'models.list' })).result as ResultOf<'models.list'>).models.find((m) => m.id === spec.id);
       expect(listed?.files.some((f) => f.file.startsWith(DERIVED_PREFIX))).toBe(false);
       await cold.run({ type: 'models.delete', modelId: spec.id });
       expect(await derived()).toEqual([]);
+    });
+
+    it(`${spec.id}: the first load after a download is served the rewrite: the file downloaded once, into the cache, before the session is made`, async () => {
+      // What the load without the download first answers (transformers.js downloads the file itself).
+      const want = (await nodeHost(hub.url, memoryCache(), undefined, { ...on, fetchFile: undefined }).run(request, spec)).result;
+      const store = memoryCache();
+      const onnx = (url: string) => url.endsWith('.onnx');
+      const puts: string[] = [];
+      const reads: boolean[] = [];
+      const { put, match } = store;
+      store.put = async (key, response) => {
+        if (onnx(key)) puts.push(key);
+        return put(key, response);
+      };
+      store.match = async (key) => {
+        const hit = await match(key);
+        if (onnx(key)) reads.push(hit !== undefined);
+        return hit;
+      };
+      const fetched: string[] = [];
+      const fetchFile = (url: string) => {
+        if (onnx(url)) fetched.push(url);
+        return fetchModelFile(url);
+      };
+      const h = nodeHost(hub.url, store, undefined, { ...on, fetchFile });
+      const { result, messages } = await h.run(request, spec);
+      // Downloaded once, by the host, and stored; transformers.js then found it in the cache
+      // (every read after the first look a hit): the session was made from what the rewrite served.
+      expect(fetched).toHaveLength(1);
+      expect(puts).toHaveLength(1);
+      expect(reads[0]).toBe(false);
+      expect(reads.slice(1).length).toBeGreaterThan(0);
+      expect(reads.slice(1).every(Boolean)).toBe(true);
+      const status = await loaded(h, spec.id);
+      expect(status?.head).toMatch(/in Sesame's kernel/);
+      expect(status?.head).not.toMatch(/session rebuilt|stored rewrite/);
+      // The rewrite was stored by that first load.
+      await expect.poll(async () => (await store.keys()).filter((r) => r.url.includes(`/${DERIVED_PREFIX}`)).length).toBe(1);
+      // The same answer, to the last bit.
+      expect(result).toEqual(want);
+      // The download's progress is reported once, to the whole file; the read back from the cache is not a download.
+      const progress = messages.flatMap((m) => (m.kind === 'progress' && m.progress.file.endsWith('.onnx') ? [m.progress] : []));
+      const size = q8(spec.id.split('/')[1]!).byteLength;
+      expect(progress.filter((p) => p.status === 'progress').at(-1)).toMatchObject({ loaded: size, total: size });
+      expect(progress.filter((p) => p.status === 'done')).toHaveLength(1);
     });
   }
 });
