@@ -132,10 +132,13 @@ describe('int8 kernel on worker threads', () => {
     const alone = Int8Kernel.of(w);
     const split = Int8Kernel.of(w, threads);
     await until(() => split.threads === 2);
-    // The worker takes its chunk unless the caller took them all first (a race it wins almost always).
-    for (let i = 0; i < 20 && !threads.broken; i++) {
-      const x = input(768, 5 + i);
+    // The worker takes its chunk unless the caller took them all first, which happens while the
+    // worker's thread is not scheduled (a loaded machine): products until it has taken one.
+    for (let i = 0, end = Date.now() + 60_000; !threads.broken && Date.now() < end; i++) {
+      const x = input(768, 5 + (i % 64));
       expect(Array.from(split.apply(x))).toEqual(Array.from(alone.apply(x)));
+      // Now and then the event loop runs, so the pool's timer and the worker's messages are seen.
+      if (i % 16 === 15) await new Promise((resolve) => setTimeout(resolve, 1));
     }
     expect(threads.broken).toMatch(/did not answer within 100 ms/);
     expect(split.threads).toBe(1);
