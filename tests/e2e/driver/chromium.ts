@@ -1,10 +1,24 @@
 // The driver over playwright-core: Debian's Chromium with the MV3 build (tests/e2e/harness.ts
 // launches it; this only presents a harness Session as the journeys' DSession).
 import type { Locator, Page } from 'playwright-core';
-import { bubbleLocator, extensionRequest, hostStatus, launch, type LaunchOptions, openPopup, routerStats, type Session, tabIdOf, trigger } from '../harness';
+import {
+  bubbleLocator,
+  bubbleShown,
+  extensionRequest,
+  hostStatus,
+  launch,
+  type LaunchOptions,
+  openPopup,
+  routerStats,
+  type Session,
+  tabIdOf,
+  trigger,
+} from '../harness';
 import type { DLaunchOptions, DLocator, DPage, DSession } from './types';
 
-function locatorOf(l: Locator): DLocator {
+/** `beforeClick`: what a click waits for first (the bubble's frame drops clicks until it is shown). */
+function locatorOf(l: Locator, beforeClick: () => Promise<void> = async () => undefined): DLocator {
+  const sub = (inner: Locator) => locatorOf(inner, beforeClick);
   return {
     waitFor: (options) => l.waitFor(options),
     count: () => l.count(),
@@ -13,16 +27,25 @@ function locatorOf(l: Locator): DLocator {
     getAttribute: (name) => l.getAttribute(name),
     inputValue: () => l.inputValue(),
     isChecked: () => l.isChecked(),
-    click: () => l.click(),
-    check: () => l.check(),
-    uncheck: () => l.uncheck(),
+    click: async () => {
+      await beforeClick();
+      await l.click();
+    },
+    check: async () => {
+      await beforeClick();
+      await l.check();
+    },
+    uncheck: async () => {
+      await beforeClick();
+      await l.uncheck();
+    },
     focus: () => l.focus(),
     fill: (value) => l.fill(value),
     press: (key) => l.press(key),
-    first: () => locatorOf(l.first()),
-    last: () => locatorOf(l.last()),
-    nth: (i) => locatorOf(l.nth(i)),
-    locator: (selector) => locatorOf(l.locator(selector)),
+    first: () => sub(l.first()),
+    last: () => sub(l.last()),
+    nth: (i) => sub(l.nth(i)),
+    locator: (selector) => sub(l.locator(selector)),
   };
 }
 
@@ -39,7 +62,10 @@ export function pageOf(p: Page): DPage {
     reload: async () => void (await p.reload()),
     close: () => p.close(),
     bringToFront: () => p.bringToFront(),
-    locator: (selector) => locatorOf(bubbleLocator(p, selector) ?? p.locator(selector)),
+    locator: (selector) => {
+      const inBubbleFrame = bubbleLocator(p, selector);
+      return inBubbleFrame ? locatorOf(inBubbleFrame, () => bubbleShown(p)) : locatorOf(p.locator(selector));
+    },
     evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) => p.evaluate(fn as (arg: unknown) => Promise<R>, arg) as Promise<R>,
     click: (selector) => p.click(selector),
     inputValue: (selector) => p.inputValue(selector),
