@@ -151,7 +151,8 @@ describe('inline completion in real editors', () => {
         const accepted = await probe(page, surface);
         expect(accepted.changes).toBeGreaterThan(before.changes);
         expectNoLeak(accepted);
-        expect(await ghostText(page)).toBe('');
+        // The ghost goes once the editor has applied the text (CKEditor renders its model a frame later).
+        await expect.poll(() => ghostText(page)).toBe('');
         // The DOM agrees with the model (no desync): what is shown is what the editor holds.
         const shown = await page.evaluate((surface) => document.querySelector(surface)!.textContent!.replace(/\u00a0/g, ' '), surface);
         expect(shown).toBe(`${TYPED}${suggestion}`);
