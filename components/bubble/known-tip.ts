@@ -1,6 +1,7 @@
 // The small tip over a marked (saved) word: the sense it was saved in. A closed shadow root like
 // the bubble's (page script cannot read it); its text is only ever set with textContent; it
-// ignores the pointer, so the page under it works as before.
+// ignores the pointer, so the page under it works as before (page-label.ts).
+import { mountPageLabel, placeNear } from './page-label';
 
 export const KNOWN_TIP_CSS = `
 :host { all: initial; }
@@ -17,34 +18,20 @@ export interface KnownTip {
 }
 
 export function mountKnownTip(doc: Document, options: { open?: boolean } = {}): KnownTip {
-  const host = doc.createElement('sesame-known-tip');
-  host.style.setProperty('all', 'initial');
-  host.style.setProperty('pointer-events', 'none');
-  const root = host.attachShadow({ mode: options.open ? 'open' : 'closed' });
-  const style = doc.createElement('style');
-  style.textContent = KNOWN_TIP_CSS;
-  const tip = doc.createElement('div');
-  tip.className = 'tip';
-  tip.setAttribute('role', 'tooltip');
-  tip.dataset.testid = 'known-tip';
-  tip.hidden = true;
-  root.append(style, tip);
-  doc.documentElement.append(host);
-  const win = doc.defaultView;
+  const { box: tip, remove } = mountPageLabel(
+    doc,
+    { tag: 'sesame-known-tip', css: KNOWN_TIP_CSS, className: 'tip', testid: 'known-tip', attributes: { role: 'tooltip' } },
+    options.open,
+  );
   return {
     show(text, at) {
       tip.textContent = text;
       tip.hidden = false;
-      const height = tip.offsetHeight;
-      const below = at.bottom + 4 + height <= (win?.innerHeight ?? Number.POSITIVE_INFINITY);
-      tip.style.left = `${Math.max(4, Math.min(at.left, (win?.innerWidth ?? 1000) - tip.offsetWidth - 4))}px`;
-      tip.style.top = `${below ? at.bottom + 4 : Math.max(4, at.top - height - 4)}px`;
+      placeNear(tip, at, 4, doc.defaultView);
     },
     hide() {
       tip.hidden = true;
     },
-    remove() {
-      host.remove();
-    },
+    remove,
   };
 }

@@ -1,7 +1,8 @@
 // A small notice on the page when no bubble is open to say it in (the speak shortcut found no
 // on-device voice, or speaking failed). A closed shadow root like the bubble's (page script can
 // neither read nor reach it); its text is only ever set with textContent, never as HTML; it
-// ignores the pointer, so the page under it works as before; it goes after a few seconds or on Esc.
+// ignores the pointer, so the page under it works as before; it goes after a few seconds or on Esc (page-label.ts).
+import { mountPageLabel, placeNear } from './page-label';
 
 export const PAGE_NOTICE_CSS = `
 :host { all: initial; }
@@ -21,20 +22,12 @@ export interface PageNotice {
 }
 
 export function mountPageNotice(doc: Document, options: { open?: boolean; ms?: number } = {}): PageNotice {
-  const host = doc.createElement('sesame-notice');
-  host.style.setProperty('all', 'initial');
-  host.style.setProperty('pointer-events', 'none');
-  const root = host.attachShadow({ mode: options.open ? 'open' : 'closed' });
-  const style = doc.createElement('style');
-  style.textContent = PAGE_NOTICE_CSS;
-  const box = doc.createElement('div');
-  box.className = 'notice';
-  box.setAttribute('role', 'status');
-  box.setAttribute('aria-live', 'polite');
-  box.dataset.testid = 'page-notice';
-  box.hidden = true;
-  root.append(style, box);
-  doc.documentElement.append(host);
+  const label = mountPageLabel(
+    doc,
+    { tag: 'sesame-notice', css: PAGE_NOTICE_CSS, className: 'notice', testid: 'page-notice', attributes: { role: 'status', 'aria-live': 'polite' } },
+    options.open,
+  );
+  const box = label.box;
   const win = doc.defaultView;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const onKey = (event: KeyboardEvent): void => {
@@ -50,14 +43,9 @@ export function mountPageNotice(doc: Document, options: { open?: boolean; ms?: n
     show(text, at) {
       box.textContent = text;
       box.hidden = false;
-      const width = win?.innerWidth ?? 1000;
-      const height = win?.innerHeight ?? 800;
-      if (at) {
-        const below = at.bottom + 8 + box.offsetHeight <= height;
-        box.style.left = `${Math.max(8, Math.min(at.left, width - box.offsetWidth - 8))}px`;
-        box.style.top = `${below ? at.bottom + 8 : Math.max(8, at.top - box.offsetHeight - 8)}px`;
-      } else {
-        box.style.left = `${Math.max(8, width - box.offsetWidth - 16)}px`;
+      if (at) placeNear(box, at, 8, win);
+      else {
+        box.style.left = `${Math.max(8, (win?.innerWidth ?? 1000) - box.offsetWidth - 16)}px`;
         box.style.top = '16px';
       }
       if (timer !== null) clearTimeout(timer);
@@ -67,7 +55,7 @@ export function mountPageNotice(doc: Document, options: { open?: boolean; ms?: n
     hide,
     remove() {
       hide();
-      host.remove();
+      label.remove();
     },
   };
 }
