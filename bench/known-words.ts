@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { ScanStats } from '@/models/page/known/mark-known';
 import type { WordEntry } from '@/models/shared/words/word-list';
 import { load1, round, type Sample, sample } from './stats';
 
@@ -202,15 +203,8 @@ interface Frame {
   styleLayoutMs: number;
   scripts: { ms: number; forcedStyleLayoutMs: number; invoker: string; source: string }[];
 }
-export interface ScanFigures {
-  ms: number;
-  wallMs: number;
-  nodes: number;
-  chars: number;
-  marks: number;
-  longestSliceMs: number;
-  partial: boolean;
-}
+/** The content script's own figures for one scan (`globalThis.sesameKnownScan`). */
+export type ScanFigures = ScanStats;
 interface Load {
   on: boolean;
   domContentLoadedMs: number;
