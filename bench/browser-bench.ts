@@ -154,7 +154,8 @@ async function contentScriptClient(port: number, url: string, extensionId: strin
   throw new Error("the content script's world never appeared in the client tab");
 }
 
-export async function launch(extDir: string, profile: string, webgpu: boolean, clientUrl: string): Promise<Session> {
+/** `initScript`: run in every frame of the browser before its own scripts (the latency bench's watchers). */
+export async function launch(extDir: string, profile: string, webgpu: boolean, clientUrl: string, initScript?: string): Promise<Session> {
   const args = [
     '--no-sandbox',
     '--disable-quic',
@@ -177,6 +178,7 @@ export async function launch(extDir: string, profile: string, webgpu: boolean, c
     );
   }
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args });
+  if (initScript) await context.addInitScript(initScript);
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
   const extensionId = new URL(worker.url()).host;
   const port = await devtoolsPort(profile);

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { ToolRequest } from '@/models/shared/protocol';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '@/tests/support/hub-server.mjs';
@@ -68,18 +68,33 @@ function pageHtml(round: number): string {
   return `<!doctype html><meta charset="utf-8"><title>latency</title><body style="font:16px sans-serif;max-width:40em">${ps}</body>`;
 }
 
-/** Installed in the page's own world: times from the dblclick to the frame that shows a substitute, and a sense. */
+/**
+ * Installed in every frame before its scripts run (`context.addInitScript`): the page notes its
+ * dblclick and the frame in which the bubble's frame is first shown (sized), and the bubble's frame
+ * (an extension page since the bubble moved into one) the first animation frame that shows a
+ * substitute, and a sense: painted is the later of the two. Times are epoch milliseconds
+ * (timeOrigin + now), so the two documents' clocks compare.
+ */
 const WATCH = `(() => {
-  const w = { t0: null, sub: null, sense: null };
+  const w = { t0: null, sized: null, sub: null, sense: null };
   window.__lat = w;
-  const find = (sel) => document.querySelector('sesame-bubble')?.shadowRoot?.querySelector(sel);
-  const tick = () => {
-    const now = performance.now();
-    if (w.sub === null && find('[data-testid=substitutes] .sub')) w.sub = now - w.t0;
-    if (w.sense === null && find('[data-testid=sense]')) w.sense = now - w.t0;
-    if (w.sub === null || w.sense === null) requestAnimationFrame(tick);
+  if (location.pathname === '/bubble.html') {
+    const tick = () => {
+      const now = performance.timeOrigin + performance.now();
+      if (w.sub === null && document.querySelector('[data-testid=substitutes] .sub')) w.sub = now;
+      if (w.sense === null && document.querySelector('[data-testid=sense]')) w.sense = now;
+      if (w.sub === null || w.sense === null) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    return;
+  }
+  // The page side: the frame is transparent until it has said its size (mount-bubble.tsx 'sized').
+  const shown = () => {
+    if (w.t0 === null) return;
+    if (document.querySelector('sesame-bubble')?.shadowRoot?.querySelector('iframe.sized')) w.sized = performance.timeOrigin + performance.now();
+    else requestAnimationFrame(shown);
   };
-  addEventListener('dblclick', (e) => { if (w.t0 === null) { w.t0 = e.timeStamp; requestAnimationFrame(tick); } }, true);
+  addEventListener('dblclick', (e) => { if (w.t0 === null) { w.t0 = performance.timeOrigin + e.timeStamp; w.sized = null; requestAnimationFrame(shown); } }, true);
 })()`;
 
 interface Painted {
@@ -87,9 +102,17 @@ interface Painted {
   sensesMs: number | null;
 }
 
+type Lat = { t0: number | null; sized: number | null; sub: number | null; sense: number | null };
+const readLat = (f: Page | Frame): Promise<Lat> => f.evaluate(() => (window as unknown as { __lat: Lat }).__lat);
+
+/** The bubble's frame in `page`, once there (the frame the double-click made). */
+function bubbleFrameOf(page: Page): Frame | undefined {
+  return page.frames().find((f) => !f.isDetached() && f.url().startsWith('chrome-extension://') && new URL(f.url()).pathname === '/bubble.html');
+}
+
 /** Double-clicks "bank" in paragraph `p` and waits for the bubble's substitutes (and senses, when `senses`). */
 async function dblclickBank(page: Page, p: number, senses: boolean): Promise<Painted> {
-  await page.evaluate(WATCH);
+  await page.evaluate(() => Object.assign((window as unknown as { __lat: Lat }).__lat, { t0: null, sized: null }));
   const box = await page.evaluate(
     ({ id, word }) => {
       const el = document.getElementById(id)!;
@@ -106,8 +129,14 @@ async function dblclickBank(page: Page, p: number, senses: boolean): Promise<Pai
   await page.mouse.dblclick(box.x, box.y);
   const until = Date.now() + 300_000;
   for (;;) {
-    const w = await page.evaluate(() => (window as unknown as { __lat: { sub: number | null; sense: number | null } }).__lat);
-    if (w.sub !== null && (!senses || w.sense !== null)) return { substitutesMs: w.sub, sensesMs: w.sense };
+    const { t0, sized } = await readLat(page);
+    const frame = bubbleFrameOf(page);
+    const w = frame ? await readLat(frame).catch(() => null) : null;
+    if (t0 !== null && sized !== null && w && w.sub !== null && (!senses || w.sense !== null)) {
+      // Painted: in the frame's document, and the frame shown on the page.
+      const at = (t: number) => Math.max(t, sized) - t0;
+      return { substitutesMs: at(w.sub), sensesMs: w.sense === null ? null : at(w.sense) };
+    }
     if (Date.now() > until) throw new Error('the bubble never showed substitutes');
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -153,10 +182,9 @@ const TIMELINE = `(() => {
 })()`;
 
 /** Where the cold double-click's time went: every mark of the page, the background and the offscreen document, from the dblclick. */
-async function coldTimeline(x: Session, page: Page): Promise<Record<string, unknown>> {
+async function coldTimeline(x: Session, page: Page, painted: Painted): Promise<Record<string, unknown>> {
   const pageT = (await page.evaluate(TIMELINE)) as Timeline;
-  const lat = (await page.evaluate(() => (window as unknown as { __lat: { t0: number; sub: number | null } }).__lat)) as { t0: number; sub: number | null };
-  const t0 = pageT.origin + lat.t0;
+  const t0 = (await readLat(page)).t0 ?? Number.NaN;
   const worker = x.context.serviceWorkers()[0];
   const bgT = worker ? ((await worker.evaluate(TIMELINE).catch(() => null)) as Timeline | null) : null;
   // The document the double-click created (a connection of its own: the browser-wide one is not attached to it).
@@ -184,7 +212,7 @@ async function coldTimeline(x: Session, page: Page): Promise<Record<string, unkn
     for (const r of hostT.resources)
       if (/\.(js|mjs|wasm)$/.test(r.name) && r.end - r.start > 0) marks.push([`host fetched ${r.name} (from ${rel(r.start)})`, rel(r.end)]);
   }
-  marks.push(['page painted first substitutes', Math.round(lat.sub ?? Number.NaN)]);
+  marks.push(['bubble painted first substitutes', Math.round(painted.substitutesMs)]);
   marks.sort((a, b) => a[1] - b[1]);
   // A name marked again (the model's session after the warm-up's, a request's later updates) gets #2, #3; no more.
   const seen = new Map<string, number>();
@@ -230,7 +258,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     stopOverride();
     if (s) await s.context.close().catch(() => undefined);
     log('  launch');
-    s = await launch(ext, dir, false, clientUrl);
+    s = await launch(ext, dir, false, clientUrl, WATCH);
     stopOverride = await overrideCores(s.port, cores);
     // The client page's own start-up made an empty offscreen document: closed, so the next request starts from none.
     await closeHost(s, 500);
@@ -340,7 +368,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
         (mine ? cold : coldBase).push(painted.substitutesMs);
         if (painted.sensesMs !== null) (mine ? coldSenses : coldBaseSenses).push(painted.sensesMs);
         log(`  ${v.name}: painted ${painted.substitutesMs.toFixed(0)} ms`);
-        const timeline = await coldTimeline(x, page).catch((e: unknown) => ({ error: String(e) }));
+        const timeline = await coldTimeline(x, page, painted).catch((e: unknown) => ({ error: String(e) }));
         (mine ? timelines : baseTimelines).push(timeline);
         console.error(JSON.stringify(timeline, null, 1));
         if (mine) status = (await must(x, { type: 'status' })).result ?? {};
