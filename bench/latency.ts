@@ -197,6 +197,8 @@ async function coldTimeline(x: Session, page: Page, painted: Painted): Promise<R
   } catch (e) {
     hostError = String(e);
   }
+  const frame = bubbleFrameOf(page);
+  const bubbleT = frame ? ((await frame.evaluate(TIMELINE).catch(() => null)) as Timeline | null) : null;
   const rel = (at: number) => Math.round(at - t0);
   const marks: [string, number][] = [];
   if (hostError) marks.push([`host timeline unread: ${hostError}`, 0]);
@@ -204,9 +206,11 @@ async function coldTimeline(x: Session, page: Page, painted: Painted): Promise<R
     ['page', pageT],
     ['background', bgT],
     ['host', hostT],
+    ['bubble frame', bubbleT],
   ] as const) {
     for (const m of t?.marks ?? []) if (m.at >= t0 - 50) marks.push([`${who} ${m.name}`, rel(m.at)]);
   }
+  if (bubbleT) marks.push(['bubble frame timeOrigin', rel(bubbleT.origin)]);
   if (hostT) {
     marks.push(['host document timeOrigin', rel(hostT.origin)]);
     for (const r of hostT.resources)
@@ -386,6 +390,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     log('warm: double-click → first substitutes and all senses of the page, fresh page text each round');
     const warm: number[] = [];
     const senses: number[] = [];
+    const warmTimelines: Record<string, unknown>[] = [];
     for (let i = 0; i < rounds; i++) {
       const page = tab(x);
       await page.goto(`${origin}/page.html?round=${i + 1}`);
@@ -393,7 +398,13 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
       const painted = await dblclickBank(page, i % SENSE_SENTENCES.length, true);
       warm.push(painted.substitutesMs);
       senses.push(painted.sensesMs!);
+      if (i < 2) {
+        const timeline = await coldTimeline(x, page, painted).catch((e: unknown) => ({ error: String(e) }));
+        warmTimelines.push(timeline);
+        console.error(JSON.stringify(timeline, null, 1));
+      }
     }
+    out.warmTimelines = warmTimelines;
 
     log('ghost text and decoding (distilgpt2), a fresh browser');
     x = await open();

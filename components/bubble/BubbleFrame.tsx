@@ -5,6 +5,7 @@
 import { render } from 'preact';
 import type { PortLike } from '@/models/shared/port';
 import { parse } from '@/models/shared/protocol';
+import { span } from '@/models/shared/spans';
 import { Bubble } from './Bubble';
 import { type BubbleCallback, type FromFrame, type StepKey, type ToFrame, toFrame } from './frame-protocol';
 
@@ -164,8 +165,10 @@ export function runBubbleFrame(port: PortLike, doc: Document = document): void {
     const parsed = parse(toFrame, raw);
     if (!parsed.ok) return;
     const message = parsed.value;
-    if (message.kind === 'props') show(message);
-    else {
+    if (message.kind === 'props') {
+      span(`bubble:props:${message.props.state.phase}`);
+      show(message);
+    } else {
       const pending = waiting.get(message.call);
       waiting.delete(message.call);
       if (message.ok) pending?.resolve(message.value);

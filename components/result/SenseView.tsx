@@ -35,6 +35,8 @@ const GLOSS_METHOD_TEXT: Record<NonNullable<SenseResult['glossMethod']>, Message
 
 export function SenseView({ result, occurrences, onReveal, compact, onSave, reading, speech }: SenseViewProps) {
   const full = 'type' in result && result.type === 'sense' && 'model' in result ? result : null;
+  // The senses come before the result does (an update), the glosses with it.
+  const clusters = full ? full.clusters : result.clusters;
   const [saved, setSaved] = useState<'no' | 'yes' | 'failed'>('no');
   /** The saved entry's id, once saved: "Add to Anki" then appears. */
   const [savedId, setSavedId] = useState<string | null>(null);
@@ -88,10 +90,10 @@ export function SenseView({ result, occurrences, onReveal, compact, onSave, read
           ))}
         </ol>
       )}
-      {full?.clusters && (
+      {clusters && (
         <Senses
-          clusters={full.clusters}
-          cached={full.vectors?.cached}
+          clusters={clusters}
+          cached={full?.vectors?.cached}
           lang={result.lang}
           occurrences={occurrences}
           onReveal={onReveal}

@@ -10,6 +10,10 @@ import { applyUiLanguage } from '@/components/common/ui-language';
 import { setConnector } from '@/models/shared/client';
 import type { PortLike } from '@/models/shared/port';
 import { parse } from '@/models/shared/protocol';
+import { span } from '@/models/shared/spans';
+
+// Marks on the frame's own timeline (an extension page: the page cannot read it).
+span('bubble:module');
 
 // The frame is an extension page: its speak and Anki requests go to the background as the popup's do.
 setConnector((name) => browser.runtime.connect({ name }) as unknown as PortLike);
@@ -28,6 +32,8 @@ async function connect(name: string): Promise<PortLike | null> {
 void (async () => {
   if (!id.ok) return;
   await applyUiLanguage();
+  span('bubble:language');
   const port = await connect(bubblePortName(id.value));
+  span('bubble:connected');
   if (port) runBubbleFrame(port);
 })();

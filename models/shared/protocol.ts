@@ -601,6 +601,8 @@ const update = tagged({
     substitutes: arrayOf(scored, { max: 50 }),
     done: num({ int: true, min: 0 }),
     total: num({ int: true, min: 0 }),
+    /** The senses of the page's uses, once every use is read (glosses still to come). */
+    clusters: optional(arrayOf(senseCluster, { max: 16 })),
   }),
 });
 export type Update = ReturnType<typeof update>;

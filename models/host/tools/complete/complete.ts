@@ -9,6 +9,7 @@ import { type Past, type Step, disposePast, forward, truncatePast } from '../../
 import { type CachedPast, type FieldKvCache, reusablePrefix, tokenWindow } from './kv-cache';
 import { argmax, controlRepetition, sampleToken } from './sampling';
 import { endsMidWord, type Healing, healTail, maskToFit, restAfter, skipper } from './token-healing';
+import { EventYield } from '../../event-yield';
 
 export interface CompleteQuery {
   prompt: string;
@@ -157,38 +158,6 @@ async function continueFrom(
     }
   } finally {
     events.close();
-  }
-}
-
-/**
- * Lets queued messages run, a cancel among them. On the WASM backend inference runs on this
- * thread and its promises settle as microtasks, so without this a whole generation would run
- * before the cancel could be read. (Not scheduler.yield(): its continuations go before other
- * tasks, so the messages would still wait.) One channel serves a whole generation: a fresh
- * MessagePort per token costs ~10× a message on a reused one (Node: 20–45 µs against 2–4 µs).
- */
-export class EventYield {
-  private readonly channel = new MessageChannel();
-  private waiting: (() => void) | null = null;
-
-  constructor() {
-    this.channel.port1.onmessage = () => {
-      const resume = this.waiting;
-      this.waiting = null;
-      resume?.();
-    };
-  }
-
-  next(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiting = resolve;
-      this.channel.port2.postMessage(null);
-    });
-  }
-
-  close(): void {
-    this.channel.port1.close();
-    this.channel.port2.close();
   }
 }
 

@@ -13,6 +13,7 @@ import type { Lang } from '../../../shared/protocol';
 import { logSoftmax, maskToken, topIndices } from '../../lm/masked-lm';
 import { hiddenStateNames } from '../../onnx';
 import { l2Normalize, meanRows } from './layer-mix';
+import { span } from '../../../shared/spans';
 
 export interface Target {
   text: string;
@@ -112,7 +113,9 @@ export async function embedTargets(lm: LoadedModel, targets: readonly Target[], 
     });
     const inputIds = new Tensor('int64', ids, [bucket.length, seq]);
     const feeds = { input_ids: inputIds, attention_mask: new Tensor('int64', mask, [bucket.length, seq]), ...extraInputs(lm, inputIds) };
+    span('sense:feeds');
     const result = await runModel(lm, feeds);
+    span('sense:pass');
     const hidden = names.map((n) => {
       const tensor = result[n];
       if (!tensor) throw new Error(`the session did not return ${n}`);
@@ -123,6 +126,7 @@ export async function embedTargets(lm: LoadedModel, targets: readonly Target[], 
       return Array.from({ length: end - start }, (_, t) => b * seq + start + t);
     });
     const logits = options.mask ? logitRows(lm, result, targetRows.flat()) : [];
+    span('sense:logits');
     let next = 0;
     bucket.forEach((i, b) => {
       const [start, end] = encoded[i]!.target;

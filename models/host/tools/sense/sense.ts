@@ -4,7 +4,7 @@
 import type { LoadedModel } from '../../lm/loader';
 import type { Gloss } from './glosses/types';
 import { glossTarget, rankGlosses, substituteOverlapScores } from './glosses/rank';
-import { type GlossOut, type Lang, type OccurrenceSpan, type ResultOf, type Scored, ToolError, LIMITS } from '../../../shared/protocol';
+import { type GlossOut, type Lang, type OccurrenceSpan, type ResultOf, type Scored, type SenseCluster, ToolError, LIMITS } from '../../../shared/protocol';
 import { clusterSenses, cosineMatrix, labelClusters } from './cluster';
 import { embedTargets, paddingBuckets, sparseRow, substituteVectors, type Target, type TargetVectors } from './embed';
 import { hiddenStateNames } from '../../onnx';
@@ -15,6 +15,7 @@ import { CONTEXT_CHARS, substitutesFromRows } from './substitutes';
 import { originalLogProb, probabilityOf, type ReadingAids } from './reading-aids';
 import { readingForSense, type SenseRanking } from './reading';
 import { span } from '../../../shared/spans';
+import { EventYield } from '../../event-yield';
 
 export interface SenseQuery {
   text: string;
@@ -33,6 +34,8 @@ export interface SenseProgress {
   substitutes: Scored[];
   done: number;
   total: number;
+  /** The senses, sent before the glosses are ranked (which takes more passes). */
+  clusters?: SenseCluster[];
 }
 
 export interface SenseDeps {
@@ -56,6 +59,19 @@ const LABEL_WORDS = 5;
 const SELECTED_SUBSTITUTES = 50;
 
 export async function lookUpSense(lm: LoadedModel, q: SenseQuery, deps: SenseDeps): Promise<SenseOut> {
+  // Each update goes out before the next pass starts (event-yield.ts).
+  const events = new EventYield();
+  try {
+    return await senseOf(lm, q, deps, async (p) => {
+      deps.onProgress?.(p);
+      await events.next();
+    });
+  } finally {
+    events.close();
+  }
+}
+
+async function senseOf(lm: LoadedModel, q: SenseQuery, deps: SenseDeps, progress: (p: SenseProgress) => Promise<void>): Promise<SenseOut> {
   const names = hiddenStateNames(lm.model);
   const mix = mixerFor(names.length, q.layerWeights);
   const embed = (targets: Target[], keep = LABEL_WORDS * 2): Promise<CachedOccurrence[]> => embedUses(lm, targets, q.lang, mix, keep, deps);
@@ -71,7 +87,7 @@ export async function lookUpSense(lm: LoadedModel, q: SenseQuery, deps: SenseDep
   const total = occurrences.length;
   const others = occurrences.map((o, i) => ({ o, i })).filter(({ i }) => i !== q.selected);
   span('sense:substitutes');
-  deps.onProgress?.({ word, substitutes, done: total - others.length, total });
+  await progress({ word, substitutes, done: total - others.length, total });
 
   const uses: CachedOccurrence[] = new Array(total);
   if (q.selected !== undefined && q.selected < total) uses[q.selected] = first!;
@@ -93,7 +109,7 @@ export async function lookUpSense(lm: LoadedModel, q: SenseQuery, deps: SenseDep
     );
     items.forEach(({ i }, k) => (uses[i] = vectors[k]!));
     done += items.length;
-    deps.onProgress?.({ word, substitutes, done, total });
+    await progress({ word, substitutes, done, total });
   }
 
   const out: SenseOut = { word, substitutes };
@@ -112,6 +128,8 @@ export async function lookUpSense(lm: LoadedModel, q: SenseQuery, deps: SenseDep
       cached,
       ...(mix.note ? { note: mix.note } : {}),
     };
+    // The senses show now; ranking the glosses embeds their sentences too.
+    await progress({ word, substitutes, done, total, clusters: out.clusters });
   } else if (mix.note) {
     out.vectors = { method: mix.layers > 0 ? 'layer-mix' : 'substitutes', hiddenStates: mix.layers, cached: 0, note: mix.note };
   }

@@ -138,8 +138,12 @@ describe('the sense tool', () => {
   });
 
   it('ranks WordNet glosses by context embedding for English', async () => {
-    const { result } = await h.run(lookup(4, { glosses: true }), BERT);
+    const { result, messages } = await h.run(lookup(4, { glosses: true }), BERT);
     const r = result as ResultOf<'sense'>;
+    // The senses were sent before the glosses were ranked: one update carries them, the last.
+    const u = updates(messages);
+    expect(u.filter((x) => x.clusters)).toHaveLength(1);
+    expect(u.at(-1)!.clusters).toEqual(r.clusters);
     expect(r.glossMethod).toBe('context-embedding');
     expect(r.glosses!.length).toBeGreaterThan(3);
     expect(r.glosses!.every((g) => g.source === 'wordnet' && g.headword === 'bank' && g.text.length > 0 && Number.isFinite(g.score))).toBe(true);
