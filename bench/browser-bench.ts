@@ -27,6 +27,7 @@ import {
   modelSet,
   type FixtureLayout,
   repeats,
+  SENSE_SENTENCES,
   SENSE_WORD,
   pageSenseRequest,
   perBlankRequests,
@@ -892,7 +893,8 @@ export interface ProfileOptions {
   extDir: string;
   /** Where the .cpuprofile (open in Chrome DevTools → Performance) and a summary go. */
   out: string;
-  gpt: 'distilgpt2' | 'gpt2';
+  /** `bert`: a warm sense lookup of one use (no other uses, no glosses) instead of a completion. */
+  gpt: 'distilgpt2' | 'gpt2' | 'bert';
   dtype: 'q8' | 'fp32';
   /** Requests the document serves first, in order (the main row's sequence, or part of it): see PROFILE_STEPS. */
   after?: string[];
@@ -934,6 +936,7 @@ export async function runProfile(o: ProfileOptions): Promise<Record<string, unkn
       () => setSettings(s, settings(models.distilgpt2)),
       () => setSettings(s, settings(target)),
     );
+    if (o.gpt === 'bert') return await profileSense(s, o, steps);
     await must(s, req(COMPLETION_TOKENS));
     const ones: number[] = [];
     const fulls: number[] = [];
@@ -972,6 +975,29 @@ export async function runProfile(o: ProfileOptions): Promise<Record<string, unkn
     clientServer.close();
     rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/** The `--profile bert` run: warm lookups of one use each (new text every time, so no cached vectors), profiled together. */
+async function profileSense(s: Session, o: ProfileOptions, steps: { step: string; ms: number }[]): Promise<Record<string, unknown>> {
+  const lookup = (i: number): ToolRequest => {
+    const text = `(${i}) ${SENSE_SENTENCES[i % SENSE_SENTENCES.length]}`;
+    return { type: 'sense', text, start: text.indexOf(SENSE_WORD), end: text.indexOf(SENSE_WORD) + SENSE_WORD.length, glosses: false };
+  };
+  await must(s, lookup(0));
+  const warm: number[] = [];
+  for (let i = 1; i <= 5; i++) warm.push((await must(s, lookup(i))).ms);
+  const cdp = await offscreen(s);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const profiled: number[] = [];
+  for (let i = 6; i <= 15; i++) profiled.push((await must(s, lookup(i))).ms);
+  const { profile: cpu } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
+  cdp.close();
+  writeFileSync(`${o.out}.cpuprofile`, JSON.stringify(cpu));
+  const summary = { model: 'bert', dtype: o.dtype, after: steps, lookupMs: median(warm), profiledMs: profiled, selfMs: selfTimes(cpu).slice(0, 40) };
+  writeFileSync(`${o.out}.json`, JSON.stringify(summary, null, 1));
+  return summary;
 }
 
 /** Runs the steps before a profile; returns each one's time. */

@@ -258,7 +258,7 @@ async function main() {
     const [gpt, dtype = 'q8'] = o.profile.split(':');
     run(
       ['profile', JSON.stringify({ layout: o.layout, hubRoot, extDir, out: path.join(WORK, `profile-${gpt}-${dtype}`), gpt, dtype, after: o.after })],
-      `Profile: one ${gpt} ${dtype} completion in the offscreen host`,
+      `Profile: one ${gpt} ${dtype} ${gpt === 'bert' ? 'lookup' : 'completion'} in the offscreen host`,
       ['--experimental-websocket', '--disable-warning=ExperimentalWarning'],
     );
     return;
