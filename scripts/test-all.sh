@@ -25,4 +25,7 @@ npx vitest run --project e2e --reporter=default --reporter=json --outputFile=.ca
 npx vitest run --project e2e-firefox --reporter=default --reporter=json --outputFile=.cache/reports/e2e-firefox.json
 # Smoke run of the benchmark on the tiny fixtures (proves it works; timings are not asserted).
 npm run --silent bench -- --quick --no-build
+# And of what a reader feels (bench/latency.ts: the double-click through the bubble's frame, about a
+# minute): the bubble's move into a frame once broke it without any test noticing.
+npm run --silent bench -- --latency --quick --no-build
 node scripts/summarize-tests.mjs .cache/reports/node.json .cache/reports/e2e.json .cache/reports/e2e-firefox.json

@@ -80,6 +80,8 @@ export class Gpt2Decoder {
   private readonly wpe: Embedding;
   private readonly lnF: Norm;
   private scores = new Float32Array(64);
+  /** One head's weighted values, summed in doubles. */
+  private readonly sums: Float64Array;
 
   constructor(body: Gpt2Body, config: Gpt2Config) {
     if ((config.activation_function ?? 'gelu_new') !== 'gelu_new') throw new Error(`activation ${config.activation_function} is not GPT-2's`);
@@ -87,6 +89,7 @@ export class Gpt2Decoder {
     ({ layers: this.layers, width: this.width, wte: this.wte, wpe: this.wpe, lnF: this.lnF } = body);
     this.heads = config.n_head;
     this.headSize = body.width / config.n_head;
+    this.sums = new Float64Array(this.headSize);
     this.epsilon = config.layer_norm_epsilon ?? 1e-5;
   }
 
@@ -145,9 +148,11 @@ export class Gpt2Decoder {
       const a = layer.attnProj.apply(attended);
       for (let i = 0; i < width; i++) h[i] = h[i]! + a[i]!;
       const f = layer.fc.apply(layerNorm(h, layer.ln2, this.epsilon));
+      // GELU's tanh form, 0.5·x·(1 + tanh u) written as x − x / (e^{2u} + 1): Math.exp is cheaper
+      // than Math.tanh, and both ends stay finite (e^{2u} → ∞ gives x, → 0 gives 0).
       for (let i = 0; i < f.length; i++) {
         const x = f[i]!;
-        f[i] = 0.5 * x * (1 + Math.tanh(GELU_C * (x + 0.044715 * x * x * x)));
+        f[i] = x - x / (Math.exp(2 * GELU_C * (x + 0.044715 * x * x * x)) + 1);
       }
       const m = layer.proj.apply(f);
       for (let i = 0; i < width; i++) h[i] = h[i]! + m[i]!;
@@ -155,16 +160,31 @@ export class Gpt2Decoder {
     return { hidden: layerNorm(h, this.lnF, this.epsilon), past: next.state };
   }
 
-  /** Softmax(q·kᵀ / √d) · v for one head, over `tokens` slots from `base`, into `out` at the query's offset. */
+  /**
+   * Softmax(q·kᵀ / √d) · v for one head, over `tokens` slots from `base`, into `out` at the query's
+   * offset. The dot products run four sums side by side (no one chain of dependent adds) and the
+   * weighted values sum in doubles, rounded to float32 once: this loop is most of a step's time
+   * outside the kernel (docs/benchmarks.md).
+   */
   private attend(qkv: Float32Array, q: number, keys: Float32Array, values: Float32Array, base: number, tokens: number, scale: number, out: Float32Array): void {
     const { headSize } = this;
-    const scores = this.scores;
+    const { scores, sums } = this;
     let max = -Infinity;
     for (let t = 0; t < tokens; t++) {
       const k = base + t * headSize;
-      let dot = 0;
-      for (let d = 0; d < headSize; d++) dot += qkv[q + d]! * keys[k + d]!;
-      const s = Math.fround(Math.fround(dot) / scale);
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      let d = 0;
+      for (; d + 3 < headSize; d += 4) {
+        d0 += qkv[q + d]! * keys[k + d]!;
+        d1 += qkv[q + d + 1]! * keys[k + d + 1]!;
+        d2 += qkv[q + d + 2]! * keys[k + d + 2]!;
+        d3 += qkv[q + d + 3]! * keys[k + d + 3]!;
+      }
+      for (; d < headSize; d++) d0 += qkv[q + d]! * keys[k + d]!;
+      const s = Math.fround(Math.fround(d0 + d1 + (d2 + d3)) / scale);
       scores[t] = s;
       if (s > max) max = s;
     }
@@ -174,12 +194,13 @@ export class Gpt2Decoder {
       scores[t] = e;
       sum += e;
     }
-    for (let d = 0; d < headSize; d++) out[q + d] = 0;
+    sums.fill(0, 0, headSize);
     for (let t = 0; t < tokens; t++) {
       const p = scores[t]! / sum;
       const v = base + t * headSize;
-      for (let d = 0; d < headSize; d++) out[q + d] = out[q + d]! + p * values[v + d]!;
+      for (let d = 0; d < headSize; d++) sums[d] = sums[d]! + p * values[v + d]!;
     }
+    for (let d = 0; d < headSize; d++) out[q + d] = sums[d]!;
   }
 }
 
