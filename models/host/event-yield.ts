@@ -1,8 +1,8 @@
 // Yielding to the host document's event loop between pieces of model work. On the WASM backend
 // inference runs on this thread and its promises settle as microtasks, so without a real task
 // boundary nothing else runs until a whole request is done: not a cancel arriving, and not the
-// port messages a tool has posted (Chromium sends an extension port's messages from a task, so a
-// progress update would wait behind the next forward pass).
+// port messages a tool has posted (seen in Chromium: a sense update posted before the next forward
+// pass reached the background only after that pass; `npm run bench -- --latency`'s timelines).
 /**
  * Lets queued tasks run: messages in and out, a cancel among them. (Not scheduler.yield(): its
  * continuations go before other tasks, so the messages would still wait.) One channel serves a
