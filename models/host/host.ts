@@ -331,11 +331,12 @@ export class ModelHost {
         this.deps.cache,
         spec.id,
         plan.choice.file,
-        `head${encoder ? '+hidden+words' : ''}${decoding ? '+gpt2' : ''}${external ? '+ext' : ''}`,
+        `head${encoder ? '+hidden' : ''}+words${decoding ? '+gpt2' : ''}${external ? '+ext' : ''}`,
       );
-      // A tied encoder's word-embedding lookup goes out of the graph too: the session is fed the rows
-      // from the head kernel's table, and holds no copy of it (head-graph.ts WORD_EMBEDDINGS_INPUT).
-      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store, external, encoder) : null;
+      // A tied model's word-embedding lookup (an encoder's, a decoder's token table) goes out of the
+      // graph too: the session is fed the rows from the head kernel's table, and holds no copy of it
+      // (head-graph.ts WORD_EMBEDDINGS_INPUT). An untied or merged file keeps its lookup.
+      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store, external, true) : null;
       // Its stored rewrite is read beside transformers.js's config reads, not after them.
       detacher?.prefetch();
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);

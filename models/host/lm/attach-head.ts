@@ -69,7 +69,7 @@ export class HeadDetacher<T = unknown> {
    * `threads`: worker threads the head's products are split over.
    * `external`: the served file's initializers are external data of this name, handed to the
    * session by `externalData` (onnxruntime-web; its heap then holds each weight once).
-   * `words`: a tied encoder's word-embedding lookup goes out of the graph too, its rows read from
+   * `words`: a tied model's word-embedding lookup goes out of the graph too, its rows read from
    * the head kernel's table (head-graph.ts `WORD_EMBEDDINGS_INPUT`): the session holds no copy of it.
    */
   constructor(

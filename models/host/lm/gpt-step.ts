@@ -3,7 +3,7 @@
 // decides which past it keeps between requests (see kv-cache.ts).
 import { Tensor } from '@huggingface/transformers';
 import { KvState } from '../kernels';
-import type { LoadedModel } from './loader';
+import { extraInputs, type LoadedModel } from './loader';
 import { logitRows } from './logits';
 
 /** `past_key_values.<layer>.key|value` tensors, [batch, heads, tokens, head size]. */
@@ -32,11 +32,14 @@ export async function forward(lm: LoadedModel, ids: readonly number[], past: Pas
   }
   const n = ids.length;
   const ints = (values: readonly number[]) => new Tensor('int64', BigInt64Array.from(values, BigInt), [1, values.length]);
+  const inputIds = ints(ids);
   const out = (await lm.model.forward({
-    input_ids: ints(ids),
+    input_ids: inputIds,
     attention_mask: ints(Array.from({ length: start + n }, () => 1)),
     position_ids: ints(Array.from({ length: n }, (_, i) => start + i)),
     past_key_values: past instanceof KvState ? past.toTensors() : past,
+    // The token rows, when the tied table's lookup was taken out of the graph (head-graph.ts WORD_EMBEDDINGS_INPUT).
+    ...extraInputs(lm, inputIds),
   })) as Record<string, Tensor>;
   const next: PastTensors = {};
   for (const [name, tensor] of Object.entries(out)) {

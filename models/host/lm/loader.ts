@@ -154,7 +154,17 @@ export function sessionInputNames(model: PreTrainedModel): string[] {
  * itself (ERNIE's `task_type_ids`), shaped like `input_ids`.
  */
 export function extraZeroInputs(inputNames: string[], inputIds: Tensor): Record<string, Tensor> {
-  const known = new Set(['input_ids', 'attention_mask', 'token_type_ids', 'position_ids', 'inputs_embeds', WORD_EMBEDDINGS_INPUT]);
+  // A decoder's too (gpt-step.ts): transformers.js sets a merged file's branch and the logits kept itself.
+  const known = new Set([
+    'input_ids',
+    'attention_mask',
+    'token_type_ids',
+    'position_ids',
+    'inputs_embeds',
+    'use_cache_branch',
+    'num_logits_to_keep',
+    WORD_EMBEDDINGS_INPUT,
+  ]);
   const extra: Record<string, Tensor> = {};
   for (const name of inputNames) {
     if (known.has(name) || name.startsWith('past_key_values')) continue;
@@ -164,7 +174,7 @@ export function extraZeroInputs(inputNames: string[], inputIds: Tensor): Record<
 }
 
 /**
- * The inputs an encoder's session takes beyond the tokenizer's: `extraZeroInputs`, and the word
+ * The inputs a session takes beyond the tokenizer's (and a decoder's past): `extraZeroInputs`, and the word
  * embeddings of `inputIds` when the lookup was taken out of the graph (head-graph.ts
  * `WORD_EMBEDDINGS_INPUT`), read from the head kernel's table.
  */

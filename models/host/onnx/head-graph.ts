@@ -16,9 +16,10 @@ import { tiedHeadMaking } from './tied-head';
 
 export const HEAD_INPUT = 'lm_head_input';
 /**
- * With `words`, a tied encoder's word-embedding lookup goes out of the graph too: the session is
- * fed the looked-up rows as this input ([batch, sequence, k] float), which Sesame reads from the
- * head kernel's copy of the table (`Int8Kernel.tableRows`): the session then holds no copy of it.
+ * With `words`, a tied model's word-embedding lookup (BERT's, GPT-2's and Qwen2's token table)
+ * goes out of the graph too: the session is fed the looked-up rows as this input ([batch,
+ * sequence, k] float), which Sesame reads from the head kernel's copy of the table
+ * (`Int8Kernel.tableRows`): the session then holds no copy of it.
  */
 export const WORD_EMBEDDINGS_INPUT = 'sesame_word_embeddings';
 const LOGITS = 'logits';
@@ -96,19 +97,17 @@ function headTail(graph: GraphProto, k: number, nodes: NodeProto[], inputs: Valu
 
 /**
  * The word-embedding lookup over the tied head's table, when it is what `tableRows` computes:
- * Gather(table, a graph input) read only by a DequantizeLinear with the head's one scale and
- * zero point (the same initializers), along axis 0. None otherwise (the lookup stays).
+ * Gather(table, a graph input's ids: idsInput) read only by a DequantizeLinear with the head's
+ * one scale and zero point (the same initializers), along axis 0. None otherwise (the lookup stays).
  */
 function wordLookup(graph: GraphProto, g: GraphIndex, head: Int8Linear): { nodes: NodeProto[]; output: string } | undefined {
   const table = head.weights.tiedTo;
   const headDequantize = head.nodes.find((n) => n.opType === 'DequantizeLinear');
   if (!table || !headDequantize || head.weights.scale.length !== 1 || head.weights.zeroPoint.length !== 1) return undefined;
-  const inputs = new Set(graph.input.map((i) => i.name));
   const gathers = (g.readers.get(table) ?? []).filter((n) => n.opType === 'Gather');
   if (gathers.length !== 1) return undefined;
   const gather = gathers[0]!;
-  const axis = Number(gather.attribute.find((a) => a.name === 'axis')?.i ?? 0n);
-  if (gather.input[0] !== table || axis !== 0 || !inputs.has(gather.input[1] ?? '') || gather.output.length !== 1) return undefined;
+  if (gather.input[0] !== table || axisOf(gather) !== 0 || !idsInput(graph, g, gather.input[1] ?? '') || gather.output.length !== 1) return undefined;
   if (graph.output.some((o) => o.name === gather.output[0])) return undefined;
   const readers = g.readers.get(gather.output[0]!) ?? [];
   const dequantize = readers[0];
@@ -116,6 +115,49 @@ function wordLookup(graph: GraphProto, g: GraphIndex, head: Int8Linear): { nodes
   if (dequantize.input[1] !== headDequantize.input[1] || (dequantize.input[2] ?? '') !== (headDequantize.input[2] ?? '')) return undefined;
   if (dequantize.output.length !== 1) return undefined;
   return { nodes: [gather, dequantize], output: dequantize.output[0]! };
+}
+
+/**
+ * Whether `tensor` is a graph input's ids as they are: the input itself (BERT), or GPT-2's
+ * `input_ids.view(-1, input_ids.shape[-1])` of a rank-2 input, which keeps its shape
+ * (Reshape(x, Concat([-1], Unsqueeze(Gather(Shape(x), 1))))): the rows fed are then in the Gather's shape.
+ */
+function idsInput(graph: GraphProto, g: GraphIndex, tensor: string): boolean {
+  const input = (name: string) => graph.input.find((i) => i.name === name);
+  if (input(tensor)) return true;
+  const reshape = g.producer.get(tensor);
+  const x = reshape?.input[0] ?? '';
+  const type = input(x)?.type?.value;
+  if (reshape?.opType !== 'Reshape' || type?.case !== 'tensorType' || type.value.shape?.dim.length !== 2) return false;
+  const concat = g.producer.get(reshape.input[1] ?? '');
+  if (concat?.opType !== 'Concat' || concat.input.length !== 2) return false;
+  const unsqueeze = g.producer.get(concat.input[1]!);
+  const gather = g.producer.get(unsqueeze?.opType === 'Unsqueeze' ? (unsqueeze.input[0] ?? '') : '');
+  const shape = g.producer.get(gather?.opType === 'Gather' ? (gather.input[0] ?? '') : '');
+  const at = int64s(g, gather?.input[1] ?? '');
+  const minusOne = int64s(g, concat.input[0]!);
+  return (
+    minusOne?.length === 1 &&
+    minusOne[0] === -1n &&
+    axisOf(concat) === 0 &&
+    shape?.opType === 'Shape' &&
+    axisOf(gather!) === 0 &&
+    shape.input[0] === x &&
+    shape.attribute.length === 0 &&
+    at?.length === 1 &&
+    (at[0] === 1n || at[0] === -1n)
+  );
+}
+
+const axisOf = (node: NodeProto) => Number(node.attribute.find((a) => a.name === 'axis')?.i ?? 0n);
+
+/** An int64 constant's values (a Constant node's or an initializer's), or none. */
+function int64s(g: GraphIndex, tensor: string): bigint[] | undefined {
+  const node = g.producer.get(tensor);
+  const t = node ? (node.opType === 'Constant' ? node.attribute.find((a) => a.name === 'value')?.t : undefined) : g.initializers.get(tensor);
+  if (t?.dataType !== TensorProto_DataType.INT64) return undefined;
+  if (!t.rawData.byteLength) return [...t.int64Data];
+  return [...new BigInt64Array(t.rawData.slice().buffer)];
 }
 
 function headOutput(graph: GraphProto, name: string, k: number): ValueInfoProto {

@@ -1,4 +1,4 @@
-// A tied encoder's word-embedding lookup taken out of the graph (issue #21, host memory): the
+// A tied model's word-embedding lookup taken out of the graph (issue #21, host memory): the
 // session's Gather over the 8-bit table and its DequantizeLinear go (head-graph.ts
 // `WORD_EMBEDDINGS_INPUT`), and the session is fed the rows Sesame reads from the head kernel's
 // copy of the same table (`Int8Kernel.tableRows`), so onnxruntime-web holds no copy of it. Every
@@ -21,11 +21,15 @@ const ints = (values: number[], dims: number[]) => new ort.Tensor('int64', BigIn
 
 type Out = Record<string, { dims: readonly number[]; data: Float32Array }>;
 
+/** A decoder's past: [batch, heads, tokens, head size] per layer (its config's). */
+type PastShape = { heads: number; headSize: number };
+
 async function run(
   bytes: Uint8Array,
   options: ort.InferenceSession.SessionOptions,
   ids: number[][],
   words?: Int8Kernel,
+  past?: PastShape,
 ): Promise<{ inputs: readonly string[]; out: Out }> {
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], ...options });
   try {
@@ -36,6 +40,13 @@ async function run(
       if (name === 'input_ids') feeds[name] = ints(flat, [batch, n]);
       else if (name === 'attention_mask') feeds[name] = ints(Array(batch * n).fill(1), [batch, n]);
       else if (name.endsWith('type_ids')) feeds[name] = ints(Array(batch * n).fill(0), [batch, n]);
+      else if (name === 'position_ids')
+        feeds[name] = ints(
+          ids.flatMap((row) => row.map((_, i) => i)),
+          [batch, n],
+        );
+      // A prompt pass: no tokens before it.
+      else if (name.startsWith('past_key_values') && past) feeds[name] = new ort.Tensor('float32', new Float32Array(0), [batch, past.heads, 0, past.headSize]);
       else if (name === WORD_EMBEDDINGS_INPUT) feeds[name] = new ort.Tensor('float32', words!.tableRows(flat), [batch, n, words!.k]);
     }
     const out = await session.run(feeds);
@@ -89,6 +100,44 @@ describe('the word-embedding lookup out of the graph', () => {
       for (const name of hidden) expect(bits(fed.out[name]!.data).equals(bits(unmodified.out[name]!.data)), name).toBe(true);
     });
   }
+
+  // The tied decoders: GPT-2's token Gather reads the head's table (transformer.wte.weight_quantized)
+  // through `input_ids.view(-1, n)`, Qwen2's the tied lm_head's. A decoder has no hidden-states tail.
+  const decoders: [string, (c: Record<string, number>) => PastShape][] = [
+    ['tiny-gpt2-tied', (c) => ({ heads: c.n_head!, headSize: c.n_embd! / c.n_head! })],
+    ['tiny-qwen2', (c) => ({ heads: c.num_key_value_heads!, headSize: c.head_dim! })],
+  ];
+  for (const [id, pastOf] of decoders) {
+    it(`${id}: a prompt pass fed the kernel's token rows computes exactly what the graph with its lookup computes`, { timeout: 300_000 }, async () => {
+      const bytes = file(id);
+      const past = pastOf(JSON.parse(readFileSync(`${ROOT}/${id}/config.json`, 'utf8')));
+      const kept = detachHead(bytes, undefined, DATA) as Extract<HeadDetach, { ok: true }>;
+      const cut = detachHead(bytes, undefined, DATA, true) as Extract<HeadDetach, { ok: true }>;
+      expect(kept.ok && cut.ok).toBe(true);
+      const head = Int8Kernel.of(cut.weights);
+      expect(kept.external!.data.byteLength - cut.external!.data.byteLength).toBeGreaterThanOrEqual(cut.weights.n * cut.weights.k);
+      const ids = [[464, 3290, 11, 7, 0, 1, 50256, cut.weights.n - 1, 13].map((t) => t % cut.weights.n)];
+      const withLookup = await run(kept.bytes, { externalData: [{ path: DATA, data: kept.external!.data }] }, ids, undefined, past);
+      const fed = await run(cut.bytes, { externalData: [{ path: DATA, data: cut.external!.data }] }, ids, head, past);
+      expect(withLookup.inputs).not.toContain(WORD_EMBEDDINGS_INPUT);
+      expect(fed.inputs).toContain(WORD_EMBEDDINGS_INPUT);
+      expect(Object.keys(fed.out).sort()).toEqual(Object.keys(withLookup.out).sort());
+      expect(Object.keys(fed.out).some((name) => name.startsWith('present'))).toBe(true);
+      for (const [name, t] of Object.entries(withLookup.out)) {
+        expect(fed.out[name]!.dims, name).toEqual(t.dims);
+        expect(bits(fed.out[name]!.data).equals(bits(t.data)), name).toBe(true);
+      }
+    });
+  }
+
+  it('keeps the lookup of an untied decoder and of the legacy merged one (its head is cut from the If only)', () => {
+    for (const path of ['tiny-gpt2/onnx/model_quantized.onnx', 'tiny-gpt2-legacy/onnx/decoder_model_merged_quantized.onnx']) {
+      const cut = detachHead(new Uint8Array(readFileSync(`${ROOT}/${path}`)), undefined, DATA, true);
+      expect(cut.ok, path).toBe(true);
+      const text = cut.ok ? new TextDecoder('latin1').decode(cut.bytes) : '';
+      expect(text.includes(WORD_EMBEDDINGS_INPUT), path).toBe(false);
+    }
+  });
 
   it("keeps the lookup when it is not the head's table with its scale (an untied encoder)", () => {
     const cut = detachHead(file('tiny-bert-uncased'), hiddenStates, DATA, true);
