@@ -9,7 +9,7 @@ import { type Past, type Step, disposePast, forward, truncatePast } from '../../
 import { type CachedPast, type FieldKvCache, reusablePrefix, tokenWindow } from './kv-cache';
 import { argmax, controlRepetition, sampleToken } from './sampling';
 import { endsMidWord, type Healing, healTail, maskToFit, restAfter, skipper } from './token-healing';
-import { EventYield } from '../../event-yield';
+import { EventYield } from '../../lm/event-yield';
 
 export interface CompleteQuery {
   prompt: string;

@@ -15,7 +15,7 @@ import { CONTEXT_CHARS, substitutesFromRows } from './substitutes';
 import { originalLogProb, probabilityOf, type ReadingAids } from './reading-aids';
 import { readingForSense, type SenseRanking } from './reading';
 import { span } from '../../../shared/spans';
-import { EventYield } from '../../event-yield';
+import { EventYield } from '../../lm/event-yield';
 
 export interface SenseQuery {
   text: string;
