@@ -35,7 +35,9 @@ function fakeLm(predict: (seq: number[]) => Float32Array) {
     encode: (text: string) => [...text].map((c) => VOCAB.indexOf(c)),
     decode: (ids: number[]) => ids.map((id) => VOCAB[id] ?? '').join(''),
   };
-  return { lm: { model, tokenizer } as unknown as LoadedModel, passes };
+  // The session's inputs as a GPT-2 export declares them (the prompt pass feeds what it declares).
+  const inputNames = ['input_ids', 'attention_mask', 'position_ids', 'past_key_values.0.key', 'past_key_values.0.value'];
+  return { lm: { model, tokenizer, inputNames } as unknown as LoadedModel, passes };
 }
 
 const oneHot = (id: number) => Float32Array.from({ length: V }, (_, i) => (i === id ? 10 : 0));
