@@ -35,6 +35,9 @@ export interface ScriptLifetime {
   readonly isInvalid: boolean;
 }
 
+/** How long a bubble mounted on a double-click's second press waits for its lookup (the button's release) before it goes. */
+const EARLY_BUBBLE_MS = 1_000;
+
 /** Starts the content script in this frame; everything it attached is removed when `ctx` is invalidated. */
 export function startContentScript(ctx: ScriptLifetime): void {
   // The page reads its own timeline: no marks of Sesame's there (spans.ts), unless a bench asks.
@@ -52,6 +55,8 @@ export function startContentScript(ctx: ScriptLifetime): void {
   /** Off on this frame's site or on any site it is embedded in. */
   const siteOff = (s: Settings): boolean => isAnySiteDisabled(s, frameSiteUrls(location));
   let bubble: BubbleHandle | null = null;
+  /** The bubble mounted on a double-click's second press, until a lookup fills it (or it goes). */
+  let earlyBubble: BubbleHandle | null = null;
   let pageNotice: PageNotice | null = null;
   /** The open bubble shows a hover lookup (modifier+arrows step only then, never after a double-click or a shortcut). */
   let fromHover = false;
@@ -101,12 +106,14 @@ export function startContentScript(ctx: ScriptLifetime): void {
       if (outcome.reason === 'no-selection' && window.getSelection()?.toString()) {
         running?.abort();
         const error = { code: 'empty-input', message: '' } as const;
+        earlyBubble = null;
         openBubble().update({ title: t(TOOLS[tool].title), state: { phase: 'error', error }, anchor, focusOnOpen: fromKeyboard });
       }
       return;
     }
     running?.abort();
     running = new AbortController();
+    earlyBubble = null;
     const shown = openBubble();
     shown.say(null);
     const notice = outcome.capture.truncated ? t('notice_truncated') : undefined;
@@ -231,17 +238,35 @@ export function startContentScript(ctx: ScriptLifetime): void {
       hover.detach();
     });
     if (siteOff(current()) || !current().lookupOnDoubleClick) return;
+    const onPageText = (event: MouseEvent): boolean =>
+      event.target instanceof Element && !event.target.closest('input,textarea,[contenteditable],sesame-bubble');
+    // The second press of the user's own double-click: the bubble's frame starts loading now, while
+    // the button is down (~0.1 s for a person), instead of on the dblclick that comes with its
+    // release. It stays invisible until the lookup fills it, and goes if none does (not a word).
+    const onSecondPress = (event: MouseEvent): void => {
+      if (!event.isTrusted || event.detail !== 2 || event.button !== 0 || bubble || !onPageText(event)) return;
+      const early = openBubble();
+      earlyBubble = early;
+      setTimeout(() => {
+        if (earlyBubble !== early) return;
+        earlyBubble = null;
+        early.close();
+      }, EARLY_BUBBLE_MS);
+    };
     const onDoubleClick = (event: MouseEvent): void => {
       // Only the user's own double-click: a page can dispatch one, and select words, in script.
-      if (!event.isTrusted) return;
-      if (!(event.target instanceof Element) || event.target.closest('input,textarea,[contenteditable],sesame-bubble')) return;
+      if (!event.isTrusted || !onPageText(event)) return;
       const word = window.getSelection()?.toString().trim() ?? '';
       if (word && word.length <= 64 && !/\s/.test(word)) {
         span('page:dblclick');
         void run('sense');
       }
     };
+    document.addEventListener('mousedown', onSecondPress, true);
     document.addEventListener('dblclick', onDoubleClick);
-    cleanups.push(() => document.removeEventListener('dblclick', onDoubleClick));
+    cleanups.push(() => {
+      document.removeEventListener('mousedown', onSecondPress, true);
+      document.removeEventListener('dblclick', onDoubleClick);
+    });
   });
 }

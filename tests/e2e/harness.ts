@@ -403,7 +403,8 @@ export const inBubble = (page: Page | Frame, testId: string) => bubbleFrame(page
 export async function bubbleDocument(page: Page, timeoutMs = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const frame = page.frames().find((f) => new URL(f.url(), 'about:blank').pathname === '/bubble.html' && f.url().startsWith('chrome-extension://'));
+    // A frame just made has no address yet ('': not a URL): only the extension's bubble page counts.
+    const frame = page.frames().find((f) => f.url().startsWith('chrome-extension://') && new URL(f.url()).pathname === '/bubble.html');
     if (frame && !frame.isDetached()) return frame;
     if (Date.now() > deadline) throw new Error(`no bubble frame in ${page.url()}`);
     await new Promise((r) => setTimeout(r, 50));

@@ -63,7 +63,7 @@ describe('a hostile page', () => {
     await s?.close();
   });
 
-  it('selects a word and dispatches a synthetic dblclick: no lookup; the user’s double-click works and leaves no mark in the page’s timeline', async () => {
+  it('selects a word and dispatches a synthetic double press and dblclick: no bubble, no lookup; the user’s double-click works and leaves no mark in the page’s timeline', async () => {
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/bank.html`);
     await sesameReady(page);
@@ -77,6 +77,8 @@ describe('a hostile page', () => {
       getSelection()!.removeAllRanges();
       getSelection()!.addRange(range);
       const target = document.getElementById('p1')!;
+      // The second press mounts the bubble early for the user's own double-click only.
+      target.dispatchEvent(new MouseEvent('mousedown', { bubbles: true, cancelable: true, composed: true, detail: 2, button: 0 }));
       target.dispatchEvent(new MouseEvent('dblclick', { bubbles: true, cancelable: true, composed: true, detail: 2 }));
     });
     await page.waitForTimeout(1500);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumSession } from './driver/chromium';
 import { dblclickWord, hostStatus, launch, openPopup, type Session, bubbleDocument, bubbleFrame, bubbleLocator } from './harness';
 import { senseBubble, senseChineseInPopup } from './journeys';
+import { wordCentreInPage } from './page-text';
 
 const BANK_IDS = ['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8'];
 
@@ -86,6 +87,31 @@ describe('word sense in context', () => {
     await senses(page, 'sesame-bubble');
     await expect.poll(hits, { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 7);
     expect(await bubbleFrame(page).locator('[data-testid=senses]').getAttribute('data-cached')).toBeNull();
+  });
+
+  it('the second press of a double-click mounts the bubble, its lookup fills that same frame; a double-click that selects no word leaves none behind', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${s.pagesUrl}/senses.html`);
+    const box = await page.evaluate(wordCentreInPage, { selector: '#s4', word: 'bank' });
+    await page.mouse.move(box.x, box.y);
+    await page.mouse.down({ clickCount: 1 });
+    await page.mouse.up({ clickCount: 1 });
+    await page.mouse.down({ clickCount: 2 });
+    // Button still down: no dblclick yet, the bubble's frame is on its way (invisible until filled).
+    const early = await bubbleDocument(page);
+    expect(await page.locator('sesame-bubble').count()).toBe(1);
+    await page.mouse.up({ clickCount: 2 });
+    await senses(page, 'sesame-bubble');
+    expect(await page.locator('sesame-bubble').count()).toBe(1);
+    expect((await bubbleDocument(page)).url()).toBe(early.url());
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('sesame-bubble').count()).toBe(0);
+
+    // A double-click that selects no word (nothing on this page is selectable now): the early bubble goes by itself.
+    await page.evaluate(() => void (document.body.style.userSelect = 'none'));
+    await page.mouse.dblclick(box.x, box.y);
+    expect(await page.evaluate(() => getSelection()?.toString() ?? '')).toBe('');
+    await expect.poll(() => page.locator('sesame-bubble').count(), { timeout: 5_000 }).toBe(0);
   });
 
   it('Chinese: 银行 is looked up as a whole word, 行走 is not one of its uses, CC-CEDICT glosses', () => senseChineseInPopup(chromiumSession(s)));
