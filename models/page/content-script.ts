@@ -245,6 +245,8 @@ export function startContentScript(ctx: ScriptLifetime): void {
     // release. It stays invisible until the lookup fills it, and goes if none does (not a word).
     const onSecondPress = (event: MouseEvent): void => {
       if (!event.isTrusted || event.detail !== 2 || event.button !== 0 || bubble || !onPageText(event)) return;
+      // Settings may have changed since the page loaded (the site switched off, double-click lookup off).
+      if (siteOff(current()) || !current().lookupOnDoubleClick) return;
       const early = openBubble();
       earlyBubble = early;
       setTimeout(() => {

@@ -192,7 +192,7 @@ describe('hostile pages and bad input', () => {
     const page = await s.context.newPage();
     await page.goto(`${s.pagesUrl}/big.html`);
     expect(await page.evaluate(() => document.getElementsByTagName('*').length)).toBeGreaterThan(50_000);
-    // In the page: when the double-click came, when the bubble appeared, and the longest stall of a 10 ms timer.
+    // In the page: when the double-click's second press came (the bubble is mounted then), when the bubble appeared, and the longest stall of a 10 ms timer.
     await page.evaluate(() => {
       const w = window as unknown as { __probe: { click?: number; bubble?: number; stall: number } };
       w.__probe = { stall: 0 };
@@ -202,7 +202,7 @@ describe('hostile pages and bad input', () => {
         w.__probe.stall = Math.max(w.__probe.stall, now - last);
         last = now;
       }, 10);
-      window.addEventListener('dblclick', () => void (w.__probe.click ??= performance.now()), true);
+      window.addEventListener('mousedown', (e) => void (e.detail === 2 && (w.__probe.click ??= performance.now())), true);
       new MutationObserver(() => {
         if (document.querySelector('sesame-bubble')) w.__probe.bubble ??= performance.now();
       }).observe(document.documentElement, { childList: true });
@@ -211,7 +211,7 @@ describe('hostile pages and bad input', () => {
     await inBubble(page, 'substitutes').waitFor({ timeout: 120_000 });
     const probe = await page.evaluate(() => (window as unknown as { __probe: { click: number; bubble: number; stall: number } }).__probe);
     console.log(
-      `100 000-node page: bubble ${Math.round(probe.bubble - probe.click)} ms after the double-click, longest main-thread stall ${Math.round(probe.stall)} ms`,
+      `100 000-node page: bubble ${Math.round(probe.bubble - probe.click)} ms after the double-click's second press, longest main-thread stall ${Math.round(probe.stall)} ms`,
     );
     // Timings are reported, not asserted (shared machines are noisy): the scan's time bound is its
     // own budget, proven with a controlled clock in tests/unit/page/occurrence-scan.test.ts.
