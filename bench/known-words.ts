@@ -20,6 +20,8 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { ScanStats } from '@/models/page/known/mark-known';
 import type { WordEntry } from '@/models/shared/words/word-list';
+import { savedWordEntry } from '@/tests/support/saved-words';
+import { seededRandom } from '@/models/host/tools/cloze/cloze-blanks';
 import { load1, round, type Sample, sample } from './stats';
 
 export interface KnownWordsOptions {
@@ -32,18 +34,6 @@ export interface KnownWordsOptions {
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const require = createRequire(import.meta.url);
-
-/** A deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Lower-case English words by film-subtitle frequency (SUBTLEX-US, the package the level labels use), most frequent first. */
 function englishWords(n: number): { word: string; count: number }[] {
@@ -97,7 +87,7 @@ export function knownWordsPage(words: number, windowMs: number, seed = 19): Know
   const cumulative: number[] = [];
   let sum = 0;
   for (const e of vocab) cumulative.push((sum += e.count));
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const pick = (): string => {
     const x = random() * sum;
     let lo = 0;
@@ -173,18 +163,8 @@ export function savedWords(n: number): WordEntry[] {
     .filter((_, i) => i % 8 === 0)
     .slice(0, n)
     .map((e) => e.word);
-  const entry = (word: string, lang: 'en' | 'zh', i: number): WordEntry => ({
-    id: `bench-${i}`,
-    date: 1_700_000_000_000 - i * 60_000,
-    url: 'https://elsewhere.test/',
-    lang,
-    word,
-    sentence: `A sentence with ${word}.`,
-    start: 16,
-    end: 16 + word.length,
-    sense: ['saved', 'sense'],
-    substitutes: ['saved'],
-  });
+  const entry = (word: string, lang: 'en' | 'zh', i: number): WordEntry =>
+    savedWordEntry(word, lang, { id: `bench-${i}`, date: 1_700_000_000_000 - i * 60_000, sense: ['saved', 'sense'], substitutes: ['saved'] });
   return [...en.map((w, i) => entry(w, 'en', i)), ...ZH_SAVED.map((w, i) => entry(w, 'zh', n + i))];
 }
 

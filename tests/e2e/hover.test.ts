@@ -9,6 +9,7 @@ import { ghostText } from './harness';
 import { hostCounters, waitForGhost } from './ghost-wait';
 import { SCAN_LIMITS } from '@/models/page/known/mark-known';
 import { wordCentreInPage } from './page-text';
+import { savedWordEntry } from '../support/saved-words';
 
 type Point = { x: number; y: number };
 
@@ -152,18 +153,8 @@ describe('hover lookup', () => {
 
 describe('known words', () => {
   let s: Session;
-  const saved = (word: string, lang: 'en' | 'zh', sense: string[]) => ({
-    id: `id-${word}`,
-    date: Date.now(),
-    url: 'https://elsewhere.test/',
-    lang,
-    word,
-    sentence: `A sentence with ${word}.`,
-    start: 16,
-    end: 16 + word.length,
-    sense,
-    substitutes: sense,
-  });
+  const saved = (word: string, lang: 'en' | 'zh', sense: string[]) =>
+    savedWordEntry(word, lang, { id: `id-${word}`, date: Date.now(), sense, substitutes: sense });
   beforeAll(async () => {
     s = await launch();
     await s.worker.evaluate(

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusterSenses, cosineMatrix, labelClusters, silhouette } from '@/models/host/tools/sense/cluster';
-
-/** A deterministic pseudo-random stream (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@/models/host/tools/cloze/cloze-blanks';
 
 /** `n` vectors of width `dim` scattered by `noise` around `centre`. */
 function around(centre: number[], n: number, noise: number, random: () => number): Float32Array[] {
@@ -22,7 +11,7 @@ const axis = (dim: number, i: number, shared = 0) => Array.from({ length: dim },
 
 describe('clusterSenses', () => {
   it('separates two clear groups and covers every occurrence exactly once', () => {
-    const random = rng(7);
+    const random = seededRandom(7);
     const a = around(axis(16, 0), 5, 0.1, random);
     const b = around(axis(16, 1), 4, 0.1, random);
     // Interleaved, as uses of two senses would be on a page.
@@ -40,7 +29,7 @@ describe('clusterSenses', () => {
   });
 
   it('finds three senses when there are three', () => {
-    const random = rng(3);
+    const random = seededRandom(3);
     const vectors = [0, 1, 2].flatMap((g) => around(axis(12, g), 4, 0.1, random));
     const result = clusterSenses(vectors);
     expect(result.clusters).toEqual([
@@ -52,7 +41,7 @@ describe('clusterSenses', () => {
 
   it('returns one cluster when all uses agree', () => {
     // A strong shared direction (the word itself) with small per-use variation.
-    const vectors = around(axis(32, 0, 0.3), 10, 0.05, rng(11));
+    const vectors = around(axis(32, 0, 0.3), 10, 0.05, seededRandom(11));
     const result = clusterSenses(vectors);
     expect(result.clusters).toEqual([vectors.map((_, i) => i)]);
     expect(result.assignment.every((c) => c === 0)).toBe(true);
@@ -60,7 +49,7 @@ describe('clusterSenses', () => {
   });
 
   it('finds no structure in an isotropic cloud even below the agreement threshold', () => {
-    const vectors = around(new Array(24).fill(0), 12, 1, rng(5));
+    const vectors = around(new Array(24).fill(0), 12, 1, seededRandom(5));
     const result = clusterSenses(vectors, { agreeCosine: 1.1 });
     expect(result.rule).toBe('no-structure');
     expect(result.clusters).toHaveLength(1);
@@ -73,7 +62,7 @@ describe('clusterSenses', () => {
   });
 
   it('is deterministic, whatever the order the same vectors arrive in', () => {
-    const random = rng(19);
+    const random = seededRandom(19);
     const vectors = [...around(axis(8, 0), 4, 0.2, random), ...around(axis(8, 1), 4, 0.2, random)];
     const first = clusterSenses(vectors);
     expect(clusterSenses(vectors)).toEqual(first);

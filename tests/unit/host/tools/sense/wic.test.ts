@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultLayerWeights, lastLayerOnly, mixLayers, softmax } from '@/models/host/tools/sense/layer-mix';
 import { accuracy, cosinesFor, fitLayerWeights, fitThreshold, layerCosines, pairGrams, parseWic, rocAuc, wordSpan } from '@/models/host/tools/sense/wic';
+import { seededRandom } from '@/models/host/tools/cloze/cloze-blanks';
 
 const word = (t: { text: string; start: number; end: number }) => t.text.slice(t.start, t.end);
 
@@ -92,14 +93,10 @@ describe('threshold decision', () => {
   });
 });
 
-/** Deterministic uniform numbers in [-1, 1) (mulberry32). */
+/** Deterministic uniform numbers in [-1, 1) (mulberry32: cloze-blanks.ts `seededRandom`, scaled). */
 function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  };
+  const next = seededRandom(seed);
+  return () => 2 * next() - 1;
 }
 
 const cos = (x: Float32Array, y: Float32Array) => x.reduce((s, v, j) => s + v * y[j]!, 0);
