@@ -2,7 +2,7 @@
 // typed word is judged by the model (cloze.check, as on the practice page: a word the model
 // accepts in its place counts); the outcome suggests a rating, keys 1–4 give one (FSRS grades
 // Again/Hard/Good/Easy), all from the keyboard. Page text is only ever rendered as text.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/models/shared/client';
 import { t, tn, uiLangTag } from '@/models/shared/i18n';
 import { type ClozeVerdict, type DueCard, REVIEW_RATING_NAMES } from '@/models/shared/protocol';
@@ -134,8 +134,10 @@ function CardView({ card, left, onRated, onError }: { card: DueCard; left: numbe
     }
   };
 
+  // Bound in the same frame the verdict is drawn (a layout effect: Preact runs plain effects after
+  // the paint), so a rating key pressed as soon as the verdict shows is not lost.
   // biome-ignore lint/correctness/useExhaustiveDependencies: keys are bound while a card is judged; `rate` reads that card, which does not change until it is rated.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (phase.p !== 'judged') return;
     rateBox.current?.querySelector<HTMLButtonElement>('[data-suggested="true"]')?.focus();
     const onKey = (e: KeyboardEvent) => {
