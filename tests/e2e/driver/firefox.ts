@@ -158,9 +158,13 @@ class FirefoxLocator implements DLocator {
     if (!frame) return op === 'count' ? 0 : op === 'texts' ? [] : { missing: true };
     const found = (await frame.evaluate(locateInPage, { steps: [{ ...first, sel: inner }, ...rest], op, arg })) as { value?: { x: number; y: number } };
     if (op !== 'box' || !found.value) return found;
+    // Only once the page shows the frame (mount-bubble.tsx: transparent and click-through until it has
+    // said its size, `sized`): a click before that lands on the page under it (as bubbleShown waits in Chromium).
     const at = await this.page.raw.evaluate(() => {
-      const r = document.querySelector('sesame-bubble')?.shadowRoot?.querySelector('iframe')?.getBoundingClientRect();
-      return r ? { x: r.left, y: r.top } : null;
+      const frame = document.querySelector('sesame-bubble')?.shadowRoot?.querySelector('iframe');
+      if (!frame?.classList.contains('sized')) return null;
+      const r = frame.getBoundingClientRect();
+      return { x: r.left, y: r.top };
     });
     return at ? { value: { x: at.x + found.value.x, y: at.y + found.value.y } } : { missing: true };
   }
