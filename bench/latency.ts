@@ -54,6 +54,8 @@ export interface LatencyOptions {
   compareExtDir?: string;
   /** Only the cold rows (with the compared build's). */
   coldOnly?: boolean;
+  /** Only the decoding row (with the compared build's, rounds interleaved, `rounds` fresh browsers each). */
+  decodeOnly?: boolean;
   /** Only the memory rows (with the compared build's, each in a fresh browser on its own profile): after a load from the cache, and on first use (the load right after the download, a fresh profile per model). */
   memoryOnly?: boolean;
   /** What `navigator.hardwareConcurrency` the host's document sees (4: onnxruntime-web 2 threads). */
@@ -317,6 +319,51 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     const gptMemory = await fresh(completeReq(2));
     return { bertMemory, gptMemory };
   };
+  const stepBytes = stepWeightBytes(dimsOf(o.hubRoot, models.distilgpt2.id));
+  /** The one-row int8 product rate in the bench's pages (Sesame's kernel and onnxruntime-web's): the memory limit of a step. */
+  const productLimit = async (x: Session): Promise<{ limits: { runtime: string; threads: number; gbps: number }[]; limitGBps: number }> => {
+    log('one-row int8 product rate (the memory limit of a step)');
+    const gemv = gemvShape(o.quick);
+    const gemvRuns = o.quick ? 5 : 24;
+    const limits: { runtime: string; threads: number; gbps: number }[] = [];
+    for (const workers of [0, 1]) {
+      const r = await inBenchPage(x, `${ps.url}/kernel.html`, ({ k, n, runs, workers }) => (window as unknown as KernelPage).kernelGemv(k, n, runs, workers), {
+        k: gemv.k,
+        n: gemv.n,
+        runs: gemvRuns,
+        workers,
+      });
+      const p = peakOf(gemv, 'int8', r.threads, r.ms);
+      limits.push({ runtime: 'sesame-kernel', threads: r.threads, gbps: p.bestGflops / 2 });
+    }
+    for (const threads of o.quick ? [1] : [1, 2]) {
+      const r = await inBenchPage(x, `${ps.url}/mm.html`, ({ threads, runs, m, k }) => (window as unknown as PeakPage).peak('gemv', threads, runs, m, k), {
+        threads,
+        runs: gemvRuns,
+        m: gemv.m,
+        k: gemv.k,
+      });
+      const p = peakOf(gemv, 'int8', r.threads, r.ms);
+      limits.push({ runtime: 'onnxruntime-web', threads: r.threads, gbps: p.bestGflops / 2 });
+    }
+    return { limits, limitGBps: Math.max(...limits.map((l) => l.gbps)) };
+  };
+  const decodingRow = (rate: Sample, limitGBps: number, limits: { runtime: string; threads: number; gbps: number }[]) => ({
+    tokensPerSec: rate,
+    stepWeightBytes: stepBytes,
+    limitGBps,
+    limits,
+    fractionOfLimit: (rate.median * stepBytes) / 1e9 / limitGBps,
+  });
+  /** `rounds` completions of 32 tokens and of 1 in the open browser (the model loaded): tokens per second of each round. */
+  const decodingRates = async (x: Session, rounds: number): Promise<number[]> => {
+    const rates: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const full = (await must(x, completeReq(32))).ms;
+      rates.push(decodingRate(32, full, (await must(x, completeReq(1))).ms));
+    }
+    return rates;
+  };
   try {
     const senseReq: ToolRequest = {
       type: 'sense',
@@ -335,11 +382,30 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
       await setSettings(x, settings, TESTING);
       await must(x, senseReq);
       if (!o.coldOnly) await must(x, completeReq(2));
+      if (o.decodeOnly) continue;
       // One load from the cache, not measured: the first after a download is where a load that can keep its rewrite keeps it.
       x = await open(hc, v.ext, v.dir);
       await must(x, senseReq);
     }
 
+    if (o.decodeOnly) {
+      // Decoding alone, each build in a fresh browser per round, interleaved (alternating which goes first).
+      const rates = new Map<string, number[]>(variants.map((v) => [v.dir, []]));
+      for (let i = 0; i < rounds; i++) {
+        for (const v of i % 2 ? [...variants].reverse() : variants) {
+          x = await open(hc, v.ext, v.dir);
+          await must(x, completeReq(2)); // the load
+          await decodingRates(x, 1); // not counted: the first completions after a load are slower (compilation, the workers' start)
+          const r = await decodingRates(x, 3);
+          rates.get(v.dir)!.push(...r);
+          log(`  ${v.name}: ${r.map((t) => t.toFixed(1)).join(', ')} tok/s`);
+        }
+      }
+      const { limits, limitGBps } = await productLimit(x);
+      out.decoding = decodingRow(sample(rates.get(profile)!, 'tok/s'), limitGBps, limits);
+      if (o.compareExtDir) out.compared = { extDir: o.compareExtDir, decoding: decodingRow(sample(rates.get(baseProfile)!, 'tok/s'), limitGBps, limits) };
+      return Object.assign(out, { load1End: load1() });
+    }
     if (o.memoryOnly) {
       // First use: the load right after the download, in a fresh profile per model (an empty cache).
       for (const v of variants) {
@@ -439,32 +505,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     }
     const rates = full.map((f, i) => decodingRate(32, f, one[i]!));
 
-    log('one-row int8 product rate (the memory limit of a step)');
-    const gemv = gemvShape(o.quick);
-    const gemvRuns = o.quick ? 5 : 24;
-    const limits: { runtime: string; threads: number; gbps: number }[] = [];
-    for (const workers of [0, 1]) {
-      const r = await inBenchPage(x, `${ps.url}/kernel.html`, ({ k, n, runs, workers }) => (window as unknown as KernelPage).kernelGemv(k, n, runs, workers), {
-        k: gemv.k,
-        n: gemv.n,
-        runs: gemvRuns,
-        workers,
-      });
-      const p = peakOf(gemv, 'int8', r.threads, r.ms);
-      limits.push({ runtime: 'sesame-kernel', threads: r.threads, gbps: p.bestGflops / 2 });
-    }
-    for (const threads of o.quick ? [1] : [1, 2]) {
-      const r = await inBenchPage(x, `${ps.url}/mm.html`, ({ threads, runs, m, k }) => (window as unknown as PeakPage).peak('gemv', threads, runs, m, k), {
-        threads,
-        runs: gemvRuns,
-        m: gemv.m,
-        k: gemv.k,
-      });
-      const p = peakOf(gemv, 'int8', r.threads, r.ms);
-      limits.push({ runtime: 'onnxruntime-web', threads: r.threads, gbps: p.bestGflops / 2 });
-    }
-    const limitGBps = Math.max(...limits.map((l) => l.gbps));
-    const stepBytes = stepWeightBytes(dimsOf(o.hubRoot, models.distilgpt2.id));
+    const { limits, limitGBps } = await productLimit(x);
     const rate = sample(rates, 'tok/s');
 
     log('host memory after loading, a fresh browser per model (onnxruntime-web 1 thread)');
@@ -475,13 +516,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
       warmSubstitutesMs: sample(warm),
       warmSensesMs: sample(senses),
       ghostFirstTokenMs: sample(ghost),
-      decoding: {
-        tokensPerSec: rate,
-        stepWeightBytes: stepBytes,
-        limitGBps,
-        limits,
-        fractionOfLimit: (rate.median * stepBytes) / 1e9 / limitGBps,
-      },
+      decoding: decodingRow(rate, limitGBps, limits),
       memory: memoryOf(bertMemory, gptMemory),
       status: { bert: status, distilgpt2: gptStatus },
       load1End: load1(),
@@ -504,7 +539,13 @@ export function latencyTable(r: Record<string, unknown>): string {
     const v = (x as Sample | undefined)?.median;
     return v === undefined || !Number.isFinite(v) ? 'n/a' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 100 ? 1 : 0)} ms`;
   };
-  const d = r.decoding as { tokensPerSec: Sample; limitGBps: number; stepWeightBytes: number; fractionOfLimit: number } | undefined;
+  type Decoding = { tokensPerSec: Sample; limitGBps: number; stepWeightBytes: number; fractionOfLimit: number };
+  const d = r.decoding as Decoding | undefined;
+  const decoding = (x: Decoding | undefined) =>
+    !x
+      ? 'n/a'
+      : `${x.tokensPerSec.median.toFixed(1)} tok/s × ${(x.stepWeightBytes / 1e6).toFixed(0)} MB = ${((x.tokensPerSec.median * x.stepWeightBytes) / 1e9).toFixed(1)} GB/s ÷ ${x.limitGBps.toFixed(1)} GB/s = ${(100 * x.fractionOfLimit).toFixed(0)}%`;
+  const comparedDecoding = (r.compared as { decoding?: Decoding } | undefined)?.decoding;
   type Mem = Record<'bert' | 'distilgpt2', { ratio: number | null; fileBytes: number; host: { hostMiB: number | null; jsHeapMiB?: number | null } | null }>;
   const mem = (k: 'bert' | 'distilgpt2', m = r.memory as Mem | undefined) => {
     if (!m) return 'n/a';
@@ -532,13 +573,16 @@ export function latencyTable(r: Record<string, unknown>): string {
         ] as [string, string, string][])
       : []),
     ['pause → first ghost token at the content script, warm', ms(r.ghostFirstTokenMs), '≤ 120 ms'],
-    [
-      'decoding: bytes a step reads × tokens/s ÷ one-row int8 product rate',
-      !d
-        ? 'n/a'
-        : `${d.tokensPerSec.median.toFixed(1)} tok/s × ${(d.stepWeightBytes / 1e6).toFixed(0)} MB = ${((d.tokensPerSec.median * d.stepWeightBytes) / 1e9).toFixed(1)} GB/s ÷ ${d.limitGBps.toFixed(1)} GB/s = ${(100 * d.fractionOfLimit).toFixed(0)}%`,
-      '≥ 75 %',
-    ],
+    ['decoding: bytes a step reads × tokens/s ÷ one-row int8 product rate', decoding(d), '≥ 75 %'],
+    ...(comparedDecoding
+      ? ([
+          [
+            'decoding, the compared build (interleaved)',
+            `${decoding(comparedDecoding)} (this build / compared: ${(d!.tokensPerSec.median / comparedDecoding.tokensPerSec.median).toFixed(2)}×)`,
+            '',
+          ],
+        ] as [string, string, string][])
+      : []),
     ['host memory after loading ÷ file size, bert-base q8', mem('bert'), '≤ 1.3×'],
     ['host memory after loading ÷ file size, distilgpt2 q8', mem('distilgpt2'), '≤ 1.3×'],
     ...(compared

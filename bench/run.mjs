@@ -25,7 +25,8 @@
 // memory limit, host memory against file size; .cache/bench/latency-*.json; --compare DIR: another
 // build's cold double-click measured interleaved with this one's, e.g. a snapshot of the last commit's;
 // --cold-only: the cold rows alone; --memory-only: the memory rows alone, the compared build's too,
-// after a load from the cache and on first use, right after the download),
+// after a load from the cache and on first use, right after the download; --decode-only: the decoding
+// row alone, the compared build's too, --repeats fresh browsers each, interleaved),
 // --known-words (only the known-word marking rows of bench/known-words.ts: a long and a huge page
 // with marking on and off, interleaved in one browser; .cache/bench/known-words-*.json and a table
 // on stdout; the same rows are section 10 of every run's table, --quick included),
@@ -64,6 +65,7 @@ function parseArgs(argv) {
     compare: '',
     coldOnly: false,
     memoryOnly: false,
+    decodeOnly: false,
     webgpuOnly: false,
     knownWordsOnly: false,
   };
@@ -89,9 +91,10 @@ function parseArgs(argv) {
     else if (a === '--compare') o.compare = path.resolve(argv[++i]);
     else if (a === '--cold-only') o.coldOnly = true;
     else if (a === '--memory-only') o.memoryOnly = true;
+    else if (a === '--decode-only') o.decodeOnly = true;
     else if (a === '-h' || a === '--help') {
       console.log(
-        'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build] [--known-words] [--latency [--cold-only|--memory-only] [--compare DIR]] [--webgpu-only] [--report-only]',
+        'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build] [--known-words] [--latency [--cold-only|--memory-only|--decode-only] [--compare DIR]] [--webgpu-only] [--report-only]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
@@ -246,6 +249,7 @@ async function main() {
           ...(o.compare ? { compareExtDir: o.compare } : {}),
           ...(o.coldOnly ? { coldOnly: true } : {}),
           ...(o.memoryOnly ? { memoryOnly: true } : {}),
+          ...(o.decodeOnly ? { decodeOnly: true } : {}),
         }),
       ],
       'Latency: what a reader feels, in the extension (2 threads, q8)',

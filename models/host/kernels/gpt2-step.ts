@@ -1,7 +1,8 @@
 // One GPT-2 decoding step (one new token on top of a past) outside onnxruntime: the q8 linear
 // layers in Sesame's int8 kernel, which reads weights much faster than onnxruntime-web's GEMM at
-// one row (docs/benchmarks.md), and the rest (embeddings, LayerNorm, attention over the past, GELU) in plain loops
-// over a few thousand floats. Prompts (many tokens at once) stay in the session, where the
+// one row (docs/benchmarks.md), the attention over the past in the same module's SIMD where the
+// keys and values lie (kv-state.ts, attention.ts), and the rest (embeddings, LayerNorm, GELU) in
+// plain loops over a few thousand floats. Prompts (many tokens at once) stay in the session, where the
 // GEMM is fast; completion feeds its past from there (kv-state.ts).
 //
 // The arithmetic is the export's: every linear layer quantises its input as the graph's
@@ -79,17 +80,14 @@ export class Gpt2Decoder {
   private readonly wte: Embedding;
   private readonly wpe: Embedding;
   private readonly lnF: Norm;
-  private scores = new Float32Array(64);
-  /** One head's weighted values, summed in doubles. */
-  private readonly sums: Float64Array;
 
   constructor(body: Gpt2Body, config: Gpt2Config) {
     if ((config.activation_function ?? 'gelu_new') !== 'gelu_new') throw new Error(`activation ${config.activation_function} is not GPT-2's`);
     if (body.width % config.n_head !== 0) throw new Error(`${config.n_head} heads do not divide width ${body.width}`);
+    if ((body.width / config.n_head) % 8 !== 0) throw new Error(`head size ${body.width / config.n_head} is not a multiple of 8 (the attention's SIMD)`);
     ({ layers: this.layers, width: this.width, wte: this.wte, wpe: this.wpe, lnF: this.lnF } = body);
     this.heads = config.n_head;
     this.headSize = body.width / config.n_head;
-    this.sums = new Float64Array(this.headSize);
     this.epsilon = config.layer_norm_epsilon ?? 1e-5;
   }
 
@@ -129,13 +127,12 @@ export class Gpt2Decoder {
     const position = embed(this.wpe, past.length);
     for (let i = 0; i < width; i++) h[i] = h[i]! + position[i]!;
     const next = past.extend();
-    const tokens = next.slot + 1;
-    if (this.scores.length < tokens) this.scores = new Float32Array(tokens * 2);
     const attended = new Float32Array(width);
     const scale = Math.sqrt(headSize);
+    // The layers' outputs are views of their memory's scratch (`applyInPlace`), each used before the next product.
     for (let l = 0; l < this.layers.length; l++) {
       const layer = this.layers[l]!;
-      const qkv = layer.attn.apply(layerNorm(h, layer.ln1, this.epsilon));
+      const qkv = layer.attn.applyInPlace(layerNorm(h, layer.ln1, this.epsilon));
       const keys = next.keys[l]!;
       const values = next.values[l]!;
       for (let head = 0; head < heads; head++) {
@@ -143,64 +140,21 @@ export class Gpt2Decoder {
         const slot = base + next.slot * headSize;
         keys.set(qkv.subarray(width + head * headSize, width + (head + 1) * headSize), slot);
         values.set(qkv.subarray(2 * width + head * headSize, 2 * width + (head + 1) * headSize), slot);
-        this.attend(qkv, head * headSize, keys, values, base, tokens, scale, attended);
+        next.attend(l, head, scale, qkv, head * headSize, attended, head * headSize);
       }
-      const a = layer.attnProj.apply(attended);
+      const a = layer.attnProj.applyInPlace(attended);
       for (let i = 0; i < width; i++) h[i] = h[i]! + a[i]!;
-      const f = layer.fc.apply(layerNorm(h, layer.ln2, this.epsilon));
+      const f = layer.fc.applyInPlace(layerNorm(h, layer.ln2, this.epsilon));
       // GELU's tanh form, 0.5·x·(1 + tanh u) written as x − x / (e^{2u} + 1): Math.exp is cheaper
       // than Math.tanh, and both ends stay finite (e^{2u} → ∞ gives x, → 0 gives 0).
       for (let i = 0; i < f.length; i++) {
         const x = f[i]!;
         f[i] = x - x / (Math.exp(2 * GELU_C * (x + 0.044715 * x * x * x)) + 1);
       }
-      const m = layer.proj.apply(f);
+      const m = layer.proj.applyInPlace(f);
       for (let i = 0; i < width; i++) h[i] = h[i]! + m[i]!;
     }
     return { hidden: layerNorm(h, this.lnF, this.epsilon), past: next.state };
-  }
-
-  /**
-   * Softmax(q·kᵀ / √d) · v for one head, over `tokens` slots from `base`, into `out` at the query's
-   * offset. The dot products run four sums side by side (no one chain of dependent adds) and the
-   * weighted values sum in doubles, rounded to float32 once: this loop is most of a step's time
-   * outside the kernel (docs/benchmarks.md).
-   */
-  private attend(qkv: Float32Array, q: number, keys: Float32Array, values: Float32Array, base: number, tokens: number, scale: number, out: Float32Array): void {
-    const { headSize } = this;
-    const { scores, sums } = this;
-    let max = -Infinity;
-    for (let t = 0; t < tokens; t++) {
-      const k = base + t * headSize;
-      let d0 = 0;
-      let d1 = 0;
-      let d2 = 0;
-      let d3 = 0;
-      let d = 0;
-      for (; d + 3 < headSize; d += 4) {
-        d0 += qkv[q + d]! * keys[k + d]!;
-        d1 += qkv[q + d + 1]! * keys[k + d + 1]!;
-        d2 += qkv[q + d + 2]! * keys[k + d + 2]!;
-        d3 += qkv[q + d + 3]! * keys[k + d + 3]!;
-      }
-      for (; d < headSize; d++) d0 += qkv[q + d]! * keys[k + d]!;
-      const s = Math.fround(Math.fround(d0 + d1 + (d2 + d3)) / scale);
-      scores[t] = s;
-      if (s > max) max = s;
-    }
-    let sum = 0;
-    for (let t = 0; t < tokens; t++) {
-      const e = Math.exp(scores[t]! - max);
-      scores[t] = e;
-      sum += e;
-    }
-    sums.fill(0, 0, headSize);
-    for (let t = 0; t < tokens; t++) {
-      const p = scores[t]! / sum;
-      const v = base + t * headSize;
-      for (let d = 0; d < headSize; d++) sums[d] = sums[d]! + p * values[v + d]!;
-    }
-    for (let d = 0; d < headSize; d++) out[q + d] = sums[d]!;
   }
 }
 

@@ -11,34 +11,36 @@
 // bits (as many levels as keep the i32 sums exact) and its outputs are close to, not equal to,
 // the graph's (`floatInput`, bounded in tests/integration/host/lm/attach-head.test.ts).
 import type { GemvThreads } from './gemv-threads';
-import { GEMV_K_MULTIPLE, GEMV_SHARED_WASM_BASE64, GEMV_TRANSPOSE_ROWS, GEMV_WASM_BASE64 } from './gemv-wasm';
+import { type GemvKernel, ownKernel, PAGE, sharedKernel, sharedKernelModule } from './gemv-module';
+import { GEMV_DEQUANTIZE, GEMV_K_MULTIPLE, GEMV_TRANSPOSE_ROWS } from './gemv-wasm';
 import type { Int8Weights } from './weights';
 
-interface Kernel {
-  memory: WebAssembly.Memory;
-  dots(xp: number, wp: number, n: number, k: number, op: number): void;
-  transpose(src: number, dst: number, n: number, stride: number, flip: number): void;
-}
-
-const compiled: { own?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
-const decode = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-function kernelModule(): WebAssembly.Module {
-  compiled.own ??= new WebAssembly.Module(decode(GEMV_WASM_BASE64));
-  return compiled.own;
-}
-function sharedKernelModule(): WebAssembly.Module {
-  compiled.shared ??= new WebAssembly.Module(decode(GEMV_SHARED_WASM_BASE64));
-  return compiled.shared;
-}
-
-const PAGE = 65536;
 const align = (value: number, to: number) => Math.ceil(value / to) * to;
 
-/** Where one layer lives in its memory: input row, output row, transposed weights (bytes). */
+/**
+ * Where one layer lives in its memory (bytes): quantised input row, integer sums, transposed
+ * weights, and its per-output zero points, scales and bias where it has them (−1 where not).
+ */
 interface Place {
   xp: number;
   op: number;
   wp: number;
+  zp: number;
+  sp: number;
+  bp: number;
+}
+
+/**
+ * What the layers of one memory share, used by one product at a time: the float input row, the
+ * float outputs, and the input's range (views made once: the memory never grows after).
+ */
+interface Scratch {
+  ip: number;
+  input: Float32Array;
+  fo: number;
+  output: Float32Array;
+  rp: number;
+  range: Float32Array;
 }
 
 /**
@@ -47,20 +49,17 @@ interface Place {
  * measured in Chromium here), so a model's layers share one instead of taking one each.
  */
 class KernelMemory {
-  readonly kernel: Kernel;
+  readonly kernel: GemvKernel;
   /** The worker threads its products are split over, and its id there (none once released). */
   shared: { threads: GemvThreads; id: number } | undefined;
 
   constructor(pages: number, threads: GemvThreads | undefined) {
     const memory = threads && threads.threads > 1 ? sharedMemory(pages) : undefined;
     if (memory) {
-      const module = sharedKernelModule();
-      const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<Kernel, 'memory'>;
-      this.kernel = { memory, dots: exports.dots, transpose: exports.transpose };
-      this.shared = { threads: threads!, id: threads!.register(this, module, memory) };
+      this.kernel = sharedKernel(memory);
+      this.shared = { threads: threads!, id: threads!.register(this, sharedKernelModule(), memory) };
     } else {
-      this.kernel = new WebAssembly.Instance(kernelModule()).exports as unknown as Kernel;
-      this.kernel.memory.grow(pages - this.kernel.memory.buffer.byteLength / PAGE);
+      this.kernel = ownKernel(pages * PAGE);
     }
   }
 
@@ -76,14 +75,17 @@ export class Int8Kernel {
   /** Row stride of the transposed weights: k padded to the kernel's multiple with zeros. */
   private readonly stride: number;
   private readonly memory: KernelMemory;
-  private readonly kernel: Kernel;
+  private readonly kernel: GemvKernel;
   private readonly xp: number;
   private readonly op: number;
   private readonly wp: number;
+  private readonly place: Place;
+  private readonly scratch: Scratch;
+  /** `dequantize`'s mode: which of zero points, scales and bias are per output. */
+  private readonly mode: number;
   /** Per-column zero point of the int8 weights as stored in wasm (uint8 weights are shifted by 128). */
   private readonly zero: Int32Array;
   private readonly scale: Float32Array;
-  private readonly bias: Float32Array | undefined;
   /** Levels of the 16-bit input quantisation (`floatInput` weights), 0 for DynamicQuantizeLinear's. */
   private readonly levels: number;
   /** The embedding table a tied head reads, by its initializer's name. */
@@ -99,33 +101,59 @@ export class Int8Kernel {
   /** Several layers (a model's) in one memory; throws when that memory cannot be had. */
   static group(ws: readonly Int8Weights[], threads?: GemvThreads): Int8Kernel[] {
     let at = 0;
+    /** Room for one value per output where there is one per output (a bias always is), else −1. */
+    const perOutput = (values: ArrayLike<number> | undefined, n: number, bias = false): number => {
+      if (!values || (values.length === 1 && !bias)) return -1;
+      if (values.length !== n) throw new Error(`${values.length} per-output values for ${n} outputs`);
+      const p = at;
+      at = align(at + 4 * n, 64);
+      return p;
+    };
     const places = ws.map((w): Place => {
       const stride = align(w.k, GEMV_K_MULTIPLE);
       const xp = at;
       const op = align(xp + stride * 2, 64);
       const wp = align(op + w.n * 4, 64);
       at = align(wp + w.n * stride, 64);
-      return { xp, op, wp };
+      return { xp, op, wp, zp: perOutput(w.zeroPoint, w.n), sp: perOutput(w.scale, w.n), bp: perOutput(w.bias, w.n, true) };
     });
+    const ip = at;
+    const fo = align(ip + 4 * Math.max(0, ...ws.map((w) => w.k)), 64);
+    const rp = align(fo + 4 * Math.max(0, ...ws.map((w) => w.n)), 64);
     // Then the strip the weights are laid out through (transposeInto).
-    const strip = at;
+    const strip = align(rp + 8, 64);
     const bytes = strip + GEMV_TRANSPOSE_ROWS * Math.max(0, ...ws.map((w) => w.n));
     const memory = new KernelMemory(Math.ceil(bytes / PAGE), threads);
-    return ws.map((w, i) => new Int8Kernel(w, memory, places[i]!, strip));
+    const { buffer } = memory.kernel.memory;
+    const scratch: Scratch = {
+      ip,
+      input: new Float32Array(buffer, ip, (fo - ip) / 4),
+      fo,
+      output: new Float32Array(buffer, fo, (rp - fo) / 4),
+      rp,
+      range: new Float32Array(buffer, rp, 2),
+    };
+    return ws.map((w, i) => new Int8Kernel(w, memory, places[i]!, scratch, strip));
   }
 
-  private constructor(w: Int8Weights, memory: KernelMemory, place: Place, strip: number) {
+  private constructor(w: Int8Weights, memory: KernelMemory, place: Place, scratch: Scratch, strip: number) {
     this.k = w.k;
     this.n = w.n;
     this.stride = align(w.k, GEMV_K_MULTIPLE);
     this.memory = memory;
     this.kernel = memory.kernel;
+    this.place = place;
+    this.scratch = scratch;
     ({ xp: this.xp, op: this.op, wp: this.wp } = place);
     transposeInto(this.kernel, strip, this.wp, w, this.stride);
     const shift = w.signed ? 0 : 128;
     this.zero = Int32Array.from(w.zeroPoint, (z) => z - shift);
     this.scale = w.scale;
-    this.bias = w.bias;
+    const { buffer } = this.kernel.memory;
+    if (place.zp >= 0) new Int32Array(buffer, place.zp, this.n).set(this.zero);
+    if (place.sp >= 0) new Float32Array(buffer, place.sp, this.n).set(this.scale);
+    if (place.bp >= 0) new Float32Array(buffer, place.bp, this.n).set(w.bias!);
+    this.mode = (place.zp >= 0 ? GEMV_DEQUANTIZE.zeros : 0) | (place.sp >= 0 ? GEMV_DEQUANTIZE.scales : 0) | (place.bp >= 0 ? GEMV_DEQUANTIZE.bias : 0);
     this.tiedTo = w.tiedTo;
     this.kind = w.tiedTo ? `tied ${w.signed ? 'int8' : 'uint8'} table kernel` : 'int8 head';
     this.levels = w.floatInput ? floatInputLevels(w.k) : 0;
@@ -209,6 +237,17 @@ export class Int8Kernel {
     return this.rows(x, [0])[0]!;
   }
 
+  /**
+   * `apply` without the copy: the outputs where the kernel wrote them, valid until the next
+   * product of any layer in this memory (a decoding step's layers, consumed before the next).
+   */
+  applyInPlace(x: Float32Array): Float32Array {
+    if (this.levels || x.length !== this.k) return this.apply(x);
+    this.loadRow(x);
+    this.row(this.rowQuantization());
+    return this.scratch.output.subarray(0, this.n);
+  }
+
   /** `logits` for several rows of one input, quantised once. */
   rows(hidden: Float32Array, rows: readonly number[]): Float32Array[] {
     const { k } = this;
@@ -217,66 +256,69 @@ export class Int8Kernel {
         throw new RangeError(`row ${row} is not in a [${hidden.length / k}][${k}] input`);
     }
     if (this.levels) return rows.map((row) => this.floatRow(hidden.subarray(row * k, (row + 1) * k)));
+    if (hidden.length === k) {
+      // One row (a decoding step's layers): its range in the kernel too.
+      this.loadRow(hidden);
+      return [this.copy(this.row(this.rowQuantization()))];
+    }
     const q = dynamicQuantization(hidden);
-    return rows.map((row) => this.row(hidden.subarray(row * k, (row + 1) * k), q));
+    return rows.map((row) => {
+      this.loadRow(hidden.subarray(row * k, (row + 1) * k));
+      return this.copy(this.row(q));
+    });
   }
 
-  private row(input: Float32Array, q: Quantization): Float32Array {
-    const { k, n, bias } = this;
-    const x = new Int16Array(this.kernel.memory.buffer, this.xp, this.stride);
-    let sum = 0;
-    for (let i = 0; i < k; i++) {
-      const a = quantize(input[i]!, q) - q.zeroPoint;
-      x[i] = a;
-      sum += a;
-    }
-    x.fill(0, k);
-    const dots = this.dots();
-    const out = new Float32Array(n);
-    const zeros = this.zero.length > 1;
-    const scales = this.scale.length > 1;
-    const zero0 = this.zero[0]!;
-    const multiplier0 = Math.fround(q.scale * this.scale[0]!);
-    for (let j = 0; j < n; j++) {
-      const exact = dots[j]! - (zeros ? this.zero[j]! : zero0) * sum;
-      out[j] = Math.fround(exact) * (scales ? Math.fround(q.scale * this.scale[j]!) : multiplier0);
-    }
-    // Float32Array stores round the product; the graph's bias Add is one more float32 sum.
-    if (bias) for (let j = 0; j < n; j++) out[j] = out[j]! + bias[j]!;
-    return out;
+  private loadRow(x: Float32Array): void {
+    this.scratch.input.set(x);
   }
 
-  /** One row of a float product (`floatInput`): the row quantised symmetrically to ±levels, exact integer sums, one double multiply. */
+  /** DynamicQuantizeLinear's parameters for the loaded row alone. */
+  private rowQuantization(): Quantization {
+    const { scratch } = this;
+    this.kernel.range(scratch.ip, this.k, scratch.rp);
+    return quantization(scratch.range[0]!, scratch.range[1]!);
+  }
+
+  /** The first `count` outputs, copied out of the scratch. */
+  private copy(count: number): Float32Array {
+    return this.scratch.output.slice(0, count);
+  }
+
+  /**
+   * The outputs for the row in the scratch input: quantised with `q` (DynamicQuantizeLinear's
+   * parameters for the whole tensor), exact integer sums, then f32(sum) · f32(q.scale · scale)
+   * and the bias, each a float32 operation as in the graph; returns how many (in the scratch output).
+   */
+  private row(q: Quantization): number {
+    const { k, n, kernel, scratch, place } = this;
+    const sum = kernel.quantize(scratch.ip, k, this.stride, q.scale, q.zeroPoint, this.xp);
+    this.dots();
+    const multiplier = Math.fround(q.scale * this.scale[0]!);
+    kernel.dequantize(this.op, n, this.mode, this.zero[0]!, place.zp, sum, multiplier, q.scale, place.sp, place.bp, scratch.fo);
+    return n;
+  }
+
+  /**
+   * One row of a float product (`floatInput`): the row quantised symmetrically to ±levels
+   * (Math.round(x / step), step = max |x| / levels), exact integer sums, then (sum · step) · scale
+   * in doubles, rounded once to float32, and the bias.
+   */
   private floatRow(input: Float32Array): Float32Array {
-    const { k, n, bias, levels } = this;
-    let max = 0;
-    for (let i = 0; i < k; i++) max = Math.max(max, Math.abs(input[i]!));
-    const step = max > 0 ? max / levels : 1;
-    const x = new Int16Array(this.kernel.memory.buffer, this.xp, this.stride);
-    let sum = 0;
-    for (let i = 0; i < k; i++) {
-      const a = Math.round(input[i]! / step);
-      x[i] = a;
-      sum += a;
-    }
-    x.fill(0, k);
-    const dots = this.dots();
-    const out = new Float32Array(n);
-    const zeros = this.zero.length > 1;
-    const scales = this.scale.length > 1;
-    const zero0 = this.zero[0]!;
-    const scale0 = this.scale[0]!;
-    for (let j = 0; j < n; j++) out[j] = (dots[j]! - (zeros ? this.zero[j]! : zero0) * sum) * step * (scales ? this.scale[j]! : scale0);
-    if (bias) for (let j = 0; j < n; j++) out[j] = out[j]! + bias[j]!;
-    return out;
+    const { k, n, kernel, scratch, place } = this;
+    this.loadRow(input);
+    const max = kernel.maxAbs(scratch.ip, k);
+    const step = max > 0 ? max / this.levels : 1;
+    const sum = kernel.roundDiv(scratch.ip, k, this.stride, step, this.xp);
+    this.dots();
+    kernel.dequantizeFloat(this.op, n, this.mode, this.zero[0]!, place.zp, sum, step, this.scale[0]!, place.sp, place.bp, scratch.fo);
+    return scratch.output.slice(0, n);
   }
 
   /** The product of the input row at xp with every weight row, as i32 at op (split over the threads where there are). */
-  private dots(): Int32Array {
+  private dots(): void {
     const shared = this.memory.shared;
     if (shared) shared.threads.dots(shared.id, this.kernel.dots, this.xp, this.wp, this.n, this.stride, this.op);
     else this.kernel.dots(this.xp, this.wp, this.n, this.stride, this.op);
-    return new Int32Array(this.kernel.memory.buffer, this.op, this.n);
   }
 }
 
@@ -308,10 +350,16 @@ interface Quantization {
 export function dynamicQuantization(x: Float32Array): Quantization {
   let min = 0;
   let max = 0;
-  for (const v of x) {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
     if (v < min) min = v;
     else if (v > max) max = v;
   }
+  return quantization(min, max);
+}
+
+/** The parameters for a range [min ≤ 0, max ≥ 0]. */
+function quantization(min: number, max: number): Quantization {
   const scale = max === min ? 1 : Math.fround(Math.fround(max - min) / 255);
   const initial = Math.fround(0 - Math.fround(min / scale));
   return { scale, zeroPoint: roundHalfEven(Math.min(255, Math.max(0, initial))) };
@@ -334,7 +382,7 @@ function roundHalfEven(v: number): number {
  * GEMV_TRANSPOSE_ROWS source rows at a time are copied to the strip at `sp` and written out by
  * the kernel's `transpose`, 16 contiguous bytes per destination row (~4× a JS loop).
  */
-function transposeInto(kernel: Kernel, sp: number, wp: number, w: Int8Weights, stride: number): void {
+function transposeInto(kernel: GemvKernel, sp: number, wp: number, w: Int8Weights, stride: number): void {
   const { data, k, n } = w;
   const flip = w.signed ? 0 : 0x80808080;
   if (w.layout === 'nk') {
@@ -353,7 +401,7 @@ function transposeInto(kernel: Kernel, sp: number, wp: number, w: Int8Weights, s
 }
 
 /** An [n][k] table (already one row per output) into rows `stride` long at `wp`, uint8 shifted by −128 to int8. */
-function copyRowsInto(kernel: Kernel, wp: number, w: Int8Weights, stride: number): void {
+function copyRowsInto(kernel: GemvKernel, wp: number, w: Int8Weights, stride: number): void {
   const { data, k, n } = w;
   const dst = new Uint8Array(kernel.memory.buffer, wp, n * stride);
   if (stride === k) dst.set(data.subarray(0, n * k));

@@ -6,7 +6,12 @@
 // A state is a length over a shared store. Alternatives continue from one prompt state: the first
 // to append writes the free slots; a later one, finding them written, copies what it reads first
 // (copy on write), so no state ever sees another's keys.
+//
+// A store's keys and values live in a WebAssembly memory of its own, with the kernel module on
+// it, so that a step's attention reads them in SIMD where they lie (attention.ts).
 import { Tensor } from '@huggingface/transformers';
+import { type AttentionScratch, attendHead, attentionScratch, attentionScratchBytes } from './attention';
+import { type GemvKernel, ownKernel } from './gemv-module';
 
 export interface KvShape {
   layers: number;
@@ -17,6 +22,8 @@ export interface KvShape {
 class KvStore {
   readonly keys: Float32Array[];
   readonly values: Float32Array[];
+  private readonly kernel: GemvKernel;
+  private readonly scratch: AttentionScratch;
   /** Slots written so far: a state shorter than this no longer owns the slots after it. */
   written = 0;
 
@@ -25,8 +32,18 @@ class KvStore {
     readonly capacity: number,
   ) {
     const size = shape.heads * capacity * shape.headSize;
-    this.keys = Array.from({ length: shape.layers }, () => new Float32Array(size));
-    this.values = Array.from({ length: shape.layers }, () => new Float32Array(size));
+    const arrays = 2 * shape.layers * size * 4;
+    this.kernel = ownKernel(arrays + attentionScratchBytes(shape.headSize, capacity));
+    const { buffer } = this.kernel.memory;
+    this.keys = Array.from({ length: shape.layers }, (_, l) => new Float32Array(buffer, 4 * l * size, size));
+    this.values = Array.from({ length: shape.layers }, (_, l) => new Float32Array(buffer, 4 * (shape.layers + l) * size, size));
+    this.scratch = attentionScratch(buffer, arrays, shape.headSize, capacity);
+  }
+
+  /** One head's attention over layer `layer`'s first `tokens` slots (attention.ts `attendHead`). */
+  attend(layer: number, head: number, tokens: number, scale: number, qkv: Float32Array, q: number, out: Float32Array, at: number): void {
+    const offset = 4 * head * this.capacity * this.shape.headSize;
+    attendHead(this.kernel, this.scratch, this.keys[layer]!.byteOffset + offset, this.values[layer]!.byteOffset + offset, tokens, scale, qkv, q, out, at);
   }
 
   /** A copy of the first `length` slots, with `capacity` slots. */
@@ -104,7 +121,14 @@ export class KvState {
     const owned = store.written === length && length < store.capacity;
     const target = owned ? store : store.copy(length, length < store.capacity ? store.capacity : grownCapacity(length + 1));
     target.written = length + 1;
-    return { keys: target.keys, values: target.values, capacity: target.capacity, slot: length, state: new KvState(target, length + 1) };
+    return {
+      keys: target.keys,
+      values: target.values,
+      capacity: target.capacity,
+      slot: length,
+      state: new KvState(target, length + 1),
+      attend: (layer, head, scale, qkv, q, out, at) => target.attend(layer, head, length + 1, scale, qkv, q, out, at),
+    };
   }
 }
 
@@ -116,6 +140,12 @@ export interface Extension {
   slot: number;
   /** The state once the slot is written. */
   state: KvState;
+  /**
+   * One head's attention over every slot up to and including the free one (written first):
+   * softmax(q·kᵀ / scale) · v, the query `qkv` from `q`, into `out` from `at`. The head size must
+   * be a multiple of 8.
+   */
+  attend(layer: number, head: number, scale: number, qkv: Float32Array, q: number, out: Float32Array, at: number): void;
 }
 
 /** Room for a past of `length` and a generation's worth of steps after it. */

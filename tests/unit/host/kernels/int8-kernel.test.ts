@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { Int8Weights } from '@/models/host/onnx/int8-linear';
-import { dynamicQuantization, Int8Kernel, quantize } from '@/models/host/kernels/int8-kernel';
+import { dynamicQuantization, floatInputLevels, Int8Kernel, quantize } from '@/models/host/kernels/int8-kernel';
 import { randomWeights, seeded } from '../../../support/int8-weights';
 
 const weights = randomWeights;
@@ -23,6 +23,32 @@ function reference(w: Int8Weights, hidden: Float32Array, row: number): Float32Ar
       acc += (quantize(hidden[row * w.k + i]!, q) - q.zeroPoint) * (value - zp);
     }
     out[j] = Math.fround(acc) * Math.fround(q.scale * w.scale[w.scale.length > 1 ? j : 0]!);
+    if (w.bias) out[j] = Math.fround(out[j]! + w.bias[j]!);
+  }
+  return out;
+}
+
+/**
+ * A `floatInput` head (a tied table the graph multiplies in float) as the kernel's JavaScript
+ * computed it before its float work moved into the module: the row quantised to ±levels with
+ * Math.round(x / step), exact integer sums, then (Σ · step) · scale in doubles, rounded once.
+ */
+function floatReference(w: Int8Weights, input: Float32Array): Float32Array {
+  const levels = floatInputLevels(w.k);
+  let max = 0;
+  for (const v of input) max = Math.max(max, Math.abs(v));
+  const step = max > 0 ? max / levels : 1;
+  const x = Array.from(input, (v) => Math.round(v / step));
+  const sum = x.reduce((a, b) => a + b, 0);
+  const out = new Float32Array(w.n);
+  for (let j = 0; j < w.n; j++) {
+    const zp = w.zeroPoint[w.zeroPoint.length > 1 ? j : 0]! - (w.signed ? 0 : 128);
+    let acc = 0;
+    for (let i = 0; i < w.k; i++) {
+      const byte = w.data[w.layout === 'nk' ? j * w.k + i : i * w.n + j]!;
+      acc += x[i]! * (w.signed ? (byte << 24) >> 24 : byte - 128);
+    }
+    out[j] = (acc - zp * sum) * step * w.scale[w.scale.length > 1 ? j : 0]!;
     if (w.bias) out[j] = Math.fround(out[j]! + w.bias[j]!);
   }
   return out;
@@ -75,6 +101,34 @@ describe('int8 head kernel', () => {
     expect(r).toEqual({ scale: 1, zeroPoint: 2 });
     expect([quantize(0.5, r), quantize(1.5, r), quantize(-9, r), quantize(300, r)]).toEqual([2, 4, 0, 255]);
     expect(dynamicQuantization(new Float32Array(4))).toEqual({ scale: 1, zeroPoint: 0 });
+  });
+
+  it.each([
+    { k: 40, n: 37, signed: false, perColumn: false, bias: false, layout: 'nk' as const },
+    { k: 768, n: 45, signed: true, perColumn: true, bias: true, layout: 'kn' as const },
+    { k: 33, n: 8, signed: false, perColumn: false, bias: true, layout: 'kn' as const },
+  ])('a float-input head (k $k, n $n, $layout): its JavaScript reference, exactly', ({ k, n, signed, perColumn, bias, layout }) => {
+    const w: Int8Weights = { ...weights(k, n, signed, perColumn, bias, k + n), layout, floatInput: true };
+    const head = Int8Kernel.of(w);
+    const random = seeded(k + 3);
+    for (const input of [
+      Float32Array.from({ length: k }, () => (random() - 0.45) * 9),
+      // The largest value `levels` makes the step 1, so the others fall on halves: Math.round's ties go up (−2.5 → −2, 2.5 → 3).
+      Float32Array.from({ length: k }, (_, i) => (i === 0 ? floatInputLevels(k) : (i % 7) - 3 + 0.5)),
+      new Float32Array(k),
+    ]) {
+      const want = floatReference(w, input);
+      expect(Array.from(head.apply(input)).findIndex((v, j) => !Object.is(v, want[j]))).toBe(-1);
+    }
+  });
+
+  it('quantises a row whose values fall on halves of the scale to even, as the graph does', () => {
+    // min −1.5, max 253.5: scale 1, zero point 2, so x + 2 lands on halves: 0.5 → 2, 1.5 → 4 (even).
+    const w = weights(40, 16, false, false, true);
+    const head = Int8Kernel.of(w);
+    const hidden = Float32Array.from({ length: 40 }, (_, i) => (i === 0 ? -1.5 : i === 1 ? 253.5 : (i % 9) - 1 + 0.5));
+    const want = reference(w, hidden, 0);
+    expect(Array.from(head.apply(hidden)).findIndex((v, j) => !Object.is(v, want[j]))).toBe(-1);
   });
 
   it('rejects a row outside the input', () => {

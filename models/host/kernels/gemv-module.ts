@@ -1,0 +1,72 @@
+// The compiled kernel module (gemv-wasm.ts, built by scripts/build-gemv.mjs) and what it exports:
+// the int8 products, their float work, and one head's attention. Compiled once per context.
+import { GEMV_SHARED_WASM_BASE64, GEMV_WASM_BASE64 } from './gemv-wasm';
+
+/** The module's exports on one memory (addresses are byte offsets into it). */
+export interface GemvKernel {
+  memory: WebAssembly.Memory;
+  dots(xp: number, wp: number, n: number, k: number, op: number): void;
+  transpose(src: number, dst: number, n: number, stride: number, flip: number): void;
+  range(ip: number, n: number, out: number): void;
+  quantize(ip: number, k: number, stride: number, scale: number, zeroPoint: number, xp: number): number;
+  maxAbs(ip: number, k: number): number;
+  roundDiv(ip: number, k: number, stride: number, step: number, xp: number): number;
+  dequantize(
+    op: number,
+    n: number,
+    mode: number,
+    zero: number,
+    zp: number,
+    sum: number,
+    mult: number,
+    qscale: number,
+    sp: number,
+    bp: number,
+    out: number,
+  ): void;
+  dequantizeFloat(
+    op: number,
+    n: number,
+    mode: number,
+    zero: number,
+    zp: number,
+    sum: number,
+    step: number,
+    scale: number,
+    sp: number,
+    bp: number,
+    out: number,
+  ): void;
+  scores(qp: number, kp: number, tokens: number, d: number, scale: number, sp: number): number;
+  weighted(pp: number, vp: number, tokens: number, d: number, op: number): void;
+}
+
+export const PAGE = 65536;
+
+const compiled: { own?: WebAssembly.Module; shared?: WebAssembly.Module } = {};
+const decode = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+
+/** The module with a memory of its own (exported). */
+export function kernelModule(): WebAssembly.Module {
+  compiled.own ??= new WebAssembly.Module(decode(GEMV_WASM_BASE64));
+  return compiled.own;
+}
+
+/** The module over an imported shared memory (`env.memory`). */
+export function sharedKernelModule(): WebAssembly.Module {
+  compiled.shared ??= new WebAssembly.Module(decode(GEMV_SHARED_WASM_BASE64));
+  return compiled.shared;
+}
+
+/** The kernel on a memory of its own of at least `bytes` (grown once, here: views made after stay valid). */
+export function ownKernel(bytes: number): GemvKernel {
+  const kernel = new WebAssembly.Instance(kernelModule()).exports as unknown as GemvKernel;
+  kernel.memory.grow(Math.max(0, Math.ceil(bytes / PAGE) - kernel.memory.buffer.byteLength / PAGE));
+  return kernel;
+}
+
+/** The kernel on `memory` (shared). */
+export function sharedKernel(memory: WebAssembly.Memory): GemvKernel {
+  const exports = new WebAssembly.Instance(sharedKernelModule(), { env: { memory } }).exports as unknown as Omit<GemvKernel, 'memory'>;
+  return { ...exports, memory };
+}

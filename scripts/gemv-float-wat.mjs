@@ -1,0 +1,350 @@
+// The float work around Sesame's int8 products, as WebAssembly text for scripts/build-gemv.mjs:
+// quantising a layer's input, scaling its integer sums back to floats, and one head's attention
+// over the past. In JavaScript these loops were a third of a GPT-2 decoding step (issue #21's
+// profile: ~1.8 ms of quantising and scaling, ~1.3 ms of attention a step); SIMD128 does them
+// in a fraction of that.
+//
+// Every function computes exactly what the JavaScript it replaces computed (int8-kernel.ts,
+// attention.ts keep those as references, and tests compare bit for bit): float32 operations
+// where the JavaScript rounded to float32 at each step (a float32 division or product rounded
+// once from a double is the float32 operation), doubles (f64x2) where it summed in doubles.
+
+const v = (x) => `(v128.load ${x})`;
+const at = (base, index, shift) => `(i32.add (local.get ${base}) (i32.shl (local.get ${index}) (i32.const ${shift})))`;
+/** The high two lanes of a f32x4 as the low two (to promote them). */
+const high = (x) => `(i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 ${x} ${x})`;
+/** Two i32x4 whose low two lanes matter as one: [a0, a1, b0, b1]. */
+const lows = (a, b) => `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${a} ${b})`;
+const sumI32 = (x) =>
+  `(i32.add (i32.add (i32x4.extract_lane 0 ${x}) (i32x4.extract_lane 1 ${x})) (i32.add (i32x4.extract_lane 2 ${x}) (i32x4.extract_lane 3 ${x})))`;
+
+/**
+ * `range(ip, n, out)`: min(0, x…) and max(0, x…) of n float32 at ip, as two float32 at out (the
+ * JavaScript's `if (v < min) min = v; else if (v > max) max = v` from 0, NaN ignored: pmin/pmax).
+ */
+function range() {
+  const fold = (op, cmp) =>
+    [1, 2, 3].map(
+      (l) =>
+        `  (local.set ${op} (select (f32x4.extract_lane ${l} (local.get ${op}4)) (local.get ${op}) (${cmp} (f32x4.extract_lane ${l} (local.get ${op}4)) (local.get ${op}))))`,
+    );
+  return [
+    '(func (export "range") (param $ip i32) (param $n i32) (param $out i32)',
+    '  (local $lo4 v128) (local $hi4 v128) (local $x v128) (local $i i32) (local $end i32) (local $lo f32) (local $hi f32) (local $s f32)',
+    '  (local.set $end (i32.and (local.get $n) (i32.const -4)))',
+    '  (block $done (loop $four',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $end)))',
+    `    (local.set $x ${v(at('$ip', '$i', 2))})`,
+    '    (local.set $lo4 (f32x4.pmin (local.get $lo4) (local.get $x)))',
+    '    (local.set $hi4 (f32x4.pmax (local.get $hi4) (local.get $x)))',
+    '    (local.set $i (i32.add (local.get $i) (i32.const 4)))',
+    '    (br $four)))',
+    '  (local.set $lo (f32x4.extract_lane 0 (local.get $lo4)))',
+    '  (local.set $hi (f32x4.extract_lane 0 (local.get $hi4)))',
+    ...fold('$lo', 'f32.lt'),
+    ...fold('$hi', 'f32.gt'),
+    '  (block $done (loop $one',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $n)))',
+    `    (local.set $s (f32.load ${at('$ip', '$i', 2)}))`,
+    '    (local.set $lo (select (local.get $s) (local.get $lo) (f32.lt (local.get $s) (local.get $lo))))',
+    '    (local.set $hi (select (local.get $s) (local.get $hi) (f32.gt (local.get $s) (local.get $hi))))',
+    '    (local.set $i (i32.add (local.get $i) (i32.const 1)))',
+    '    (br $one)))',
+    '  (f32.store (local.get $out) (local.get $lo))',
+    '  (f32.store offset=4 (local.get $out) (local.get $hi)))',
+  ];
+}
+
+/**
+ * `quantize(ip, k, stride, scale, zp, xp) → Σ`: DynamicQuantizeLinear's uint8 of each of k
+ * float32 at ip, less its zero point, as int16 at xp (zeros up to `stride`); returns their sum.
+ * q = clamp(nearest-even(x / scale) + zp, 0, 255).
+ */
+function quantize() {
+  const q = (x) =>
+    `(i32x4.sub (i32x4.min_s (i32x4.max_s (i32x4.add (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.div ${x} (local.get $s4)))) (local.get $z4)) (v128.const i32x4 0 0 0 0)) (v128.const i32x4 255 255 255 255)) (local.get $z4))`;
+  return [
+    '(func (export "quantize") (param $ip i32) (param $k i32) (param $stride i32) (param $scale f32) (param $zp i32) (param $xp i32) (result i32)',
+    '  (local $s4 v128) (local $z4 v128) (local $acc v128) (local $a v128) (local $b v128) (local $i i32) (local $end i32) (local $sum i32) (local $one i32)',
+    '  (local.set $s4 (f32x4.splat (local.get $scale)))',
+    '  (local.set $z4 (i32x4.splat (local.get $zp)))',
+    '  (local.set $end (i32.and (local.get $k) (i32.const -8)))',
+    '  (block $done (loop $eight',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $end)))',
+    `    (local.set $a ${q(v(at('$ip', '$i', 2)))})`,
+    `    (local.set $b ${q(`(v128.load offset=16 ${at('$ip', '$i', 2)})`)})`,
+    '    (local.set $acc (i32x4.add (local.get $acc) (i32x4.add (local.get $a) (local.get $b))))',
+    `    (v128.store ${at('$xp', '$i', 1)} (i16x8.narrow_i32x4_s (local.get $a) (local.get $b)))`,
+    '    (local.set $i (i32.add (local.get $i) (i32.const 8)))',
+    '    (br $eight)))',
+    '  (block $done (loop $one',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $k)))',
+    `    (local.set $one (i32.add (i32.trunc_sat_f32_s (f32.nearest (f32.div (f32.load ${at('$ip', '$i', 2)}) (local.get $scale)))) (local.get $zp)))`,
+    '    (local.set $one (select (local.get $one) (i32.const 0) (i32.gt_s (local.get $one) (i32.const 0))))',
+    '    (local.set $one (i32.sub (select (local.get $one) (i32.const 255) (i32.lt_s (local.get $one) (i32.const 255))) (local.get $zp)))',
+    `    (i32.store16 ${at('$xp', '$i', 1)} (local.get $one))`,
+    '    (local.set $sum (i32.add (local.get $sum) (local.get $one)))',
+    '    (local.set $i (i32.add (local.get $i) (i32.const 1)))',
+    '    (br $one)))',
+    ...zeroTail(),
+    `  (i32.add (local.get $sum) ${sumI32('(local.get $acc)')}))`,
+  ];
+}
+
+/** int16 zeros from i to stride at xp (the kernel reads whole rows). */
+function zeroTail() {
+  return [
+    '  (block $done (loop $pad',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $stride)))',
+    `    (i32.store16 ${at('$xp', '$i', 1)} (i32.const 0))`,
+    '    (local.set $i (i32.add (local.get $i) (i32.const 1)))',
+    '    (br $pad)))',
+  ];
+}
+
+/**
+ * `maxAbs(ip, k) → max |x|` over k float32 at ip, from 0 (Math.max: a NaN gives NaN).
+ */
+function maxAbs() {
+  return [
+    '(func (export "maxAbs") (param $ip i32) (param $k i32) (result f32)',
+    '  (local $m4 v128) (local $i i32) (local $end i32) (local $m f32)',
+    '  (local.set $end (i32.and (local.get $k) (i32.const -4)))',
+    '  (block $done (loop $four',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $end)))',
+    `    (local.set $m4 (f32x4.max (local.get $m4) (f32x4.abs ${v(at('$ip', '$i', 2))})))`,
+    '    (local.set $i (i32.add (local.get $i) (i32.const 4)))',
+    '    (br $four)))',
+    '  (local.set $m (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m4)) (f32x4.extract_lane 1 (local.get $m4))) (f32.max (f32x4.extract_lane 2 (local.get $m4)) (f32x4.extract_lane 3 (local.get $m4)))))',
+    '  (block $done (loop $one',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $k)))',
+    `    (local.set $m (f32.max (local.get $m) (f32.abs (f32.load ${at('$ip', '$i', 2)}))))`,
+    '    (local.set $i (i32.add (local.get $i) (i32.const 1)))',
+    '    (br $one)))',
+    '  (local.get $m))',
+  ];
+}
+
+/**
+ * `roundDiv(ip, k, stride, step, xp) → Σ`: Math.round(x / step) in doubles (ties up: floor, plus
+ * one where the fraction is ≥ ½, exact below 2⁵²) of k float32 at ip, as int16 at xp (zeros up
+ * to `stride`); returns their sum. The 16-bit input of a `floatInput` head.
+ */
+function roundDiv() {
+  const round = (x) =>
+    `(local.set $r (f64x2.div (f64x2.promote_low_f32x4 ${x}) (local.get $step2))) (local.set $f (f64x2.floor (local.get $r)))` +
+    ' (f64x2.add (local.get $f) (v128.and (f64x2.ge (f64x2.sub (local.get $r) (local.get $f)) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1 1)))';
+  const four = (x) =>
+    `(local.set $lo ${round(x)}) (local.set $hi ${round(high(x))}) ${lows('(i32x4.trunc_sat_f64x2_s_zero (local.get $lo))', '(i32x4.trunc_sat_f64x2_s_zero (local.get $hi))')}`;
+  return [
+    '(func (export "roundDiv") (param $ip i32) (param $k i32) (param $stride i32) (param $step f64) (param $xp i32) (result i32)',
+    '  (local $step2 v128) (local $r v128) (local $f v128) (local $lo v128) (local $hi v128) (local $x v128) (local $a v128) (local $b v128) (local $acc v128)',
+    '  (local $i i32) (local $end i32) (local $sum i32) (local $one i32) (local $rs f64) (local $fs f64)',
+    '  (local.set $step2 (f64x2.splat (local.get $step)))',
+    '  (local.set $end (i32.and (local.get $k) (i32.const -8)))',
+    '  (block $done (loop $eight',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $end)))',
+    `    (local.set $x ${v(at('$ip', '$i', 2))})`,
+    `    (local.set $a (block (result v128) ${four('(local.get $x)')}))`,
+    `    (local.set $x (v128.load offset=16 ${at('$ip', '$i', 2)}))`,
+    `    (local.set $b (block (result v128) ${four('(local.get $x)')}))`,
+    '    (local.set $acc (i32x4.add (local.get $acc) (i32x4.add (local.get $a) (local.get $b))))',
+    `    (v128.store ${at('$xp', '$i', 1)} (i16x8.narrow_i32x4_s (local.get $a) (local.get $b)))`,
+    '    (local.set $i (i32.add (local.get $i) (i32.const 8)))',
+    '    (br $eight)))',
+    '  (block $done (loop $one',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $k)))',
+    `    (local.set $rs (f64.div (f64.promote_f32 (f32.load ${at('$ip', '$i', 2)})) (local.get $step)))`,
+    '    (local.set $fs (f64.floor (local.get $rs)))',
+    '    (local.set $one (i32.trunc_sat_f64_s (select (f64.add (local.get $fs) (f64.const 1)) (local.get $fs) (f64.ge (f64.sub (local.get $rs) (local.get $fs)) (f64.const 0.5)))))',
+    `    (i32.store16 ${at('$xp', '$i', 1)} (local.get $one))`,
+    '    (local.set $sum (i32.add (local.get $sum) (local.get $one)))',
+    '    (local.set $i (i32.add (local.get $i) (i32.const 1)))',
+    '    (br $one)))',
+    ...zeroTail(),
+    `  (i32.add (local.get $sum) ${sumI32('(local.get $acc)')}))`,
+  ];
+}
+
+/** Bits of `dequantize`'s `mode`: per-output zero points, per-output scales, a bias. */
+export const DEQUANTIZE = { zeros: 1, scales: 2, bias: 4 };
+
+/**
+ * The per-output operands: a vector of four from memory where `mode` says so, else the splat.
+ * `zeros` are i32 (their product with the input's sum is taken in doubles by the caller), scales
+ * f32, bias f32.
+ */
+const perOutput = (bit, pointer, splat) =>
+  `(if (result v128) (i32.and (local.get $mode) (i32.const ${bit})) (then ${v(at(pointer, '$j', 2))}) (else (local.get ${splat})))`;
+const perOutputOne = (bit, pointer, scalar, type) =>
+  `(if (result ${type}) (i32.and (local.get $mode) (i32.const ${bit})) (then (${type}.load ${at(pointer, '$j', 2)})) (else (local.get ${scalar})))`;
+
+/**
+ * `dequantize(op, n, mode, zero, zp, sum, mult, qscale, sp, bp, out)`: a DynamicQuantizeLinear
+ * layer's float32 outputs from its int32 sums at op: f32(dot − zero·Σ) · m, m = f32(qscale ·
+ * scale) per output (or `mult` for the tensor), plus the bias — the graph's MatMulInteger,
+ * Cast, Mul and Add.
+ */
+function dequantize() {
+  // dot − zero·Σ in doubles (exact), then rounded once to float32.
+  const exact = (d, z) =>
+    `(f32x4.demote_f64x2_zero (f64x2.sub (f64x2.convert_low_i32x4_s ${d}) (f64x2.mul (f64x2.convert_low_i32x4_s ${z}) (local.get $sum2))))`;
+  const four = [
+    `(local.set $d ${v(at('$op', '$j', 2))})`,
+    `(local.set $z ${perOutput(DEQUANTIZE.zeros, '$zp', '$zero4')})`,
+    `(local.set $e ${lows(exact('(local.get $d)', '(local.get $z)'), exact(high('(local.get $d)'), high('(local.get $z)')))})`,
+    `(local.set $e (f32x4.mul (local.get $e) (if (result v128) (i32.and (local.get $mode) (i32.const ${DEQUANTIZE.scales})) (then (f32x4.mul (local.get $q4) ${v(at('$sp', '$j', 2))})) (else (local.get $m4)))))`,
+    `(if (i32.and (local.get $mode) (i32.const ${DEQUANTIZE.bias})) (then (local.set $e (f32x4.add (local.get $e) ${v(at('$bp', '$j', 2))}))))`,
+    `(v128.store ${at('$out', '$j', 2)} (local.get $e))`,
+  ];
+  const one = [
+    `(local.set $es (f32.demote_f64 (f64.sub (f64.convert_i32_s (i32.load ${at('$op', '$j', 2)})) (f64.mul (f64.convert_i32_s ${perOutputOne(DEQUANTIZE.zeros, '$zp', '$zero', 'i32')}) (local.get $sums)))))`,
+    `(local.set $es (f32.mul (local.get $es) (if (result f32) (i32.and (local.get $mode) (i32.const ${DEQUANTIZE.scales})) (then (f32.mul (local.get $qscale) (f32.load ${at('$sp', '$j', 2)}))) (else (local.get $mult)))))`,
+    `(if (i32.and (local.get $mode) (i32.const ${DEQUANTIZE.bias})) (then (local.set $es (f32.add (local.get $es) (f32.load ${at('$bp', '$j', 2)})))))`,
+    `(f32.store ${at('$out', '$j', 2)} (local.get $es))`,
+  ];
+  return outputs(
+    '(func (export "dequantize") (param $op i32) (param $n i32) (param $mode i32) (param $zero i32) (param $zp i32) (param $sum i32) (param $mult f32) (param $qscale f32) (param $sp i32) (param $bp i32) (param $out i32)',
+    '  (local $sum2 v128) (local $zero4 v128) (local $m4 v128) (local $q4 v128) (local $d v128) (local $z v128) (local $e v128) (local $j i32) (local $end i32) (local $es f32) (local $sums f64)',
+    [
+      '  (local.set $sums (f64.convert_i32_s (local.get $sum)))',
+      '  (local.set $sum2 (f64x2.splat (local.get $sums)))',
+      '  (local.set $zero4 (i32x4.splat (local.get $zero)))',
+      '  (local.set $m4 (f32x4.splat (local.get $mult)))',
+      '  (local.set $q4 (f32x4.splat (local.get $qscale)))',
+    ],
+    four,
+    one,
+  );
+}
+
+/**
+ * `dequantizeFloat(op, n, mode, zero, zp, sum, step, sp, bp, out)`: a `floatInput` head's
+ * outputs, ((dot − zero·Σ) · step · scale) in doubles, rounded once to float32, plus the bias.
+ * The scale is the tensor's (`mode` without `scales`: its one value at sp) or one per output.
+ */
+function dequantizeFloat() {
+  const two = (d, z, s) =>
+    `(f32x4.demote_f64x2_zero (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.convert_low_i32x4_s ${d}) (f64x2.mul (f64x2.convert_low_i32x4_s ${z}) (local.get $sum2))) (local.get $step2)) (f64x2.promote_low_f32x4 ${s})))`;
+  const four = [
+    `(local.set $d ${v(at('$op', '$j', 2))})`,
+    `(local.set $z ${perOutput(DEQUANTIZE.zeros, '$zp', '$zero4')})`,
+    `(local.set $s ${perOutput(DEQUANTIZE.scales, '$sp', '$scale4')})`,
+    `(local.set $e ${lows(two('(local.get $d)', '(local.get $z)', '(local.get $s)'), two(high('(local.get $d)'), high('(local.get $z)'), high('(local.get $s)')))})`,
+    `(if (i32.and (local.get $mode) (i32.const ${DEQUANTIZE.bias})) (then (local.set $e (f32x4.add (local.get $e) ${v(at('$bp', '$j', 2))}))))`,
+    `(v128.store ${at('$out', '$j', 2)} (local.get $e))`,
+  ];
+  const one = [
+    `(local.set $es (f32.demote_f64 (f64.mul (f64.mul (f64.sub (f64.convert_i32_s (i32.load ${at('$op', '$j', 2)})) (f64.mul (f64.convert_i32_s ${perOutputOne(DEQUANTIZE.zeros, '$zp', '$zero', 'i32')}) (local.get $sums))) (local.get $step)) (f64.promote_f32 ${perOutputOne(DEQUANTIZE.scales, '$sp', '$scale', 'f32')}))))`,
+    `(if (i32.and (local.get $mode) (i32.const ${DEQUANTIZE.bias})) (then (local.set $es (f32.add (local.get $es) (f32.load ${at('$bp', '$j', 2)})))))`,
+    `(f32.store ${at('$out', '$j', 2)} (local.get $es))`,
+  ];
+  return outputs(
+    '(func (export "dequantizeFloat") (param $op i32) (param $n i32) (param $mode i32) (param $zero i32) (param $zp i32) (param $sum i32) (param $step f64) (param $scale f32) (param $sp i32) (param $bp i32) (param $out i32)',
+    '  (local $sum2 v128) (local $step2 v128) (local $zero4 v128) (local $scale4 v128) (local $d v128) (local $z v128) (local $s v128) (local $e v128) (local $j i32) (local $end i32) (local $es f32) (local $sums f64)',
+    [
+      '  (local.set $sums (f64.convert_i32_s (local.get $sum)))',
+      '  (local.set $sum2 (f64x2.splat (local.get $sums)))',
+      '  (local.set $step2 (f64x2.splat (local.get $step)))',
+      '  (local.set $zero4 (i32x4.splat (local.get $zero)))',
+      '  (local.set $scale4 (f32x4.splat (local.get $scale)))',
+    ],
+    four,
+    one,
+  );
+}
+
+/** A loop over n outputs, four at a time, then one at a time. */
+function outputs(head, locals, setup, four, one) {
+  return [
+    head,
+    locals,
+    ...setup,
+    '  (local.set $end (i32.and (local.get $n) (i32.const -4)))',
+    '  (block $done (loop $four',
+    '    (br_if $done (i32.ge_u (local.get $j) (local.get $end)))',
+    ...four.map((s) => `    ${s}`),
+    '    (local.set $j (i32.add (local.get $j) (i32.const 4)))',
+    '    (br $four)))',
+    '  (block $done (loop $one',
+    '    (br_if $done (i32.ge_u (local.get $j) (local.get $n)))',
+    ...one.map((s) => `    ${s}`),
+    '    (local.set $j (i32.add (local.get $j) (i32.const 1)))',
+    '    (br $one))))',
+  ];
+}
+
+/**
+ * `scores(qp, kp, tokens, d, scale, sp) → max`: one head's attention scores, q·k_t / scale for
+ * each of `tokens` keys ([tokens][d] float32 at kp), as float32 at sp; returns their maximum.
+ * The query comes as d doubles at qp (its float32 values promoted). The sums are the
+ * JavaScript's four in doubles, d ≡ 0 mod 4 (lanes (0,1) and (2,3) of each four, summed as
+ * (s0 + s1) + (s2 + s3)), rounded to float32, then divided in doubles and rounded again.
+ */
+function scores() {
+  return [
+    '(func (export "scores") (param $qp i32) (param $kp i32) (param $tokens i32) (param $d i32) (param $scale f64) (param $sp i32) (result f32)',
+    '  (local $a v128) (local $b v128) (local $k v128) (local $t i32) (local $i i32) (local $row i32) (local $s f32) (local $max f32)',
+    '  (local.set $max (f32.const -inf))',
+    '  (block $done (loop $keys',
+    '    (br_if $done (i32.ge_u (local.get $t) (local.get $tokens)))',
+    '    (local.set $a (v128.const f64x2 0 0))',
+    '    (local.set $b (v128.const f64x2 0 0))',
+    '    (local.set $row (i32.add (local.get $kp) (i32.shl (i32.mul (local.get $t) (local.get $d)) (i32.const 2))))',
+    '    (local.set $i (i32.const 0))',
+    '    (block $end (loop $dims',
+    '      (br_if $end (i32.ge_u (local.get $i) (local.get $d)))',
+    `      (local.set $k ${v(at('$row', '$i', 2))})`,
+    `      (local.set $a (f64x2.add (local.get $a) (f64x2.mul ${v(at('$qp', '$i', 3))} (f64x2.promote_low_f32x4 (local.get $k)))))`,
+    `      (local.set $b (f64x2.add (local.get $b) (f64x2.mul (v128.load offset=16 ${at('$qp', '$i', 3)}) (f64x2.promote_low_f32x4 ${high('(local.get $k)')}))))`,
+    '      (local.set $i (i32.add (local.get $i) (i32.const 4)))',
+    '      (br $dims)))',
+    '    (local.set $s (f32.demote_f64 (f64.add (f64.add (f64x2.extract_lane 0 (local.get $a)) (f64x2.extract_lane 1 (local.get $a))) (f64.add (f64x2.extract_lane 0 (local.get $b)) (f64x2.extract_lane 1 (local.get $b))))))',
+    '    (local.set $s (f32.demote_f64 (f64.div (f64.promote_f32 (local.get $s)) (local.get $scale))))',
+    `    (f32.store ${at('$sp', '$t', 2)} (local.get $s))`,
+    '    (local.set $max (select (local.get $s) (local.get $max) (f32.gt (local.get $s) (local.get $max))))',
+    '    (local.set $t (i32.add (local.get $t) (i32.const 1)))',
+    '    (br $keys)))',
+    '  (local.get $max))',
+  ];
+}
+
+/**
+ * `weighted(pp, vp, tokens, d, op)`: Σ_t p_t · v_t for `tokens` values ([tokens][d] float32 at
+ * vp) weighted by the doubles at pp, summed in doubles in token order and rounded once, as d
+ * float32 at op; d ≡ 0 mod 8 (eight dimensions' sums at a time stay in registers).
+ */
+function weighted() {
+  const lanes = [0, 1, 2, 3];
+  return [
+    '(func (export "weighted") (param $pp i32) (param $vp i32) (param $tokens i32) (param $d i32) (param $op i32)',
+    `  (local $p v128) (local $x v128) (local $t i32) (local $i i32) (local $row i32) ${lanes.map((l) => `(local $s${l} v128)`).join(' ')}`,
+    '  (block $done (loop $dims',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $d)))',
+    ...lanes.map((l) => `    (local.set $s${l} (v128.const f64x2 0 0))`),
+    '    (local.set $t (i32.const 0))',
+    `    (local.set $row ${at('$vp', '$i', 2)})`,
+    '    (block $end (loop $tokens',
+    '      (br_if $end (i32.ge_u (local.get $t) (local.get $tokens)))',
+    `      (local.set $p (f64x2.splat (f64.load ${at('$pp', '$t', 3)})))`,
+    '      (local.set $x (v128.load (local.get $row)))',
+    '      (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $p) (f64x2.promote_low_f32x4 (local.get $x)))))',
+    `      (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $p) (f64x2.promote_low_f32x4 ${high('(local.get $x)')}))))`,
+    '      (local.set $x (v128.load offset=16 (local.get $row)))',
+    '      (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (local.get $p) (f64x2.promote_low_f32x4 (local.get $x)))))',
+    `      (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (local.get $p) (f64x2.promote_low_f32x4 ${high('(local.get $x)')}))))`,
+    '      (local.set $row (i32.add (local.get $row) (i32.shl (local.get $d) (i32.const 2))))',
+    '      (local.set $t (i32.add (local.get $t) (i32.const 1)))',
+    '      (br $tokens)))',
+    `    (v128.store ${at('$op', '$i', 2)} ${lows('(f32x4.demote_f64x2_zero (local.get $s0))', '(f32x4.demote_f64x2_zero (local.get $s1))')})`,
+    `    (v128.store offset=16 ${at('$op', '$i', 2)} ${lows('(f32x4.demote_f64x2_zero (local.get $s2))', '(f32x4.demote_f64x2_zero (local.get $s3))')})`,
+    '    (local.set $i (i32.add (local.get $i) (i32.const 8)))',
+    '    (br $dims)))',
+    ')',
+  ];
+}
+
+/** The functions, as lines of the module's text. */
+export function floatFunctions() {
+  return [...range(), ...quantize(), ...maxAbs(), ...roundDiv(), ...dequantize(), ...dequantizeFloat(), ...scores(), ...weighted()];
+}

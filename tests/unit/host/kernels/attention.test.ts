@@ -1,0 +1,56 @@
+// A decoding step's attention in the kernel module's SIMD, over the keys and values where a
+// KvState keeps them (models/host/kernels/attention.ts), against the JavaScript it replaced:
+// equal bit for bit, for one slot and for many, head sizes 16 and 64, pasts kept and grown.
+import { Tensor } from '@huggingface/transformers';
+import { describe, expect, it } from 'vitest';
+import { KvState } from '@/models/host/kernels/kv-state';
+import { attendReference } from '../../../support/attention-reference';
+import { seeded } from '../../../support/int8-weights';
+
+function randomPast(layers: number, heads: number, headSize: number, length: number, seed: number): Record<string, Tensor> {
+  const random = seeded(seed);
+  const out: Record<string, Tensor> = {};
+  for (let l = 0; l < layers; l++) {
+    for (const kind of ['key', 'value']) {
+      const data = Float32Array.from({ length: heads * length * headSize }, () => (random() - 0.5) * 8);
+      out[`past_key_values.${l}.${kind}`] = new Tensor('float32', data, [1, heads, length, headSize]);
+    }
+  }
+  return out;
+}
+
+describe("the decoding step's attention in SIMD", () => {
+  it.each([
+    { headSize: 16, length: 0 },
+    { headSize: 16, length: 7 },
+    { headSize: 64, length: 41 },
+    { headSize: 64, length: 63 },
+    { headSize: 64, length: 64 },
+  ])('head size $headSize over a past of $length: the JavaScript reference, exactly', ({ headSize, length }) => {
+    const shape = { layers: 2, heads: 3, headSize };
+    const state = KvState.fromTensors(randomPast(shape.layers, shape.heads, headSize, length, length + headSize), shape);
+    const random = seeded(99 + length);
+    const width = shape.heads * headSize;
+    const scale = Math.sqrt(headSize);
+    // Two steps: the second attends over the slot the first wrote too.
+    let current = state;
+    for (let step = 0; step < 2; step++) {
+      const next = current.extend();
+      for (let l = 0; l < shape.layers; l++) {
+        const qkv = Float32Array.from({ length: 3 * width }, () => (random() - 0.5) * 6);
+        const out = new Float32Array(width);
+        for (let h = 0; h < shape.heads; h++) {
+          const base = h * next.capacity * headSize;
+          next.keys[l]!.set(qkv.subarray(width + h * headSize, width + (h + 1) * headSize), base + next.slot * headSize);
+          next.values[l]!.set(qkv.subarray(2 * width + h * headSize, 2 * width + (h + 1) * headSize), base + next.slot * headSize);
+          next.attend(l, h, scale, qkv, h * headSize, out, h * headSize);
+          const want = attendReference(qkv, h * headSize, next.keys[l]!, next.values[l]!, base, next.slot + 1, headSize, scale);
+          const got = out.subarray(h * headSize, (h + 1) * headSize);
+          expect(Array.from(got).findIndex((v, d) => !Object.is(v, want[d]))).toBe(-1);
+        }
+      }
+      current = next.state;
+    }
+    expect(current.length).toBe(length + 2);
+  });
+});
