@@ -37,7 +37,7 @@ import {
 import { Cdp } from './cdp';
 import { dimsOf, stepWeightBytes } from './flops';
 import { gemvShape, peakOf } from './matmul';
-import { load1, type Sample, sample } from './stats';
+import { load1, median, type Sample, sample } from './stats';
 import { COMPLETION_PROMPT, type FixtureLayout, GHOST_TOKENS, modelSet, SENSE_SENTENCES, SENSE_WORD } from './workloads';
 
 export interface LatencyOptions {
@@ -348,22 +348,46 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     }
     return { limits, limitGBps: Math.max(...limits.map((l) => l.gbps)) };
   };
-  const decodingRow = (rate: Sample, limitGBps: number, limits: { runtime: string; threads: number; gbps: number }[]) => ({
-    tokensPerSec: rate,
-    stepWeightBytes: stepBytes,
-    limitGBps,
-    limits,
-    fractionOfLimit: (rate.median * stepBytes) / 1e9 / limitGBps,
-  });
-  /** `rounds` completions of 32 tokens and of 1 in the open browser (the model loaded): tokens per second of each round. */
-  const decodingRates = async (x: Session, rounds: number): Promise<number[]> => {
-    const rates: number[] = [];
-    for (let i = 0; i < rounds; i++) {
-      const full = (await must(x, completeReq(32))).ms;
-      rates.push(decodingRate(32, full, (await must(x, completeReq(1))).ms));
-    }
-    return rates;
+  /**
+   * The limit right before a round's completions, in the same browser: Sesame's kernel with one
+   * worker (the decoder's threads) over a step's bytes in one product, the best of 8. Measured
+   * each round because the machine's load moves between rounds, and a ratio is only fair when
+   * both sides saw the same load.
+   */
+  const roundLimit = async (x: Session): Promise<number> => {
+    const gemv = gemvShape(o.quick);
+    const r = await inBenchPage(x, `${ps.url}/kernel.html`, ({ k, n, runs, workers }) => (window as unknown as KernelPage).kernelGemv(k, n, runs, workers), {
+      k: gemv.k,
+      n: gemv.n,
+      runs: 8,
+      workers: 1,
+    });
+    return peakOf(gemv, 'int8', r.threads, r.ms).bestGflops / 2;
   };
+  /** `rounds` rounds in the open browser (the model loaded): the limit, then (after one not counted) a completion of 32 tokens and one of 1. */
+  const decodingRounds = async (x: Session, rounds: number): Promise<DecodingRound[]> => {
+    const out: DecodingRound[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const limitGBps = await roundLimit(x);
+      // Not counted: the first completion after the limit's page is slower (the host's kernel worker woken from its sleep).
+      await must(x, completeReq(8));
+      const full = (await must(x, completeReq(32))).ms;
+      out.push({ tokensPerSec: decodingRate(32, full, (await must(x, completeReq(1))).ms), limitGBps });
+    }
+    return out;
+  };
+  /** The row: medians over rounds of the rate, the round's limit, and their ratio (each round's rate against its own limit). */
+  const decodingRow = (r: DecodingRound[], limits: { runtime: string; threads: number; gbps: number }[]) => ({
+    tokensPerSec: sample(
+      r.map((x) => x.tokensPerSec),
+      'tok/s',
+    ),
+    stepWeightBytes: stepBytes,
+    limitGBps: median(r.map((x) => x.limitGBps)),
+    limits,
+    fractionOfLimit: median(r.map((x) => (x.tokensPerSec * stepBytes) / 1e9 / x.limitGBps)),
+    rounds: r,
+  });
   try {
     const senseReq: ToolRequest = {
       type: 'sense',
@@ -390,20 +414,20 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
 
     if (o.decodeOnly) {
       // Decoding alone, each build in a fresh browser per round, interleaved (alternating which goes first).
-      const rates = new Map<string, number[]>(variants.map((v) => [v.dir, []]));
+      const rates = new Map<string, DecodingRound[]>(variants.map((v) => [v.dir, []]));
       for (let i = 0; i < rounds; i++) {
         for (const v of i % 2 ? [...variants].reverse() : variants) {
           x = await open(hc, v.ext, v.dir);
           await must(x, completeReq(2)); // the load
-          await decodingRates(x, 1); // not counted: the first completions after a load are slower (compilation, the workers' start)
-          const r = await decodingRates(x, 3);
+          await must(x, completeReq(32)); // not counted: the first completions after a load are slower (compilation, the workers' start)
+          const r = await decodingRounds(x, 3);
           rates.get(v.dir)!.push(...r);
-          log(`  ${v.name}: ${r.map((t) => t.toFixed(1)).join(', ')} tok/s`);
+          log(`  ${v.name}: ${r.map((t) => `${t.tokensPerSec.toFixed(1)} tok/s (limit ${t.limitGBps.toFixed(1)} GB/s)`).join(', ')}`);
         }
       }
-      const { limits, limitGBps } = await productLimit(x);
-      out.decoding = decodingRow(sample(rates.get(profile)!, 'tok/s'), limitGBps, limits);
-      if (o.compareExtDir) out.compared = { extDir: o.compareExtDir, decoding: decodingRow(sample(rates.get(baseProfile)!, 'tok/s'), limitGBps, limits) };
+      const { limits } = await productLimit(x);
+      out.decoding = decodingRow(rates.get(profile)!, limits);
+      if (o.compareExtDir) out.compared = { extDir: o.compareExtDir, decoding: decodingRow(rates.get(baseProfile)!, limits) };
       return Object.assign(out, { load1End: load1() });
     }
     if (o.memoryOnly) {
@@ -496,17 +520,12 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     const gptStatus = (await must(x, { type: 'status' })).result ?? {};
     await must(x, ghostReq);
     const ghost: number[] = [];
-    const full: number[] = [];
-    const one: number[] = [];
+    const decoded: DecodingRound[] = [];
     for (let i = 0; i < rounds; i++) {
       ghost.push((await must(x, ghostReq)).firstPartialMs ?? Number.NaN);
-      full.push((await must(x, completeReq(32))).ms);
-      one.push((await must(x, completeReq(1))).ms);
+      decoded.push(...(await decodingRounds(x, 1)));
     }
-    const rates = full.map((f, i) => decodingRate(32, f, one[i]!));
-
-    const { limits, limitGBps } = await productLimit(x);
-    const rate = sample(rates, 'tok/s');
+    const { limits } = await productLimit(x);
 
     log('host memory after loading, a fresh browser per model (onnxruntime-web 1 thread)');
     const { bertMemory, gptMemory } = await memoryRows(o.extDir, profile);
@@ -516,7 +535,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
       warmSubstitutesMs: sample(warm),
       warmSensesMs: sample(senses),
       ghostFirstTokenMs: sample(ghost),
-      decoding: decodingRow(rate, limitGBps, limits),
+      decoding: decodingRow(decoded, limits),
       memory: memoryOf(bertMemory, gptMemory),
       status: { bert: status, distilgpt2: gptStatus },
       load1End: load1(),
@@ -533,6 +552,12 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
   }
 }
 
+/** One round of the decoding row: tokens per second, and the limit measured right before it. */
+interface DecodingRound {
+  tokensPerSec: number;
+  limitGBps: number;
+}
+
 /** One line per row, for the console and docs/benchmarks.md (see there). */
 export function latencyTable(r: Record<string, unknown>): string {
   const ms = (x: unknown): string => {
@@ -544,7 +569,7 @@ export function latencyTable(r: Record<string, unknown>): string {
   const decoding = (x: Decoding | undefined) =>
     !x
       ? 'n/a'
-      : `${x.tokensPerSec.median.toFixed(1)} tok/s × ${(x.stepWeightBytes / 1e6).toFixed(0)} MB = ${((x.tokensPerSec.median * x.stepWeightBytes) / 1e9).toFixed(1)} GB/s ÷ ${x.limitGBps.toFixed(1)} GB/s = ${(100 * x.fractionOfLimit).toFixed(0)}%`;
+      : `${x.tokensPerSec.median.toFixed(1)} tok/s × ${(x.stepWeightBytes / 1e6).toFixed(0)} MB = ${((x.tokensPerSec.median * x.stepWeightBytes) / 1e9).toFixed(1)} GB/s ÷ ${x.limitGBps.toFixed(1)} GB/s ≈ ${(100 * x.fractionOfLimit).toFixed(0)}% (median of each round against its own limit)`;
   const comparedDecoding = (r.compared as { decoding?: Decoding } | undefined)?.decoding;
   type Mem = Record<'bert' | 'distilgpt2', { ratio: number | null; fileBytes: number; host: { hostMiB: number | null; jsHeapMiB?: number | null } | null }>;
   const mem = (k: 'bert' | 'distilgpt2', m = r.memory as Mem | undefined) => {
