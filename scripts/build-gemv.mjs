@@ -118,7 +118,7 @@ async function build() {
     '// The int8 matrix-vector kernel of models/host/kernels/int8-kernel.ts: `dots(xp, wp, n, k, op)`, WebAssembly SIMD128,',
     '// and `transpose(src, dst, n, stride, flip)`, which lays its weights out; the float work around the products',
     '// (scripts/gemv-float-wat.mjs): `range`, `quantize`, `maxAbs`, `roundDiv`, `dequantize`, `dequantizeFloat`,',
-    "// and one head's attention, `scores` and `weighted`.",
+    "// GPT-2's `gelu`, fdlibm's `exp`, and one head's attention, `attend`.",
     `export const GEMV_K_MULTIPLE = ${K_MULTIPLE};`,
     `export const GEMV_TRANSPOSE_ROWS = ${TRANSPOSE_ROWS};`,
     "/** Bits of `dequantize`'s and `dequantizeFloat`'s `mode`. */",

@@ -283,7 +283,7 @@ function outputs(head, locals, setup, four, one) {
  */
 function scores() {
   return [
-    '(func (export "scores") (param $qp i32) (param $kp i32) (param $tokens i32) (param $d i32) (param $scale f64) (param $sp i32) (result f32)',
+    '(func $scores (param $qp i32) (param $kp i32) (param $tokens i32) (param $d i32) (param $scale f64) (param $sp i32) (result f32)',
     '  (local $a v128) (local $b v128) (local $k v128) (local $t i32) (local $i i32) (local $row i32) (local $s f32) (local $max f32)',
     '  (local.set $max (f32.const -inf))',
     '  (block $done (loop $keys',
@@ -317,7 +317,7 @@ function scores() {
 function weighted() {
   const lanes = [0, 1, 2, 3];
   return [
-    '(func (export "weighted") (param $pp i32) (param $vp i32) (param $tokens i32) (param $d i32) (param $op i32)',
+    '(func $weighted (param $pp i32) (param $vp i32) (param $tokens i32) (param $d i32) (param $op i32)',
     `  (local $p v128) (local $x v128) (local $t i32) (local $i i32) (local $row i32) ${lanes.map((l) => `(local $s${l} v128)`).join(' ')}`,
     '  (block $done (loop $dims',
     '    (br_if $done (i32.ge_u (local.get $i) (local.get $d)))',
@@ -344,7 +344,124 @@ function weighted() {
   ];
 }
 
+/**
+ * `attend(qp, kp, vp, tokens, d, scale, sp, pp, op)`: one head's softmax(q·kᵀ / scale) · v:
+ * `scores` into sp, then e_t = exp(s_t − max) stored as float32 there while Σe sums the doubles,
+ * p_t = e_t / Σe as doubles at pp, then `weighted` into op — attention.ts's JavaScript it
+ * replaced, with `$exp` for Math.exp.
+ */
+function attend() {
+  return [
+    '(func (export "attend") (param $qp i32) (param $kp i32) (param $vp i32) (param $tokens i32) (param $d i32) (param $scale f64) (param $sp i32) (param $pp i32) (param $op i32)',
+    '  (local $max f64) (local $sum f64) (local $e f64) (local $t i32)',
+    '  (local.set $max (f64.promote_f32 (call $scores (local.get $qp) (local.get $kp) (local.get $tokens) (local.get $d) (local.get $scale) (local.get $sp))))',
+    '  (block $done (loop $exps',
+    '    (br_if $done (i32.ge_u (local.get $t) (local.get $tokens)))',
+    `    (local.set $e (call $exp (f64.sub (f64.promote_f32 (f32.load ${at('$sp', '$t', 2)})) (local.get $max))))`,
+    `    (f32.store ${at('$sp', '$t', 2)} (f32.demote_f64 (local.get $e)))`,
+    '    (local.set $sum (f64.add (local.get $sum) (local.get $e)))',
+    '    (local.set $t (i32.add (local.get $t) (i32.const 1)))',
+    '    (br $exps)))',
+    '  (local.set $t (i32.const 0))',
+    '  (block $done (loop $weights',
+    '    (br_if $done (i32.ge_u (local.get $t) (local.get $tokens)))',
+    `    (f64.store ${at('$pp', '$t', 3)} (f64.div (f64.promote_f32 (f32.load ${at('$sp', '$t', 2)})) (local.get $sum)))`,
+    '    (local.set $t (i32.add (local.get $t) (i32.const 1)))',
+    '    (br $weights)))',
+    '  (call $weighted (local.get $pp) (local.get $vp) (local.get $tokens) (local.get $d) (local.get $op)))',
+  ];
+}
+
 /** The functions, as lines of the module's text. */
 export function floatFunctions() {
-  return [...range(), ...quantize(), ...maxAbs(), ...roundDiv(), ...dequantize(), ...dequantizeFloat(), ...scores(), ...weighted()];
+  return [
+    ...range(),
+    ...quantize(),
+    ...maxAbs(),
+    ...roundDiv(),
+    ...dequantize(),
+    ...dequantizeFloat(),
+    ...expFunction(),
+    ...geluFunction(),
+    ...scores(),
+    ...weighted(),
+    ...attend(),
+  ];
+}
+
+/**
+ * `$exp(x)`: fdlibm's exp (FreeBSD e_exp.c, as V8's base::ieee754::exp has it, exp(1) included),
+ * the function behind Math.exp: the same operations in the same order, so the same doubles
+ * where the engine's own build does not contract them into fused multiply-adds (x86-64 does not).
+ */
+export function expFunction() {
+  const P = [
+    '1.66666666666666019037e-01',
+    '-2.77777777770155933842e-03',
+    '6.61375632143793436117e-05',
+    '-1.65339022054652515390e-06',
+    '4.13813679705723846039e-08',
+  ];
+  const poly = `(f64.add (f64.const ${P[0]}) (f64.mul (local.get $t) (f64.add (f64.const ${P[1]}) (f64.mul (local.get $t) (f64.add (f64.const ${P[2]}) (f64.mul (local.get $t) (f64.add (f64.const ${P[3]}) (f64.mul (local.get $t) (f64.const ${P[4]})))))))))`;
+  const words = (high) => `(f64.reinterpret_i64 (i64.shl (i64.extend_i32_u ${high}) (i64.const 32)))`;
+  return [
+    '(func $exp (param $x f64) (result f64)',
+    '  (local $hx i32) (local $xsb i32) (local $k i32) (local $hi f64) (local $lo f64) (local $t f64) (local $c f64) (local $y f64)',
+    '  (local.set $hx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))',
+    '  (local.set $xsb (i32.shr_u (local.get $hx) (i32.const 31)))',
+    '  (local.set $hx (i32.and (local.get $hx) (i32.const 0x7fffffff)))',
+    '  (if (i32.ge_u (local.get $hx) (i32.const 0x40862E42)) (then',
+    '    (if (i32.ge_u (local.get $hx) (i32.const 0x7ff00000)) (then',
+    '      (if (f64.ne (local.get $x) (local.get $x)) (then (return (f64.add (local.get $x) (local.get $x)))))',
+    '      (return (select (local.get $x) (f64.const 0) (i32.eqz (local.get $xsb))))))',
+    '    (if (f64.gt (local.get $x) (f64.const 7.09782712893383973096e+02)) (then (return (f64.const inf))))',
+    '    (if (f64.lt (local.get $x) (f64.const -7.45133219101941108420e+02)) (then (return (f64.const 0))))))',
+    '  (if (i32.gt_u (local.get $hx) (i32.const 0x3FD62E42))',
+    '    (then',
+    '      (if (i32.lt_u (local.get $hx) (i32.const 0x3FF0A2B2))',
+    '        (then',
+    '          (if (f64.eq (local.get $x) (f64.const 1)) (then (return (f64.const 2.718281828459045))))',
+    '          (local.set $hi (f64.sub (local.get $x) (select (f64.const -6.93147180369123816490e-01) (f64.const 6.93147180369123816490e-01) (local.get $xsb))))',
+    '          (local.set $lo (select (f64.const -1.90821492927058770002e-10) (f64.const 1.90821492927058770002e-10) (local.get $xsb)))',
+    '          (local.set $k (i32.sub (i32.const 1) (i32.shl (local.get $xsb) (i32.const 1)))))',
+    '        (else',
+    '          (local.set $k (i32.trunc_f64_s (f64.add (f64.mul (f64.const 1.44269504088896338700e+00) (local.get $x)) (select (f64.const -0.5) (f64.const 0.5) (local.get $xsb)))))',
+    '          (local.set $t (f64.convert_i32_s (local.get $k)))',
+    '          (local.set $hi (f64.sub (local.get $x) (f64.mul (local.get $t) (f64.const 6.93147180369123816490e-01))))',
+    '          (local.set $lo (f64.mul (local.get $t) (f64.const 1.90821492927058770002e-10)))))',
+    '      (local.set $x (f64.sub (local.get $hi) (local.get $lo))))',
+    '    (else',
+    '      (if (i32.lt_u (local.get $hx) (i32.const 0x3E300000)) (then (return (f64.add (f64.const 1) (local.get $x)))))))',
+    '  (local.set $t (f64.mul (local.get $x) (local.get $x)))',
+    `  (local.set $c (f64.sub (local.get $x) (f64.mul (local.get $t) ${poly})))`,
+    '  (if (i32.eqz (local.get $k)) (then',
+    '    (return (f64.sub (f64.const 1) (f64.sub (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (local.get $c) (f64.const 2))) (local.get $x))))))',
+    '  (local.set $y (f64.sub (f64.const 1) (f64.sub (f64.sub (local.get $lo) (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (f64.const 2) (local.get $c)))) (local.get $hi))))',
+    '  (if (i32.ge_s (local.get $k) (i32.const -1021)) (then',
+    '    (if (i32.eq (local.get $k) (i32.const 1024)) (then (return (f64.mul (f64.mul (local.get $y) (f64.const 2)) (f64.const 8.988465674311579539e307)))))',
+    `    (return (f64.mul (local.get $y) ${words('(i32.add (i32.const 0x3ff00000) (i32.shl (local.get $k) (i32.const 20)))')}))))`,
+    `  (f64.mul (f64.mul (local.get $y) ${words('(i32.add (i32.const 0x3ff00000) (i32.shl (i32.add (local.get $k) (i32.const 1000)) (i32.const 20)))')}) (f64.const 9.33263618503218878990e-302)))`,
+    '(func (export "exp") (param $x f64) (result f64) (call $exp (local.get $x)))',
+  ];
+}
+
+/**
+ * `gelu(fp, n)`: GPT-2's GELU (tanh form) in place over n float32 at fp, as
+ * x − x / (e^{2u} + 1), u = √(2/π)·(x + 0.044715·x³), in doubles, rounded once: gpt2-step.ts's
+ * loop it replaces, with `$exp` for Math.exp.
+ */
+export function geluFunction() {
+  const C2 = 2 * Math.sqrt(2 / Math.PI);
+  return [
+    '(func (export "gelu") (param $fp i32) (param $n i32)',
+    '  (local $i i32) (local $x f64) (local $at i32)',
+    '  (block $done (loop $one',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $n)))',
+    `    (local.set $at ${at('$fp', '$i', 2)})`,
+    '    (local.set $x (f64.promote_f32 (f32.load (local.get $at))))',
+    `    (f32.store (local.get $at) (f32.demote_f64 (f64.sub (local.get $x) (f64.div (local.get $x) (f64.add (call $exp (f64.mul (f64.const ${C2}) (f64.add (local.get $x) (f64.mul (f64.mul (f64.mul (f64.const 0.044715) (local.get $x)) (local.get $x)) (local.get $x))))) (f64.const 1))))))`,
+    '    (local.set $i (i32.add (local.get $i) (i32.const 1)))',
+    '    (br $one)))',
+    ')',
+  ];
 }

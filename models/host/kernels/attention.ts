@@ -1,9 +1,9 @@
 // One head's attention for a decoding step (gpt2-step.ts) over the keys and values in a KvState's
-// memory: the scores and the weighted values in the kernel module's SIMD (`scores`, `weighted`),
-// the softmax between them here (Math.exp has no WebAssembly instruction). The arithmetic is
-// the JavaScript loop's it replaced, bit for bit (tests/support/attention-reference.ts): the dot
-// products as four sums in doubles, the exponentials stored as float32, the weights p = e / Σe
-// as doubles, the weighted values summed in doubles and rounded once.
+// memory, in the kernel module (`attend`: the scores and the weighted values in SIMD, the softmax
+// with fdlibm's exp, as Math.exp computes it). The arithmetic is the JavaScript loop's it
+// replaced, bit for bit (tests/support/attention-reference.ts): the dot products as four sums in
+// doubles, the exponentials stored as float32, the weights p = e / Σe as doubles, the weighted
+// values summed in doubles and rounded once.
 import type { GemvKernel } from './gemv-module';
 
 /** A store's room for one head's attention, and views of it (the memory never grows after). */
@@ -13,10 +13,8 @@ export interface AttentionScratch {
   query: Float64Array;
   /** Scores, then exponentials, as float32. */
   sp: number;
-  scores: Float32Array;
   /** The softmax weights, as doubles. */
   pp: number;
-  weights: Float64Array;
   /** The head's output. */
   op: number;
   out: Float32Array;
@@ -32,9 +30,7 @@ export function attentionScratch(buffer: ArrayBufferLike, at: number, headSize: 
     qp,
     query: new Float64Array(buffer, qp, headSize),
     sp,
-    scores: new Float32Array(buffer, sp, capacity),
     pp,
-    weights: new Float64Array(buffer, pp, capacity),
     op,
     out: new Float32Array(buffer, op, headSize),
   };
@@ -61,15 +57,6 @@ export function attendHead(
 ): void {
   const d = s.query.length;
   for (let i = 0; i < d; i++) s.query[i] = qkv[q + i]!;
-  const max = kernel.scores(s.qp, keys, tokens, d, scale, s.sp);
-  const { scores, weights } = s;
-  let sum = 0;
-  for (let t = 0; t < tokens; t++) {
-    const e = Math.exp(scores[t]! - max);
-    scores[t] = e;
-    sum += e;
-  }
-  for (let t = 0; t < tokens; t++) weights[t] = scores[t]! / sum;
-  kernel.weighted(s.pp, values, tokens, d, s.op);
+  kernel.attend(s.qp, keys, values, tokens, d, scale, s.sp, s.pp, s.op);
   out.set(s.out, at);
 }

@@ -1,5 +1,5 @@
 // The compiled kernel module (gemv-wasm.ts, built by scripts/build-gemv.mjs) and what it exports:
-// the int8 products, their float work, and one head's attention. Compiled once per context.
+// the int8 products, their float work, GPT-2's GELU and one head's attention. Compiled once per context.
 import { GEMV_SHARED_WASM_BASE64, GEMV_WASM_BASE64 } from './gemv-wasm';
 
 /** The module's exports on one memory (addresses are byte offsets into it). */
@@ -37,8 +37,9 @@ export interface GemvKernel {
     bp: number,
     out: number,
   ): void;
-  scores(qp: number, kp: number, tokens: number, d: number, scale: number, sp: number): number;
-  weighted(pp: number, vp: number, tokens: number, d: number, op: number): void;
+  attend(qp: number, kp: number, vp: number, tokens: number, d: number, scale: number, sp: number, pp: number, op: number): void;
+  gelu(fp: number, n: number): void;
+  exp(x: number): number;
 }
 
 export const PAGE = 65536;

@@ -1,7 +1,7 @@
 // One GPT-2 decoding step (one new token on top of a past) outside onnxruntime: the q8 linear
 // layers in Sesame's int8 kernel, which reads weights much faster than onnxruntime-web's GEMM at
 // one row (docs/benchmarks.md), the attention over the past in the same module's SIMD where the
-// keys and values lie (kv-state.ts, attention.ts), and the rest (embeddings, LayerNorm, GELU) in
+// keys and values lie (kv-state.ts, attention.ts), GELU in the module too, and the rest (embeddings, LayerNorm) in
 // plain loops over a few thousand floats. Prompts (many tokens at once) stay in the session, where the
 // GEMM is fast; completion feeds its past from there (kv-state.ts).
 //
@@ -30,8 +30,6 @@ export interface Gpt2Config {
   layer_norm_epsilon?: number;
   activation_function?: string;
 }
-
-const GELU_C = Math.sqrt(2 / Math.PI);
 
 /**
  * A GPT-2's weights as the step reads them: the linear layers in one kernel memory (transposed
@@ -144,13 +142,8 @@ export class Gpt2Decoder {
       }
       const a = layer.attnProj.applyInPlace(attended);
       for (let i = 0; i < width; i++) h[i] = h[i]! + a[i]!;
-      const f = layer.fc.applyInPlace(layerNorm(h, layer.ln2, this.epsilon));
-      // GELU's tanh form, 0.5·x·(1 + tanh u) written as x − x / (e^{2u} + 1): Math.exp is cheaper
-      // than Math.tanh, and both ends stay finite (e^{2u} → ∞ gives x, → 0 gives 0).
-      for (let i = 0; i < f.length; i++) {
-        const x = f[i]!;
-        f[i] = x - x / (Math.exp(2 * GELU_C * (x + 0.044715 * x * x * x)) + 1);
-      }
+      // GELU's tanh form, 0.5·x·(1 + tanh u) as x − x / (e^{2u} + 1), in the module (`gelu`): both ends stay finite.
+      const f = layer.fc.applyInPlace(layerNorm(h, layer.ln2, this.epsilon), 'gelu');
       const m = layer.proj.applyInPlace(f);
       for (let i = 0; i < width; i++) h[i] = h[i]! + m[i]!;
     }

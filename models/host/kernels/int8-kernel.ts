@@ -240,11 +240,13 @@ export class Int8Kernel {
   /**
    * `apply` without the copy: the outputs where the kernel wrote them, valid until the next
    * product of any layer in this memory (a decoding step's layers, consumed before the next).
+   * `gelu`: GPT-2's GELU applied to them there (the module's `gelu`).
    */
-  applyInPlace(x: Float32Array): Float32Array {
-    if (this.levels || x.length !== this.k) return this.apply(x);
+  applyInPlace(x: Float32Array, activation?: 'gelu'): Float32Array {
+    if (this.levels || x.length !== this.k) throw new RangeError(`applyInPlace takes one row of ${this.k} into a DynamicQuantizeLinear layer`);
     this.loadRow(x);
     this.row(this.rowQuantization());
+    if (activation === 'gelu') this.kernel.gelu(this.scratch.fo, this.n);
     return this.scratch.output.subarray(0, this.n);
   }
 
