@@ -101,8 +101,11 @@ export async function complete(
 function picker(q: CompleteQuery, random: () => number): Chooser {
   const sample = q.alternatives > 1 || q.temperature > 0;
   const temperature = Math.max(0.05, q.temperature || 0.8);
+  // One working copy for every step of the request (a decoding step's logits are 200 KB: a fresh copy each token kept the collector busy).
+  let scores = new Float32Array(0);
   return (logits, context) => {
-    const scores = logits.slice();
+    if (scores.length !== logits.length) scores = new Float32Array(logits.length);
+    scores.set(logits);
     controlRepetition(scores, context);
     return sample ? sampleToken(scores, { temperature, topP: q.topP, random }) : argmax(scores);
   };
