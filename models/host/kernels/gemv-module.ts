@@ -5,7 +5,7 @@ import { GEMV_SHARED_WASM_BASE64, GEMV_WASM_BASE64 } from './gemv-wasm';
 /** The module's exports on one memory (addresses are byte offsets into it). */
 export interface GemvKernel {
   memory: WebAssembly.Memory;
-  dots(xp: number, wp: number, n: number, k: number, op: number): void;
+  dots(xp: number, rows: number, xs: number, wp: number, n: number, k: number, op: number, os: number): void;
   transpose(src: number, dst: number, n: number, stride: number, flip: number): void;
   range(ip: number, n: number, out: number): void;
   quantize(ip: number, k: number, stride: number, scale: number, zeroPoint: number, xp: number): number;

@@ -25,7 +25,7 @@ export interface ThreadPort {
  * computed it. `next` is the publish word: the task number and the next chunk to take, so that a
  * thread still looking for work of the last task cannot take a chunk of the next.
  */
-export const SLOT = { next: 0, kernel: 1, xp: 2, wp: 3, n: 4, k: 5, op: 6, chunks: 7, finished: 8, stop: 9, chunk: 10 } as const;
+export const SLOT = { next: 0, kernel: 1, xp: 2, wp: 3, n: 4, k: 5, op: 6, chunks: 7, finished: 8, stop: 9, rows: 10, xs: 11, os: 12, chunk: 13 } as const;
 /** At most this many chunks a product. */
 export const MAX_CHUNKS = 32;
 const CHUNK_BITS = 6;
@@ -59,12 +59,24 @@ export function runChunk(control: Int32Array, dots: Dots, c: number, task: numbe
   const chunks = Atomics.load(control, SLOT.chunks);
   const from = chunkStart(n, chunks, c);
   const to = chunkStart(n, chunks, c + 1);
-  if (to > from) dots(Atomics.load(control, SLOT.xp), Atomics.load(control, SLOT.wp) + from * k, to - from, k, Atomics.load(control, SLOT.op) + 4 * from);
+  if (to > from) {
+    dots(
+      Atomics.load(control, SLOT.xp),
+      Atomics.load(control, SLOT.rows),
+      Atomics.load(control, SLOT.xs),
+      Atomics.load(control, SLOT.wp) + from * k,
+      to - from,
+      k,
+      Atomics.load(control, SLOT.op) + 4 * from,
+      Atomics.load(control, SLOT.os),
+    );
+  }
   Atomics.store(control, SLOT.chunk + c, task);
   Atomics.add(control, SLOT.finished, 1);
 }
 
-export type Dots = (xp: number, wp: number, n: number, k: number, op: number) => void;
+/** The kernel's `dots`: `rows` input rows xs bytes apart at xp, their outputs os bytes apart at op. */
+export type Dots = (xp: number, rows: number, xs: number, wp: number, n: number, k: number, op: number, os: number) => void;
 
 export type ToWorker =
   | { type: 'start'; control: SharedArrayBuffer }
@@ -133,9 +145,9 @@ export class GemvThreads {
   }
 
   /** `dots` of kernel `id` over all threads; `local` is the caller's own instance of it. */
-  dots(id: number, local: Dots, xp: number, wp: number, n: number, k: number, op: number): void {
+  dots(id: number, local: Dots, xp: number, rows: number, xs: number, wp: number, n: number, k: number, op: number, os: number): void {
     if (!this.splits(id, n, k)) {
-      local(xp, wp, n, k, op);
+      local(xp, rows, xs, wp, n, k, op, os);
       return;
     }
     const c = this.control;
@@ -147,6 +159,9 @@ export class GemvThreads {
     Atomics.store(c, SLOT.n, n);
     Atomics.store(c, SLOT.k, k);
     Atomics.store(c, SLOT.op, op);
+    Atomics.store(c, SLOT.rows, rows);
+    Atomics.store(c, SLOT.xs, xs);
+    Atomics.store(c, SLOT.os, os);
     Atomics.store(c, SLOT.chunks, chunks);
     Atomics.store(c, SLOT.finished, 0);
     Atomics.store(c, SLOT.next, task << CHUNK_BITS);

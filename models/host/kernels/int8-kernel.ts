@@ -17,6 +17,9 @@ import type { Int8Weights } from './weights';
 
 const align = (value: number, to: number) => Math.ceil(value / to) * to;
 
+/** Input rows a head computes at once (a sense request's masks), its weights read once for all of them. */
+const HEAD_ROWS = 8;
+
 /**
  * Where one layer lives in its memory (bytes): quantised input row, integer sums, transposed
  * weights, and its per-output zero points, scales and bias where it has them (−1 where not).
@@ -93,13 +96,17 @@ export class Int8Kernel {
   /** What the diagnostics call it: "int8 head", or "tied uint8 table kernel" for a head over a shared embedding table. */
   readonly kind: string;
 
-  /** One layer in a memory of its own. `threads`: workers to split each product over (its memory is then shared with them). */
+  /**
+   * One layer in a memory of its own (a head: room for HEAD_ROWS input rows at once, so that a
+   * tool's several rows read the weights once). `threads`: workers to split each product over
+   * (its memory is then shared with them).
+   */
   static of(w: Int8Weights, threads?: GemvThreads): Int8Kernel {
-    return Int8Kernel.group([w], threads)[0]!;
+    return Int8Kernel.group([w], threads, HEAD_ROWS)[0]!;
   }
 
-  /** Several layers (a model's) in one memory; throws when that memory cannot be had. */
-  static group(ws: readonly Int8Weights[], threads?: GemvThreads): Int8Kernel[] {
+  /** Several layers (a model's) in one memory, `maxRows` input rows at a time; throws when that memory cannot be had. */
+  static group(ws: readonly Int8Weights[], threads?: GemvThreads, maxRows = 1): Int8Kernel[] {
     let at = 0;
     /** Room for one value per output where there is one per output (a bias always is), else −1. */
     const perOutput = (values: ArrayLike<number> | undefined, n: number, bias = false): number => {
@@ -112,8 +119,8 @@ export class Int8Kernel {
     const places = ws.map((w): Place => {
       const stride = align(w.k, GEMV_K_MULTIPLE);
       const xp = at;
-      const op = align(xp + stride * 2, 64);
-      const wp = align(op + w.n * 4, 64);
+      const op = align(xp + maxRows * stride * 2, 64);
+      const wp = align(op + maxRows * w.n * 4, 64);
       at = align(wp + w.n * stride, 64);
       return { xp, op, wp, zp: perOutput(w.zeroPoint, w.n), sp: perOutput(w.scale, w.n), bp: perOutput(w.bias, w.n, true) };
     });
@@ -133,10 +140,17 @@ export class Int8Kernel {
       rp,
       range: new Float32Array(buffer, rp, 2),
     };
-    return ws.map((w, i) => new Int8Kernel(w, memory, places[i]!, scratch, strip));
+    return ws.map((w, i) => new Int8Kernel(w, memory, places[i]!, scratch, strip, maxRows));
   }
 
-  private constructor(w: Int8Weights, memory: KernelMemory, place: Place, scratch: Scratch, strip: number) {
+  private constructor(
+    w: Int8Weights,
+    memory: KernelMemory,
+    place: Place,
+    scratch: Scratch,
+    strip: number,
+    private readonly maxRows: number,
+  ) {
     this.k = w.k;
     this.n = w.n;
     this.stride = align(w.k, GEMV_K_MULTIPLE);
@@ -245,29 +259,40 @@ export class Int8Kernel {
   applyInPlace(x: Float32Array, activation?: 'gelu'): Float32Array {
     if (this.levels || x.length !== this.k) throw new RangeError(`applyInPlace takes one row of ${this.k} into a DynamicQuantizeLinear layer`);
     this.loadRow(x);
-    this.row(this.rowQuantization());
+    const scale = this.quantizeRow(0, this.rowQuantization());
+    this.dots(1);
+    this.dequantizeRow(0, scale);
     if (activation === 'gelu') this.kernel.gelu(this.scratch.fo, this.n);
     return this.scratch.output.subarray(0, this.n);
   }
 
-  /** `logits` for several rows of one input, quantised once. */
+  /**
+   * `logits` for several rows of one input, quantised once (a `floatInput` head: each row to
+   * its own 16 bits), up to `maxRows` rows to one pass over the weights.
+   */
   rows(hidden: Float32Array, rows: readonly number[]): Float32Array[] {
-    const { k } = this;
+    const { k, n } = this;
     for (const row of rows) {
       if (hidden.length % k !== 0 || row < 0 || (row + 1) * k > hidden.length)
         throw new RangeError(`row ${row} is not in a [${hidden.length / k}][${k}] input`);
     }
-    if (this.levels) return rows.map((row) => this.floatRow(hidden.subarray(row * k, (row + 1) * k)));
-    if (hidden.length === k) {
-      // One row (a decoding step's layers): its range in the kernel too.
-      this.loadRow(hidden);
-      return [this.copy(this.row(this.rowQuantization()))];
+    // One row of a DynamicQuantizeLinear layer: its range in the kernel too.
+    const oneRow = !this.levels && hidden.length === k;
+    const q = this.levels || oneRow ? undefined : dynamicQuantization(hidden);
+    const out: Float32Array[] = [];
+    for (let from = 0; from < rows.length; from += this.maxRows) {
+      const group = rows.slice(from, from + this.maxRows);
+      const scales = group.map((row, r) => {
+        this.loadRow(hidden.subarray(row * k, (row + 1) * k));
+        return this.quantizeRow(r, oneRow ? this.rowQuantization() : q);
+      });
+      this.dots(group.length);
+      scales.forEach((scale, r) => {
+        this.dequantizeRow(r, scale);
+        out.push(this.scratch.output.slice(0, n));
+      });
     }
-    const q = dynamicQuantization(hidden);
-    return rows.map((row) => {
-      this.loadRow(hidden.subarray(row * k, (row + 1) * k));
-      return this.copy(this.row(q));
-    });
+    return out;
   }
 
   private loadRow(x: Float32Array): void {
@@ -281,47 +306,52 @@ export class Int8Kernel {
     return quantization(scratch.range[0]!, scratch.range[1]!);
   }
 
-  /** The first `count` outputs, copied out of the scratch. */
-  private copy(count: number): Float32Array {
-    return this.scratch.output.slice(0, count);
+  /**
+   * The loaded row as input row `r`: quantised with `q` (DynamicQuantizeLinear's parameters for
+   * the whole tensor), or for a `floatInput` head to ±levels, Math.round(x / step) with step =
+   * max |x| / levels. Returns what scaling its sums back needs.
+   */
+  private quantizeRow(r: number, q: Quantization | undefined): RowScale {
+    const { k, kernel, scratch, stride } = this;
+    const xp = this.xp + r * stride * 2;
+    if (!q) {
+      const max = kernel.maxAbs(scratch.ip, k);
+      const step = max > 0 ? max / this.levels : 1;
+      return { sum: kernel.roundDiv(scratch.ip, k, stride, step, xp), step };
+    }
+    return { sum: kernel.quantize(scratch.ip, k, stride, q.scale, q.zeroPoint, xp), q };
   }
 
   /**
-   * The outputs for the row in the scratch input: quantised with `q` (DynamicQuantizeLinear's
-   * parameters for the whole tensor), exact integer sums, then f32(sum) · f32(q.scale · scale)
-   * and the bias, each a float32 operation as in the graph; returns how many (in the scratch output).
+   * Input row r's outputs into the scratch output: f32(sum) · f32(q.scale · scale) and the bias,
+   * each a float32 operation as in the graph; for a `floatInput` head (sum · step) · scale in
+   * doubles, rounded once, and the bias.
    */
-  private row(q: Quantization): number {
-    const { k, n, kernel, scratch, place } = this;
-    const sum = kernel.quantize(scratch.ip, k, this.stride, q.scale, q.zeroPoint, this.xp);
-    this.dots();
-    const multiplier = Math.fround(q.scale * this.scale[0]!);
-    kernel.dequantize(this.op, n, this.mode, this.zero[0]!, place.zp, sum, multiplier, q.scale, place.sp, place.bp, scratch.fo);
-    return n;
+  private dequantizeRow(r: number, { sum, q, step }: RowScale): void {
+    const { n, kernel, scratch, place } = this;
+    const op = this.op + r * n * 4;
+    if (q) {
+      const multiplier = Math.fround(q.scale * this.scale[0]!);
+      kernel.dequantize(op, n, this.mode, this.zero[0]!, place.zp, sum, multiplier, q.scale, place.sp, place.bp, scratch.fo);
+    } else {
+      kernel.dequantizeFloat(op, n, this.mode, this.zero[0]!, place.zp, sum, step!, this.scale[0]!, place.sp, place.bp, scratch.fo);
+    }
   }
 
-  /**
-   * One row of a float product (`floatInput`): the row quantised symmetrically to ±levels
-   * (Math.round(x / step), step = max |x| / levels), exact integer sums, then (sum · step) · scale
-   * in doubles, rounded once to float32, and the bias.
-   */
-  private floatRow(input: Float32Array): Float32Array {
-    const { k, n, kernel, scratch, place } = this;
-    this.loadRow(input);
-    const max = kernel.maxAbs(scratch.ip, k);
-    const step = max > 0 ? max / this.levels : 1;
-    const sum = kernel.roundDiv(scratch.ip, k, this.stride, step, this.xp);
-    this.dots();
-    kernel.dequantizeFloat(this.op, n, this.mode, this.zero[0]!, place.zp, sum, step, this.scale[0]!, place.sp, place.bp, scratch.fo);
-    return scratch.output.slice(0, n);
-  }
-
-  /** The product of the input row at xp with every weight row, as i32 at op (split over the threads where there are). */
-  private dots(): void {
+  /** The products of the first `rows` input rows at xp with every weight row, as i32 at op (split over the threads where there are). */
+  private dots(rows: number): void {
+    const { stride, n } = this;
     const shared = this.memory.shared;
-    if (shared) shared.threads.dots(shared.id, this.kernel.dots, this.xp, this.wp, this.n, this.stride, this.op);
-    else this.kernel.dots(this.xp, this.wp, this.n, this.stride, this.op);
+    if (shared) shared.threads.dots(shared.id, this.kernel.dots, this.xp, rows, stride * 2, this.wp, n, stride, this.op, n * 4);
+    else this.kernel.dots(this.xp, rows, stride * 2, this.wp, n, stride, this.op, n * 4);
   }
+}
+
+/** What scaling an input row's sums back needs: their sum, and the quantisation (q) or the 16-bit step. */
+interface RowScale {
+  sum: number;
+  q?: Quantization;
+  step?: number;
 }
 
 /**

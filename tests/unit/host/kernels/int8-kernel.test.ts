@@ -74,6 +74,9 @@ describe('int8 head kernel', () => {
     }
     // Several rows of one input at once: the same rows.
     expect(head.rows(hidden, [2, 0]).map((r) => Array.from(r))).toEqual([2, 0].map((row) => Array.from(reference(w, hidden, row))));
+    // More rows than one pass over the weights takes (8), repeats included.
+    const many = [0, 1, 2, 2, 1, 0, 0, 1, 2, 1];
+    expect(head.rows(hidden, many).map((r) => Array.from(r))).toEqual(many.map((row) => Array.from(reference(w, hidden, row))));
   });
 
   it('keeps several layers of different shapes in one memory, each giving its own products', () => {
@@ -120,6 +123,14 @@ describe('int8 head kernel', () => {
       const want = floatReference(w, input);
       expect(Array.from(head.apply(input)).findIndex((v, j) => !Object.is(v, want[j]))).toBe(-1);
     }
+    // Many rows in one call, each quantised to its own step: each row's reference.
+    const hidden = Float32Array.from({ length: 10 * k }, () => (random() - 0.5) * (1 + 20 * random()));
+    const rows = [9, 0, 5, 5, 1, 2, 3, 4, 6, 7, 8];
+    const got = head.rows(hidden, rows);
+    rows.forEach((row, i) => {
+      const want = floatReference(w, hidden.subarray(row * k, (row + 1) * k));
+      expect(Array.from(got[i]!).findIndex((v, j) => !Object.is(v, want[j]))).toBe(-1);
+    });
   });
 
   it('quantises a row whose values fall on halves of the scale to even, as the graph does', () => {
