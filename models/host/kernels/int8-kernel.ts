@@ -18,7 +18,7 @@ import type { Int8Weights } from './weights';
 const align = (value: number, to: number) => Math.ceil(value / to) * to;
 
 /** Input rows a head computes at once (a sense request's masks), its weights read once for all of them. */
-const HEAD_ROWS = 8;
+const HEAD_ROWS = 4;
 
 /**
  * Where one layer lives in its memory (bytes): quantised input row, integer sums, transposed

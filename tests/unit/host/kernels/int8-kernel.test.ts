@@ -74,7 +74,7 @@ describe('int8 head kernel', () => {
     }
     // Several rows of one input at once: the same rows.
     expect(head.rows(hidden, [2, 0]).map((r) => Array.from(r))).toEqual([2, 0].map((row) => Array.from(reference(w, hidden, row))));
-    // More rows than one pass over the weights takes (8), repeats included.
+    // More rows than one pass over the weights takes (4), repeats included.
     const many = [0, 1, 2, 2, 1, 0, 0, 1, 2, 1];
     expect(head.rows(hidden, many).map((r) => Array.from(r))).toEqual(many.map((row) => Array.from(reference(w, hidden, row))));
   });
