@@ -338,6 +338,38 @@ export interface KernelPage {
 }
 
 /** Opens a page of the bench's page server, waits until it is ready, evaluates `fn(arg)` in it and closes it. */
+/** Sesame's kernel over one product of `shape` in the bench's kernel page (`pagesUrl`/kernel.html): `runs` timings, alone or split over `workers`. */
+export function kernelGemvIn(
+  s: Session,
+  pagesUrl: string,
+  shape: { k: number; n: number },
+  runs: number,
+  workers: number,
+): Promise<{ ms: number[]; threads: number }> {
+  return inBenchPage(s, `${pagesUrl}/kernel.html`, ({ k, n, runs, workers }) => (window as unknown as KernelPage).kernelGemv(k, n, runs, workers), {
+    k: shape.k,
+    n: shape.n,
+    runs,
+    workers,
+  });
+}
+
+/** onnxruntime-web's one-node MatMul of `shape` in the bench's MatMul page: `runs` timings on `threads`. */
+export function onnxGemvIn(
+  s: Session,
+  pagesUrl: string,
+  shape: { m: number; k: number },
+  runs: number,
+  threads: number,
+): Promise<{ ms: number[]; threads: number }> {
+  return inBenchPage(s, `${pagesUrl}/mm.html`, ({ threads, runs, m, k }) => (window as unknown as PeakPage).peak('gemv', threads, runs, m, k), {
+    threads,
+    runs,
+    m: shape.m,
+    k: shape.k,
+  });
+}
+
 export async function inBenchPage<A, R>(s: Session, url: string, fn: (arg: A) => Promise<R>, arg: A): Promise<R> {
   const page = await s.context.newPage();
   try {
@@ -806,22 +838,12 @@ export async function runBrowserBench(o: BrowserOptions): Promise<Record<string,
     const gemvRuns = o.quick ? 5 : 24;
     const gemvPeaks: (PeakResult & { runtime: 'onnxruntime-web' | 'sesame-kernel' })[] = [];
     for (const threads of o.quick ? [1] : [1, 2]) {
-      const r = await inBenchPage(s, `${ps.url}/mm.html`, ({ threads, runs, m, k }) => (window as unknown as PeakPage).peak('gemv', threads, runs, m, k), {
-        threads,
-        runs: gemvRuns,
-        m: gemv.m,
-        k: gemv.k,
-      });
+      const r = await onnxGemvIn(s, ps.url, gemv, gemvRuns, threads);
       gemvPeaks.push({ ...peakOf(gemv, 'int8', r.threads, r.ms), runtime: 'onnxruntime-web' });
     }
     // Alone, and with one worker: the offscreen document's split on this machine's cores.
     for (const workers of [0, 1]) {
-      const r = await inBenchPage(s, `${ps.url}/kernel.html`, ({ k, n, runs, workers }) => (window as unknown as KernelPage).kernelGemv(k, n, runs, workers), {
-        k: gemv.k,
-        n: gemv.n,
-        runs: gemvRuns,
-        workers,
-      });
+      const r = await kernelGemvIn(s, ps.url, gemv, gemvRuns, workers);
       gemvPeaks.push({ ...peakOf(gemv, 'int8', r.threads, r.ms), runtime: 'sesame-kernel' });
     }
     out.gemv = { shape: gemv, wasm: gemvPeaks };

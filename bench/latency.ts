@@ -21,14 +21,13 @@ import { startHubServer } from '@/tests/support/hub-server.mjs';
 import {
   closeHost,
   decodingRate,
-  inBenchPage,
-  type KernelPage,
+  kernelGemvIn,
+  onnxGemvIn,
   launch,
   type Memory,
   memory,
   must,
   offscreen,
-  type PeakPage,
   pageServer,
   type Session,
   type SettingsFor,
@@ -327,22 +326,12 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     const gemvRuns = o.quick ? 5 : 24;
     const limits: { runtime: string; threads: number; gbps: number }[] = [];
     for (const workers of [0, 1]) {
-      const r = await inBenchPage(x, `${ps.url}/kernel.html`, ({ k, n, runs, workers }) => (window as unknown as KernelPage).kernelGemv(k, n, runs, workers), {
-        k: gemv.k,
-        n: gemv.n,
-        runs: gemvRuns,
-        workers,
-      });
+      const r = await kernelGemvIn(x, ps.url, gemv, gemvRuns, workers);
       const p = peakOf(gemv, 'int8', r.threads, r.ms);
       limits.push({ runtime: 'sesame-kernel', threads: r.threads, gbps: p.bestGflops / 2 });
     }
     for (const threads of o.quick ? [1] : [1, 2]) {
-      const r = await inBenchPage(x, `${ps.url}/mm.html`, ({ threads, runs, m, k }) => (window as unknown as PeakPage).peak('gemv', threads, runs, m, k), {
-        threads,
-        runs: gemvRuns,
-        m: gemv.m,
-        k: gemv.k,
-      });
+      const r = await onnxGemvIn(x, ps.url, gemv, gemvRuns, threads);
       const p = peakOf(gemv, 'int8', r.threads, r.ms);
       limits.push({ runtime: 'onnxruntime-web', threads: r.threads, gbps: p.bestGflops / 2 });
     }
@@ -356,12 +345,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
    */
   const roundLimit = async (x: Session): Promise<number> => {
     const gemv = gemvShape(o.quick);
-    const r = await inBenchPage(x, `${ps.url}/kernel.html`, ({ k, n, runs, workers }) => (window as unknown as KernelPage).kernelGemv(k, n, runs, workers), {
-      k: gemv.k,
-      n: gemv.n,
-      runs: 8,
-      workers: 1,
-    });
+    const r = await kernelGemvIn(x, ps.url, gemv, 8, 1);
     return peakOf(gemv, 'int8', r.threads, r.ms).bestGflops / 2;
   };
   /** `rounds` rounds in the open browser (the model loaded): the limit, then (after one not counted) a completion of 32 tokens and one of 1. */

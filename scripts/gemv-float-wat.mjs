@@ -63,25 +63,40 @@ function range() {
 function quantize() {
   const q = (x) =>
     `(i32x4.sub (i32x4.min_s (i32x4.max_s (i32x4.add (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.div ${x} (local.get $s4)))) (local.get $z4)) (v128.const i32x4 0 0 0 0)) (v128.const i32x4 255 255 255 255)) (local.get $z4))`;
-  return [
+  return toInt16(
     '(func (export "quantize") (param $ip i32) (param $k i32) (param $stride i32) (param $scale f32) (param $zp i32) (param $xp i32) (result i32)',
-    '  (local $s4 v128) (local $z4 v128) (local $acc v128) (local $a v128) (local $b v128) (local $i i32) (local $end i32) (local $sum i32) (local $one i32)',
-    '  (local.set $s4 (f32x4.splat (local.get $scale)))',
-    '  (local.set $z4 (i32x4.splat (local.get $zp)))',
+    '(local $s4 v128) (local $z4 v128)',
+    ['  (local.set $s4 (f32x4.splat (local.get $scale)))', '  (local.set $z4 (i32x4.splat (local.get $zp)))'],
+    [`(local.set $a ${q(v(at('$ip', '$i', 2)))})`, `(local.set $b ${q(`(v128.load offset=16 ${at('$ip', '$i', 2)})`)})`],
+    [
+      `(local.set $one (i32.add (i32.trunc_sat_f32_s (f32.nearest (f32.div (f32.load ${at('$ip', '$i', 2)}) (local.get $scale)))) (local.get $zp)))`,
+      '(local.set $one (select (local.get $one) (i32.const 0) (i32.gt_s (local.get $one) (i32.const 0))))',
+      '(local.set $one (i32.sub (select (local.get $one) (i32.const 255) (i32.lt_s (local.get $one) (i32.const 255))) (local.get $zp)))',
+    ],
+  );
+}
+
+/**
+ * A function that turns k float32 at ip into int16 at xp (zeros up to `stride`, the kernel reads
+ * whole rows) and returns their sum: eight at a time (`eight` sets $a and $b, four each as i32),
+ * then one at a time (`one` sets $one).
+ */
+function toInt16(head, locals, setup, eight, one) {
+  return [
+    head,
+    `  (local $acc v128) (local $a v128) (local $b v128) (local $i i32) (local $end i32) (local $sum i32) (local $one i32) ${locals}`,
+    ...setup,
     '  (local.set $end (i32.and (local.get $k) (i32.const -8)))',
     '  (block $done (loop $eight',
     '    (br_if $done (i32.ge_u (local.get $i) (local.get $end)))',
-    `    (local.set $a ${q(v(at('$ip', '$i', 2)))})`,
-    `    (local.set $b ${q(`(v128.load offset=16 ${at('$ip', '$i', 2)})`)})`,
+    ...eight.map((line) => `    ${line}`),
     '    (local.set $acc (i32x4.add (local.get $acc) (i32x4.add (local.get $a) (local.get $b))))',
     `    (v128.store ${at('$xp', '$i', 1)} (i16x8.narrow_i32x4_s (local.get $a) (local.get $b)))`,
     '    (local.set $i (i32.add (local.get $i) (i32.const 8)))',
     '    (br $eight)))',
     '  (block $done (loop $one',
     '    (br_if $done (i32.ge_u (local.get $i) (local.get $k)))',
-    `    (local.set $one (i32.add (i32.trunc_sat_f32_s (f32.nearest (f32.div (f32.load ${at('$ip', '$i', 2)}) (local.get $scale)))) (local.get $zp)))`,
-    '    (local.set $one (select (local.get $one) (i32.const 0) (i32.gt_s (local.get $one) (i32.const 0))))',
-    '    (local.set $one (i32.sub (select (local.get $one) (i32.const 255) (i32.lt_s (local.get $one) (i32.const 255))) (local.get $zp)))',
+    ...one.map((line) => `    ${line}`),
     `    (i32.store16 ${at('$xp', '$i', 1)} (local.get $one))`,
     '    (local.set $sum (i32.add (local.get $sum) (local.get $one)))',
     '    (local.set $i (i32.add (local.get $i) (i32.const 1)))',
@@ -136,34 +151,22 @@ function roundDiv() {
     ' (f64x2.add (local.get $f) (v128.and (f64x2.ge (f64x2.sub (local.get $r) (local.get $f)) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1 1)))';
   const four = (x) =>
     `(local.set $lo ${round(x)}) (local.set $hi ${round(high(x))}) ${lows('(i32x4.trunc_sat_f64x2_s_zero (local.get $lo))', '(i32x4.trunc_sat_f64x2_s_zero (local.get $hi))')}`;
-  return [
+  return toInt16(
     '(func (export "roundDiv") (param $ip i32) (param $k i32) (param $stride i32) (param $step f64) (param $xp i32) (result i32)',
-    '  (local $step2 v128) (local $r v128) (local $f v128) (local $lo v128) (local $hi v128) (local $x v128) (local $a v128) (local $b v128) (local $acc v128)',
-    '  (local $i i32) (local $end i32) (local $sum i32) (local $one i32) (local $rs f64) (local $fs f64)',
-    '  (local.set $step2 (f64x2.splat (local.get $step)))',
-    '  (local.set $end (i32.and (local.get $k) (i32.const -8)))',
-    '  (block $done (loop $eight',
-    '    (br_if $done (i32.ge_u (local.get $i) (local.get $end)))',
-    `    (local.set $x ${v(at('$ip', '$i', 2))})`,
-    `    (local.set $a (block (result v128) ${four('(local.get $x)')}))`,
-    `    (local.set $x (v128.load offset=16 ${at('$ip', '$i', 2)}))`,
-    `    (local.set $b (block (result v128) ${four('(local.get $x)')}))`,
-    '    (local.set $acc (i32x4.add (local.get $acc) (i32x4.add (local.get $a) (local.get $b))))',
-    `    (v128.store ${at('$xp', '$i', 1)} (i16x8.narrow_i32x4_s (local.get $a) (local.get $b)))`,
-    '    (local.set $i (i32.add (local.get $i) (i32.const 8)))',
-    '    (br $eight)))',
-    '  (block $done (loop $one',
-    '    (br_if $done (i32.ge_u (local.get $i) (local.get $k)))',
-    `    (local.set $rs (f64.div (f64.promote_f32 (f32.load ${at('$ip', '$i', 2)})) (local.get $step)))`,
-    '    (local.set $fs (f64.floor (local.get $rs)))',
-    '    (local.set $one (i32.trunc_sat_f64_s (select (f64.add (local.get $fs) (f64.const 1)) (local.get $fs) (f64.ge (f64.sub (local.get $rs) (local.get $fs)) (f64.const 0.5)))))',
-    `    (i32.store16 ${at('$xp', '$i', 1)} (local.get $one))`,
-    '    (local.set $sum (i32.add (local.get $sum) (local.get $one)))',
-    '    (local.set $i (i32.add (local.get $i) (i32.const 1)))',
-    '    (br $one)))',
-    ...zeroTail(),
-    `  (i32.add (local.get $sum) ${sumI32('(local.get $acc)')}))`,
-  ];
+    '(local $step2 v128) (local $r v128) (local $f v128) (local $lo v128) (local $hi v128) (local $x v128) (local $rs f64) (local $fs f64)',
+    ['  (local.set $step2 (f64x2.splat (local.get $step)))'],
+    [
+      `(local.set $x ${v(at('$ip', '$i', 2))})`,
+      `(local.set $a (block (result v128) ${four('(local.get $x)')}))`,
+      `(local.set $x (v128.load offset=16 ${at('$ip', '$i', 2)}))`,
+      `(local.set $b (block (result v128) ${four('(local.get $x)')}))`,
+    ],
+    [
+      `(local.set $rs (f64.div (f64.promote_f32 (f32.load ${at('$ip', '$i', 2)})) (local.get $step)))`,
+      '(local.set $fs (f64.floor (local.get $rs)))',
+      '(local.set $one (i32.trunc_sat_f64_s (select (f64.add (local.get $fs) (f64.const 1)) (local.get $fs) (f64.ge (f64.sub (local.get $rs) (local.get $fs)) (f64.const 0.5)))))',
+    ],
+  );
 }
 
 /** Bits of `dequantize`'s `mode`: per-output zero points, per-output scales, a bias. */
@@ -194,28 +197,14 @@ function dequantize() {
     `(local.set $z ${perOutput(DEQUANTIZE.zeros, '$zp', '$zero4')})`,
     `(local.set $e ${lows(exact('(local.get $d)', '(local.get $z)'), exact(high('(local.get $d)'), high('(local.get $z)')))})`,
     `(local.set $e (f32x4.mul (local.get $e) (if (result v128) (i32.and (local.get $mode) (i32.const ${DEQUANTIZE.scales})) (then (f32x4.mul (local.get $q4) ${v(at('$sp', '$j', 2))})) (else (local.get $m4)))))`,
-    `(if (i32.and (local.get $mode) (i32.const ${DEQUANTIZE.bias})) (then (local.set $e (f32x4.add (local.get $e) ${v(at('$bp', '$j', 2))}))))`,
-    `(v128.store ${at('$out', '$j', 2)} (local.get $e))`,
+    ...biasAndStore.four,
   ];
   const one = [
     `(local.set $es (f32.demote_f64 (f64.sub (f64.convert_i32_s (i32.load ${at('$op', '$j', 2)})) (f64.mul (f64.convert_i32_s ${perOutputOne(DEQUANTIZE.zeros, '$zp', '$zero', 'i32')}) (local.get $sums)))))`,
     `(local.set $es (f32.mul (local.get $es) (if (result f32) (i32.and (local.get $mode) (i32.const ${DEQUANTIZE.scales})) (then (f32.mul (local.get $qscale) (f32.load ${at('$sp', '$j', 2)}))) (else (local.get $mult)))))`,
-    `(if (i32.and (local.get $mode) (i32.const ${DEQUANTIZE.bias})) (then (local.set $es (f32.add (local.get $es) (f32.load ${at('$bp', '$j', 2)})))))`,
-    `(f32.store ${at('$out', '$j', 2)} (local.get $es))`,
+    ...biasAndStore.one,
   ];
-  return outputs(
-    '(func (export "dequantize") (param $op i32) (param $n i32) (param $mode i32) (param $zero i32) (param $zp i32) (param $sum i32) (param $mult f32) (param $qscale f32) (param $sp i32) (param $bp i32) (param $out i32)',
-    '  (local $sum2 v128) (local $zero4 v128) (local $m4 v128) (local $q4 v128) (local $d v128) (local $z v128) (local $e v128) (local $j i32) (local $end i32) (local $es f32) (local $sums f64)',
-    [
-      '  (local.set $sums (f64.convert_i32_s (local.get $sum)))',
-      '  (local.set $sum2 (f64x2.splat (local.get $sums)))',
-      '  (local.set $zero4 (i32x4.splat (local.get $zero)))',
-      '  (local.set $m4 (f32x4.splat (local.get $mult)))',
-      '  (local.set $q4 (f32x4.splat (local.get $qscale)))',
-    ],
-    four,
-    one,
-  );
+  return dequantizer('dequantize', ['$mult f32', '$qscale f32'], { $m4: ['f32x4', '$mult'], $q4: ['f32x4', '$qscale'] }, four, one);
 }
 
 /**
@@ -231,23 +220,45 @@ function dequantizeFloat() {
     `(local.set $z ${perOutput(DEQUANTIZE.zeros, '$zp', '$zero4')})`,
     `(local.set $s ${perOutput(DEQUANTIZE.scales, '$sp', '$scale4')})`,
     `(local.set $e ${lows(two('(local.get $d)', '(local.get $z)', '(local.get $s)'), two(high('(local.get $d)'), high('(local.get $z)'), high('(local.get $s)')))})`,
-    `(if (i32.and (local.get $mode) (i32.const ${DEQUANTIZE.bias})) (then (local.set $e (f32x4.add (local.get $e) ${v(at('$bp', '$j', 2))}))))`,
-    `(v128.store ${at('$out', '$j', 2)} (local.get $e))`,
+    ...biasAndStore.four,
   ];
   const one = [
     `(local.set $es (f32.demote_f64 (f64.mul (f64.mul (f64.sub (f64.convert_i32_s (i32.load ${at('$op', '$j', 2)})) (f64.mul (f64.convert_i32_s ${perOutputOne(DEQUANTIZE.zeros, '$zp', '$zero', 'i32')}) (local.get $sums))) (local.get $step)) (f64.promote_f32 ${perOutputOne(DEQUANTIZE.scales, '$sp', '$scale', 'f32')}))))`,
+    ...biasAndStore.one,
+  ];
+  return dequantizer('dequantizeFloat', ['$step f64', '$scale f32'], { $step2: ['f64x2', '$step'], $scale4: ['f32x4', '$scale'], $s: null }, four, one);
+}
+
+/** The bias added where `mode` has one, then the outputs stored: four ($e), one ($es). */
+const biasAndStore = {
+  four: [
+    `(if (i32.and (local.get $mode) (i32.const ${DEQUANTIZE.bias})) (then (local.set $e (f32x4.add (local.get $e) ${v(at('$bp', '$j', 2))}))))`,
+    `(v128.store ${at('$out', '$j', 2)} (local.get $e))`,
+  ],
+  one: [
     `(if (i32.and (local.get $mode) (i32.const ${DEQUANTIZE.bias})) (then (local.set $es (f32.add (local.get $es) (f32.load ${at('$bp', '$j', 2)})))))`,
     `(f32.store ${at('$out', '$j', 2)} (local.get $es))`,
-  ];
+  ],
+};
+
+/**
+ * A dequantising function: (op, n, mode, zero, zp, sum, a, b, sp, bp, out), its two operands `a`
+ * and `b` ("$name type"), the vectors splat from them (`$v: [shape, $x]`; `$v: null` a plain
+ * v128 local), and its loop bodies (`outputs`).
+ */
+function dequantizer(name, [a, b], vectors, four, one) {
+  const all = { $zero4: ['i32x4', '$zero'], ...vectors };
   return outputs(
-    '(func (export "dequantizeFloat") (param $op i32) (param $n i32) (param $mode i32) (param $zero i32) (param $zp i32) (param $sum i32) (param $step f64) (param $scale f32) (param $sp i32) (param $bp i32) (param $out i32)',
-    '  (local $sum2 v128) (local $step2 v128) (local $zero4 v128) (local $scale4 v128) (local $d v128) (local $z v128) (local $s v128) (local $e v128) (local $j i32) (local $end i32) (local $es f32) (local $sums f64)',
+    `(func (export "${name}") (param $op i32) (param $n i32) (param $mode i32) (param $zero i32) (param $zp i32) (param $sum i32) (param ${a}) (param ${b}) (param $sp i32) (param $bp i32) (param $out i32)`,
+    `  (local $sum2 v128) (local $d v128) (local $z v128) (local $e v128) (local $j i32) (local $end i32) (local $es f32) (local $sums f64) ${Object.keys(all)
+      .map((v) => `(local ${v} v128)`)
+      .join(' ')}`,
     [
       '  (local.set $sums (f64.convert_i32_s (local.get $sum)))',
       '  (local.set $sum2 (f64x2.splat (local.get $sums)))',
-      '  (local.set $step2 (f64x2.splat (local.get $step)))',
-      '  (local.set $zero4 (i32x4.splat (local.get $zero)))',
-      '  (local.set $scale4 (f32x4.splat (local.get $scale)))',
+      ...Object.entries(all)
+        .filter(([, splat]) => splat)
+        .map(([v, [shape, from]]) => `  (local.set ${v} (${shape}.splat (local.get ${from})))`),
     ],
     four,
     one,

@@ -2,6 +2,21 @@
 // the int8 products, their float work, GPT-2's GELU and one head's attention. Compiled once per context.
 import { GEMV_SHARED_WASM_BASE64, GEMV_WASM_BASE64 } from './gemv-wasm';
 
+/** Scales a layer's integer sums at op back to n floats at out (per-output zero points, scales, bias at zp, sp, bp as `mode` says). */
+type Dequantize = (
+  op: number,
+  n: number,
+  mode: number,
+  zero: number,
+  zp: number,
+  sum: number,
+  a: number,
+  b: number,
+  sp: number,
+  bp: number,
+  out: number,
+) => void;
+
 /** The module's exports on one memory (addresses are byte offsets into it). */
 export interface GemvKernel {
   memory: WebAssembly.Memory;
@@ -11,32 +26,9 @@ export interface GemvKernel {
   quantize(ip: number, k: number, stride: number, scale: number, zeroPoint: number, xp: number): number;
   maxAbs(ip: number, k: number): number;
   roundDiv(ip: number, k: number, stride: number, step: number, xp: number): number;
-  dequantize(
-    op: number,
-    n: number,
-    mode: number,
-    zero: number,
-    zp: number,
-    sum: number,
-    mult: number,
-    qscale: number,
-    sp: number,
-    bp: number,
-    out: number,
-  ): void;
-  dequantizeFloat(
-    op: number,
-    n: number,
-    mode: number,
-    zero: number,
-    zp: number,
-    sum: number,
-    step: number,
-    scale: number,
-    sp: number,
-    bp: number,
-    out: number,
-  ): void;
+  /** `a`, `b`: the tensor's multiplier and the input's scale (f32) for `dequantize`; the 16-bit step (f64) and the tensor's scale for `dequantizeFloat`. */
+  dequantize: Dequantize;
+  dequantizeFloat: Dequantize;
   attend(qp: number, kp: number, vp: number, tokens: number, d: number, scale: number, sp: number, pp: number, op: number): void;
   gelu(fp: number, n: number): void;
   exp(x: number): number;
