@@ -1,10 +1,12 @@
 // A q8 linear layer (int8-linear.ts) computed outside onnxruntime: the LM head, for the rows a
 // tool reads (GPT's last position, BERT's masks) instead of every position, and a GPT decoding
-// step's layers (gpt-decoder/).
+// step's layers (gpt2-step.ts).
 // It does what the q8 graph does — DynamicQuantizeLinear over the whole input tensor, an exact
 // integer matrix product, one float multiply, the bias add — so its outputs are the ones
-// onnxruntime returns; only the matrix-vector product runs in our own SIMD kernel (gemv-wasm.ts),
-// which reads the weights much faster than onnxruntime-web's int8 GEMM at one row (docs/benchmarks.md).
+// onnxruntime returns. All of it runs in our own SIMD module (gemv-wasm.ts, built by
+// scripts/build-gemv.mjs): the matrix-vector product, which reads the weights much faster than
+// onnxruntime-web's int8 GEMM at one row (docs/benchmarks.md), and the float work around it,
+// in the same float32 and double operations as the JavaScript it replaced.
 // A head tied to a quantised embedding table (the hub's optimum + onnxruntime exports: an fp32
 // MatMul over DequantizeLinear(Transpose(table))) runs in the same kernel over the table's own
 // 8-bit rows; the graph multiplies in float there, so the kernel quantises each input row to 16
