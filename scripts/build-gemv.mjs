@@ -48,7 +48,7 @@ function wat(shared) {
       ),
     ),
     `      (local.set $i (i32.add (local.get $i) (i32.const ${16 * UNROLL})))`,
-    '      (br_if $cols' + label + ' (i32.lt_u (local.get $i) (local.get $k))))',
+    `      (br_if $cols${label} (i32.lt_u (local.get $i) (local.get $k))))`,
     '    (local.set $or (i32.add (i32.add (local.get $op) (i32.mul (local.get $r) (local.get $os))) (i32.shl (local.get $j) (i32.const 2))))',
     ...range(rows).map((q) => `    (i32.store offset=${4 * q} (local.get $or) (call $sum (local.get $a${q})))`),
     '    (local.set $r (i32.add (local.get $r) (i32.const 1)))',
