@@ -20,12 +20,21 @@ export interface AttentionScratch {
   out: Float32Array;
 }
 
-/** Bytes of scratch for `headSize` and `capacity` slots, from `at` (a multiple of 16). */
-export function attentionScratch(buffer: ArrayBufferLike, at: number, headSize: number, capacity: number): AttentionScratch {
-  const qp = at;
-  const sp = qp + 8 * headSize;
+/** Where the scratch's parts lie, in bytes from its start, and its size: the query's doubles, the scores, the weights' doubles, the output. */
+function scratchLayout(headSize: number, capacity: number): { qp: number; sp: number; pp: number; op: number; bytes: number } {
+  const sp = 8 * headSize;
   const pp = sp + 8 * Math.ceil(capacity / 2);
   const op = pp + 8 * capacity;
+  return { qp: 0, sp, pp, op, bytes: op + 4 * headSize };
+}
+
+/** Bytes of scratch a store needs for `headSize` and `capacity` slots. */
+export const attentionScratchBytes = (headSize: number, capacity: number): number => scratchLayout(headSize, capacity).bytes;
+
+/** The scratch for `headSize` and `capacity` slots at `at` (a multiple of 16) in `buffer`, with its views. */
+export function attentionScratch(buffer: ArrayBufferLike, at: number, headSize: number, capacity: number): AttentionScratch {
+  const l = scratchLayout(headSize, capacity);
+  const [qp, sp, pp, op] = [l.qp + at, l.sp + at, l.pp + at, l.op + at];
   return {
     qp,
     query: new Float64Array(buffer, qp, headSize),
@@ -35,8 +44,6 @@ export function attentionScratch(buffer: ArrayBufferLike, at: number, headSize: 
     out: new Float32Array(buffer, op, headSize),
   };
 }
-
-export const attentionScratchBytes = (headSize: number, capacity: number): number => 8 * headSize + 8 * Math.ceil(capacity / 2) + 8 * capacity + 4 * headSize;
 
 /**
  * softmax(q·kᵀ / scale) · v over the first `tokens` of one head's keys and values ([slots][d]
