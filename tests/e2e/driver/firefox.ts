@@ -203,9 +203,21 @@ class FirefoxLocator implements DLocator {
   isChecked(): Promise<boolean> {
     return this.one<boolean>('checked');
   }
+  /**
+   * A real click at the element's place, once that place has held still for 100 ms: the bubble's
+   * frame grows and moves when a result replaces its working state, and a click at the place it
+   * had a moment before lands beside the button (Playwright's click waits for a stable box too).
+   */
   async click(): Promise<void> {
-    const { x, y } = await this.one<{ x: number; y: number }>('box');
-    await this.page.raw.mouse.click(x, y);
+    let at = await this.one<{ x: number; y: number }>('box');
+    await until(`${this.describe()} (a box that holds still)`, 30_000, async () => {
+      await sleep(100);
+      const now = await this.one<{ x: number; y: number }>('box');
+      const still = now.x === at.x && now.y === at.y;
+      at = now;
+      return still ? true : undefined;
+    });
+    await this.page.raw.mouse.click(at.x, at.y);
   }
   async check(): Promise<void> {
     if (!(await this.isChecked())) await this.click();
