@@ -24,7 +24,7 @@ import { HostTools } from './tools';
 import type { Gloss } from './tools/sense/glosses/types';
 import type { ReadingAids } from './tools/sense/reading-aids';
 import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor, WORD_EMBEDDINGS_INPUT } from './onnx';
-import { type HiddenStatesOptions, planHiddenStatesOf } from './onnx';
+import { hiddenStatesTail } from './onnx';
 import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from './kernels';
 import { type Gpt2Read, readGpt2 } from './onnx';
 import { attachHead, HeadDetacher, type ReadAlong } from './lm/attach-head';
@@ -32,7 +32,6 @@ import { rewriteStore } from './lm/stored-rewrite';
 import { fetchIntoCache } from './hub/fetch-into-cache';
 import type { Int8Kernel } from './kernels';
 import type { GemvThreads } from './kernels';
-import type { GraphProto } from 'onnx-buf';
 import type { ExpectedHash } from '../shared/model-files/file-hash';
 import type { OnnxChoice, RepoFile, RepoListing } from './hub/hub-files';
 import { type FilePlan, LOCAL_PREFIX, planDeps, planFiles } from './hub/repo-plan';
@@ -331,7 +330,7 @@ export class ModelHost {
         this.deps.cache,
         spec.id,
         plan.choice.file,
-        `head${encoder ? '+hidden' : ''}+words${decoding ? '+gpt2' : ''}${external ? '+ext' : ''}`,
+        `head${encoder ? '+hidden-rows' : ''}+words${decoding ? '+gpt2' : ''}${external ? '+ext' : ''}`,
       );
       // A tied model's word-embedding lookup (an encoder's, a decoder's token table) goes out of the
       // graph too: the session is fed the rows from the head kernel's table, and holds no copy of it
@@ -595,14 +594,6 @@ function classifyLoadError(modelId: string, error: unknown): ToolError {
   const message = error instanceof Error ? error.message : String(error);
   const network = /fetch|network|Incomplete download|ERR_|status|40\d|50\d|aborted|terminated|socket|ECONN|body stream/i.test(message);
   return new ToolError(network ? 'download' : 'model-load', `${network ? 'Could not download' : 'Could not load'} model ${modelId}: ${message}`.slice(0, 2000));
-}
-
-/** The hidden-state outputs as a fragment to append to a parsed encoder graph (none when it cannot be mapped: exposeLayers then says why). */
-function hiddenStatesTail(options: () => HiddenStatesOptions = () => ({})): (graph: GraphProto) => Uint8Array {
-  return (graph) => {
-    const plan = planHiddenStatesOf(graph, options());
-    return plan.ok ? plan.tail : new Uint8Array(0);
-  };
 }
 
 /** A kernel note with the threads its products run on, when the host has kernel threads (and why they stopped, when they did). */

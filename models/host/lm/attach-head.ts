@@ -4,7 +4,7 @@
 // bypassed the cache (a download by transformers.js itself, where the host was given no
 // `fetchFile` to download it into the cache first) `attachHead` rebuilds the session itself.
 import type { GraphProto } from 'onnx-buf';
-import { type LoadedModel, sessionInputNames } from './loader';
+import type { LoadedModel } from './loader';
 import { replaceSession, sessionOutputNames } from '../onnx';
 import { type AlsoAppend, detachHead, HEAD_INPUT } from '../onnx';
 import type { GemvThreads } from '../kernels';
@@ -225,8 +225,6 @@ export async function attachHead<T>(
   if (!(head instanceof Int8Kernel)) return head;
   const swapped = await replaceSession(lm.model, lm.device, detached.bytes);
   if (!swapped.ok) return swapped;
-  // The rebuilt session may take the word embeddings (`words`).
-  lm.inputNames = sessionInputNames(lm.model);
   lm.head = head;
   if (detacher.readAlong) detacher.readAlong.use(detacher.readAlong.read(detached.graph), head);
   return { ok: true, swapped: true, ...(detached.where ? { where: detached.where } : {}) };

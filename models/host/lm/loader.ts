@@ -18,7 +18,7 @@ import type { Gpt2Decoder } from '../kernels';
 import { defaultChoice, type OnnxChoice } from '../hub/hub-files';
 import type { Int8Kernel } from '../kernels';
 import type { ModelSpec } from '../../shared/protocol';
-import { sessionFailure, WORD_EMBEDDINGS_INPUT } from '../onnx';
+import { HIDDEN_ROWS_INPUT, sessionFailure, WORD_EMBEDDINGS_INPUT } from '../onnx';
 import type { DeviceName } from '../onnx';
 import { span } from '../../shared/spans';
 
@@ -31,8 +31,8 @@ export interface LoadedModel {
   model: PreTrainedModel;
   /** The ONNX file the session was built from (e.g. `onnx/model_int8.onnx`), as the repo names it. */
   file?: string;
-  /** ONNX input names of the model session. */
-  inputNames: string[];
+  /** ONNX input names of the model session (read from it: a rebuilt session may take more, attach-head.ts, hidden-states.ts). */
+  readonly inputNames: string[];
   /** A q8 LM head computed by Sesame's kernel; the session then outputs its input instead of logits (lm-head/). */
   head?: Int8Kernel;
   /** GPT-2's one-token decoding step outside the session, with `head` (gpt-decoder/). */
@@ -115,14 +115,15 @@ export async function loadModel(
     await model.dispose();
     throw failed.error;
   }
-  const inputNames = sessionInputNames(model);
   return {
     spec,
     device,
     tokenizer,
     model,
     file: onnx.file,
-    inputNames,
+    get inputNames() {
+      return sessionInputNames(model);
+    },
     release: () => model.dispose().then(() => undefined),
   };
 }
@@ -164,6 +165,7 @@ export function extraZeroInputs(inputNames: string[], inputIds: Tensor): Record<
     'use_cache_branch',
     'num_logits_to_keep',
     WORD_EMBEDDINGS_INPUT,
+    HIDDEN_ROWS_INPUT,
   ]);
   const extra: Record<string, Tensor> = {};
   for (const name of inputNames) {
@@ -174,12 +176,17 @@ export function extraZeroInputs(inputNames: string[], inputIds: Tensor): Record<
 }
 
 /**
- * The inputs a session takes beyond the tokenizer's (and a decoder's past): `extraZeroInputs`, and the word
+ * The inputs a session takes beyond the tokenizer's (and a decoder's past): `extraZeroInputs`, the word
  * embeddings of `inputIds` when the lookup was taken out of the graph (head-graph.ts
- * `WORD_EMBEDDINGS_INPUT`), read from the head kernel's table.
+ * `WORD_EMBEDDINGS_INPUT`), read from the head kernel's table, and the rows of the hidden states
+ * the pass returns (hidden-states-graph.ts `HIDDEN_ROWS_INPUT`: `hiddenRows`, flat batch ·
+ * sequence + position; the first token's alone when the caller reads none).
  */
-export function extraInputs(lm: Pick<LoadedModel, 'inputNames' | 'head'>, inputIds: Tensor): Record<string, Tensor> {
+export function extraInputs(lm: Pick<LoadedModel, 'inputNames' | 'head'>, inputIds: Tensor, hiddenRows: readonly number[] = [0]): Record<string, Tensor> {
   const extra = extraZeroInputs(lm.inputNames, inputIds);
+  if (lm.inputNames.includes(HIDDEN_ROWS_INPUT)) {
+    extra[HIDDEN_ROWS_INPUT] = new Tensor('int64', BigInt64Array.from(hiddenRows, BigInt), [hiddenRows.length]);
+  }
   if (!lm.inputNames.includes(WORD_EMBEDDINGS_INPUT)) return extra;
   if (!lm.head) throw new Error(`the session takes ${WORD_EMBEDDINGS_INPUT} but has no head kernel to read them from`);
   const rows = lm.head.tableRows(inputIds.data as BigInt64Array);

@@ -41,8 +41,11 @@ export type HeadDetach =
     }
   | Refusal;
 
-/** More outputs to add in the same rewrite (an encoder's hidden states): a ModelProto fragment for the parsed graph. */
-export type AlsoAppend = (graph: GraphProto) => Uint8Array;
+/**
+ * More outputs to add in the same rewrite (an encoder's hidden states): a ModelProto fragment for
+ * the parsed graph, whose pass then ends at `finalOutputs` (the head's input, no more the logits).
+ */
+export type AlsoAppend = (graph: GraphProto, finalOutputs: string[]) => Uint8Array;
 
 /**
  * `bytes` without the int8 LM head (and with `lm_head_input` as an output, plus `alsoAppend`'s), or
@@ -178,7 +181,7 @@ function splice(
   external: string | undefined,
   done: { ok: true; weights: Int8Weights; graph: GraphProto; where?: string },
 ): HeadDetach {
-  const more = alsoAppend?.(graph) ?? new Uint8Array(0);
+  const more = alsoAppend?.(graph, [HEAD_INPUT]) ?? new Uint8Array(0);
   const tails = new Uint8Array(tail.length + more.length);
   tails.set(tail);
   tails.set(more, tail.length);

@@ -19,13 +19,29 @@ import {
 
 export const HIDDEN_STATE_PREFIX = 'hidden_states.';
 export const hiddenStateName = (k: number): string => `${HIDDEN_STATE_PREFIX}${k}`;
+/**
+ * The rows of the hidden states a pass returns (int64 [rows], each batch · sequence + position):
+ * the outputs are [rows, hidden], not [batch, sequence, hidden]. A pass of 16 sentences read
+ * 13 hidden states of every token; the sense tool needs only the word's few (issue #21: the
+ * outputs were 24 MiB of onnxruntime-web's heap, which never shrinks).
+ */
+export const HIDDEN_ROWS_INPUT = 'sesame_hidden_rows';
 
 export interface HiddenStatesOptions {
   /** Encoder layers from the model config; read from the graph when omitted. */
   numLayers?: number;
   /** Width of the hidden states, for the declared output shape; read from the graph when omitted. */
   hiddenSize?: number;
+  /**
+   * The outputs the pass ends with (`logits`, or `lm_head_input` once the head is out): each
+   * gets a Shape node, so that its producer is no end of the graph (see `planHiddenStatesOf`).
+   * The graph's outputs when omitted.
+   */
+  finalOutputs?: string[];
 }
+
+/** A Shape of each final output, an output itself ([rank] int64): only there to order the walk. */
+export const ORDER_PREFIX = 'sesame_order.';
 
 export type MappingMethod = 'names' | 'structure' | 'present';
 
@@ -74,40 +90,78 @@ export function planHiddenStates(bytes: Uint8Array, options: HiddenStatesOptions
 export function planHiddenStatesOf(graph: GraphProto, options: HiddenStatesOptions = {}): HiddenStatesPlan | { ok: false; reason: string } {
   const present = graph.output.filter((o) => o.name.startsWith(HIDDEN_STATE_PREFIX)).map((o) => o.name);
   if (present.length > 0) {
-    const producers = new Map(graph.node.flatMap((n) => n.output.map((o) => [o, n.input[0] ?? ''] as const)));
-    return { ok: true, tail: new Uint8Array(0), names: present, sources: present.map((n) => producers.get(n) ?? ''), method: 'present' };
+    const producers = new Map(graph.node.flatMap((n) => n.output.map((o) => [o, n] as const)));
+    // Through this surgery's own Cast, Gather and Flatten to the layer's tensor.
+    const source = (name: string): string => {
+      let tensor = producers.get(name)?.input[0] ?? '';
+      for (let node = producers.get(tensor); node?.name.startsWith('sesame/hidden_state_'); node = producers.get(tensor)) tensor = node.input[0] ?? '';
+      return tensor;
+    };
+    return { ok: true, tail: new Uint8Array(0), names: present, sources: present.map(source), method: 'present' };
   }
 
   const mapping = findHiddenStates(graph, options.numLayers);
   if (!mapping.ok) return mapping;
   const names = mapping.sources.map((_, k) => hiddenStateName(k));
   const taken = new Set(graph.node.flatMap((n) => n.output).concat(graph.input.map((i) => i.name)));
-  const clash = names.find((n) => taken.has(n));
+  const clash = [...names, HIDDEN_ROWS_INPUT].find((n) => taken.has(n));
   if (clash) return { ok: false, reason: `the graph already has a tensor named ${clash}` };
 
-  const [batch, seq] = sequenceDims(graph);
   const hidden = options.hiddenSize ?? hiddenSizeOf(graph, mapping.exits[0]!);
   const hiddenDim: Dim = { value: hidden ? { case: 'dimValue', value: BigInt(hidden) } : { case: 'dimParam', value: 'hidden_size' } };
-  // Cast rather than Identity: the same stable name, and the declared float type also holds
-  // for fp16 exports whose hidden states are half precision inside the graph.
-  const node = mapping.sources.map((source, k) => ({
-    name: `sesame/${names[k]}`,
-    opType: 'Cast',
-    input: [source],
-    output: [names[k]!],
-    attribute: [{ name: 'to', type: AttributeProto_AttributeType.INT, i: BigInt(TensorProto_DataType.FLOAT) }],
-  }));
-  const output = names.map((name) => ({
-    name,
-    type: {
-      value: {
-        case: 'tensorType' as const,
-        value: { elemType: TensorProto_DataType.FLOAT, shape: { dim: [batch, seq, hiddenDim] } },
-      },
-    },
-  }));
-  const tail = toBinary(ModelProtoSchema, create(ModelProtoSchema, { graph: { node, output } }));
+  const rowsDim: Dim = { value: { case: 'dimParam', value: 'hidden_rows' } };
+  const int = (name: string, i: bigint) => ({ name, type: AttributeProto_AttributeType.INT, i });
+  // onnxruntime runs the nodes in the order of a depth-first walk from the graph's ends (nodes
+  // whose outputs no node reads), the one made last first. The optimiser's fused nodes are made
+  // after ours, so the walk from the final LayerNorm ran the whole encoder before any Gather and
+  // every layer's output stayed alive until the end (24 MiB of heap at 16 × 24 tokens: the
+  // outputs' size, though they are a few rows). So the final outputs are read by a Shape each
+  // (their producers are then no ends), written first (walked last), and the hidden states' nodes
+  // last layer first: the walk starts at the embeddings' Gather, then each layer's right after it.
+  const tag = (k: number) => `hidden_state_${String(k).padStart(4, '0')}`;
+  // [batch, sequence, hidden] → [batch · sequence, hidden] → the rows asked for. The Cast last
+  // (on a few rows): the declared float type also holds for fp16 exports, whose hidden states
+  // are half precision inside the graph.
+  const finals = options.finalOutputs ?? graph.output.map((o) => o.name).filter((n) => !n.startsWith(HIDDEN_STATE_PREFIX));
+  const order = finals.map((name) => ({ name: `sesame/order/${name}`, opType: 'Shape', input: [name], output: [`${ORDER_PREFIX}${name}`] }));
+  const gathers = mapping.sources
+    .map((source, k) => ({ source, k }))
+    .reverse()
+    .flatMap(({ source, k }) => {
+      const name = names[k]!;
+      const node = `sesame/${tag(k)}`;
+      return [
+        { name: `${node}/flat`, opType: 'Flatten', input: [source], output: [`${node}/flat`], attribute: [int('axis', 2n)] },
+        {
+          name: `${node}/rows`,
+          opType: 'Gather',
+          input: [`${node}/flat`, HIDDEN_ROWS_INPUT],
+          output: [`${node}/rows`],
+          attribute: [int('axis', 0n)],
+        },
+        { name: node, opType: 'Cast', input: [`${node}/rows`], output: [name], attribute: [int('to', BigInt(TensorProto_DataType.FLOAT))] },
+      ];
+    });
+  const tensor = (elemType: TensorProto_DataType, dim: Dim[]) => ({ value: { case: 'tensorType' as const, value: { elemType, shape: { dim } } } });
+  const input = [{ name: HIDDEN_ROWS_INPUT, type: tensor(TensorProto_DataType.INT64, [rowsDim]) }];
+  const output = [
+    ...names.map((name) => ({ name, type: tensor(TensorProto_DataType.FLOAT, [rowsDim, hiddenDim]) })),
+    ...order.map((n) => ({ name: n.output[0]!, type: tensor(TensorProto_DataType.INT64, [{ value: { case: 'dimParam' as const, value: 'rank' } }]) })),
+  ];
+  const tail = toBinary(ModelProtoSchema, create(ModelProtoSchema, { graph: { node: [...order, ...gathers], input, output } }));
   return { ok: true, tail, names, sources: mapping.sources, method: mapping.method };
+}
+
+/**
+ * The hidden-state outputs as a fragment to append to a parsed encoder graph that ends at
+ * `finalOutputs` (head-graph.ts `AlsoAppend`); none when it cannot be mapped (the host's check
+ * after the load then says why).
+ */
+export function hiddenStatesTail(options: () => HiddenStatesOptions = () => ({})): (graph: GraphProto, finalOutputs: string[]) => Uint8Array {
+  return (graph, finalOutputs) => {
+    const plan = planHiddenStatesOf(graph, { ...options(), finalOutputs });
+    return plan.ok ? plan.tail : new Uint8Array(0);
+  };
 }
 
 /**

@@ -112,26 +112,32 @@ export async function embedTargets(lm: LoadedModel, targets: readonly Target[], 
       });
     });
     const inputIds = new Tensor('int64', ids, [bucket.length, seq]);
-    const feeds = { input_ids: inputIds, attention_mask: new Tensor('int64', mask, [bucket.length, seq]), ...extraInputs(lm, inputIds) };
+    const targetRows = bucket.map((i, b) => {
+      const [start, end] = encoded[i]!.target;
+      return Array.from({ length: end - start }, (_, t) => b * seq + start + t);
+    });
+    // The hidden states of the words' tokens only (hidden-states-graph.ts HIDDEN_ROWS_INPUT).
+    const feeds = { input_ids: inputIds, attention_mask: new Tensor('int64', mask, [bucket.length, seq]), ...extraInputs(lm, inputIds, targetRows.flat()) };
     span('sense:feeds');
     const result = await runModel(lm, feeds);
     span('sense:pass');
     const hidden = names.map((n) => {
       const tensor = result[n];
       if (!tensor) throw new Error(`the session did not return ${n}`);
-      return { data: tensor.data as Float32Array, width: tensor.dims[2]! };
-    });
-    const targetRows = bucket.map((i, b) => {
-      const [start, end] = encoded[i]!.target;
-      return Array.from({ length: end - start }, (_, t) => b * seq + start + t);
+      // [rows asked, hidden], or every token's ([batch, sequence, hidden]) from a file that had them as outputs already.
+      return { data: tensor.data as Float32Array, width: tensor.dims.at(-1)!, gathered: tensor.dims.length === 2 };
     });
     const logits = options.mask ? logitRows(lm, result, targetRows.flat()) : [];
     span('sense:logits');
     let next = 0;
     bucket.forEach((i, b) => {
       const [start, end] = encoded[i]!.target;
-      const layers = hidden.map((h) => meanRows(h.data, h.width, b * seq + start, b * seq + end));
-      const maskLogProbs = options.mask ? targetRows[b]!.map(() => logSoftmax(logits[next++]!)) : [];
+      const from = next;
+      const layers = hidden.map((h) =>
+        h.gathered ? meanRows(h.data, h.width, from, from + end - start) : meanRows(h.data, h.width, b * seq + start, b * seq + end),
+      );
+      const maskLogProbs = options.mask ? targetRows[b]!.map((_, t) => logSoftmax(logits[from + t]!)) : [];
+      next += end - start;
       out[i] = { layers, tokens: [start, end], maskLogProbs };
     });
   }

@@ -244,8 +244,8 @@ describe("masked LMs with the head in Sesame's kernel", () => {
       lm,
       new HeadDetacher(),
       () => h.cache.read(BERT_Q8.id, 'onnx/model_quantized.onnx'),
-      (graph) => {
-        const layered = planHiddenStatesOf(graph);
+      (graph, finalOutputs) => {
+        const layered = planHiddenStatesOf(graph, { finalOutputs });
         if (!layered.ok) throw new Error(layered.reason);
         return layered.tail;
       },

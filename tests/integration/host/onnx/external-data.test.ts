@@ -8,16 +8,13 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HeadDetacher, type RewriteStore } from '@/models/host/lm/attach-head';
-import { detachHead, type HeadDetach, planHiddenStatesOf, readGpt2, unpack } from '@/models/host/onnx';
+import { detachHead, HIDDEN_ROWS_INPUT, type HeadDetach, hiddenStatesTail, readGpt2, unpack } from '@/models/host/onnx';
 import { REVISION_HEADER } from '@/models/shared/model-files/model-cache';
 
 const ROOT = '.fixtures/hub/sesame-fixtures';
 const file = (id: string, name = 'model_quantized.onnx') => new Uint8Array(readFileSync(`${ROOT}/${id}/onnx/${name}`));
 const DATA = 'sesame-weights';
-const hiddenStates = (graph: Parameters<typeof planHiddenStatesOf>[0]) => {
-  const plan = planHiddenStatesOf(graph, {});
-  return plan.ok ? plan.tail : new Uint8Array(0);
-};
+const hiddenStates = hiddenStatesTail();
 
 type Feeds = Record<string, ort.Tensor>;
 const ints = (values: number[], dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
@@ -41,6 +38,8 @@ function feedsFor(session: ort.InferenceSession, heads: number, headSize: number
     else if (name.endsWith('type_ids')) feeds[name] = ints(Array(n).fill(0), [1, n]);
     else if (name.startsWith('past_key_values')) feeds[name] = new ort.Tensor('float32', new Float32Array(0), [1, heads, 0, headSize]);
     else if (name === 'use_cache_branch') feeds[name] = new ort.Tensor('bool', [false], [1]);
+    // Every token's hidden states.
+    else if (name === HIDDEN_ROWS_INPUT) feeds[name] = ints([...Array(n).keys()], [n]);
   }
   return feeds;
 }

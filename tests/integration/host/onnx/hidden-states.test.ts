@@ -1,11 +1,21 @@
 // Hidden-state surgery on every masked-LM fixture, checked by running the models on onnxruntime-node.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { findHiddenStates, planHiddenStates, withHiddenStates } from '@/models/host/onnx/hidden-states-graph';
+import {
+  findHiddenStates,
+  HIDDEN_ROWS_INPUT,
+  ORDER_PREFIX,
+  planHiddenStates,
+  planHiddenStatesOf,
+  withHiddenStates,
+} from '@/models/host/onnx/hidden-states-graph';
 import { exposeHiddenStates } from '@/models/host/onnx/hidden-states';
+import { detachHead, HEAD_INPUT } from '@/models/host/onnx/head-graph';
 import { ModelCache } from '@/models/shared/model-files/model-cache';
 import { memoryCache } from '../../../../scripts/model-source';
 
@@ -80,21 +90,34 @@ describe.each(cases)('hidden-state surgery on $id $file', ({ id, file }) => {
       expect(t.case).toBe('tensorType');
       if (t.case !== 'tensorType') continue;
       expect(t.value.elemType).toBe(1);
-      expect(t.value.shape!.dim.map((d) => d.value.value)).toEqual(['batch_size', 'sequence_length', BigInt(fixture.dims.hidden)]);
+      expect(t.value.shape!.dim.map((d) => d.value.value)).toEqual(['hidden_rows', BigInt(fixture.dims.hidden)]);
     }
 
     const plain = await ort.InferenceSession.create(bytes);
     const modified = await ort.InferenceSession.create(result.bytes);
     const reference = await ort.InferenceSession.create(exposeByName(bytes, expected));
-    expect(modified.outputNames).toEqual(['logits', ...result.names]);
+    expect(modified.outputNames).toEqual(['logits', ...result.names, `${ORDER_PREFIX}logits`]);
+    expect(modified.inputNames).toEqual([...plain.inputNames, HIDDEN_ROWS_INPUT]);
     const input = feeds(id, plain.inputNames);
-    const [a, b, r] = await Promise.all([plain.run(input), modified.run(input), reference.run(input)]);
-    expect(maxDiff(a.logits!, b.logits!)).toBeLessThan(1e-5);
     const seq = input.input_ids!.dims[1]!;
+    // Rows of either sequence, in any order, one twice, a padding position among them.
+    const rows = [seq + 1, 0, 2 * seq - 1, 3, 3, seq];
+    const [a, b, r] = await Promise.all([
+      plain.run(input),
+      modified.run({ ...input, [HIDDEN_ROWS_INPUT]: new ort.Tensor('int64', BigInt64Array.from(rows, BigInt), [rows.length]) }),
+      reference.run(input),
+    ]);
+    expect(maxDiff(a.logits!, b.logits!)).toBeLessThan(1e-5);
+    const width = fixture.dims.hidden;
     result.names.forEach((name, k) => {
       expect(b[name]!.type).toBe('float32');
-      expect(b[name]!.dims).toEqual([2, seq, fixture.dims.hidden]);
-      expect(maxDiff(b[name]!, r[expected[k]!]!)).toBeLessThan(1e-6);
+      expect(b[name]!.dims).toEqual([rows.length, width]);
+      const all = r[expected[k]!]!.data as Float32Array;
+      const picked = new ort.Tensor('float32', Float32Array.from(rows.flatMap((row) => [...all.subarray(row * width, (row + 1) * width)])), [
+        rows.length,
+        width,
+      ]);
+      expect(maxDiff(b[name]!, picked)).toBeLessThan(1e-6);
     });
     // The layers differ from one another (each output really is its own tensor).
     expect(maxDiff(b['hidden_states.0']!, b[result.names.at(-1)!]!)).toBeGreaterThan(1e-3);
@@ -124,6 +147,55 @@ describe.each(cases)('hidden-state surgery on $id $file', ({ id, file }) => {
   });
 });
 
+/** The node order onnxruntime runs after its optimisations (it writes the optimised model in that order). */
+async function runOrder(bytes: Uint8Array): Promise<string[][]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sesame-order-'));
+  try {
+    writeFileSync(path.join(dir, 'in.onnx'), bytes);
+    const session = await ort.InferenceSession.create(path.join(dir, 'in.onnx'), { optimizedModelFilePath: path.join(dir, 'out.onnx') });
+    await session.release();
+    return fromBinary(ModelProtoSchema, new Uint8Array(readFileSync(path.join(dir, 'out.onnx')))).graph!.node.map((n) => n.output);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the hidden states cost no more memory than their rows', () => {
+  const id = 'sesame-fixtures/tiny-bert-uncased-tied';
+  const fixture = () => manifest.models[id]!;
+  const sources = () => [fixture().embedding_output, ...fixture().layer_outputs];
+  const dims = () => ({ numLayers: fixture().dims.layers, hiddenSize: fixture().dims.hidden });
+
+  /** Each layer's Gather runs before the next layer's output is made (its output can then be freed), the final output's Shape last. */
+  function expectEachGatherRightAfterItsLayer(order: string[][], final: string) {
+    const at = (tensor: string) => order.findIndex((outputs) => outputs.includes(tensor));
+    sources().forEach((_, k) => {
+      const gathered = at(`hidden_states.${k}`);
+      expect(gathered).toBeGreaterThan(at(sources()[k]!));
+      if (k + 1 < sources().length) expect(gathered).toBeLessThan(at(sources()[k + 1]!));
+    });
+    expect(at(`${ORDER_PREFIX}${final}`)).toBe(order.length - 1);
+  }
+
+  it('as the file is served with its head in the graph (fp32 and q8)', async () => {
+    for (const file of FILES) {
+      const result = withHiddenStates(onnx(id, file), dims());
+      if (!result.ok) throw new Error(result.reason);
+      expectEachGatherRightAfterItsLayer(await runOrder(result.bytes), 'logits');
+    }
+  });
+
+  it('as the head-detached rewrite is served (q8)', async () => {
+    const detached = detachHead(onnx(id, 'model_quantized.onnx'), (graph) => {
+      const plan = planHiddenStatesOf(graph, { ...dims(), finalOutputs: [HEAD_INPUT] });
+      if (!plan.ok) throw new Error(plan.reason);
+      return plan.tail;
+    });
+    if (!detached.ok) throw new Error(detached.reason);
+    expectEachGatherRightAfterItsLayer(await runOrder(detached.bytes), HEAD_INPUT);
+  });
+});
+
 describe('surgery limits', () => {
   it('refuses a pre-LN decoder (GPT-2) and bytes that are not a model, with reasons', () => {
     for (const file of FILES) {
@@ -142,7 +214,7 @@ describe('surgery limits', () => {
     expect(Number(response.headers.get('content-length'))).toBe(body.byteLength);
     expect(response.headers.get('x-kept')).toBe('yes');
     const session = await ort.InferenceSession.create(body);
-    expect(session.outputNames).toEqual(['logits', 'hidden_states.0', 'hidden_states.1', 'hidden_states.2']);
+    expect(session.outputNames).toEqual(['logits', 'hidden_states.0', 'hidden_states.1', 'hidden_states.2', `${ORDER_PREFIX}logits`]);
     await session.release();
 
     const gpt2 = onnx('sesame-fixtures/tiny-gpt2', 'model.onnx');

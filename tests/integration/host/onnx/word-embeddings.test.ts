@@ -8,15 +8,20 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Int8Kernel } from '@/models/host/kernels';
-import { detachHead, type HeadDetach, HIDDEN_STATE_PREFIX, planHiddenStatesOf, WORD_EMBEDDINGS_INPUT, withHiddenStates } from '@/models/host/onnx';
+import {
+  detachHead,
+  type HeadDetach,
+  HIDDEN_ROWS_INPUT,
+  HIDDEN_STATE_PREFIX,
+  hiddenStatesTail,
+  WORD_EMBEDDINGS_INPUT,
+  withHiddenStates,
+} from '@/models/host/onnx';
 
 const ROOT = '.fixtures/hub/sesame-fixtures';
 const DATA = 'sesame-weights';
 const file = (id: string) => new Uint8Array(readFileSync(`${ROOT}/${id}/onnx/model_quantized.onnx`));
-const hiddenStates = (graph: Parameters<typeof planHiddenStatesOf>[0]) => {
-  const plan = planHiddenStatesOf(graph, {});
-  return plan.ok ? plan.tail : new Uint8Array(0);
-};
+const hiddenStates = hiddenStatesTail();
 const ints = (values: number[], dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
 
 type Out = Record<string, { dims: readonly number[]; data: Float32Array }>;
@@ -48,6 +53,8 @@ async function run(
       // A prompt pass: no tokens before it.
       else if (name.startsWith('past_key_values') && past) feeds[name] = new ort.Tensor('float32', new Float32Array(0), [batch, past.heads, 0, past.headSize]);
       else if (name === WORD_EMBEDDINGS_INPUT) feeds[name] = new ort.Tensor('float32', words!.tableRows(flat), [batch, n, words!.k]);
+      // Every token's hidden states.
+      else if (name === HIDDEN_ROWS_INPUT) feeds[name] = ints([...flat.keys()], [flat.length]);
     }
     const out = await session.run(feeds);
     return {
