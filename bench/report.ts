@@ -264,7 +264,7 @@ export function buildReport(o: ReportOptions): { markdown: string; json: Any; ta
       ? `first streamed token ${fmtMs(med(bg.ttftMs))} (whole request ${fmtMs(med(bg.totalMs))}); 1-token request ${fmtMs(med(bg.oneTokenMs))}${paren(eff(hostGen.prefill, med(bg.oneTokenMs), wPeak, dtype))} · **${fmtRate(med(bg.tokensPerSec))} tok/s**${paren(both(eff(hostGen.step * med(bg.tokensPerSec), 1000, wPeak, dtype), q8Read(med(bg.tokensPerSec), wGemv)))}`
       : NA;
     // The main row's document holds several models: say when its decoding was not Sesame's step.
-    const bgNote = bg?.decoder && !String(bg.decoder).startsWith('one-token steps') ? ` — decoding: ${bg.decoder}` : '';
+    const bgNote = bg?.decoder && !String(bg.decoder).startsWith('prompts and steps') ? ` — decoding: ${bg.decoder}` : '';
     const bb: Any | undefined = bl?.completion?.find((x: Any) => x.model === id);
     const libCell = (k: 'transformers4' | 'xenova'): string => {
       if (!bb) return NA;
@@ -629,7 +629,7 @@ function firefoxRows(F: Any, B: Any | null, { section, row, short, ratios }: Row
     const cr = med(g.chromium?.tokensPerSec);
     const alone: Any | undefined = [kernelAlone?.completion].find((x: Any) => x?.model === g.model);
     const key = String(g.model).split('/').pop();
-    const note = g.firefox?.decoder && !String(g.firefox.decoder).startsWith('one-token steps') ? ` — decoding: ${g.firefox.decoder}` : '';
+    const note = g.firefox?.decoder && !String(g.firefox.decoder).startsWith('prompts and steps') ? ` — decoding: ${g.firefox.decoder}` : '';
     ratios[`firefoxTokensPerSec:${key}`] = ff;
     ratios[`firefoxVsChromiumTokensPerSec:${key}`] = ff / cr;
     row(

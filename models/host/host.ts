@@ -59,6 +59,19 @@ export interface HostDeps {
    * the session afterwards.
    */
   fetchFile?: (url: string) => Promise<Response>;
+  /**
+   * Loads a GPT-2's tokenizer and config without a session (loader.ts `loadWithoutSession`): with
+   * `fetchFile`, a q8 GPT-2 whose prompts and steps all run in Sesame's kernels is loaded so, its
+   * file read through the rewrite that builds the kernels; without it, a session is made as for
+   * every other model.
+   */
+  loadWithoutSession?: (
+    spec: ModelSpec,
+    device: DeviceName,
+    onProgress: (p: FileProgress) => void,
+    onnx?: OnnxChoice,
+    revision?: string,
+  ) => Promise<LoadedModel>;
   /** How the host reads a repo's file listing from the model host's API (default: the global fetch). */
   fetch?: (url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
   /** Points transformers.js at the model host URL before a load. */
@@ -96,8 +109,8 @@ export interface HostDeps {
    */
   sesameHead?: (device: DeviceName) => boolean;
   /**
-   * Whether a q8 GPT-2's one-token decoding steps run outside the session too, its linear layers
-   * in the same kernel (gpt-decoder/); needs the head there. Default: WASM only, like the head.
+   * Whether a q8 GPT-2's prompt passes and decoding steps run outside the session too, its linear
+   * layers in the same kernel (kernels/gpt2-step.ts); needs the head there. Default: WASM only, like the head.
    */
   sesameDecoder?: (device: DeviceName) => boolean;
   /**
@@ -303,7 +316,14 @@ export class ModelHost {
     };
     const load = async (): Promise<LoadedModel> => {
       span('load:start');
-      void this.deps.warmRuntime?.(device);
+      // Only q8 files have an int8 head; fp32 and q4 heads stay in the graph.
+      // One rewrite does both: the head out, an encoder's hidden states in.
+      const onWasm = (d: DeviceName) => d === 'wasm';
+      const kernelHead = spec.dtype === 'q8' && (this.deps.sesameHead ?? onWasm)(device);
+      const decoding = kernelHead && spec.family === 'gpt2' && (this.deps.sesameDecoder ?? onWasm)(device);
+      // A decoder whose prompts and steps run in Sesame's kernels needs no session, nor the runtime.
+      const withoutSession = decoding && this.deps.loadWithoutSession && this.deps.fetchFile ? this.deps.loadWithoutSession : undefined;
+      if (!withoutSession) void this.deps.warmRuntime?.(device);
       this.deps.setRemoteHost(config.remoteHost);
       // Which file to fetch: what the cache holds, else what the host lists, else transformers.js's default name.
       const plan = await this.plan(spec, config.remoteHost);
@@ -312,11 +332,6 @@ export class ModelHost {
       // A listing from the hub's API: every download at its commit, each file checked against its hashes.
       const revision = plan.source === 'hub' ? plan.sha : undefined;
       const encoder = ENCODERS.has(spec.family);
-      // Only q8 files have an int8 head; fp32 and q4 heads stay in the graph.
-      // One rewrite does both: the head out, an encoder's hidden states in.
-      const onWasm = (d: DeviceName) => d === 'wasm';
-      const kernelHead = spec.dtype === 'q8' && (this.deps.sesameHead ?? onWasm)(device);
-      const decoding = kernelHead && spec.family === 'gpt2' && (this.deps.sesameDecoder ?? onWasm)(device);
       let layers: Gpt2Body | { reason: string } | undefined;
       const threads = kernelHead ? this.kernelThreads() : undefined;
       const readLayers: ReadAlong<Gpt2Read> | undefined = decoding
@@ -345,12 +360,24 @@ export class ModelHost {
       try {
         // Downloaded into the cache first, the file is read back through the rewrite: the first
         // session after a download is made from the rewrite (and its external data) like every later one.
+        const url = `${config.remoteHost.replace(/\/?$/, '/')}${spec.id}/resolve/${encodeURIComponent(revision ?? 'main')}/${plan.choice.file}`;
         if (detacher && this.deps.fetchFile) {
-          const url = `${config.remoteHost.replace(/\/?$/, '/')}${spec.id}/resolve/${encodeURIComponent(revision ?? 'main')}/${plan.choice.file}`;
           if (await fetchIntoCache(this.deps.cache, this.deps.fetchFile, url, plan.choice.file, report)) fetched = plan.choice.file;
         }
+        // Without a session: the file read through the rewrite builds the head's and the layers'
+        // kernels; where they cannot be had, the session is made after all (and they run in the graph).
+        const kernelOnly =
+          withoutSession && detacher
+            ? await this.loadKernelOnly(
+                url,
+                detacher,
+                () => layers,
+                () => withoutSession(spec, device, onProgress, plan.choice!, revision),
+              )
+            : undefined;
+        if (withoutSession && !kernelOnly) void this.deps.warmRuntime?.(device);
         const externalData = detacher?.externalData();
-        const lm = await this.deps.load(spec, device, onProgress, plan.choice, revision, ...(externalData?.length ? [externalData] : []));
+        const lm = kernelOnly ?? (await this.deps.load(spec, device, onProgress, plan.choice, revision, ...(externalData?.length ? [externalData] : [])));
         detacher?.dropData();
         span('load:loaded');
         // A refused file was not stored; one that reached transformers.js anyway (not through the checked fetch) is not kept either.
@@ -361,9 +388,13 @@ export class ModelHost {
         }
         this.sourceNotes.set(`${spec.id}|${spec.dtype}`, sourceNote(spec.id, plan, this.deps.cache.takeVerified(spec.id)));
         // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
-        if (detacher) await this.moveHeadToKernel(lm, detacher, encoder);
+        if (detacher && !kernelOnly) await this.moveHeadToKernel(lm, detacher, encoder);
+        if (kernelOnly) {
+          const where = detacher?.where ? `, ${detacher.where}` : '';
+          this.headNotes.set(`${spec.id}|${spec.dtype}`, `${headNote(lm.head)}${where}${detacher?.fromStore ? ' (stored rewrite: no surgery)' : ''}`);
+        }
         span('load:head');
-        if (decoding) this.moveDecodingToKernel(lm, layers);
+        if (decoding) this.moveDecodingToKernel(lm, layers, kernelOnly !== undefined);
         if (encoder) await this.exposeLayers(lm);
         span('load:ready');
         this.noteStoreFailure(spec.id);
@@ -393,6 +424,26 @@ export class ModelHost {
       this.backend = Promise.resolve(fallBackToWasm(choice, error));
       return this.onBackend(spec, config, send, id, work);
     }
+  }
+
+  /**
+   * A GPT-2 loaded without a session (`HostDeps.loadWithoutSession`): its file read from the cache
+   * through `detacher` (the head's and the layers' kernels built there) beside its tokenizer and
+   * config. None when the file is not in the cache or the kernels could not be built: the caller
+   * then makes the session, and the detacher serves it the same bytes.
+   */
+  private async loadKernelOnly(
+    url: string,
+    detacher: HeadDetacher<Gpt2Read>,
+    layers: () => Gpt2Body | { reason: string } | undefined,
+    load: () => Promise<LoadedModel>,
+  ): Promise<LoadedModel | undefined> {
+    const read = await this.deps.cache.match(url);
+    await read?.body?.cancel();
+    if (!read || !detacher.head || !(layers() instanceof Gpt2Body)) return undefined;
+    const lm = await load();
+    lm.head = detacher.head;
+    return lm;
   }
 
   /** Remembers (for status and downloads) that a model's files could not be stored; forgets it once they were. */
@@ -436,8 +487,8 @@ export class ModelHost {
     );
   }
 
-  /** Gives a q8 GPT-2 Sesame's one-token decoding step (see gpt-decoder/); notes why when it cannot. */
-  private moveDecodingToKernel(lm: LoadedModel, layers: Gpt2Body | { reason: string } | undefined): void {
+  /** Gives a q8 GPT-2 Sesame's decoder, its prompt passes and one-token steps (kernels/gpt2-step.ts); notes why when it cannot. */
+  private moveDecodingToKernel(lm: LoadedModel, layers: Gpt2Body | { reason: string } | undefined, withoutSession = false): void {
     const key = `${lm.spec.id}|${lm.spec.dtype}`;
     const inGraph = (reason: string): void => void this.decoderNotes.set(key, `decoding steps in the graph: ${reason}`);
     if (!lm.head) {
@@ -458,7 +509,7 @@ export class ModelHost {
       inGraph(`Sesame's decoder did not start: ${(error as Error).message}`);
       return;
     }
-    this.decoderNotes.set(key, `one-token steps in Sesame's kernels (${lm.decoder.layers.length} layers)`);
+    this.decoderNotes.set(key, `prompts and steps in Sesame's kernels (${lm.decoder.layers.length} layers)${withoutSession ? ', no onnxruntime session' : ''}`);
   }
 
   /**

@@ -8,7 +8,7 @@ import { ModelCache } from '../shared/model-files/model-cache';
 import { type Diagnostics, HOST_IDLE } from '../shared/protocol';
 import { GemvThreads, type ThreadPort } from './kernels';
 import { ModelHost } from './host';
-import { loadModel } from './lm/loader';
+import { loadModel, loadWithoutSession } from './lm/loader';
 import { measureMemory } from './memory';
 import { guardSessionRuns } from './run-guard';
 import { installRunFaults } from './run-faults';
@@ -55,6 +55,7 @@ export async function createBrowserHost(kind: Diagnostics['host'], rejected?: ()
     kind,
     cache,
     load: loadModel,
+    loadWithoutSession,
     fetchFile: fetchModelFile,
     setRemoteHost: (url) => configureTransformers({ remoteHost: url, cache, ortBase }),
     gpu: (navigator as Navigator & { gpu?: GpuLike }).gpu,

@@ -414,7 +414,7 @@ const loadedModel = object({
   layers: optional(str({ max: 300 })),
   /** q8 models: whether Sesame's int8 kernel computes the LM head, or why the graph keeps it. */
   head: optional(str({ max: 300 })),
-  /** GPT-2 q8: whether one-token decoding steps run in Sesame's kernels, or why the graph keeps them. */
+  /** GPT-2 q8: whether prompts and decoding steps run in Sesame's kernels, or why the graph keeps them. */
   decoder: optional(str({ max: 300 })),
   /** Where its files came from: the commit they were pinned to and how many matched the hub's hashes, or why none were checked. */
   source: optional(str({ max: 300 })),

@@ -2,7 +2,7 @@
 // download path pointed at the loopback hub and an in-memory Cache API.
 import { ModelCache, type CacheLike } from '@/models/shared/model-files/model-cache';
 import { type HostDeps, ModelHost } from '@/models/host/host';
-import { loadModel } from '@/models/host/lm/loader';
+import { loadModel, loadWithoutSession } from '@/models/host/lm/loader';
 import { configureTransformers, fetchModelFile } from '@/models/host/transformers-env';
 import type { HostConfig, HostMessage, ModelSpec, ServerMessage, ToolRequest, ToolResult } from '@/models/shared/protocol';
 import { chineseDict } from '@/models/shared/dict/chinese-dict';
@@ -23,6 +23,7 @@ export function nodeHost<C extends CacheLike = ReturnType<typeof memoryCache>>(
     kind: 'background-page',
     cache,
     load: loadModel,
+    loadWithoutSession,
     fetchFile: fetchModelFile,
     setRemoteHost: (url) => configureTransformers({ remoteHost: url, cache }),
     gpu: undefined,

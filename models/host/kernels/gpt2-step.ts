@@ -1,19 +1,26 @@
-// One GPT-2 decoding step (one new token on top of a past) outside onnxruntime: the q8 linear
-// layers in Sesame's int8 kernel, which reads weights much faster than onnxruntime-web's GEMM at
-// one row (docs/benchmarks.md), the attention over the past in the same module's SIMD where the
-// keys and values lie (kv-state.ts, attention.ts), GELU in the module too, and the rest (embeddings, LayerNorm) in
-// plain loops over a few thousand floats. Prompts (many tokens at once) stay in the session, where the
-// GEMM is fast; completion feeds its past from there (kv-state.ts).
+// GPT-2 outside onnxruntime: a decoding step (one new token on top of a past) and a prompt pass
+// (several tokens at once). The q8 linear layers run in Sesame's int8 kernel, which reads weights
+// much faster than onnxruntime-web's GEMM at one row (docs/benchmarks.md) and takes a prompt's
+// rows a few at a time per pass over the weights; the attention over the past runs in the same
+// module's SIMD where the keys and values lie (kv-state.ts, attention.ts), GELU in the module
+// too, and the rest (embeddings, LayerNorm) in plain loops over a few thousand floats.
 //
 // The arithmetic is the export's: every linear layer quantises its input as the graph's
-// DynamicQuantizeLinear does and sums exactly, so the kernel's part is the graph's bit for bit.
-// LayerNorm, softmax and the attention sums are float32 results of double-precision loops, so
-// logits differ from the session's in the last bits; a greedy token can differ only where two
-// logits are that close.
+// DynamicQuantizeLinear does (a prompt's rows together, as one tensor) and sums exactly, so the
+// kernel's part is the graph's bit for bit. LayerNorm, softmax and the attention sums are
+// float32 results of double-precision loops, so logits differ from the session's in the last
+// bits; a greedy token can differ only where two logits are that close.
 import type { GemvThreads } from './gemv-threads';
 import { Int8Kernel } from './int8-kernel';
 import type { Embedding, Gpt2Weights, Norm } from './weights';
 import type { KvShape, KvState } from './kv-state';
+
+/**
+ * Prompt rows a linear layer takes in one pass over its weights (`Gpt2Decoder.prompt`): the
+ * weights are read once per PROMPT_ROWS rows. Each row costs the layer 4 bytes per output and 2
+ * per input in its memory (~1.8 MB for distilgpt2's six layers at 8).
+ */
+export const PROMPT_ROWS = 8;
 
 interface Layer {
   ln1: Norm;
@@ -61,6 +68,7 @@ export class Gpt2Body {
     const kernels = Int8Kernel.group(
       w.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj]),
       threads,
+      PROMPT_ROWS,
     );
     this.layers = w.layers.map((l, i) => {
       const linear = (j: number) => kernels[4 * i + j]!;
@@ -149,6 +157,79 @@ export class Gpt2Decoder {
     }
     return { hidden: layerNorm(h, this.lnF, this.epsilon), past: next.state };
   }
+
+  /**
+   * Feeds `ids` at positions `past.length`… in one pass (a prompt): each linear layer quantises
+   * its rows together, as the graph's DynamicQuantizeLinear quantises its whole input, and reads
+   * its weights once per PROMPT_ROWS rows; each row attends to the past and to the rows before
+   * it. Returns the final LayerNorm's output for every id ([ids][width]: a q8 head quantises
+   * them together, as the graph's does, and reads the last row) and the past with every id's
+   * keys/values appended. One id is exactly `step`.
+   */
+  prompt(ids: readonly number[], past: KvState): { hidden: Float32Array; past: KvState } {
+    const { width, heads, headSize } = this;
+    const count = ids.length;
+    if (count === 0) throw new RangeError('a prompt needs at least one token');
+    for (const id of ids) if (id < 0 || id >= this.wte.rows) throw new RangeError(`token ${id} is not in the vocabulary`);
+    if (past.length + count > this.positions) throw new RangeError(`positions up to ${past.length + count - 1} are past the model's ${this.positions}`);
+    const all = Array.from({ length: count }, (_, i) => i);
+    const h = new Float32Array(count * width);
+    ids.forEach((id, i) => {
+      const token = embed(this.wte, id);
+      const position = embed(this.wpe, past.length + i);
+      for (let j = 0; j < width; j++) h[i * width + j] = token[j]! + position[j]!;
+    });
+    const next = past.extend(count);
+    const attended = new Float32Array(count * width);
+    const scale = Math.sqrt(headSize);
+    for (let l = 0; l < this.layers.length; l++) {
+      const layer = this.layers[l]!;
+      const qkv = layer.attn.rows(layerNormRows(h, count, layer.ln1, this.epsilon), all);
+      const keys = next.keys[l]!;
+      const values = next.values[l]!;
+      // Every row's keys and values first; row i then reads the slots up to its own.
+      qkv.forEach((row, i) => {
+        for (let head = 0; head < heads; head++) {
+          const slot = head * next.capacity * headSize + (next.slot + i) * headSize;
+          keys.set(row.subarray(width + head * headSize, width + (head + 1) * headSize), slot);
+          values.set(row.subarray(2 * width + head * headSize, 2 * width + (head + 1) * headSize), slot);
+        }
+      });
+      qkv.forEach((row, i) => {
+        for (let head = 0; head < heads; head++) next.attend(l, head, scale, row, head * headSize, attended, i * width + head * headSize, i);
+      });
+      addRows(h, layer.attnProj.rows(attended, all));
+      const f = layer.fc.rows(layerNormRows(h, count, layer.ln2, this.epsilon), all, 'gelu');
+      addRows(h, layer.proj.rows(concatRows(f), all));
+    }
+    return { hidden: layerNormRows(h, count, this.lnF, this.epsilon), past: next.state };
+  }
+}
+
+/** `layerNorm` of each of the `count` rows of `x`, side by side. */
+function layerNormRows(x: Float32Array, count: number, n: Norm, epsilon: number): Float32Array {
+  const width = x.length / count;
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < count; i++) out.set(layerNorm(x.subarray(i * width, (i + 1) * width), n, epsilon), i * width);
+  return out;
+}
+
+/** h[i] += rows[i], row by row (the residual). */
+function addRows(h: Float32Array, rows: readonly Float32Array[]): void {
+  rows.forEach((row, i) => {
+    const at = i * row.length;
+    for (let j = 0; j < row.length; j++) h[at + j] = h[at + j]! + row[j]!;
+  });
+}
+
+function concatRows(rows: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.reduce((sum, r) => sum + r.length, 0));
+  let at = 0;
+  for (const row of rows) {
+    out.set(row, at);
+    at += row.length;
+  }
+  return out;
 }
 
 function layerNorm(x: Float32Array, n: Norm, epsilon: number): Float32Array {

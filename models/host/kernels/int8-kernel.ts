@@ -270,9 +270,10 @@ export class Int8Kernel {
 
   /**
    * `logits` for several rows of one input, quantised once (a `floatInput` head: each row to
-   * its own 16 bits), up to `maxRows` rows to one pass over the weights.
+   * its own 16 bits), up to `maxRows` rows to one pass over the weights. `gelu`: GPT-2's GELU
+   * applied to each row's outputs, as `applyInPlace` does.
    */
-  rows(hidden: Float32Array, rows: readonly number[]): Float32Array[] {
+  rows(hidden: Float32Array, rows: readonly number[], activation?: 'gelu'): Float32Array[] {
     const { k, n } = this;
     for (const row of rows) {
       if (hidden.length % k !== 0 || row < 0 || (row + 1) * k > hidden.length)
@@ -291,6 +292,7 @@ export class Int8Kernel {
       this.dots(group.length);
       scales.forEach((scale, r) => {
         this.dequantizeRow(r, scale);
+        if (activation === 'gelu') this.kernel.gelu(this.scratch.fo, n);
         out.push(this.scratch.output.slice(0, n));
       });
     }

@@ -68,6 +68,11 @@ export class KvState {
     return this.store.shape;
   }
 
+  /** A past of no tokens (a prompt from the start). */
+  static empty(shape: KvShape): KvState {
+    return new KvState(new KvStore(shape, grownCapacity(0)), 0);
+  }
+
   /** A state holding the session's `present`/`past_key_values` tensors ([1][heads][tokens][head size] each). */
   static fromTensors(past: Record<string, Tensor>, shape: KvShape): KvState {
     const first = past['past_key_values.0.key'];
@@ -113,21 +118,22 @@ export class KvState {
   }
 
   /**
-   * Keys and values of every layer with one free slot after this state's positions, for
-   * `append` to fill: this state's store when the slot is its own, else a copy.
+   * Keys and values of every layer with `count` free slots after this state's positions, for
+   * the caller to fill: this state's store when the slots are its own, else a copy.
    */
-  extend(): Extension {
+  extend(count = 1): Extension {
     const { store, length } = this;
-    const owned = store.written === length && length < store.capacity;
-    const target = owned ? store : store.copy(length, length < store.capacity ? store.capacity : grownCapacity(length + 1));
-    target.written = length + 1;
+    if (count < 1) throw new RangeError(`cannot extend a past by ${count} positions`);
+    const owned = store.written === length && length + count <= store.capacity;
+    const target = owned ? store : store.copy(length, length + count <= store.capacity ? store.capacity : grownCapacity(length + count));
+    target.written = length + count;
     return {
       keys: target.keys,
       values: target.values,
       capacity: target.capacity,
       slot: length,
-      state: new KvState(target, length + 1),
-      attend: (layer, head, scale, qkv, q, out, at) => target.attend(layer, head, length + 1, scale, qkv, q, out, at),
+      state: new KvState(target, length + count),
+      attend: (layer, head, scale, qkv, q, out, at, row = 0) => target.attend(layer, head, length + row + 1, scale, qkv, q, out, at),
     };
   }
 }
@@ -136,16 +142,16 @@ export interface Extension {
   keys: Float32Array[];
   values: Float32Array[];
   capacity: number;
-  /** The free slot to write, also the count of slots before it. */
+  /** The first free slot to write, also the count of slots before it. */
   slot: number;
-  /** The state once the slot is written. */
+  /** The state once the slots are written. */
   state: KvState;
   /**
-   * One head's attention over every slot up to and including the free one (written first):
-   * softmax(q·kᵀ / scale) · v, the query `qkv` from `q`, into `out` from `at`. The head size must
-   * be a multiple of 8.
+   * One head's attention for free slot `row` (0 by default) over every slot up to and including
+   * it (written first; later slots are not read: causal): softmax(q·kᵀ / scale) · v, the query
+   * `qkv` from `q`, into `out` from `at`. The head size must be a multiple of 8.
    */
-  attend(layer: number, head: number, scale: number, qkv: Float32Array, q: number, out: Float32Array, at: number): void;
+  attend(layer: number, head: number, scale: number, qkv: Float32Array, q: number, out: Float32Array, at: number, row?: number): void;
 }
 
 /** Room for a past of `length` and a generation's worth of steps after it. */

@@ -24,11 +24,16 @@ export interface Step {
  */
 export async function forward(lm: LoadedModel, ids: readonly number[], past: Past | null, start: number): Promise<Step> {
   const { decoder, head } = lm;
-  // One token on a past: Sesame's decoding step, when the model has one (gpt-decoder/).
-  if (decoder && head && past && ids.length === 1 && start < decoder.positions) {
-    const state = past instanceof KvState ? past : KvState.fromTensors(past, decoder.kvShape);
-    const step = decoder.step(ids[0]!, state);
-    return { logits: head.apply(step.hidden), past: step.past };
+  // Sesame's decoder, when the model has one (kernels/gpt2-step.ts): one token is a decoding
+  // step, more a prompt pass, each linear layer reading its weights once per few rows.
+  if (decoder && head && ids.length > 0) {
+    const state = past instanceof KvState ? past : past ? KvState.fromTensors(past, decoder.kvShape) : KvState.empty(decoder.kvShape);
+    if (ids.length === 1) {
+      const step = decoder.step(ids[0]!, state);
+      return { logits: head.apply(step.hidden), past: step.past };
+    }
+    const prompt = decoder.prompt(ids, state);
+    return { logits: head.logits(prompt.hidden, ids.length - 1), past: prompt.past };
   }
   const n = ids.length;
   const ints = (values: readonly number[]) => new Tensor('int64', BigInt64Array.from(values, BigInt), [1, values.length]);

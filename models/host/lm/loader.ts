@@ -35,7 +35,7 @@ export interface LoadedModel {
   readonly inputNames: string[];
   /** A q8 LM head computed by Sesame's kernel; the session then outputs its input instead of logits (lm-head/). */
   head?: Int8Kernel;
-  /** GPT-2's one-token decoding step outside the session, with `head` (gpt-decoder/). */
+  /** GPT-2's prompt passes and one-token steps outside the session, with `head` (kernels/gpt2-step.ts). */
   decoder?: Gpt2Decoder;
   release(): Promise<void>;
 }
@@ -83,14 +83,7 @@ export async function loadModel(
   externalData?: ExternalDataFile[],
 ): Promise<LoadedModel> {
   const pinned = revision ? { revision } : {};
-  const progress_callback = (info: ProgressInfo): void => {
-    if (!('file' in info) || typeof info.file !== 'string') return;
-    const status = info.status as FileProgress['status'];
-    const event: FileProgress = { file: info.file, status };
-    if ('loaded' in info && typeof info.loaded === 'number') event.loaded = info.loaded;
-    if ('total' in info && typeof info.total === 'number') event.total = info.total;
-    onProgress(event);
-  };
+  const progress_callback = progressCallback(onProgress);
   // The tokenizer and the session load side by side: the session's file read and graph build
   // need not wait for tokenizer.json to be fetched and parsed.
   const loadSession = async (): Promise<PreTrainedModel> => {
@@ -125,6 +118,51 @@ export async function loadModel(
       return sessionInputNames(model);
     },
     release: () => model.dispose().then(() => undefined),
+  };
+}
+
+/**
+ * A GPT-2 whose prompts and steps all run in Sesame's kernels (kernels/gpt2-step.ts): its tokenizer,
+ * its config and the model object transformers.js makes, without an onnxruntime session (issue
+ * #21: the session held the body a second time). The host reads the ONNX file itself, through the
+ * rewrite that builds the kernels; nothing here may run the model (`model.forward` has no session).
+ */
+export async function loadWithoutSession(
+  spec: ModelSpec,
+  device: DeviceName,
+  onProgress: (p: FileProgress) => void = () => {},
+  onnx: OnnxChoice = defaultChoice(spec.dtype, spec.family),
+  revision?: string,
+): Promise<LoadedModel> {
+  if (spec.family !== 'gpt2') throw new Error(`${spec.family} models run in a session`);
+  const options = { progress_callback: progressCallback(onProgress), ...(revision ? { revision } : {}) };
+  const [tokenizer, config] = await Promise.all([
+    AutoTokenizer.from_pretrained(spec.id, options).finally(() => span('load:tokenizer')),
+    AutoConfig.from_pretrained(spec.id, options),
+  ]);
+  const model = new GPT2LMHeadModel(config, {}, {});
+  return {
+    spec,
+    device,
+    tokenizer,
+    model,
+    file: onnx.file,
+    get inputNames() {
+      return sessionInputNames(model);
+    },
+    release: () => model.dispose().then(() => undefined),
+  };
+}
+
+/** transformers.js's progress events as the host reports them (files only). */
+function progressCallback(onProgress: (p: FileProgress) => void): (info: ProgressInfo) => void {
+  return (info) => {
+    if (!('file' in info) || typeof info.file !== 'string') return;
+    const status = info.status as FileProgress['status'];
+    const event: FileProgress = { file: info.file, status };
+    if ('loaded' in info && typeof info.loaded === 'number') event.loaded = info.loaded;
+    if ('total' in info && typeof info.total === 'number') event.total = info.total;
+    onProgress(event);
   };
 }
 

@@ -32,7 +32,7 @@ const firefox = write('firefox.json', {
   senseAll: { firefox: s(2400), chromium: s(1200) },
   senseCached: { firefox: s(6), chromium: s(4) },
   cloze: { firefox: { blanks: 10, batched: s(600), perBlank: s(6000) }, chromium: { blanks: 10, batched: s(400), perBlank: s(4000) } },
-  completion: [{ model: distil, firefox: { ...gen(40), decoder: "one-token steps in Sesame's kernels (6 layers)" }, chromium: gen(100) }],
+  completion: [{ model: distil, firefox: { ...gen(40), decoder: "prompts and steps in Sesame's kernels (6 layers)" }, chromium: gen(100) }],
   ghost: { firefox: { ttftMs: s(160), totalMs: s(700), partials: 24 }, chromium: { ttftMs: s(80), totalMs: s(350), partials: 24 } },
 });
 const options = { quick: false, node: null, browser, out: dir, extDir: null, command: 'npm run bench', wallSeconds: 1, layout: 'legacy' as const };

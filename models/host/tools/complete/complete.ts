@@ -164,7 +164,9 @@ async function continueFrom(
   }
 }
 
+/** The generation config's end tokens, else the model config's (a model loaded without a session has no generation config). */
 function eosIds(lm: LoadedModel): Set<number> {
-  const config = (lm.model as unknown as { generation_config?: { eos_token_id?: number | number[] | null } }).generation_config;
-  return new Set([config?.eos_token_id ?? []].flat());
+  type Eos = { eos_token_id?: number | number[] | null } | null | undefined;
+  const model = lm.model as unknown as { generation_config?: Eos; config?: Eos };
+  return new Set([model.generation_config?.eos_token_id ?? model.config?.eos_token_id ?? []].flat());
 }

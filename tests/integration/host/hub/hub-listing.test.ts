@@ -75,7 +75,7 @@ describe('a repo like Xenova/gpt2 today (no model_quantized.onnx)', () => {
     expect(status.loaded.find((m) => m.id === spec.id)).toMatchObject({
       file: 'onnx/model_int8.onnx',
       head: "int8 head in Sesame's kernel",
-      decoder: expect.stringMatching(/^one-token steps in Sesame's kernels/),
+      decoder: expect.stringMatching(/^prompts and steps in Sesame's kernels/),
     });
     const cached = (await h.run({ type: 'models.list' })).result as ResultOf<'models.list'>;
     expect(cached.models.find((m) => m.id === spec.id)?.files.map((f) => f.file)).toContain('onnx/model_int8.onnx');

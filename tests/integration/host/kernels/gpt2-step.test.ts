@@ -14,6 +14,7 @@ import { detachHead } from '@/models/host/onnx/head-graph';
 import { Int8Kernel } from '@/models/host/kernels/int8-kernel';
 import type { ModelSpec, ResultOf } from '@/models/shared/protocol';
 import { forward, type PastTensors } from '@/models/host/lm/gpt-step';
+import { Tensor } from '@huggingface/transformers';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../../../support/hub-server.mjs';
 import { nodeThreads, until } from '../../../support/gemv-node-threads';
@@ -115,6 +116,58 @@ describe('the decoding step against the session', () => {
     }
   });
 
+  /** A past of no tokens, as the decoder's buffers. */
+  const nothing = () => {
+    const { layers, heads, headSize } = decoder.kvShape;
+    const empty: PastTensors = {};
+    for (let l = 0; l < layers; l++) {
+      for (const kind of ['key', 'value']) empty[`past_key_values.${l}.${kind}`] = new Tensor('float32', new Float32Array(0), [1, heads, 0, headSize]);
+    }
+    return KvState.fromTensors(empty, decoder.kvShape);
+  };
+  const expectSamePast = (graph: PastTensors, state: KvState) => {
+    const ours = state.toTensors();
+    for (const name of Object.keys(graph)) {
+      expect(ours[name]!.dims).toEqual(graph[name]!.dims);
+      expect(relativeError(graph[name]!.data as Float32Array, ours[name]!.data as Float32Array)).toBeLessThan(1e-5);
+    }
+  };
+
+  it("gives the session's logits and keys/values for a whole prompt in one pass, from nothing and on top of a past", async () => {
+    // Longer than PROMPT_ROWS: the layers take the rows in groups, quantised together as the graph quantises its input.
+    const ids = lm.tokenizer.encode('The river bank was quiet in the early morning, and the fishermen');
+    expect(ids.length).toBeGreaterThan(8);
+    const graph = await forward(lm, ids, null, 0);
+    const ours = decoder.prompt(ids, nothing());
+    expect(ours.past.length).toBe(ids.length);
+    expect(relativeError(graph.logits, head.logits(ours.hidden, ids.length - 1))).toBeLessThan(1e-5);
+    expectSamePast(graph.past as PastTensors, ours.past);
+    // More text on top of that past.
+    const more = lm.tokenizer.encode(' pulled their boats onto the sand');
+    const graphMore = await forward(lm, more, graph.past, ids.length);
+    const oursMore = decoder.prompt(more, ours.past);
+    expect(relativeError(graphMore.logits, head.logits(oursMore.hidden, more.length - 1))).toBeLessThan(1e-5);
+    expectSamePast(graphMore.past as PastTensors, oursMore.past);
+    // The prompt's own past is left as it was (the second prompt wrote after it, in its own slots).
+    expectSamePast(graph.past as PastTensors, ours.past);
+  });
+
+  it('gives exactly what a step gives for one token, and leaves a forked past alone', async () => {
+    const start = decoder.prompt(lm.tokenizer.encode('A replacement is on its way'), nothing()).past;
+    const step = decoder.step(17, start);
+    const prompt = decoder.prompt([17], start);
+    expect(Array.from(prompt.hidden)).toEqual(Array.from(step.hidden));
+    const a = step.past.toTensors();
+    const b = prompt.past.toTensors();
+    for (const name of Object.keys(a)) expect(b[name]!.data).toEqual(a[name]!.data);
+    // Two prompts from one past: the second copies rather than overwrite the first's slots.
+    const first = decoder.prompt([5, 6, 7], start);
+    const before = first.past.toTensors();
+    decoder.prompt([8, 9], start);
+    const after = first.past.toTensors();
+    for (const name of Object.keys(before)) expect(after[name]!.data).toEqual(before[name]!.data);
+  });
+
   it('is deterministic and leaves a forked past alone (alternatives from one prompt)', async () => {
     const ids = lm.tokenizer.encode('A replacement is on its way');
     const prompt = KvState.fromTensors((await forward(lm, ids, null, 0)).past as PastTensors, decoder.kvShape);
@@ -143,6 +196,11 @@ describe('the decoding step against the session', () => {
       const ids = lm.tokenizer.encode('The river bank was quiet');
       let alone = KvState.fromTensors((await forward(lm, ids, null, 0)).past as PastTensors, decoder.kvShape);
       let shared = alone;
+      // A prompt pass, its rows split over the threads too.
+      const more = lm.tokenizer.encode(' and the fishermen pulled their boats onto the sand');
+      const promptAlone = decoder.prompt(more, alone);
+      const promptSplit = split.prompt(more, shared);
+      expect(Array.from(splitHead.logits(promptSplit.hidden, more.length - 1))).toEqual(Array.from(head.logits(promptAlone.hidden, more.length - 1)));
       let token = 5;
       for (let i = 0; i < 6; i++) {
         const a = decoder.step(token, alone);
@@ -160,6 +218,9 @@ describe('the decoding step against the session', () => {
   it("refuses positions past the model's and tokens outside the vocabulary", async () => {
     const state = KvState.fromTensors((await forward(lm, [1, 2, 3], null, 0)).past as PastTensors, decoder.kvShape);
     expect(() => decoder.step(60_000, state)).toThrow(/not in the vocabulary/);
+    expect(() => decoder.prompt([1, 60_000], state)).toThrow(/not in the vocabulary/);
+    expect(() => decoder.prompt([], state)).toThrow(/at least one token/);
+    expect(() => decoder.prompt(new Array<number>(decoder.positions - 2).fill(1), state)).toThrow(/past the model's 1024/);
     expect(decoder.positions).toBe(1024);
   });
 });
@@ -177,7 +238,10 @@ describe("the host decoding with Sesame's step", () => {
     expect(done.alternatives[0]!.length).toBeGreaterThan(0);
     const streamed = messages.filter((m) => m.kind === 'partial').length;
     expect(streamed).toBeGreaterThan(1);
-    expect(await loaded(h)).toMatchObject({ head: "int8 head in Sesame's kernel", decoder: `one-token steps in Sesame's kernels (${config.n_layer} layers)` });
+    expect(await loaded(h)).toMatchObject({
+      head: "int8 head in Sesame's kernel",
+      decoder: `prompts and steps in Sesame's kernels (${config.n_layer} layers), no onnxruntime session`,
+    });
   });
 
   it('completes the same text with its kernels on worker threads, and says how many', async () => {
@@ -194,7 +258,7 @@ describe("the host decoding with Sesame's step", () => {
       expect(split.alternatives).toEqual(alone.alternatives);
       const status = await loaded(h);
       expect(status?.head).toBe("int8 head in Sesame's kernel; split over 3 threads");
-      expect(status?.decoder).toBe(`one-token steps in Sesame's kernels (${config.n_layer} layers); split over 3 threads`);
+      expect(status?.decoder).toBe(`prompts and steps in Sesame's kernels (${config.n_layer} layers), no onnxruntime session; split over 3 threads`);
       // Releasing the model lets the workers drop its kernels at once.
       await h.run({ type: 'models.delete', modelId: Q8.id });
       expect(ids.filter((id) => kernelThreads.ready(id))).toEqual([]);
@@ -212,7 +276,7 @@ describe("the host decoding with Sesame's step", () => {
       const fromCache = nodeHost(hub.url, store, undefined, { ...on, kernelThreads: () => kernelThreads });
       await fromCache.run(request, Q8);
       expect(register).toHaveBeenCalledTimes(2);
-      expect((await loaded(fromCache))?.decoder).toMatch(/^one-token steps in Sesame's kernels/);
+      expect((await loaded(fromCache))?.decoder).toMatch(/^prompts and steps in Sesame's kernels/);
     } finally {
       kernelThreads.dispose();
     }

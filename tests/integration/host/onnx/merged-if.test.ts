@@ -273,13 +273,13 @@ describe('the host on the merged files', () => {
       expect(await text(downloaded)).toBe(want);
       const status = await loaded(downloaded);
       expect(status?.head).toMatch(head);
-      expect(status?.decoder).toBe(`one-token steps in Sesame's kernels (${config.n_layer} layers)`);
+      expect(status?.decoder).toBe(`prompts and steps in Sesame's kernels (${config.n_layer} layers), no onnxruntime session`);
       const fromCache = nodeHost(url, store, undefined, kernels);
       expect(await text(fromCache)).toBe(want);
       const cached = await loaded(fromCache);
       expect(cached?.head).toMatch(head);
       expect(cached?.head).not.toMatch(/session rebuilt/);
-      expect(cached?.decoder).toBe(`one-token steps in Sesame's kernels (${config.n_layer} layers)`);
+      expect(cached?.decoder).toBe(`prompts and steps in Sesame's kernels (${config.n_layer} layers), no onnxruntime session`);
     },
     120_000,
   );

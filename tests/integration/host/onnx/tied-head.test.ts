@@ -301,7 +301,7 @@ describe('the host on tied files', () => {
     expect(await text(downloaded)).toBe(want);
     const status = await loaded(downloaded);
     expect(status?.head).toMatch(/^tied uint8 table kernel in Sesame's kernel \(the head reads transformer\.wte\.weight_quantized;/);
-    expect(status?.decoder).toBe(`one-token steps in Sesame's kernels (${gptConfig.n_layer} layers)`);
+    expect(status?.decoder).toBe(`prompts and steps in Sesame's kernels (${gptConfig.n_layer} layers), no onnxruntime session`);
     const fromCache = nodeHost(hub.url, store, undefined, kernels);
     expect(await text(fromCache)).toBe(want);
     expect((await loaded(fromCache))?.head).toMatch(/^tied uint8 table kernel/);
