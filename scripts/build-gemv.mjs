@@ -17,6 +17,8 @@ const ROWS = 8;
 /** 16-byte chunks of a weight row per loop iteration (so K must be a multiple of 16·UNROLL). */
 const UNROLL = 2;
 export const K_MULTIPLE = 16 * UNROLL;
+/** Weight rows the two-row loop takes at a time (two accumulators each, for the two input rows). */
+const PAIR_ROWS = 4;
 
 /**
  * `dots(xp, rows, xs, wp, n, k, op, os)`: out_r[j] = Σ_i x_r[i]·w[j][i] as i32, for j < n and each
@@ -56,6 +58,58 @@ function wat(shared) {
     `  (local.set $j (i32.add (local.get $j) (i32.const ${rows})))`,
     `  (br $rows${label})))`,
   ];
+  // Two input rows at a time against PAIR_ROWS weight rows: each 16 weights are widened once for
+  // both rows (a prompt's rows, a head's masks; compute-bound there, where one row is memory-bound).
+  const pairs = [
+    '(block $donePairs (loop $pairRows',
+    `  (br_if $donePairs (i32.gt_u (i32.add (local.get $j) (i32.const ${PAIR_ROWS})) (local.get $n)))`,
+    ...range(PAIR_ROWS).map((q) => `  (local.set $p${q} (i32.add (local.get $wp) (i32.mul (i32.add (local.get $j) (i32.const ${q})) (local.get $k))))`),
+    '  (local.set $r (i32.const 0))',
+    '  (block $doneInputPairs (loop $inputPairs',
+    '    (br_if $doneInputPairs (i32.gt_u (i32.add (local.get $r) (i32.const 2)) (local.get $count)))',
+    ...range(2 * PAIR_ROWS).map((q) => `    (local.set $a${q} (v128.const i32x4 0 0 0 0))`),
+    '    (local.set $xr (i32.add (local.get $xp) (i32.mul (local.get $r) (local.get $xs))))',
+    '    (local.set $i (i32.const 0))',
+    '    (loop $pairCols',
+    '      (local.set $xa (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 1))))',
+    '      (local.set $x0 (v128.load (local.get $xa)))',
+    '      (local.set $x1 (v128.load offset=16 (local.get $xa)))',
+    '      (local.set $x2 (v128.load (i32.add (local.get $xa) (local.get $xs))))',
+    '      (local.set $x3 (v128.load offset=16 (i32.add (local.get $xa) (local.get $xs))))',
+    ...range(PAIR_ROWS).flatMap((q) => [
+      `      (local.set $w (v128.load (i32.add (local.get $p${q}) (local.get $i))))`,
+      '      (local.set $wl (i16x8.extend_low_i8x16_s (local.get $w)))',
+      '      (local.set $w (i16x8.extend_high_i8x16_s (local.get $w)))',
+      `      (local.set $a${2 * q} (i32x4.add (i32x4.add (local.get $a${2 * q}) (i32x4.dot_i16x8_s (local.get $wl) (local.get $x0))) (i32x4.dot_i16x8_s (local.get $w) (local.get $x1))))`,
+      `      (local.set $a${2 * q + 1} (i32x4.add (i32x4.add (local.get $a${2 * q + 1}) (i32x4.dot_i16x8_s (local.get $wl) (local.get $x2))) (i32x4.dot_i16x8_s (local.get $w) (local.get $x3))))`,
+    ]),
+    '      (local.set $i (i32.add (local.get $i) (i32.const 16)))',
+    '      (br_if $pairCols (i32.lt_u (local.get $i) (local.get $k))))',
+    '    (local.set $or (i32.add (i32.add (local.get $op) (i32.mul (local.get $r) (local.get $os))) (i32.shl (local.get $j) (i32.const 2))))',
+    ...range(PAIR_ROWS).flatMap((q) => [
+      `    (i32.store offset=${4 * q} (local.get $or) (call $sum (local.get $a${2 * q})))`,
+      `    (i32.store offset=${4 * q} (i32.add (local.get $or) (local.get $os)) (call $sum (local.get $a${2 * q + 1})))`,
+    ]),
+    '    (local.set $r (i32.add (local.get $r) (i32.const 2)))',
+    '    (br $inputPairs)))',
+    // An odd last row: these weight rows against it alone.
+    '  (if (i32.and (local.get $count) (i32.const 1)) (then',
+    ...range(PAIR_ROWS).map((q) => `    (local.set $a${q} (v128.const i32x4 0 0 0 0))`),
+    '    (local.set $xr (i32.add (local.get $xp) (i32.mul (local.get $r) (local.get $xs))))',
+    '    (local.set $i (i32.const 0))',
+    '    (loop $oddCols',
+    '      (local.set $xa (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 1))))',
+    '      (local.set $x0 (v128.load (local.get $xa)))',
+    '      (local.set $x1 (v128.load offset=16 (local.get $xa)))',
+    ...range(PAIR_ROWS).map((q) => `      (local.set $a${q} ${dot(`(local.get $a${q})`, `(v128.load (i32.add (local.get $p${q}) (local.get $i)))`, 0)})`),
+    '      (local.set $i (i32.add (local.get $i) (i32.const 16)))',
+    '      (br_if $oddCols (i32.lt_u (local.get $i) (local.get $k))))',
+    '    (local.set $or (i32.add (i32.add (local.get $op) (i32.mul (local.get $r) (local.get $os))) (i32.shl (local.get $j) (i32.const 2))))',
+    ...range(PAIR_ROWS).map((q) => `    (i32.store offset=${4 * q} (local.get $or) (call $sum (local.get $a${q})))`),
+    '  ))',
+    `  (local.set $j (i32.add (local.get $j) (i32.const ${PAIR_ROWS})))`,
+    '  (br $pairRows)))',
+  ];
   return [
     '(module',
     // Shared: the memory comes from the page and is shared with the kernel's worker threads (host/kernels/gemv-threads.ts).
@@ -64,13 +118,17 @@ function wat(shared) {
     '  (i32.add (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))',
     '           (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))',
     '(func (export "dots") (param $xp i32) (param $count i32) (param $xs i32) (param $wp i32) (param $n i32) (param $k i32) (param $op i32) (param $os i32)',
-    `  (local $w v128) (local $j i32) (local $i i32) (local $r i32) (local $xr i32) (local $xa i32) (local $or i32) ${range(2 * UNROLL)
+    `  (local $w v128) (local $wl v128) (local $j i32) (local $i i32) (local $r i32) (local $xr i32) (local $xa i32) (local $or i32) ${range(2 * UNROLL)
       .map((u) => `(local $x${u} v128)`)
       .join(' ')}`,
     `  ${range(ROWS)
       .map((q) => `(local $a${q} v128) (local $p${q} i32)`)
       .join(' ')}`,
     '  (if (i32.eqz (local.get $count)) (then (return)))',
+    // Several rows: in pairs over blocks of PAIR_ROWS weight rows first; one row: eight weight rows at a time.
+    '  (if (i32.gt_u (local.get $count) (i32.const 1)) (then',
+    ...pairs,
+    '  ))',
     ...block(ROWS, 'Group'),
     ...block(1, 'One'),
     ')',
