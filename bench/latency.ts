@@ -360,6 +360,28 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     }
     return out;
   };
+  /**
+   * Ghost text's first token, `rounds` times each: a fresh prompt (no field: the whole prompt
+   * computed), and typing on in one text field (its past kept between requests: each pause adds
+   * a word, so a few new tokens are computed on top of the kept ones), after one of each not counted.
+   */
+  const ghostRounds = async (x: Session, rounds: number): Promise<{ fresh: number[]; typing: number[] }> => {
+    const typed = ['', ' on', ' its', ' way', ' to', ' you', ' and', ' should', ' arrive', ' by', ' Friday'];
+    const inField = (i: number): ToolRequest => ({
+      ...ghostReq,
+      prompt: COMPLETION_PROMPT + typed.slice(0, (i % typed.length) + 1).join(''),
+      fieldKey: 'bench-field',
+    });
+    await must(x, ghostReq);
+    await must(x, inField(0));
+    const fresh: number[] = [];
+    const typing: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      fresh.push((await must(x, ghostReq)).firstPartialMs ?? Number.NaN);
+      typing.push((await must(x, inField(i + 1))).firstPartialMs ?? Number.NaN);
+    }
+    return { fresh, typing };
+  };
   /** The row: medians over rounds of the rate, the round's limit, and their ratio (each round's rate against its own limit). */
   const decodingRow = (r: DecodingRound[], limits: { runtime: string; threads: number; gbps: number }[]) => ({
     tokensPerSec: sample(
@@ -399,6 +421,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     if (o.decodeOnly) {
       // Decoding alone, each build in a fresh browser per round, interleaved (alternating which goes first).
       const rates = new Map<string, DecodingRound[]>(variants.map((v) => [v.dir, []]));
+      const ghosts = new Map<string, { fresh: number[]; typing: number[] }>(variants.map((v) => [v.dir, { fresh: [], typing: [] }]));
       for (let i = 0; i < rounds; i++) {
         for (const v of i % 2 ? [...variants].reverse() : variants) {
           x = await open(hc, v.ext, v.dir);
@@ -406,12 +429,26 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
           await must(x, completeReq(32)); // not counted: the first completions after a load are slower (compilation, the workers' start)
           const r = await decodingRounds(x, 3);
           rates.get(v.dir)!.push(...r);
-          log(`  ${v.name}: ${r.map((t) => `${t.tokensPerSec.toFixed(1)} tok/s (limit ${t.limitGBps.toFixed(1)} GB/s)`).join(', ')}`);
+          const g = await ghostRounds(x, 3);
+          ghosts.get(v.dir)!.fresh.push(...g.fresh);
+          ghosts.get(v.dir)!.typing.push(...g.typing);
+          log(
+            `  ${v.name}: ${r.map((t) => `${t.tokensPerSec.toFixed(1)} tok/s (limit ${t.limitGBps.toFixed(1)} GB/s)`).join(', ')}; first ghost token ${g.fresh.map((ms) => ms.toFixed(0)).join('/')} ms fresh, ${g.typing.map((ms) => ms.toFixed(0)).join('/')} ms typing on`,
+          );
         }
       }
       const { limits } = await productLimit(x);
       out.decoding = decodingRow(rates.get(profile)!, limits);
-      if (o.compareExtDir) out.compared = { extDir: o.compareExtDir, decoding: decodingRow(rates.get(baseProfile)!, limits) };
+      Object.assign(out, { ghostFirstTokenMs: sample(ghosts.get(profile)!.fresh), ghostTypingMs: sample(ghosts.get(profile)!.typing) });
+      if (o.compareExtDir) {
+        const base = ghosts.get(baseProfile)!;
+        out.compared = {
+          extDir: o.compareExtDir,
+          decoding: decodingRow(rates.get(baseProfile)!, limits),
+          ghostFirstTokenMs: sample(base.fresh),
+          ghostTypingMs: sample(base.typing),
+        };
+      }
       return Object.assign(out, { load1End: load1() });
     }
     if (o.memoryOnly) {
@@ -502,11 +539,13 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     x = await open();
     await must(x, completeReq(2)); // the load
     const gptStatus = (await must(x, { type: 'status' })).result ?? {};
-    await must(x, ghostReq);
     const ghost: number[] = [];
+    const typing: number[] = [];
     const decoded: DecodingRound[] = [];
     for (let i = 0; i < rounds; i++) {
-      ghost.push((await must(x, ghostReq)).firstPartialMs ?? Number.NaN);
+      const g = await ghostRounds(x, 1);
+      ghost.push(...g.fresh);
+      typing.push(...g.typing);
       decoded.push(...(await decodingRounds(x, 1)));
     }
     const { limits } = await productLimit(x);
@@ -519,6 +558,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
       warmSubstitutesMs: sample(warm),
       warmSensesMs: sample(senses),
       ghostFirstTokenMs: sample(ghost),
+      ghostTypingMs: sample(typing),
       decoding: decodingRow(decoded, limits),
       memory: memoryOf(bertMemory, gptMemory),
       status: { bert: status, distilgpt2: gptStatus },
@@ -555,6 +595,9 @@ export function latencyTable(r: Record<string, unknown>): string {
       ? 'n/a'
       : `${x.tokensPerSec.median.toFixed(1)} tok/s × ${(x.stepWeightBytes / 1e6).toFixed(0)} MB = ${((x.tokensPerSec.median * x.stepWeightBytes) / 1e9).toFixed(1)} GB/s ÷ ${x.limitGBps.toFixed(1)} GB/s ≈ ${(100 * x.fractionOfLimit).toFixed(0)}% (median of each round against its own limit)`;
   const comparedDecoding = (r.compared as { decoding?: Decoding } | undefined)?.decoding;
+  const comparedGhost = (r.compared as { ghostFirstTokenMs?: Sample; ghostTypingMs?: Sample } | undefined)?.ghostFirstTokenMs
+    ? (r.compared as { ghostFirstTokenMs: Sample; ghostTypingMs: Sample })
+    : undefined;
   type Mem = Record<'bert' | 'distilgpt2', { ratio: number | null; fileBytes: number; host: { hostMiB: number | null; jsHeapMiB?: number | null } | null }>;
   const mem = (k: 'bert' | 'distilgpt2', m = r.memory as Mem | undefined) => {
     if (!m) return 'n/a';
@@ -582,6 +625,13 @@ export function latencyTable(r: Record<string, unknown>): string {
         ] as [string, string, string][])
       : []),
     ['pause → first ghost token at the content script, warm', ms(r.ghostFirstTokenMs), '≤ 120 ms'],
+    ['the same, typing on in a text field (its past kept: a word more each pause)', ms(r.ghostTypingMs), ''],
+    ...(comparedGhost
+      ? ([
+          ['first ghost token, the compared build (interleaved)', ms(comparedGhost.ghostFirstTokenMs), ''],
+          ['the same typing on, the compared build', ms(comparedGhost.ghostTypingMs), ''],
+        ] as [string, string, string][])
+      : []),
     ['decoding: bytes a step reads × tokens/s ÷ one-row int8 product rate', decoding(d), '≥ 75 %'],
     ...(comparedDecoding
       ? ([

@@ -51,7 +51,7 @@ describe('Chinese ghost text from the Qwen2 fixture', () => {
     const status = await hostStatus(s);
     const qwen = status.loaded.find((m) => m.id === QWEN.id);
     expect(qwen).toMatchObject({ family: 'qwen2', dtype: 'q8', backend: 'wasm' });
-    // The tied q8 head runs in Sesame's tied-table kernel; the one-token steps stay in the graph (GPT-2 only).
+    // The tied q8 head runs in Sesame's tied-table kernel; its prompts and steps stay in the graph (Sesame's decoder is GPT-2's only).
     expect(qwen?.head).toMatch(/tied uint8 table kernel/);
     expect(qwen?.decoder).toBeUndefined();
     expect(status.loaded.some((m) => m.family === 'gpt2')).toBe(false);
