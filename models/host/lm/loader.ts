@@ -108,17 +108,7 @@ export async function loadModel(
     await model.dispose();
     throw failed.error;
   }
-  return {
-    spec,
-    device,
-    tokenizer,
-    model,
-    file: onnx.file,
-    get inputNames() {
-      return sessionInputNames(model);
-    },
-    release: () => model.dispose().then(() => undefined),
-  };
+  return loaded(spec, device, tokenizer, model, onnx);
 }
 
 /**
@@ -140,7 +130,10 @@ export async function loadWithoutSession(
     AutoTokenizer.from_pretrained(spec.id, options).finally(() => span('load:tokenizer')),
     AutoConfig.from_pretrained(spec.id, options),
   ]);
-  const model = new GPT2LMHeadModel(config, {}, {});
+  return loaded(spec, device, tokenizer, new GPT2LMHeadModel(config, {}, {}), onnx);
+}
+
+function loaded(spec: ModelSpec, device: DeviceName, tokenizer: PreTrainedTokenizer, model: PreTrainedModel, onnx: OnnxChoice): LoadedModel {
   return {
     spec,
     device,
