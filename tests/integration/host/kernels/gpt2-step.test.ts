@@ -244,6 +244,19 @@ describe("the host decoding with Sesame's step", () => {
     });
   });
 
+  it('makes no onnxruntime session for it (the same load makes one where the decoder is not wanted)', async () => {
+    const { InferenceSession } = await import('onnxruntime-node');
+    const create = vi.spyOn(InferenceSession, 'create');
+    try {
+      await nodeHost(hub.url, memoryCache(), undefined, on).run(request, Q8);
+      expect(create).not.toHaveBeenCalled();
+      await nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true }).run(request, Q8);
+      expect(create).toHaveBeenCalled();
+    } finally {
+      create.mockRestore();
+    }
+  });
+
   it('completes the same text with its kernels on worker threads, and says how many', async () => {
     const alone = (await nodeHost(hub.url, memoryCache(), undefined, on).run(request, Q8)).result as ResultOf<'complete'>;
     const kernelThreads = nodeThreads(2, { minBytes: 0 });
