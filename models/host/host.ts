@@ -27,7 +27,7 @@ import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor, WORD
 import { hiddenStatesTail } from './onnx';
 import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from './kernels';
 import { type Gpt2Read, readGpt2 } from './onnx';
-import { attachHead, HeadDetacher, type ReadAlong } from './lm/attach-head';
+import { attachHead, HeadDetacher, type HeadStatus, type ReadAlong } from './lm/attach-head';
 import { rewriteStore } from './lm/stored-rewrite';
 import { fetchIntoCache } from './hub/fetch-into-cache';
 import type { Int8Kernel } from './kernels';
@@ -388,11 +388,7 @@ export class ModelHost {
         }
         this.sourceNotes.set(`${spec.id}|${spec.dtype}`, sourceNote(spec.id, plan, this.deps.cache.takeVerified(spec.id)));
         // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
-        if (detacher && !kernelOnly) await this.moveHeadToKernel(lm, detacher, encoder);
-        if (kernelOnly) {
-          const where = detacher?.where ? `, ${detacher.where}` : '';
-          this.headNotes.set(`${spec.id}|${spec.dtype}`, `${headNote(lm.head)}${where}${detacher?.fromStore ? ' (stored rewrite: no surgery)' : ''}`);
-        }
+        if (detacher) await this.moveHeadToKernel(lm, detacher, encoder, kernelOnly !== undefined);
         span('load:head');
         if (decoding) this.moveDecodingToKernel(lm, layers, kernelOnly !== undefined);
         if (encoder) await this.exposeLayers(lm);
@@ -472,13 +468,16 @@ export class ModelHost {
   }
 
   /** Moves a q8 LM head into Sesame's kernel (see lm-head/attach.ts); notes why when it cannot. */
-  private async moveHeadToKernel(lm: LoadedModel, detacher: HeadDetacher<Gpt2Read>, encoder: boolean): Promise<void> {
+  private async moveHeadToKernel(lm: LoadedModel, detacher: HeadDetacher<Gpt2Read>, encoder: boolean, withoutSession = false): Promise<void> {
     const file = lm.file ?? onnxFileFor(lm.spec.dtype);
     const layers = encoder ? hiddenStatesTail(() => encoderShape(lm.model)) : undefined;
-    const status = await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file), layers).catch((error: unknown) => ({
-      ok: false as const,
-      reason: String((error as Error)?.message ?? error),
-    }));
+    // Without a session the head came from the file's read through the rewrite (`loadKernelOnly`): nothing to attach.
+    const status: HeadStatus = withoutSession
+      ? { ok: true, swapped: false, ...(detacher.where ? { where: detacher.where } : {}) }
+      : await attachHead(lm, detacher, () => this.deps.cache.read(lm.spec.id, file), layers).catch((error: unknown) => ({
+          ok: false as const,
+          reason: String((error as Error)?.message ?? error),
+        }));
     this.headNotes.set(
       `${lm.spec.id}|${lm.spec.dtype}`,
       status.ok

@@ -13,7 +13,7 @@
 import type { GemvThreads } from './gemv-threads';
 import { Int8Kernel } from './int8-kernel';
 import type { Embedding, Gpt2Weights, Norm } from './weights';
-import type { KvShape, KvState } from './kv-state';
+import type { Extension, KvShape, KvState } from './kv-state';
 
 /**
  * Prompt rows a linear layer takes in one pass over its weights (`Gpt2Decoder.prompt`): the
@@ -129,9 +129,7 @@ export class Gpt2Decoder {
     const { width, heads, headSize } = this;
     if (token < 0 || token >= this.wte.rows) throw new RangeError(`token ${token} is not in the vocabulary`);
     if (past.length >= this.positions) throw new RangeError(`position ${past.length} is past the model's ${this.positions}`);
-    const h = embed(this.wte, token);
-    const position = embed(this.wpe, past.length);
-    for (let i = 0; i < width; i++) h[i] = h[i]! + position[i]!;
+    const h = this.inputRow(token, past.length);
     const next = past.extend();
     const attended = new Float32Array(width);
     const scale = Math.sqrt(headSize);
@@ -139,15 +137,8 @@ export class Gpt2Decoder {
     for (let l = 0; l < this.layers.length; l++) {
       const layer = this.layers[l]!;
       const qkv = layer.attn.applyInPlace(layerNorm(h, layer.ln1, this.epsilon));
-      const keys = next.keys[l]!;
-      const values = next.values[l]!;
-      for (let head = 0; head < heads; head++) {
-        const base = head * next.capacity * headSize;
-        const slot = base + next.slot * headSize;
-        keys.set(qkv.subarray(width + head * headSize, width + (head + 1) * headSize), slot);
-        values.set(qkv.subarray(2 * width + head * headSize, 2 * width + (head + 1) * headSize), slot);
-        next.attend(l, head, scale, qkv, head * headSize, attended, head * headSize);
-      }
+      this.storeKeysValues(next, l, qkv, 0);
+      for (let head = 0; head < heads; head++) next.attend(l, head, scale, qkv, head * headSize, attended, head * headSize);
       const a = layer.attnProj.applyInPlace(attended);
       for (let i = 0; i < width; i++) h[i] = h[i]! + a[i]!;
       // GELU's tanh form, 0.5·x·(1 + tanh u) as x − x / (e^{2u} + 1), in the module (`gelu`): both ends stay finite.
@@ -174,27 +165,15 @@ export class Gpt2Decoder {
     if (past.length + count > this.positions) throw new RangeError(`positions up to ${past.length + count - 1} are past the model's ${this.positions}`);
     const all = Array.from({ length: count }, (_, i) => i);
     const h = new Float32Array(count * width);
-    ids.forEach((id, i) => {
-      const token = embed(this.wte, id);
-      const position = embed(this.wpe, past.length + i);
-      for (let j = 0; j < width; j++) h[i * width + j] = token[j]! + position[j]!;
-    });
+    ids.forEach((id, i) => h.set(this.inputRow(id, past.length + i), i * width));
     const next = past.extend(count);
     const attended = new Float32Array(count * width);
     const scale = Math.sqrt(headSize);
     for (let l = 0; l < this.layers.length; l++) {
       const layer = this.layers[l]!;
       const qkv = layer.attn.rows(layerNormRows(h, count, layer.ln1, this.epsilon), all);
-      const keys = next.keys[l]!;
-      const values = next.values[l]!;
       // Every row's keys and values first; row i then reads the slots up to its own.
-      qkv.forEach((row, i) => {
-        for (let head = 0; head < heads; head++) {
-          const slot = head * next.capacity * headSize + (next.slot + i) * headSize;
-          keys.set(row.subarray(width + head * headSize, width + (head + 1) * headSize), slot);
-          values.set(row.subarray(2 * width + head * headSize, 2 * width + (head + 1) * headSize), slot);
-        }
-      });
+      qkv.forEach((row, i) => this.storeKeysValues(next, l, row, i));
       qkv.forEach((row, i) => {
         for (let head = 0; head < heads; head++) next.attend(l, head, scale, row, head * headSize, attended, i * width + head * headSize, i);
       });
@@ -203,6 +182,24 @@ export class Gpt2Decoder {
       addRows(h, layer.proj.rows(concatRows(f), all));
     }
     return { hidden: layerNormRows(h, count, this.lnF, this.epsilon), past: next.state };
+  }
+
+  /** A token's embedding plus its position's: a layer stack's input row. */
+  private inputRow(token: number, position: number): Float32Array {
+    const h = embed(this.wte, token);
+    const p = embed(this.wpe, position);
+    for (let i = 0; i < this.width; i++) h[i] = h[i]! + p[i]!;
+    return h;
+  }
+
+  /** One row's keys and values (from its qkv: [q | k | v], each heads × head size) into free slot `row` of layer `layer`. */
+  private storeKeysValues(next: Extension, layer: number, qkv: Float32Array, row: number): void {
+    const { width, heads, headSize } = this;
+    for (let head = 0; head < heads; head++) {
+      const slot = head * next.capacity * headSize + (next.slot + row) * headSize;
+      next.keys[layer]!.set(qkv.subarray(width + head * headSize, width + (head + 1) * headSize), slot);
+      next.values[layer]!.set(qkv.subarray(2 * width + head * headSize, 2 * width + (head + 1) * headSize), slot);
+    }
   }
 }
 
