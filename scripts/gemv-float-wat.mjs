@@ -394,6 +394,7 @@ export function floatFunctions() {
     ...dequantizeFloat(),
     ...expFunction(),
     ...geluFunction(),
+    ...geluErfFunction(),
     ...scores(),
     ...weighted(),
     ...attend(),
@@ -513,6 +514,45 @@ export function geluFunction() {
     `    (local.set $at ${at('$fp', '$i', 2)})`,
     '    (local.set $lo (f64x2.splat (f64.promote_f32 (f32.load (local.get $at)))))',
     `    (f32.store (local.get $at) (f32x4.extract_lane 0 ${two('(local.get $lo)')}))`,
+    '    (local.set $i (i32.add (local.get $i) (i32.const 1)))',
+    '    (br $one)))',
+    ')',
+  ];
+}
+
+/** Eigen's float erf: x·P(x²)/Q(x²) over x clamped to ±4 (erf is ±1 in float32 beyond), within 5e-7 of erf. */
+const ERF_P = ['-2.72614225801306e-10', '2.77068142495902e-08', '-2.10102402082508e-06', '-5.69250639462346e-05', '-7.34990630326855e-04', '-2.95459980854025e-03', '-1.60960333262415e-02'];
+const ERF_Q = ['-1.45660718464996e-05', '-2.13374055278905e-04', '-1.68282697438203e-03', '-7.37332916720468e-03', '-1.42647390514189e-02'];
+
+/**
+ * `geluErf(fp, n)`: BERT's GELU, x · ½ · (1 + erf(x / √2)), in place over n float32 at fp, four at
+ * a time in float32 as the graph's Div, Erf, Add, Mul, Mul (the erf is Eigen's rational form).
+ */
+export function geluErfFunction() {
+  const splat = (c) => `(v128.const f32x4 ${c} ${c} ${c} ${c})`;
+  const horner = (cs, x2) => cs.slice(1).reduce((acc, c) => `(f32x4.add (f32x4.mul ${acc} ${x2}) ${splat(c)})`, splat(cs[0]));
+  const gelu = (v) =>
+    `(f32x4.mul (f32x4.mul ${v} (f32x4.add (f32x4.div (f32x4.mul (local.get $x) ${horner(ERF_P, '(local.get $x2)')}) ${horner(ERF_Q, '(local.get $x2)')}) ${splat(1)})) ${splat(0.5)})`;
+  const clamp = (v) => `(f32x4.max (f32x4.min (f32x4.div ${v} ${splat(Math.SQRT2)}) ${splat(4)}) ${splat(-4)})`;
+  const body = (v) => [`(local.set $x ${clamp(v)})`, '(local.set $x2 (f32x4.mul (local.get $x) (local.get $x)))'];
+  return [
+    '(func (export "geluErf") (param $fp i32) (param $n i32)',
+    '  (local $i i32) (local $end i32) (local $at i32) (local $v v128) (local $x v128) (local $x2 v128)',
+    '  (local.set $end (i32.and (local.get $n) (i32.const -4)))',
+    '  (block $done (loop $four',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $end)))',
+    `    (local.set $at ${at('$fp', '$i', 2)})`,
+    '    (local.set $v (v128.load (local.get $at)))',
+    ...body('(local.get $v)').map((l) => `    ${l}`),
+    `    (v128.store (local.get $at) ${gelu('(local.get $v)')})`,
+    '    (local.set $i (i32.add (local.get $i) (i32.const 4)))',
+    '    (br $four)))',
+    '  (block $done (loop $one',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $n)))',
+    `    (local.set $at ${at('$fp', '$i', 2)})`,
+    '    (local.set $v (f32x4.splat (f32.load (local.get $at))))',
+    ...body('(local.get $v)').map((l) => `    ${l}`),
+    `    (f32.store (local.get $at) (f32x4.extract_lane 0 ${gelu('(local.get $v)')}))`,
     '    (local.set $i (i32.add (local.get $i) (i32.const 1)))',
     '    (br $one)))',
     ')',

@@ -25,8 +25,8 @@ import type { Gloss } from './tools/sense/glosses/types';
 import type { ReadingAids } from './tools/sense/reading-aids';
 import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor, WORD_EMBEDDINGS_INPUT } from './onnx';
 import { hiddenStatesTail } from './onnx';
-import { Gpt2Body, Gpt2Decoder, type Gpt2Config } from './kernels';
-import { type Gpt2Read, readGpt2 } from './onnx';
+import { BertBody, type BertConfig, BertEncoder, type BertWeights, Gpt2Body, Gpt2Decoder, type Gpt2Config, type Gpt2Weights } from './kernels';
+import { type BertRead, type Gpt2Read, readBert, readGpt2 } from './onnx';
 import { attachHead, HeadDetacher, type HeadStatus, type ReadAlong } from './lm/attach-head';
 import { rewriteStore } from './lm/stored-rewrite';
 import { fetchIntoCache } from './hub/fetch-into-cache';
@@ -114,6 +114,11 @@ export interface HostDeps {
    */
   sesameDecoder?: (device: DeviceName) => boolean;
   /**
+   * Whether a q8 BERT's or ERNIE's encoder passes run outside the session too, in the same kernel
+   * (kernels/bert-encoder.ts); needs the head there. Default: WASM only, like the head.
+   */
+  sesameEncoder?: (device: DeviceName) => boolean;
+  /**
    * Worker threads Sesame's kernels split their products over (a cross-origin-isolated document
    * with cores to spare), made on the first load that builds a kernel.
    */
@@ -131,6 +136,8 @@ const LISTING_TTL_MS = 60_000;
 const EXTERNAL_DATA = 'sesame-weights';
 
 const ENCODERS = new Set<ModelSpec['family']>(['bert', 'distilbert', 'ernie']);
+/** Encoders whose passes Sesame's kernels can run (kernels/bert-encoder.ts): BERT's architecture. */
+const KERNEL_ENCODERS = new Set<ModelSpec['family']>(['bert', 'ernie']);
 
 type Send = (message: ServerMessage) => void;
 
@@ -150,6 +157,7 @@ export class ModelHost {
   private readonly sourceNotes = new Map<string, string>();
   /** Per loaded q8 GPT-2: its decoding steps in Sesame's kernels, or why not. */
   private readonly decoderNotes = new Map<string, string>();
+  private readonly encoderNotes = new Map<string, string>();
   /** Worker threads of Sesame's kernels: null until the first load that builds a kernel asks for them. */
   private threads: GemvThreads | undefined | null = null;
   /** Per model whose downloaded files could not be stored: the message for the user. */
@@ -321,8 +329,9 @@ export class ModelHost {
       const onWasm = (d: DeviceName) => d === 'wasm';
       const kernelHead = spec.dtype === 'q8' && (this.deps.sesameHead ?? onWasm)(device);
       const decoding = kernelHead && spec.family === 'gpt2' && (this.deps.sesameDecoder ?? onWasm)(device);
-      // A decoder whose prompts and steps run in Sesame's kernels needs no session, nor the runtime.
-      const withoutSession = decoding && this.deps.loadWithoutSession && this.deps.fetchFile ? this.deps.loadWithoutSession : undefined;
+      const encoding = kernelHead && KERNEL_ENCODERS.has(spec.family) && (this.deps.sesameEncoder ?? onWasm)(device);
+      // A decoder or encoder whose passes run in Sesame's kernels needs no session, nor the runtime.
+      const withoutSession = (decoding || encoding) && this.deps.loadWithoutSession && this.deps.fetchFile ? this.deps.loadWithoutSession : undefined;
       if (!withoutSession) void this.deps.warmRuntime?.(device);
       this.deps.setRemoteHost(config.remoteHost);
       // Which file to fetch: what the cache holds, else what the host lists, else transformers.js's default name.
@@ -332,11 +341,13 @@ export class ModelHost {
       // A listing from the hub's API: every download at its commit, each file checked against its hashes.
       const revision = plan.source === 'hub' ? plan.sha : undefined;
       const encoder = ENCODERS.has(spec.family);
-      let layers: Gpt2Body | { reason: string } | undefined;
+      let layers: KernelLayers | undefined;
       const threads = kernelHead ? this.kernelThreads() : undefined;
-      const readLayers: ReadAlong<Gpt2Read> | undefined = decoding
-        ? { read: readGpt2, use: (read, head) => void (layers = decoderBody(read, threads, head)) }
-        : undefined;
+      const readLayers: ReadAlong<LayersRead> | undefined = decoding
+        ? { read: readGpt2, use: (read, head) => void (layers = kernelBody(read, (w) => new Gpt2Body(w as Gpt2Weights, threads, head), 'decoder')) }
+        : encoding
+          ? { read: readBert, use: (read, head) => void (layers = kernelBody(read, (w) => new BertBody(w as BertWeights, threads, head), 'encoder')) }
+          : undefined;
       // onnxruntime-web is served the rewritten graph without its weights and handed them as external
       // data: its heap then holds each weight once (graph-splice.ts spliceGraphExternal).
       const external = device === 'wasm' ? EXTERNAL_DATA : undefined;
@@ -345,7 +356,7 @@ export class ModelHost {
         this.deps.cache,
         spec.id,
         plan.choice.file,
-        `head${encoder ? '+hidden-rows' : ''}+words${decoding ? '+gpt2' : ''}${external ? '+ext' : ''}`,
+        `head${encoder ? '+hidden-rows' : ''}+words${decoding ? '+gpt2' : ''}${encoding ? '+bert' : ''}${external ? '+ext' : ''}`,
       );
       // A tied model's word-embedding lookup (an encoder's, a decoder's token table) goes out of the
       // graph too: the session is fed the rows from the head kernel's table, and holds no copy of it
@@ -391,6 +402,7 @@ export class ModelHost {
         if (detacher) await this.moveHeadToKernel(lm, detacher, encoder, kernelOnly !== undefined);
         span('load:head');
         if (decoding) this.moveDecodingToKernel(lm, layers, kernelOnly !== undefined);
+        if (encoding) this.moveEncodingToKernel(lm, layers, kernelOnly !== undefined);
         if (encoder) await this.exposeLayers(lm);
         span('load:ready');
         this.noteStoreFailure(spec.id);
@@ -423,20 +435,21 @@ export class ModelHost {
   }
 
   /**
-   * A GPT-2 loaded without a session (`HostDeps.loadWithoutSession`): its file read from the cache
+   * A GPT-2, BERT or ERNIE loaded without a session (`HostDeps.loadWithoutSession`): its file read from the cache
    * through `detacher` (the head's and the layers' kernels built there) beside its tokenizer and
    * config. None when the file is not in the cache or the kernels could not be built: the caller
    * then makes the session, and the detacher serves it the same bytes.
    */
   private async loadKernelOnly(
     url: string,
-    detacher: HeadDetacher<Gpt2Read>,
-    layers: () => Gpt2Body | { reason: string } | undefined,
+    detacher: HeadDetacher<LayersRead>,
+    layers: () => KernelLayers | undefined,
     load: () => Promise<LoadedModel>,
   ): Promise<LoadedModel | undefined> {
     const read = await this.deps.cache.match(url);
     await read?.body?.cancel();
-    if (!read || !detacher.head || !(layers() instanceof Gpt2Body)) return undefined;
+    const built = layers();
+    if (!read || !detacher.head || !(built instanceof Gpt2Body || built instanceof BertBody)) return undefined;
     const lm = await load();
     lm.head = detacher.head;
     return lm;
@@ -459,6 +472,11 @@ export class ModelHost {
   /** Gives an encoder's session its hidden-state outputs (see sense/hidden-states.ts); notes why when it cannot. */
   private async exposeLayers(lm: LoadedModel): Promise<void> {
     const key = `${lm.spec.id}|${lm.spec.dtype}`;
+    if (lm.encoder) {
+      const note = this.encoderNotes.get(key);
+      this.layerNotes.set(key, `${lm.encoder.layers.length + 1} hidden states${note ? `; ${note}` : ''}`);
+      return;
+    }
     const file = lm.file ?? onnxFileFor(lm.spec.dtype);
     const status = await ensureHiddenStates(lm.model, lm.device, () => this.deps.cache.read(lm.spec.id, file)).catch((error: unknown) => ({
       ok: false as const,
@@ -468,7 +486,7 @@ export class ModelHost {
   }
 
   /** Moves a q8 LM head into Sesame's kernel (see lm-head/attach.ts); notes why when it cannot. */
-  private async moveHeadToKernel(lm: LoadedModel, detacher: HeadDetacher<Gpt2Read>, encoder: boolean, withoutSession = false): Promise<void> {
+  private async moveHeadToKernel(lm: LoadedModel, detacher: HeadDetacher<LayersRead>, encoder: boolean, withoutSession = false): Promise<void> {
     const file = lm.file ?? onnxFileFor(lm.spec.dtype);
     const layers = encoder ? hiddenStatesTail(() => encoderShape(lm.model)) : undefined;
     // Without a session the head came from the file's read through the rewrite (`loadKernelOnly`): nothing to attach.
@@ -487,7 +505,7 @@ export class ModelHost {
   }
 
   /** Gives a q8 GPT-2 Sesame's decoder, its prompt passes and one-token steps (kernels/gpt2-step.ts); notes why when it cannot. */
-  private moveDecodingToKernel(lm: LoadedModel, layers: Gpt2Body | { reason: string } | undefined, withoutSession = false): void {
+  private moveDecodingToKernel(lm: LoadedModel, layers: KernelLayers | undefined, withoutSession = false): void {
     const key = `${lm.spec.id}|${lm.spec.dtype}`;
     const inGraph = (reason: string): void => void this.decoderNotes.set(key, `decoding steps in the graph: ${reason}`);
     if (!lm.head) {
@@ -499,7 +517,7 @@ export class ModelHost {
       return;
     }
     if (!(layers instanceof Gpt2Body)) {
-      inGraph(layers.reason);
+      inGraph(layers instanceof BertBody ? 'not a GPT-2' : layers.reason);
       return;
     }
     try {
@@ -509,6 +527,21 @@ export class ModelHost {
       return;
     }
     this.decoderNotes.set(key, `prompts and steps in Sesame's kernels (${lm.decoder.layers.length} layers)${withoutSession ? ', no onnxruntime session' : ''}`);
+  }
+
+  /** Gives a q8 BERT or ERNIE Sesame's encoder (kernels/bert-encoder.ts); notes why when it cannot (its passes then run in the session). */
+  private moveEncodingToKernel(lm: LoadedModel, layers: KernelLayers | undefined, withoutSession = false): void {
+    const key = `${lm.spec.id}|${lm.spec.dtype}`;
+    const inGraph = (reason: string): void => void this.encoderNotes.set(key, `passes in the graph: ${reason}`);
+    if (!lm.head) return inGraph('the head is in the graph');
+    if (!layers) return inGraph('the model file was not read');
+    if (!(layers instanceof BertBody)) return inGraph(layers instanceof Gpt2Body ? 'not a BERT' : layers.reason);
+    try {
+      lm.encoder = new BertEncoder(layers, lm.model.config as unknown as BertConfig);
+    } catch (error) {
+      return inGraph(`Sesame's encoder did not start: ${(error as Error).message}`);
+    }
+    this.encoderNotes.set(key, `passes in Sesame's kernels (${lm.encoder.layers.length} layers)${withoutSession ? ', no onnxruntime session' : ''}`);
   }
 
   /**
@@ -569,7 +602,14 @@ export class ModelHost {
         backend: e.model.device === 'webgpu' ? 'webgpu' : 'wasm',
         lastUsed: e.lastUsed,
         ...(e.model.file ? { file: e.model.file.slice(0, 300) } : {}),
-        ...note('layers', this.layerNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
+        ...note(
+          'layers',
+          withThreads(
+            this.layerNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`),
+            e.model.encoder && Math.max(e.model.encoder.threads, e.model.head?.threads ?? 1),
+            this.threads ?? undefined,
+          ),
+        ),
         ...note('head', withThreads(this.headNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.head?.threads, this.threads ?? undefined)),
         ...note('source', this.sourceNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
         ...note(
@@ -592,8 +632,9 @@ export class ModelHost {
   }
 
   private kernelMemories(): WebAssembly.Memory[] {
-    const kernels = this.pool.entries().flatMap(({ model }) => [...(model.head ? [model.head] : []), ...(model.decoder?.kernels() ?? [])]);
-    return [...new Set(kernels.map((k) => k.wasmMemory))];
+    const kernels = this.pool.entries().flatMap(({ model }) => [...(model.head ? [model.head] : []), ...(model.decoder?.kernels() ?? []), ...(model.encoder?.kernels() ?? [])]);
+    const attention = this.pool.entries().flatMap(({ model }) => (model.encoder ? [model.encoder.attentionMemory] : []));
+    return [...new Set([...kernels.map((k) => k.wasmMemory), ...attention])];
   }
 
   releaseIdle(): Promise<string[]> {
@@ -663,17 +704,23 @@ function releasingKernels(lm: LoadedModel): LoadedModel {
   lm.release = async () => {
     lm.head?.release();
     lm.decoder?.release();
+    lm.encoder?.release();
     await release.call(lm);
   };
   return lm;
 }
 
-/** A q8 GPT-2's weights for Sesame's decoding step, from its parsed graph, or why not. */
-function decoderBody(read: Gpt2Read, threads: GemvThreads | undefined, head: Int8Kernel): Gpt2Body | { reason: string } {
+/** What the rewrite reads along for Sesame's layer kernels: a q8 GPT-2's or BERT's weights, or why not. */
+type LayersRead = Gpt2Read | BertRead;
+/** The layers' kernels built from it, or why not. */
+type KernelLayers = Gpt2Body | BertBody | { reason: string };
+
+/** A model's layers in Sesame's kernels (`make`), from the weights read out of its parsed graph, or why not. */
+function kernelBody(read: LayersRead, make: (weights: Gpt2Weights | BertWeights) => Gpt2Body | BertBody, what: string): KernelLayers {
   if (!read.ok) return read;
   try {
-    return new Gpt2Body(read.weights, threads, head);
+    return make(read.weights);
   } catch (error) {
-    return { reason: `Sesame's decoder did not start: ${(error as Error).message}` };
+    return { reason: `Sesame's ${what} did not start: ${(error as Error).message}` };
   }
 }

@@ -31,6 +31,8 @@ export interface GemvKernel {
   dequantizeFloat: Dequantize;
   attend(qp: number, kp: number, vp: number, tokens: number, d: number, scale: number, sp: number, pp: number, op: number): void;
   gelu(fp: number, n: number): void;
+  /** BERT's GELU (erf form) in place over n float32 at fp. */
+  geluErf(fp: number, n: number): void;
   exp(x: number): number;
 }
 

@@ -14,6 +14,7 @@ import type { GemvThreads } from './gemv-threads';
 import { Int8Kernel } from './int8-kernel';
 import type { Embedding, Gpt2Weights, Norm } from './weights';
 import type { Extension, KvShape, KvState } from './kv-state';
+import { addRows, concatRows, embed, layerNorm, layerNormRows, ownEmbedding, sharedTable } from './rows';
 
 /**
  * Prompt rows a linear layer takes in one pass over its weights (`Gpt2Decoder.prompt`): the
@@ -60,7 +61,7 @@ export class Gpt2Body {
    */
   constructor(w: Gpt2Weights, threads?: GemvThreads, head?: Int8Kernel) {
     this.width = w.width;
-    const shared = sharedWte(w.wte, head);
+    const shared = sharedTable(w.wte, head, 'transformer.wte.weight_quantized');
     this.wteShared = shared !== undefined;
     this.wte = shared ?? ownEmbedding(w.wte);
     this.wpe = ownEmbedding(w.wpe);
@@ -201,69 +202,4 @@ export class Gpt2Decoder {
       next.values[layer]!.set(qkv.subarray(2 * width + head * headSize, 2 * width + (head + 1) * headSize), slot);
     }
   }
-}
-
-/** `layerNorm` of each of the `count` rows of `x`, side by side. */
-function layerNormRows(x: Float32Array, count: number, n: Norm, epsilon: number): Float32Array {
-  const width = x.length / count;
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < count; i++) out.set(layerNorm(x.subarray(i * width, (i + 1) * width), n, epsilon), i * width);
-  return out;
-}
-
-/** h[i] += rows[i], row by row (the residual). */
-function addRows(h: Float32Array, rows: readonly Float32Array[]): void {
-  rows.forEach((row, i) => {
-    const at = i * row.length;
-    for (let j = 0; j < row.length; j++) h[at + j] = h[at + j]! + row[j]!;
-  });
-}
-
-function concatRows(rows: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(rows.reduce((sum, r) => sum + r.length, 0));
-  let at = 0;
-  for (const row of rows) {
-    out.set(row, at);
-    at += row.length;
-  }
-  return out;
-}
-
-function layerNorm(x: Float32Array, n: Norm, epsilon: number): Float32Array {
-  let mean = 0;
-  for (const v of x) mean += v;
-  mean /= x.length;
-  let variance = 0;
-  for (const v of x) variance += (v - mean) * (v - mean);
-  variance /= x.length;
-  const inv = 1 / Math.sqrt(variance + epsilon);
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = (x[i]! - mean) * inv * n.weight[i]! + n.bias[i]!;
-  return out;
-}
-
-function embed(table: Embedding, row: number): Float32Array {
-  const { width } = table;
-  if (table.kind === 'float') return table.data.slice(row * width, (row + 1) * width);
-  const out = new Float32Array(width);
-  const bytes = table.data.subarray(row * width, (row + 1) * width);
-  for (let i = 0; i < width; i++) {
-    const q = table.signed ? (bytes[i]! << 24) >> 24 : bytes[i]!;
-    out[i] = (q - table.zeroPoint) * table.scale;
-  }
-  return out;
-}
-
-/** The tied head's table as the token embedding, when it is the same table with the same quantisation. */
-function sharedWte(wte: Embedding, head: Int8Kernel | undefined): Embedding | undefined {
-  if (wte.kind !== 'int8' || head?.tiedTo !== 'transformer.wte.weight_quantized') return undefined;
-  const view = head.tableView();
-  if (!view || view.rows !== wte.rows || view.width !== wte.width || view.scale !== wte.scale) return undefined;
-  if (view.zeroPoint !== wte.zeroPoint - (wte.signed ? 0 : 128)) return undefined;
-  return { kind: 'int8', width: wte.width, rows: wte.rows, data: view.data, signed: true, scale: view.scale, zeroPoint: view.zeroPoint };
-}
-
-/** The table's own copy: the graph's tensors are views into the whole model file. */
-function ownEmbedding(table: Embedding): Embedding {
-  return { ...table, data: table.data.slice() } as Embedding;
 }

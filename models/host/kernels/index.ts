@@ -8,3 +8,4 @@ export * from './gpt2-step';
 export * from './int8-kernel';
 export * from './kv-state';
 export * from './weights';
+export * from './bert-encoder';

@@ -256,24 +256,24 @@ export class Int8Kernel {
   /**
    * `apply` without the copy: the outputs where the kernel wrote them, valid until the next
    * product of any layer in this memory (a decoding step's layers, consumed before the next).
-   * `gelu`: GPT-2's GELU applied to them there (the module's `gelu`).
+   * `activation`: applied to them there: GPT-2's GELU (the module's `gelu`) or BERT's (`geluErf`).
    */
-  applyInPlace(x: Float32Array, activation?: 'gelu'): Float32Array {
+  applyInPlace(x: Float32Array, activation?: Activation): Float32Array {
     if (this.levels || x.length !== this.k) throw new RangeError(`applyInPlace takes one row of ${this.k} into a DynamicQuantizeLinear layer`);
     this.loadRow(x);
     const scale = this.quantizeRow(0, this.rowQuantization());
     this.dots(1);
     this.dequantizeRow(0, scale);
-    if (activation === 'gelu') this.kernel.gelu(this.scratch.fo, this.n);
+    if (activation) this.kernel[activation](this.scratch.fo, this.n);
     return this.scratch.output.subarray(0, this.n);
   }
 
   /**
    * `logits` for several rows of one input, quantised once (a `floatInput` head: each row to
-   * its own 16 bits), up to `maxRows` rows to one pass over the weights. `gelu`: GPT-2's GELU
-   * applied to each row's outputs, as `applyInPlace` does.
+   * its own 16 bits), up to `maxRows` rows to one pass over the weights. `activation`: applied
+   * to each row's outputs, as `applyInPlace` does.
    */
-  rows(hidden: Float32Array, rows: readonly number[], activation?: 'gelu'): Float32Array[] {
+  rows(hidden: Float32Array, rows: readonly number[], activation?: Activation): Float32Array[] {
     const { k, n } = this;
     for (const row of rows) {
       if (hidden.length % k !== 0 || row < 0 || (row + 1) * k > hidden.length)
@@ -292,7 +292,7 @@ export class Int8Kernel {
       this.dots(group.length);
       scales.forEach((scale, r) => {
         this.dequantizeRow(r, scale);
-        if (activation === 'gelu') this.kernel.gelu(this.scratch.fo, n);
+        if (activation) this.kernel[activation](this.scratch.fo, n);
         out.push(this.scratch.output.slice(0, n));
       });
     }
@@ -350,6 +350,9 @@ export class Int8Kernel {
     else this.kernel.dots(this.xp, rows, stride * 2, this.wp, n, stride, this.op, n * 4);
   }
 }
+
+/** An activation the module applies to a layer's outputs where they lie: GPT-2's GELU (tanh form) or BERT's (erf). */
+export type Activation = 'gelu' | 'geluErf';
 
 /** What scaling an input row's sums back needs: their sum, and the quantisation (q) or the 16-bit step. */
 interface RowScale {

@@ -56,3 +56,33 @@ export interface Gpt2Weights {
   layers: Gpt2Layer[];
   lnF: Norm;
 }
+
+/** One BERT (or ERNIE) encoder layer, post-LayerNorm: attention, then the feed-forward block. */
+export interface BertLayer {
+  query: Int8Weights;
+  key: Int8Weights;
+  value: Int8Weights;
+  /** attention.output.dense, then attention.output.LayerNorm over the residual sum. */
+  attnOut: Int8Weights;
+  ln1: Norm;
+  /** intermediate.dense (GELU after it), output.dense, then output.LayerNorm over the residual sum. */
+  fc: Int8Weights;
+  proj: Int8Weights;
+  ln2: Norm;
+}
+
+export interface BertWeights {
+  width: number;
+  /** The initializer the word embeddings are (a tied head reads the same table). */
+  wordName: string;
+  word: Embedding;
+  position: Embedding;
+  tokenType: Embedding;
+  /** ERNIE's task-type table (its row 0: Sesame feeds task type 0). */
+  taskType?: Embedding;
+  lnE: Norm;
+  layers: BertLayer[];
+  /** The masked-LM head's transform (dense, GELU, LayerNorm) before the tied decoder. */
+  transform: Int8Weights;
+  lnT: Norm;
+}

@@ -14,7 +14,7 @@ import {
   Qwen2ForCausalLM,
   Tensor,
 } from '@huggingface/transformers';
-import type { Gpt2Decoder } from '../kernels';
+import type { BertEncoder, Gpt2Decoder } from '../kernels';
 import { defaultChoice, type OnnxChoice } from '../hub/hub-files';
 import type { Int8Kernel } from '../kernels';
 import type { ModelSpec } from '../../shared/protocol';
@@ -37,6 +37,8 @@ export interface LoadedModel {
   head?: Int8Kernel;
   /** GPT-2's prompt passes and one-token steps outside the session, with `head` (kernels/gpt2-step.ts). */
   decoder?: Gpt2Decoder;
+  /** A BERT's (or ERNIE's) encoder passes outside the session, with `head` (kernels/bert-encoder.ts): `runModel` runs it. */
+  encoder?: BertEncoder;
   release(): Promise<void>;
 }
 
@@ -112,10 +114,12 @@ export async function loadModel(
 }
 
 /**
- * A GPT-2 whose prompts and steps all run in Sesame's kernels (kernels/gpt2-step.ts): its tokenizer,
- * its config and the model object transformers.js makes, without an onnxruntime session (issue
- * #21: the session held the body a second time). The host reads the ONNX file itself, through the
- * rewrite that builds the kernels; nothing here may run the model (`model.forward` has no session).
+ * A GPT-2 whose prompts and steps all run in Sesame's kernels (kernels/gpt2-step.ts), or a BERT or
+ * ERNIE whose encoder passes do (kernels/bert-encoder.ts): its tokenizer, its config and the model
+ * object transformers.js makes, without an onnxruntime session (issue #21: the session held the
+ * GPT-2 body a second time; an encoder session's heap grows by a fifth for a batch and never
+ * shrinks). The host reads the ONNX file itself, through the rewrite that builds the kernels;
+ * nothing here may run the model (`model.forward` has no session).
  */
 export async function loadWithoutSession(
   spec: ModelSpec,
@@ -124,13 +128,19 @@ export async function loadWithoutSession(
   onnx: OnnxChoice = defaultChoice(spec.dtype, spec.family),
   revision?: string,
 ): Promise<LoadedModel> {
-  if (spec.family !== 'gpt2') throw new Error(`${spec.family} models run in a session`);
-  const options = { progress_callback: progressCallback(onProgress), ...(revision ? { revision } : {}) };
+  const { family } = spec;
+  if (family !== 'gpt2' && family !== 'bert' && family !== 'ernie') throw new Error(`${family} models run in a session`);
+  const progress_callback = progressCallback(onProgress);
+  const options = { progress_callback, ...(revision ? { revision } : {}) };
   const [tokenizer, config] = await Promise.all([
     AutoTokenizer.from_pretrained(spec.id, options).finally(() => span('load:tokenizer')),
-    AutoConfig.from_pretrained(spec.id, options),
+    family === 'ernie' ? ernieAsBert(spec.id, progress_callback, revision) : AutoConfig.from_pretrained(spec.id, options),
   ]);
-  return loaded(spec, device, tokenizer, new GPT2LMHeadModel(config, {}, {}), onnx);
+  const model = family === 'gpt2' ? new GPT2LMHeadModel(config, {}, {}) : new BertForMaskedLM(config, {}, {});
+  const lm = loaded(spec, device, tokenizer, model, onnx);
+  // What Sesame's encoder takes (kernels/bert-encoder.ts): the tools' `extraInputs` then add the hidden-state rows.
+  if (family === 'gpt2') return lm;
+  return Object.defineProperty(lm, 'inputNames', { get: () => (lm.encoder ? ENCODER_INPUTS : sessionInputNames(model)) });
 }
 
 function loaded(spec: ModelSpec, device: DeviceName, tokenizer: PreTrainedTokenizer, model: PreTrainedModel, onnx: OnnxChoice): LoadedModel {
@@ -146,6 +156,9 @@ function loaded(spec: ModelSpec, device: DeviceName, tokenizer: PreTrainedTokeni
     release: () => model.dispose().then(() => undefined),
   };
 }
+
+/** The inputs Sesame's encoder reads (ERNIE's task type is 0, as `extraZeroInputs` feeds a session). */
+const ENCODER_INPUTS = ['input_ids', 'attention_mask', 'token_type_ids', HIDDEN_ROWS_INPUT];
 
 /** transformers.js's progress events as the host reports them (files only). */
 function progressCallback(onProgress: (p: FileProgress) => void): (info: ProgressInfo) => void {

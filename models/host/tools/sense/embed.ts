@@ -8,10 +8,9 @@
 // character, so at whole-word boundaries this equals tokenizing the sentence in one piece.
 import { type PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
 import { extraInputs, type LoadedModel } from '../../lm/loader';
-import { logitRows, runModel } from '../../lm/logits';
+import { hiddenStatesOf, logitRows, runModel } from '../../lm/logits';
 import type { Lang } from '../../../shared/protocol';
 import { logSoftmax, maskToken, topIndices } from '../../lm/masked-lm';
-import { hiddenStateNames } from '../../onnx';
 import { l2Normalize, meanRows } from './layer-mix';
 import { span } from '../../../shared/spans';
 
@@ -95,7 +94,7 @@ export function paddingBuckets(lengths: readonly number[], batchSize: number): n
 
 export async function embedTargets(lm: LoadedModel, targets: readonly Target[], options: EmbedOptions): Promise<TargetVectors[]> {
   const encoded = targets.map((t) => encodeTarget(lm, t, options));
-  const names = hiddenStateNames(lm.model);
+  const names = hiddenStatesOf(lm);
   const pad = lm.tokenizer.pad_token_id ?? 0;
   const out = new Array<TargetVectors>(targets.length);
   for (const bucket of paddingBuckets(

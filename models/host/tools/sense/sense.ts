@@ -2,12 +2,12 @@
 // page in padding buckets, each a masked pass that yields both its predictions and all hidden
 // states; ELMo-mixed vectors are clustered into senses, and dictionary glosses ranked by context.
 import type { LoadedModel } from '../../lm/loader';
+import { hiddenStatesOf } from '../../lm/logits';
 import type { Gloss } from './glosses/types';
 import { glossTarget, rankGlosses, substituteOverlapScores } from './glosses/rank';
 import { type GlossOut, type Lang, type OccurrenceSpan, type ResultOf, type Scored, type SenseCluster, ToolError, LIMITS } from '../../../shared/protocol';
 import { clusterSenses, cosineMatrix, labelClusters } from './cluster';
 import { embedTargets, paddingBuckets, sparseRow, substituteVectors, type Target, type TargetVectors } from './embed';
-import { hiddenStateNames } from '../../onnx';
 import { defaultLayerWeights, mixLayers } from './layer-mix';
 import { type CachedOccurrence, VectorCache } from './vector-cache';
 import { windowAround } from '../../../shared/text/context';
@@ -72,7 +72,7 @@ export async function lookUpSense(lm: LoadedModel, q: SenseQuery, deps: SenseDep
 }
 
 async function senseOf(lm: LoadedModel, q: SenseQuery, deps: SenseDeps, progress: (p: SenseProgress) => Promise<void>): Promise<SenseOut> {
-  const names = hiddenStateNames(lm.model);
+  const names = hiddenStatesOf(lm);
   const mix = mixerFor(names.length, q.layerWeights);
   const embed = (targets: Target[], keep = LABEL_WORDS * 2): Promise<CachedOccurrence[]> => embedUses(lm, targets, q.lang, mix, keep, deps);
 

@@ -1,0 +1,299 @@
+// A BERT (or ERNIE) masked LM's encoder outside onnxruntime (issue #21: the session's heap grows
+// by a fifth for a batch and never gives it back). The q8 linear layers run in Sesame's int8
+// kernel, several rows to one pass over the weights and split over its threads; the attention
+// over a text's own tokens in the same module's SIMD (attention.ts); embeddings, LayerNorm and
+// GELU in plain loops.
+//
+// The arithmetic is the export's: every linear layer quantises its whole input tensor, padding
+// rows included, as the graph's DynamicQuantizeLinear does, and sums exactly; the attention skips
+// the keys the mask leaves out, as adding float32's lowest to their scores does. LayerNorm,
+// softmax and erf (the module's `geluErf`) are float work of our own, so the outputs agree with the session's to
+// float32 rounding, not bit for bit (tests/integration/host/kernels/bert-encoder.test.ts).
+import { attendHead, type AttentionScratch, attentionScratch, attentionScratchBytes } from './attention';
+import { type GemvKernel, ownKernel } from './gemv-module';
+import type { GemvThreads } from './gemv-threads';
+import { Int8Kernel } from './int8-kernel';
+import { addRows, concatRows, embed, layerNormRows, ownEmbedding, sharedTable } from './rows';
+import type { BertWeights, Embedding, Int8Weights, Norm } from './weights';
+
+/** Input rows a linear layer takes to one pass over its weights (each costs its memory 2 bytes an input and 4 an output). */
+export const ENCODER_ROWS = 8;
+
+interface Layer {
+  /** Queries, keys and values side by side: one product for the three (they read the same quantised input). */
+  qkv: Int8Kernel;
+  attnOut: Int8Kernel;
+  ln1: Norm;
+  fc: Int8Kernel;
+  proj: Int8Kernel;
+  ln2: Norm;
+}
+
+/** What the graph does not say: read from the model's config.json. */
+export interface BertConfig {
+  num_attention_heads: number;
+  layer_norm_eps?: number;
+  hidden_act?: string;
+}
+
+/** One pass's inputs: [batch][sequence] ids, mask and token types, flat; `rows`: the flat rows whose hidden states it returns. */
+export interface EncoderFeeds {
+  batch: number;
+  sequence: number;
+  ids: ArrayLike<bigint | number>;
+  mask: ArrayLike<bigint | number>;
+  tokenTypes?: ArrayLike<bigint | number>;
+  rows: readonly number[];
+}
+
+export interface EncoderPass {
+  /** The LM head's input for every row ([batch · sequence][width]): the head's transform's output. */
+  headInput: Float32Array;
+  /** Every hidden state (the embeddings', then each layer's) at `rows`, [rows][width] each. */
+  hidden: Float32Array[];
+}
+
+/**
+ * A BERT's weights as the encoder reads them: the linear layers in one kernel memory (throws when
+ * it cannot be had), the small tables and norms as owned copies, and the word embeddings read
+ * from the tied head's table where the head is tied to them (no copy).
+ */
+export class BertBody {
+  readonly width: number;
+  readonly layers: Layer[];
+  readonly transform: Int8Kernel;
+  readonly word: Embedding;
+  readonly wordShared: boolean;
+  readonly position: Embedding;
+  readonly tokenType: Embedding;
+  readonly taskType: Embedding | undefined;
+  readonly lnE: Norm;
+  readonly lnT: Norm;
+
+  constructor(w: BertWeights, threads?: GemvThreads, head?: Int8Kernel) {
+    this.width = w.width;
+    const shared = sharedTable(w.word, head, `${w.wordName}_quantized`);
+    this.wordShared = shared !== undefined;
+    this.word = shared ?? ownEmbedding(w.word);
+    this.position = ownEmbedding(w.position);
+    this.tokenType = ownEmbedding(w.tokenType);
+    this.taskType = w.taskType && ownEmbedding(w.taskType);
+    this.lnE = w.lnE;
+    this.lnT = w.lnT;
+    const kernels = Int8Kernel.group(
+      [...w.layers.flatMap((l) => [sideBySide([l.query, l.key, l.value]), l.attnOut, l.fc, l.proj]), w.transform],
+      threads,
+      ENCODER_ROWS,
+    );
+    this.layers = w.layers.map((l, i) => {
+      const linear = (j: number) => kernels[4 * i + j]!;
+      return { qkv: linear(0), attnOut: linear(1), ln1: l.ln1, fc: linear(2), proj: linear(3), ln2: l.ln2 };
+    });
+    this.transform = kernels.at(-1)!;
+  }
+}
+
+export class BertEncoder {
+  readonly layers: Layer[];
+  readonly width: number;
+  readonly heads: number;
+  readonly headSize: number;
+  private readonly epsilon: number;
+  private readonly body: BertBody;
+  private readonly attention: EncoderAttention;
+
+  constructor(body: BertBody, config: BertConfig) {
+    if ((config.hidden_act ?? 'gelu') !== 'gelu') throw new Error(`activation ${config.hidden_act} is not BERT's`);
+    const heads = config.num_attention_heads;
+    if (!(heads > 0) || body.width % heads !== 0) throw new Error(`${heads} heads do not divide width ${body.width}`);
+    if ((body.width / heads) % 8 !== 0) throw new Error(`head size ${body.width / heads} is not a multiple of 8 (the attention's SIMD)`);
+    this.body = body;
+    this.layers = body.layers;
+    this.width = body.width;
+    this.heads = heads;
+    this.headSize = body.width / heads;
+    this.epsilon = config.layer_norm_eps ?? 1e-12;
+    this.attention = new EncoderAttention(heads, this.headSize, this.positions);
+  }
+
+  /** The memory its attention reads one text's keys and values in (the model's every position: 3 MiB for bert-base). */
+  get attentionMemory(): WebAssembly.Memory {
+    return this.attention.memory;
+  }
+
+  /** Its linear layers, in Sesame's kernel. */
+  kernels(): Int8Kernel[] {
+    return [...this.layers.flatMap((l) => [l.qkv, l.attnOut, l.fc, l.proj]), this.body.transform];
+  }
+
+  /** The most threads any of its products runs on now. */
+  get threads(): number {
+    return Math.max(1, ...this.kernels().map((k) => k.threads));
+  }
+
+  /** Lets the kernel threads drop its layers (int8-kernel.ts `release`). */
+  release(): void {
+    for (const k of this.kernels()) k.release();
+  }
+
+  get positions(): number {
+    return this.body.position.rows;
+  }
+
+  /**
+   * One pass over a padded batch. `pause` is awaited between layers (the host lets its other
+   * messages through there: a pass of a dozen texts takes a few hundred milliseconds).
+   */
+  async run(feeds: EncoderFeeds, pause?: () => Promise<void>): Promise<EncoderPass> {
+    const { batch, sequence, rows } = feeds;
+    const { width, heads, headSize, epsilon, body } = this;
+    const count = batch * sequence;
+    if (count === 0) throw new RangeError('an encoder pass needs at least one token');
+    if (sequence > this.positions) throw new RangeError(`${sequence} tokens are past the model's ${this.positions} positions`);
+    for (const row of rows) if (!Number.isInteger(row) || row < 0 || row >= count) throw new RangeError(`row ${row} is not in a [${batch}][${sequence}] batch`);
+    const all = Array.from({ length: count }, (_, i) => i);
+    const h = this.embeddings(feeds);
+    const hidden = [gather(h, width, rows)];
+    // The keys each text attends to: its own tokens the mask keeps.
+    const kept = Array.from({ length: batch }, (_, b) => all.slice(0, sequence).filter((t) => Number(feeds.mask[b * sequence + t]) !== 0));
+    const { attention } = this;
+    const attended = new Float32Array(count * width);
+    const scale = Math.sqrt(headSize);
+    for (const layer of this.layers) {
+      if (pause) await pause();
+      const qkv = layer.qkv.rows(h, all);
+      for (let b = 0; b < batch; b++) {
+        attention.load(qkv, b * sequence, kept[b]!, width);
+        for (let t = 0; t < sequence; t++) {
+          const row = b * sequence + t;
+          for (let head = 0; head < heads; head++) attention.attend(head, kept[b]!.length, scale, qkv[row]!, head * headSize, attended, row * width + head * headSize);
+        }
+      }
+      // Post-LayerNorm: each block's output is added to its input, then normalised.
+      addRows(h, layer.attnOut.rows(attended, all));
+      layerNormRows(h, count, layer.ln1, epsilon, h);
+      const f = layer.fc.rows(h, all, 'geluErf');
+      addRows(h, layer.proj.rows(concatRows(f), all));
+      layerNormRows(h, count, layer.ln2, epsilon, h);
+      hidden.push(gather(h, width, rows));
+    }
+    const t = body.transform.rows(h, all, 'geluErf');
+    return { headInput: layerNormRows(concatRows(t), count, body.lnT, epsilon), hidden };
+  }
+
+  /** Word + token type + position (+ ERNIE's task type 0) embeddings, normalised: hidden state 0 of every row. */
+  private embeddings({ batch, sequence, ids, tokenTypes }: EncoderFeeds): Float32Array {
+    const { width, body } = this;
+    const count = batch * sequence;
+    const h = new Float32Array(count * width);
+    const task = body.taskType && embed(body.taskType, 0);
+    for (let r = 0; r < count; r++) {
+      const id = Number(ids[r]);
+      if (!Number.isInteger(id) || id < 0 || id >= body.word.rows) throw new RangeError(`token ${id} is not in the vocabulary`);
+      const type = tokenTypes ? Number(tokenTypes[r]) : 0;
+      if (!Number.isInteger(type) || type < 0 || type >= body.tokenType.rows) throw new RangeError(`token type ${type} is not in the model's ${body.tokenType.rows}`);
+      const e = embed(body.word, id);
+      const tt = embed(body.tokenType, type);
+      const p = embed(body.position, r % sequence);
+      for (let i = 0; i < width; i++) e[i] = e[i]! + tt[i]!;
+      for (let i = 0; i < width; i++) e[i] = e[i]! + p[i]!;
+      if (task) for (let i = 0; i < width; i++) e[i] = e[i]! + task[i]!;
+      h.set(e, r * width);
+    }
+    return layerNormRows(h, count, body.lnE, this.epsilon);
+  }
+}
+
+/**
+ * One text's keys and values, one layer at a time, in a memory of the kernel module's own (the
+ * attention's SIMD reads them where they lie), with room for the model's every position.
+ */
+class EncoderAttention {
+  private readonly kernel: GemvKernel;
+  private readonly scratch: AttentionScratch;
+  private readonly keys: Float32Array;
+  private readonly values: Float32Array;
+
+  get memory(): WebAssembly.Memory {
+    return this.kernel.memory;
+  }
+
+  constructor(
+    private readonly heads: number,
+    private readonly headSize: number,
+    private readonly capacity: number,
+  ) {
+    const size = heads * capacity * headSize;
+    this.kernel = ownKernel(8 * size + attentionScratchBytes(headSize, capacity));
+    const { buffer } = this.kernel.memory;
+    this.keys = new Float32Array(buffer, 0, size);
+    this.values = new Float32Array(buffer, 4 * size, size);
+    this.scratch = attentionScratch(buffer, 8 * size, headSize, capacity);
+  }
+
+  /** The keys and values of rows `from + t` for each kept t (qkv rows: [q | k | v], each heads × head size), in slots 0…. */
+  load(qkv: readonly Float32Array[], from: number, kept: readonly number[], width: number): void {
+    const { heads, headSize, capacity } = this;
+    kept.forEach((t, slot) => {
+      const row = qkv[from + t]!;
+      for (let head = 0; head < heads; head++) {
+        const at = (head * capacity + slot) * headSize;
+        this.keys.set(row.subarray(width + head * headSize, width + (head + 1) * headSize), at);
+        this.values.set(row.subarray(2 * width + head * headSize, 2 * width + (head + 1) * headSize), at);
+      }
+    });
+  }
+
+  /** softmax(q·kᵀ / scale) · v of one head over the first `tokens` slots, the query `qkv` from `q`, into `out` from `at`. */
+  attend(head: number, tokens: number, scale: number, qkv: Float32Array, q: number, out: Float32Array, at: number): void {
+    const offset = 4 * head * this.capacity * this.headSize;
+    attendHead(this.kernel, this.scratch, this.keys.byteOffset + offset, this.values.byteOffset + offset, tokens, scale, qkv, q, out, at);
+  }
+}
+
+/** Rows of [count][width] `x`, copied side by side. */
+function gather(x: Float32Array, width: number, rows: readonly number[]): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((row, i) => out.set(x.subarray(row * width, (row + 1) * width), i * width));
+  return out;
+}
+
+/** Linear layers that read the same input, as one: their outputs side by side (per-output zero points and scales where theirs differ). */
+export function sideBySide(ws: readonly Int8Weights[]): Int8Weights {
+  const { k, signed } = ws[0]!;
+  if (ws.some((w) => w.k !== k || w.signed !== signed || (w.layout ?? 'kn') !== 'kn' || w.floatInput)) throw new Error('the layers do not read one input alike');
+  const n = ws.reduce((sum, w) => sum + w.n, 0);
+  const data = new Uint8Array(k * n);
+  for (let i = 0; i < k; i++) {
+    let at = i * n;
+    for (const w of ws) {
+      data.set(w.data.subarray(i * w.n, (i + 1) * w.n), at);
+      at += w.n;
+    }
+  }
+  const perOutput = <A extends Int32Array | Float32Array>(of: (w: Int8Weights) => A | undefined, make: (length: number) => A): A => {
+    const out = make(n);
+    let at = 0;
+    for (const w of ws) {
+      const values = of(w) ?? make(1);
+      if (values.length === 1) out.fill(values[0]!, at, at + w.n);
+      else out.set(values, at);
+      at += w.n;
+    }
+    return out;
+  };
+  const zeroPoint = perOutput((w) => w.zeroPoint, (l) => new Int32Array(l));
+  const scale = perOutput((w) => w.scale, (l) => new Float32Array(l));
+  const uniform = (a: Int32Array | Float32Array) => a.every((v) => v === a[0]);
+  const bias = ws.every((w) => w.bias) ? perOutput((w) => w.bias, (l) => new Float32Array(l)) : undefined;
+  if (!bias && ws.some((w) => w.bias)) throw new Error('some of the layers have a bias and some not');
+  return {
+    data,
+    signed,
+    k,
+    n,
+    zeroPoint: uniform(zeroPoint) ? zeroPoint.slice(0, 1) : zeroPoint,
+    scale: uniform(scale) ? scale.slice(0, 1) : scale,
+    ...(bias ? { bias } : {}),
+  };
+}

@@ -1,0 +1,291 @@
+// Sesame's BERT encoder (models/host/kernels/bert-encoder.ts) against the session it stands in
+// for: read from the tiny q8 fixtures' graphs (BERT and ERNIE, heads tied to their word
+// embeddings as the hub's are), a padded batch of texts of different lengths must give the
+// session's hidden states at the rows asked and its logits up to float32 rounding.
+import { readFileSync } from 'node:fs';
+import { fromBinary } from '@bufbuild/protobuf';
+import * as ort from 'onnxruntime-node';
+import { ModelProtoSchema } from 'onnx-buf';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BertBody, BertEncoder, type BertConfig, sideBySide } from '@/models/host/kernels/bert-encoder';
+import { ownKernel } from '@/models/host/kernels/gemv-module';
+import { Int8Kernel } from '@/models/host/kernels/int8-kernel';
+import { readBert } from '@/models/host/onnx/bert-graph';
+import { detachHead } from '@/models/host/onnx/head-graph';
+import { HIDDEN_ROWS_INPUT, hiddenStateName, withHiddenStates } from '@/models/host/onnx/hidden-states-graph';
+import type { ModelSpec, ResultOf } from '@/models/shared/protocol';
+import { randomWeights } from '../../../support/int8-weights';
+// @ts-expect-error plain ESM helper without types
+import { startHubServer } from '../../../support/hub-server.mjs';
+import { nodeThreads, until } from '../../../support/gemv-node-threads';
+import { memoryCache, nodeHost } from '../../../support/node-host';
+
+const fixture = (id: string, name = 'model_quantized.onnx') => new Uint8Array(readFileSync(`.fixtures/hub/sesame-fixtures/${id}/onnx/${name}`));
+const configOf = (id: string) =>
+  JSON.parse(readFileSync(`.fixtures/hub/sesame-fixtures/${id}/config.json`, 'utf8')) as BertConfig & { num_hidden_layers: number; hidden_size: number };
+const graphOf = (bytes: Uint8Array) => fromBinary(ModelProtoSchema, bytes).graph!;
+
+/** Largest |a − b| relative to the largest |a|. */
+function relativeError(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(a[i]!));
+  }
+  return diff / scale;
+}
+
+/** The fixture's encoder in Sesame's kernels, its head a kernel over the tied table. */
+function kernelModel(id: string) {
+  const bytes = fixture(id);
+  const detached = detachHead(bytes);
+  if (!detached.ok) throw new Error(detached.reason);
+  const head = Int8Kernel.of(detached.weights);
+  const read = readBert(graphOf(bytes));
+  if (!read.ok) throw new Error(read.reason);
+  const body = new BertBody(read.weights, undefined, head);
+  return { head, body, encoder: new BertEncoder(body, configOf(id)) };
+}
+
+describe('reading BERT from a q8 graph', () => {
+  it('finds every layer with its six int8 linear layers, norms, embeddings and the head transform', () => {
+    const config = configOf('tiny-bert-uncased-tied');
+    const read = readBert(graphOf(fixture('tiny-bert-uncased-tied')));
+    if (!read.ok) throw new Error(read.reason);
+    const { weights } = read;
+    const d = config.hidden_size;
+    expect(weights.layers).toHaveLength(config.num_hidden_layers);
+    for (const l of weights.layers) {
+      expect([l.query, l.key, l.value, l.attnOut, l.fc, l.proj].map((w) => [w.k, w.n, w.bias?.length])).toEqual([
+        [d, d, d],
+        [d, d, d],
+        [d, d, d],
+        [d, d, d],
+        [d, 37, 37],
+        [37, d, d],
+      ]);
+      // The hub's q8 exports quantise the weights per output column.
+      expect(l.query.scale).toHaveLength(d);
+    }
+    expect(weights.word).toMatchObject({ kind: 'int8', rows: 30522, width: d });
+    expect(weights.wordName).toBe('bert.embeddings.word_embeddings.weight');
+    expect(weights.taskType).toBeUndefined();
+    const ernie = readBert(graphOf(fixture('tiny-ernie-zh-tied')));
+    expect(ernie.ok && ernie.weights.taskType).toMatchObject({ rows: 3, width: d });
+  });
+
+  it('refuses graphs that are not q8 BERT, saying why', () => {
+    expect(readBert(graphOf(fixture('tiny-bert-uncased-tied', 'model.onnx')))).toMatchObject({ ok: false, reason: expect.stringMatching(/int8 MatMuls/) });
+    expect(readBert(graphOf(fixture('tiny-distilbert-uncased')))).toMatchObject({ ok: false, reason: expect.stringMatching(/not a BERT export/) });
+  });
+
+  it('reads the tied word embeddings from the head kernel instead of a copy', () => {
+    expect(kernelModel('tiny-bert-uncased-tied').body.wordShared).toBe(true);
+  });
+});
+
+describe('the encoder against the session', () => {
+  for (const id of ['tiny-bert-uncased-tied', 'tiny-ernie-zh-tied']) {
+    it(`gives ${id}'s hidden states and logits for a padded batch`, async () => {
+      const config = configOf(id);
+      const served = withHiddenStates(fixture(id), { numLayers: config.num_hidden_layers, hiddenSize: config.hidden_size });
+      if (!served.ok) throw new Error(served.reason);
+      const session = await ort.InferenceSession.create(served.bytes);
+      const { head, encoder } = kernelModel(id);
+      // Three texts of 7, 4 and 5 tokens, padded to 7 with id 0; the second with token type 1 after its third.
+      const texts = [
+        [101, 2023, 2003, 1037, 3231, 1012, 102],
+        [101, 7592, 2088, 102],
+        [101, 1996, 103, 2003, 102],
+      ];
+      const [batch, sequence] = [texts.length, 7];
+      const ids = new BigInt64Array(batch * sequence);
+      const mask = new BigInt64Array(batch * sequence);
+      const types = new BigInt64Array(batch * sequence);
+      texts.forEach((t, b) =>
+        t.forEach((id, i) => {
+          ids[b * sequence + i] = BigInt(id);
+          mask[b * sequence + i] = 1n;
+          if (b === 1 && i >= 3) types[b * sequence + i] = 1n;
+        }),
+      );
+      const feeds: Record<string, ort.Tensor> = {
+        input_ids: new ort.Tensor('int64', ids, [batch, sequence]),
+        attention_mask: new ort.Tensor('int64', mask, [batch, sequence]),
+        token_type_ids: new ort.Tensor('int64', types, [batch, sequence]),
+      };
+      if (session.inputNames.includes('task_type_ids')) feeds.task_type_ids = new ort.Tensor('int64', new BigInt64Array(batch * sequence), [batch, sequence]);
+      // Rows asked in any order, a padding row among them.
+      const rows = [9, 0, 15, 3, 11];
+      feeds[HIDDEN_ROWS_INPUT] = new ort.Tensor('int64', BigInt64Array.from(rows, BigInt), [rows.length]);
+      const out = await session.run(feeds);
+      const pass = await encoder.run({ batch, sequence, ids, mask, tokenTypes: types, rows });
+      const width = config.hidden_size;
+      expect(pass.hidden).toHaveLength(config.num_hidden_layers + 1);
+      pass.hidden.forEach((mine, l) => {
+        const theirs = out[hiddenStateName(l)]!;
+        expect(theirs.dims).toEqual([rows.length, width]);
+        expect(relativeError(theirs.data as Float32Array, mine), `hidden state ${l}`).toBeLessThan(1e-5);
+      });
+      const logits = out.logits!.data as Float32Array;
+      const vocab = out.logits!.dims.at(-1) as number;
+      const real = texts.flatMap((t, b) => t.map((_, i) => b * sequence + i));
+      for (const [r, mine] of head.rows(pass.headInput, real).entries()) {
+        expect(relativeError(logits.subarray(real[r]! * vocab, (real[r]! + 1) * vocab), mine), `logits of row ${real[r]}`).toBeLessThan(1e-3);
+      }
+    });
+  }
+
+  it('is deterministic, and a text gives the same outputs alone as in a batch with more padding', async () => {
+    const { encoder } = kernelModel('tiny-bert-uncased-tied');
+    const text = [101, 2023, 2003, 102];
+    const alone = await encoder.run({ batch: 1, sequence: 4, ids: text, mask: [1, 1, 1, 1], rows: [2] });
+    const again = await encoder.run({ batch: 1, sequence: 4, ids: text, mask: [1, 1, 1, 1], rows: [2] });
+    expect(again.hidden).toEqual(alone.hidden);
+    const padded = await encoder.run({ batch: 1, sequence: 6, ids: [...text, 0, 0], mask: [1, 1, 1, 1, 0, 0], rows: [2] });
+    // Padding rows change the layers' quantisation ranges (as in the graph): close, not equal.
+    expect(relativeError(alone.hidden.at(-1)!, padded.hidden.at(-1)!)).toBeLessThan(0.05);
+  });
+
+  it('refuses ids, token types and rows outside the model, and passes longer than its positions', async () => {
+    const { encoder } = kernelModel('tiny-bert-uncased-tied');
+    await expect(encoder.run({ batch: 1, sequence: 2, ids: [101, 40000], mask: [1, 1], rows: [0] })).rejects.toThrow(/not in the vocabulary/);
+    await expect(encoder.run({ batch: 1, sequence: 2, ids: [101, 102], mask: [1, 1], tokenTypes: [0, 5], rows: [0] })).rejects.toThrow(/token type 5/);
+    await expect(encoder.run({ batch: 1, sequence: 2, ids: [101, 102], mask: [1, 1], rows: [2] })).rejects.toThrow(/row 2/);
+    const long = Array.from({ length: encoder.positions + 1 }, () => 101);
+    await expect(encoder.run({ batch: 1, sequence: long.length, ids: long, mask: long.map(() => 1), rows: [0] })).rejects.toThrow(/positions/);
+  });
+});
+
+describe('the encoder arithmetic', () => {
+  it("GELU (the module's geluErf) is within 5e-7 of x·½·(1 + erf(x/√2)) computed in doubles, odd lengths included", () => {
+    const erf = (x: number) => {
+      // The Taylor series in doubles: exact to ~1e-13 for |x| ≤ 4.
+      let sum = 0;
+      let term = x;
+      for (let n = 0; n < 150; n++) {
+        sum += term / (2 * n + 1);
+        term *= (-x * x) / (n + 1);
+      }
+      return (2 / Math.sqrt(Math.PI)) * sum;
+    };
+    const kernel = ownKernel(1 << 16);
+    const xs = Float32Array.from({ length: 2003 }, (_, i) => -9 + (18 * i) / 2002);
+    new Float32Array(kernel.memory.buffer, 64, xs.length).set(xs);
+    kernel.geluErf(64, xs.length);
+    const out = new Float32Array(kernel.memory.buffer, 64, xs.length);
+    xs.forEach((x, i) => {
+      const z = x / Math.SQRT2;
+      const exact = 0.5 * x * (1 + (Math.abs(z) > 5 ? Math.sign(z) : erf(z)));
+      expect(Math.abs(out[i]! - exact), `GELU(${x})`).toBeLessThan(5e-7 * Math.max(1, Math.abs(x)));
+    });
+    expect(out[1001]).toBe(0);
+  });
+
+  it('joins layers that read one input into one whose outputs are theirs side by side', () => {
+    const ws = [randomWeights(24, 8, false, false, true, 1), randomWeights(24, 16, false, false, true, 2)];
+    const joined = sideBySide(ws);
+    const x = Float32Array.from({ length: 2 * 24 }, (_, i) => Math.sin(i));
+    const [a, b, j] = [Int8Kernel.of(ws[0]!), Int8Kernel.of(ws[1]!), Int8Kernel.of(joined)];
+    const mine = j.rows(x, [0, 1]);
+    const theirs = [a.rows(x, [0, 1]), b.rows(x, [0, 1])];
+    for (const r of [0, 1]) expect([...mine[r]!]).toEqual([...theirs[0]![r]!, ...theirs[1]![r]!]);
+  });
+});
+
+/** `got` with every number within `tolerance` (relative, at least absolute for small ones) of `want`'s, and everything else equal. */
+function expectClose(got: unknown, want: unknown, tolerance: number, path = 'result'): void {
+  if (typeof want === 'number' && typeof got === 'number') {
+    expect(Math.abs(got - want), path).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(want)));
+    return;
+  }
+  if (want && typeof want === 'object') {
+    expect(Object.keys(got as object).sort(), path).toEqual(Object.keys(want).sort());
+    for (const [k, v] of Object.entries(want)) expectClose((got as Record<string, unknown>)[k], v, tolerance, `${path}.${k}`);
+    return;
+  }
+  expect(got, path).toEqual(want);
+}
+
+describe("the host's masked LMs with Sesame's encoder", () => {
+  const SENTENCES = ['She went to the bank to deposit her salary.', 'We had a picnic on the grassy bank of the river.', 'The bank raised its interest rates again.'];
+  const occurrences = SENTENCES.map((text) => ({ text, start: text.indexOf('bank'), end: text.indexOf('bank') + 4 }));
+  const sense = { type: 'sense' as const, text: SENTENCES[1]!, start: occurrences[1]!.start, end: occurrences[1]!.end, occurrences, selected: 1, glosses: false };
+  const cloze = { type: 'cloze' as const, text: 'The farmer watched the sleepy cattle grazing near the old wooden barn every morning.', blanks: 3, seed: 5 };
+  const zh = { type: 'cloze' as const, text: '他拿起手机给妈妈打电话，告诉她自己已经到家了。', blanks: 2, seed: 3 };
+  const BERT: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased-tied', family: 'bert', dtype: 'q8' };
+  const ERNIE: ModelSpec = { id: 'sesame-fixtures/tiny-ernie-zh-tied', family: 'ernie', dtype: 'q8' };
+  const UNTIED: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased', family: 'bert', dtype: 'q8' };
+  const on = { sesameHead: () => true, sesameEncoder: () => true };
+  const status = async (h: ReturnType<typeof nodeHost>, id: string) => ((await h.run({ type: 'status' })).result as ResultOf<'status'>).loaded.find((m) => m.id === id)!;
+  let hub: { url: string; close(): Promise<void> };
+  beforeAll(async () => {
+    hub = await startHubServer({ root: '.fixtures/hub' });
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it('answers sense and cloze requests as the session does, up to float32 rounding, and says so in diagnostics', async () => {
+    const session = nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true });
+    const kernel = nodeHost(hub.url, memoryCache(), undefined, on);
+    for (const [request, spec] of [
+      [sense, BERT],
+      [cloze, BERT],
+      [zh, ERNIE],
+      [sense, UNTIED],
+    ] as const) {
+      const want = (await session.run(request, spec)).result;
+      const got = (await kernel.run(request, spec)).result;
+      expectClose(got, want, 1e-4);
+    }
+    expect(await status(kernel, BERT.id)).toMatchObject({
+      head: expect.stringMatching(/in Sesame's kernel/),
+      layers: "3 hidden states; passes in Sesame's kernels (2 layers), no onnxruntime session",
+    });
+    expect((await status(session, BERT.id)).layers).toBe('3 hidden states');
+  });
+
+  it('makes no onnxruntime session for it (the same load makes one where the encoder is not wanted)', async () => {
+    const { InferenceSession } = await import('onnxruntime-node');
+    const create = vi.spyOn(InferenceSession, 'create');
+    try {
+      await nodeHost(hub.url, memoryCache(), undefined, on).run(sense, BERT);
+      expect(create).not.toHaveBeenCalled();
+      await nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true }).run(sense, BERT);
+      expect(create).toHaveBeenCalled();
+    } finally {
+      create.mockRestore();
+    }
+  });
+
+  it('gives the one-thread results bit for bit with its products split over worker threads, and releases them with the model', async () => {
+    const alone = (await nodeHost(hub.url, memoryCache(), undefined, on).run(cloze, BERT)).result;
+    const kernelThreads = nodeThreads(2, { minBytes: 0 });
+    try {
+      const h = nodeHost(hub.url, memoryCache(), undefined, { ...on, kernelThreads: () => kernelThreads });
+      await h.run(sense, BERT);
+      const ids = [1, 2];
+      await until(() => ids.every((id) => kernelThreads.ready(id)));
+      // The first run may have started before every worker had the kernels: compare a later one.
+      expect((await h.run(cloze, BERT)).result).toEqual(alone);
+      expect((await status(h, BERT.id)).layers).toBe("3 hidden states; passes in Sesame's kernels (2 layers), no onnxruntime session; split over 3 threads");
+      await h.run({ type: 'models.delete', modelId: BERT.id });
+      expect(ids.filter((id) => kernelThreads.ready(id))).toEqual([]);
+    } finally {
+      kernelThreads.dispose();
+    }
+  });
+
+  it('loads from its stored rewrite the second time, and tells the memory measurement of the head, the layers and the attention', async () => {
+    const store = memoryCache();
+    const first = (await nodeHost(hub.url, store, undefined, on).run(sense, BERT)).result;
+    const told: WebAssembly.Memory[][] = [];
+    const again = nodeHost(hub.url, store, undefined, { ...on, measureMemory: async (memories) => (told.push([...memories]), 1) });
+    expect((await again.run(sense, BERT)).result).toEqual(first);
+    expect((await status(again, BERT.id)).head).toMatch(/stored rewrite: no surgery/);
+    await again.run({ type: 'status', memory: true });
+    expect(told[0]).toHaveLength(3);
+  });
+});
