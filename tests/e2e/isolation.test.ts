@@ -68,15 +68,16 @@ describe('one failed or hung inference affects only its own request', () => {
     try {
       expect(await inOffscreen(s, "globalThis.sesameRunFault = 'hang'; 'armed'")).toBe('armed');
       const started = Date.now();
-      // The hung run, and a request for another model queued behind it in onnxruntime's inference
-      // chain (the Chinese encoder). A completion runs in Sesame's kernels, outside that chain
-      // (no onnxruntime session for GPT-2 q8 on WASM): it is answered meanwhile.
-      const [hung, queued, completed] = await Promise.all([
+      // The hung run, and two requests for other models beside it: the Chinese encoder's passes and
+      // the completion run in Sesame's kernels, each on its own (no onnxruntime session, so no
+      // inference chain to queue behind, for q8 encoders and GPT-2 on WASM): both are answered meanwhile.
+      const [hung, other, completed] = await Promise.all([
         answer(s, sense('Interest rates at the bank rose again.', 'bank'), 60_000),
         answer(s, { ...sense('我今天去银行存钱。', '银行'), lang: 'zh' }, 60_000),
         answer(s, complete('Once upon a time there'), 60_000),
       ]);
-      expectAnsweredByWatchdog([hung, queued]);
+      expectAnsweredByWatchdog([hung]);
+      expect(other).toMatchObject({ ok: true });
       expect(completed).toMatchObject({ ok: true });
       expect(Date.now() - started).toBeLessThan(30_000);
       expect((await routerStats(s)) as unknown as { hostRestarts: number }).toMatchObject({ hostRestarts: 1 });

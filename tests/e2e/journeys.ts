@@ -150,6 +150,18 @@ export async function senseBubble(d: DSession): Promise<void> {
       }, BANK_IDS[index]!),
     )
     .toBe(true);
+  // On WASM a q8 encoder's passes run in Sesame's kernels (kernels/bert-encoder.ts), no onnxruntime
+  // session made; split over worker threads where the host is cross-origin isolated, as the completion's.
+  const status = await d.hostStatus();
+  const bert = status.loaded.find((m) => m.family === 'bert');
+  expect(bert).toMatchObject({ dtype: 'q8', backend: 'wasm' });
+  expect(bert?.layers).toBe(`3 hidden states; passes in Sesame's kernels (2 layers), no onnxruntime session${kernelThreadsNote(status)}`);
+}
+
+/** How a kernel note ends: the threads its products are split over, where the host has worker threads (a cross-origin-isolated document with cores to spare). */
+function kernelThreadsNote(status: Diagnostics): string {
+  const workers = status.crossOriginIsolated ? Math.min(3, Math.floor(status.hardwareConcurrency / 2)) : 0;
+  return workers > 0 ? `; split over ${workers + 1} threads` : '';
 }
 
 /** Chinese, from the popup (opened in a tab): 银行 is looked up as a whole word, 行走 is not one of its uses, CC-CEDICT glosses. */
@@ -262,8 +274,7 @@ export async function ghostTabAccepts(d: DSession): Promise<void> {
   expect(status.crossOriginIsolated).toBe(d.browser === 'chromium');
   const gpt = status.loaded.find((m) => m.family === 'gpt2');
   expect(gpt).toMatchObject({ dtype: 'q8', backend: 'wasm' });
-  const workers = status.crossOriginIsolated ? Math.min(3, Math.floor(status.hardwareConcurrency / 2)) : 0;
-  const threads = workers > 0 ? `; split over ${workers + 1} threads` : '';
+  const threads = kernelThreadsNote(status);
   expect(gpt?.head).toBe(`int8 head in Sesame's kernel${threads}`);
   expect(gpt?.decoder).toBe(`prompts and steps in Sesame's kernels (2 layers), no onnxruntime session${threads}`);
 }

@@ -5,6 +5,7 @@ import { Tensor } from '@huggingface/transformers';
 import type { LoadedModel } from './loader';
 import { HEAD_INPUT, HIDDEN_ROWS_INPUT, hiddenStateName, hiddenStateNames } from '../onnx';
 import { EventYield } from './event-yield';
+import { kernelRunFault } from '../run-faults';
 
 export type Outputs = Record<string, Tensor | undefined>;
 
@@ -14,7 +15,7 @@ export type Outputs = Record<string, Tensor | undefined>;
  * one (the head's input for every row, the hidden states at the rows `extraInputs` asked for).
  */
 export function runModel(lm: LoadedModel, feeds: Record<string, Tensor>): Promise<Outputs> {
-  if (lm.encoder) return runEncoder(lm, feeds);
+  if (lm.encoder) return kernelRunFault() ?? runEncoder(lm, feeds);
   return (lm.model as unknown as { forward(inputs: object): Promise<Outputs> }).forward(feeds);
 }
 
