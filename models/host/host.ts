@@ -531,17 +531,7 @@ export class ModelHost {
 
   /** Gives a q8 BERT or ERNIE Sesame's encoder (kernels/bert-encoder.ts); notes why when it cannot (its passes then run in the session). */
   private moveEncodingToKernel(lm: LoadedModel, layers: KernelLayers | undefined, withoutSession = false): void {
-    const key = `${lm.spec.id}|${lm.spec.dtype}`;
-    const inGraph = (reason: string): void => void this.encoderNotes.set(key, `passes in the graph: ${reason}`);
-    if (!lm.head) return inGraph('the head is in the graph');
-    if (!layers) return inGraph('the model file was not read');
-    if (!(layers instanceof BertBody)) return inGraph(layers instanceof Gpt2Body ? 'not a BERT' : layers.reason);
-    try {
-      lm.encoder = new BertEncoder(layers, lm.model.config as unknown as BertConfig);
-    } catch (error) {
-      return inGraph(`Sesame's encoder did not start: ${(error as Error).message}`);
-    }
-    this.encoderNotes.set(key, `passes in Sesame's kernels (${lm.encoder.layers.length} layers)${withoutSession ? ', no onnxruntime session' : ''}`);
+    this.encoderNotes.set(`${lm.spec.id}|${lm.spec.dtype}`, attachEncoder(lm, layers, withoutSession));
   }
 
   /**
@@ -632,7 +622,9 @@ export class ModelHost {
   }
 
   private kernelMemories(): WebAssembly.Memory[] {
-    const kernels = this.pool.entries().flatMap(({ model }) => [...(model.head ? [model.head] : []), ...(model.decoder?.kernels() ?? []), ...(model.encoder?.kernels() ?? [])]);
+    const kernels = this.pool
+      .entries()
+      .flatMap(({ model }) => [...(model.head ? [model.head] : []), ...(model.decoder?.kernels() ?? []), ...(model.encoder?.kernels() ?? [])]);
     const attention = this.pool.entries().flatMap(({ model }) => (model.encoder ? [model.encoder.attentionMemory] : []));
     return [...new Set([...kernels.map((k) => k.wasmMemory), ...attention])];
   }
@@ -708,6 +700,20 @@ function releasingKernels(lm: LoadedModel): LoadedModel {
     await release.call(lm);
   };
   return lm;
+}
+
+/** Gives `lm` Sesame's encoder over `layers`, and says so, or why the passes stay in the graph. */
+function attachEncoder(lm: LoadedModel, layers: KernelLayers | undefined, withoutSession: boolean): string {
+  const inGraph = (reason: string) => `passes in the graph: ${reason}`;
+  if (!lm.head) return inGraph('the head is in the graph');
+  if (!layers) return inGraph('the model file was not read');
+  if (!(layers instanceof BertBody)) return inGraph(layers instanceof Gpt2Body ? 'not a BERT' : layers.reason);
+  try {
+    lm.encoder = new BertEncoder(layers, lm.model.config as unknown as BertConfig);
+  } catch (error) {
+    return inGraph(`Sesame's encoder did not start: ${(error as Error).message}`);
+  }
+  return `passes in Sesame's kernels (${lm.encoder.layers.length} layers)${withoutSession ? ', no onnxruntime session' : ''}`;
 }
 
 /** What the rewrite reads along for Sesame's layer kernels: a q8 GPT-2's or BERT's weights, or why not. */

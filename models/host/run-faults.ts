@@ -1,5 +1,5 @@
 // Fault injection for the e2e tests: makes the next ONNX run in this document (or the next encoder
-// pass in Sesame's kernels, `kernelRunFault`) fail or never end, as a WASM out-of-memory or a hung
+// pass in Sesame's kernels: lm/kernel-run-fault.ts) fail or never end, as a WASM out-of-memory or a hung
 // GPU dispatch would, or loses the real WebGPU device under it ('lose-device': GPUDevice.destroy()
 // on onnxruntime's device, then the run goes ahead on it and fails as a lost device makes it
 // fail). Armed only by setting a global in the host's own document (DevTools; no page, content
@@ -29,12 +29,4 @@ export function installRunFaults(Session: SessionClass, loseDevice?: () => Promi
     if (fault === 'lose-device' && loseDevice) return loseDevice().then(() => run.apply(this, args));
     return run.apply(this, args);
   };
-}
-
-/** The armed fault for a pass in Sesame's kernels (lm/logits.ts), taken: a rejection, a promise that never settles, or none. */
-export function kernelRunFault(): Promise<never> | undefined {
-  const fault = globalThis.sesameRunFault;
-  if (fault !== 'fail' && fault !== 'hang') return undefined;
-  globalThis.sesameRunFault = undefined;
-  return fault === 'fail' ? Promise.reject(new Error('Injected inference failure: RuntimeError: Aborted(OOM)')) : new Promise<never>(() => undefined);
 }

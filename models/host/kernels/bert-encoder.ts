@@ -166,7 +166,8 @@ export class BertEncoder {
         attention.load(qkv, b * sequence, kept[b]!, width);
         for (let t = 0; t < sequence; t++) {
           const row = b * sequence + t;
-          for (let head = 0; head < heads; head++) attention.attend(head, kept[b]!.length, scale, qkv[row]!, head * headSize, attended, row * width + head * headSize);
+          for (let head = 0; head < heads; head++)
+            attention.attend(head, kept[b]!.length, scale, qkv[row]!, head * headSize, attended, row * width + head * headSize);
         }
       }
       // Post-LayerNorm: each block's output is added to its input, then normalised.
@@ -191,7 +192,8 @@ export class BertEncoder {
       const id = Number(ids[r]);
       if (!Number.isInteger(id) || id < 0 || id >= body.word.rows) throw new RangeError(`token ${id} is not in the vocabulary`);
       const type = tokenTypes ? Number(tokenTypes[r]) : 0;
-      if (!Number.isInteger(type) || type < 0 || type >= body.tokenType.rows) throw new RangeError(`token type ${type} is not in the model's ${body.tokenType.rows}`);
+      if (!Number.isInteger(type) || type < 0 || type >= body.tokenType.rows)
+        throw new RangeError(`token type ${type} is not in the model's ${body.tokenType.rows}`);
       const e = embed(body.word, id);
       const tt = embed(body.tokenType, type);
       const p = embed(body.position, r % sequence);
@@ -261,7 +263,8 @@ function gather(x: Float32Array, width: number, rows: readonly number[]): Float3
 /** Linear layers that read the same input, as one: their outputs side by side (per-output zero points and scales where theirs differ). */
 export function sideBySide(ws: readonly Int8Weights[]): Int8Weights {
   const { k, signed } = ws[0]!;
-  if (ws.some((w) => w.k !== k || w.signed !== signed || (w.layout ?? 'kn') !== 'kn' || w.floatInput)) throw new Error('the layers do not read one input alike');
+  if (ws.some((w) => w.k !== k || w.signed !== signed || (w.layout ?? 'kn') !== 'kn' || w.floatInput))
+    throw new Error('the layers do not read one input alike');
   const n = ws.reduce((sum, w) => sum + w.n, 0);
   const data = new Uint8Array(k * n);
   for (let i = 0; i < k; i++) {
@@ -282,10 +285,21 @@ export function sideBySide(ws: readonly Int8Weights[]): Int8Weights {
     }
     return out;
   };
-  const zeroPoint = perOutput((w) => w.zeroPoint, (l) => new Int32Array(l));
-  const scale = perOutput((w) => w.scale, (l) => new Float32Array(l));
+  const zeroPoint = perOutput(
+    (w) => w.zeroPoint,
+    (l) => new Int32Array(l),
+  );
+  const scale = perOutput(
+    (w) => w.scale,
+    (l) => new Float32Array(l),
+  );
   const uniform = (a: Int32Array | Float32Array) => a.every((v) => v === a[0]);
-  const bias = ws.every((w) => w.bias) ? perOutput((w) => w.bias, (l) => new Float32Array(l)) : undefined;
+  const bias = ws.every((w) => w.bias)
+    ? perOutput(
+        (w) => w.bias,
+        (l) => new Float32Array(l),
+      )
+    : undefined;
   if (!bias && ws.some((w) => w.bias)) throw new Error('some of the layers have a bias and some not');
   return {
     data,

@@ -5,7 +5,7 @@ import { Tensor } from '@huggingface/transformers';
 import type { LoadedModel } from './loader';
 import { HEAD_INPUT, HIDDEN_ROWS_INPUT, hiddenStateName, hiddenStateNames } from '../onnx';
 import { EventYield } from './event-yield';
-import { kernelRunFault } from '../run-faults';
+import { kernelRunFault } from './kernel-run-fault';
 
 export type Outputs = Record<string, Tensor | undefined>;
 
@@ -29,7 +29,7 @@ async function runEncoder(lm: LoadedModel, feeds: Record<string, Tensor>): Promi
   const encoder = lm.encoder!;
   const ids = feeds.input_ids;
   const mask = feeds.attention_mask;
-  if (!ids || ids.dims.length !== 2 || !mask) throw new Error('an encoder pass takes input_ids and attention_mask, [batch, sequence]');
+  if (ids?.dims.length !== 2 || !mask) throw new Error('an encoder pass takes input_ids and attention_mask, [batch, sequence]');
   const [batch, sequence] = ids.dims as [number, number];
   const rows = feeds[HIDDEN_ROWS_INPUT];
   // Other requests' messages go through between layers (event-yield.ts): a pass of a dozen texts takes a few hundred milliseconds.

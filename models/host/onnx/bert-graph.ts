@@ -49,7 +49,8 @@ export function readBert(graph: GraphProto): BertRead {
   const matmuls = matmulsByScope(g);
   const transform = linearIn(g, matmuls, '/cls/predictions/transform/dense/');
   if (!transform.ok) return transform;
-  if (transform.weights.k !== width || transform.weights.n !== width || !transform.weights.bias) return refuse(`the head's transform is not [${width}][${width}] with a bias`);
+  if (transform.weights.k !== width || transform.weights.n !== width || !transform.weights.bias)
+    return refuse(`the head's transform is not [${width}][${width}] with a bias`);
   const layers: BertLayer[] = [];
   for (let l = 0; l < count; l++) {
     const ln1 = norm(g, `${prefix}.encoder.layer.${l}.attention.output.LayerNorm`, width);

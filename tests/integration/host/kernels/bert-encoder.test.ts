@@ -209,16 +209,29 @@ function expectClose(got: unknown, want: unknown, tolerance: number, path = 'res
 }
 
 describe("the host's masked LMs with Sesame's encoder", () => {
-  const SENTENCES = ['She went to the bank to deposit her salary.', 'We had a picnic on the grassy bank of the river.', 'The bank raised its interest rates again.'];
+  const SENTENCES = [
+    'She went to the bank to deposit her salary.',
+    'We had a picnic on the grassy bank of the river.',
+    'The bank raised its interest rates again.',
+  ];
   const occurrences = SENTENCES.map((text) => ({ text, start: text.indexOf('bank'), end: text.indexOf('bank') + 4 }));
-  const sense = { type: 'sense' as const, text: SENTENCES[1]!, start: occurrences[1]!.start, end: occurrences[1]!.end, occurrences, selected: 1, glosses: false };
+  const sense = {
+    type: 'sense' as const,
+    text: SENTENCES[1]!,
+    start: occurrences[1]!.start,
+    end: occurrences[1]!.end,
+    occurrences,
+    selected: 1,
+    glosses: false,
+  };
   const cloze = { type: 'cloze' as const, text: 'The farmer watched the sleepy cattle grazing near the old wooden barn every morning.', blanks: 3, seed: 5 };
   const zh = { type: 'cloze' as const, text: '他拿起手机给妈妈打电话，告诉她自己已经到家了。', blanks: 2, seed: 3 };
   const BERT: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased-tied', family: 'bert', dtype: 'q8' };
   const ERNIE: ModelSpec = { id: 'sesame-fixtures/tiny-ernie-zh-tied', family: 'ernie', dtype: 'q8' };
   const UNTIED: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased', family: 'bert', dtype: 'q8' };
   const on = { sesameHead: () => true, sesameEncoder: () => true };
-  const status = async (h: ReturnType<typeof nodeHost>, id: string) => ((await h.run({ type: 'status' })).result as ResultOf<'status'>).loaded.find((m) => m.id === id)!;
+  const status = async (h: ReturnType<typeof nodeHost>, id: string) =>
+    ((await h.run({ type: 'status' })).result as ResultOf<'status'>).loaded.find((m) => m.id === id)!;
   let hub: { url: string; close(): Promise<void> };
   beforeAll(async () => {
     hub = await startHubServer({ root: '.fixtures/hub' });
@@ -282,7 +295,13 @@ describe("the host's masked LMs with Sesame's encoder", () => {
     const store = memoryCache();
     const first = (await nodeHost(hub.url, store, undefined, on).run(sense, BERT)).result;
     const told: WebAssembly.Memory[][] = [];
-    const again = nodeHost(hub.url, store, undefined, { ...on, measureMemory: async (memories) => (told.push([...memories]), 1) });
+    const again = nodeHost(hub.url, store, undefined, {
+      ...on,
+      measureMemory: async (memories) => {
+        told.push([...memories]);
+        return 1;
+      },
+    });
     expect((await again.run(sense, BERT)).result).toEqual(first);
     expect((await status(again, BERT.id)).head).toMatch(/stored rewrite: no surgery/);
     await again.run({ type: 'status', memory: true });
