@@ -4,9 +4,11 @@
 // over a text's own tokens in the same module's SIMD (attention.ts); embeddings, LayerNorm and
 // GELU in plain loops.
 //
-// The arithmetic is the export's: every linear layer quantises its whole input tensor, padding
-// rows included, as the graph's DynamicQuantizeLinear does, and sums exactly; the attention skips
-// the keys the mask leaves out, as adding float32's lowest to their scores does. LayerNorm,
+// The arithmetic is the export's for one text at a time: a batch's texts run unpadded, side by
+// side, every linear layer quantising each text's rows as the graph's DynamicQuantizeLinear
+// quantises a one-text input, and summing exactly; each text attends to its own tokens. So a
+// text's outputs are the session's for that text alone, whatever it is batched with (the
+// session's batch shares one quantisation, padding rows included), and padding costs nothing. LayerNorm,
 // softmax and erf (the module's `geluErf`) are float work of our own, so the outputs agree with the session's to
 // float32 rounding, not bit for bit (tests/integration/host/kernels/bert-encoder.test.ts).
 import { attendHead, type AttentionScratch, attentionScratch, attentionScratchBytes } from './attention';
@@ -16,8 +18,12 @@ import { Int8Kernel } from './int8-kernel';
 import { addRows, concatRows, embed, layerNormRows, ownEmbedding, sharedTable } from './rows';
 import type { BertWeights, Embedding, Int8Weights, Norm } from './weights';
 
-/** Input rows a linear layer takes to one pass over its weights (each costs its memory 2 bytes an input and 4 an output). */
-export const ENCODER_ROWS = 8;
+/**
+ * Input rows a linear layer takes to one pass over its weights: the more, the fewer hand-offs to
+ * the kernel threads (Node, two threads: 32 rows 1.18× faster than 8). The layers share the
+ * room (`Int8Kernel.group`'s `oneProductAtATime`): ~0.6 MB for bert-base.
+ */
+export const ENCODER_ROWS = 32;
 
 interface Layer {
   /** Queries, keys and values side by side: one product for the three (they read the same quantised input). */
@@ -84,6 +90,7 @@ export class BertBody {
       [...w.layers.flatMap((l) => [sideBySide([l.query, l.key, l.value]), l.attnOut, l.fc, l.proj]), w.transform],
       threads,
       ENCODER_ROWS,
+      true,
     );
     this.layers = w.layers.map((l, i) => {
       const linear = (j: number) => kernels[4 * i + j]!;
@@ -141,54 +148,73 @@ export class BertEncoder {
   }
 
   /**
-   * One pass over a padded batch. `pause` is awaited between layers (the host lets its other
-   * messages through there: a pass of a dozen texts takes a few hundred milliseconds).
+   * One pass over a padded batch. Each text runs unpadded, its rows quantised as one tensor (as
+   * the graph quantises a batch of one text): its outputs do not depend on the texts beside it,
+   * and no padding row is computed. `rows` are flat padded rows (batch · sequence + position) the
+   * mask keeps. `pause` is awaited between layers (the host lets its other messages through
+   * there: a pass of a dozen texts takes a few hundred milliseconds).
    */
   async run(feeds: EncoderFeeds, pause?: () => Promise<void>): Promise<EncoderPass> {
-    const { batch, sequence, rows } = feeds;
+    const { batch, sequence } = feeds;
     const { width, heads, headSize, epsilon, body } = this;
-    const count = batch * sequence;
-    if (count === 0) throw new RangeError('an encoder pass needs at least one token');
+    if (batch * sequence === 0) throw new RangeError('an encoder pass needs at least one token');
     if (sequence > this.positions) throw new RangeError(`${sequence} tokens are past the model's ${this.positions} positions`);
-    for (const row of rows) if (!Number.isInteger(row) || row < 0 || row >= count) throw new RangeError(`row ${row} is not in a [${batch}][${sequence}] batch`);
+    // Each kept token's place among the texts laid end to end (−1 for padding), and where each text starts.
+    const place = new Int32Array(batch * sequence).fill(-1);
+    const starts: number[] = [];
+    let count = 0;
+    for (let b = 0; b < batch; b++) {
+      const start = count;
+      for (let t = 0; t < sequence; t++) if (Number(feeds.mask[b * sequence + t]) !== 0) place[b * sequence + t] = count++;
+      if (count > start) starts.push(start);
+    }
+    if (count === 0) throw new RangeError('the mask leaves no token');
+    const rows = feeds.rows.map((row) => {
+      if (!Number.isInteger(row) || row < 0 || row >= batch * sequence) throw new RangeError(`row ${row} is not in a [${batch}][${sequence}] batch`);
+      if (place[row]! < 0) throw new RangeError(`row ${row} is padding (the mask leaves it out)`);
+      return place[row]!;
+    });
     const all = Array.from({ length: count }, (_, i) => i);
-    const h = this.embeddings(feeds);
+    const h = this.embeddings(feeds, place, count);
     const hidden = [gather(h, width, rows)];
-    // The keys each text attends to: its own tokens the mask keeps.
-    const kept = Array.from({ length: batch }, (_, b) => all.slice(0, sequence).filter((t) => Number(feeds.mask[b * sequence + t]) !== 0));
     const { attention } = this;
     const attended = new Float32Array(count * width);
     const scale = Math.sqrt(headSize);
     for (const layer of this.layers) {
       if (pause) await pause();
-      const qkv = layer.qkv.rows(h, all);
-      for (let b = 0; b < batch; b++) {
-        attention.load(qkv, b * sequence, kept[b]!, width);
-        for (let t = 0; t < sequence; t++) {
-          const row = b * sequence + t;
+      const qkv = layer.qkv.rows(h, all, undefined, starts);
+      starts.forEach((start, i) => {
+        const end = starts[i + 1] ?? count;
+        attention.load(qkv, start, end - start, width);
+        for (let row = start; row < end; row++) {
           for (let head = 0; head < heads; head++)
-            attention.attend(head, kept[b]!.length, scale, qkv[row]!, head * headSize, attended, row * width + head * headSize);
+            attention.attend(head, end - start, scale, qkv[row]!, head * headSize, attended, row * width + head * headSize);
         }
-      }
+      });
       // Post-LayerNorm: each block's output is added to its input, then normalised.
-      addRows(h, layer.attnOut.rows(attended, all));
+      addRows(h, layer.attnOut.rows(attended, all, undefined, starts));
       layerNormRows(h, count, layer.ln1, epsilon, h);
-      const f = layer.fc.rows(h, all, 'geluErf');
-      addRows(h, layer.proj.rows(concatRows(f), all));
+      const f = layer.fc.rows(h, all, 'geluErf', starts);
+      addRows(h, layer.proj.rows(concatRows(f), all, undefined, starts));
       layerNormRows(h, count, layer.ln2, epsilon, h);
       hidden.push(gather(h, width, rows));
     }
-    const t = body.transform.rows(h, all, 'geluErf');
-    return { headInput: layerNormRows(concatRows(t), count, body.lnT, epsilon), hidden };
+    const t = layerNormRows(concatRows(body.transform.rows(h, all, 'geluErf', starts)), count, body.lnT, epsilon);
+    // The head's input in the padded layout the tools index (padding rows zero: no tool reads them).
+    const headInput = new Float32Array(batch * sequence * width);
+    place.forEach((at, row) => {
+      if (at >= 0) headInput.set(t.subarray(at * width, (at + 1) * width), row * width);
+    });
+    return { headInput, hidden };
   }
 
-  /** Word + token type + position (+ ERNIE's task type 0) embeddings, normalised: hidden state 0 of every row. */
-  private embeddings({ batch, sequence, ids, tokenTypes }: EncoderFeeds): Float32Array {
+  /** Word + token type + position (+ ERNIE's task type 0) embeddings of each kept token, normalised: hidden state 0. */
+  private embeddings({ sequence, ids, tokenTypes }: EncoderFeeds, place: Int32Array, count: number): Float32Array {
     const { width, body } = this;
-    const count = batch * sequence;
     const h = new Float32Array(count * width);
     const task = body.taskType && embed(body.taskType, 0);
-    for (let r = 0; r < count; r++) {
+    place.forEach((at, r) => {
+      if (at < 0) return;
       const id = Number(ids[r]);
       if (!Number.isInteger(id) || id < 0 || id >= body.word.rows) throw new RangeError(`token ${id} is not in the vocabulary`);
       const type = tokenTypes ? Number(tokenTypes[r]) : 0;
@@ -196,12 +222,13 @@ export class BertEncoder {
         throw new RangeError(`token type ${type} is not in the model's ${body.tokenType.rows}`);
       const e = embed(body.word, id);
       const tt = embed(body.tokenType, type);
+      // Positions count from the text's start, padding or not (as position_ids = arange(sequence)).
       const p = embed(body.position, r % sequence);
       for (let i = 0; i < width; i++) e[i] = e[i]! + tt[i]!;
       for (let i = 0; i < width; i++) e[i] = e[i]! + p[i]!;
       if (task) for (let i = 0; i < width; i++) e[i] = e[i]! + task[i]!;
-      h.set(e, r * width);
-    }
+      h.set(e, at * width);
+    });
     return layerNormRows(h, count, body.lnE, this.epsilon);
   }
 }
@@ -233,17 +260,17 @@ class EncoderAttention {
     this.scratch = attentionScratch(buffer, 8 * size, headSize, capacity);
   }
 
-  /** The keys and values of rows `from + t` for each kept t (qkv rows: [q | k | v], each heads × head size), in slots 0…. */
-  load(qkv: readonly Float32Array[], from: number, kept: readonly number[], width: number): void {
+  /** The keys and values of rows `from`…`from + count − 1` (qkv rows: [q | k | v], each heads × head size), in slots 0…. */
+  load(qkv: readonly Float32Array[], from: number, count: number, width: number): void {
     const { heads, headSize, capacity } = this;
-    kept.forEach((t, slot) => {
-      const row = qkv[from + t]!;
+    for (let slot = 0; slot < count; slot++) {
+      const row = qkv[from + slot]!;
       for (let head = 0; head < heads; head++) {
         const at = (head * capacity + slot) * headSize;
         this.keys.set(row.subarray(width + head * headSize, width + (head + 1) * headSize), at);
         this.values.set(row.subarray(2 * width + head * headSize, 2 * width + (head + 1) * headSize), at);
       }
-    });
+    }
   }
 
   /** softmax(q·kᵀ / scale) · v of one head over the first `tokens` slots, the query `qkv` from `q`, into `out` from `at`. */

@@ -108,7 +108,12 @@ export class Int8Kernel {
   }
 
   /** Several layers (a model's) in one memory, `maxRows` input rows at a time; throws when that memory cannot be had. */
-  static group(ws: readonly Int8Weights[], threads?: GemvThreads, maxRows = 1): Int8Kernel[] {
+  /**
+   * `oneProductAtATime`: the layers share one room for their input and output rows instead of
+   * each its own (a layer stack whose every product's outputs are copied out before the next, as
+   * `rows` does: an encoder's), so that many rows a pass cost the memory once.
+   */
+  static group(ws: readonly Int8Weights[], threads?: GemvThreads, maxRows = 1, oneProductAtATime = false): Int8Kernel[] {
     let at = 0;
     /** Room for one value per output where there is one per output (a bias always is), else −1. */
     const perOutput = (values: ArrayLike<number> | undefined, n: number, bias = false): number => {
@@ -118,11 +123,18 @@ export class Int8Kernel {
       at = align(at + 4 * n, 64);
       return p;
     };
+    /** Room for `maxRows` quantised input rows of `k` and integer output rows of `n`. */
+    const rowsRoom = (k: number, n: number) => {
+      const xp = at;
+      const op = align(xp + maxRows * align(k, GEMV_K_MULTIPLE) * 2, 64);
+      at = align(op + maxRows * n * 4, 64);
+      return { xp, op };
+    };
+    const shared = oneProductAtATime ? rowsRoom(Math.max(0, ...ws.map((w) => w.k)), Math.max(0, ...ws.map((w) => w.n))) : undefined;
     const places = ws.map((w): Place => {
       const stride = align(w.k, GEMV_K_MULTIPLE);
-      const xp = at;
-      const op = align(xp + maxRows * stride * 2, 64);
-      const wp = align(op + maxRows * w.n * 4, 64);
+      const { xp, op } = shared ?? rowsRoom(w.k, w.n);
+      const wp = at;
       at = align(wp + w.n * stride, 64);
       return { xp, op, wp, zp: perOutput(w.zeroPoint, w.n), sp: perOutput(w.scale, w.n), bp: perOutput(w.bias, w.n, true) };
     });
@@ -271,9 +283,11 @@ export class Int8Kernel {
   /**
    * `logits` for several rows of one input, quantised once (a `floatInput` head: each row to
    * its own 16 bits), up to `maxRows` rows to one pass over the weights. `activation`: applied
-   * to each row's outputs, as `applyInPlace` does.
+   * to each row's outputs, as `applyInPlace` does. `tensors`: the input is several tensors side
+   * by side, starting at these rows (ascending, the first 0), each quantised on its own, as the
+   * graph would quantise each alone (an encoder's texts, unpadded).
    */
-  rows(hidden: Float32Array, rows: readonly number[], activation?: Activation): Float32Array[] {
+  rows(hidden: Float32Array, rows: readonly number[], activation?: Activation, tensors?: readonly number[]): Float32Array[] {
     const { k, n } = this;
     for (const row of rows) {
       if (hidden.length % k !== 0 || row < 0 || (row + 1) * k > hidden.length)
@@ -281,13 +295,13 @@ export class Int8Kernel {
     }
     // One row of a DynamicQuantizeLinear layer: its range in the kernel too.
     const oneRow = !this.levels && hidden.length === k;
-    const q = this.levels || oneRow ? undefined : dynamicQuantization(hidden);
+    const quantizations = this.levels || oneRow ? undefined : tensorQuantizations(hidden, k, tensors ?? [0]);
     const out: Float32Array[] = [];
     for (let from = 0; from < rows.length; from += this.maxRows) {
       const group = rows.slice(from, from + this.maxRows);
       const scales = group.map((row, r) => {
         this.loadRow(hidden.subarray(row * k, (row + 1) * k));
-        return this.quantizeRow(r, oneRow ? this.rowQuantization() : q);
+        return this.quantizeRow(r, oneRow ? this.rowQuantization() : quantizations?.(row));
       });
       this.dots(group.length);
       scales.forEach((scale, r) => {
@@ -383,6 +397,18 @@ function sharedMemory(pages: number): WebAssembly.Memory | undefined {
 interface Quantization {
   scale: number;
   zeroPoint: number;
+}
+
+/** The quantisation of each row of [rows][k] `x`: that of the tensor (of those starting at `starts`) it is in. */
+function tensorQuantizations(x: Float32Array, k: number, starts: readonly number[]): (row: number) => Quantization {
+  const count = x.length / k;
+  if (starts[0] !== 0 || starts.some((s, i) => i > 0 && s <= starts[i - 1]!) || starts.at(-1)! >= Math.max(1, count)) {
+    throw new RangeError(`tensors starting at rows ${starts.join(', ')} do not cut a [${count}][${k}] input`);
+  }
+  const qs = starts.map((start, i) => dynamicQuantization(x.subarray(start * k, (starts[i + 1] ?? count) * k)));
+  const tensorOf = new Int32Array(count);
+  starts.forEach((start, i) => tensorOf.fill(i, start));
+  return (row) => qs[tensorOf[row]!]!;
 }
 
 /** onnxruntime's DynamicQuantizeLinear parameters (uint8, the range widened to include 0), in float32 arithmetic. */

@@ -85,74 +85,106 @@ describe('reading BERT from a q8 graph', () => {
   });
 });
 
+/** The session's outputs for one text alone (unpadded), its hidden states at `rows` (positions in it). */
+async function sessionRun(session: ort.InferenceSession, ids: number[], types: number[], rows: number[]) {
+  const n = ids.length;
+  const int64 = (values: number[]) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, values.length]);
+  const feeds: Record<string, ort.Tensor> = { input_ids: int64(ids), attention_mask: int64(ids.map(() => 1)), token_type_ids: int64(types) };
+  if (session.inputNames.includes('task_type_ids')) feeds.task_type_ids = int64(ids.map(() => 0));
+  feeds[HIDDEN_ROWS_INPUT] = new ort.Tensor('int64', BigInt64Array.from(rows, BigInt), [rows.length]);
+  expect(n).toBeGreaterThan(0);
+  return session.run(feeds);
+}
+
 describe('the encoder against the session', () => {
+  // Three texts of 7, 4 and 5 tokens, padded to 7 with id 0; the second with token type 1 after its third.
+  const texts = [
+    [101, 2023, 2003, 1037, 3231, 1012, 102],
+    [101, 7592, 2088, 102],
+    [101, 1996, 103, 2003, 102],
+  ];
+  const typesOf = (b: number) => texts[b]!.map((_, i) => (b === 1 && i >= 3 ? 1 : 0));
+  const [batch, sequence] = [texts.length, 7];
+  const padded = () => {
+    const ids = new BigInt64Array(batch * sequence);
+    const mask = new BigInt64Array(batch * sequence);
+    const types = new BigInt64Array(batch * sequence);
+    texts.forEach((t, b) =>
+      t.forEach((id, i) => {
+        ids[b * sequence + i] = BigInt(id);
+        mask[b * sequence + i] = 1n;
+        types[b * sequence + i] = BigInt(typesOf(b)[i]!);
+      }),
+    );
+    return { ids, mask, types };
+  };
+
   for (const id of ['tiny-bert-uncased-tied', 'tiny-ernie-zh-tied']) {
-    it(`gives ${id}'s hidden states and logits for a padded batch`, async () => {
+    it(`gives ${id}'s hidden states and logits for each text of a padded batch, as the session gives them for the text alone`, async () => {
       const config = configOf(id);
       const served = withHiddenStates(fixture(id), { numLayers: config.num_hidden_layers, hiddenSize: config.hidden_size });
       if (!served.ok) throw new Error(served.reason);
       const session = await ort.InferenceSession.create(served.bytes);
       const { head, encoder } = kernelModel(id);
-      // Three texts of 7, 4 and 5 tokens, padded to 7 with id 0; the second with token type 1 after its third.
-      const texts = [
-        [101, 2023, 2003, 1037, 3231, 1012, 102],
-        [101, 7592, 2088, 102],
-        [101, 1996, 103, 2003, 102],
+      const { ids, mask, types } = padded();
+      // Rows asked in any order: [text, position].
+      const asked: [number, number][] = [
+        [1, 2],
+        [0, 0],
+        [2, 1],
+        [0, 3],
+        [1, 3],
       ];
-      const [batch, sequence] = [texts.length, 7];
-      const ids = new BigInt64Array(batch * sequence);
-      const mask = new BigInt64Array(batch * sequence);
-      const types = new BigInt64Array(batch * sequence);
-      texts.forEach((t, b) =>
-        t.forEach((id, i) => {
-          ids[b * sequence + i] = BigInt(id);
-          mask[b * sequence + i] = 1n;
-          if (b === 1 && i >= 3) types[b * sequence + i] = 1n;
-        }),
-      );
-      const feeds: Record<string, ort.Tensor> = {
-        input_ids: new ort.Tensor('int64', ids, [batch, sequence]),
-        attention_mask: new ort.Tensor('int64', mask, [batch, sequence]),
-        token_type_ids: new ort.Tensor('int64', types, [batch, sequence]),
-      };
-      if (session.inputNames.includes('task_type_ids')) feeds.task_type_ids = new ort.Tensor('int64', new BigInt64Array(batch * sequence), [batch, sequence]);
-      // Rows asked in any order, a padding row among them.
-      const rows = [9, 0, 15, 3, 11];
-      feeds[HIDDEN_ROWS_INPUT] = new ort.Tensor('int64', BigInt64Array.from(rows, BigInt), [rows.length]);
-      const out = await session.run(feeds);
-      const pass = await encoder.run({ batch, sequence, ids, mask, tokenTypes: types, rows });
+      const pass = await encoder.run({ batch, sequence, ids, mask, tokenTypes: types, rows: asked.map(([b, t]) => b * sequence + t) });
       const width = config.hidden_size;
       expect(pass.hidden).toHaveLength(config.num_hidden_layers + 1);
-      pass.hidden.forEach((mine, l) => {
-        const theirs = out[hiddenStateName(l)]!;
-        expect(theirs.dims).toEqual([rows.length, width]);
-        expect(relativeError(theirs.data as Float32Array, mine), `hidden state ${l}`).toBeLessThan(1e-5);
-      });
-      const logits = out.logits!.data as Float32Array;
-      const vocab = out.logits!.dims.at(-1) as number;
-      const real = texts.flatMap((t, b) => t.map((_, i) => b * sequence + i));
-      for (const [r, mine] of head.rows(pass.headInput, real).entries()) {
-        expect(relativeError(logits.subarray(real[r]! * vocab, (real[r]! + 1) * vocab), mine), `logits of row ${real[r]}`).toBeLessThan(1e-3);
+      for (let b = 0; b < batch; b++) {
+        const mine = asked.flatMap(([tb], i) => (tb === b ? [i] : []));
+        const out = await sessionRun(session, texts[b]!, typesOf(b), mine.length ? mine.map((i) => asked[i]![1]) : [0]);
+        pass.hidden.forEach((layer, l) => {
+          const theirs = out[hiddenStateName(l)]!.data as Float32Array;
+          mine.forEach((i, j) => {
+            const row = layer.subarray(i * width, (i + 1) * width);
+            expect(relativeError(theirs.subarray(j * width, (j + 1) * width), row), `text ${b}, hidden state ${l}`).toBeLessThan(1e-5);
+          });
+        });
+        const logits = out.logits!.data as Float32Array;
+        const vocab = out.logits!.dims.at(-1) as number;
+        const rows = texts[b]!.map((_, t) => b * sequence + t);
+        for (const [t, row] of head.rows(pass.headInput, rows).entries()) {
+          expect(relativeError(logits.subarray(t * vocab, (t + 1) * vocab), row), `logits of text ${b}, token ${t}`).toBeLessThan(1e-3);
+        }
       }
     });
   }
 
-  it('is deterministic, and a text gives the same outputs alone as in a batch with more padding', async () => {
+  it('gives a text the same outputs, bit for bit, alone, with more padding and beside other texts', async () => {
     const { encoder } = kernelModel('tiny-bert-uncased-tied');
     const text = [101, 2023, 2003, 102];
     const alone = await encoder.run({ batch: 1, sequence: 4, ids: text, mask: [1, 1, 1, 1], rows: [2] });
     const again = await encoder.run({ batch: 1, sequence: 4, ids: text, mask: [1, 1, 1, 1], rows: [2] });
-    expect(again.hidden).toEqual(alone.hidden);
-    const padded = await encoder.run({ batch: 1, sequence: 6, ids: [...text, 0, 0], mask: [1, 1, 1, 1, 0, 0], rows: [2] });
-    // Padding rows change the layers' quantisation ranges (as in the graph): close, not equal.
-    expect(relativeError(alone.hidden.at(-1)!, padded.hidden.at(-1)!)).toBeLessThan(0.05);
+    expect(again).toEqual(alone);
+    const morePadding = await encoder.run({ batch: 1, sequence: 6, ids: [...text, 0, 0], mask: [1, 1, 1, 1, 0, 0], rows: [2] });
+    expect(morePadding.hidden).toEqual(alone.hidden);
+    const { ids, mask } = padded();
+    const beside = await encoder.run({
+      batch: batch + 1,
+      sequence,
+      ids: [...ids, ...[...text, 0, 0, 0].map(BigInt)],
+      mask: [...mask, 1n, 1n, 1n, 1n, 0n, 0n, 0n],
+      rows: [batch * sequence + 2],
+    });
+    expect(beside.hidden).toEqual(alone.hidden);
+    expect(beside.headInput.subarray(batch * sequence * 32, (batch * sequence + 4) * 32)).toEqual(alone.headInput);
   });
 
-  it('refuses ids, token types and rows outside the model, and passes longer than its positions', async () => {
+  it('refuses ids, token types and rows outside the model or left out by the mask, and passes longer than its positions', async () => {
     const { encoder } = kernelModel('tiny-bert-uncased-tied');
     await expect(encoder.run({ batch: 1, sequence: 2, ids: [101, 40000], mask: [1, 1], rows: [0] })).rejects.toThrow(/not in the vocabulary/);
     await expect(encoder.run({ batch: 1, sequence: 2, ids: [101, 102], mask: [1, 1], tokenTypes: [0, 5], rows: [0] })).rejects.toThrow(/token type 5/);
     await expect(encoder.run({ batch: 1, sequence: 2, ids: [101, 102], mask: [1, 1], rows: [2] })).rejects.toThrow(/row 2/);
+    await expect(encoder.run({ batch: 1, sequence: 2, ids: [101, 0], mask: [1, 0], rows: [1] })).rejects.toThrow(/row 1 is padding/);
+    await expect(encoder.run({ batch: 1, sequence: 2, ids: [0, 0], mask: [0, 0], rows: [0] })).rejects.toThrow(/leaves no token/);
     const long = Array.from({ length: encoder.positions + 1 }, () => 101);
     await expect(encoder.run({ batch: 1, sequence: long.length, ids: long, mask: long.map(() => 1), rows: [0] })).rejects.toThrow(/positions/);
   });
@@ -240,24 +272,43 @@ describe("the host's masked LMs with Sesame's encoder", () => {
     await hub?.close();
   });
 
-  it('answers sense and cloze requests as the session does, up to float32 rounding, and says so in diagnostics', async () => {
+  it('answers one-text sense and cloze requests as the session does, up to float32 rounding, and says so in diagnostics', async () => {
+    // One text a pass: the session's quantisation is then the encoder's (a batch's is shared by its texts, padding included).
+    const one = { ...sense, occurrences: [occurrences[1]!], selected: 0 };
     const session = nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true });
     const kernel = nodeHost(hub.url, memoryCache(), undefined, on);
+    for (const spec of [BERT, UNTIED]) {
+      const want = (await session.run(one, spec)).result;
+      const got = (await kernel.run(one, spec)).result;
+      expectClose(got, want, 1e-4);
+    }
+    // A cloze's passes batch the text's variants (the session quantises them together, the
+    // encoder each alone): its answers are well formed and the same from one host to the next.
     for (const [request, spec] of [
-      [sense, BERT],
       [cloze, BERT],
       [zh, ERNIE],
-      [sense, UNTIED],
     ] as const) {
-      const want = (await session.run(request, spec)).result;
-      const got = (await kernel.run(request, spec)).result;
-      expectClose(got, want, 1e-4);
+      const got = (await kernel.run(request, spec)).result as ResultOf<'cloze'>;
+      expect(got.blanks).toHaveLength(request.blanks);
+      expect((await nodeHost(hub.url, memoryCache(), undefined, on).run(request, spec)).result).toEqual(got);
     }
     expect(await status(kernel, BERT.id)).toMatchObject({
       head: expect.stringMatching(/in Sesame's kernel/),
       layers: "3 hidden states; passes in Sesame's kernels (2 layers), no onnxruntime session",
     });
     expect((await status(session, BERT.id)).layers).toBe('3 hidden states');
+  });
+
+  it('gives every use of a page the same vectors whatever it is batched with: the sense of three uses, in any order', async () => {
+    const kernel = nodeHost(hub.url, memoryCache(), undefined, on);
+    const result = (await kernel.run(sense, BERT)).result as ResultOf<'sense'>;
+    expect(result.vectors).toMatchObject({ method: 'layer-mix', hiddenStates: 3, cached: 0 });
+    const reversed = [...occurrences].reverse();
+    const again = (await nodeHost(hub.url, memoryCache(), undefined, on).run({ ...sense, occurrences: reversed, selected: 1 }, BERT))
+      .result as ResultOf<'sense'>;
+    expect(again.clusters!.map((c) => [...c.members].map((m) => reversed[m]!.text).sort())).toEqual(
+      result.clusters!.map((c) => [...c.members].map((m) => occurrences[m]!.text).sort()),
+    );
   });
 
   it('makes no onnxruntime session for it (the same load makes one where the encoder is not wanted)', async () => {
