@@ -15,7 +15,7 @@ import { attendHead, type AttentionScratch, attentionScratch, attentionScratchBy
 import { type GemvKernel, ownKernel } from './gemv-module';
 import type { GemvThreads } from './gemv-threads';
 import { Int8Kernel } from './int8-kernel';
-import { addRows, concatRows, embed, layerNormRows, ownEmbedding, sharedTable } from './rows';
+import { embed, layerNormRows, ownEmbedding, sharedTable } from './rows';
 import type { BertWeights, Embedding, Int8Weights, Norm } from './weights';
 
 /**
@@ -174,7 +174,6 @@ export class BertEncoder {
       if (place[row]! < 0) throw new RangeError(`row ${row} is padding (the mask leaves it out)`);
       return place[row]!;
     });
-    const all = Array.from({ length: count }, (_, i) => i);
     const h = this.embeddings(feeds, place, count);
     const hidden = [gather(h, width, rows)];
     const { attention } = this;
@@ -182,24 +181,23 @@ export class BertEncoder {
     const scale = Math.sqrt(headSize);
     for (const layer of this.layers) {
       if (pause) await pause();
-      const qkv = layer.qkv.rows(h, all, undefined, starts);
+      const qkv = layer.qkv.allRows(h, undefined, starts);
       starts.forEach((start, i) => {
         const end = starts[i + 1] ?? count;
         attention.load(qkv, start, end - start, width);
         for (let row = start; row < end; row++) {
           for (let head = 0; head < heads; head++)
-            attention.attend(head, end - start, scale, qkv[row]!, head * headSize, attended, row * width + head * headSize);
+            attention.attend(head, end - start, scale, qkv, 3 * width * row + head * headSize, attended, row * width + head * headSize);
         }
       });
       // Post-LayerNorm: each block's output is added to its input, then normalised.
-      addRows(h, layer.attnOut.rows(attended, all, undefined, starts));
+      add(h, layer.attnOut.allRows(attended, undefined, starts));
       layerNormRows(h, count, layer.ln1, epsilon, h);
-      const f = layer.fc.rows(h, all, 'geluErf', starts);
-      addRows(h, layer.proj.rows(concatRows(f), all, undefined, starts));
+      add(h, layer.proj.allRows(layer.fc.allRows(h, 'geluErf', starts), undefined, starts));
       layerNormRows(h, count, layer.ln2, epsilon, h);
       hidden.push(gather(h, width, rows));
     }
-    const t = layerNormRows(concatRows(body.transform.rows(h, all, 'geluErf', starts)), count, body.lnT, epsilon);
+    const t = layerNormRows(body.transform.allRows(h, 'geluErf', starts), count, body.lnT, epsilon);
     // The head's input in the padded layout the tools index (padding rows zero: no tool reads them).
     const headInput = new Float32Array(batch * sequence * width);
     place.forEach((at, row) => {
@@ -260,11 +258,11 @@ class EncoderAttention {
     this.scratch = attentionScratch(buffer, 8 * size, headSize, capacity);
   }
 
-  /** The keys and values of rows `from`…`from + count − 1` (qkv rows: [q | k | v], each heads × head size), in slots 0…. */
-  load(qkv: readonly Float32Array[], from: number, count: number, width: number): void {
+  /** The keys and values of rows `from`…`from + count − 1` of `qkv` ([rows][q | k | v], each heads × head size), in slots 0…. */
+  load(qkv: Float32Array, from: number, count: number, width: number): void {
     const { heads, headSize, capacity } = this;
     for (let slot = 0; slot < count; slot++) {
-      const row = qkv[from + slot]!;
+      const row = qkv.subarray(3 * width * (from + slot), 3 * width * (from + slot + 1));
       for (let head = 0; head < heads; head++) {
         const at = (head * capacity + slot) * headSize;
         this.keys.set(row.subarray(width + head * headSize, width + (head + 1) * headSize), at);
@@ -278,6 +276,11 @@ class EncoderAttention {
     const offset = 4 * head * this.capacity * this.headSize;
     attendHead(this.kernel, this.scratch, this.keys.byteOffset + offset, this.values.byteOffset + offset, tokens, scale, qkv, q, out, at);
   }
+}
+
+/** h += x, element by element (the residual). */
+function add(h: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < h.length; i++) h[i] = h[i]! + x[i]!;
 }
 
 /** Rows of [count][width] `x`, copied side by side. */

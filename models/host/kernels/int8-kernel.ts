@@ -288,6 +288,37 @@ export class Int8Kernel {
    * graph would quantise each alone (an encoder's texts, unpadded).
    */
   rows(hidden: Float32Array, rows: readonly number[], activation?: Activation, tensors?: readonly number[]): Float32Array[] {
+    const out: Float32Array[] = [];
+    this.product(hidden, rows, activation, tensors, (output) => out.push(output.slice()));
+    return out;
+  }
+
+  /** `rows` of every row of `hidden`, side by side in one array ([rows][n]): no array a row. */
+  allRows(hidden: Float32Array, activation?: Activation, tensors?: readonly number[]): Float32Array {
+    const count = hidden.length / this.k;
+    const out = new Float32Array(count * this.n);
+    let at = 0;
+    this.product(
+      hidden,
+      Array.from({ length: count }, (_, i) => i),
+      activation,
+      tensors,
+      (output) => {
+        out.set(output, at);
+        at += output.length;
+      },
+    );
+    return out;
+  }
+
+  /** The product for `rows` of `hidden`, each row's outputs handed to `take` in order (a view of the scratch, valid until the next row). */
+  private product(
+    hidden: Float32Array,
+    rows: readonly number[],
+    activation: Activation | undefined,
+    tensors: readonly number[] | undefined,
+    take: (output: Float32Array) => void,
+  ): void {
     const { k, n } = this;
     for (const row of rows) {
       if (hidden.length % k !== 0 || row < 0 || (row + 1) * k > hidden.length)
@@ -296,21 +327,22 @@ export class Int8Kernel {
     // One row of a DynamicQuantizeLinear layer: its range in the kernel too.
     const oneRow = !this.levels && hidden.length === k;
     const quantizations = this.levels || oneRow ? undefined : tensorQuantizations(hidden, k, tensors ?? [0]);
-    const out: Float32Array[] = [];
+    const output = this.scratch.output.subarray(0, n);
+    const scales: RowScale[] = [];
     for (let from = 0; from < rows.length; from += this.maxRows) {
-      const group = rows.slice(from, from + this.maxRows);
-      const scales = group.map((row, r) => {
+      const group = Math.min(this.maxRows, rows.length - from);
+      for (let r = 0; r < group; r++) {
+        const row = rows[from + r]!;
         this.loadRow(hidden.subarray(row * k, (row + 1) * k));
-        return this.quantizeRow(r, oneRow ? this.rowQuantization() : quantizations?.(row));
-      });
-      this.dots(group.length);
-      scales.forEach((scale, r) => {
-        this.dequantizeRow(r, scale);
+        scales[r] = this.quantizeRow(r, oneRow ? this.rowQuantization() : quantizations?.(row));
+      }
+      this.dots(group);
+      for (let r = 0; r < group; r++) {
+        this.dequantizeRow(r, scales[r]!);
         if (activation) this.kernel[activation](this.scratch.fo, n);
-        out.push(this.scratch.output.slice(0, n));
-      });
+        take(output);
+      }
     }
-    return out;
   }
 
   private loadRow(x: Float32Array): void {
