@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fromBinary } from '@bufbuild/protobuf';
 import * as ort from 'onnxruntime-node';
 import { ModelProtoSchema } from 'onnx-buf';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BertBody, BertEncoder, type BertConfig, sideBySide } from '@/models/host/kernels/bert-encoder';
 import { ownKernel } from '@/models/host/kernels/gemv-module';
 import { Int8Kernel } from '@/models/host/kernels/int8-kernel';
@@ -15,6 +15,7 @@ import { detachHead } from '@/models/host/onnx/head-graph';
 import { HIDDEN_ROWS_INPUT, hiddenStateName, withHiddenStates } from '@/models/host/onnx/hidden-states-graph';
 import type { ModelSpec, ResultOf } from '@/models/shared/protocol';
 import { randomWeights } from '../../../support/int8-weights';
+import { bankUses, clozeRequest, clozeZhRequest, expectNoSession, relativeError, senseRequest } from '../../../support/kernel-checks';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../../../support/hub-server.mjs';
 import { nodeThreads, until } from '../../../support/gemv-node-threads';
@@ -24,17 +25,6 @@ const fixture = (id: string, name = 'model_quantized.onnx') => new Uint8Array(re
 const configOf = (id: string) =>
   JSON.parse(readFileSync(`.fixtures/hub/sesame-fixtures/${id}/config.json`, 'utf8')) as BertConfig & { num_hidden_layers: number; hidden_size: number };
 const graphOf = (bytes: Uint8Array) => fromBinary(ModelProtoSchema, bytes).graph!;
-
-/** Largest |a − b| relative to the largest |a|. */
-function relativeError(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(a[i]!));
-  }
-  return diff / scale;
-}
 
 /** The fixture's encoder in Sesame's kernels, its head a kernel over the tied table. */
 function kernelModel(id: string) {
@@ -241,23 +231,7 @@ function expectClose(got: unknown, want: unknown, tolerance: number, path = 'res
 }
 
 describe("the host's masked LMs with Sesame's encoder", () => {
-  const SENTENCES = [
-    'She went to the bank to deposit her salary.',
-    'We had a picnic on the grassy bank of the river.',
-    'The bank raised its interest rates again.',
-  ];
-  const occurrences = SENTENCES.map((text) => ({ text, start: text.indexOf('bank'), end: text.indexOf('bank') + 4 }));
-  const sense = {
-    type: 'sense' as const,
-    text: SENTENCES[1]!,
-    start: occurrences[1]!.start,
-    end: occurrences[1]!.end,
-    occurrences,
-    selected: 1,
-    glosses: false,
-  };
-  const cloze = { type: 'cloze' as const, text: 'The farmer watched the sleepy cattle grazing near the old wooden barn every morning.', blanks: 3, seed: 5 };
-  const zh = { type: 'cloze' as const, text: '他拿起手机给妈妈打电话，告诉她自己已经到家了。', blanks: 2, seed: 3 };
+  const [sense, cloze, zh, occurrences] = [senseRequest, clozeRequest, clozeZhRequest, bankUses];
   const BERT: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased-tied', family: 'bert', dtype: 'q8' };
   const ERNIE: ModelSpec = { id: 'sesame-fixtures/tiny-ernie-zh-tied', family: 'ernie', dtype: 'q8' };
   const UNTIED: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased', family: 'bert', dtype: 'q8' };
@@ -312,16 +286,10 @@ describe("the host's masked LMs with Sesame's encoder", () => {
   });
 
   it('makes no onnxruntime session for it (the same load makes one where the encoder is not wanted)', async () => {
-    const { InferenceSession } = await import('onnxruntime-node');
-    const create = vi.spyOn(InferenceSession, 'create');
-    try {
-      await nodeHost(hub.url, memoryCache(), undefined, on).run(sense, BERT);
-      expect(create).not.toHaveBeenCalled();
-      await nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true }).run(sense, BERT);
-      expect(create).toHaveBeenCalled();
-    } finally {
-      create.mockRestore();
-    }
+    await expectNoSession(
+      () => nodeHost(hub.url, memoryCache(), undefined, on).run(sense, BERT),
+      () => nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true }).run(sense, BERT),
+    );
   });
 
   it('gives the one-thread results bit for bit with its products split over worker threads, and releases them with the model', async () => {

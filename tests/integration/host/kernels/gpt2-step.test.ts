@@ -19,22 +19,12 @@ import { Tensor } from '@huggingface/transformers';
 import { startHubServer } from '../../../support/hub-server.mjs';
 import { nodeThreads, until } from '../../../support/gemv-node-threads';
 import { memoryCache, nodeHost } from '../../../support/node-host';
+import { expectNoSession, relativeError } from '../../../support/kernel-checks';
 
 const ID = 'tiny-gpt2';
 const file = (name: string) => new Uint8Array(readFileSync(`.fixtures/hub/sesame-fixtures/${ID}/onnx/${name}`));
 const config = JSON.parse(readFileSync(`.fixtures/hub/sesame-fixtures/${ID}/config.json`, 'utf8')) as Gpt2Config & { n_layer: number; n_embd: number };
 const graphOf = (bytes: Uint8Array) => fromBinary(ModelProtoSchema, bytes).graph!;
-
-/** Largest |a − b| relative to the largest |a|. */
-function relativeError(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(a[i]!));
-  }
-  return diff / scale;
-}
 
 let hub: { url: string; close(): Promise<void> };
 beforeAll(async () => {
@@ -245,16 +235,10 @@ describe("the host decoding with Sesame's step", () => {
   });
 
   it('makes no onnxruntime session for it (the same load makes one where the decoder is not wanted)', async () => {
-    const { InferenceSession } = await import('onnxruntime-node');
-    const create = vi.spyOn(InferenceSession, 'create');
-    try {
-      await nodeHost(hub.url, memoryCache(), undefined, on).run(request, Q8);
-      expect(create).not.toHaveBeenCalled();
-      await nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true }).run(request, Q8);
-      expect(create).toHaveBeenCalled();
-    } finally {
-      create.mockRestore();
-    }
+    await expectNoSession(
+      () => nodeHost(hub.url, memoryCache(), undefined, on).run(request, Q8),
+      () => nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true }).run(request, Q8),
+    );
   });
 
   it('completes the same text with its kernels on worker threads, and says how many', async () => {

@@ -17,6 +17,7 @@ import type { ModelSpec, ResultOf } from '@/models/shared/protocol';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../../../support/hub-server.mjs';
 import { memoryCache, nodeHost } from '../../../support/node-host';
+import { clozeRequest, clozeZhRequest, senseRequest } from '../../../support/kernel-checks';
 
 const file = (id: string, name: string) => new Uint8Array(readFileSync(`.fixtures/hub/sesame-fixtures/${id}/onnx/${name}`));
 const config = (id: string) =>
@@ -193,23 +194,7 @@ function q8ByteLength(): number {
 }
 
 describe("masked LMs with the head in Sesame's kernel", () => {
-  const SENTENCES = [
-    'She went to the bank to deposit her salary.',
-    'We had a picnic on the grassy bank of the river.',
-    'The bank raised its interest rates again.',
-  ];
-  const occurrences = SENTENCES.map((text) => ({ text, start: text.indexOf('bank'), end: text.indexOf('bank') + 4 }));
-  const sense = {
-    type: 'sense' as const,
-    text: SENTENCES[1]!,
-    start: occurrences[1]!.start,
-    end: occurrences[1]!.end,
-    occurrences,
-    selected: 1,
-    glosses: false,
-  };
-  const cloze = { type: 'cloze' as const, text: 'The farmer watched the sleepy cattle grazing near the old wooden barn every morning.', blanks: 3, seed: 5 };
-  const zh = { type: 'cloze' as const, text: '他拿起手机给妈妈打电话，告诉她自己已经到家了。', blanks: 2, seed: 3 };
+  const [sense, cloze, zh] = [senseRequest, clozeRequest, clozeZhRequest];
   const BERT_Q8: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased', family: 'bert', dtype: 'q8' };
   const ERNIE_Q8: ModelSpec = { id: 'sesame-fixtures/tiny-ernie-zh', family: 'ernie', dtype: 'q8' };
   let hub: { url: string; close(): Promise<void> };
