@@ -90,7 +90,7 @@ export class BertBody {
       [...w.layers.flatMap((l) => [sideBySide([l.query, l.key, l.value]), l.attnOut, l.fc, l.proj]), w.transform],
       threads,
       ENCODER_ROWS,
-      true,
+      { oneProductAtATime: true, blocks: true },
     );
     this.layers = w.layers.map((l, i) => {
       const linear = (j: number) => kernels[4 * i + j]!;

@@ -21,6 +21,10 @@ type Dequantize = (
 export interface GemvKernel {
   memory: WebAssembly.Memory;
   dots(xp: number, rows: number, xs: number, wp: number, n: number, k: number, op: number, os: number): void;
+  /** `dots` over weights in blocks of eight outputs (`interleave`): four input rows a widened load. */
+  dotsPacked(xp: number, rows: number, xs: number, wp: number, n: number, k: number, op: number, os: number): void;
+  /** Eight weight rows of `stride` bytes at src into one block at dst: each 16 bytes two inputs of the eight outputs. */
+  interleave(src: number, dst: number, stride: number): void;
   transpose(src: number, dst: number, n: number, stride: number, flip: number): void;
   range(ip: number, n: number, out: number): void;
   quantize(ip: number, k: number, stride: number, scale: number, zeroPoint: number, xp: number): number;

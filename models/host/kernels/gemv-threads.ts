@@ -80,7 +80,7 @@ export type Dots = (xp: number, rows: number, xs: number, wp: number, n: number,
 
 export type ToWorker =
   | { type: 'start'; control: SharedArrayBuffer }
-  | { type: 'kernel'; id: number; module: WebAssembly.Module; memory: WebAssembly.Memory }
+  | { type: 'kernel'; id: number; module: WebAssembly.Module; memory: WebAssembly.Memory; blocks?: boolean }
   | { type: 'drop'; id: number };
 export type FromWorker = { type: 'ready'; id: number };
 
@@ -127,9 +127,10 @@ export class GemvThreads {
   }
 
   /** Makes `memory` (the kernel module's, shared) known to every worker; `owner` dropping out of use drops it there too. */
-  register(owner: object, module: WebAssembly.Module, memory: WebAssembly.Memory): number {
+  /** `blocks`: its weights are in blocks of eight outputs (the module's `dotsPacked` computes its products). */
+  register(owner: object, module: WebAssembly.Module, memory: WebAssembly.Memory, blocks = false): number {
     const id = this.nextId++;
-    for (const port of this.ports) port.postMessage({ type: 'kernel', id, module, memory } satisfies ToWorker);
+    for (const port of this.ports) port.postMessage({ type: 'kernel', id, module, memory, ...(blocks ? { blocks } : {}) } satisfies ToWorker);
     this.dropped.register(owner, id, owner);
     return id;
   }

@@ -19,7 +19,8 @@ export function serveGemvTasks(port: Port): void {
     const m = event.data as ToWorker;
     if (m.type === 'kernel') {
       const instance = new WebAssembly.Instance(m.module, { env: { memory: m.memory } });
-      kernels.set(m.id, (instance.exports as unknown as { dots: Dots }).dots);
+      const exports = instance.exports as unknown as { dots: Dots; dotsPacked: Dots };
+      kernels.set(m.id, m.blocks ? exports.dotsPacked : exports.dots);
       port.postMessage({ type: 'ready', id: m.id });
     } else if (m.type === 'drop') {
       kernels.delete(m.id);

@@ -205,6 +205,34 @@ describe('the encoder arithmetic', () => {
     expect(out[1001]).toBe(0);
   });
 
+  it("a group in blocks of eight outputs gives the row layout's products bit for bit: odd sizes, uint8 and int8, per column and per tensor, one row or many, split over threads", async () => {
+    const ws = [
+      randomWeights(37, 37, false, true, true, 1),
+      randomWeights(64, 24, true, false, true, 2),
+      randomWeights(96, 45, true, true, false, 3),
+      randomWeights(300, 19, false, false, true, 4),
+    ];
+    const plain = Int8Kernel.group(ws, undefined, 32);
+    const inputs = ws.map((w, i) => Float32Array.from({ length: 41 * w.k }, (_, j) => Math.sin(j * (i + 1.3))));
+    const check = (blocks: Int8Kernel[]) =>
+      blocks.forEach((kernel, i) => {
+        for (const rows of [[0], [3, 1, 2], Array.from({ length: 41 }, (_, r) => r)]) {
+          expect(kernel.rows(inputs[i]!, rows, 'geluErf').map((r) => [...r])).toEqual(plain[i]!.rows(inputs[i]!, rows, 'geluErf').map((r) => [...r]));
+        }
+        expect([...kernel.apply(inputs[i]!.subarray(0, ws[i]!.k))]).toEqual([...plain[i]!.apply(inputs[i]!.subarray(0, ws[i]!.k))]);
+      });
+    check(Int8Kernel.group(ws, undefined, 32, { oneProductAtATime: true, blocks: true }));
+    const threads = nodeThreads(2, { minBytes: 0 });
+    try {
+      const split = Int8Kernel.group(ws, threads, 8, { blocks: true });
+      await until(() => threads.ready(1));
+      check(split);
+      expect(threads.broken).toBeUndefined();
+    } finally {
+      threads.dispose();
+    }
+  });
+
   it('joins layers that read one input into one whose outputs are theirs side by side', () => {
     const ws = [randomWeights(24, 8, false, false, true, 1), randomWeights(24, 16, false, false, true, 2)];
     const joined = sideBySide(ws);
