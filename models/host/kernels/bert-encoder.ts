@@ -178,10 +178,13 @@ export class BertEncoder {
     const hidden = [gather(h, width, rows)];
     const { attention } = this;
     const attended = new Float32Array(count * width);
+    // The products' outputs, reused layer after layer (a pass of many texts would otherwise allocate megabytes a layer).
+    const inner = Math.max(...this.layers.map((l) => l.fc.n));
+    const buffers = { qkv: new Float32Array(count * 3 * width), out: new Float32Array(count * width), inner: new Float32Array(count * inner) };
     const scale = Math.sqrt(headSize);
     for (const layer of this.layers) {
       if (pause) await pause();
-      const qkv = layer.qkv.allRows(h, undefined, starts);
+      const qkv = layer.qkv.allRows(h, undefined, starts, buffers.qkv);
       starts.forEach((start, i) => {
         const end = starts[i + 1] ?? count;
         attention.load(qkv, start, end - start, width);
@@ -191,9 +194,9 @@ export class BertEncoder {
         }
       });
       // Post-LayerNorm: each block's output is added to its input, then normalised.
-      add(h, layer.attnOut.allRows(attended, undefined, starts));
+      add(h, layer.attnOut.allRows(attended, undefined, starts, buffers.out));
       layerNormRows(h, count, layer.ln1, epsilon, h);
-      add(h, layer.proj.allRows(layer.fc.allRows(h, 'geluErf', starts), undefined, starts));
+      add(h, layer.proj.allRows(layer.fc.allRows(h, 'geluErf', starts, buffers.inner), undefined, starts, buffers.out));
       layerNormRows(h, count, layer.ln2, epsilon, h);
       hidden.push(gather(h, width, rows));
     }

@@ -303,10 +303,11 @@ export class Int8Kernel {
     return out;
   }
 
-  /** `rows` of every row of `hidden`, side by side in one array ([rows][n]): no array a row. */
-  allRows(hidden: Float32Array, activation?: Activation, tensors?: readonly number[]): Float32Array {
+  /** `rows` of every row of `hidden`, side by side in one array ([rows][n]: `into`'s start where given, a layer stack's buffer reused layer after layer). */
+  allRows(hidden: Float32Array, activation?: Activation, tensors?: readonly number[], into?: Float32Array): Float32Array {
     const count = hidden.length / this.k;
-    const out = new Float32Array(count * this.n);
+    if (into && into.length < count * this.n) throw new RangeError(`no room for [${count}][${this.n}] outputs in ${into.length}`);
+    const out = into ? into.subarray(0, count * this.n) : new Float32Array(count * this.n);
     let at = 0;
     this.product(
       hidden,
