@@ -622,11 +622,13 @@ export class ModelHost {
   }
 
   private kernelMemories(): WebAssembly.Memory[] {
-    const kernels = this.pool
+    const memories = this.pool
       .entries()
-      .flatMap(({ model }) => [...(model.head ? [model.head] : []), ...(model.decoder?.kernels() ?? []), ...(model.encoder?.kernels() ?? [])]);
-    const attention = this.pool.entries().flatMap(({ model }) => (model.encoder ? [model.encoder.attentionMemory] : []));
-    return [...new Set([...kernels.map((k) => k.wasmMemory), ...attention])];
+      .flatMap(({ model }) => [
+        ...[...(model.head ? [model.head] : []), ...(model.decoder?.kernels() ?? []), ...(model.encoder?.kernels() ?? [])].map((k) => k.wasmMemory),
+        ...(model.encoder ? [model.encoder.attentionMemory] : []),
+      ]);
+    return [...new Set(memories)];
   }
 
   releaseIdle(): Promise<string[]> {

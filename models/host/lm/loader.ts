@@ -136,11 +136,7 @@ export async function loadWithoutSession(
     AutoTokenizer.from_pretrained(spec.id, options).finally(() => span('load:tokenizer')),
     family === 'ernie' ? ernieAsBert(spec.id, progress_callback, revision) : AutoConfig.from_pretrained(spec.id, options),
   ]);
-  const model = family === 'gpt2' ? new GPT2LMHeadModel(config, {}, {}) : new BertForMaskedLM(config, {}, {});
-  const lm = loaded(spec, device, tokenizer, model, onnx);
-  // What Sesame's encoder takes (kernels/bert-encoder.ts): the tools' `extraInputs` then add the hidden-state rows.
-  if (family === 'gpt2') return lm;
-  return Object.defineProperty(lm, 'inputNames', { get: () => (lm.encoder ? ENCODER_INPUTS : sessionInputNames(model)) });
+  return loaded(spec, device, tokenizer, family === 'gpt2' ? new GPT2LMHeadModel(config, {}, {}) : new BertForMaskedLM(config, {}, {}), onnx);
 }
 
 function loaded(spec: ModelSpec, device: DeviceName, tokenizer: PreTrainedTokenizer, model: PreTrainedModel, onnx: OnnxChoice): LoadedModel {
@@ -150,8 +146,10 @@ function loaded(spec: ModelSpec, device: DeviceName, tokenizer: PreTrainedTokeni
     tokenizer,
     model,
     file: onnx.file,
+    // What a pass takes: Sesame's encoder's inputs where it runs the passes (the tools' `extraInputs`
+    // then add only the hidden-state rows), else the session's.
     get inputNames() {
-      return sessionInputNames(model);
+      return this.encoder ? ENCODER_INPUTS : sessionInputNames(model);
     },
     release: () => model.dispose().then(() => undefined),
   };
