@@ -383,10 +383,100 @@ function attend() {
   ];
 }
 
+/**
+ * `addNorm(hp, xp, rows, width, wp, bp, eps, add)`: for each of `rows` rows of `width` float32 at
+ * hp (in place): h += x (the residual, x at xp, where `add`), then LayerNorm with the weight and
+ * bias at wp and bp — rows.ts's `layerNormRows` (mean and variance in doubles, (h − mean) · inv ·
+ * weight + bias in doubles, rounded once), its sums taken two lanes at a time.
+ */
+function addNorm() {
+  const lane = (x, i) => `(f64x2.extract_lane ${i} ${x})`;
+  const promote = (x) => [`(f64x2.promote_low_f32x4 ${x})`, `(f64x2.promote_low_f32x4 ${high(x)})`];
+  const normed = (hv, wv, bv) =>
+    `(f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.mul (f64x2.sub ${hv} (local.get $mean2)) (local.get $inv2)) ${wv}) ${bv}))`;
+  const [hLo, hHi] = promote('(local.get $v)');
+  const [wLo, wHi] = promote('(local.get $w)');
+  const [bLo, bHi] = promote('(local.get $b)');
+  const scalar = (x) => `(f64.promote_f32 (f32.load ${x}))`;
+  const loop = (name, end, step, body) => [
+    '    (local.set $i (i32.const 0))',
+    `    (block $done (loop $${name}`,
+    `      (br_if $done (i32.ge_u (local.get $i) ${end}))`,
+    ...body.map((l) => `      ${l}`),
+    `      (local.set $i (i32.add (local.get $i) (i32.const ${step})))`,
+    `      (br $${name})))`,
+  ];
+  const tail = (name, body) => [
+    `    (block $done (loop $${name}`,
+    '      (br_if $done (i32.ge_u (local.get $i) (local.get $width)))',
+    ...body.map((l) => `      ${l}`),
+    '      (local.set $i (i32.add (local.get $i) (i32.const 1)))',
+    `      (br $${name})))`,
+  ];
+  return [
+    '(func (export "addNorm") (param $hp i32) (param $xp i32) (param $rows i32) (param $width i32) (param $wp i32) (param $bp i32) (param $eps f64) (param $add i32)',
+    '  (local $r i32) (local $i i32) (local $end i32) (local $row i32) (local $xrow i32) (local $v v128) (local $w v128) (local $b v128) (local $d v128)',
+    '  (local $s0 v128) (local $s1 v128) (local $sum f64) (local $mean f64) (local $inv f64) (local $e f64) (local $mean2 v128) (local $inv2 v128) (local $f f32)',
+    '  (local.set $end (i32.and (local.get $width) (i32.const -4)))',
+    '  (block $doneRows (loop $rows',
+    '    (br_if $doneRows (i32.ge_u (local.get $r) (local.get $rows)))',
+    '    (local.set $row (i32.add (local.get $hp) (i32.shl (i32.mul (local.get $r) (local.get $width)) (i32.const 2))))',
+    '    (local.set $xrow (i32.add (local.get $xp) (i32.shl (i32.mul (local.get $r) (local.get $width)) (i32.const 2))))',
+    // The residual, and the sum for the mean.
+    '    (local.set $s0 (v128.const f64x2 0 0))',
+    '    (local.set $s1 (v128.const f64x2 0 0))',
+    ...loop('adds', '(local.get $end)', 4, [
+      `(local.set $v ${v(at('$row', '$i', 2))})`,
+      `(if (local.get $add) (then (local.set $v (f32x4.add (local.get $v) ${v(at('$xrow', '$i', 2))})) (v128.store ${at('$row', '$i', 2)} (local.get $v))))`,
+      `(local.set $s0 (f64x2.add (local.get $s0) ${hLo}))`,
+      `(local.set $s1 (f64x2.add (local.get $s1) ${hHi}))`,
+    ]),
+    `    (local.set $sum (f64.add (f64.add ${lane('(local.get $s0)', 0)} ${lane('(local.get $s0)', 1)}) (f64.add ${lane('(local.get $s1)', 0)} ${lane('(local.get $s1)', 1)})))`,
+    ...tail('addsTail', [
+      `(local.set $f (f32.load ${at('$row', '$i', 2)}))`,
+      `(if (local.get $add) (then (local.set $f (f32.add (local.get $f) (f32.load ${at('$xrow', '$i', 2)}))) (f32.store ${at('$row', '$i', 2)} (local.get $f))))`,
+      '(local.set $sum (f64.add (local.get $sum) (f64.promote_f32 (local.get $f))))',
+    ]),
+    '    (local.set $mean (f64.div (local.get $sum) (f64.convert_i32_u (local.get $width))))',
+    '    (local.set $mean2 (f64x2.splat (local.get $mean)))',
+    // The variance.
+    '    (local.set $s0 (v128.const f64x2 0 0))',
+    '    (local.set $s1 (v128.const f64x2 0 0))',
+    ...loop('squares', '(local.get $end)', 4, [
+      `(local.set $v ${v(at('$row', '$i', 2))})`,
+      `(local.set $d (f64x2.sub ${hLo} (local.get $mean2)))`,
+      '(local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $d) (local.get $d))))',
+      `(local.set $d (f64x2.sub ${hHi} (local.get $mean2)))`,
+      '(local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $d) (local.get $d))))',
+    ]),
+    `    (local.set $sum (f64.add (f64.add ${lane('(local.get $s0)', 0)} ${lane('(local.get $s0)', 1)}) (f64.add ${lane('(local.get $s1)', 0)} ${lane('(local.get $s1)', 1)})))`,
+    ...tail('squaresTail', [
+      `(local.set $e (f64.sub ${scalar(at('$row', '$i', 2))} (local.get $mean)))`,
+      '(local.set $sum (f64.add (local.get $sum) (f64.mul (local.get $e) (local.get $e))))',
+    ]),
+    '    (local.set $inv (f64.div (f64.const 1) (f64.sqrt (f64.add (f64.div (local.get $sum) (f64.convert_i32_u (local.get $width))) (local.get $eps)))))',
+    '    (local.set $inv2 (f64x2.splat (local.get $inv)))',
+    // Normalised, scaled and shifted, rounded once.
+    ...loop('outs', '(local.get $end)', 4, [
+      `(local.set $v ${v(at('$row', '$i', 2))})`,
+      `(local.set $w ${v(at('$wp', '$i', 2))})`,
+      `(local.set $b ${v(at('$bp', '$i', 2))})`,
+      `(v128.store ${at('$row', '$i', 2)} ${lows(normed(hLo, wLo, bLo), normed(hHi, wHi, bHi))})`,
+    ]),
+    ...tail('outsTail', [
+      `(f32.store ${at('$row', '$i', 2)} (f32.demote_f64 (f64.add (f64.mul (f64.mul (f64.sub ${scalar(at('$row', '$i', 2))} (local.get $mean)) (local.get $inv)) ${scalar(at('$wp', '$i', 2))}) ${scalar(at('$bp', '$i', 2))})))`,
+    ]),
+    '    (local.set $r (i32.add (local.get $r) (i32.const 1)))',
+    '    (br $rows)))',
+    ')',
+  ];
+}
+
 /** The functions, as lines of the module's text. */
 export function floatFunctions() {
   return [
     ...range(),
+    ...addNorm(),
     ...quantize(),
     ...maxAbs(),
     ...roundDiv(),

@@ -15,7 +15,7 @@ import { attendHead, type AttentionScratch, attentionScratch, attentionScratchBy
 import { type GemvKernel, ownKernel } from './gemv-module';
 import type { GemvThreads } from './gemv-threads';
 import { Int8Kernel } from './int8-kernel';
-import { embed, layerNormRows, ownEmbedding, sharedTable } from './rows';
+import { embed, ownEmbedding, sharedTable } from './rows';
 import type { BertWeights, Embedding, Int8Weights, Norm } from './weights';
 
 /**
@@ -174,9 +174,10 @@ export class BertEncoder {
       if (place[row]! < 0) throw new RangeError(`row ${row} is padding (the mask leaves it out)`);
       return place[row]!;
     });
-    const h = this.embeddings(feeds, place, count);
-    const hidden = [gather(h, width, rows)];
     const { attention } = this;
+    const h = this.embeddings(feeds, place, count);
+    attention.addNorm(h, undefined, count, body.lnE, epsilon);
+    const hidden = [gather(h, width, rows)];
     const attended = new Float32Array(count * width);
     // The products' outputs, reused layer after layer (a pass of many texts would otherwise allocate megabytes a layer).
     const inner = Math.max(...this.layers.map((l) => l.fc.n));
@@ -194,13 +195,18 @@ export class BertEncoder {
         }
       });
       // Post-LayerNorm: each block's output is added to its input, then normalised.
-      add(h, layer.attnOut.allRows(attended, undefined, starts, buffers.out));
-      layerNormRows(h, count, layer.ln1, epsilon, h);
-      add(h, layer.proj.allRows(layer.fc.allRows(h, 'geluErf', starts, buffers.inner), undefined, starts, buffers.out));
-      layerNormRows(h, count, layer.ln2, epsilon, h);
+      attention.addNorm(h, layer.attnOut.allRows(attended, undefined, starts, buffers.out), count, layer.ln1, epsilon);
+      attention.addNorm(
+        h,
+        layer.proj.allRows(layer.fc.allRows(h, 'geluErf', starts, buffers.inner), undefined, starts, buffers.out),
+        count,
+        layer.ln2,
+        epsilon,
+      );
       hidden.push(gather(h, width, rows));
     }
-    const t = layerNormRows(body.transform.allRows(h, 'geluErf', starts), count, body.lnT, epsilon);
+    const t = body.transform.allRows(h, 'geluErf', starts);
+    attention.addNorm(t, undefined, count, body.lnT, epsilon);
     // The head's input in the padded layout the tools index (padding rows zero: no tool reads them).
     const headInput = new Float32Array(batch * sequence * width);
     place.forEach((at, row) => {
@@ -209,7 +215,7 @@ export class BertEncoder {
     return { headInput, hidden };
   }
 
-  /** Word + token type + position (+ ERNIE's task type 0) embeddings of each kept token, normalised: hidden state 0. */
+  /** Word + token type + position (+ ERNIE's task type 0) embeddings of each kept token (hidden state 0 once normalised). */
   private embeddings({ sequence, ids, tokenTypes }: EncoderFeeds, place: Int32Array, count: number): Float32Array {
     const { width, body } = this;
     const h = new Float32Array(count * width);
@@ -230,19 +236,25 @@ export class BertEncoder {
       if (task) for (let i = 0; i < width; i++) e[i] = e[i]! + task[i]!;
       h.set(e, at * width);
     });
-    return layerNormRows(h, count, body.lnE, this.epsilon);
+    return h;
   }
 }
 
+/** Rows `addNorm` takes into the module at a time. */
+const NORM_ROWS = 32;
+
 /**
  * One text's keys and values, one layer at a time, in a memory of the kernel module's own (the
- * attention's SIMD reads them where they lie), with room for the model's every position.
+ * attention's SIMD reads them where they lie), with room for the model's every position; and
+ * room for the residual adds and LayerNorms of NORM_ROWS rows at a time.
  */
 class EncoderAttention {
   private readonly kernel: GemvKernel;
   private readonly scratch: AttentionScratch;
   private readonly keys: Float32Array;
   private readonly values: Float32Array;
+  /** `addNorm`'s rows, their residuals, and the norm's weight and bias. */
+  private readonly norm: { rows: Float32Array; residuals: Float32Array; weight: Float32Array; bias: Float32Array };
 
   get memory(): WebAssembly.Memory {
     return this.kernel.memory;
@@ -254,11 +266,38 @@ class EncoderAttention {
     private readonly capacity: number,
   ) {
     const size = heads * capacity * headSize;
-    this.kernel = ownKernel(8 * size + attentionScratchBytes(headSize, capacity));
+    const width = heads * headSize;
+    const normAt = 8 * size + Math.ceil(attentionScratchBytes(headSize, capacity) / 16) * 16;
+    this.kernel = ownKernel(normAt + 4 * (2 * NORM_ROWS + 2) * width);
     const { buffer } = this.kernel.memory;
     this.keys = new Float32Array(buffer, 0, size);
     this.values = new Float32Array(buffer, 4 * size, size);
     this.scratch = attentionScratch(buffer, 8 * size, headSize, capacity);
+    const view = (i: number, length: number) => new Float32Array(buffer, normAt + 4 * i * width, length);
+    this.norm = {
+      rows: view(0, NORM_ROWS * width),
+      residuals: view(NORM_ROWS, NORM_ROWS * width),
+      weight: view(2 * NORM_ROWS, width),
+      bias: view(2 * NORM_ROWS + 1, width),
+    };
+  }
+
+  /**
+   * `count` rows of `h` in place: plus the same rows of `x` where given (the residual), then
+   * LayerNorm — rows.ts's `layerNormRows` in the module's SIMD (its sums two lanes at a time).
+   */
+  addNorm(h: Float32Array, x: Float32Array | undefined, count: number, n: Norm, epsilon: number): void {
+    const width = this.heads * this.headSize;
+    const { rows, residuals, weight, bias } = this.norm;
+    weight.set(n.weight);
+    bias.set(n.bias);
+    for (let from = 0; from < count; from += NORM_ROWS) {
+      const span = h.subarray(from * width, Math.min(count, from + NORM_ROWS) * width);
+      rows.set(span);
+      if (x) residuals.set(x.subarray(from * width, from * width + span.length));
+      this.kernel.addNorm(rows.byteOffset, residuals.byteOffset, span.length / width, width, weight.byteOffset, bias.byteOffset, epsilon, x ? 1 : 0);
+      span.set(rows.subarray(0, span.length));
+    }
   }
 
   /** The keys and values of rows `from`…`from + count − 1` of `qkv` ([rows][q | k | v], each heads × head size), in slots 0…. */
@@ -279,11 +318,6 @@ class EncoderAttention {
     const offset = 4 * head * this.capacity * this.headSize;
     attendHead(this.kernel, this.scratch, this.keys.byteOffset + offset, this.values.byteOffset + offset, tokens, scale, qkv, q, out, at);
   }
-}
-
-/** h += x, element by element (the residual). */
-function add(h: Float32Array, x: Float32Array): void {
-  for (let i = 0; i < h.length; i++) h[i] = h[i]! + x[i]!;
 }
 
 /** Rows of [count][width] `x`, copied side by side. */

@@ -27,6 +27,8 @@ export interface GemvKernel {
   interleave(src: number, dst: number, stride: number): void;
   transpose(src: number, dst: number, n: number, stride: number, flip: number): void;
   range(ip: number, n: number, out: number): void;
+  /** Each of `rows` rows of `width` float32 at hp, in place: plus the row at xp where `add` is 1 (the residual), then LayerNorm with the weight at wp and bias at bp. */
+  addNorm(hp: number, xp: number, rows: number, width: number, wp: number, bp: number, eps: number, add: number): void;
   quantize(ip: number, k: number, stride: number, scale: number, zeroPoint: number, xp: number): number;
   maxAbs(ip: number, k: number): number;
   roundDiv(ip: number, k: number, stride: number, step: number, xp: number): number;

@@ -1,7 +1,8 @@
 // The worker side of gemv-threads.ts: instantiates each kernel on its shared memory and computes
 // its share of every product the caller posts. Plain TypeScript over a message port, so the same
 // code runs in a browser Worker and in Node's worker_threads (tests).
-import { claimChunk, type Dots, runChunk, SLOT, taskOf, type ToWorker } from './gemv-threads';
+import type { GemvKernel } from './gemv-module';
+import { type ChunkKernel, claimChunk, runChunk, SLOT, taskOf, type ToWorker } from './gemv-threads';
 
 /** How long a worker keeps watching for the next product before it goes back to its event loop (a step's products come back to back). */
 const WATCH_MS = 2;
@@ -14,13 +15,13 @@ interface Port {
 }
 
 export function serveGemvTasks(port: Port): void {
-  const kernels = new Map<number, Dots>();
+  const kernels = new Map<number, ChunkKernel>();
   port.onmessage = (event) => {
     const m = event.data as ToWorker;
     if (m.type === 'kernel') {
       const instance = new WebAssembly.Instance(m.module, { env: { memory: m.memory } });
-      const exports = instance.exports as unknown as { dots: Dots; dotsPacked: Dots };
-      kernels.set(m.id, m.blocks ? exports.dotsPacked : exports.dots);
+      const exports = instance.exports as unknown as Omit<GemvKernel, 'memory'>;
+      kernels.set(m.id, { ...exports, memory: m.memory, dots: m.blocks ? exports.dotsPacked : exports.dots });
       port.postMessage({ type: 'ready', id: m.id });
     } else if (m.type === 'drop') {
       kernels.delete(m.id);
@@ -30,7 +31,7 @@ export function serveGemvTasks(port: Port): void {
   };
 }
 
-async function serve(c: Int32Array, kernels: Map<number, Dots>): Promise<void> {
+async function serve(c: Int32Array, kernels: Map<number, ChunkKernel>): Promise<void> {
   let seen = taskOf(Atomics.load(c, SLOT.next));
   for (;;) {
     const start = performance.now();
@@ -50,8 +51,8 @@ async function serve(c: Int32Array, kernels: Map<number, Dots>): Promise<void> {
     }
     seen = taskOf(next);
     // A kernel this worker lacks: it takes no chunk, the other threads do them all.
-    const dots = kernels.get(Atomics.load(c, SLOT.kernel));
-    if (!dots) continue;
-    for (let chunk = claimChunk(c, seen); chunk >= 0; chunk = claimChunk(c, seen)) runChunk(c, dots, chunk, seen);
+    const kernel = kernels.get(Atomics.load(c, SLOT.kernel));
+    if (!kernel) continue;
+    for (let chunk = claimChunk(c, seen); chunk >= 0; chunk = claimChunk(c, seen)) runChunk(c, kernel, chunk, seen);
   }
 }

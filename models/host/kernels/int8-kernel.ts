@@ -12,7 +12,7 @@
 // 8-bit rows; the graph multiplies in float there, so the kernel quantises each input row to 16
 // bits (as many levels as keep the i32 sums exact) and its outputs are close to, not equal to,
 // the graph's (`floatInput`, bounded in tests/integration/host/lm/attach-head.test.ts).
-import type { GemvThreads } from './gemv-threads';
+import { type ChunkKernel, computeColumns, FINISH, type Finish, type GemvThreads, type Product, ROW_TABLE_BYTES } from './gemv-threads';
 import { type GemvKernel, ownKernel, PAGE, sharedKernel, sharedKernelModule } from './gemv-module';
 import { GEMV_DEQUANTIZE, GEMV_K_MULTIPLE, GEMV_TRANSPOSE_ROWS } from './gemv-wasm';
 import type { Int8Weights } from './weights';
@@ -36,14 +36,18 @@ interface Place {
 }
 
 /**
- * What the layers of one memory share, used by one product at a time: the float input row, the
- * float outputs, and the input's range (views made once: the memory never grows after).
+ * What the layers of one memory share, used by one product at a time: the float input rows and
+ * the float output rows (as many as a product takes at once), each row's operands for scaling its
+ * sums back (`tp`, ROW_TABLE_BYTES a row), and the input's range (views made once: the memory
+ * never grows after).
  */
 interface Scratch {
   ip: number;
   input: Float32Array;
   fo: number;
   output: Float32Array;
+  tp: number;
+  table: DataView;
   rp: number;
   range: Float32Array;
 }
@@ -57,6 +61,8 @@ class KernelMemory {
   readonly kernel: GemvKernel;
   /** The worker threads its products are split over, and its id there (none once released). */
   shared: { threads: GemvThreads; id: number } | undefined;
+  /** The kernel as a thread computes chunks of its products with (`dotsPacked` where the weights are in blocks). */
+  readonly chunkKernel: ChunkKernel;
 
   /** `blocks`: the weights lie in blocks of eight outputs (`Int8Kernel.group`'s `blocks`). */
   constructor(
@@ -71,6 +77,7 @@ class KernelMemory {
     } else {
       this.kernel = ownKernel(pages * PAGE);
     }
+    this.chunkKernel = { ...this.kernel, dots: blocks ? this.kernel.dotsPacked : this.kernel.dots };
   }
 
   release(): void {
@@ -148,8 +155,9 @@ export class Int8Kernel {
       return { xp, op, wp, zp: perOutput(w.zeroPoint, w.n), sp: perOutput(w.scale, w.n), bp: perOutput(w.bias, w.n, true) };
     });
     const ip = at;
-    const fo = align(ip + 4 * Math.max(0, ...ws.map((w) => w.k)), 64);
-    const rp = align(fo + 4 * Math.max(0, ...ws.map((w) => w.n)), 64);
+    const fo = align(ip + 4 * maxRows * Math.max(0, ...ws.map((w) => w.k)), 64);
+    const tp = align(fo + 4 * maxRows * Math.max(0, ...ws.map((w) => w.n)), 64);
+    const rp = align(tp + ROW_TABLE_BYTES * maxRows, 64);
     // Then the strip the weights are laid out through (transposeInto; a block of eight rows for `interleave`).
     const strip = align(rp + 8, 64);
     const bytes = strip + Math.max(0, ...ws.map((w) => Math.max(GEMV_TRANSPOSE_ROWS * w.n, 8 * align(w.k, GEMV_K_MULTIPLE))));
@@ -159,7 +167,9 @@ export class Int8Kernel {
       ip,
       input: new Float32Array(buffer, ip, (fo - ip) / 4),
       fo,
-      output: new Float32Array(buffer, fo, (rp - fo) / 4),
+      output: new Float32Array(buffer, fo, (tp - fo) / 4),
+      tp,
+      table: new DataView(buffer, tp, ROW_TABLE_BYTES * maxRows),
       rp,
       range: new Float32Array(buffer, rp, 2),
     };
@@ -282,11 +292,9 @@ export class Int8Kernel {
    */
   applyInPlace(x: Float32Array, activation?: Activation): Float32Array {
     if (this.levels || x.length !== this.k) throw new RangeError(`applyInPlace takes one row of ${this.k} into a DynamicQuantizeLinear layer`);
-    this.loadRow(x);
-    const scale = this.quantizeRow(0, this.rowQuantization());
-    this.dots(1);
-    this.dequantizeRow(0, scale);
-    if (activation) this.kernel[activation](this.scratch.fo, this.n);
+    this.scratch.input.set(x);
+    this.quantizeRow(0, this.rowQuantization());
+    this.compute(1, activation);
     return this.scratch.output.subarray(0, this.n);
   }
 
@@ -299,7 +307,10 @@ export class Int8Kernel {
    */
   rows(hidden: Float32Array, rows: readonly number[], activation?: Activation, tensors?: readonly number[]): Float32Array[] {
     const out: Float32Array[] = [];
-    this.product(hidden, rows, activation, tensors, (output) => out.push(output.slice()));
+    const { n } = this;
+    this.product(hidden, rows, activation, tensors, (outputs) => {
+      for (let r = 0; r < outputs.length / n; r++) out.push(outputs.slice(r * n, (r + 1) * n));
+    });
     return out;
   }
 
@@ -322,13 +333,13 @@ export class Int8Kernel {
     return out;
   }
 
-  /** The product for `rows` of `hidden`, each row's outputs handed to `take` in order (a view of the scratch, valid until the next row). */
+  /** The product for `rows` of `hidden`, the outputs handed to `take` a group of rows at a time, in order ([group][n]: a view of the scratch, valid until the next group). */
   private product(
     hidden: Float32Array,
     rows: readonly number[],
     activation: Activation | undefined,
     tensors: readonly number[] | undefined,
-    take: (output: Float32Array) => void,
+    take: (outputs: Float32Array) => void,
   ): void {
     const { k, n } = this;
     for (const row of rows) {
@@ -337,27 +348,57 @@ export class Int8Kernel {
     }
     // One row of a DynamicQuantizeLinear layer: its range in the kernel too.
     const oneRow = !this.levels && hidden.length === k;
-    const quantizations = this.levels || oneRow ? undefined : tensorQuantizations(hidden, k, tensors ?? [0]);
-    const output = this.scratch.output.subarray(0, n);
-    const scales: RowScale[] = [];
+    const quantizations = this.levels || oneRow ? undefined : this.tensorQuantizations(hidden, tensors ?? [0]);
     for (let from = 0; from < rows.length; from += this.maxRows) {
       const group = Math.min(this.maxRows, rows.length - from);
-      for (let r = 0; r < group; r++) {
-        const row = rows[from + r]!;
-        this.loadRow(hidden.subarray(row * k, (row + 1) * k));
-        scales[r] = this.quantizeRow(r, oneRow ? this.rowQuantization() : quantizations?.(row));
-      }
-      this.dots(group);
-      for (let r = 0; r < group; r++) {
-        this.dequantizeRow(r, scales[r]!);
-        if (activation) this.kernel[activation](this.scratch.fo, n);
-        take(output);
-      }
+      this.loadRows(hidden, rows, from, group);
+      for (let r = 0; r < group; r++) this.quantizeRow(r, oneRow ? this.rowQuantization() : quantizations?.(rows[from + r]!));
+      this.compute(group, activation);
+      take(this.scratch.output.subarray(0, group * n));
     }
   }
 
-  private loadRow(x: Float32Array): void {
-    this.scratch.input.set(x);
+  /** Rows `rows[from…from + count)` of `hidden` into the input rows (one copy where they follow each other). */
+  private loadRows(hidden: Float32Array, rows: readonly number[], from: number, count: number): void {
+    const { k, scratch } = this;
+    const first = rows[from]!;
+    if (rows[from + count - 1] === first + count - 1) {
+      scratch.input.set(hidden.subarray(first * k, (first + count) * k));
+      return;
+    }
+    for (let r = 0; r < count; r++) scratch.input.set(hidden.subarray(rows[from + r]! * k, (rows[from + r]! + 1) * k), r * k);
+  }
+
+  /**
+   * The quantisation of each row of [rows][k] `x`: that of the tensor (of those starting at
+   * `starts`) it is in, as `dynamicQuantization` computes it, the ranges taken in the module
+   * (the input rows' room a block at a time: ~8× the JavaScript loop).
+   */
+  private tensorQuantizations(x: Float32Array, starts: readonly number[]): (row: number) => Quantization {
+    const { k, scratch, kernel, maxRows } = this;
+    const count = x.length / k;
+    if (starts[0] !== 0 || starts.some((s, i) => i > 0 && s <= starts[i - 1]!) || starts.at(-1)! >= Math.max(1, count)) {
+      throw new RangeError(`tensors starting at rows ${starts.join(', ')} do not cut a [${count}][${k}] input`);
+    }
+    const low = new Float32Array(starts.length);
+    const high = new Float32Array(starts.length);
+    let t = 0;
+    for (let from = 0; from < count; from += maxRows) {
+      const to = Math.min(count, from + maxRows);
+      scratch.input.set(x.subarray(from * k, to * k));
+      for (let a = from; a < to; ) {
+        while ((starts[t + 1] ?? count) <= a) t++;
+        const b = Math.min(to, starts[t + 1] ?? count);
+        kernel.range(scratch.ip + 4 * (a - from) * k, (b - a) * k, scratch.rp);
+        low[t] = Math.min(low[t]!, scratch.range[0]!);
+        high[t] = Math.max(high[t]!, scratch.range[1]!);
+        a = b;
+      }
+    }
+    const qs = starts.map((_, i) => quantization(low[i]!, high[i]!));
+    const tensorOf = new Int32Array(count);
+    starts.forEach((start, i) => tensorOf.fill(i, start));
+    return (row) => qs[tensorOf[row]!]!;
   }
 
   /** DynamicQuantizeLinear's parameters for the loaded row alone. */
@@ -368,56 +409,57 @@ export class Int8Kernel {
   }
 
   /**
-   * The loaded row as input row `r`: quantised with `q` (DynamicQuantizeLinear's parameters for
+   * Loaded row `r` as input row `r`: quantised with `q` (DynamicQuantizeLinear's parameters for
    * the whole tensor), or for a `floatInput` head to ±levels, Math.round(x / step) with step =
-   * max |x| / levels. Returns what scaling its sums back needs.
+   * max |x| / levels; what scaling its sums back needs goes to row `r` of the table: for `q`,
+   * f32(sum) · f32(q.scale · scale) and the bias, each a float32 operation as in the graph; for a
+   * `floatInput` head (sum · step) · scale in doubles, rounded once, and the bias.
    */
-  private quantizeRow(r: number, q: Quantization | undefined): RowScale {
+  private quantizeRow(r: number, q: Quantization | undefined): void {
     const { k, kernel, scratch, stride } = this;
     const xp = this.xp + r * stride * 2;
+    const ip = scratch.ip + 4 * r * k;
+    const row = r * ROW_TABLE_BYTES;
     if (!q) {
-      const max = kernel.maxAbs(scratch.ip, k);
+      const max = kernel.maxAbs(ip, k);
       const step = max > 0 ? max / this.levels : 1;
-      return { sum: kernel.roundDiv(scratch.ip, k, stride, step, xp), step };
+      scratch.table.setInt32(row, kernel.roundDiv(ip, k, stride, step, xp), true);
+      scratch.table.setFloat64(row + 8, step, true);
+      scratch.table.setFloat64(row + 16, this.scale[0]!, true);
+      return;
     }
-    return { sum: kernel.quantize(scratch.ip, k, stride, q.scale, q.zeroPoint, xp), q };
+    scratch.table.setInt32(row, kernel.quantize(ip, k, stride, q.scale, q.zeroPoint, xp), true);
+    scratch.table.setFloat64(row + 8, Math.fround(q.scale * this.scale[0]!), true);
+    scratch.table.setFloat64(row + 16, q.scale, true);
   }
 
   /**
-   * Input row r's outputs into the scratch output: f32(sum) · f32(q.scale · scale) and the bias,
-   * each a float32 operation as in the graph; for a `floatInput` head (sum · step) · scale in
-   * doubles, rounded once, and the bias.
+   * The first `rows` quantised input rows against every weight row, scaled back to float rows at
+   * the scratch's output (and `activation` applied), split over the threads where there are: each
+   * thread scales back the outputs it computed.
    */
-  private dequantizeRow(r: number, { sum, q, step }: RowScale): void {
-    const { n, kernel, scratch, place } = this;
-    const op = this.op + r * n * 4;
-    if (q) {
-      const multiplier = Math.fround(q.scale * this.scale[0]!);
-      kernel.dequantize(op, n, this.mode, this.zero[0]!, place.zp, sum, multiplier, q.scale, place.sp, place.bp, scratch.fo);
-    } else {
-      kernel.dequantizeFloat(op, n, this.mode, this.zero[0]!, place.zp, sum, step!, this.scale[0]!, place.sp, place.bp, scratch.fo);
-    }
-  }
-
-  /** The products of the first `rows` input rows at xp with every weight row, as i32 at op (split over the threads where there are). */
-  private dots(rows: number): void {
-    const { stride, n } = this;
+  private compute(rows: number, activation: Activation | undefined): void {
+    const { stride, n, place, scratch } = this;
+    const finish: Finish = {
+      how: (this.levels ? FINISH.float : FINISH.quantized) | (activation ? FINISH[activation] : 0),
+      fo: scratch.fo,
+      fs: 4 * n,
+      table: scratch.tp,
+      mode: this.mode,
+      zero: this.zero[0]!,
+      zp: place.zp,
+      sp: place.sp,
+      bp: place.bp,
+    };
+    const product: Product = { xp: this.xp, rows, xs: stride * 2, wp: this.wp, n, k: stride, op: this.op, os: n * 4, finish };
     const shared = this.memory.shared;
-    const dots = this.memory.blocks ? this.kernel.dotsPacked : this.kernel.dots;
-    if (shared) shared.threads.dots(shared.id, dots, this.xp, rows, stride * 2, this.wp, n, stride, this.op, n * 4);
-    else dots(this.xp, rows, stride * 2, this.wp, n, stride, this.op, n * 4);
+    if (shared) shared.threads.compute(shared.id, this.memory.chunkKernel, product);
+    else computeColumns(this.memory.chunkKernel, product, 0, n);
   }
 }
 
 /** An activation the module applies to a layer's outputs where they lie: GPT-2's GELU (tanh form) or BERT's (erf). */
 export type Activation = 'gelu' | 'geluErf';
-
-/** What scaling an input row's sums back needs: their sum, and the quantisation (q) or the 16-bit step. */
-interface RowScale {
-  sum: number;
-  q?: Quantization;
-  step?: number;
-}
 
 /**
  * Input levels for `floatInput` weights: the most (up to int16's 32767) that keep every sum
@@ -441,18 +483,6 @@ function sharedMemory(pages: number): WebAssembly.Memory | undefined {
 interface Quantization {
   scale: number;
   zeroPoint: number;
-}
-
-/** The quantisation of each row of [rows][k] `x`: that of the tensor (of those starting at `starts`) it is in. */
-function tensorQuantizations(x: Float32Array, k: number, starts: readonly number[]): (row: number) => Quantization {
-  const count = x.length / k;
-  if (starts[0] !== 0 || starts.some((s, i) => i > 0 && s <= starts[i - 1]!) || starts.at(-1)! >= Math.max(1, count)) {
-    throw new RangeError(`tensors starting at rows ${starts.join(', ')} do not cut a [${count}][${k}] input`);
-  }
-  const qs = starts.map((start, i) => dynamicQuantization(x.subarray(start * k, (starts[i + 1] ?? count) * k)));
-  const tensorOf = new Int32Array(count);
-  starts.forEach((start, i) => tensorOf.fill(i, start));
-  return (row) => qs[tensorOf[row]!]!;
 }
 
 /** onnxruntime's DynamicQuantizeLinear parameters (uint8, the range widened to include 0), in float32 arithmetic. */

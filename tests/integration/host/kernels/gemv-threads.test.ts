@@ -63,6 +63,18 @@ describe('int8 kernel on worker threads', () => {
     const rows = [10, 0, 3, 3, 7, 1, 2, 9, 4, 5, 6];
     const many = split.rows(hidden, rows).map((r) => Array.from(r));
     expect(many).toEqual(rows.map((row) => Array.from(alone.rows(hidden, [row])[0]!)));
+    // Each thread scales back and activates the outputs it computed: the same floats as one thread's.
+    for (const activation of ['gelu', 'geluErf'] as const) {
+      expect(split.rows(hidden, rows, activation).map((r) => Array.from(r))).toEqual(alone.rows(hidden, rows, activation).map((r) => Array.from(r)));
+    }
+    const floatHead = { ...w, floatInput: true };
+    const head = Int8Kernel.of(floatHead, threads);
+    await until(() => head.threads === workers + 1);
+    expect(head.rows(hidden, rows).map((r) => Array.from(r))).toEqual(
+      Int8Kernel.of(floatHead)
+        .rows(hidden, rows)
+        .map((r) => Array.from(r)),
+    );
     expect(threads.broken).toBeUndefined();
   });
 
