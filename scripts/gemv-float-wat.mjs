@@ -472,6 +472,94 @@ function addNorm() {
   ];
 }
 
+/**
+ * `attendText(qp, tokens, width, heads, d, scale, sp, op)`: every head's attention of one text
+ * over its own tokens, in float32 as the graph's MatMul, Div, Softmax and MatMul compute it (an
+ * encoder's; the decoding step's `attend` keeps the doubles of the JavaScript it replaced). The
+ * text's rows lie at qp as the query-key-value product left them ([tokens][q | k | v], each
+ * heads × d float32); each head's output goes to its columns of [tokens][width] at op; sp holds
+ * one row's scores. d ≡ 0 mod 16. Scores: q·k summed four lanes at a time, ((s0 + s1) + (s2 +
+ * s3)) / scale; softmax: e = exp(s − max) (`$exp2`, two at a time, rounded to float32), Σe in
+ * float32 in token order, p = e / Σe; output: Σ p·v in token order, sixteen columns at a time.
+ */
+function attendText() {
+  const lanes = [0, 1, 2, 3];
+  const rowBytes = '(i32.mul (local.get $width) (i32.const 12))';
+  return [
+    '(func (export "attendText") (param $qp i32) (param $tokens i32) (param $width i32) (param $heads i32) (param $d i32) (param $scale f32) (param $sp i32) (param $op i32)',
+    '  (local $head i32) (local $row i32) (local $t i32) (local $i i32) (local $q i32) (local $k i32) (local $v i32) (local $o i32) (local $hq i32)',
+    `  (local $acc v128) (local $p v128) (local $e v128) (local $s f32) (local $max f32) (local $sum f32) ${lanes.map((l) => `(local $o${l} v128)`).join(' ')}`,
+    '  (block $doneHeads (loop $heads',
+    '    (br_if $doneHeads (i32.ge_u (local.get $head) (local.get $heads)))',
+    '    (local.set $hq (i32.shl (i32.mul (local.get $head) (local.get $d)) (i32.const 2)))',
+    '    (local.set $row (i32.const 0))',
+    '    (block $doneRows (loop $rows',
+    '      (br_if $doneRows (i32.ge_u (local.get $row) (local.get $tokens)))',
+    `      (local.set $q (i32.add (i32.add (local.get $qp) (i32.mul (local.get $row) ${rowBytes})) (local.get $hq)))`,
+    // Scores and their maximum.
+    '      (local.set $max (f32.const -inf))',
+    '      (local.set $t (i32.const 0))',
+    '      (block $doneKeys (loop $keys',
+    '        (br_if $doneKeys (i32.ge_u (local.get $t) (local.get $tokens)))',
+    `        (local.set $k (i32.add (i32.add (local.get $qp) (i32.mul (local.get $t) ${rowBytes})) (i32.add (i32.shl (local.get $width) (i32.const 2)) (local.get $hq))))`,
+    '        (local.set $acc (v128.const f32x4 0 0 0 0))',
+    '        (local.set $i (i32.const 0))',
+    '        (block $doneDims (loop $dims',
+    '          (br_if $doneDims (i32.ge_u (local.get $i) (local.get $d)))',
+    `          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul ${v(at('$q', '$i', 2))} ${v(at('$k', '$i', 2))})))`,
+    '          (local.set $i (i32.add (local.get $i) (i32.const 4)))',
+    '          (br $dims)))',
+    '        (local.set $s (f32.div (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))) (local.get $scale)))',
+    `        (f32.store ${at('$sp', '$t', 2)} (local.get $s))`,
+    '        (local.set $max (select (local.get $s) (local.get $max) (f32.gt (local.get $s) (local.get $max))))',
+    '        (local.set $t (i32.add (local.get $t) (i32.const 1)))',
+    '        (br $keys)))',
+    // Exponentials, two at a time (a lone last one alongside itself), and their sum in order.
+    '      (local.set $sum (f32.const 0))',
+    '      (local.set $t (i32.const 0))',
+    '      (block $doneExps (loop $exps',
+    '        (br_if $doneExps (i32.ge_u (local.get $t) (local.get $tokens)))',
+    `        (local.set $s (f32.load ${at('$sp', '$t', 2)}))`,
+    `        (local.set $e (f32x4.demote_f64x2_zero (call $exp2 (f64x2.sub (f64x2.promote_low_f32x4 (f32x4.replace_lane 1 (f32x4.splat (local.get $s)) (f32.load offset=4 ${at('$sp', '$t', 2)}))) (f64x2.splat (f64.promote_f32 (local.get $max)))))))`,
+    `        (f32.store ${at('$sp', '$t', 2)} (f32x4.extract_lane 0 (local.get $e)))`,
+    '        (local.set $sum (f32.add (local.get $sum) (f32x4.extract_lane 0 (local.get $e))))',
+    '        (if (i32.lt_u (i32.add (local.get $t) (i32.const 1)) (local.get $tokens)) (then',
+    `          (f32.store offset=4 ${at('$sp', '$t', 2)} (f32x4.extract_lane 1 (local.get $e)))`,
+    '          (local.set $sum (f32.add (local.get $sum) (f32x4.extract_lane 1 (local.get $e))))))',
+    '        (local.set $t (i32.add (local.get $t) (i32.const 2)))',
+    '        (br $exps)))',
+    '      (local.set $t (i32.const 0))',
+    '      (block $doneWeights (loop $weights',
+    '        (br_if $doneWeights (i32.ge_u (local.get $t) (local.get $tokens)))',
+    `        (f32.store ${at('$sp', '$t', 2)} (f32.div (f32.load ${at('$sp', '$t', 2)}) (local.get $sum)))`,
+    '        (local.set $t (i32.add (local.get $t) (i32.const 1)))',
+    '        (br $weights)))',
+    // The weighted values, sixteen columns at a time.
+    `      (local.set $o (i32.add (i32.add (local.get $op) (i32.shl (i32.mul (local.get $row) (local.get $width)) (i32.const 2))) (local.get $hq)))`,
+    '      (local.set $i (i32.const 0))',
+    '      (block $doneColumns (loop $columns',
+    '        (br_if $doneColumns (i32.ge_u (local.get $i) (local.get $d)))',
+    ...lanes.map((l) => `        (local.set $o${l} (v128.const f32x4 0 0 0 0))`),
+    `        (local.set $v (i32.add (i32.add (local.get $qp) (i32.shl (local.get $width) (i32.const 3))) (i32.add (local.get $hq) (i32.shl (local.get $i) (i32.const 2)))))`,
+    '        (local.set $t (i32.const 0))',
+    '        (block $doneValues (loop $values',
+    '          (br_if $doneValues (i32.ge_u (local.get $t) (local.get $tokens)))',
+    `          (local.set $p (f32x4.splat (f32.load ${at('$sp', '$t', 2)})))`,
+    ...lanes.map((l) => `          (local.set $o${l} (f32x4.add (local.get $o${l}) (f32x4.mul (local.get $p) (v128.load offset=${16 * l} (local.get $v)))))`),
+    `          (local.set $v (i32.add (local.get $v) ${rowBytes}))`,
+    '          (local.set $t (i32.add (local.get $t) (i32.const 1)))',
+    '          (br $values)))',
+    ...lanes.map((l) => `        (v128.store offset=${16 * l} ${at('$o', '$i', 2)} (local.get $o${l}))`),
+    '        (local.set $i (i32.add (local.get $i) (i32.const 16)))',
+    '        (br $columns)))',
+    '      (local.set $row (i32.add (local.get $row) (i32.const 1)))',
+    '      (br $rows)))',
+    '    (local.set $head (i32.add (local.get $head) (i32.const 1)))',
+    '    (br $heads)))',
+    ')',
+  ];
+}
+
 /** The functions, as lines of the module's text. */
 export function floatFunctions() {
   return [
@@ -488,6 +576,7 @@ export function floatFunctions() {
     ...scores(),
     ...weighted(),
     ...attend(),
+    ...attendText(),
   ];
 }
 

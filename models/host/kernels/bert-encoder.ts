@@ -1,8 +1,9 @@
 // A BERT (or ERNIE) masked LM's encoder outside onnxruntime (issue #21: the session's heap grows
 // by a fifth for a batch and never gives it back). The q8 linear layers run in Sesame's int8
-// kernel, several rows to one pass over the weights and split over its threads; the attention
-// over a text's own tokens in the same module's SIMD (attention.ts); embeddings, LayerNorm and
-// GELU in plain loops.
+// kernel, several rows to one pass over the weights and split over its threads, each thread
+// scaling back (and for the inner layer, activating: the module's `geluErf`) the outputs it
+// computed; the attention over a text's own tokens (`attendText`, float32 as the graph's), the
+// residual adds and LayerNorms (`addNorm`) in the same module's SIMD; the embeddings in a plain loop.
 //
 // The arithmetic is the export's for one text at a time: a batch's texts run unpadded, side by
 // side, every linear layer quantising each text's rows as the graph's DynamicQuantizeLinear
@@ -11,8 +12,7 @@
 // session's batch shares one quantisation, padding rows included), and padding costs nothing. LayerNorm,
 // softmax and erf (the module's `geluErf`) are float work of our own, so the outputs agree with the session's to
 // float32 rounding, not bit for bit (tests/integration/host/kernels/bert-encoder.test.ts).
-import { attendHead, type AttentionScratch, attentionScratch, attentionScratchBytes } from './attention';
-import { type GemvKernel, ownKernel } from './gemv-module';
+import { type GemvKernel, ownKernel, PAGE } from './gemv-module';
 import type { GemvThreads } from './gemv-threads';
 import { Int8Kernel } from './int8-kernel';
 import { embed, ownEmbedding, sharedTable } from './rows';
@@ -113,7 +113,7 @@ export class BertEncoder {
     if ((config.hidden_act ?? 'gelu') !== 'gelu') throw new Error(`activation ${config.hidden_act} is not BERT's`);
     const heads = config.num_attention_heads;
     if (!(heads > 0) || body.width % heads !== 0) throw new Error(`${heads} heads do not divide width ${body.width}`);
-    if ((body.width / heads) % 8 !== 0) throw new Error(`head size ${body.width / heads} is not a multiple of 8 (the attention's SIMD)`);
+    if ((body.width / heads) % 16 !== 0) throw new Error(`head size ${body.width / heads} is not a multiple of 16 (the attention's SIMD)`);
     this.body = body;
     this.layers = body.layers;
     this.width = body.width;
@@ -123,7 +123,7 @@ export class BertEncoder {
     this.attention = new EncoderAttention(heads, this.headSize, this.positions);
   }
 
-  /** The memory its attention reads one text's keys and values in (the model's every position: 3 MiB for bert-base). */
+  /** The memory its attention and LayerNorms work in (it grows with the longest text: ~1 MiB up to 64 tokens of bert-base, 6.2 MiB for 512). */
   get attentionMemory(): WebAssembly.Memory {
     return this.attention.memory;
   }
@@ -182,18 +182,10 @@ export class BertEncoder {
     // The products' outputs, reused layer after layer (a pass of many texts would otherwise allocate megabytes a layer).
     const inner = Math.max(...this.layers.map((l) => l.fc.n));
     const buffers = { qkv: new Float32Array(count * 3 * width), out: new Float32Array(count * width), inner: new Float32Array(count * inner) };
-    const scale = Math.sqrt(headSize);
     for (const layer of this.layers) {
       if (pause) await pause();
       const qkv = layer.qkv.allRows(h, undefined, starts, buffers.qkv);
-      starts.forEach((start, i) => {
-        const end = starts[i + 1] ?? count;
-        attention.load(qkv, start, end - start, width);
-        for (let row = start; row < end; row++) {
-          for (let head = 0; head < heads; head++)
-            attention.attend(head, end - start, scale, qkv, 3 * width * row + head * headSize, attended, row * width + head * headSize);
-        }
-      });
+      starts.forEach((start, i) => attention.attend(qkv, start, (starts[i + 1] ?? count) - start, attended));
       // Post-LayerNorm: each block's output is added to its input, then normalised.
       attention.addNorm(h, layer.attnOut.allRows(attended, undefined, starts, buffers.out), count, layer.ln1, epsilon);
       attention.addNorm(
@@ -244,17 +236,24 @@ export class BertEncoder {
 const NORM_ROWS = 32;
 
 /**
- * One text's keys and values, one layer at a time, in a memory of the kernel module's own (the
- * attention's SIMD reads them where they lie), with room for the model's every position; and
- * room for the residual adds and LayerNorms of NORM_ROWS rows at a time.
+ * The module's float work between an encoder's products, in a memory of its own: the residual
+ * adds and LayerNorms of NORM_ROWS rows at a time, and one text's attention at a time (room for
+ * the query-key-value rows and outputs of the longest text so far: the memory grows with it).
  */
 class EncoderAttention {
   private readonly kernel: GemvKernel;
-  private readonly scratch: AttentionScratch;
-  private readonly keys: Float32Array;
-  private readonly values: Float32Array;
+  private readonly width: number;
+  /** Tokens the text's room holds now. */
+  private capacity = 0;
+  /** One text's query-key-value rows, its attention's outputs, and one row's scores (views remade when the memory grows). */
+  private text: Record<'qkv' | 'out' | 'scores', Float32Array> = { qkv: new Float32Array(0), out: new Float32Array(0), scores: new Float32Array(0) };
   /** `addNorm`'s rows, their residuals, and the norm's weight and bias. */
-  private readonly norm: { rows: Float32Array; residuals: Float32Array; weight: Float32Array; bias: Float32Array };
+  private norm: Record<'rows' | 'residuals' | 'weight' | 'bias', Float32Array> = {
+    rows: new Float32Array(0),
+    residuals: new Float32Array(0),
+    weight: new Float32Array(0),
+    bias: new Float32Array(0),
+  };
 
   get memory(): WebAssembly.Memory {
     return this.kernel.memory;
@@ -263,23 +262,43 @@ class EncoderAttention {
   constructor(
     private readonly heads: number,
     private readonly headSize: number,
-    private readonly capacity: number,
+    private readonly positions: number,
   ) {
-    const size = heads * capacity * headSize;
-    const width = heads * headSize;
-    const normAt = 8 * size + Math.ceil(attentionScratchBytes(headSize, capacity) / 16) * 16;
-    this.kernel = ownKernel(normAt + 4 * (2 * NORM_ROWS + 2) * width);
-    const { buffer } = this.kernel.memory;
-    this.keys = new Float32Array(buffer, 0, size);
-    this.values = new Float32Array(buffer, 4 * size, size);
-    this.scratch = attentionScratch(buffer, 8 * size, headSize, capacity);
-    const view = (i: number, length: number) => new Float32Array(buffer, normAt + 4 * i * width, length);
-    this.norm = {
-      rows: view(0, NORM_ROWS * width),
-      residuals: view(NORM_ROWS, NORM_ROWS * width),
-      weight: view(2 * NORM_ROWS, width),
-      bias: view(2 * NORM_ROWS + 1, width),
-    };
+    this.width = heads * headSize;
+    this.kernel = ownKernel(0);
+    this.room(Math.min(positions, 64));
+  }
+
+  /** Room for a text of `tokens` (views over the memory remade: growing it detaches the old ones). */
+  private room(tokens: number): void {
+    if (tokens <= this.capacity) return;
+    const { width, kernel } = this;
+    const capacity = Math.min(this.positions, Math.max(tokens, 2 * this.capacity));
+    const sizes = [NORM_ROWS * width, NORM_ROWS * width, width, width, capacity + 4, 3 * capacity * width, capacity * width];
+    const bytes = 4 * sizes.reduce((sum, n) => sum + n, 0);
+    kernel.memory.grow(Math.max(0, Math.ceil((bytes - kernel.memory.buffer.byteLength) / PAGE)));
+    let at = 0;
+    const [rows, residuals, weight, bias, scores, qkv, out] = sizes.map((n) => {
+      const view = new Float32Array(kernel.memory.buffer, at, n);
+      at += 4 * n;
+      return view;
+    }) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    this.norm = { rows, residuals, weight, bias };
+    this.text = { qkv, out, scores };
+    this.capacity = capacity;
+  }
+
+  /**
+   * The attention of the text in rows `from`…`from + count − 1` of `qkv` ([rows][q | k | v]) over
+   * its own tokens, every head (the module's `attendText`), into the same rows of `out` ([rows][width]).
+   */
+  attend(qkv: Float32Array, from: number, count: number, out: Float32Array): void {
+    const { heads, headSize, width } = this;
+    this.room(count);
+    const { text } = this;
+    text.qkv.set(qkv.subarray(3 * width * from, 3 * width * (from + count)));
+    this.kernel.attendText(text.qkv.byteOffset, count, width, heads, headSize, Math.sqrt(headSize), text.scores.byteOffset, text.out.byteOffset);
+    out.set(text.out.subarray(0, count * width), from * width);
   }
 
   /**
@@ -287,7 +306,7 @@ class EncoderAttention {
    * LayerNorm — rows.ts's `layerNormRows` in the module's SIMD (its sums two lanes at a time).
    */
   addNorm(h: Float32Array, x: Float32Array | undefined, count: number, n: Norm, epsilon: number): void {
-    const width = this.heads * this.headSize;
+    const { width } = this;
     const { rows, residuals, weight, bias } = this.norm;
     weight.set(n.weight);
     bias.set(n.bias);
@@ -298,25 +317,6 @@ class EncoderAttention {
       this.kernel.addNorm(rows.byteOffset, residuals.byteOffset, span.length / width, width, weight.byteOffset, bias.byteOffset, epsilon, x ? 1 : 0);
       span.set(rows.subarray(0, span.length));
     }
-  }
-
-  /** The keys and values of rows `from`…`from + count − 1` of `qkv` ([rows][q | k | v], each heads × head size), in slots 0…. */
-  load(qkv: Float32Array, from: number, count: number, width: number): void {
-    const { heads, headSize, capacity } = this;
-    for (let slot = 0; slot < count; slot++) {
-      const row = qkv.subarray(3 * width * (from + slot), 3 * width * (from + slot + 1));
-      for (let head = 0; head < heads; head++) {
-        const at = (head * capacity + slot) * headSize;
-        this.keys.set(row.subarray(width + head * headSize, width + (head + 1) * headSize), at);
-        this.values.set(row.subarray(2 * width + head * headSize, 2 * width + (head + 1) * headSize), at);
-      }
-    }
-  }
-
-  /** softmax(q·kᵀ / scale) · v of one head over the first `tokens` slots, the query `qkv` from `q`, into `out` from `at`. */
-  attend(head: number, tokens: number, scale: number, qkv: Float32Array, q: number, out: Float32Array, at: number): void {
-    const offset = 4 * head * this.capacity * this.headSize;
-    attendHead(this.kernel, this.scratch, this.keys.byteOffset + offset, this.values.byteOffset + offset, tokens, scale, qkv, q, out, at);
   }
 }
 

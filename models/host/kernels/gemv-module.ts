@@ -36,6 +36,8 @@ export interface GemvKernel {
   dequantize: Dequantize;
   dequantizeFloat: Dequantize;
   attend(qp: number, kp: number, vp: number, tokens: number, d: number, scale: number, sp: number, pp: number, op: number): void;
+  /** Every head's attention of one text's [tokens][q | k | v] rows at qp over its own tokens, in float32, into [tokens][width] at op (sp: one row's scores). */
+  attendText(qp: number, tokens: number, width: number, heads: number, d: number, scale: number, sp: number, op: number): void;
   gelu(fp: number, n: number): void;
   /** BERT's GELU (erf form) in place over n float32 at fp. */
   geluErf(fp: number, n: number): void;

@@ -87,14 +87,16 @@ async function sessionRun(session: ort.InferenceSession, ids: number[], types: n
 }
 
 describe('the encoder against the session', () => {
-  // Three texts of 7, 4 and 5 tokens, padded to 7 with id 0; the second with token type 1 after its third.
+  // Texts of 7, 4, 5 and 90 tokens, padded to 90 with id 0; the second with token type 1 after its third. The
+  // last is longer than the attention's first room (64 tokens): it grows in the middle of the pass.
   const texts = [
     [101, 2023, 2003, 1037, 3231, 1012, 102],
     [101, 7592, 2088, 102],
     [101, 1996, 103, 2003, 102],
+    [101, ...Array.from({ length: 88 }, (_, i) => 1000 + ((i * 37) % 900)), 102],
   ];
   const typesOf = (b: number) => texts[b]!.map((_, i) => (b === 1 && i >= 3 ? 1 : 0));
-  const [batch, sequence] = [texts.length, 7];
+  const [batch, sequence] = [texts.length, 90];
   const padded = () => {
     const ids = new BigInt64Array(batch * sequence);
     const mask = new BigInt64Array(batch * sequence);
@@ -122,8 +124,10 @@ describe('the encoder against the session', () => {
         [1, 2],
         [0, 0],
         [2, 1],
+        [3, 77],
         [0, 3],
         [1, 3],
+        [3, 0],
       ];
       const pass = await encoder.run({ batch, sequence, ids, mask, tokenTypes: types, rows: asked.map(([b, t]) => b * sequence + t) });
       const width = config.hidden_size;
@@ -160,8 +164,8 @@ describe('the encoder against the session', () => {
     const beside = await encoder.run({
       batch: batch + 1,
       sequence,
-      ids: [...ids, ...[...text, 0, 0, 0].map(BigInt)],
-      mask: [...mask, 1n, 1n, 1n, 1n, 0n, 0n, 0n],
+      ids: [...ids, ...[...text, ...Array.from({ length: sequence - 4 }, () => 0)].map(BigInt)],
+      mask: [...mask, 1n, 1n, 1n, 1n, ...Array.from({ length: sequence - 4 }, () => 0n)],
       rows: [batch * sequence + 2],
     });
     expect(beside.hidden).toEqual(alone.hidden);

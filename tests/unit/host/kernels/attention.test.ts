@@ -1,8 +1,11 @@
 // A decoding step's attention in the kernel module's SIMD, over the keys and values where a
 // KvState keeps them (models/host/kernels/attention.ts), against the JavaScript it replaced:
-// equal bit for bit, for one slot and for many, head sizes 16 and 64, pasts kept and grown.
+// equal bit for bit, for one slot and for many, head sizes 16 and 64, pasts kept and grown. And
+// an encoder's attention of a whole text (`attendText`, float32 as the graph computes it) against
+// the same reference in doubles.
 import { Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
+import { ownKernel } from '@/models/host/kernels/gemv-module';
 import { KvState } from '@/models/host/kernels/kv-state';
 import { attendReference } from '../../../support/attention-reference';
 import { seeded } from '../../../support/int8-weights';
@@ -52,5 +55,41 @@ describe("the decoding step's attention in SIMD", () => {
       current = next.state;
     }
     expect(current.length).toBe(length + 2);
+  });
+});
+
+describe("an encoder's attention of one text", () => {
+  it.each([
+    { heads: 3, headSize: 64, tokens: 23 },
+    { heads: 2, headSize: 16, tokens: 1 },
+    { heads: 12, headSize: 64, tokens: 64 },
+    { heads: 1, headSize: 32, tokens: 2 },
+  ])('$heads heads of $headSize over $tokens tokens: every head of every row within float32 rounding of the reference', ({ heads, headSize, tokens }) => {
+    const width = heads * headSize;
+    const random = seeded(tokens + heads);
+    const qkv = Float32Array.from({ length: 3 * width * tokens }, () => (random() - 0.5) * 6);
+    const kernel = ownKernel(4 * (4 * width * tokens + tokens + 4));
+    const buffer = kernel.memory.buffer;
+    new Float32Array(buffer, 0, qkv.length).set(qkv);
+    const op = 4 * qkv.length;
+    const sp = op + 4 * width * tokens;
+    const scale = Math.sqrt(headSize);
+    kernel.attendText(0, tokens, width, heads, headSize, scale, sp, op);
+    const out = new Float32Array(buffer, op, width * tokens);
+    let worst = 0;
+    for (let head = 0; head < heads; head++) {
+      // The reference reads one head's keys and values as [slots][headSize].
+      const part = (offset: number) =>
+        Float32Array.from({ length: tokens * headSize }, (_, i) => qkv[3 * width * Math.floor(i / headSize) + offset + head * headSize + (i % headSize)]!);
+      const [keys, values] = [part(width), part(2 * width)];
+      for (let row = 0; row < tokens; row++) {
+        const want = attendReference(qkv, 3 * width * row + head * headSize, keys, values, 0, tokens, headSize, scale);
+        want.forEach((w, i) => {
+          worst = Math.max(worst, Math.abs(out[row * width + head * headSize + i]! - w));
+        });
+      }
+    }
+    // The outputs are weighted sums of values up to 3 in size: float32 sums in token order stay within a few of its ulps.
+    expect(worst).toBeLessThan(3e-6);
   });
 });

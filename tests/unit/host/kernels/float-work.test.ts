@@ -72,10 +72,10 @@ describe("the kernel module's float work", () => {
       const x = values(2);
       const weight = values(1, 1).subarray(0, width);
       const bias = values(0.2).subarray(0, width);
-      const [hp, xp, wp, bp] = [0, 1, 2, 3].map((i) => i * 4 * rows * width);
-      const memory = (at: number, a: Float32Array) => new Float32Array(kernel.memory.buffer, at, a.length).set(a);
+      const places = [0, 1, 2, 3].map((i) => i * 4 * rows * width);
+      const [hp, xp, wp, bp] = places as [number, number, number, number];
       for (const add of [1, 0]) {
-        [h, x, weight, bias].forEach((a, i) => memory([hp, xp, wp, bp][i]!, a));
+        [h, x, weight, bias].forEach((a, i) => new Float32Array(kernel.memory.buffer, places[i], a.length).set(a));
         kernel.addNorm(hp, xp, rows, width, wp, bp, 1e-12, add);
         const sum = add ? h.map((v, i) => v + x[i]!) : h;
         const want = layerNormRows(sum, rows, { weight, bias }, 1e-12);
