@@ -604,10 +604,13 @@ export class ModelHost {
         ...note('source', this.sourceNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
         ...note(
           'decoder',
-          withThreads(
-            this.decoderNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`),
-            e.model.decoder && Math.max(e.model.decoder.threads, e.model.head?.threads ?? 1),
-            this.threads ?? undefined,
+          withPast(
+            withThreads(
+              this.decoderNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`),
+              e.model.decoder && Math.max(e.model.decoder.threads, e.model.head?.threads ?? 1),
+              this.threads ?? undefined,
+            ),
+            e.model.device === 'webgpu' ? e.model.pastLocation : undefined,
           ),
         ),
       })),
@@ -634,6 +637,13 @@ export class ModelHost {
   releaseIdle(): Promise<string[]> {
     return this.pool.releaseIdle();
   }
+}
+
+/** A decoder note with where the graph's steps left their keys and values, once it has run one ("gpu-buffer": on the GPU, not read back). */
+function withPast(text: string | undefined, location: string | undefined): string | undefined {
+  if (!location) return text;
+  const past = `keys and values between steps: ${location}`;
+  return text ? `${text}; ${past}` : past;
 }
 
 /** The head note: the q8 pattern's int8 head (bit for bit the graph's), or a tied head over the embedding table (close to it). */

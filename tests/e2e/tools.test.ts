@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dblclickWord, launch, selectText, type Session, trigger, bubbleFrame } from './harness';
+import type { CompleteResult, Diagnostics } from '@/models/shared/protocol';
+import { bubbleFrame, dblclickWord, extensionRequest, launch, selectText, type Session, trigger } from './harness';
 
 const bubble = (page: Page, testId: string) => bubbleFrame(page).locator(`[data-testid=${testId}]`);
 
@@ -71,5 +72,16 @@ describe('WebGPU path (SwiftShader adapter)', () => {
     await dblclickWord(page, '#p2', 'bank');
     await bubble(page, 'substitutes').waitFor({ timeout: 180_000 });
     expect(await bubble(page, 'model-line').textContent()).toContain('WebGPU');
+  });
+
+  it('decodes on WebGPU with the keys and values left on the GPU between steps (no read-back per token)', async () => {
+    const reply = await extensionRequest<CompleteResult>(s, { type: 'complete', prompt: 'The river bank was', maxNewTokens: 4, temperature: 0 }, 180_000);
+    expect(reply).toMatchObject({ type: 'complete', backend: 'webgpu' });
+    expect(reply.alternatives[0]!.length).toBeGreaterThan(0);
+    const status = await extensionRequest<Diagnostics>(s, { type: 'status' });
+    const gpt = status.loaded.find((m) => m.family === 'gpt2');
+    expect(gpt).toMatchObject({ backend: 'webgpu' });
+    // The steps run in the graph there (Sesame's decoder is WASM's); transformers.js asks onnxruntime for GPU-resident `present` outputs.
+    expect(gpt?.decoder).toMatch(/keys and values between steps: gpu-buffer$/);
   });
 });

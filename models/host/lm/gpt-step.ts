@@ -50,6 +50,8 @@ export async function forward(lm: LoadedModel, ids: readonly number[], past: Pas
   for (const [name, tensor] of Object.entries(out)) {
     if (name.startsWith('present')) next[name.replace('present', 'past_key_values')] = tensor;
   }
+  // On WebGPU the next step takes them where they are: read back to the CPU, every token would cost a copy of the whole past.
+  lm.pastLocation = [...new Set(Object.values(next).map((t) => t.location))].sort().join(' and ');
   return { logits: logitRows(lm, out, [n - 1])[0]!, past: next };
 }
 

@@ -39,6 +39,8 @@ export interface LoadedModel {
   decoder?: Gpt2Decoder;
   /** A BERT's (or ERNIE's) encoder passes outside the session, with `head` (kernels/bert-encoder.ts): `runModel` runs it. */
   encoder?: BertEncoder;
+  /** Where the graph's last decoding step left its keys and values (onnxruntime's tensor locations: 'gpu-buffer' on WebGPU, where they should stay). */
+  pastLocation?: string;
   release(): Promise<void>;
 }
 
