@@ -384,6 +384,11 @@ export class ModelHost {
                 detacher,
                 () => layers,
                 () => withoutSession(spec, device, onProgress, plan.choice!, revision),
+                (lm) => {
+                  if (decoding) this.moveDecodingToKernel(lm, layers, true);
+                  if (encoding) this.moveEncodingToKernel(lm, layers, true);
+                  return lm.decoder !== undefined || lm.encoder !== undefined;
+                },
               )
             : undefined;
         if (withoutSession && !kernelOnly) void this.deps.warmRuntime?.(device);
@@ -401,8 +406,10 @@ export class ModelHost {
         // The head first: when it rebuilds the session, the hidden states go into the same rebuild.
         if (detacher) await this.moveHeadToKernel(lm, detacher, encoder, kernelOnly !== undefined);
         span('load:head');
-        if (decoding) this.moveDecodingToKernel(lm, layers, kernelOnly !== undefined);
-        if (encoding) this.moveEncodingToKernel(lm, layers, kernelOnly !== undefined);
+        // (A load without a session got its decoder or encoder already.)
+        if (decoding && !kernelOnly) this.moveDecodingToKernel(lm, layers);
+        if (encoding && !kernelOnly) this.moveEncodingToKernel(lm, layers);
+        if (!encoding) this.encoderNotes.delete(`${spec.id}|${spec.dtype}`);
         if (encoder) await this.exposeLayers(lm);
         span('load:ready');
         this.noteStoreFailure(spec.id);
@@ -445,6 +452,7 @@ export class ModelHost {
     detacher: HeadDetacher<LayersRead>,
     layers: () => KernelLayers | undefined,
     load: () => Promise<LoadedModel>,
+    attach: (lm: LoadedModel) => boolean,
   ): Promise<LoadedModel | undefined> {
     const read = await this.deps.cache.match(url);
     await read?.body?.cancel();
@@ -452,7 +460,10 @@ export class ModelHost {
     if (!read || !detacher.head || !(built instanceof Gpt2Body || built instanceof BertBody)) return undefined;
     const lm = await load();
     lm.head = detacher.head;
-    return lm;
+    // Its decoder or encoder reads the config too, and may refuse it (its note says why): then the session after all.
+    if (attach(lm)) return lm;
+    await lm.release().catch(() => undefined);
+    return undefined;
   }
 
   /** Remembers (for status and downloads) that a model's files could not be stored; forgets it once they were. */
@@ -472,9 +483,11 @@ export class ModelHost {
   /** Gives an encoder's session its hidden-state outputs (see sense/hidden-states.ts); notes why when it cannot. */
   private async exposeLayers(lm: LoadedModel): Promise<void> {
     const key = `${lm.spec.id}|${lm.spec.dtype}`;
+    // Sesame's encoder's note where it was wanted: its passes, or why they stay in the session.
+    const note = this.encoderNotes.get(key);
+    const withNote = (text: string) => (note ? `${text}; ${note}` : text);
     if (lm.encoder) {
-      const note = this.encoderNotes.get(key);
-      this.layerNotes.set(key, `${lm.encoder.layers.length + 1} hidden states${note ? `; ${note}` : ''}`);
+      this.layerNotes.set(key, withNote(`${lm.encoder.layers.length + 1} hidden states`));
       return;
     }
     const file = lm.file ?? onnxFileFor(lm.spec.dtype);
@@ -482,7 +495,7 @@ export class ModelHost {
       ok: false as const,
       reason: String((error as Error)?.message ?? error),
     }));
-    this.layerNotes.set(key, status.ok ? `${status.names.length} hidden states` : `last layer unavailable: ${status.reason}`);
+    this.layerNotes.set(key, withNote(status.ok ? `${status.names.length} hidden states` : `last layer unavailable: ${status.reason}`));
   }
 
   /** Moves a q8 LM head into Sesame's kernel (see lm-head/attach.ts); notes why when it cannot. */

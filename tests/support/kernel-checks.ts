@@ -1,6 +1,12 @@
-// What the kernel tests (tests/integration/host/kernels/) share: how close two outputs are, and
-// the masked-LM requests the host answers with the head or the encoder in Sesame's kernels.
+// What the kernel tests (tests/integration/host/kernels/) share: how close two outputs are, the
+// masked-LM requests the host answers with the head or the encoder in Sesame's kernels, and a hub
+// serving a fixture with its config changed.
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { expect, vi } from 'vitest';
+// @ts-expect-error plain ESM helper without types
+import { startHubServer } from './hub-server.mjs';
 
 /** Largest |a − b| relative to the largest |a|. */
 export function relativeError(a: Float32Array, b: Float32Array): number {
@@ -50,4 +56,31 @@ export async function expectNoSession(withKernels: () => Promise<unknown>, withS
   } finally {
     create.mockRestore();
   }
+}
+
+/**
+ * A loopback hub serving fixture `id` (its tokenizer, config and q8 file) as `sesame-fixtures/<as>`
+ * with `change` applied to its config.json: a model whose graph runs as before but whose config
+ * Sesame's decoder or encoder refuses.
+ */
+export async function changedConfigHub(id: string, as: string, change: Record<string, unknown>): Promise<{ url: string; close(): Promise<void> }> {
+  const root = mkdtempSync(join(tmpdir(), 'sesame-hub-'));
+  const from = `.fixtures/hub/sesame-fixtures/${id}`;
+  const to = join(root, 'sesame-fixtures', as);
+  const files = readdirSync(from, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => statSync(join(from, f)).isFile() && (f === 'onnx/model_quantized.onnx' || !f.startsWith('onnx')) && f !== 'config.json',
+  );
+  for (const file of files) {
+    mkdirSync(dirname(join(to, file)), { recursive: true });
+    copyFileSync(join(from, file), join(to, file));
+  }
+  writeFileSync(join(to, 'config.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(from, 'config.json'), 'utf8')), ...change }));
+  const hub = await startHubServer({ root });
+  return {
+    url: hub.url,
+    close: async () => {
+      await hub.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
 }

@@ -15,7 +15,7 @@ import { detachHead } from '@/models/host/onnx/head-graph';
 import { HIDDEN_ROWS_INPUT, hiddenStateName, withHiddenStates } from '@/models/host/onnx/hidden-states-graph';
 import type { ModelSpec, ResultOf } from '@/models/shared/protocol';
 import { randomWeights } from '../../../support/int8-weights';
-import { bankUses, clozeRequest, clozeZhRequest, expectNoSession, relativeError, senseRequest } from '../../../support/kernel-checks';
+import { bankUses, changedConfigHub, clozeRequest, clozeZhRequest, expectNoSession, relativeError, senseRequest } from '../../../support/kernel-checks';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../../../support/hub-server.mjs';
 import { nodeThreads, until } from '../../../support/gemv-node-threads';
@@ -315,6 +315,19 @@ describe("the host's masked LMs with Sesame's encoder", () => {
     expect(again.clusters!.map((c) => [...c.members].map((m) => reversed[m]!.text).sort())).toEqual(
       result.clusters!.map((c) => [...c.members].map((m) => occurrences[m]!.text).sort()),
     );
+  });
+
+  it("keeps the session where Sesame's encoder cannot start, and says why in the layers line", async () => {
+    // The tiny BERT with a config whose heads do not divide its width: the graph runs as before, the encoder refuses.
+    const odd = await changedConfigHub('tiny-bert-uncased-tied', 'tiny-bert-odd-heads', { num_attention_heads: 3 });
+    try {
+      const spec: ModelSpec = { ...BERT, id: 'sesame-fixtures/tiny-bert-odd-heads' };
+      const h = nodeHost(odd.url, memoryCache(), undefined, on);
+      expect(((await h.run(sense, spec)).result as ResultOf<'sense'>).vectors).toMatchObject({ method: 'layer-mix', hiddenStates: 3 });
+      expect((await status(h, spec.id)).layers).toBe("3 hidden states; passes in the graph: Sesame's encoder did not start: 3 heads do not divide width 32");
+    } finally {
+      await odd.close();
+    }
   });
 
   it('makes no onnxruntime session for it (the same load makes one where the encoder is not wanted)', async () => {

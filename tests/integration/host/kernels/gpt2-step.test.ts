@@ -19,7 +19,7 @@ import { Tensor } from '@huggingface/transformers';
 import { startHubServer } from '../../../support/hub-server.mjs';
 import { nodeThreads, until } from '../../../support/gemv-node-threads';
 import { memoryCache, nodeHost } from '../../../support/node-host';
-import { expectNoSession, relativeError } from '../../../support/kernel-checks';
+import { changedConfigHub, expectNoSession, relativeError } from '../../../support/kernel-checks';
 
 const ID = 'tiny-gpt2';
 const file = (name: string) => new Uint8Array(readFileSync(`.fixtures/hub/sesame-fixtures/${ID}/onnx/${name}`));
@@ -317,6 +317,20 @@ describe("the host decoding with Sesame's step", () => {
     const fp32 = nodeHost(hub.url, memoryCache(), undefined, on);
     await fp32.run(request, { ...Q8, dtype: 'fp32' });
     expect((await loaded(fp32))?.decoder).toBeUndefined();
+  });
+
+  it("loads a session after all where the decoder refuses the model's config, saying why", async () => {
+    const other = await changedConfigHub(ID, 'tiny-gpt2-gelu', { activation_function: 'gelu' });
+    try {
+      const spec: ModelSpec = { ...Q8, id: 'sesame-fixtures/tiny-gpt2-gelu' };
+      const h = nodeHost(other.url, memoryCache(), undefined, on);
+      const { result } = await h.run(request, spec);
+      expect((result as ResultOf<'complete'>).alternatives[0]!.length).toBeGreaterThan(0);
+      const status = ((await h.run({ type: 'status' })).result as ResultOf<'status'>).loaded.find((m) => m.id === spec.id);
+      expect(status?.decoder).toBe("decoding steps in the graph: Sesame's decoder did not start: activation gelu is not GPT-2's");
+    } finally {
+      await other.close();
+    }
   });
 
   it("falls back to the session's steps when the decoder's kernels cannot start, saying why", async () => {
