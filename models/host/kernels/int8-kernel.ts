@@ -362,7 +362,9 @@ export class Int8Kernel {
   private loadRows(hidden: Float32Array, rows: readonly number[], from: number, count: number): void {
     const { k, scratch } = this;
     const first = rows[from]!;
-    if (rows[from + count - 1] === first + count - 1) {
+    let follow = true;
+    for (let r = 1; r < count && follow; r++) follow = rows[from + r] === first + r;
+    if (follow) {
       scratch.input.set(hidden.subarray(first * k, (first + count) * k));
       return;
     }

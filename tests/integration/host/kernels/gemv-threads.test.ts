@@ -59,8 +59,9 @@ describe('int8 kernel on worker threads', () => {
       expect(Array.from(split.apply(x))).toEqual(Array.from(alone.apply(x)));
     }
     // Several rows at once (a head's masks, more than one pass's worth), split over the threads: each row's one-row product.
-    const hidden = Float32Array.from({ length: 11 * k }, (_, i) => Math.sin(i * 0.37) * 3);
-    const rows = [10, 0, 3, 3, 7, 1, 2, 9, 4, 5, 6];
+    const hidden = Float32Array.from({ length: 12 * k }, (_, i) => Math.sin(i * 0.37) * 3);
+    // Groups of four: the third ends where a run from its first would (8, 1, 2, 11), and is none.
+    const rows = [10, 0, 3, 3, 7, 1, 2, 9, 8, 1, 2, 11, 4, 5, 6];
     const many = split.rows(hidden, rows).map((r) => Array.from(r));
     expect(many).toEqual(rows.map((row) => Array.from(alone.rows(hidden, [row])[0]!)));
     // Each thread scales back and activates the outputs it computed: the same floats as one thread's.
