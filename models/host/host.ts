@@ -642,7 +642,7 @@ export class ModelHost {
       .entries()
       .flatMap(({ model }) => [
         ...[...(model.head ? [model.head] : []), ...(model.decoder?.kernels() ?? []), ...(model.encoder?.kernels() ?? [])].map((k) => k.wasmMemory),
-        ...(model.encoder ? [model.encoder.attentionMemory] : []),
+        ...(model.encoder ? [model.encoder.workMemory] : []),
       ]);
     return [...new Set(memories)];
   }

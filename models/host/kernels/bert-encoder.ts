@@ -107,7 +107,7 @@ export class BertEncoder {
   readonly headSize: number;
   private readonly epsilon: number;
   private readonly body: BertBody;
-  private readonly attention: EncoderAttention;
+  private readonly work: EncoderWork;
 
   constructor(body: BertBody, config: BertConfig) {
     if ((config.hidden_act ?? 'gelu') !== 'gelu') throw new Error(`activation ${config.hidden_act} is not BERT's`);
@@ -120,12 +120,12 @@ export class BertEncoder {
     this.heads = heads;
     this.headSize = body.width / heads;
     this.epsilon = config.layer_norm_eps ?? 1e-12;
-    this.attention = new EncoderAttention(heads, this.headSize, this.positions);
+    this.work = new EncoderWork(heads, this.headSize, this.positions);
   }
 
   /** The memory its attention and LayerNorms work in (it grows with the longest text: ~1 MiB up to 64 tokens of bert-base, 6.2 MiB for 512). */
-  get attentionMemory(): WebAssembly.Memory {
-    return this.attention.memory;
+  get workMemory(): WebAssembly.Memory {
+    return this.work.memory;
   }
 
   /** Its linear layers, in Sesame's kernel. */
@@ -156,7 +156,7 @@ export class BertEncoder {
    */
   async run(feeds: EncoderFeeds, pause?: () => Promise<void>): Promise<EncoderPass> {
     const { batch, sequence } = feeds;
-    const { width, heads, headSize, epsilon, body } = this;
+    const { width, epsilon, body } = this;
     if (batch * sequence === 0) throw new RangeError('an encoder pass needs at least one token');
     if (sequence > this.positions) throw new RangeError(`${sequence} tokens are past the model's ${this.positions} positions`);
     // Each kept token's place among the texts laid end to end (−1 for padding), and where each text starts.
@@ -174,9 +174,9 @@ export class BertEncoder {
       if (place[row]! < 0) throw new RangeError(`row ${row} is padding (the mask leaves it out)`);
       return place[row]!;
     });
-    const { attention } = this;
+    const { work } = this;
     const h = this.embeddings(feeds, place, count);
-    attention.addNorm(h, undefined, count, body.lnE, epsilon);
+    work.addNorm(h, undefined, count, body.lnE, epsilon);
     const hidden = [gather(h, width, rows)];
     const attended = new Float32Array(count * width);
     // The products' outputs, reused layer after layer (a pass of many texts would otherwise allocate megabytes a layer).
@@ -185,20 +185,14 @@ export class BertEncoder {
     for (const layer of this.layers) {
       if (pause) await pause();
       const qkv = layer.qkv.allRows(h, undefined, starts, buffers.qkv);
-      starts.forEach((start, i) => attention.attend(qkv, start, (starts[i + 1] ?? count) - start, attended));
+      starts.forEach((start, i) => work.attend(qkv, start, (starts[i + 1] ?? count) - start, attended));
       // Post-LayerNorm: each block's output is added to its input, then normalised.
-      attention.addNorm(h, layer.attnOut.allRows(attended, undefined, starts, buffers.out), count, layer.ln1, epsilon);
-      attention.addNorm(
-        h,
-        layer.proj.allRows(layer.fc.allRows(h, 'geluErf', starts, buffers.inner), undefined, starts, buffers.out),
-        count,
-        layer.ln2,
-        epsilon,
-      );
+      work.addNorm(h, layer.attnOut.allRows(attended, undefined, starts, buffers.out), count, layer.ln1, epsilon);
+      work.addNorm(h, layer.proj.allRows(layer.fc.allRows(h, 'geluErf', starts, buffers.inner), undefined, starts, buffers.out), count, layer.ln2, epsilon);
       hidden.push(gather(h, width, rows));
     }
     const t = body.transform.allRows(h, 'geluErf', starts);
-    attention.addNorm(t, undefined, count, body.lnT, epsilon);
+    work.addNorm(t, undefined, count, body.lnT, epsilon);
     // The head's input in the padded layout the tools index (padding rows zero: no tool reads them).
     const headInput = new Float32Array(batch * sequence * width);
     place.forEach((at, row) => {
@@ -232,7 +226,7 @@ export class BertEncoder {
   }
 }
 
-/** Rows `addNorm` takes into the module at a time. */
+/** Rows `EncoderWork.addNorm` takes into the module at a time. */
 const NORM_ROWS = 32;
 
 /**
@@ -240,7 +234,7 @@ const NORM_ROWS = 32;
  * adds and LayerNorms of NORM_ROWS rows at a time, and one text's attention at a time (room for
  * the query-key-value rows and outputs of the longest text so far: the memory grows with it).
  */
-class EncoderAttention {
+class EncoderWork {
   private readonly kernel: GemvKernel;
   private readonly width: number;
   /** Tokens the text's room holds now. */
