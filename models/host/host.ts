@@ -409,6 +409,8 @@ export class ModelHost {
         // (A load without a session got its decoder or encoder already.)
         if (decoding && !kernelOnly) this.moveDecodingToKernel(lm, layers);
         if (encoding && !kernelOnly) this.moveEncodingToKernel(lm, layers);
+        // A load that does not want them (another backend) leaves no earlier load's note behind.
+        if (!decoding) this.decoderNotes.delete(`${spec.id}|${spec.dtype}`);
         if (!encoding) this.encoderNotes.delete(`${spec.id}|${spec.dtype}`);
         if (encoder) await this.exposeLayers(lm);
         span('load:ready');

@@ -330,6 +330,17 @@ describe("the host's masked LMs with Sesame's encoder", () => {
     }
   });
 
+  it("leaves no earlier load's encoder note on a load that does not want the encoder (another backend)", async () => {
+    let wanted = true;
+    const h = nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true, sesameEncoder: () => wanted });
+    await h.run(sense, BERT);
+    expect((await status(h, BERT.id)).layers).toMatch(/passes in Sesame's kernels/);
+    await h.run({ type: 'models.delete', modelId: BERT.id });
+    wanted = false;
+    await h.run(sense, BERT);
+    expect((await status(h, BERT.id)).layers).toBe('3 hidden states');
+  });
+
   it('makes no onnxruntime session for it (the same load makes one where the encoder is not wanted)', async () => {
     await expectNoSession(
       () => nodeHost(hub.url, memoryCache(), undefined, on).run(sense, BERT),

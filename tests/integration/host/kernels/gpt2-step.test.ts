@@ -319,6 +319,18 @@ describe("the host decoding with Sesame's step", () => {
     expect((await loaded(fp32))?.decoder).toBeUndefined();
   });
 
+  it("leaves no earlier load's decoder note on a load that does not want the decoder (another backend)", async () => {
+    let wanted = true;
+    const h = nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true, sesameDecoder: () => wanted });
+    await h.run(request, Q8);
+    expect((await loaded(h))?.decoder).toMatch(/^prompts and steps in Sesame's kernels/);
+    await h.run({ type: 'models.delete', modelId: Q8.id });
+    wanted = false;
+    await h.run(request, Q8);
+    expect(await loaded(h)).toMatchObject({ id: Q8.id });
+    expect((await loaded(h))?.decoder).toBeUndefined();
+  });
+
   it("loads a session after all where the decoder refuses the model's config, saying why", async () => {
     const other = await changedConfigHub(ID, 'tiny-gpt2-gelu', { activation_function: 'gelu' });
     try {
