@@ -1072,13 +1072,13 @@ async function profileSteps(
   return done;
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
 }
 
-function selfTimes(p: CpuProfile): { fn: string; ms: number }[] {
+export function selfTimes(p: CpuProfile): { fn: string; ms: number }[] {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const totals = new Map<string, number>();
   p.samples.forEach((id, i) => {

@@ -10,15 +10,16 @@
 // The double-clicks are real input (CDP mouse events on a page of 20 "bank" sentences); the time
 // runs from the `dblclick` event to the first animation frame in which the bubble (its shadow root
 // opened by Settings.testing) holds a substitute / a sense. Run with `npm run bench -- --latency`.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { ToolRequest } from '@/models/shared/protocol';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '@/tests/support/hub-server.mjs';
 import {
+  type CpuProfile,
   closeHost,
   decodingRate,
   kernelGemvIn,
@@ -31,6 +32,7 @@ import {
   pageServer,
   type Session,
   type SettingsFor,
+  selfTimes,
   setSettings,
 } from './browser-bench';
 import { Cdp } from './cdp';
@@ -59,6 +61,14 @@ export interface LatencyOptions {
   memoryOnly?: boolean;
   /** What `navigator.hardwareConcurrency` the host's document sees (4: onnxruntime-web 2 threads). */
   hardwareConcurrency?: number;
+  /**
+   * One more warm double-click after the counted ones, with the extension process's main thread
+   * profiled (the offscreen document's and the bubble's frame's scripts run on it):
+   * `latency-warm.cpuprofile` and `latency-warm.json` (its timeline and self times) beside `out`.
+   */
+  profileWarm?: boolean;
+  /** Where run.mjs writes the results (the warm profile goes beside it). */
+  out?: string;
 }
 
 const TESTING = { testing: { openShadowRoots: true, pageMarks: true } };
@@ -274,6 +284,24 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     return s;
   };
   const tab = (x: Session): Page => x.context.pages().find((p) => p.url().startsWith(origin))!;
+  /** `--profile-warm`: a warm double-click after `after` rounds, the extension process's main thread profiled (offscreen document and bubble frame alike). */
+  const profileWarmRound = async (x: Session, after: number): Promise<void> => {
+    const page = tab(x);
+    await page.goto(`${origin}/page.html?round=${1000 + after}`);
+    await new Promise((r) => setTimeout(r, 300));
+    const cdp = await offscreen(x);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+    const painted = await dblclickBank(page, after % SENSE_SENTENCES.length, true);
+    const { profile: cpu } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
+    cdp.close();
+    const timeline = await coldTimeline(x, page, painted).catch((e: unknown) => ({ error: String(e) }));
+    const base = join(dirname(o.out ?? join(tmpdir(), 'latency.json')), 'latency-warm');
+    writeFileSync(`${base}.cpuprofile`, JSON.stringify(cpu));
+    writeFileSync(`${base}.json`, JSON.stringify({ painted, timeline, selfMs: selfTimes(cpu).slice(0, 60) }, null, 1));
+    log(`  profiled warm round: ${base}.{cpuprofile,json}`);
+  };
   const ghostReq: ToolRequest = { type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: GHOST_TOKENS, temperature: 0 };
   const completeReq = (n: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: n, alternatives: 1, temperature: 0 });
   const bertBytes = fileBytes(o.hubRoot, models.bert.id);
@@ -519,6 +547,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
       }
     }
     out.warmTimelines = warmTimelines;
+    if (o.profileWarm) await profileWarmRound(x, rounds);
     // The same with a person's double-click: each press held PRESS_MS (CDP's has none), so work
     // started on the second press (the bubble's frame) has that long before the dblclick.
     const pressed: number[] = [];

@@ -26,7 +26,9 @@
 // build's cold double-click measured interleaved with this one's, e.g. a snapshot of the last commit's;
 // --cold-only: the cold rows alone; --memory-only: the memory rows alone, the compared build's too,
 // after a load from the cache and on first use, right after the download; --decode-only: the decoding
-// row alone, the compared build's too, --repeats fresh browsers each, interleaved),
+// row alone, the compared build's too, --repeats fresh browsers each, interleaved; --profile-warm:
+// one more warm double-click, not counted, with the extension process's main thread profiled:
+// .cache/bench/latency-warm.{cpuprofile,json}),
 // --known-words (only the known-word marking rows of bench/known-words.ts: a long and a huge page
 // with marking on and off, interleaved in one browser; .cache/bench/known-words-*.json and a table
 // on stdout; the same rows are section 10 of every run's table, --quick included),
@@ -66,6 +68,7 @@ function parseArgs(argv) {
     coldOnly: false,
     memoryOnly: false,
     decodeOnly: false,
+    profileWarm: false,
     webgpuOnly: false,
     knownWordsOnly: false,
   };
@@ -92,9 +95,10 @@ function parseArgs(argv) {
     else if (a === '--cold-only') o.coldOnly = true;
     else if (a === '--memory-only') o.memoryOnly = true;
     else if (a === '--decode-only') o.decodeOnly = true;
+    else if (a === '--profile-warm') o.profileWarm = true;
     else if (a === '-h' || a === '--help') {
       console.log(
-        'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build] [--known-words] [--latency [--cold-only|--memory-only|--decode-only] [--compare DIR]] [--webgpu-only] [--report-only]',
+        'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build] [--known-words] [--latency [--cold-only|--memory-only|--decode-only] [--compare DIR] [--profile-warm]] [--webgpu-only] [--report-only]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
@@ -250,6 +254,7 @@ async function main() {
           ...(o.coldOnly ? { coldOnly: true } : {}),
           ...(o.memoryOnly ? { memoryOnly: true } : {}),
           ...(o.decodeOnly ? { decodeOnly: true } : {}),
+          ...(o.profileWarm ? { profileWarm: true } : {}),
         }),
       ],
       'Latency: what a reader feels, in the extension (2 threads, q8)',
