@@ -93,7 +93,8 @@ export function runChunk(control: Int32Array, kernel: ChunkKernel, c: number, ta
   const p: Product = { xp: at(SLOT.xp), rows: at(SLOT.rows), xs: at(SLOT.xs), wp: at(SLOT.wp), n: at(SLOT.n), k: at(SLOT.k), op: at(SLOT.op), os: at(SLOT.os) };
   const how = at(SLOT.how);
   if (how) {
-    const f = {
+    p.finish = {
+      how,
       fo: at(SLOT.fo),
       fs: at(SLOT.fs),
       table: at(SLOT.table),
@@ -103,7 +104,6 @@ export function runChunk(control: Int32Array, kernel: ChunkKernel, c: number, ta
       sp: at(SLOT.sp),
       bp: at(SLOT.bp),
     };
-    p.finish = { how, ...f };
   }
   computeColumns(kernel, p, chunkStart(p.n, chunks, c), chunkStart(p.n, chunks, c + 1));
   Atomics.store(control, SLOT.chunk + c, task);
