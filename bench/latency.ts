@@ -57,6 +57,8 @@ export interface LatencyOptions {
   coldOnly?: boolean;
   /** Only the decoding row (with the compared build's, rounds interleaved, `rounds` fresh browsers each). */
   decodeOnly?: boolean;
+  /** Only the warm rows (with the compared build's, rounds interleaved, `rounds` fresh browsers each, WARM_PER_ROUND double-clicks in each). */
+  warmOnly?: boolean;
   /** Only the memory rows (with the compared build's, each in a fresh browser on its own profile): after a load from the cache, and on first use (the load right after the download, a fresh profile per model). */
   memoryOnly?: boolean;
   /** What `navigator.hardwareConcurrency` the host's document sees (4: onnxruntime-web 2 threads). */
@@ -67,6 +69,11 @@ export interface LatencyOptions {
    * `latency-warm.cpuprofile` and `latency-warm.json` (its timeline and self times) beside `out`.
    */
   profileWarm?: boolean;
+  /**
+   * One more 32-token completion after the decoding rounds, the offscreen document's main thread
+   * profiled: `latency-decode.cpuprofile` and `latency-decode.json` (its self times) beside `out`.
+   */
+  profileDecode?: boolean;
   /** Where run.mjs writes the results (the warm profile goes beside it). */
   out?: string;
 }
@@ -124,6 +131,8 @@ function bubbleFrameOf(page: Page): Frame | undefined {
 /** Double-clicks "bank" in paragraph `p` and waits for the bubble's substitutes (and senses, when `senses`). */
 /** How long a person holds each press of a double-click (the rows' CDP double-click holds none). */
 const PRESS_MS = 60;
+/** `--warm-only`: warm double-clicks in each browser, after its load. */
+const WARM_PER_ROUND = 4;
 
 async function dblclickBank(page: Page, p: number, senses: boolean, pressMs = 0): Promise<Painted> {
   await page.evaluate(() => Object.assign((window as unknown as { __lat: Lat }).__lat, { t0: null, sized: null }));
@@ -284,23 +293,30 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     return s;
   };
   const tab = (x: Session): Page => x.context.pages().find((p) => p.url().startsWith(origin))!;
+  /** The offscreen document's main thread profiled while `work` runs: `latency-<name>.cpuprofile` and `.json` (what `work` returned, and the self times) beside `out`. */
+  const profiled = async (x: Session, name: string, work: () => Promise<Record<string, unknown>>): Promise<void> => {
+    const cdp = await offscreen(x);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+    const found = await work();
+    const { profile: cpu } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
+    cdp.close();
+    const base = join(dirname(o.out ?? join(tmpdir(), 'latency.json')), `latency-${name}`);
+    writeFileSync(`${base}.cpuprofile`, JSON.stringify(cpu));
+    writeFileSync(`${base}.json`, JSON.stringify({ ...found, selfMs: selfTimes(cpu).slice(0, 60) }, null, 1));
+    log(`  profiled: ${base}.{cpuprofile,json}`);
+  };
   /** `--profile-warm`: a warm double-click after `after` rounds, the extension process's main thread profiled (offscreen document and bubble frame alike). */
   const profileWarmRound = async (x: Session, after: number): Promise<void> => {
     const page = tab(x);
     await page.goto(`${origin}/page.html?round=${1000 + after}`);
     await new Promise((r) => setTimeout(r, 300));
-    const cdp = await offscreen(x);
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-    await cdp.send('Profiler.start');
-    const painted = await dblclickBank(page, after % SENSE_SENTENCES.length, true);
-    const { profile: cpu } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
-    cdp.close();
-    const timeline = await coldTimeline(x, page, painted).catch((e: unknown) => ({ error: String(e) }));
-    const base = join(dirname(o.out ?? join(tmpdir(), 'latency.json')), 'latency-warm');
-    writeFileSync(`${base}.cpuprofile`, JSON.stringify(cpu));
-    writeFileSync(`${base}.json`, JSON.stringify({ painted, timeline, selfMs: selfTimes(cpu).slice(0, 60) }, null, 1));
-    log(`  profiled warm round: ${base}.{cpuprofile,json}`);
+    await profiled(x, 'warm', async () => {
+      const painted = await dblclickBank(page, after % SENSE_SENTENCES.length, true);
+      // Read inside the profile: its few evaluations are the bubble frame's and the page's, not the host's.
+      return { painted, timeline: await coldTimeline(x, page, painted).catch((e: unknown) => ({ error: String(e) })) };
+    });
   };
   const ghostReq: ToolRequest = { type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: GHOST_TOKENS, temperature: 0 };
   const completeReq = (n: number): ToolRequest => ({ type: 'complete', prompt: COMPLETION_PROMPT, maxNewTokens: n, alternatives: 1, temperature: 0 });
@@ -440,12 +456,43 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
       await setSettings(x, settings, TESTING);
       await must(x, senseReq);
       if (!o.coldOnly) await must(x, completeReq(2));
-      if (o.decodeOnly) continue;
+      if (o.decodeOnly || o.warmOnly) continue;
       // One load from the cache, not measured: the first after a download is where a load that can keep its rewrite keeps it.
       x = await open(hc, v.ext, v.dir);
       await must(x, senseReq);
     }
 
+    if (o.warmOnly) {
+      // The warm rows alone, each build in a fresh browser per round, interleaved (alternating which goes first).
+      const warmOf = new Map(variants.map((v) => [v.dir, { warm: [] as number[], senses: [] as number[] }]));
+      let n = 0;
+      for (let i = 0; i < rounds; i++) {
+        for (const v of i % 2 ? [...variants].reverse() : variants) {
+          x = await open(hc, v.ext, v.dir);
+          await must(x, senseReq); // the load
+          const got = warmOf.get(v.dir)!;
+          const painted: Awaited<ReturnType<typeof dblclickBank>>[] = [];
+          for (let j = 0; j < WARM_PER_ROUND; j++) {
+            const page = tab(x);
+            await page.goto(`${origin}/page.html?round=${++n}`);
+            await new Promise((r) => setTimeout(r, 300)); // the content script settles
+            painted.push(await dblclickBank(page, n % SENSE_SENTENCES.length, true));
+          }
+          got.warm.push(...painted.map((p) => p.substitutesMs));
+          got.senses.push(...painted.map((p) => p.sensesMs!));
+          log(
+            `  ${v.name}: first substitutes ${painted.map((p) => p.substitutesMs.toFixed(0)).join('/')} ms, all senses ${painted.map((p) => p.sensesMs!.toFixed(0)).join('/')} ms`,
+          );
+        }
+      }
+      const mine = warmOf.get(profile)!;
+      Object.assign(out, { warmSubstitutesMs: sample(mine.warm), warmSensesMs: sample(mine.senses) });
+      if (o.compareExtDir) {
+        const base = warmOf.get(baseProfile)!;
+        out.compared = { extDir: o.compareExtDir, warmSubstitutesMs: sample(base.warm), warmSensesMs: sample(base.senses) };
+      }
+      return Object.assign(out, { load1End: load1() });
+    }
     if (o.decodeOnly) {
       // Decoding alone, each build in a fresh browser per round, interleaved (alternating which goes first).
       const rates = new Map<string, DecodingRound[]>(variants.map((v) => [v.dir, []]));
@@ -577,6 +624,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
       typing.push(...g.typing);
       decoded.push(...(await decodingRounds(x, 1)));
     }
+    if (o.profileDecode) await profiled(x, 'decode', async () => ({ completion: await must(x, completeReq(32)) }));
     const { limits } = await productLimit(x);
 
     log('host memory after loading, a fresh browser per model (onnxruntime-web 1 thread)');
@@ -642,6 +690,18 @@ export function latencyTable(r: Record<string, unknown>): string {
     ['double-click → all senses of a 20-use page painted, host warm', ms(r.warmSensesMs), '≤ 1 s'],
     [`the same, a person's double-click (presses held ${PRESS_MS} ms)`, ms(r.warmPressedSensesMs), ''],
     ['(cold: all senses painted)', ms(r.coldSensesMs), ''],
+    ...(['warmSubstitutesMs', 'warmSensesMs'] as const).flatMap((k): [string, string, string][] => {
+      const c = (r.compared as Record<string, Sample | undefined> | undefined)?.[k];
+      if (!c) return [];
+      const ratio = ((r[k] as Sample).median / c.median).toFixed(2);
+      return [
+        [
+          `${k === 'warmSensesMs' ? 'all senses' : 'first substitutes'}, host warm, the compared build (interleaved)`,
+          `${ms(c)} (this build / compared: ${ratio}×)`,
+          '',
+        ],
+      ];
+    }),
     ...((r.compared as Record<string, unknown> | undefined)?.coldSubstitutesMs
       ? ([
           [

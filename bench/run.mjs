@@ -26,9 +26,11 @@
 // build's cold double-click measured interleaved with this one's, e.g. a snapshot of the last commit's;
 // --cold-only: the cold rows alone; --memory-only: the memory rows alone, the compared build's too,
 // after a load from the cache and on first use, right after the download; --decode-only: the decoding
-// row alone, the compared build's too, --repeats fresh browsers each, interleaved; --profile-warm:
+// row alone, the compared build's too, --repeats fresh browsers each, interleaved; --warm-only: the
+// warm rows alone, the same way (four double-clicks in each browser); --profile-warm:
 // one more warm double-click, not counted, with the extension process's main thread profiled:
-// .cache/bench/latency-warm.{cpuprofile,json}),
+// .cache/bench/latency-warm.{cpuprofile,json}; --profile-decode: one more 32-token completion after
+// the decoding rounds, the offscreen document profiled: .cache/bench/latency-decode.{cpuprofile,json}),
 // --known-words (only the known-word marking rows of bench/known-words.ts: a long and a huge page
 // with marking on and off, interleaved in one browser; .cache/bench/known-words-*.json and a table
 // on stdout; the same rows are section 10 of every run's table, --quick included),
@@ -68,7 +70,9 @@ function parseArgs(argv) {
     coldOnly: false,
     memoryOnly: false,
     decodeOnly: false,
+    warmOnly: false,
     profileWarm: false,
+    profileDecode: false,
     webgpuOnly: false,
     knownWordsOnly: false,
   };
@@ -95,10 +99,12 @@ function parseArgs(argv) {
     else if (a === '--cold-only') o.coldOnly = true;
     else if (a === '--memory-only') o.memoryOnly = true;
     else if (a === '--decode-only') o.decodeOnly = true;
+    else if (a === '--warm-only') o.warmOnly = true;
     else if (a === '--profile-warm') o.profileWarm = true;
+    else if (a === '--profile-decode') o.profileDecode = true;
     else if (a === '-h' || a === '--help') {
       console.log(
-        'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build] [--known-words] [--latency [--cold-only|--memory-only|--decode-only] [--compare DIR] [--profile-warm]] [--webgpu-only] [--report-only]',
+        'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build] [--known-words] [--latency [--cold-only|--memory-only|--decode-only|--warm-only] [--compare DIR] [--profile-warm] [--profile-decode]] [--webgpu-only] [--report-only]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
@@ -254,7 +260,9 @@ async function main() {
           ...(o.coldOnly ? { coldOnly: true } : {}),
           ...(o.memoryOnly ? { memoryOnly: true } : {}),
           ...(o.decodeOnly ? { decodeOnly: true } : {}),
+          ...(o.warmOnly ? { warmOnly: true } : {}),
           ...(o.profileWarm ? { profileWarm: true } : {}),
+          ...(o.profileDecode ? { profileDecode: true } : {}),
         }),
       ],
       'Latency: what a reader feels, in the extension (2 threads, q8)',

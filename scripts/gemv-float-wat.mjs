@@ -286,100 +286,90 @@ function outputs(head, locals, setup, four, one) {
 }
 
 /**
- * `scores(qp, kp, tokens, d, scale, sp) → max`: one head's attention scores, q·k_t / scale for
- * each of `tokens` keys ([tokens][d] float32 at kp), as float32 at sp; returns their maximum.
- * The query comes as d doubles at qp (its float32 values promoted). The sums are the
- * JavaScript's four in doubles, d ≡ 0 mod 4 (lanes (0,1) and (2,3) of each four, summed as
- * (s0 + s1) + (s2 + s3)), rounded to float32, then divided in doubles and rounded again.
+ * Softmax over `tokens` scores (float32 at sp, their maximum in $max), in place: e = exp(s − max)
+ * (`$exp2`, two at a time, a lone last one alongside itself, rounded to float32), Σe in float32 in
+ * token order, then p = e / Σe. Uses the locals $t, $s, $e, $sum; `pad` indents the lines.
  */
-function scores() {
+function softmaxLines(pad) {
   return [
-    '(func $scores (param $qp i32) (param $kp i32) (param $tokens i32) (param $d i32) (param $scale f64) (param $sp i32) (result f32)',
-    '  (local $a v128) (local $b v128) (local $k v128) (local $t i32) (local $i i32) (local $row i32) (local $s f32) (local $max f32)',
-    '  (local.set $max (f32.const -inf))',
-    '  (block $done (loop $keys',
-    '    (br_if $done (i32.ge_u (local.get $t) (local.get $tokens)))',
-    '    (local.set $a (v128.const f64x2 0 0))',
-    '    (local.set $b (v128.const f64x2 0 0))',
-    '    (local.set $row (i32.add (local.get $kp) (i32.shl (i32.mul (local.get $t) (local.get $d)) (i32.const 2))))',
-    '    (local.set $i (i32.const 0))',
-    '    (block $end (loop $dims',
-    '      (br_if $end (i32.ge_u (local.get $i) (local.get $d)))',
-    `      (local.set $k ${v(at('$row', '$i', 2))})`,
-    `      (local.set $a (f64x2.add (local.get $a) (f64x2.mul ${v(at('$qp', '$i', 3))} (f64x2.promote_low_f32x4 (local.get $k)))))`,
-    `      (local.set $b (f64x2.add (local.get $b) (f64x2.mul (v128.load offset=16 ${at('$qp', '$i', 3)}) (f64x2.promote_low_f32x4 ${high('(local.get $k)')}))))`,
-    '      (local.set $i (i32.add (local.get $i) (i32.const 4)))',
-    '      (br $dims)))',
-    '    (local.set $s (f32.demote_f64 (f64.add (f64.add (f64x2.extract_lane 0 (local.get $a)) (f64x2.extract_lane 1 (local.get $a))) (f64.add (f64x2.extract_lane 0 (local.get $b)) (f64x2.extract_lane 1 (local.get $b))))))',
-    '    (local.set $s (f32.demote_f64 (f64.div (f64.promote_f32 (local.get $s)) (local.get $scale))))',
-    `    (f32.store ${at('$sp', '$t', 2)} (local.get $s))`,
-    '    (local.set $max (select (local.get $s) (local.get $max) (f32.gt (local.get $s) (local.get $max))))',
-    '    (local.set $t (i32.add (local.get $t) (i32.const 1)))',
-    '    (br $keys)))',
-    '  (local.get $max))',
-  ];
+    '(local.set $sum (f32.const 0))',
+    '(local.set $t (i32.const 0))',
+    '(block $doneExps (loop $exps',
+    '  (br_if $doneExps (i32.ge_u (local.get $t) (local.get $tokens)))',
+    `  (local.set $s (f32.load ${at('$sp', '$t', 2)}))`,
+    `  (local.set $e (f32x4.demote_f64x2_zero (call $exp2 (f64x2.sub (f64x2.promote_low_f32x4 (f32x4.replace_lane 1 (f32x4.splat (local.get $s)) (f32.load offset=4 ${at('$sp', '$t', 2)}))) (f64x2.splat (f64.promote_f32 (local.get $max)))))))`,
+    `  (f32.store ${at('$sp', '$t', 2)} (f32x4.extract_lane 0 (local.get $e)))`,
+    '  (local.set $sum (f32.add (local.get $sum) (f32x4.extract_lane 0 (local.get $e))))',
+    '  (if (i32.lt_u (i32.add (local.get $t) (i32.const 1)) (local.get $tokens)) (then',
+    `    (f32.store offset=4 ${at('$sp', '$t', 2)} (f32x4.extract_lane 1 (local.get $e)))`,
+    '    (local.set $sum (f32.add (local.get $sum) (f32x4.extract_lane 1 (local.get $e))))))',
+    '  (local.set $t (i32.add (local.get $t) (i32.const 2)))',
+    '  (br $exps)))',
+    '(local.set $t (i32.const 0))',
+    '(block $doneWeights (loop $weights',
+    '  (br_if $doneWeights (i32.ge_u (local.get $t) (local.get $tokens)))',
+    `  (f32.store ${at('$sp', '$t', 2)} (f32.div (f32.load ${at('$sp', '$t', 2)}) (local.get $sum)))`,
+    '  (local.set $t (i32.add (local.get $t) (i32.const 1)))',
+    '  (br $weights)))',
+  ].map((l) => pad + l);
 }
 
-/**
- * `weighted(pp, vp, tokens, d, op)`: Σ_t p_t · v_t for `tokens` values ([tokens][d] float32 at
- * vp) weighted by the doubles at pp, summed in doubles in token order and rounded once, as d
- * float32 at op; d ≡ 0 mod 8 (eight dimensions' sums at a time stay in registers).
- */
-function weighted() {
-  const lanes = [0, 1, 2, 3];
-  return [
-    '(func $weighted (param $pp i32) (param $vp i32) (param $tokens i32) (param $d i32) (param $op i32)',
-    `  (local $p v128) (local $x v128) (local $t i32) (local $i i32) (local $row i32) ${lanes.map((l) => `(local $s${l} v128)`).join(' ')}`,
-    '  (block $done (loop $dims',
-    '    (br_if $done (i32.ge_u (local.get $i) (local.get $d)))',
-    ...lanes.map((l) => `    (local.set $s${l} (v128.const f64x2 0 0))`),
-    '    (local.set $t (i32.const 0))',
-    `    (local.set $row ${at('$vp', '$i', 2)})`,
-    '    (block $end (loop $tokens',
-    '      (br_if $end (i32.ge_u (local.get $t) (local.get $tokens)))',
-    `      (local.set $p (f64x2.splat (f64.load ${at('$pp', '$t', 3)})))`,
-    '      (local.set $x (v128.load (local.get $row)))',
-    '      (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $p) (f64x2.promote_low_f32x4 (local.get $x)))))',
-    `      (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $p) (f64x2.promote_low_f32x4 ${high('(local.get $x)')}))))`,
-    '      (local.set $x (v128.load offset=16 (local.get $row)))',
-    '      (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (local.get $p) (f64x2.promote_low_f32x4 (local.get $x)))))',
-    `      (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (local.get $p) (f64x2.promote_low_f32x4 ${high('(local.get $x)')}))))`,
-    '      (local.set $row (i32.add (local.get $row) (i32.shl (local.get $d) (i32.const 2))))',
-    '      (local.set $t (i32.add (local.get $t) (i32.const 1)))',
-    '      (br $tokens)))',
-    `    (v128.store ${at('$op', '$i', 2)} ${lows('(f32x4.demote_f64x2_zero (local.get $s0))', '(f32x4.demote_f64x2_zero (local.get $s1))')})`,
-    `    (v128.store offset=16 ${at('$op', '$i', 2)} ${lows('(f32x4.demote_f64x2_zero (local.get $s2))', '(f32x4.demote_f64x2_zero (local.get $s3))')})`,
-    '    (local.set $i (i32.add (local.get $i) (i32.const 8)))',
-    '    (br $dims)))',
-    ')',
-  ];
-}
+/** A score from a f32x4 of partial sums: ((s0 + s1) + (s2 + s3)) / scale. */
+const scoreOf = (acc) =>
+  `(f32.div (f32.add (f32.add (f32x4.extract_lane 0 ${acc}) (f32x4.extract_lane 1 ${acc})) (f32.add (f32x4.extract_lane 2 ${acc}) (f32x4.extract_lane 3 ${acc}))) (local.get $scale))`;
 
 /**
- * `attend(qp, kp, vp, tokens, d, scale, sp, pp, op)`: one head's softmax(q·kᵀ / scale) · v:
- * `scores` into sp, then e_t = exp(s_t − max) stored as float32 there while Σe sums the doubles,
- * p_t = e_t / Σe as doubles at pp, then `weighted` into op — attention.ts's JavaScript it
- * replaced, with `$exp` for Math.exp.
+ * `attend(qp, kp, vp, tokens, d, scale, sp, op)`: one head's softmax(q·kᵀ / scale) · v for a
+ * decoding step (or a prompt's row) over the first `tokens` of its keys and values ([slots][d]
+ * float32 at kp and vp), the query d float32 at qp, into d float32 at op; sp holds the scores.
+ * Float32 as the graph's MatMul, Div, Softmax and MatMul compute it, in `attendText`'s order:
+ * q·k summed four lanes at a time, ((s0 + s1) + (s2 + s3)) / scale, the softmax of
+ * `softmaxLines`, Σ p·v in token order, eight columns at a time. d ≡ 0 mod 8.
  */
 function attend() {
   return [
-    '(func (export "attend") (param $qp i32) (param $kp i32) (param $vp i32) (param $tokens i32) (param $d i32) (param $scale f64) (param $sp i32) (param $pp i32) (param $op i32)',
-    '  (local $max f64) (local $sum f64) (local $e f64) (local $t i32)',
-    '  (local.set $max (f64.promote_f32 (call $scores (local.get $qp) (local.get $kp) (local.get $tokens) (local.get $d) (local.get $scale) (local.get $sp))))',
-    '  (block $done (loop $exps',
-    '    (br_if $done (i32.ge_u (local.get $t) (local.get $tokens)))',
-    `    (local.set $e (call $exp (f64.sub (f64.promote_f32 (f32.load ${at('$sp', '$t', 2)})) (local.get $max))))`,
-    `    (f32.store ${at('$sp', '$t', 2)} (f32.demote_f64 (local.get $e)))`,
-    '    (local.set $sum (f64.add (local.get $sum) (local.get $e)))',
+    '(func (export "attend") (param $qp i32) (param $kp i32) (param $vp i32) (param $tokens i32) (param $d i32) (param $scale f32) (param $sp i32) (param $op i32)',
+    '  (local $t i32) (local $i i32) (local $k i32) (local $v i32) (local $acc v128) (local $e v128) (local $p v128) (local $o0 v128) (local $o1 v128)',
+    '  (local $s f32) (local $max f32) (local $sum f32)',
+    '  (local.set $max (f32.const -inf))',
+    '  (local.set $k (local.get $kp))',
+    '  (block $doneKeys (loop $keys',
+    '    (br_if $doneKeys (i32.ge_u (local.get $t) (local.get $tokens)))',
+    '    (local.set $acc (v128.const f32x4 0 0 0 0))',
+    '    (local.set $i (i32.const 0))',
+    '    (block $doneDims (loop $dims',
+    '      (br_if $doneDims (i32.ge_u (local.get $i) (local.get $d)))',
+    `      (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul ${v(at('$qp', '$i', 2))} ${v(at('$k', '$i', 2))})))`,
+    '      (local.set $i (i32.add (local.get $i) (i32.const 4)))',
+    '      (br $dims)))',
+    `    (local.set $s ${scoreOf('(local.get $acc)')})`,
+    `    (f32.store ${at('$sp', '$t', 2)} (local.get $s))`,
+    '    (local.set $max (select (local.get $s) (local.get $max) (f32.gt (local.get $s) (local.get $max))))',
+    '    (local.set $k (i32.add (local.get $k) (i32.shl (local.get $d) (i32.const 2))))',
     '    (local.set $t (i32.add (local.get $t) (i32.const 1)))',
-    '    (br $exps)))',
-    '  (local.set $t (i32.const 0))',
-    '  (block $done (loop $weights',
-    '    (br_if $done (i32.ge_u (local.get $t) (local.get $tokens)))',
-    `    (f64.store ${at('$pp', '$t', 3)} (f64.div (f64.promote_f32 (f32.load ${at('$sp', '$t', 2)})) (local.get $sum)))`,
-    '    (local.set $t (i32.add (local.get $t) (i32.const 1)))',
-    '    (br $weights)))',
-    '  (call $weighted (local.get $pp) (local.get $vp) (local.get $tokens) (local.get $d) (local.get $op)))',
+    '    (br $keys)))',
+    ...softmaxLines('  '),
+    // The weighted values, eight columns at a time.
+    '  (local.set $i (i32.const 0))',
+    '  (block $doneColumns (loop $columns',
+    '    (br_if $doneColumns (i32.ge_u (local.get $i) (local.get $d)))',
+    '    (local.set $o0 (v128.const f32x4 0 0 0 0))',
+    '    (local.set $o1 (v128.const f32x4 0 0 0 0))',
+    `    (local.set $v ${at('$vp', '$i', 2)})`,
+    '    (local.set $t (i32.const 0))',
+    '    (block $doneValues (loop $values',
+    '      (br_if $doneValues (i32.ge_u (local.get $t) (local.get $tokens)))',
+    `      (local.set $p (f32x4.splat (f32.load ${at('$sp', '$t', 2)})))`,
+    '      (local.set $o0 (f32x4.add (local.get $o0) (f32x4.mul (local.get $p) (v128.load (local.get $v)))))',
+    '      (local.set $o1 (f32x4.add (local.get $o1) (f32x4.mul (local.get $p) (v128.load offset=16 (local.get $v)))))',
+    '      (local.set $v (i32.add (local.get $v) (i32.shl (local.get $d) (i32.const 2))))',
+    '      (local.set $t (i32.add (local.get $t) (i32.const 1)))',
+    '      (br $values)))',
+    `    (v128.store ${at('$op', '$i', 2)} (local.get $o0))`,
+    `    (v128.store offset=16 ${at('$op', '$i', 2)} (local.get $o1))`,
+    '    (local.set $i (i32.add (local.get $i) (i32.const 8)))',
+    '    (br $columns)))',
+    ')',
   ];
 }
 
@@ -509,31 +499,12 @@ function attendText() {
     `          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul ${v(at('$q', '$i', 2))} ${v(at('$k', '$i', 2))})))`,
     '          (local.set $i (i32.add (local.get $i) (i32.const 4)))',
     '          (br $dims)))',
-    '        (local.set $s (f32.div (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))) (local.get $scale)))',
+    `        (local.set $s ${scoreOf('(local.get $acc)')})`,
     `        (f32.store ${at('$sp', '$t', 2)} (local.get $s))`,
     '        (local.set $max (select (local.get $s) (local.get $max) (f32.gt (local.get $s) (local.get $max))))',
     '        (local.set $t (i32.add (local.get $t) (i32.const 1)))',
     '        (br $keys)))',
-    // Exponentials, two at a time (a lone last one alongside itself), and their sum in order.
-    '      (local.set $sum (f32.const 0))',
-    '      (local.set $t (i32.const 0))',
-    '      (block $doneExps (loop $exps',
-    '        (br_if $doneExps (i32.ge_u (local.get $t) (local.get $tokens)))',
-    `        (local.set $s (f32.load ${at('$sp', '$t', 2)}))`,
-    `        (local.set $e (f32x4.demote_f64x2_zero (call $exp2 (f64x2.sub (f64x2.promote_low_f32x4 (f32x4.replace_lane 1 (f32x4.splat (local.get $s)) (f32.load offset=4 ${at('$sp', '$t', 2)}))) (f64x2.splat (f64.promote_f32 (local.get $max)))))))`,
-    `        (f32.store ${at('$sp', '$t', 2)} (f32x4.extract_lane 0 (local.get $e)))`,
-    '        (local.set $sum (f32.add (local.get $sum) (f32x4.extract_lane 0 (local.get $e))))',
-    '        (if (i32.lt_u (i32.add (local.get $t) (i32.const 1)) (local.get $tokens)) (then',
-    `          (f32.store offset=4 ${at('$sp', '$t', 2)} (f32x4.extract_lane 1 (local.get $e)))`,
-    '          (local.set $sum (f32.add (local.get $sum) (f32x4.extract_lane 1 (local.get $e))))))',
-    '        (local.set $t (i32.add (local.get $t) (i32.const 2)))',
-    '        (br $exps)))',
-    '      (local.set $t (i32.const 0))',
-    '      (block $doneWeights (loop $weights',
-    '        (br_if $doneWeights (i32.ge_u (local.get $t) (local.get $tokens)))',
-    `        (f32.store ${at('$sp', '$t', 2)} (f32.div (f32.load ${at('$sp', '$t', 2)}) (local.get $sum)))`,
-    '        (local.set $t (i32.add (local.get $t) (i32.const 1)))',
-    '        (br $weights)))',
+    ...softmaxLines('      '),
     // The weighted values, sixteen columns at a time.
     `      (local.set $o (i32.add (i32.add (local.get $op) (i32.shl (i32.mul (local.get $row) (local.get $width)) (i32.const 2))) (local.get $hq)))`,
     '      (local.set $i (i32.const 0))',
@@ -570,69 +541,10 @@ export function floatFunctions() {
     ...roundDiv(),
     ...dequantize(),
     ...dequantizeFloat(),
-    ...expFunction(),
     ...geluFunction(),
     ...geluErfFunction(),
-    ...scores(),
-    ...weighted(),
     ...attend(),
     ...attendText(),
-  ];
-}
-
-/**
- * `$exp(x)`: fdlibm's exp (FreeBSD e_exp.c, as V8's base::ieee754::exp has it, exp(1) included),
- * the function behind Math.exp: the same operations in the same order, so the same doubles
- * where the engine's own build does not contract them into fused multiply-adds (x86-64 does not).
- */
-export function expFunction() {
-  const P = [
-    '1.66666666666666019037e-01',
-    '-2.77777777770155933842e-03',
-    '6.61375632143793436117e-05',
-    '-1.65339022054652515390e-06',
-    '4.13813679705723846039e-08',
-  ];
-  const poly = `(f64.add (f64.const ${P[0]}) (f64.mul (local.get $t) (f64.add (f64.const ${P[1]}) (f64.mul (local.get $t) (f64.add (f64.const ${P[2]}) (f64.mul (local.get $t) (f64.add (f64.const ${P[3]}) (f64.mul (local.get $t) (f64.const ${P[4]})))))))))`;
-  const words = (high) => `(f64.reinterpret_i64 (i64.shl (i64.extend_i32_u ${high}) (i64.const 32)))`;
-  return [
-    '(func $exp (param $x f64) (result f64)',
-    '  (local $hx i32) (local $xsb i32) (local $k i32) (local $hi f64) (local $lo f64) (local $t f64) (local $c f64) (local $y f64)',
-    '  (local.set $hx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))',
-    '  (local.set $xsb (i32.shr_u (local.get $hx) (i32.const 31)))',
-    '  (local.set $hx (i32.and (local.get $hx) (i32.const 0x7fffffff)))',
-    '  (if (i32.ge_u (local.get $hx) (i32.const 0x40862E42)) (then',
-    '    (if (i32.ge_u (local.get $hx) (i32.const 0x7ff00000)) (then',
-    '      (if (f64.ne (local.get $x) (local.get $x)) (then (return (f64.add (local.get $x) (local.get $x)))))',
-    '      (return (select (local.get $x) (f64.const 0) (i32.eqz (local.get $xsb))))))',
-    '    (if (f64.gt (local.get $x) (f64.const 7.09782712893383973096e+02)) (then (return (f64.const inf))))',
-    '    (if (f64.lt (local.get $x) (f64.const -7.45133219101941108420e+02)) (then (return (f64.const 0))))))',
-    '  (if (i32.gt_u (local.get $hx) (i32.const 0x3FD62E42))',
-    '    (then',
-    '      (if (i32.lt_u (local.get $hx) (i32.const 0x3FF0A2B2))',
-    '        (then',
-    '          (if (f64.eq (local.get $x) (f64.const 1)) (then (return (f64.const 2.718281828459045))))',
-    '          (local.set $hi (f64.sub (local.get $x) (select (f64.const -6.93147180369123816490e-01) (f64.const 6.93147180369123816490e-01) (local.get $xsb))))',
-    '          (local.set $lo (select (f64.const -1.90821492927058770002e-10) (f64.const 1.90821492927058770002e-10) (local.get $xsb)))',
-    '          (local.set $k (i32.sub (i32.const 1) (i32.shl (local.get $xsb) (i32.const 1)))))',
-    '        (else',
-    '          (local.set $k (i32.trunc_f64_s (f64.add (f64.mul (f64.const 1.44269504088896338700e+00) (local.get $x)) (select (f64.const -0.5) (f64.const 0.5) (local.get $xsb)))))',
-    '          (local.set $t (f64.convert_i32_s (local.get $k)))',
-    '          (local.set $hi (f64.sub (local.get $x) (f64.mul (local.get $t) (f64.const 6.93147180369123816490e-01))))',
-    '          (local.set $lo (f64.mul (local.get $t) (f64.const 1.90821492927058770002e-10)))))',
-    '      (local.set $x (f64.sub (local.get $hi) (local.get $lo))))',
-    '    (else',
-    '      (if (i32.lt_u (local.get $hx) (i32.const 0x3E300000)) (then (return (f64.add (f64.const 1) (local.get $x)))))))',
-    '  (local.set $t (f64.mul (local.get $x) (local.get $x)))',
-    `  (local.set $c (f64.sub (local.get $x) (f64.mul (local.get $t) ${poly})))`,
-    '  (if (i32.eqz (local.get $k)) (then',
-    '    (return (f64.sub (f64.const 1) (f64.sub (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (local.get $c) (f64.const 2))) (local.get $x))))))',
-    '  (local.set $y (f64.sub (f64.const 1) (f64.sub (f64.sub (local.get $lo) (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (f64.const 2) (local.get $c)))) (local.get $hi))))',
-    '  (if (i32.ge_s (local.get $k) (i32.const -1021)) (then',
-    '    (if (i32.eq (local.get $k) (i32.const 1024)) (then (return (f64.mul (f64.mul (local.get $y) (f64.const 2)) (f64.const 8.988465674311579539e307)))))',
-    `    (return (f64.mul (local.get $y) ${words('(i32.add (i32.const 0x3ff00000) (i32.shl (local.get $k) (i32.const 20)))')}))))`,
-    `  (f64.mul (f64.mul (local.get $y) ${words('(i32.add (i32.const 0x3ff00000) (i32.shl (i32.add (local.get $k) (i32.const 1000)) (i32.const 20)))')}) (f64.const 9.33263618503218878990e-302)))`,
-    '(func (export "exp") (param $x f64) (result f64) (call $exp (local.get $x)))',
   ];
 }
 

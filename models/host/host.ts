@@ -23,6 +23,7 @@ import { requestLang, type ToolRequestOf } from '../shared/tools';
 import { HostTools } from './tools';
 import type { Gloss } from './tools/sense/glosses/types';
 import type { ReadingAids } from './tools/sense/reading-aids';
+import { PartialStream } from './partial-stream';
 import { encoderShape, ensureHiddenStates, exposeHiddenStates, onnxFileFor, WORD_EMBEDDINGS_INPUT } from './onnx';
 import { hiddenStatesTail } from './onnx';
 import { BertBody, type BertConfig, BertEncoder, type BertWeights, Gpt2Body, Gpt2Decoder, type Gpt2Config, type Gpt2Weights } from './kernels';
@@ -282,16 +283,22 @@ export class ModelHost {
     const runner = await this.tools.runnerOf(request.type);
     const asked = config.lang ?? requestLang(request);
     const lang = runner.check ? runner.check(request, asked) : asked;
-    return this.withModel(needModel(config), config, send, id, (lm, backend) =>
-      runner.run(lm, request, {
-        lang,
-        config,
-        backend,
-        signal,
-        update: (update) => send({ kind: 'update', id, update }),
-        partial: (partial) => send({ kind: 'partial', id, partial }),
-      }),
-    );
+    const partials = new PartialStream((partial) => send({ kind: 'partial', id, partial }));
+    try {
+      return await this.withModel(needModel(config), config, send, id, (lm, backend) =>
+        runner.run(lm, request, {
+          lang,
+          config,
+          backend,
+          signal,
+          update: (update) => send({ kind: 'update', id, update }),
+          partial: (partial) => partials.push(partial),
+        }),
+      );
+    } finally {
+      // What the stream still holds goes before the answer.
+      partials.flush();
+    }
   }
 
   private async withModel<T>(spec: ModelSpec, config: HostConfig, send: Send, id: string, work: (lm: LoadedModel, backend: Backend) => Promise<T>): Promise<T> {

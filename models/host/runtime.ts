@@ -6,7 +6,7 @@ import { loadBundledDict } from '../shared/dict/bundled-dict';
 import { loadEquivalents, loadGlosses, loadWordLevel } from './tools/sense/glosses/bundled';
 import { ModelCache } from '../shared/model-files/model-cache';
 import { type Diagnostics, HOST_IDLE } from '../shared/protocol';
-import { GemvThreads, type ThreadPort } from './kernels';
+import { GemvThreads, kernelWorkers, type ThreadPort } from './kernels';
 import { ModelHost } from './host';
 import { loadModel, loadWithoutSession } from './lm/loader';
 import { measureMemory } from './memory';
@@ -18,14 +18,9 @@ import { configureTransformers, fetchModelFile, wasmOnlyRuntime, wasmThreads } f
 import { span } from '../shared/spans';
 import { runtimeWarmer, type SessionCreate, wasmOnlyIfFirst } from './warm-runtime';
 
-/**
- * Worker threads for Sesame's kernels where they can share its memory (a cross-origin-isolated
- * document) and there are cores to spare. A decoding step is memory-bound: threads help up to about
- * one per physical core (half the logical ones where cores run two), and past four they only wait
- * on the same memory. So: half the logical cores, at most 3, beside the document's own thread.
- */
+/** Worker threads for Sesame's kernels where they can share its memory (a cross-origin-isolated document) and there are cores to spare (`kernelWorkers`). */
 export function kernelThreads(spawn: () => Worker): GemvThreads | undefined {
-  const workers = Math.min(3, Math.floor((globalThis.navigator?.hardwareConcurrency ?? 1) / 2));
+  const workers = kernelWorkers(globalThis.navigator?.hardwareConcurrency ?? 1);
   if (!globalThis.crossOriginIsolated || workers < 1 || typeof Atomics.waitAsync !== 'function') return undefined;
   try {
     return new GemvThreads(spawn as () => ThreadPort, workers);

@@ -34,6 +34,8 @@ export const LIMITS = {
   /** Characters of one occurrence's sentence window. */
   occurrenceChars: 600,
   glosses: 12,
+  /** Characters of one completion partial (a few tokens' text; host/partial-stream.ts merges within it). */
+  partialChars: 4000,
 } as const;
 
 export const LANGS = ['en', 'zh'] as const;
@@ -588,7 +590,7 @@ const partial = object({
   /** Which alternative of a completion this text extends. */
   index: num({ int: true, min: 0, max: 4 }),
   /** Newly decoded text, never a broken character. */
-  delta: str({ max: 4000 }),
+  delta: str({ max: LIMITS.partialChars }),
 });
 export type Partial = ReturnType<typeof partial>;
 

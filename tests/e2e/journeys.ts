@@ -3,6 +3,7 @@
 // (tests/e2e-firefox/, MV2 with the background-page host).
 import { statSync } from 'node:fs';
 import { expect } from 'vitest';
+import { kernelWorkers } from '../../models/host/kernels/gemv-threads';
 import type { Diagnostics } from '../../models/shared/protocol';
 import type { DPage, DSession } from './driver/types';
 import { selectTextInPage, wordCentreInPage } from './page-text';
@@ -160,7 +161,7 @@ export async function senseBubble(d: DSession): Promise<void> {
 
 /** How a kernel note ends: the threads its products are split over, where the host has worker threads (a cross-origin-isolated document with cores to spare). */
 function kernelThreadsNote(status: Diagnostics): string {
-  const workers = status.crossOriginIsolated ? Math.min(3, Math.floor(status.hardwareConcurrency / 2)) : 0;
+  const workers = status.crossOriginIsolated ? kernelWorkers(status.hardwareConcurrency) : 0;
   return workers > 0 ? `; split over ${workers + 1} threads` : '';
 }
 

@@ -1,5 +1,6 @@
 // The decoding step's attention as it was written in JavaScript before it moved to the kernel
-// module's SIMD (models/host/kernels/attention.ts): the reference the SIMD must equal bit for bit.
+// module's SIMD (models/host/kernels/attention.ts), in doubles: the reference the module's
+// float32 attention (a step's, an encoder text's) must stay within float32 rounding of.
 
 /**
  * softmax(q·kᵀ / scale) · v for one head, over `tokens` slots of `keys`/`values` from `base`

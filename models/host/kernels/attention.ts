@@ -1,31 +1,26 @@
 // One head's attention for a decoding step (gpt2-step.ts) over the keys and values in a KvState's
-// memory, in the kernel module (`attend`: the scores and the weighted values in SIMD, the softmax
-// with fdlibm's exp, as Math.exp computes it). The arithmetic is the JavaScript loop's it
-// replaced, bit for bit (tests/support/attention-reference.ts): the dot products as four sums in
-// doubles, the exponentials stored as float32, the weights p = e / Σe as doubles, the weighted
-// values summed in doubles and rounded once.
+// memory, in the kernel module (`attend`: scores, softmax and weighted values in SIMD, float32 as
+// the graph's MatMul, Softmax and MatMul compute it; within float32 rounding of the doubles'
+// reference in tests/support/attention-reference.ts, the JavaScript loop it once was).
 import type { GemvKernel } from './gemv-module';
 
 /** A store's room for one head's attention, and views of it (the memory never grows after). */
 export interface AttentionScratch {
-  /** The query, promoted to doubles. */
+  /** The query. */
   qp: number;
-  query: Float64Array;
-  /** Scores, then exponentials, as float32. */
+  query: Float32Array;
+  /** Scores, then the softmax's weights. */
   sp: number;
-  /** The softmax weights, as doubles. */
-  pp: number;
   /** The head's output. */
   op: number;
   out: Float32Array;
 }
 
-/** Where the scratch's parts lie, in bytes from its start, and its size: the query's doubles, the scores, the weights' doubles, the output. */
-function scratchLayout(headSize: number, capacity: number): { qp: number; sp: number; pp: number; op: number; bytes: number } {
-  const sp = 8 * headSize;
-  const pp = sp + 8 * Math.ceil(capacity / 2);
-  const op = pp + 8 * capacity;
-  return { qp: 0, sp, pp, op, bytes: op + 4 * headSize };
+/** Where the scratch's parts lie, in bytes from its start, and its size: the query, the scores (one more: the softmax reads pairs), the output. */
+function scratchLayout(headSize: number, capacity: number): { qp: number; sp: number; op: number; bytes: number } {
+  const sp = 4 * headSize;
+  const op = sp + 16 * Math.ceil((capacity + 1) / 4);
+  return { qp: 0, sp, op, bytes: op + 4 * headSize };
 }
 
 /** Bytes of scratch a store needs for `headSize` and `capacity` slots. */
@@ -34,12 +29,11 @@ export const attentionScratchBytes = (headSize: number, capacity: number): numbe
 /** The scratch for `headSize` and `capacity` slots at `at` (a multiple of 16) in `buffer`, with its views. */
 export function attentionScratch(buffer: ArrayBufferLike, at: number, headSize: number, capacity: number): AttentionScratch {
   const l = scratchLayout(headSize, capacity);
-  const [qp, sp, pp, op] = [l.qp + at, l.sp + at, l.pp + at, l.op + at];
+  const [qp, sp, op] = [l.qp + at, l.sp + at, l.op + at];
   return {
     qp,
-    query: new Float64Array(buffer, qp, headSize),
+    query: new Float32Array(buffer, qp, headSize),
     sp,
-    pp,
     op,
     out: new Float32Array(buffer, op, headSize),
   };
@@ -48,7 +42,7 @@ export function attentionScratch(buffer: ArrayBufferLike, at: number, headSize: 
 /**
  * softmax(q·kᵀ / scale) · v over the first `tokens` of one head's keys and values ([slots][d]
  * float32 at `keys` and `values`), the query being `d` floats of `qkv` from `q`; written into
- * `out` from `at`. d must be a multiple of 8 (`weighted` sums eight dimensions at a time).
+ * `out` from `at`. d must be a multiple of 8 (the module sums eight columns at a time).
  */
 export function attendHead(
   kernel: GemvKernel,
@@ -63,7 +57,7 @@ export function attendHead(
   at: number,
 ): void {
   const d = s.query.length;
-  for (let i = 0; i < d; i++) s.query[i] = qkv[q + i]!;
-  kernel.attend(s.qp, keys, values, tokens, d, scale, s.sp, s.pp, s.op);
+  s.query.set(qkv.subarray(q, q + d));
+  kernel.attend(s.qp, keys, values, tokens, d, scale, s.sp, s.op);
   out.set(s.out, at);
 }

@@ -35,13 +35,13 @@ export interface GemvKernel {
   /** `a`, `b`: the tensor's multiplier and the input's scale (f32) for `dequantize`; the 16-bit step (f64) and the tensor's scale for `dequantizeFloat`. */
   dequantize: Dequantize;
   dequantizeFloat: Dequantize;
-  attend(qp: number, kp: number, vp: number, tokens: number, d: number, scale: number, sp: number, pp: number, op: number): void;
+  /** One head's attention in float32: the query's d floats at qp over `tokens` keys and values ([slots][d] at kp and vp), into d floats at op (sp: the scores). */
+  attend(qp: number, kp: number, vp: number, tokens: number, d: number, scale: number, sp: number, op: number): void;
   /** Every head's attention of one text's [tokens][q | k | v] rows at qp over its own tokens, in float32, into [tokens][width] at op (sp: one row's scores). */
   attendText(qp: number, tokens: number, width: number, heads: number, d: number, scale: number, sp: number, op: number): void;
   gelu(fp: number, n: number): void;
   /** BERT's GELU (erf form) in place over n float32 at fp. */
   geluErf(fp: number, n: number): void;
-  exp(x: number): number;
 }
 
 export const PAGE = 65536;

@@ -6,16 +6,18 @@ import type { LoadedModel } from './loader';
 import { HEAD_INPUT, HIDDEN_ROWS_INPUT, hiddenStateName, hiddenStateNames } from '../onnx';
 import { EventYield } from './event-yield';
 import { kernelRunFault } from './kernel-run-fault';
+import { ToolError } from '../../shared/protocol';
 
 export type Outputs = Record<string, Tensor | undefined>;
 
 /**
  * Every output of one pass: the session's (the masked-LM `_call` would keep only `logits`), through
  * transformers.js's session queue, or the same outputs from Sesame's encoder where the model has
- * one (the head's input for every row, the hidden states at the rows `extraInputs` asked for).
+ * one (the head's input for every row, the hidden states at the rows `extraInputs` asked for;
+ * `signal` cancels it between layers).
  */
-export function runModel(lm: LoadedModel, feeds: Record<string, Tensor>): Promise<Outputs> {
-  if (lm.encoder) return kernelRunFault() ?? runEncoder(lm, feeds);
+export function runModel(lm: LoadedModel, feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Outputs> {
+  if (lm.encoder) return kernelRunFault() ?? runEncoder(lm, feeds, signal);
   return (lm.model as unknown as { forward(inputs: object): Promise<Outputs> }).forward(feeds);
 }
 
@@ -25,7 +27,8 @@ export function hiddenStatesOf(lm: LoadedModel): string[] {
   return hiddenStateNames(lm.model);
 }
 
-async function runEncoder(lm: LoadedModel, feeds: Record<string, Tensor>): Promise<Outputs> {
+/** `signal`: a cancel stops the pass between two layers (a pass of a page's uses takes up to a second). */
+async function runEncoder(lm: LoadedModel, feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Outputs> {
   const encoder = lm.encoder!;
   const ids = feeds.input_ids;
   const mask = feeds.attention_mask;
@@ -44,7 +47,10 @@ async function runEncoder(lm: LoadedModel, feeds: Record<string, Tensor>): Promi
         ...(feeds.token_type_ids ? { tokenTypes: feeds.token_type_ids.data as BigInt64Array } : {}),
         rows: rows ? Array.from(rows.data as BigInt64Array, Number) : [0],
       },
-      () => between.next(),
+      async () => {
+        await between.next();
+        if (signal?.aborted) throw new ToolError('cancelled', 'Cancelled');
+      },
     );
     const out: Outputs = { [HEAD_INPUT]: new Tensor('float32', pass.headInput, [batch, sequence, encoder.width]) };
     pass.hidden.forEach((h, k) => {

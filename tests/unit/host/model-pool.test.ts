@@ -1,31 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModelPool, WARM_FACTOR, warmFactorFor } from '@/models/host/model-pool';
-
-function fakeClock() {
-  let t = 0;
-  const timers: { at: number; fn: () => void; id: number }[] = [];
-  let next = 1;
-  return {
-    now: () => t,
-    setTimer: (fn: () => void, ms: number) => {
-      const id = next++;
-      timers.push({ at: t + ms, fn, id });
-      return id;
-    },
-    clearTimer: (id: unknown) => {
-      const i = timers.findIndex((x) => x.id === id);
-      if (i >= 0) timers.splice(i, 1);
-    },
-    async advance(ms: number) {
-      t += ms;
-      for (const timer of timers.filter((x) => x.at <= t)) {
-        timers.splice(timers.indexOf(timer), 1);
-        timer.fn();
-      }
-      await new Promise((r) => setTimeout(r, 0));
-    },
-  };
-}
+import { fakeClock } from '@/tests/support/fake-clock';
 
 function model(name: string, log: string[]) {
   return { name, release: async () => void log.push(`release ${name}`) };

@@ -9,7 +9,7 @@
 import { type PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
 import { extraInputs, type LoadedModel } from '../../lm/loader';
 import { hiddenStatesOf, logitRows, runModel } from '../../lm/logits';
-import type { Lang } from '../../../shared/protocol';
+import { type Lang, ToolError } from '../../../shared/protocol';
 import { logSoftmax, maskToken, topIndices } from '../../lm/masked-lm';
 import { l2Normalize, meanRows } from './layer-mix';
 import { span } from '../../../shared/spans';
@@ -25,10 +25,12 @@ export interface EmbedOptions {
   lang: Lang;
   /** Replace the word by masks (one per character for Chinese, one for English). */
   mask?: boolean;
-  /** Sentences per forward pass. */
+  /** Sentences per forward pass (default: `passSize`'s; its token budget holds either way). */
   batchSize?: number;
   /** Tokens per sentence, special tokens included; context is cut evenly around the word. */
   maxTokens?: number;
+  /** Cancels a pass between its layers (Sesame's encoder), and the passes after it. */
+  signal?: AbortSignal;
 }
 
 export interface TargetVectors {
@@ -84,12 +86,37 @@ function maskId(lm: LoadedModel): number {
   return lm.tokenizer.mask_token_id!;
 }
 
-/** Indices grouped into batches of similar length: sorted by length, then cut every `batchSize`. */
-export function paddingBuckets(lengths: readonly number[], batchSize: number): number[][] {
+/**
+ * Indices grouped into batches of similar length: sorted by length, then cut every `batchSize`,
+ * or sooner where the batch's lengths would add up past `maxTotal` (a batch holds one at least).
+ */
+export function paddingBuckets(lengths: readonly number[], batchSize: number, maxTotal = Number.POSITIVE_INFINITY): number[][] {
   const order = lengths.map((_, i) => i).sort((a, b) => lengths[a]! - lengths[b]! || a - b);
   const out: number[][] = [];
-  for (let i = 0; i < order.length; i += Math.max(1, batchSize)) out.push(order.slice(i, i + Math.max(1, batchSize)));
+  let total = 0;
+  for (const i of order) {
+    const last = out.at(-1);
+    if (!last || last.length >= Math.max(1, batchSize) || total + lengths[i]! > maxTotal) {
+      out.push([i]);
+      total = lengths[i]!;
+    } else {
+      last.push(i);
+      total += lengths[i]!;
+    }
+  }
   return out;
+}
+
+/**
+ * How many texts go into one pass. A session's pass is padded to its longest text, so texts of
+ * similar length go together, 16 at most. Sesame's encoder (kernels/bert-encoder.ts) runs each
+ * text unpadded, so a page's uses go in as few passes as its work memory allows (each pass costs
+ * a round of hand-offs to the threads, the logits and an update: ~40 ms of a 20-use page's
+ * senses): 32 texts, at most 1 024 tokens (~30 KB of work memory a token for bert-base). A cancel
+ * still stops it within a layer (`runModel`'s signal).
+ */
+export function passSize(lm: LoadedModel): { texts: number; tokens?: number } {
+  return lm.encoder ? { texts: 32, tokens: 1024 } : { texts: 16 };
 }
 
 export async function embedTargets(lm: LoadedModel, targets: readonly Target[], options: EmbedOptions): Promise<TargetVectors[]> {
@@ -97,9 +124,11 @@ export async function embedTargets(lm: LoadedModel, targets: readonly Target[], 
   const names = hiddenStatesOf(lm);
   const pad = lm.tokenizer.pad_token_id ?? 0;
   const out = new Array<TargetVectors>(targets.length);
+  const size = passSize(lm);
   for (const bucket of paddingBuckets(
     encoded.map((e) => e.ids.length),
-    options.batchSize ?? 8,
+    options.batchSize ?? size.texts,
+    size.tokens,
   )) {
     const seq = Math.max(...bucket.map((i) => encoded[i]!.ids.length));
     const ids = new BigInt64Array(bucket.length * seq).fill(BigInt(pad));
@@ -118,7 +147,8 @@ export async function embedTargets(lm: LoadedModel, targets: readonly Target[], 
     // The hidden states of the words' tokens only (hidden-states-graph.ts HIDDEN_ROWS_INPUT).
     const feeds = { input_ids: inputIds, attention_mask: new Tensor('int64', mask, [bucket.length, seq]), ...extraInputs(lm, inputIds, targetRows.flat()) };
     span('sense:feeds');
-    const result = await runModel(lm, feeds);
+    if (options.signal?.aborted) throw new ToolError('cancelled', 'Cancelled');
+    const result = await runModel(lm, feeds, options.signal);
     span('sense:pass');
     const hidden = names.map((n) => {
       const tensor = result[n];

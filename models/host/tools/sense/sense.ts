@@ -7,7 +7,7 @@ import type { Gloss } from './glosses/types';
 import { glossTarget, rankGlosses, substituteOverlapScores } from './glosses/rank';
 import { type GlossOut, type Lang, type OccurrenceSpan, type ResultOf, type Scored, type SenseCluster, ToolError, LIMITS } from '../../../shared/protocol';
 import { clusterSenses, cosineMatrix, labelClusters } from './cluster';
-import { embedTargets, paddingBuckets, sparseRow, substituteVectors, type Target, type TargetVectors } from './embed';
+import { embedTargets, paddingBuckets, passSize, sparseRow, substituteVectors, type Target, type TargetVectors } from './embed';
 import { defaultLayerWeights, mixLayers } from './layer-mix';
 import { type CachedOccurrence, VectorCache } from './vector-cache';
 import { windowAround } from '../../../shared/text/context';
@@ -46,7 +46,7 @@ export interface SenseDeps {
   onProgress?: (p: SenseProgress) => void;
   /** Dictionary entries of a word (the bundled WordNet / CC-CEDICT). */
   lookupGlosses?: (word: string, lang: Lang) => Promise<Gloss[]>;
-  /** Uses per forward pass. */
+  /** Uses per forward pass (default: embed.ts `passSize`). */
   batchSize?: number;
   /** Readings, Chinese equivalents and levels (reading-aids.ts). */
   aids?: ReadingAids;
@@ -93,9 +93,10 @@ async function senseOf(lm: LoadedModel, q: SenseQuery, deps: SenseDeps, progress
   if (q.selected !== undefined && q.selected < total) uses[q.selected] = first!;
   let cached = 0;
   let done = total - others.length;
+  // A pass's texts by count here; embedTargets keeps each pass within the encoder's token budget.
   for (const bucket of paddingBuckets(
     others.map(({ o }) => o.text.length),
-    deps.batchSize ?? 16,
+    deps.batchSize ?? passSize(lm).texts,
   )) {
     if (deps.signal?.aborted) throw new ToolError('cancelled', 'Cancelled');
     const items = bucket.map((b) => others[b]!);
@@ -211,7 +212,12 @@ function mixerFor(hiddenStates: number, configured: readonly number[] | undefine
 }
 
 async function embedUses(lm: LoadedModel, targets: Target[], lang: Lang, mix: Mixer, keep: number, deps: SenseDeps): Promise<CachedOccurrence[]> {
-  const vectors: TargetVectors[] = await embedTargets(lm, targets, { lang, mask: true, batchSize: deps.batchSize ?? 16 });
+  const vectors: TargetVectors[] = await embedTargets(lm, targets, {
+    lang,
+    mask: true,
+    ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
   return vectors.map((v, i) => {
     const t = targets[i]!;
     const word = t.text.slice(t.start, t.end);

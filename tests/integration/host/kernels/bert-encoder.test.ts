@@ -6,16 +6,28 @@ import { readFileSync } from 'node:fs';
 import { fromBinary } from '@bufbuild/protobuf';
 import * as ort from 'onnxruntime-node';
 import { ModelProtoSchema } from 'onnx-buf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Tensor } from '@huggingface/transformers';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BertBody, BertEncoder, type BertConfig, sideBySide } from '@/models/host/kernels/bert-encoder';
 import { ownKernel } from '@/models/host/kernels/gemv-module';
 import { Int8Kernel } from '@/models/host/kernels/int8-kernel';
+import type { LoadedModel } from '@/models/host/lm/loader';
+import { runModel } from '@/models/host/lm/logits';
 import { readBert } from '@/models/host/onnx/bert-graph';
 import { detachHead } from '@/models/host/onnx/head-graph';
 import { HIDDEN_ROWS_INPUT, hiddenStateName, withHiddenStates } from '@/models/host/onnx/hidden-states-graph';
-import type { ModelSpec, ResultOf } from '@/models/shared/protocol';
+import type { ModelSpec, ResultOf, ServerMessage, ToolResult } from '@/models/shared/protocol';
 import { randomWeights } from '../../../support/int8-weights';
-import { bankUses, changedConfigHub, clozeRequest, clozeZhRequest, expectNoSession, relativeError, senseRequest } from '../../../support/kernel-checks';
+import {
+  BANK_SENTENCES,
+  bankUses,
+  changedConfigHub,
+  clozeRequest,
+  clozeZhRequest,
+  expectNoSession,
+  relativeError,
+  senseRequest,
+} from '../../../support/kernel-checks';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../../../support/hub-server.mjs';
 import { nodeThreads, until } from '../../../support/gemv-node-threads';
@@ -172,6 +184,27 @@ describe('the encoder against the session', () => {
     expect(beside.headInput.subarray(batch * sequence * 32, (batch * sequence + 4) * 32)).toEqual(alone.headInput);
   });
 
+  it('stops a pass between two layers when its request is cancelled, and runs the next pass as before', async () => {
+    const { encoder } = kernelModel('tiny-bert-uncased-tied');
+    const lm = { encoder } as unknown as LoadedModel;
+    const feeds = { input_ids: new Tensor('int64', [101n, 2023n, 102n], [1, 3]), attention_mask: new Tensor('int64', [1n, 1n, 1n], [1, 3]) };
+    const cancel = new AbortController();
+    // The first layer's first product cancels the request: the pause after that layer stops the pass.
+    const [first, second] = encoder.layers.map((l) => l.qkv);
+    const allRows = first!.allRows.bind(first);
+    vi.spyOn(first!, 'allRows').mockImplementation((...args: Parameters<Int8Kernel['allRows']>) => {
+      cancel.abort();
+      return allRows(...args);
+    });
+    const later = vi.spyOn(second!, 'allRows');
+    await expect(runModel(lm, feeds, cancel.signal)).rejects.toMatchObject({ code: 'cancelled' });
+    expect(later).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
+    const again = await runModel(lm, feeds, new AbortController().signal);
+    const alone = await encoder.run({ batch: 1, sequence: 3, ids: [101, 2023, 102], mask: [1, 1, 1], rows: [0] });
+    expect(again[hiddenStateName(2)]!.data).toEqual(alone.hidden[2]);
+  });
+
   it('refuses ids, token types and rows outside the model or left out by the mask, and passes longer than its positions', async () => {
     const { encoder } = kernelModel('tiny-bert-uncased-tied');
     await expect(encoder.run({ batch: 1, sequence: 2, ids: [101, 40000], mask: [1, 1], rows: [0] })).rejects.toThrow(/not in the vocabulary/);
@@ -315,6 +348,27 @@ describe("the host's masked LMs with Sesame's encoder", () => {
     expect(again.clusters!.map((c) => [...c.members].map((m) => reversed[m]!.text).sort())).toEqual(
       result.clusters!.map((c) => [...c.members].map((m) => occurrences[m]!.text).sort()),
     );
+  });
+
+  it("takes a page's uses in one pass after the selected one (the session's passes hold 16), with the same senses either way", async () => {
+    const page = Array.from({ length: 20 }, (_, i) => `(${i}) ${BANK_SENTENCES[i % 3]}`).map((text) => ({
+      text,
+      start: text.indexOf('bank'),
+      end: text.indexOf('bank') + 4,
+    }));
+    const request = { ...sense, text: page[4]!.text, start: page[4]!.start, end: page[4]!.end, occurrences: page, selected: 4 };
+    const done = (messages: ServerMessage[]) => messages.flatMap((m) => (m.kind === 'update' && !m.update.clusters ? [m.update.done] : []));
+    const kernel = await nodeHost(hub.url, memoryCache(), undefined, on).run(request, BERT);
+    const session = await nodeHost(hub.url, memoryCache(), undefined, { sesameHead: () => true }).run(request, BERT);
+    expect(done(kernel.messages)).toEqual([1, 20]);
+    expect(done(session.messages)).toEqual([1, 17, 20]);
+    const members = (r: ToolResult) => (r as ResultOf<'sense'>).clusters!.map((c) => [...c.members].sort((a, b) => a - b));
+    expect(
+      members(kernel.result)
+        .flat()
+        .sort((a, b) => a - b),
+    ).toEqual(page.map((_, i) => i));
+    expect(members(kernel.result)).toEqual(members(session.result));
   });
 
   it("keeps the session where Sesame's encoder cannot start, and says why in the layers line", async () => {

@@ -3,7 +3,7 @@
 // and a worker that lacks a kernel or is gone costs speed, never a result.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { chunkStart, type GemvThreads, SLOT, type ThreadPort, type ToWorker } from '@/models/host/kernels/gemv-threads';
+import { chunkStart, type GemvThreads, kernelWorkers, SLOT, type ThreadPort, type ToWorker } from '@/models/host/kernels/gemv-threads';
 import { Int8Kernel } from '@/models/host/kernels/int8-kernel';
 import { nodeThreads, nodeWorker, until } from '../../../support/gemv-node-threads';
 import { randomWeights, seeded } from '../../../support/int8-weights';
@@ -24,6 +24,12 @@ const input = (k: number, seed: number) => {
 };
 
 describe('int8 kernel on worker threads', () => {
+  it('gives the kernels half the logical cores, the document’s thread counted, two to four in all', () => {
+    const threads = (hc: number) => kernelWorkers(hc) + 1;
+    expect([0, 1, Number.NaN].map(kernelWorkers)).toEqual([0, 0, 0]);
+    expect([2, 3, 4, 5, 6, 8, 16, 64].map(threads)).toEqual([2, 2, 2, 2, 3, 4, 4, 4]);
+  });
+
   it('cuts products into 8-row chunks that cover every row once', () => {
     for (const [n, chunks] of [
       [37, 5],

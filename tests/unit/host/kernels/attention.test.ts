@@ -1,8 +1,8 @@
 // A decoding step's attention in the kernel module's SIMD, over the keys and values where a
-// KvState keeps them (models/host/kernels/attention.ts), against the JavaScript it replaced:
-// equal bit for bit, for one slot and for many, head sizes 16 and 64, pasts kept and grown. And
-// an encoder's attention of a whole text (`attendText`, float32 as the graph computes it) against
-// the same reference in doubles.
+// KvState keeps them (models/host/kernels/attention.ts), and an encoder's attention of a whole
+// text (`attendText`), both float32 as the graph computes them, against the JavaScript reference
+// in doubles: within float32 rounding, for one slot and for many, head sizes 16 and 64, pasts
+// kept and grown.
 import { Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import { ownKernel } from '@/models/host/kernels/gemv-module';
@@ -29,7 +29,7 @@ describe("the decoding step's attention in SIMD", () => {
     { headSize: 64, length: 41 },
     { headSize: 64, length: 63 },
     { headSize: 64, length: 64 },
-  ])('head size $headSize over a past of $length: the JavaScript reference, exactly', ({ headSize, length }) => {
+  ])('head size $headSize over a past of $length: within float32 rounding of the reference, the same every time', ({ headSize, length }) => {
     const shape = { layers: 2, heads: 3, headSize };
     const state = KvState.fromTensors(randomPast(shape.layers, shape.heads, headSize, length, length + headSize), shape);
     const random = seeded(99 + length);
@@ -37,6 +37,7 @@ describe("the decoding step's attention in SIMD", () => {
     const scale = Math.sqrt(headSize);
     // Two steps: the second attends over the slot the first wrote too.
     let current = state;
+    let worst = 0;
     for (let step = 0; step < 2; step++) {
       const next = current.extend();
       for (let l = 0; l < shape.layers; l++) {
@@ -48,13 +49,19 @@ describe("the decoding step's attention in SIMD", () => {
           next.values[l]!.set(qkv.subarray(2 * width + h * headSize, 2 * width + (h + 1) * headSize), base + next.slot * headSize);
           next.attend(l, h, scale, qkv, h * headSize, out, h * headSize);
           const want = attendReference(qkv, h * headSize, next.keys[l]!, next.values[l]!, base, next.slot + 1, headSize, scale);
-          const got = out.subarray(h * headSize, (h + 1) * headSize);
-          expect(Array.from(got).findIndex((v, d) => !Object.is(v, want[d]))).toBe(-1);
+          const got = Float32Array.from(out.subarray(h * headSize, (h + 1) * headSize));
+          want.forEach((w, d) => {
+            worst = Math.max(worst, Math.abs(got[d]! - w));
+          });
+          next.attend(l, h, scale, qkv, h * headSize, out, h * headSize);
+          expect(out.subarray(h * headSize, (h + 1) * headSize)).toEqual(got);
         }
       }
       current = next.state;
     }
     expect(current.length).toBe(length + 2);
+    // Weighted sums of values up to 4 in size, float32 sums in token order: a few of its ulps.
+    expect(worst).toBeLessThan(4e-6);
   });
 });
 

@@ -65,6 +65,12 @@ describe('padding buckets', () => {
     expect(buckets).toEqual([[1, 3, 6], [5, 2, 0], [4]]);
     expect(paddingBuckets([], 4)).toEqual([]);
   });
+
+  it('cuts a bucket sooner where its lengths would add up past a budget, one length at least', () => {
+    const lengths = [30, 5, 12, 5, 40, 11, 6];
+    expect(paddingBuckets(lengths, 10, 30)).toEqual([[1, 3, 6, 5], [2], [0], [4]]);
+    expect(paddingBuckets(lengths, 10).flat().sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
 });
 
 describe('substitute vectors', () => {
