@@ -1,4 +1,4 @@
-// Vectors for a word's occurrences: one forward pass per padding bucket over the sentences,
+// Vectors for a word's occurrences: one forward pass per bucket of sentences (`passSize`),
 // reading every hidden state at the word's token positions and, when the word is masked, the
 // predictions at the masks.
 //

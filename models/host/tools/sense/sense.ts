@@ -1,6 +1,6 @@
 // The word-sense tool: the selected use first (substitutes at once), then every other use on the
-// page in padding buckets, each a masked pass that yields both its predictions and all hidden
-// states; ELMo-mixed vectors are clustered into senses, and dictionary glosses ranked by context.
+// page in a few passes (embed.ts `passSize`), each masked, yielding both its predictions and all
+// hidden states; ELMo-mixed vectors are clustered into senses, and dictionary glosses ranked by context.
 import type { LoadedModel } from '../../lm/loader';
 import { hiddenStatesOf } from '../../lm/logits';
 import type { Gloss } from './glosses/types';
