@@ -34,9 +34,8 @@ export class PartialStream {
 
   push(p: Partial): void {
     if (!p.delta) return;
-    const held = this.held.get(p.index) ?? '';
     // A merged piece stays within what the protocol lets one partial carry.
-    if (held.length + p.delta.length > LIMITS.partialChars) this.flush();
+    if ((this.held.get(p.index)?.length ?? 0) + p.delta.length > LIMITS.partialChars) this.flush();
     this.held.set(p.index, (this.held.get(p.index) ?? '') + p.delta);
     const wait = this.last + this.intervalMs - this.clock.now();
     if (wait <= 0) this.flush();

@@ -788,6 +788,11 @@ export class ToolError extends Error {
   }
 }
 
+/** A request's work stops here when its request was cancelled (the host answers "cancelled"). */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ToolError('cancelled', 'Cancelled');
+}
+
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof ToolError) return { code: error.code, message: error.message.slice(0, 2000) };
   const message = error instanceof Error ? error.message : String(error);

@@ -6,7 +6,7 @@ import type { LoadedModel } from './loader';
 import { HEAD_INPUT, HIDDEN_ROWS_INPUT, hiddenStateName, hiddenStateNames } from '../onnx';
 import { EventYield } from './event-yield';
 import { kernelRunFault } from './kernel-run-fault';
-import { ToolError } from '../../shared/protocol';
+import { throwIfCancelled } from '../../shared/protocol';
 
 export type Outputs = Record<string, Tensor | undefined>;
 
@@ -49,7 +49,7 @@ async function runEncoder(lm: LoadedModel, feeds: Record<string, Tensor>, signal
       },
       async () => {
         await between.next();
-        if (signal?.aborted) throw new ToolError('cancelled', 'Cancelled');
+        throwIfCancelled(signal);
       },
     );
     const out: Outputs = { [HEAD_INPUT]: new Tensor('float32', pass.headInput, [batch, sequence, encoder.width]) };

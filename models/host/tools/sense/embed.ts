@@ -9,7 +9,7 @@
 import { type PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
 import { extraInputs, type LoadedModel } from '../../lm/loader';
 import { hiddenStatesOf, logitRows, runModel } from '../../lm/logits';
-import { type Lang, ToolError } from '../../../shared/protocol';
+import { type Lang, throwIfCancelled } from '../../../shared/protocol';
 import { logSoftmax, maskToken, topIndices } from '../../lm/masked-lm';
 import { l2Normalize, meanRows } from './layer-mix';
 import { span } from '../../../shared/spans';
@@ -147,7 +147,7 @@ export async function embedTargets(lm: LoadedModel, targets: readonly Target[], 
     // The hidden states of the words' tokens only (hidden-states-graph.ts HIDDEN_ROWS_INPUT).
     const feeds = { input_ids: inputIds, attention_mask: new Tensor('int64', mask, [bucket.length, seq]), ...extraInputs(lm, inputIds, targetRows.flat()) };
     span('sense:feeds');
-    if (options.signal?.aborted) throw new ToolError('cancelled', 'Cancelled');
+    throwIfCancelled(options.signal);
     const result = await runModel(lm, feeds, options.signal);
     span('sense:pass');
     const hidden = names.map((n) => {

@@ -5,7 +5,16 @@ import type { LoadedModel } from '../../lm/loader';
 import { hiddenStatesOf } from '../../lm/logits';
 import type { Gloss } from './glosses/types';
 import { glossTarget, rankGlosses, substituteOverlapScores } from './glosses/rank';
-import { type GlossOut, type Lang, type OccurrenceSpan, type ResultOf, type Scored, type SenseCluster, ToolError, LIMITS } from '../../../shared/protocol';
+import {
+  type GlossOut,
+  type Lang,
+  type OccurrenceSpan,
+  type ResultOf,
+  type Scored,
+  type SenseCluster,
+  LIMITS,
+  throwIfCancelled,
+} from '../../../shared/protocol';
 import { clusterSenses, cosineMatrix, labelClusters } from './cluster';
 import { embedTargets, paddingBuckets, passSize, sparseRow, substituteVectors, type Target, type TargetVectors } from './embed';
 import { defaultLayerWeights, mixLayers } from './layer-mix';
@@ -98,7 +107,7 @@ async function senseOf(lm: LoadedModel, q: SenseQuery, deps: SenseDeps, progress
     others.map(({ o }) => o.text.length),
     deps.batchSize ?? passSize(lm).texts,
   )) {
-    if (deps.signal?.aborted) throw new ToolError('cancelled', 'Cancelled');
+    throwIfCancelled(deps.signal);
     const items = bucket.map((b) => others[b]!);
     const vectors = await cachedEmbed(
       items.map(({ o }) => trimTarget(o)),
