@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 import { DEQUANTIZE, floatFunctions } from './gemv-float-wat.mjs';
+import { blockProduct, interleaveFunction, relaxedWat, sevenBitFunctions, storeBlockFunction } from './gemv-relaxed-wat.mjs';
 
 /** Output rows computed together: their weight rows stream side by side against one load of x. */
 const ROWS = 8;
@@ -113,72 +114,26 @@ function wat(shared) {
   // `dotsPacked`: the same products over weights packed in blocks of eight outputs, each 16 bytes
   // two inputs of the eight (output c's pair at bytes 2c, 2c + 1): one widened load serves four
   // input rows, each a broadcast pair of its inputs, and the lanes are outputs (no sums across).
-  const packedRows = (rows, label) => [
-    `(block $donePacked${label} (loop $packedRows${label}`,
-    `  (br_if $donePacked${label} (i32.gt_u (i32.add (local.get $r) (i32.const ${rows})) (local.get $count)))`,
-    ...range(2 * rows).map((q) => `  (local.set $a${q} (v128.const i32x4 0 0 0 0))`),
-    '  (local.set $xr (i32.add (local.get $xp) (i32.mul (local.get $r) (local.get $xs))))',
-    '  (local.set $i (i32.const 0))',
+  const packedInputs = (x, rows) => [
     '  (local.set $xa (i32.const 0))',
-    `  (loop $pairs${label}`,
+    '  (loop $pairs',
     '    (local.set $w (v128.load (i32.add (local.get $bp) (local.get $i))))',
     '    (local.set $wl (i16x8.extend_low_i8x16_s (local.get $w)))',
     '    (local.set $w (i16x8.extend_high_i8x16_s (local.get $w)))',
-    ...range(rows).flatMap((q) => {
-      const x =
-        q === 0
-          ? '(i32.add (local.get $xr) (local.get $xa))'
-          : `(i32.add (i32.add (local.get $xr) (i32.mul (local.get $xs) (i32.const ${q}))) (local.get $xa))`;
-      return [
-        `    (local.set $x0 (v128.load32_splat ${x}))`,
-        `    (local.set $a${2 * q} (i32x4.add (local.get $a${2 * q}) (i32x4.dot_i16x8_s (local.get $wl) (local.get $x0))))`,
-        `    (local.set $a${2 * q + 1} (i32x4.add (local.get $a${2 * q + 1}) (i32x4.dot_i16x8_s (local.get $w) (local.get $x0))))`,
-      ];
-    }),
+    ...range(rows).flatMap((q) => [
+      `    (local.set $x0 (v128.load32_splat ${x(q, '(local.get $xa)')}))`,
+      `    (local.set $a${2 * q} (i32x4.add (local.get $a${2 * q}) (i32x4.dot_i16x8_s (local.get $wl) (local.get $x0))))`,
+      `    (local.set $a${2 * q + 1} (i32x4.add (local.get $a${2 * q + 1}) (i32x4.dot_i16x8_s (local.get $w) (local.get $x0))))`,
+    ]),
     '    (local.set $i (i32.add (local.get $i) (i32.const 16)))',
     '    (local.set $xa (i32.add (local.get $xa) (i32.const 4)))',
-    `    (br_if $pairs${label} (i32.lt_u (local.get $xa) (i32.shl (local.get $k) (i32.const 1)))))`,
-    ...range(rows).flatMap((q) => {
-      const o = `(i32.add (i32.add (local.get $op) (i32.mul (i32.add (local.get $r) (i32.const ${q})) (local.get $os))) (i32.shl (local.get $j) (i32.const 2)))`;
-      return [`  (call $storeBlock ${o} (local.get $a${2 * q}) (local.get $a${2 * q + 1}) (i32.sub (local.get $n) (local.get $j)))`];
-    }),
-    `  (local.set $r (i32.add (local.get $r) (i32.const ${rows})))`,
-    `  (br $packedRows${label})))`,
+    '    (br_if $pairs (i32.lt_u (local.get $xa) (i32.shl (local.get $k) (i32.const 1)))))',
   ];
   const packed = [
-    '(func $storeBlock (param $o i32) (param $lo v128) (param $hi v128) (param $left i32)',
-    '  (if (i32.ge_u (local.get $left) (i32.const 8)) (then (v128.store (local.get $o) (local.get $lo)) (v128.store offset=16 (local.get $o) (local.get $hi)) (return)))',
-    ...range(8).map(
-      (c) =>
-        `  (if (i32.gt_u (local.get $left) (i32.const ${c})) (then (i32.store offset=${4 * c} (local.get $o) (i32x4.extract_lane ${c % 4} (local.get ${c < 4 ? '$lo' : '$hi'})))))`,
-    ),
-    ')',
+    ...storeBlockFunction(),
     // `interleave(src, dst, stride)`: eight weight rows of `stride` bytes at src into one block at dst (above).
-    '(func (export "interleave") (param $src i32) (param $dst i32) (param $stride i32)',
-    '  (local $kk i32)',
-    '  (block $done (loop $pairs',
-    '    (br_if $done (i32.ge_u (local.get $kk) (local.get $stride)))',
-    ...range(8).map(
-      (c) =>
-        `    (i32.store16 offset=${2 * c} (local.get $dst) (i32.load16_u (i32.add (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const ${c}))) (local.get $kk))))`,
-    ),
-    '    (local.set $dst (i32.add (local.get $dst) (i32.const 16)))',
-    '    (local.set $kk (i32.add (local.get $kk) (i32.const 2)))',
-    '    (br $pairs)))',
-    ')',
-    '(func (export "dotsPacked") (param $xp i32) (param $count i32) (param $xs i32) (param $wp i32) (param $n i32) (param $k i32) (param $op i32) (param $os i32)',
-    `  (local $w v128) (local $wl v128) (local $x0 v128) (local $j i32) (local $i i32) (local $r i32) (local $xr i32) (local $xa i32) (local $bp i32) ${range(8)
-      .map((q) => `(local $a${q} v128)`)
-      .join(' ')}`,
-    '  (block $doneBlocks (loop $blocks',
-    '    (br_if $doneBlocks (i32.ge_u (local.get $j) (local.get $n)))',
-    '    (local.set $bp (i32.add (local.get $wp) (i32.mul (local.get $j) (local.get $k))))',
-    '    (local.set $r (i32.const 0))',
-    ...packedRows(4, 'Four'),
-    ...packedRows(1, 'One'),
-    '    (local.set $j (i32.add (local.get $j) (i32.const 8)))',
-    '    (br $blocks)))',
-    ')',
+    ...interleaveFunction('interleave', 2),
+    ...blockProduct('dotsPacked', '(local $w v128) (local $wl v128) (local $x0 v128) (local $xa i32)', 4, packedInputs),
   ];
   return [
     '(module',
@@ -203,6 +158,7 @@ function wat(shared) {
     ...block(1, 'One'),
     ')',
     ...packed,
+    ...sevenBitFunctions(),
     ...transpose(),
     ...floatFunctions(),
     ')',
@@ -243,18 +199,18 @@ const target = join(here, '..', 'models', 'host', 'kernels', 'gemv-wasm.ts');
 
 async function build() {
   const wabt = await wabtInit();
-  const base64 = (shared) => {
-    const module = wabt.parseWat('gemv.wat', wat(shared), { simd: true, threads: true });
+  const base64 = (shared, text = wat(shared)) => {
+    const module = wabt.parseWat('gemv.wat', text, { simd: true, threads: true, relaxed_simd: true });
     const { buffer } = module.toBinary({});
     module.destroy();
     return Buffer.from(buffer).toString('base64');
   };
   return [
     '// Generated by scripts/build-gemv.mjs (run `node scripts/build-gemv.mjs` after changing it). Do not edit.',
-    '// The int8 matrix-vector kernel of models/host/kernels/int8-kernel.ts: `dots(xp, rows, xs, wp, n, k, op, os)`, WebAssembly SIMD128,',
-    '// and `transpose(src, dst, n, stride, flip)`, which lays its weights out; the float work around the products',
-    '// (scripts/gemv-float-wat.mjs): `range`, `quantize`, `maxAbs`, `roundDiv`, `dequantize`, `dequantizeFloat`,',
-    "// GPT-2's `gelu`, fdlibm's `exp`, and one head's attention, `attend`.",
+    '// The int8 matrix-vector kernel of models/host/kernels/int8-kernel.ts: `dots(xp, rows, xs, wp, n, k, op, os)` and',
+    "// `dotsPacked`, WebAssembly SIMD128, and `transpose`, `interleave`, which lay their weights out; the relaxed path's",
+    '// layout and corrections (scripts/gemv-relaxed-wat.mjs); the float work around the products (scripts/gemv-float-wat.mjs):',
+    '// quantising, scaling back, LayerNorm, GELU and attention. Then `dotsRelaxed`, relaxed SIMD, in a module of its own.',
     `export const GEMV_K_MULTIPLE = ${K_MULTIPLE};`,
     `export const GEMV_TRANSPOSE_ROWS = ${TRANSPOSE_ROWS};`,
     "/** Bits of `dequantize`'s and `dequantizeFloat`'s `mode`. */",
@@ -264,6 +220,9 @@ async function build() {
     `export const GEMV_WASM_BASE64 =\n  '${base64(false)}';`,
     '/** The same on an imported shared memory (cross-origin-isolated pages, workers). */',
     `export const GEMV_SHARED_WASM_BASE64 =\n  '${base64(true)}';`,
+    '/** `dotsRelaxed` (scripts/gemv-relaxed-wat.mjs) on the memory the module above exports, and on a shared one. */',
+    `export const GEMV_RELAXED_WASM_BASE64 =\n  '${base64(false, relaxedWat(false))}';`,
+    `export const GEMV_RELAXED_SHARED_WASM_BASE64 =\n  '${base64(true, relaxedWat(true))}';`,
     '',
   ].join('\n');
 }

@@ -61,8 +61,7 @@ function range() {
  * q = clamp(nearest-even(x / scale) + zp, 0, 255).
  */
 function quantize() {
-  const q = (x) =>
-    `(i32x4.sub (i32x4.min_s (i32x4.max_s (i32x4.add (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.div ${x} (local.get $s4)))) (local.get $z4)) (v128.const i32x4 0 0 0 0)) (v128.const i32x4 255 255 255 255)) (local.get $z4))`;
+  const q = (x) => `(i32x4.sub ${uint8Of(x)} (local.get $z4))`;
   return toInt16(
     '(func (export "quantize") (param $ip i32) (param $k i32) (param $stride i32) (param $scale f32) (param $zp i32) (param $xp i32) (result i32)',
     '(local $s4 v128) (local $z4 v128)',
@@ -74,6 +73,50 @@ function quantize() {
       '(local.set $one (i32.sub (select (local.get $one) (i32.const 255) (i32.lt_s (local.get $one) (i32.const 255))) (local.get $zp)))',
     ],
   );
+}
+
+/** DynamicQuantizeLinear's uint8 of four float32 as i32x4: clamp(nearest-even(x / $s4) + $z4, 0, 255). */
+const uint8Of = (x) =>
+  `(i32x4.min_s (i32x4.max_s (i32x4.add (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.div ${x} (local.get $s4)))) (local.get $z4)) (v128.const i32x4 0 0 0 0)) (v128.const i32x4 255 255 255 255))`;
+
+/**
+ * `quantize8(ip, k, stride, scale, zp, xp) → Σ`: the same uint8 q of each of k float32 at ip as
+ * `quantize`, stored as the int8 q − 128 at xp (the relaxed products' input, gemv-relaxed-wat.mjs),
+ * zp − 128 up to `stride` (an input of 0); returns Σ (q − zp), as `quantize` does.
+ */
+function quantize8() {
+  const one = `(i32.add (i32.trunc_sat_f32_s (f32.nearest (f32.div (f32.load ${at('$ip', '$i', 2)}) (local.get $scale)))) (local.get $zp))`;
+  return [
+    '(func (export "quantize8") (param $ip i32) (param $k i32) (param $stride i32) (param $scale f32) (param $zp i32) (param $xp i32) (result i32)',
+    '  (local $s4 v128) (local $z4 v128) (local $acc v128) (local $a v128) (local $b v128) (local $i i32) (local $end i32) (local $sum i32) (local $one i32)',
+    '  (local.set $s4 (f32x4.splat (local.get $scale)))',
+    '  (local.set $z4 (i32x4.splat (local.get $zp)))',
+    '  (local.set $end (i32.and (local.get $k) (i32.const -8)))',
+    '  (block $done (loop $eight',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $end)))',
+    `    (local.set $a ${uint8Of(v(at('$ip', '$i', 2)))})`,
+    `    (local.set $b ${uint8Of(`(v128.load offset=16 ${at('$ip', '$i', 2)})`)})`,
+    '    (local.set $acc (i32x4.add (local.get $acc) (i32x4.add (local.get $a) (local.get $b))))',
+    '    (local.set $a (i16x8.sub (i16x8.narrow_i32x4_s (local.get $a) (local.get $b)) (v128.const i16x8 128 128 128 128 128 128 128 128)))',
+    '    (v128.store64_lane 0 (i32.add (local.get $xp) (local.get $i)) (i8x16.narrow_i16x8_s (local.get $a) (local.get $a)))',
+    '    (local.set $i (i32.add (local.get $i) (i32.const 8)))',
+    '    (br $eight)))',
+    '  (block $done (loop $one',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $k)))',
+    `    (local.set $one ${one})`,
+    '    (local.set $one (select (local.get $one) (i32.const 0) (i32.gt_s (local.get $one) (i32.const 0))))',
+    '    (local.set $one (select (local.get $one) (i32.const 255) (i32.lt_s (local.get $one) (i32.const 255))))',
+    '    (i32.store8 (i32.add (local.get $xp) (local.get $i)) (i32.sub (local.get $one) (i32.const 128)))',
+    '    (local.set $sum (i32.add (local.get $sum) (local.get $one)))',
+    '    (local.set $i (i32.add (local.get $i) (i32.const 1)))',
+    '    (br $one)))',
+    '  (block $done (loop $pad',
+    '    (br_if $done (i32.ge_u (local.get $i) (local.get $stride)))',
+    '    (i32.store8 (i32.add (local.get $xp) (local.get $i)) (i32.sub (local.get $zp) (i32.const 128)))',
+    '    (local.set $i (i32.add (local.get $i) (i32.const 1)))',
+    '    (br $pad)))',
+    `  (i32.sub (i32.add (local.get $sum) ${sumI32('(local.get $acc)')}) (i32.mul (local.get $k) (local.get $zp))))`,
+  ];
 }
 
 /**
@@ -537,6 +580,7 @@ export function floatFunctions() {
     ...range(),
     ...addNorm(),
     ...quantize(),
+    ...quantize8(),
     ...maxAbs(),
     ...roundDiv(),
     ...dequantize(),

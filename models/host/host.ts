@@ -747,7 +747,7 @@ function attachEncoder(lm: LoadedModel, layers: KernelLayers | undefined, withou
   } catch (error) {
     return inGraph(`Sesame's encoder did not start: ${(error as Error).message}`);
   }
-  return `passes in Sesame's kernels (${lm.encoder.layers.length} layers)${withoutSession ? ', no onnxruntime session' : ''}`;
+  return `passes in Sesame's kernels (${lm.encoder.layers.length} layers, ${lm.encoder.instructions})${withoutSession ? ', no onnxruntime session' : ''}`;
 }
 
 /** What the rewrite reads along for Sesame's layer kernels: a q8 GPT-2's or BERT's weights, or why not. */

@@ -153,10 +153,12 @@ export async function senseBubble(d: DSession): Promise<void> {
     .toBe(true);
   // On WASM a q8 encoder's passes run in Sesame's kernels (kernels/bert-encoder.ts), no onnxruntime
   // session made; split over worker threads where the host is cross-origin isolated, as the completion's.
+  // This fixture's weights use all 8 bits (per-tensor, no reduce_range): SIMD128, not relaxed SIMD
+  // (tests/e2e/kernels.test.ts takes the hub's layout there).
   const status = await d.hostStatus();
   const bert = status.loaded.find((m) => m.family === 'bert');
   expect(bert).toMatchObject({ dtype: 'q8', backend: 'wasm' });
-  expect(bert?.layers).toBe(`3 hidden states; passes in Sesame's kernels (2 layers), no onnxruntime session${kernelThreadsNote(status)}`);
+  expect(bert?.layers).toBe(`3 hidden states; passes in Sesame's kernels (2 layers, SIMD128), no onnxruntime session${kernelThreadsNote(status)}`);
 }
 
 /** How a kernel note ends: the threads its products are split over, where the host has worker threads (a cross-origin-isolated document with cores to spare). */

@@ -11,3 +11,26 @@ export function randomWeights(k: number, n: number, signed: boolean, perColumn: 
   const scale = Float32Array.from({ length: perColumn ? n : 1 }, () => 0.001 + random() * 0.01);
   return { data, signed, k, n, zeroPoint, scale, ...(bias ? { bias: Float32Array.from({ length: n }, () => random() - 0.5) } : {}) };
 }
+
+/**
+ * Signed per-column weights in [−64, 64], as the hub's reduce_range q8 files store them, with
+ * outputs of every kind the relaxed path tells apart (scripts/gemv-relaxed-wat.mjs): both −64 and
+ * 64 (`sixtyFours` of them where given), 64 and no −64, −64 and no 64, neither.
+ */
+export function sevenBitWeights(k: number, n: number, seed = 7, sixtyFours = 2): Int8Weights {
+  const random = seeded(seed);
+  const w = randomWeights(k, n, true, true, true, seed);
+  const value = (j: number) => {
+    const kind = j % 4;
+    const v = Math.floor(random() * 127) - 63;
+    return kind === 1 ? Math.max(v, -63) : kind === 2 ? Math.min(v, 63) : v;
+  };
+  for (let i = 0; i < k; i++) for (let j = 0; j < n; j++) w.data[i * n + j] = value(j) & 0xff;
+  for (let j = 0; j < n; j++) {
+    const kind = j % 4;
+    if (kind === 0 || kind === 1) for (let t = 0; t < Math.min(sixtyFours, k - 1); t++) w.data[((j + 3 * t) % k) * n + j] = 64;
+    if (kind === 0 || kind === 2) w.data[((j + k - 1) % k) * n + j] = -64 & 0xff;
+  }
+  w.zeroPoint.fill(0);
+  return w;
+}

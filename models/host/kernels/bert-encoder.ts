@@ -143,6 +143,13 @@ export class BertEncoder {
     for (const k of this.kernels()) k.release();
   }
 
+  /** How its products run: "relaxed SIMD" (all), "relaxed SIMD for r of n linear layers", or "SIMD128" (int8-kernel.ts `relaxed`). */
+  get instructions(): string {
+    const all = this.kernels();
+    const relaxed = all.filter((k) => k.relaxed).length;
+    return relaxed === 0 ? 'SIMD128' : relaxed === all.length ? 'relaxed SIMD' : `relaxed SIMD for ${relaxed} of ${all.length} linear layers`;
+  }
+
   get positions(): number {
     return this.body.position.rows;
   }

@@ -52,7 +52,8 @@ export const SLOT = {
   zp: 19,
   sp: 20,
   bp: 21,
-  chunk: 22,
+  cp: 22,
+  chunk: 23,
 } as const;
 /** At most this many chunks a product. */
 export const MAX_CHUNKS = 32;
@@ -103,6 +104,7 @@ export function runChunk(control: Int32Array, kernel: ChunkKernel, c: number, ta
       zp: at(SLOT.zp),
       sp: at(SLOT.sp),
       bp: at(SLOT.bp),
+      cp: at(SLOT.cp),
     };
   }
   computeColumns(kernel, p, chunkStart(p.n, chunks, c), chunkStart(p.n, chunks, c + 1));
@@ -113,8 +115,9 @@ export function runChunk(control: Int32Array, kernel: ChunkKernel, c: number, ta
 /** Outputs `from`…`to` − 1 of product `p`: their integer sums, then (where `p.finish` says) their floats. */
 export function computeColumns(kernel: ChunkKernel, p: Product, from: number, to: number): void {
   if (to <= from) return;
-  kernel.dots(p.xp, p.rows, p.xs, p.wp + from * p.k, to - from, p.k, p.op + 4 * from, p.os);
   const f = p.finish;
+  const relaxed = f && f.how & FINISH.relaxed;
+  (relaxed ? kernel.dotsRelaxed! : kernel.dots)(p.xp, p.rows, p.xs, p.wp + from * p.k, to - from, p.k, p.op + 4 * from, p.os);
   if (!f) return;
   const table = new DataView(kernel.memory.buffer, f.table, p.rows * ROW_TABLE_BYTES);
   const dequantize = (f.how & 3) === FINISH.float ? kernel.dequantizeFloat : kernel.dequantize;
@@ -124,20 +127,31 @@ export function computeColumns(kernel: ChunkKernel, p: Product, from: number, to
     const row = r * ROW_TABLE_BYTES;
     const out = f.fo + r * f.fs + shift;
     const [sum, a, b] = [table.getInt32(row, true), table.getFloat64(row + 8, true), table.getFloat64(row + 16, true)];
+    if (relaxed) kernel.unbias(p.op + r * p.os + shift, to - from, sum, table.getInt32(row + 4, true), f.cp, p.n, from, p.xp + r * p.xs);
     dequantize(p.op + r * p.os + shift, to - from, f.mode, f.zero, f.zp + shift, sum, a, b, f.sp + shift, f.bp + shift, out);
     activation?.(out, to - from);
   }
 }
 
+/** `dotsRelaxed` of `module` (gemv-module.ts `relaxedModule`) on `memory`, where there is the module. */
+export function relaxedDots(module: WebAssembly.Module | undefined, memory: WebAssembly.Memory): { dotsRelaxed?: Dots } {
+  if (!module) return {};
+  const { dotsRelaxed } = new WebAssembly.Instance(module, { env: { memory } }).exports as { dotsRelaxed: Dots };
+  return { dotsRelaxed };
+}
+
 /** The kernel's `dots`: `rows` input rows xs bytes apart at xp, their outputs os bytes apart at op. */
 export type Dots = (xp: number, rows: number, xs: number, wp: number, n: number, k: number, op: number, os: number) => void;
 
-/** What a thread computes a product's chunks with: the module's products (`dots` or `dotsPacked`) and its float work. */
-export type ChunkKernel = { dots: Dots } & Pick<GemvKernel, 'memory' | 'dequantize' | 'dequantizeFloat' | 'gelu' | 'geluErf'>;
+/** What a thread computes a product's chunks with: the module's products (`dots` or `dotsPacked`, and `dotsRelaxed` where there is relaxed SIMD) and its float work. */
+export type ChunkKernel = { dots: Dots; dotsRelaxed?: Dots } & Pick<GemvKernel, 'memory' | 'dequantize' | 'dequantizeFloat' | 'gelu' | 'geluErf' | 'unbias'>;
 
-/** Bits of `Finish.how`: which of the module's functions scales the sums back, then which activation. */
-export const FINISH = { quantized: 1, float: 2, gelu: 4, geluErf: 8 } as const;
-/** A row's operands in a `Finish` table: its input's sum (i32 at 0), then `a` and `b` (f64 at 8 and 16). */
+/**
+ * Bits of `Finish.how`: which of the module's functions scales the sums back, then which
+ * activation; `relaxed`: the products are `dotsRelaxed`'s, taken back to Σ x·w by `unbias` first.
+ */
+export const FINISH = { quantized: 1, float: 2, gelu: 4, geluErf: 8, relaxed: 16 } as const;
+/** A row's operands in a `Finish` table: its input's sum (i32 at 0), c = 128 − its zero point (i32 at 4, the relaxed path's), then `a` and `b` (f64 at 8 and 16). */
 export const ROW_TABLE_BYTES = 24;
 
 /**
@@ -156,6 +170,8 @@ export interface Finish {
   zp: number;
   sp: number;
   bp: number;
+  /** The layer's corrections for `unbias` (scripts/gemv-relaxed-wat.mjs), −1 where its products are not relaxed. */
+  cp: number;
 }
 
 /** One product: `rows` input rows (i16, xs bytes apart at xp) against [n][k] weights at wp, the sums os bytes apart at op. */
@@ -173,7 +189,7 @@ export interface Product {
 
 export type ToWorker =
   | { type: 'start'; control: SharedArrayBuffer }
-  | { type: 'kernel'; id: number; module: WebAssembly.Module; memory: WebAssembly.Memory; blocks?: boolean }
+  | { type: 'kernel'; id: number; module: WebAssembly.Module; memory: WebAssembly.Memory; blocks?: boolean; relaxed?: WebAssembly.Module }
   | { type: 'drop'; id: number };
 export type FromWorker = { type: 'ready'; id: number };
 
@@ -234,10 +250,11 @@ export class GemvThreads {
   }
 
   /** Makes `memory` (the kernel module's, shared) known to every worker; `owner` dropping out of use drops it there too. */
-  /** `blocks`: its weights are in blocks of eight outputs (the module's `dotsPacked` computes its products). */
-  register(owner: object, module: WebAssembly.Module, memory: WebAssembly.Memory, blocks = false): number {
+  /** `blocks`: its weights are in blocks of eight outputs (the module's `dotsPacked` computes its products); `relaxed`: the module with `dotsRelaxed`, where its layers use it. */
+  register(owner: object, module: WebAssembly.Module, memory: WebAssembly.Memory, blocks = false, relaxed?: WebAssembly.Module): number {
     const id = this.nextId++;
-    for (const port of this.ports) port.postMessage({ type: 'kernel', id, module, memory, ...(blocks ? { blocks } : {}) } satisfies ToWorker);
+    for (const port of this.ports)
+      port.postMessage({ type: 'kernel', id, module, memory, ...(blocks ? { blocks } : {}), ...(relaxed ? { relaxed } : {}) } satisfies ToWorker);
     this.dropped.register(owner, id, owner);
     return id;
   }
@@ -265,7 +282,7 @@ export class GemvThreads {
     for (const key of ['xp', 'wp', 'n', 'k', 'op', 'rows', 'xs', 'os'] as const) Atomics.store(c, SLOT[key], p[key]);
     const f = p.finish;
     Atomics.store(c, SLOT.how, f?.how ?? 0);
-    if (f) for (const key of ['fo', 'fs', 'table', 'mode', 'zero', 'zp', 'sp', 'bp'] as const) Atomics.store(c, SLOT[key], f[key]);
+    if (f) for (const key of ['fo', 'fs', 'table', 'mode', 'zero', 'zp', 'sp', 'bp', 'cp'] as const) Atomics.store(c, SLOT[key], f[key]);
     Atomics.store(c, SLOT.chunks, chunks);
     Atomics.store(c, SLOT.finished, 0);
     Atomics.store(c, SLOT.next, task << CHUNK_BITS);

@@ -2,7 +2,7 @@
 // its share of every product the caller posts. Plain TypeScript over a message port, so the same
 // code runs in a browser Worker and in Node's worker_threads (tests).
 import type { GemvKernel } from './gemv-module';
-import { type ChunkKernel, claimChunk, runChunk, SLOT, taskOf, type ToWorker } from './gemv-threads';
+import { type ChunkKernel, claimChunk, relaxedDots, runChunk, SLOT, taskOf, type ToWorker } from './gemv-threads';
 
 /** How long a worker keeps watching for the next product before it goes back to its event loop (a step's products come back to back). */
 const WATCH_MS = 2;
@@ -21,7 +21,7 @@ export function serveGemvTasks(port: Port): void {
     if (m.type === 'kernel') {
       const instance = new WebAssembly.Instance(m.module, { env: { memory: m.memory } });
       const exports = instance.exports as unknown as Omit<GemvKernel, 'memory'>;
-      kernels.set(m.id, { ...exports, memory: m.memory, dots: m.blocks ? exports.dotsPacked : exports.dots });
+      kernels.set(m.id, { ...exports, ...relaxedDots(m.relaxed, m.memory), memory: m.memory, dots: m.blocks ? exports.dotsPacked : exports.dots });
       port.postMessage({ type: 'ready', id: m.id });
     } else if (m.type === 'drop') {
       kernels.delete(m.id);

@@ -17,7 +17,8 @@ import { readBert } from '@/models/host/onnx/bert-graph';
 import { detachHead } from '@/models/host/onnx/head-graph';
 import { HIDDEN_ROWS_INPUT, hiddenStateName, withHiddenStates } from '@/models/host/onnx/hidden-states-graph';
 import type { ModelSpec, ResultOf, ServerMessage, ToolResult } from '@/models/shared/protocol';
-import { randomWeights } from '../../../support/int8-weights';
+import { randomWeights, sevenBitWeights } from '../../../support/int8-weights';
+import { relaxedInJavaScript } from '../../../support/relaxed-dots';
 import {
   BANK_SENTENCES,
   bankUses,
@@ -270,6 +271,32 @@ describe('the encoder arithmetic', () => {
     }
   });
 
+  it("relaxed products (7-bit weights, int8 input) give the SIMD128 path's outputs bit for bit; weights past 7 bits, or too many 64s beside −64, keep SIMD128", () => {
+    const manySixtyFours = sevenBitWeights(64, 8, 5, 40);
+    const ws = [
+      sevenBitWeights(37, 37, 1),
+      sevenBitWeights(96, 45, 2),
+      sevenBitWeights(300, 19, 3),
+      randomWeights(64, 24, true, false, true, 4),
+      manySixtyFours,
+    ];
+    const options = { oneProductAtATime: true, blocks: true };
+    const simd128 = Int8Kernel.group(ws, undefined, 32, { ...options, relaxed: false });
+    const relaxed = Int8Kernel.group(ws, undefined, 32, { ...options, relaxed: relaxedInJavaScript });
+    expect(relaxed.map((kernel) => kernel.relaxed)).toEqual([true, true, true, false, false]);
+    expect(simd128.some((kernel) => kernel.relaxed)).toBe(false);
+    relaxed.forEach((kernel, i) => {
+      const { k } = ws[i]!;
+      // Rows far apart in range, so that the texts' zero points differ.
+      const input = Float32Array.from({ length: 41 * k }, (_, j) => Math.sin(j * (i + 1.3)) * (1 + Math.floor(j / k) / 4) + (j / k > 20 ? 0.8 : 0));
+      for (const [rows, tensors] of [[[0]], [[3, 1, 2]], [Array.from({ length: 41 }, (_, r) => r), [0, 7, 21]]] as const) {
+        const mine = kernel.rows(input, rows, 'geluErf', tensors).map((r) => [...r]);
+        expect(mine, `layer ${i}, rows ${rows.length}`).toEqual(simd128[i]!.rows(input, rows, 'geluErf', tensors).map((r) => [...r]));
+      }
+      expect([...kernel.apply(input.subarray(0, k))]).toEqual([...simd128[i]!.apply(input.subarray(0, k))]);
+    });
+  });
+
   it('joins layers that read one input into one whose outputs are theirs side by side', () => {
     const ws = [randomWeights(24, 8, false, false, true, 1), randomWeights(24, 16, false, false, true, 2)];
     const joined = sideBySide(ws);
@@ -333,7 +360,7 @@ describe("the host's masked LMs with Sesame's encoder", () => {
     }
     expect(await status(kernel, BERT.id)).toMatchObject({
       head: expect.stringMatching(/in Sesame's kernel/),
-      layers: "3 hidden states; passes in Sesame's kernels (2 layers), no onnxruntime session",
+      layers: "3 hidden states; passes in Sesame's kernels (2 layers, SIMD128), no onnxruntime session",
     });
     expect((await status(session, BERT.id)).layers).toBe('3 hidden states');
   });
@@ -412,7 +439,9 @@ describe("the host's masked LMs with Sesame's encoder", () => {
       await until(() => ids.every((id) => kernelThreads.ready(id)));
       // The first run may have started before every worker had the kernels: compare a later one.
       expect((await h.run(cloze, BERT)).result).toEqual(alone);
-      expect((await status(h, BERT.id)).layers).toBe("3 hidden states; passes in Sesame's kernels (2 layers), no onnxruntime session; split over 3 threads");
+      expect((await status(h, BERT.id)).layers).toBe(
+        "3 hidden states; passes in Sesame's kernels (2 layers, SIMD128), no onnxruntime session; split over 3 threads",
+      );
       await h.run({ type: 'models.delete', modelId: BERT.id });
       expect(ids.filter((id) => kernelThreads.ready(id))).toEqual([]);
     } finally {
