@@ -3,11 +3,6 @@
 // instruction's arithmetic in JavaScript (tests/support/relaxed-dots.ts), and this checks the
 // instruction itself, on one thread and on the kernel threads, against the SIMD128 products;
 // then the extension's encoder on it, over the hub's layout (reduce_range weights).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSpec, ResultOf } from '@/models/shared/protocol';
@@ -16,66 +11,27 @@ import { memoryCache, nodeHost } from '../support/node-host';
 // @ts-expect-error plain ESM helper without types
 import { startHubServer } from '../support/hub-server.mjs';
 import { CHROMIUM, extensionRequest, FIXTURE_MODELS, hostStatus, launch } from './harness';
+import { RELAXED_CHECK_PASSES, serveRelaxedCheck } from './kernels/relaxed-check';
 
-let dir: string;
-let server: Server;
+let pages: Awaited<ReturnType<typeof serveRelaxedCheck>>;
 let browser: Browser;
-let url: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sesame-kernels-'));
-  await build({
-    entryPoints: { page: resolve('tests/e2e/kernels/relaxed-page.ts'), worker: resolve('entrypoints/offscreen/gemv-worker.ts') },
-    bundle: true,
-    format: 'iife',
-    target: 'es2022',
-    outdir: dir,
-    alias: { '@': resolve('.') },
-    logLevel: 'error',
-  });
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>kernels</title><script src="page.js"></script>');
-  // Cross-origin isolated, as the offscreen document is: shared memory for the kernel threads.
-  server = createServer((req, res) => {
-    const name = { '/': 'index.html', '/page.js': 'page.js', '/worker.js': 'worker.js' }[new URL(req.url ?? '/', 'http://x').pathname];
-    if (!name) return void res.writeHead(404).end();
-    res
-      .writeHead(200, {
-        'content-type': name.endsWith('.html') ? 'text/html' : 'text/javascript',
-        'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-embedder-policy': 'require-corp',
-      })
-      .end(readFileSync(join(dir, name)));
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  url = `http://127.0.0.1:${address.port}/`;
+  pages = await serveRelaxedCheck();
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
-  rmSync(dir, { recursive: true, force: true });
+  await pages?.close();
 });
 
 describe('relaxed SIMD in Chromium', () => {
   it('computes the SIMD128 products bit for bit on one thread and on the kernel threads; weights past 7 bits keep SIMD128', async () => {
     const page = await browser.newPage();
-    await page.goto(url);
+    await page.goto(pages.url);
     await page.waitForFunction(() => window.result !== undefined, undefined, { timeout: 60_000 });
-    const result = await page.evaluate(() => window.result);
-    expect(result).toEqual({
-      available: true,
-      isolated: true,
-      broken: undefined,
-      layers: [
-        { relaxed: true, split: true, threads: 3, equal: true },
-        { relaxed: true, split: true, threads: 3, equal: true },
-        { relaxed: true, split: true, threads: 3, equal: true },
-        { relaxed: false, split: false, threads: 3, equal: true },
-      ],
-    });
+    expect(await page.evaluate(() => window.result)).toEqual(RELAXED_CHECK_PASSES);
   });
 });
 
