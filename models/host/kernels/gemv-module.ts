@@ -102,8 +102,8 @@ export function relaxedModule(): Relaxed | undefined {
   return compiled.relaxed ?? undefined;
 }
 
-/** Whether `dotsRelaxed` gives one block of eight outputs over 64 inputs, five rows, the sums JavaScript gives. */
-function computesExactly(module: WebAssembly.Module): boolean {
+/** Whether `module`'s `dotsRelaxed` gives one block of eight outputs over 64 inputs, five rows, the sums JavaScript gives (exported for its test). */
+export function computesExactly(module: WebAssembly.Module): boolean {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const { dotsRelaxed } = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Required<Pick<GemvKernel, 'dotsRelaxed'>>;
   const [k, rows, wp, op] = [64, 5, 1024, 4096];
