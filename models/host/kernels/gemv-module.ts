@@ -1,7 +1,7 @@
 // The compiled kernel module (gemv-wasm.ts, built by scripts/build-gemv.mjs) and what it exports:
 // the int8 products, their float work, GPT-2's GELU and one head's attention; and the relaxed-SIMD
 // products' module, where the engine computes them exactly. Compiled once per context.
-import { relaxedDots } from './gemv-threads';
+import type { Dots } from './gemv-threads';
 import { GEMV_RELAXED_SHARED_WASM_BASE64, GEMV_RELAXED_WASM_BASE64, GEMV_SHARED_WASM_BASE64, GEMV_WASM_BASE64 } from './gemv-wasm';
 
 /** Scales a layer's integer sums at op back to n floats at out (per-output zero points, scales, bias at zp, sp, bp as `mode` says). */
@@ -37,8 +37,6 @@ export interface GemvKernel {
   unbias(op: number, count: number, sum: number, c: number, cp: number, n: number, from: number, xr: number): void;
   /** `quantize`, the input stored as the int8 q − 128 for `dotsRelaxed`. */
   quantize8(ip: number, k: number, stride: number, scale: number, zeroPoint: number, xp: number): number;
-  /** Σ a·b over blocks of 7-bit weights (`interleaveQuads`), where the engine computes relaxed SIMD exactly (`relaxedModule`). */
-  dotsRelaxed?: (xp: number, rows: number, xs: number, wp: number, n: number, k: number, op: number, os: number) => void;
   transpose(src: number, dst: number, n: number, stride: number, flip: number): void;
   range(ip: number, n: number, out: number): void;
   /** Each of `rows` rows of `width` float32 at hp, in place: plus the row at xp where `add` is 1 (the residual), then LayerNorm with the weight at wp and bias at bp. */
@@ -105,7 +103,7 @@ export function relaxedModule(): Relaxed | undefined {
 /** Whether `module`'s `dotsRelaxed` gives one block of eight outputs over 64 inputs, five rows, the sums JavaScript gives (exported for its test). */
 export function computesExactly(module: WebAssembly.Module): boolean {
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const { dotsRelaxed } = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Required<Pick<GemvKernel, 'dotsRelaxed'>>;
+  const { dotsRelaxed } = new WebAssembly.Instance(module, { env: { memory } }).exports as { dotsRelaxed: Dots };
   const [k, rows, wp, op] = [64, 5, 1024, 4096];
   const a = new Int8Array(memory.buffer, 0, rows * k);
   const b = new Uint8Array(memory.buffer, wp, 8 * k);
@@ -128,11 +126,11 @@ export function computesExactly(module: WebAssembly.Module): boolean {
 export function ownKernel(bytes: number): GemvKernel {
   const kernel = new WebAssembly.Instance(kernelModule()).exports as unknown as GemvKernel;
   kernel.memory.grow(Math.max(0, Math.ceil(bytes / PAGE) - kernel.memory.buffer.byteLength / PAGE));
-  return { ...kernel, ...relaxedDots(relaxedModule()?.own, kernel.memory) };
+  return kernel;
 }
 
 /** The kernel on `memory` (shared). */
 export function sharedKernel(memory: WebAssembly.Memory): GemvKernel {
   const exports = new WebAssembly.Instance(sharedKernelModule(), { env: { memory } }).exports as unknown as Omit<GemvKernel, 'memory'>;
-  return { ...exports, memory, ...relaxedDots(relaxedModule()?.shared, memory) };
+  return { ...exports, memory };
 }

@@ -12,7 +12,7 @@
 // 8-bit rows; the graph multiplies in float there, so the kernel quantises each input row to 16
 // bits (as many levels as keep the i32 sums exact) and its outputs are close to, not equal to,
 // the graph's (`floatInput`, bounded in tests/integration/host/lm/attach-head.test.ts).
-import { type ChunkKernel, computeColumns, type Dots, FINISH, type Finish, type GemvThreads, type Product, ROW_TABLE_BYTES } from './gemv-threads';
+import { type ChunkKernel, computeColumns, type Dots, FINISH, type Finish, type GemvThreads, type Product, ROW_TABLE_BYTES, relaxedDots } from './gemv-threads';
 import { type GemvKernel, ownKernel, PAGE, relaxedModule, sharedKernel, sharedKernelModule } from './gemv-module';
 import { GEMV_DEQUANTIZE, GEMV_K_MULTIPLE, GEMV_TRANSPOSE_ROWS } from './gemv-wasm';
 import type { Int8Weights } from './weights';
@@ -90,11 +90,10 @@ class KernelMemory {
     const memory = threads && threads.threads > 1 ? sharedMemory(pages) : undefined;
     if (memory && typeof relaxed === 'function') throw new Error('relaxed products computed in JavaScript cannot run on the kernel threads');
     this.kernel = memory ? sharedKernel(memory) : ownKernel(pages * PAGE);
-    const dotsRelaxed = !blocks || relaxed === false ? undefined : relaxed === true ? this.kernel.dotsRelaxed : relaxed(this.kernel.memory);
-    if (memory) {
-      const module = dotsRelaxed ? relaxedModule()?.shared : undefined;
-      this.shared = { threads: threads!, id: threads!.register(this, sharedKernelModule(), memory, blocks, module) };
-    }
+    // The relaxed module on this memory only where its layers may use it (an encoder's, in blocks).
+    const module = blocks && relaxed === true ? relaxedModule()?.[memory ? 'shared' : 'own'] : undefined;
+    const dotsRelaxed = typeof relaxed === 'function' && blocks ? relaxed(this.kernel.memory) : relaxedDots(module, this.kernel.memory).dotsRelaxed;
+    if (memory) this.shared = { threads: threads!, id: threads!.register(this, sharedKernelModule(), memory, blocks, module) };
     this.chunkKernel = { ...this.kernel, dots: blocks ? this.kernel.dotsPacked : this.kernel.dots, dotsRelaxed };
   }
 
