@@ -292,6 +292,19 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     log('  launched');
     return s;
   };
+  /**
+   * Waits (a few seconds at most) until the host has written the sense model's kernel image, or
+   * says it read one: what a host closed after its idle time did long before (a build without
+   * images waits the whole time).
+   */
+  const settled = async (x: Session): Promise<void> => {
+    const end = Date.now() + 4000;
+    while (Date.now() < end) {
+      const loaded = ((await must(x, { type: 'status' })).result as { loaded?: { id: string; head?: string }[] } | undefined)?.loaded ?? [];
+      if (/kernel image (kept|read)/.test(loaded.find((m) => m.id === models.bert.id)?.head ?? '')) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
   const tab = (x: Session): Page => x.context.pages().find((p) => p.url().startsWith(origin))!;
   /** The offscreen document's main thread profiled while `work` runs: `latency-<name>.cpuprofile` and `.json` (what `work` returned, and the self times) beside `out`. */
   const profiled = async (x: Session, name: string, work: () => Promise<Record<string, unknown>>): Promise<void> => {
@@ -460,6 +473,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
       // One load from the cache, not measured: the first after a download is where a load that can keep its rewrite keeps it.
       x = await open(hc, v.ext, v.dir);
       await must(x, senseReq);
+      await settled(x);
     }
 
     if (o.warmOnly) {
@@ -565,6 +579,7 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
         (mine ? timelines : baseTimelines).push(timeline);
         console.error(JSON.stringify(timeline, null, 1));
         if (mine) status = (await must(x, { type: 'status' })).result ?? {};
+        await settled(x);
       }
     }
     out.coldTimelines = timelines;

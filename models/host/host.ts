@@ -30,6 +30,7 @@ import { BertBody, type BertConfig, BertEncoder, type BertWeights, Gpt2Body, Gpt
 import { type BertRead, type Gpt2Read, readBert, readGpt2 } from './onnx';
 import { attachHead, HeadDetacher, type HeadStatus, type ReadAlong } from './lm/attach-head';
 import { rewriteStore } from './lm/stored-rewrite';
+import { KernelImage } from './lm/kernel-image';
 import { fetchIntoCache } from './hub/fetch-into-cache';
 import type { Int8Kernel } from './kernels';
 import type { GemvThreads } from './kernels';
@@ -135,6 +136,8 @@ const LISTING_TTL_MS = 60_000;
 
 /** The name the served graph gives its weights' block (ONNX external data `location`). */
 const EXTERNAL_DATA = 'sesame-weights';
+/** How often a kernel image waiting to be written looks whether the host is idle. */
+const IMAGE_IDLE_POLL_MS = 100;
 
 const ENCODERS = new Set<ModelSpec['family']>(['bert', 'distilbert', 'ernie']);
 /** Encoders whose passes Sesame's kernels can run (kernels/bert-encoder.ts): BERT's architecture. */
@@ -154,6 +157,10 @@ export class ModelHost {
   private readonly layerNotes = new Map<string, string>();
   /** Per loaded q8 model: its head in Sesame's kernel, or why not. */
   private readonly headNotes = new Map<string, string>();
+  /** Per model: its kernel image, read or kept (kernel-image.ts). */
+  private readonly imageNotes = new Map<string, string>();
+  /** The last kernel image write scheduled (tests wait for it). */
+  imagesWritten: Promise<void> = Promise.resolve();
   /** Per loaded model: where its files came from (the pinned commit, how many matched the listing's hashes), or why none were checked. */
   private readonly sourceNotes = new Map<string, string>();
   /** Per loaded q8 GPT-2: its decoding steps in Sesame's kernels, or why not. */
@@ -350,25 +357,29 @@ export class ModelHost {
       const encoder = ENCODERS.has(spec.family);
       let layers: KernelLayers | undefined;
       const threads = kernelHead ? this.kernelThreads() : undefined;
+      const built = (body: KernelLayers) => {
+        layers = body;
+        return body instanceof Gpt2Body || body instanceof BertBody ? body.kernels() : undefined;
+      };
       const readLayers: ReadAlong<LayersRead> | undefined = decoding
-        ? { read: readGpt2, use: (read, head) => void (layers = kernelBody(read, (w) => new Gpt2Body(w as Gpt2Weights, threads, head), 'decoder')) }
+        ? { read: readGpt2, use: (read, head, laidOut) => built(kernelBody(read, (w) => new Gpt2Body(w as Gpt2Weights, threads, head, laidOut), 'decoder')) }
         : encoding
-          ? { read: readBert, use: (read, head) => void (layers = kernelBody(read, (w) => new BertBody(w as BertWeights, threads, head), 'encoder')) }
+          ? { read: readBert, use: (read, head, laidOut) => built(kernelBody(read, (w) => new BertBody(w as BertWeights, threads, head, laidOut), 'encoder')) }
           : undefined;
       // onnxruntime-web is served the rewritten graph without its weights and handed them as external
       // data: its heap then holds each weight once (graph-splice.ts spliceGraphExternal).
       const external = device === 'wasm' ? EXTERNAL_DATA : undefined;
       // The rewrite is kept in the cache beside the file: the next cold load is served it and does no surgery.
-      const store = rewriteStore(
-        this.deps.cache,
-        spec.id,
-        plan.choice.file,
-        `head${encoder ? '+hidden-rows' : ''}+words${decoding ? '+gpt2' : ''}${encoding ? '+bert' : ''}${external ? '+ext' : ''}`,
-      );
+      const what = `head${encoder ? '+hidden-rows' : ''}+words${decoding ? '+gpt2' : ''}${encoding ? '+bert' : ''}${external ? '+ext' : ''}`;
+      const store = rewriteStore(this.deps.cache, spec.id, plan.choice.file, what);
+      // A load without a session whose kernels share memory with their threads keeps an image of
+      // them (kernel-image.ts): the next cold load reads it and lays nothing out.
+      const images = this.deps.cache.images;
+      const image = withoutSession && threads && images ? new KernelImage(images, spec.id, `${plan.choice.file}.${what}`, threads) : undefined;
       // A tied model's word-embedding lookup (an encoder's, a decoder's token table) goes out of the
       // graph too: the session is fed the rows from the head kernel's table, and holds no copy of it
       // (head-graph.ts WORD_EMBEDDINGS_INPUT). An untied or merged file keeps its lookup.
-      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store, external, true) : null;
+      const detacher = kernelHead ? new HeadDetacher(encoder ? hiddenStatesTail() : undefined, readLayers, threads, store, external, true, image) : null;
       // Its stored rewrite is read beside transformers.js's config reads, not after them.
       detacher?.prefetch();
       if (detacher) this.deps.cache.rewriteOnnxOf(spec.id, detacher.rewrite);
@@ -421,6 +432,8 @@ export class ModelHost {
         if (!encoding) this.encoderNotes.delete(`${spec.id}|${spec.dtype}`);
         if (encoder) await this.exposeLayers(lm);
         span('load:ready');
+        if (kernelOnly && detacher) this.keepImage(detacher, `${spec.id}|${spec.dtype}`);
+        else this.imageNotes.delete(`${spec.id}|${spec.dtype}`);
         this.noteStoreFailure(spec.id);
         return threads ? releasingKernels(lm) : lm;
       } catch (error) {
@@ -463,16 +476,46 @@ export class ModelHost {
     load: () => Promise<LoadedModel>,
     attach: (lm: LoadedModel) => boolean,
   ): Promise<LoadedModel | undefined> {
+    // The tokenizer and the config load beside the file's read (a kernel image's: ~0.5 s cold).
+    const loading = load().then(
+      (lm) => ({ lm }),
+      (error: unknown) => ({ error }),
+    );
     const read = await this.deps.cache.match(url);
     await read?.body?.cancel();
     const built = layers();
-    if (!read || !detacher.head || !(built instanceof Gpt2Body || built instanceof BertBody)) return undefined;
-    const lm = await load();
+    const got = await loading;
+    if ('error' in got) throw got.error;
+    const { lm } = got;
+    if (!read || !detacher.head || !(built instanceof Gpt2Body || built instanceof BertBody)) {
+      await lm.release().catch(() => undefined);
+      return undefined;
+    }
     lm.head = detacher.head;
     // Its decoder or encoder reads the config too, and may refuse it (its note says why): then the session after all.
     if (attach(lm)) return lm;
     await lm.release().catch(() => undefined);
+    // The session reads the file through the stored rewrite, not the image (which serves no file).
+    detacher.forgetImage();
     return undefined;
+  }
+
+  /**
+   * Writes a kernel image of a load's kernels once the host answered what asked for the load and
+   * runs nothing (the write reads ~100 MB on a kernel thread): a later cold load reads it.
+   */
+  private keepImage(detacher: HeadDetacher<LayersRead>, key: string): void {
+    if (detacher.fromImage) {
+      this.imageNotes.set(key, 'kernel image read: nothing laid out');
+      return;
+    }
+    this.imageNotes.delete(key);
+    const idle = async () => {
+      do await new Promise((ok) => setTimeout(ok, IMAGE_IDLE_POLL_MS));
+      while (this.inFlight > 0);
+    };
+    const written = idle().then(() => detacher.saveImage());
+    this.imagesWritten = written.then((kept) => void (kept && this.imageNotes.set(key, 'kernel image kept for the next cold load')));
   }
 
   /** Remembers (for status and downloads) that a model's files could not be stored; forgets it once they were. */
@@ -622,7 +665,13 @@ export class ModelHost {
             this.threads ?? undefined,
           ),
         ),
-        ...note('head', withThreads(this.headNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.head?.threads, this.threads ?? undefined)),
+        ...note(
+          'head',
+          withImage(
+            withThreads(this.headNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`), e.model.head?.threads, this.threads ?? undefined),
+            this.imageNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`),
+          ),
+        ),
         ...note('source', this.sourceNotes.get(`${e.model.spec.id}|${e.model.spec.dtype}`)),
         ...note(
           'decoder',
@@ -711,6 +760,11 @@ function classifyLoadError(modelId: string, error: unknown): ToolError {
   const message = error instanceof Error ? error.message : String(error);
   const network = /fetch|network|Incomplete download|ERR_|status|40\d|50\d|aborted|terminated|socket|ECONN|body stream/i.test(message);
   return new ToolError(network ? 'download' : 'model-load', `${network ? 'Could not download' : 'Could not load'} model ${modelId}: ${message}`.slice(0, 2000));
+}
+
+/** A head note with its kernel image's, where it has one. */
+function withImage(text: string | undefined, image: string | undefined): string | undefined {
+  return text !== undefined && image ? `${text}; ${image}` : text;
 }
 
 /** A kernel note with the threads its products run on, when the host has kernel threads (and why they stopped, when they did). */

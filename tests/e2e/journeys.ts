@@ -278,7 +278,8 @@ export async function ghostTabAccepts(d: DSession): Promise<void> {
   const gpt = status.loaded.find((m) => m.family === 'gpt2');
   expect(gpt).toMatchObject({ dtype: 'q8', backend: 'wasm' });
   const threads = kernelThreadsNote(status);
-  expect(gpt?.head).toBe(`int8 head in Sesame's kernel${threads}`);
+  // Chromium's host keeps a kernel image once idle (lm/kernel-image.ts); Firefox's has no kernel threads to write one with.
+  expect(gpt?.head?.replace(/; kernel image kept for the next cold load$/, '')).toBe(`int8 head in Sesame's kernel${threads}`);
   expect(gpt?.decoder).toBe(`prompts and steps in Sesame's kernels (2 layers), no onnxruntime session${threads}`);
 }
 

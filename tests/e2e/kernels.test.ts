@@ -55,3 +55,25 @@ describe('relaxed SIMD in the extension', () => {
     }
   });
 });
+
+describe('a kernel image in the extension', () => {
+  it('is kept in OPFS after a load, and a cold load (the document closed) reads it, lays nothing out and answers the same', async () => {
+    const tied: ModelSpec = { id: 'sesame-fixtures/tiny-bert-uncased-tied', family: 'bert', dtype: 'q8' };
+    const s = await launch({ settings: { models: { ...FIXTURE_MODELS, 'sense.en': { id: tied.id } } } });
+    try {
+      const first = await extensionRequest<ResultOf<'sense'>>(s, senseRequest, 120_000);
+      const head = async () => (await hostStatus(s)).loaded.find((m) => m.id === tied.id)?.head ?? '';
+      await expect.poll(head, { timeout: 30_000 }).toMatch(/; kernel image kept for the next cold load$/);
+      const sw = s.context.serviceWorkers()[0] ?? (await s.context.waitForEvent('serviceworker'));
+      await sw.evaluate(() => chrome.offscreen.closeDocument());
+      const cold = await extensionRequest<ResultOf<'sense'>>(s, senseRequest, 120_000);
+      expect(cold).toEqual(first);
+      const bert = (await hostStatus(s)).loaded.find((m) => m.id === tied.id);
+      expect(bert?.head).toMatch(/kernel image read: nothing laid out/);
+      expect(bert?.head).not.toMatch(/stored rewrite/);
+      expect(bert?.layers).toMatch(/passes in Sesame's kernels \(2 layers, relaxed SIMD\), no onnxruntime session/);
+    } finally {
+      await s.close();
+    }
+  });
+});

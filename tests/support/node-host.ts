@@ -1,6 +1,7 @@
 // The real model host, running in Node on onnxruntime-node, with the real transformers.js
 // download path pointed at the loopback hub and an in-memory Cache API.
 import { ModelCache, type CacheLike } from '@/models/shared/model-files/model-cache';
+import type { ImageFiles } from '@/models/shared/model-files/image-files';
 import { type HostDeps, ModelHost } from '@/models/host/host';
 import { loadModel, loadWithoutSession } from '@/models/host/lm/loader';
 import { configureTransformers, fetchModelFile } from '@/models/host/transformers-env';
@@ -16,8 +17,10 @@ export function nodeHost<C extends CacheLike = ReturnType<typeof memoryCache>>(
   cacheStore: C = memoryCache() as unknown as C,
   lookupGlosses?: HostDeps['lookupGlosses'],
   extra: Partial<HostDeps> = {},
+  /** Kernel images' files (tests/support/fs-image-files.ts), kept with the cache. */
+  images?: ImageFiles,
 ) {
-  const cache = new ModelCache(cacheStore);
+  const cache = new ModelCache(cacheStore, images);
   configureTransformers({ remoteHost: hubUrl, cache });
   const host = new ModelHost({
     kind: 'background-page',

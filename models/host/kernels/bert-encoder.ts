@@ -14,7 +14,7 @@
 // float32 rounding, not bit for bit (tests/integration/host/kernels/bert-encoder.test.ts).
 import { type GemvKernel, ownKernel, PAGE } from './gemv-module';
 import type { GemvThreads } from './gemv-threads';
-import { Int8Kernel } from './int8-kernel';
+import { Int8Kernel, type LaidOut } from './int8-kernel';
 import { embed, ownEmbedding, sharedTable } from './rows';
 import type { BertWeights, Embedding, Int8Weights, Norm } from './weights';
 
@@ -76,7 +76,8 @@ export class BertBody {
   readonly lnE: Norm;
   readonly lnT: Norm;
 
-  constructor(w: BertWeights, threads?: GemvThreads, head?: Int8Kernel) {
+  /** `laidOut`: its layers' memory is filled from a kernel image afterwards (their weights' `data` is empty: host/lm/kernel-image.ts). */
+  constructor(w: BertWeights, threads?: GemvThreads, head?: Int8Kernel, laidOut?: LaidOut) {
     this.width = w.width;
     const shared = sharedTable(w.word, head, `${w.wordName}_quantized`);
     this.wordShared = shared !== undefined;
@@ -90,13 +91,18 @@ export class BertBody {
       [...w.layers.flatMap((l) => [sideBySide([l.query, l.key, l.value]), l.attnOut, l.fc, l.proj]), w.transform],
       threads,
       ENCODER_ROWS,
-      { oneProductAtATime: true, blocks: true },
+      { oneProductAtATime: true, blocks: true, ...(laidOut ? { laidOut } : {}) },
     );
     this.layers = w.layers.map((l, i) => {
       const linear = (j: number) => kernels[4 * i + j]!;
       return { qkv: linear(0), attnOut: linear(1), ln1: l.ln1, fc: linear(2), proj: linear(3), ln2: l.ln2 };
     });
     this.transform = kernels.at(-1)!;
+  }
+
+  /** Its linear layers in their group's order (`Int8Kernel.image` takes them so). */
+  kernels(): Int8Kernel[] {
+    return [...this.layers.flatMap((l) => [l.qkv, l.attnOut, l.fc, l.proj]), this.transform];
   }
 }
 
@@ -130,7 +136,7 @@ export class BertEncoder {
 
   /** Its linear layers, in Sesame's kernel. */
   kernels(): Int8Kernel[] {
-    return [...this.layers.flatMap((l) => [l.qkv, l.attnOut, l.fc, l.proj]), this.body.transform];
+    return this.body.kernels();
   }
 
   /** The most threads any of its products runs on now. */
@@ -334,8 +340,10 @@ export function sideBySide(ws: readonly Int8Weights[]): Int8Weights {
   if (ws.some((w) => w.k !== k || w.signed !== signed || (w.layout ?? 'kn') !== 'kn' || w.floatInput))
     throw new Error('the layers do not read one input alike');
   const n = ws.reduce((sum, w) => sum + w.n, 0);
-  const data = new Uint8Array(k * n);
-  for (let i = 0; i < k; i++) {
+  // Layers whose bytes are in a kernel image (none here) make one whose bytes are there too.
+  const inImage = ws.every((w) => w.data.length === 0);
+  const data = new Uint8Array(inImage ? 0 : k * n);
+  for (let i = 0; i < k && !inImage; i++) {
     let at = i * n;
     for (const w of ws) {
       data.set(w.data.subarray(i * w.n, (i + 1) * w.n), at);

@@ -187,11 +187,23 @@ export interface Product {
   finish?: Finish;
 }
 
+/** Bytes of a kernel's memory (by its id) at `at`, and where they lie in an image file (`from`). */
+export interface FileRegion {
+  id: number;
+  at: number;
+  length: number;
+  from: number;
+}
+
 export type ToWorker =
   | { type: 'start'; control: SharedArrayBuffer }
   | { type: 'kernel'; id: number; module: WebAssembly.Module; memory: WebAssembly.Memory; blocks?: boolean; relaxed?: WebAssembly.Module }
-  | { type: 'drop'; id: number };
-export type FromWorker = { type: 'ready'; id: number };
+  | { type: 'drop'; id: number }
+  | { type: 'file'; request: number; write: boolean; path: readonly string[]; regions: readonly FileRegion[] };
+export type FromWorker = { type: 'ready'; id: number } | { type: 'file'; request: number; error?: string };
+
+/** How long a kernel image's read or write may take before it is given up (the caller then lays the weights out itself). */
+const FILE_TIMEOUT_MS = 30_000;
 
 /**
  * How many worker threads a host with `hardwareConcurrency` logical cores gives its kernels. A
@@ -221,6 +233,9 @@ export class GemvThreads {
   private readonly timeoutMs: number;
   private readonly minBytes: number;
   private readonly dropped = new FinalizationRegistry<number>((id) => this.drop(id));
+  /** File requests (`read`, `write`) waiting for their workers' answers. */
+  private readonly files = new Map<number, (error?: string) => void>();
+  private nextRequest = 1;
 
   /** `spawn` makes one worker running `serveGemvTasks` (gemv-worker.ts). */
   constructor(spawn: () => ThreadPort, workers: number, options: { timeoutMs?: number; minBytes?: number } = {}) {
@@ -233,6 +248,7 @@ export class GemvThreads {
       port.onmessage = (event) => {
         const m = event.data as FromWorker;
         if (m?.type === 'ready') this.acks.set(m.id, (this.acks.get(m.id) ?? 0) + 1);
+        else if (m?.type === 'file') this.files.get(m.request)?.(m.error);
       };
       port.postMessage({ type: 'start', control: this.control.buffer as SharedArrayBuffer } satisfies ToWorker);
       return port;
@@ -299,6 +315,50 @@ export class GemvThreads {
     }
   }
 
+  /**
+   * Reads the regions of file `path` (a kernel image) into the kernels' memories, each worker a
+   * share of the bytes (the first touch of fresh memory is most of the time, and it is per core).
+   * The document cannot read a file into shared memory without a copy; a worker can (synchronously).
+   */
+  async read(path: readonly string[], regions: readonly FileRegion[]): Promise<void> {
+    const total = regions.reduce((sum, r) => sum + r.length, 0);
+    const share = Math.ceil(total / this.workers / 65536) * 65536;
+    const shares: FileRegion[][] = this.ports.map(() => []);
+    let worker = 0;
+    let room = share;
+    for (const region of regions) {
+      for (let done = 0; done < region.length; ) {
+        const length = Math.min(region.length - done, room);
+        shares[worker]!.push({ id: region.id, at: region.at + done, length, from: region.from + done });
+        done += length;
+        room -= length;
+        if (room === 0 && worker < this.workers - 1) [worker, room] = [worker + 1, share];
+      }
+    }
+    await Promise.all(shares.map((mine, i) => (mine.length ? this.file(i, false, path, mine) : undefined)));
+  }
+
+  /** Writes the regions into file `path` (made anew, its folders too), from one worker. */
+  write(path: readonly string[], regions: readonly FileRegion[]): Promise<void> {
+    return this.file(0, true, path, regions);
+  }
+
+  private file(worker: number, write: boolean, path: readonly string[], regions: readonly FileRegion[]): Promise<void> {
+    if (this.brokenReason) return Promise.reject(new Error(this.brokenReason));
+    const request = this.nextRequest++;
+    return new Promise<void>((ok, fail) => {
+      const timer = setTimeout(() => answer(`the kernel thread did not ${write ? 'write' : 'read'} the file within ${FILE_TIMEOUT_MS} ms`), FILE_TIMEOUT_MS);
+      const answer = (error?: string) => {
+        clearTimeout(timer);
+        this.files.delete(request);
+        if (error === undefined) ok();
+        else fail(new Error(error));
+      };
+      this.files.set(request, answer);
+      this.ports[worker]!.postMessage({ type: 'file', request, write, path, regions } satisfies ToWorker);
+    });
+  }
+
   /** Drops kernel `id` in every worker (its owner is done with it), so that its memory can go. */
   forget(id: number, owner?: object): void {
     if (owner) this.dropped.unregister(owner);
@@ -315,6 +375,7 @@ export class GemvThreads {
     Atomics.store(this.control, SLOT.stop, 1);
     Atomics.notify(this.control, SLOT.next);
     for (const port of this.ports) port.terminate();
+    for (const answer of [...this.files.values()]) answer(reason);
   }
 
   dispose(): void {

@@ -14,7 +14,20 @@ interface Port {
   onmessage: ((event: { data: unknown }) => void) | null;
 }
 
-export function serveGemvTasks(port: Port): void {
+/** A file a worker reads and writes synchronously, straight from and into shared memory (the browser's: an OPFS access handle, host/opfs-sync-file.ts). */
+export interface SyncFile {
+  read(into: Uint8Array, at: number): number;
+  write(from: Uint8Array, at: number): number;
+  truncate(size: number): void;
+  flush(): void;
+  close(): void;
+}
+
+/** How a worker opens a kernel image's file (`path`: folders, then the file's name). */
+export type OpenSyncFile = (path: readonly string[], write: boolean) => Promise<SyncFile>;
+
+/** `open`: the worker's file access (kernel images); without it, file requests fail. */
+export function serveGemvTasks(port: Port, open?: OpenSyncFile): void {
   const kernels = new Map<number, ChunkKernel>();
   port.onmessage = (event) => {
     const m = event.data as ToWorker;
@@ -27,9 +40,40 @@ export function serveGemvTasks(port: Port): void {
       kernels.delete(m.id);
     } else if (m.type === 'start') {
       void serve(new Int32Array(m.control), kernels);
+    } else if (m.type === 'file') {
+      transfer(m, kernels, open).then(
+        () => port.postMessage({ type: 'file', request: m.request }),
+        (error: unknown) => port.postMessage({ type: 'file', request: m.request, error: String((error as Error)?.message ?? error) }),
+      );
     }
   };
 }
+
+/** Reads or writes a file request's regions, a few MB a call, between the file and the kernels' memories. */
+async function transfer(m: Extract<ToWorker, { type: 'file' }>, kernels: Map<number, ChunkKernel>, open: OpenSyncFile | undefined): Promise<void> {
+  if (!open) throw new Error('this worker has no file access');
+  const file = await open(m.path, m.write);
+  try {
+    if (m.write) file.truncate(m.regions.reduce((end, r) => Math.max(end, r.from + r.length), 0));
+    for (const r of m.regions) {
+      const kernel = kernels.get(r.id);
+      if (!kernel) throw new Error(`no kernel memory ${r.id} in this worker`);
+      const bytes = new Uint8Array(kernel.memory.buffer, r.at, r.length);
+      for (let done = 0; done < r.length; ) {
+        const part = bytes.subarray(done, Math.min(r.length, done + FILE_PART));
+        const moved = m.write ? file.write(part, r.from + done) : file.read(part, r.from + done);
+        if (moved <= 0) throw new Error(`the file ended ${r.from + done} bytes in`);
+        done += moved;
+      }
+    }
+    if (m.write) file.flush();
+  } finally {
+    file.close();
+  }
+}
+
+/** Bytes a read or write call moves. */
+const FILE_PART = 4 << 20;
 
 async function serve(c: Int32Array, kernels: Map<number, ChunkKernel>): Promise<void> {
   let seen = taskOf(Atomics.load(c, SLOT.next));

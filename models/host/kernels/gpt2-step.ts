@@ -11,7 +11,7 @@
 // float32 results of double-precision loops, so logits differ from the session's in the last
 // bits; a greedy token can differ only where two logits are that close.
 import type { GemvThreads } from './gemv-threads';
-import { Int8Kernel } from './int8-kernel';
+import { Int8Kernel, type LaidOut } from './int8-kernel';
 import type { Embedding, Gpt2Weights, Norm } from './weights';
 import type { Extension, KvShape, KvState } from './kv-state';
 import { addRows, concatRows, embed, layerNorm, layerNormRows, ownEmbedding, sharedTable } from './rows';
@@ -58,8 +58,9 @@ export class Gpt2Body {
    * `threads`: worker threads the linear layers' products are split over. `head`: the model's
    * head in Sesame's kernel; when it is tied to `transformer.wte.weight_quantized` (the hub's
    * files), the token embedding is read from its table instead of a copy (38.6 MB for GPT-2).
+   * `laidOut`: its layers' memory is filled from a kernel image afterwards (host/lm/kernel-image.ts).
    */
-  constructor(w: Gpt2Weights, threads?: GemvThreads, head?: Int8Kernel) {
+  constructor(w: Gpt2Weights, threads?: GemvThreads, head?: Int8Kernel, laidOut?: LaidOut) {
     this.width = w.width;
     const shared = sharedTable(w.wte, head, 'transformer.wte.weight_quantized');
     this.wteShared = shared !== undefined;
@@ -70,11 +71,17 @@ export class Gpt2Body {
       w.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj]),
       threads,
       PROMPT_ROWS,
+      laidOut ? { laidOut } : {},
     );
     this.layers = w.layers.map((l, i) => {
       const linear = (j: number) => kernels[4 * i + j]!;
       return { ln1: l.ln1, attn: linear(0), attnProj: linear(1), ln2: l.ln2, fc: linear(2), proj: linear(3) };
     });
+  }
+
+  /** Its linear layers in their group's order (`Int8Kernel.image` takes them so). */
+  kernels(): Int8Kernel[] {
+    return this.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj]);
   }
 }
 

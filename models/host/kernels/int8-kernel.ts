@@ -46,6 +46,24 @@ interface Place {
  */
 export type RelaxedProducts = boolean | ((memory: WebAssembly.Memory) => Dots);
 
+/**
+ * A group whose memory is filled from a kernel image (host/lm/kernel-image.ts) instead of laid
+ * out from its weights' `data` (then empty): whether its memory had room for the relaxed path's
+ * corrections, and each layer's `relaxed`, as when the image was taken.
+ */
+export interface LaidOut {
+  relaxedRoom: boolean;
+  relaxed: readonly boolean[];
+}
+
+/** The bytes of a group's memory that hold its layers (`Int8Kernel.image`), and how they were laid out. */
+export interface GroupImage extends LaidOut {
+  memory: WebAssembly.Memory;
+  bytes: number;
+  /** The kernel threads that have the memory, and its id there (images are read and written by a thread). */
+  shared: { threads: GemvThreads; id: number } | undefined;
+}
+
 /** The 64s a relaxed layer may store as 63 (outputs with both −64 and 64), per output on average; past that, the layer keeps SIMD128. */
 const MAX_SIXTY_FOURS_PER_OUTPUT = 1;
 /** Bytes of a relaxed layer's corrections for n outputs (gemv-relaxed-wat.mjs `sevenBitFunctions`). */
@@ -79,6 +97,10 @@ class KernelMemory {
   shared: { threads: GemvThreads; id: number } | undefined;
   /** The kernel as a thread computes chunks of its products with (`dotsPacked` where the weights are in blocks). */
   readonly chunkKernel: ChunkKernel;
+  /** Bytes from 0 that hold its layers (the rest is the products' scratch): what an image of it keeps. */
+  imageBytes = 0;
+  /** Whether its layers were given room for the relaxed path's corrections (`group`'s `mayRelax`). */
+  relaxedRoom = false;
 
   /** `blocks`: the weights lie in blocks of eight outputs (`Int8Kernel.group`'s `blocks`); `relaxed`: as `group`'s. */
   constructor(
@@ -106,6 +128,14 @@ class KernelMemory {
     this.shared?.threads.forget(this.shared.id, this);
     this.shared = undefined;
   }
+}
+
+/** `Int8Kernel.group`'s options (see there); `laidOut`: the memory is filled from an image afterwards, nothing is laid out. */
+export interface GroupOptions {
+  oneProductAtATime?: boolean;
+  blocks?: boolean;
+  relaxed?: RelaxedProducts;
+  laidOut?: LaidOut;
 }
 
 export class Int8Kernel {
@@ -139,8 +169,8 @@ export class Int8Kernel {
    * tool's several rows read the weights once). `threads`: workers to split each product over
    * (its memory is then shared with them).
    */
-  static of(w: Int8Weights, threads?: GemvThreads): Int8Kernel {
-    return Int8Kernel.group([w], threads, HEAD_ROWS)[0]!;
+  static of(w: Int8Weights, threads?: GemvThreads, laidOut?: LaidOut): Int8Kernel {
+    return Int8Kernel.group([w], threads, HEAD_ROWS, laidOut ? { laidOut } : {})[0]!;
   }
 
   /** Several layers (a model's) in one memory, `maxRows` input rows at a time; throws when that memory cannot be had. */
@@ -158,9 +188,12 @@ export class Int8Kernel {
     ws: readonly Int8Weights[],
     threads?: GemvThreads,
     maxRows = 1,
-    { oneProductAtATime = false, blocks = false, relaxed = true as RelaxedProducts } = {},
+    { oneProductAtATime = false, blocks = false, relaxed = true as RelaxedProducts, laidOut }: GroupOptions = {},
   ): Int8Kernel[] {
     const mayRelax = blocks && relaxed !== false && (typeof relaxed === 'function' || relaxedModule() !== undefined);
+    // An image laid out for another engine (with or without relaxed SIMD) is not this one's layout.
+    if (laidOut && (laidOut.relaxedRoom !== mayRelax || laidOut.relaxed.length !== ws.length))
+      throw new Error(`the kernel image was laid out ${laidOut.relaxedRoom ? 'with' : 'without'} relaxed SIMD, this engine ${mayRelax ? 'has' : 'lacks'} it`);
     let at = 0;
     /** Room for one value per output where there is one per output (a bias always is), else −1. */
     const perOutput = (values: ArrayLike<number> | undefined, n: number, bias = false): number => {
@@ -196,6 +229,9 @@ export class Int8Kernel {
     const strip = align(rp + 8, 64);
     const bytes = strip + Math.max(0, ...ws.map((w) => Math.max(GEMV_TRANSPOSE_ROWS * w.n, 8 * align(w.k, GEMV_K_MULTIPLE))));
     const memory = new KernelMemory(Math.ceil(bytes / PAGE), threads, blocks, mayRelax && relaxed);
+    memory.imageBytes = ip;
+    memory.relaxedRoom = mayRelax;
+    if (laidOut?.relaxed.some((r) => r) && !memory.relaxed) throw new Error('the kernel image has relaxed layers and relaxed SIMD did not start');
     const { buffer } = memory.kernel.memory;
     const scratch: Scratch = {
       ip,
@@ -207,7 +243,20 @@ export class Int8Kernel {
       rp,
       range: new Float32Array(buffer, rp, 2),
     };
-    return ws.map((w, i) => new Int8Kernel(w, memory, places[i]!, scratch, strip, maxRows));
+    return ws.map((w, i) => new Int8Kernel(w, memory, places[i]!, scratch, strip, maxRows, laidOut?.relaxed[i]));
+  }
+
+  /** The image of a whole group (`kernels` as `group` returned them): the memory they share, its bytes that hold them, and how they are laid out. */
+  static image(kernels: readonly Int8Kernel[]): GroupImage {
+    const memory = kernels[0]?.memory;
+    if (!memory || kernels.some((k) => k.memory !== memory)) throw new Error('the kernels are not one group');
+    return {
+      memory: memory.kernel.memory,
+      bytes: memory.imageBytes,
+      shared: memory.shared,
+      relaxedRoom: memory.relaxedRoom,
+      relaxed: kernels.map((k) => k.relaxed),
+    };
   }
 
   private constructor(
@@ -217,6 +266,8 @@ export class Int8Kernel {
     scratch: Scratch,
     strip: number,
     private readonly maxRows: number,
+    /** Its `relaxed` where the memory is filled from an image (nothing is laid out here). */
+    laid?: boolean,
   ) {
     this.k = w.k;
     this.n = w.n;
@@ -226,17 +277,22 @@ export class Int8Kernel {
     this.place = place;
     this.scratch = scratch;
     ({ xp: this.xp, op: this.op, wp: this.wp } = place);
-    transposeInto(this.kernel, strip, this.wp, w, this.stride);
-    this.relaxed = memory.relaxed && place.cp >= 0 && intoSevenBits(this.kernel, place.cp, this.wp, this.n, this.stride);
-    if (this.relaxed) intoBlocks(this.kernel, strip, this.wp, this.n, this.stride, 'interleaveQuads');
-    else if (memory.blocks) intoBlocks(this.kernel, strip, this.wp, this.n, this.stride);
+    if (laid !== undefined) this.relaxed = laid;
+    else {
+      transposeInto(this.kernel, strip, this.wp, w, this.stride);
+      this.relaxed = memory.relaxed && place.cp >= 0 && intoSevenBits(this.kernel, place.cp, this.wp, this.n, this.stride);
+      if (this.relaxed) intoBlocks(this.kernel, strip, this.wp, this.n, this.stride, 'interleaveQuads');
+      else if (memory.blocks) intoBlocks(this.kernel, strip, this.wp, this.n, this.stride);
+    }
     const shift = w.signed ? 0 : 128;
     this.zero = Int32Array.from(w.zeroPoint, (z) => z - shift);
     this.scale = w.scale;
     const { buffer } = this.kernel.memory;
-    if (place.zp >= 0) new Int32Array(buffer, place.zp, this.n).set(this.zero);
-    if (place.sp >= 0) new Float32Array(buffer, place.sp, this.n).set(this.scale);
-    if (place.bp >= 0) new Float32Array(buffer, place.bp, this.n).set(w.bias!);
+    if (laid === undefined) {
+      if (place.zp >= 0) new Int32Array(buffer, place.zp, this.n).set(this.zero);
+      if (place.sp >= 0) new Float32Array(buffer, place.sp, this.n).set(this.scale);
+      if (place.bp >= 0) new Float32Array(buffer, place.bp, this.n).set(w.bias!);
+    }
     this.mode = (place.zp >= 0 ? GEMV_DEQUANTIZE.zeros : 0) | (place.sp >= 0 ? GEMV_DEQUANTIZE.scales : 0) | (place.bp >= 0 ? GEMV_DEQUANTIZE.bias : 0);
     this.tiedTo = w.tiedTo;
     this.kind = w.tiedTo ? `tied ${w.signed ? 'int8' : 'uint8'} table kernel` : 'int8 head';

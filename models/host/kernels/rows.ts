@@ -62,6 +62,8 @@ export function embed(table: Embedding, row: number): Float32Array {
 
 /** The table's own copy: the graph's tensors are views into the whole model file. */
 export function ownEmbedding(table: Embedding): Embedding {
+  // A table left out of a kernel image because a head's table was read instead (kernel-image.ts).
+  if (table.data.length === 0 && table.rows * table.width > 0) throw new Error('the embedding table is not in the kernel image');
   return { ...table, data: table.data.slice() } as Embedding;
 }
 

@@ -9,11 +9,15 @@ import { replaceSession, sessionOutputNames } from '../onnx';
 import { type AlsoAppend, detachHead, HEAD_INPUT } from '../onnx';
 import type { GemvThreads } from '../kernels';
 import type { Int8Weights } from '../onnx';
-import { Int8Kernel } from '../kernels';
+import { Int8Kernel, type LaidOut } from '../kernels';
+import { groupImages, type ImageMeta, type ImageSource, KernelImage, withoutLaidOutBytes } from './kernel-image';
 import { mapArrays, pack, unpack } from '../onnx';
 import { REVISION_HEADER } from '../../shared/model-files/model-cache';
 import { span } from '../../shared/spans';
 import { BytesResponse } from './bytes-response';
+
+/** A read ahead of the stored rewrite that was not made (there was a kernel image to read instead). */
+const NOT_READ = Symbol('not read');
 
 /** `where`: set when the head was cut out of a legacy merged decoder's If (head-graph.ts). */
 export type HeadStatus = { ok: true; swapped: boolean; where?: string } | { ok: false; reason: string };
@@ -21,13 +25,16 @@ export type HeadStatus = { ok: true; swapped: boolean; where?: string } | { ok: 
 /** Reads more from the parsed graph while it is at hand (a GPT decoder's layers): plain values and typed arrays, kept with a stored rewrite. */
 export interface ReadAlong<T = unknown> {
   read(graph: GraphProto): T;
-  use(value: T, head: Int8Kernel): void;
+  /** Builds its kernels (one group: returned, for a kernel image), `laidOut` where their memory is filled from an image after. */
+  use(value: T, head: Int8Kernel, laidOut?: LaidOut): Int8Kernel[] | void;
 }
 
 /** Where a load's rewrite is kept between loads (stored-rewrite.ts): the bytes `pack` wrote, or none. */
 export interface RewriteStore {
   read(): Promise<Uint8Array | undefined>;
   write(bytes: Uint8Array<ArrayBuffer>): Promise<unknown>;
+  /** Deletes it (a kernel image of the load replaces it). */
+  remove?(): Promise<unknown>;
 }
 
 /**
@@ -58,6 +65,14 @@ export class HeadDetacher<T = unknown> {
   where: string | undefined;
   /** Whether this load was served a stored rewrite (no surgery). */
   fromStore = false;
+  /** Whether this load's kernels were read from a kernel image (nothing laid out). */
+  fromImage = false;
+  /** What a kernel image of this load is made of, until it is written (`saveImage`). */
+  private made: ImageSource | undefined;
+  /** The kernels `readAlong` built (one group). */
+  private layers: Int8Kernel[] | undefined;
+  /** The kernel image's description, read ahead (prefetch). */
+  private imageRead: Promise<ImageMeta | undefined> | undefined;
   /** The store's write of this load's rewrite, when one was made (tests wait for it). */
   stored: Promise<unknown> | undefined;
   /** The served file's initializers' bytes (with `external`), until the session holds them. */
@@ -79,6 +94,8 @@ export class HeadDetacher<T = unknown> {
     private readonly store?: RewriteStore,
     readonly external?: string,
     readonly words?: boolean,
+    /** Where this load's kernels are imaged (kernel-image.ts): a load without a session only. */
+    private image?: KernelImage,
   ) {}
 
   /**
@@ -111,14 +128,21 @@ export class HeadDetacher<T = unknown> {
    */
   private served: Promise<{ bytes: Uint8Array<ArrayBuffer>; init: ResponseInit }> | undefined;
   /** The stored rewrite's bytes, read ahead (prefetch). */
-  private storedRead: Promise<Uint8Array | undefined> | undefined;
+  private storedRead: Promise<Uint8Array | undefined | typeof NOT_READ> | undefined;
 
   /**
    * Starts reading the stored rewrite now, as the load begins (issue #21): transformers.js asks for
    * the model file only after its config files, ~0.1 s later. Read whether or not it is then used.
    */
   prefetch(): void {
-    this.storedRead ??= this.store?.read().catch(() => undefined);
+    if (!this.image) {
+      this.storedRead ??= this.store?.read().catch(() => undefined);
+      return;
+    }
+    // Where there is an image, the stored rewrite is not read ahead (the match reads it if the image fails).
+    const meta = (this.imageRead ??= this.image.read().catch(() => undefined));
+    const readUnlessImaged = async (): Promise<Uint8Array | undefined | typeof NOT_READ> => ((await meta) ? NOT_READ : this.store?.read());
+    this.storedRead ??= readUnlessImaged().catch(() => undefined);
   }
 
   readonly rewrite = async (response: Response): Promise<Response> => {
@@ -132,6 +156,11 @@ export class HeadDetacher<T = unknown> {
   private async detach(response: Response): Promise<{ bytes: Uint8Array<ArrayBuffer>; init: ResponseInit }> {
     const headers = new Headers(response.headers);
     const source = { bytes: Number(headers.get('content-length')) || 0, revision: headers.get(REVISION_HEADER) ?? '' };
+    if (await this.fromKernelImage(source)) {
+      // A load without a session: nothing reads the file served.
+      headers.set('content-length', '0');
+      return { bytes: new Uint8Array(0), init: { status: response.status, headers } };
+    }
     const kept = await this.fromStored(source);
     if (kept) {
       // The file's own bytes are never read.
@@ -152,7 +181,8 @@ export class HeadDetacher<T = unknown> {
     this.head = head;
     this.where = detached.where;
     let along: T | undefined;
-    if (this.readAlong) this.readAlong.use((along = this.readAlong.read(detached.graph)), head);
+    if (this.readAlong) this.layers = this.readAlong.use((along = this.readAlong.read(detached.graph)), head) || undefined;
+    this.imageOf(source, detached.weights, along, detached.where);
     this.data = detached.external?.data;
     if (this.store && source.bytes > 0) {
       // The weights as views into the external data where they are there: stored once.
@@ -173,12 +203,77 @@ export class HeadDetacher<T = unknown> {
     return { bytes: detached.bytes, init: { status: response.status, headers } };
   }
 
+  /** Remembers what an image of this load is made of (its weights without the bytes the kernels hold), where it will be imaged. */
+  private imageOf(source: ImageSource['source'], head: Int8Weights, along: unknown, where: string | undefined): void {
+    if (this.image) this.made = withoutLaidOutBytes({ source, head, ...(along !== undefined ? { along } : {}), ...(where ? { where } : {}) });
+  }
+
+  /**
+   * The head and the layers from this file's kernel image, where there is one: their memories
+   * filled by the kernel threads, nothing laid out. False (nothing kept) where there is none, or
+   * it is not this engine's or does not fill.
+   */
+  private async fromKernelImage(source: ImageSource['source']): Promise<boolean> {
+    if (!this.image) return false;
+    let head: Int8Kernel | undefined;
+    let layers: Int8Kernel[] | undefined;
+    try {
+      const meta = await (this.imageRead ?? this.image.read());
+      if (!meta || !KernelImage.of(meta, source)) return false;
+      head = Int8Kernel.of(meta.head, this.threads, meta.groups[0]);
+      if (this.readAlong && meta.along !== undefined) layers = this.readAlong.use(meta.along as T, head, meta.groups[1]) || undefined;
+      await this.image.fill(meta, groupImages(head, layers));
+      span('image:read');
+      this.head = head;
+      this.layers = layers;
+      this.where = meta.where;
+      this.fromImage = true;
+      return true;
+    } catch {
+      head?.release();
+      for (const k of layers ?? []) k.release();
+      return false;
+    }
+  }
+
+  /**
+   * Writes this load's kernel image, where it laid its kernels out (a later cold load then reads
+   * them instead), and deletes the stored rewrite. Resolves false where there is nothing to write
+   * or it could not be written.
+   */
+  async saveImage(): Promise<boolean> {
+    const made = this.made;
+    this.made = undefined;
+    if (!this.image || !made || !this.head || this.fromImage) return false;
+    try {
+      await this.image.write(made, groupImages(this.head, this.layers));
+    } catch {
+      return false;
+    }
+    // The image replaces the stored rewrite: a load that cannot use it does the surgery once, and keeps a new image.
+    await this.stored;
+    await this.store?.remove?.().catch(() => undefined);
+    return true;
+  }
+
+  /** Forgets a kernel image this load read (its kernels are not used): the next read of the file goes through the stored rewrite. */
+  forgetImage(): void {
+    if (!this.fromImage) return;
+    this.head?.release();
+    for (const k of this.layers ?? []) k.release();
+    this.head = this.layers = this.served = undefined;
+    this.image = undefined;
+    this.fromImage = false;
+  }
+
   /** The stored rewrite of this very file (same size and revision), its head and what was read along in use; none when there is none or it does not unpack. */
   private async fromStored(source: StoredRewrite['source']): Promise<Uint8Array<ArrayBuffer> | undefined> {
     if (!this.store || source.bytes <= 0) return undefined;
     try {
-      const bytes = await (this.storedRead ?? this.store.read());
+      const ahead = this.storedRead;
       this.storedRead = undefined;
+      let bytes = ahead ? await ahead : await this.store.read();
+      if (bytes === NOT_READ) bytes = await this.store.read();
       if (!bytes) return undefined;
       const kept = unpack<StoredRewrite>(bytes);
       span('rewrite:unpacked');
@@ -189,7 +284,8 @@ export class HeadDetacher<T = unknown> {
       if (!(head instanceof Int8Kernel)) return undefined;
       this.head = head;
       this.where = kept.where;
-      if (this.readAlong) this.readAlong.use(kept.along as T, head);
+      if (this.readAlong) this.layers = this.readAlong.use(kept.along as T, head) || undefined;
+      this.imageOf(source, kept.head, kept.along, kept.where);
       this.data = kept.data;
       return kept.onnx;
     } catch {

@@ -11,7 +11,12 @@ import { span } from '../../shared/spans';
 export const REWRITE_FORMAT = 1;
 
 /** `what`: the rewrite's parts (e.g. `head+hidden`, `head+gpt2`): a rewrite of other parts is another file. */
-export function rewriteStore(cache: Pick<ModelCache, 'readDerived' | 'storeDerived'>, model: string, file: string, what: string): RewriteStore {
+export function rewriteStore(
+  cache: Pick<ModelCache, 'readDerived' | 'storeDerived' | 'deleteDerived'>,
+  model: string,
+  file: string,
+  what: string,
+): RewriteStore {
   const name = `${file}.${what}.v${REWRITE_FORMAT}.bin`;
   return {
     read: async () => {
@@ -22,5 +27,6 @@ export function rewriteStore(cache: Pick<ModelCache, 'readDerived' | 'storeDeriv
       return bytes;
     },
     write: (bytes) => cache.storeDerived(model, name, bytes),
+    remove: () => cache.deleteDerived(model, name),
   };
 }

@@ -11,6 +11,7 @@
 // download are checked against the listing's hashes (file-hash.ts) before they are stored.
 
 import { BLOB_SHA1_MAX_BYTES, checkHash, type ExpectedHash, type HashCheck } from './file-hash';
+import { type ImageFiles, opfsImageFiles } from './image-files';
 import { Sha256 } from './sha256';
 
 export const MODEL_CACHE_NAME = 'sesame-models-v1';
@@ -107,10 +108,14 @@ export class ModelCache {
   /** Downloaded files the browser could not store, served to the next `match` only (`holdOnce`). */
   private readonly held = new Map<string, Uint8Array<ArrayBuffer>>();
 
-  constructor(private readonly cache: CacheLike) {}
+  /** `images`: the model's kernel images (image-files.ts), deleted with it. */
+  constructor(
+    private readonly cache: CacheLike,
+    readonly images?: ImageFiles,
+  ) {}
 
   static async open(): Promise<ModelCache> {
-    return new ModelCache(await caches.open(MODEL_CACHE_NAME));
+    return new ModelCache(await caches.open(MODEL_CACHE_NAME), opfsImageFiles());
   }
 
   /** The cache key of a file URL at any revision: model and file, the revision segment `main`. */
@@ -374,6 +379,11 @@ export class ModelCache {
     }
   }
 
+  /** Deletes a file `storeDerived` kept (true when there was one). */
+  deleteDerived(model: string, name: string): Promise<boolean> {
+    return this.cache.delete(cacheKeyFor({ model, revision: KEY_REVISION, file: `${DERIVED_PREFIX}${name}` }));
+  }
+
   /** Stores a file under a model id, e.g. from a local folder import. */
   async store(model: string, file: string, body: Blob | ArrayBuffer): Promise<void> {
     const size = body instanceof Blob ? body.size : body.byteLength;
@@ -404,12 +414,15 @@ export class ModelCache {
       freed += Number(response?.headers.get('content-length') ?? 0) || 0;
       await this.cache.delete(request.url);
     }
+    // An image kept of another copy of the files must not outlive them (a local folder imported again).
+    await this.images?.deleteModel(model);
     return freed;
   }
 
   async clear(): Promise<number> {
     let freed = 0;
     for (const model of await this.list()) freed += await this.deleteModel(model.id);
+    await this.images?.clear();
     return freed;
   }
 }

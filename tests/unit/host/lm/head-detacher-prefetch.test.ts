@@ -1,7 +1,11 @@
 // The stored rewrite is read as the load begins (HeadDetacher.prefetch, issue #21), once, and the
 // first match uses that read.
 import { describe, expect, it } from 'vitest';
+import type { GemvThreads } from '@/models/host/kernels';
 import { HeadDetacher } from '@/models/host/lm/attach-head';
+import { IMAGE_FORMAT, KernelImage } from '@/models/host/lm/kernel-image';
+import { pack } from '@/models/host/onnx';
+import type { ImageFiles } from '@/models/shared/model-files/image-files';
 
 function store() {
   const log: string[] = [];
@@ -46,5 +50,18 @@ describe('HeadDetacher.prefetch', () => {
     d.prefetch();
     await d.rewrite(file());
     expect(d.fromStore).toBe(false);
+  });
+
+  it('where there is a kernel image, does not read the stored rewrite ahead; the match reads it when the image is not of this file', async () => {
+    const s = store();
+    const meta = pack({ format: IMAGE_FORMAT, source: { bytes: 99, revision: '' }, head: {}, groups: [] });
+    const files = { readMeta: async () => meta } as unknown as ImageFiles;
+    const d = new HeadDetacher(undefined, undefined, undefined, s.store, undefined, undefined, new KernelImage(files, 'm', 'f', {} as GemvThreads));
+    d.prefetch();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(s.log).toEqual([]);
+    await d.rewrite(file());
+    expect(s.log).toEqual(['read']);
+    expect([d.fromImage, d.fromStore]).toEqual([false, false]);
   });
 });
