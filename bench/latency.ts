@@ -70,6 +70,12 @@ export interface LatencyOptions {
    */
   profileWarm?: boolean;
   /**
+   * One more cold double-click of this build after the counted ones, the extension process's main
+   * thread profiled from the `dblclick` (the offscreen document is open, its model not loaded):
+   * `latency-cold.cpuprofile` and `latency-cold.json` beside `out`.
+   */
+  profileCold?: boolean;
+  /**
    * One more 32-token completion after the decoding rounds, the offscreen document's main thread
    * profiled: `latency-decode.cpuprofile` and `latency-decode.json` (its self times) beside `out`.
    */
@@ -581,6 +587,16 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
         if (mine) status = (await must(x, { type: 'status' })).result ?? {};
         await settled(x);
       }
+    }
+    if (o.profileCold) {
+      x = await open(hc, o.extDir, profile);
+      const page = tab(x);
+      await page.bringToFront();
+      await profiled(x, 'cold', async () => {
+        const painted = await dblclickBank(page, 0, true);
+        return { painted, timeline: await coldTimeline(x, page, painted).catch((e: unknown) => ({ error: String(e) })) };
+      });
+      await settled(x);
     }
     out.coldTimelines = timelines;
     if (o.compareExtDir)

@@ -29,7 +29,8 @@
 // row alone, the compared build's too, --repeats fresh browsers each, interleaved; --warm-only: the
 // warm rows alone, the same way (four double-clicks in each browser); --profile-warm:
 // one more warm double-click, not counted, with the extension process's main thread profiled:
-// .cache/bench/latency-warm.{cpuprofile,json}; --profile-decode: one more 32-token completion after
+// .cache/bench/latency-warm.{cpuprofile,json}; --profile-cold: one more cold double-click after the
+// cold rounds, profiled the same way: .cache/bench/latency-cold.{cpuprofile,json}; --profile-decode: one more 32-token completion after
 // the decoding rounds, the offscreen document profiled: .cache/bench/latency-decode.{cpuprofile,json}),
 // --known-words (only the known-word marking rows of bench/known-words.ts: a long and a huge page
 // with marking on and off, interleaved in one browser; .cache/bench/known-words-*.json and a table
@@ -72,6 +73,7 @@ function parseArgs(argv) {
     decodeOnly: false,
     warmOnly: false,
     profileWarm: false,
+    profileCold: false,
     profileDecode: false,
     webgpuOnly: false,
     knownWordsOnly: false,
@@ -101,10 +103,11 @@ function parseArgs(argv) {
     else if (a === '--decode-only') o.decodeOnly = true;
     else if (a === '--warm-only') o.warmOnly = true;
     else if (a === '--profile-warm') o.profileWarm = true;
+    else if (a === '--profile-cold') o.profileCold = true;
     else if (a === '--profile-decode') o.profileDecode = true;
     else if (a === '-h' || a === '--help') {
       console.log(
-        'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build] [--known-words] [--latency [--cold-only|--memory-only|--decode-only|--warm-only] [--compare DIR] [--profile-warm] [--profile-decode]] [--webgpu-only] [--report-only]',
+        'usage: npm run bench [-- --quick] [--layout tied|untied|legacy] [--repeats N] [--out DIR] [--skip-node] [--skip-browser] [--firefox|--no-firefox] [--webgpu|--no-webgpu] [--no-build] [--known-words] [--latency [--cold-only|--memory-only|--decode-only|--warm-only] [--compare DIR] [--profile-warm] [--profile-cold] [--profile-decode]] [--webgpu-only] [--report-only]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
@@ -262,6 +265,7 @@ async function main() {
           ...(o.decodeOnly ? { decodeOnly: true } : {}),
           ...(o.warmOnly ? { warmOnly: true } : {}),
           ...(o.profileWarm ? { profileWarm: true } : {}),
+          ...(o.profileCold ? { profileCold: true } : {}),
           ...(o.profileDecode ? { profileDecode: true } : {}),
         }),
       ],

@@ -94,12 +94,14 @@ export class Gpt2Decoder {
   private readonly wte: Embedding;
   private readonly wpe: Embedding;
   private readonly lnF: Norm;
+  private readonly body: Gpt2Body;
 
   constructor(body: Gpt2Body, config: Gpt2Config) {
     if ((config.activation_function ?? 'gelu_new') !== 'gelu_new') throw new Error(`activation ${config.activation_function} is not GPT-2's`);
     if (body.width % config.n_head !== 0) throw new Error(`${config.n_head} heads do not divide width ${body.width}`);
     if ((body.width / config.n_head) % 8 !== 0) throw new Error(`head size ${body.width / config.n_head} is not a multiple of 8 (the attention's SIMD)`);
     ({ layers: this.layers, width: this.width, wte: this.wte, wpe: this.wpe, lnF: this.lnF } = body);
+    this.body = body;
     this.heads = config.n_head;
     this.headSize = body.width / config.n_head;
     this.epsilon = config.layer_norm_epsilon ?? 1e-5;
@@ -117,7 +119,7 @@ export class Gpt2Decoder {
 
   /** Its linear layers, in Sesame's kernel. */
   kernels(): Int8Kernel[] {
-    return this.layers.flatMap((l) => [l.attn, l.attnProj, l.fc, l.proj]);
+    return this.body.kernels();
   }
 
   /** The keys/values a step reads and appends. */
