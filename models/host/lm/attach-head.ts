@@ -219,9 +219,11 @@ export class HeadDetacher<T = unknown> {
     let layers: Int8Kernel[] | undefined;
     try {
       const meta = await (this.imageRead ?? this.image.read());
+      span('image:meta');
       if (!meta || !KernelImage.of(meta, source)) return false;
       head = Int8Kernel.of(meta.head, this.threads, meta.groups[0]);
       if (this.readAlong && meta.along !== undefined) layers = this.readAlong.use(meta.along as T, head, meta.groups[1]) || undefined;
+      span('image:kernels');
       await this.image.fill(meta, groupImages(head, layers));
       span('image:read');
       this.head = head;
