@@ -299,12 +299,12 @@ export async function runLatencyBench(o: LatencyOptions): Promise<Record<string,
     return s;
   };
   /**
-   * Waits (a few seconds at most) until the host has written the sense model's kernel image, or
-   * says it read one: what a host closed after its idle time did long before (a build without
-   * images waits the whole time).
+   * Waits (10 s at most) until the host has written the sense model's kernel image, or says it
+   * read one: what a host closed after its idle time did long before (a build without images
+   * waits the whole time; the first image after a download is written beside the stored rewrite).
    */
   const settled = async (x: Session): Promise<void> => {
-    const end = Date.now() + 4000;
+    const end = Date.now() + 10_000;
     while (Date.now() < end) {
       const loaded = ((await must(x, { type: 'status' })).result as { loaded?: { id: string; head?: string }[] } | undefined)?.loaded ?? [];
       if (/kernel image (kept|read)/.test(loaded.find((m) => m.id === models.bert.id)?.head ?? '')) return;

@@ -476,19 +476,30 @@ export class ModelHost {
     load: () => Promise<LoadedModel>,
     attach: (lm: LoadedModel) => boolean,
   ): Promise<LoadedModel | undefined> {
-    // The tokenizer and the config load beside the file's read (a kernel image's: ~0.5 s cold).
+    // The tokenizer and the config load beside the file's read (a kernel image's: ~0.5 s cold, on
+    // a kernel thread), started once that read is (their parse would hold this thread before it).
+    const reading = this.deps.cache.match(url);
+    await Promise.race([detacher.imageStarted, reading]);
     const loading = load().then(
       (lm) => ({ lm }),
       (error: unknown) => ({ error }),
     );
-    const read = await this.deps.cache.match(url);
-    await read?.body?.cancel();
+    const [read, got] = await Promise.all([
+      reading.then(
+        (r) => ({ r }),
+        (error: unknown) => ({ error }),
+      ),
+      loading,
+    ]);
+    const lm = 'lm' in got ? got.lm : undefined;
+    if ('error' in read || 'error' in got) {
+      await lm?.release().catch(() => undefined);
+      throw 'error' in read ? read.error : (got as { error: unknown }).error;
+    }
+    await read.r?.body?.cancel();
     const built = layers();
-    const got = await loading;
-    if ('error' in got) throw got.error;
-    const { lm } = got;
-    if (!read || !detacher.head || !(built instanceof Gpt2Body || built instanceof BertBody)) {
-      await lm.release().catch(() => undefined);
+    if (!lm || !read.r || !detacher.head || !(built instanceof Gpt2Body || built instanceof BertBody)) {
+      await lm?.release().catch(() => undefined);
       return undefined;
     }
     lm.head = detacher.head;

@@ -73,6 +73,13 @@ export class HeadDetacher<T = unknown> {
   private layers: Int8Kernel[] | undefined;
   /** The kernel image's description, read ahead (prefetch). */
   private imageRead: Promise<ImageMeta | undefined> | undefined;
+  private startImage!: () => void;
+  /**
+   * Resolves once the kernel threads read this load's kernel image, or once there is none to read
+   * (the file's first read through the rewrite decides): the load's other work on this thread (the
+   * tokenizer's parse) starts then, beside the read, not before the read starts.
+   */
+  readonly imageStarted = new Promise<void>((ok) => (this.startImage = ok));
   /** The store's write of this load's rewrite, when one was made (tests wait for it). */
   stored: Promise<unknown> | undefined;
   /** The served file's initializers' bytes (with `external`), until the session holds them. */
@@ -214,7 +221,10 @@ export class HeadDetacher<T = unknown> {
    * it is not this engine's or does not fill.
    */
   private async fromKernelImage(source: ImageSource['source']): Promise<boolean> {
-    if (!this.image) return false;
+    if (!this.image) {
+      this.startImage();
+      return false;
+    }
     let head: Int8Kernel | undefined;
     let layers: Int8Kernel[] | undefined;
     try {
@@ -224,7 +234,9 @@ export class HeadDetacher<T = unknown> {
       head = Int8Kernel.of(meta.head, this.threads, meta.groups[0]);
       if (this.readAlong && meta.along !== undefined) layers = this.readAlong.use(meta.along as T, head, meta.groups[1]) || undefined;
       span('image:kernels');
-      await this.image.fill(meta, groupImages(head, layers));
+      const filled = this.image.fill(meta, groupImages(head, layers));
+      this.startImage();
+      await filled;
       span('image:read');
       this.head = head;
       this.layers = layers;
@@ -235,6 +247,8 @@ export class HeadDetacher<T = unknown> {
       head?.release();
       for (const k of layers ?? []) k.release();
       return false;
+    } finally {
+      this.startImage();
     }
   }
 
