@@ -773,9 +773,9 @@ function classifyLoadError(modelId: string, error: unknown): ToolError {
   return new ToolError(network ? 'download' : 'model-load', `${network ? 'Could not download' : 'Could not load'} model ${modelId}: ${message}`.slice(0, 2000));
 }
 
-/** A head note with its kernel image's, where it has one. */
+/** A head note with its kernel image's, where it has one (within the protocol's 300 characters). */
 function withImage(text: string | undefined, image: string | undefined): string | undefined {
-  return text !== undefined && image ? `${text}; ${image}` : text;
+  return text !== undefined && image ? `${text}; ${image}`.slice(0, 300) : text;
 }
 
 /** A kernel note with the threads its products run on, when the host has kernel threads (and why they stopped, when they did). */
