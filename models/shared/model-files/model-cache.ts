@@ -414,15 +414,16 @@ export class ModelCache {
       freed += Number(response?.headers.get('content-length') ?? 0) || 0;
       await this.cache.delete(request.url);
     }
-    // An image kept of another copy of the files must not outlive them (a local folder imported again).
-    await this.images?.deleteModel(model);
+    // An image kept of another copy of the files must not outlive them (a local folder imported
+    // again). Where OPFS fails (Firefox's private windows refuse it), no image could be read either.
+    await this.images?.deleteModel(model).catch(() => undefined);
     return freed;
   }
 
   async clear(): Promise<number> {
     let freed = 0;
     for (const model of await this.list()) freed += await this.deleteModel(model.id);
-    await this.images?.clear();
+    await this.images?.clear().catch(() => undefined);
     return freed;
   }
 }

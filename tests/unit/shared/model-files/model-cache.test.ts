@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gitBlobSha1Hex, sha256Hex } from '@/models/shared/model-files/file-hash';
 import { cacheKeyFor, IntegrityError, ModelCache, parseModelFileUrl, REVISION_HEADER } from '@/models/shared/model-files/model-cache';
+import type { ImageFiles } from '@/models/shared/model-files/image-files';
 import { planImport } from '@/models/shared/model-files/local-import';
 import { memoryCache } from '../../../../scripts/model-source';
 
@@ -29,6 +30,31 @@ describe('model cache', () => {
     expect(await hit?.text()).toBe('0123456789');
     cache.forgetMisses('org/m');
     expect(cache.wasMissing('org/m', 'onnx/model.onnx')).toBe(false);
+  });
+
+  it("deletes a model's kernel images with it and clears them all; a store that fails to (no OPFS) deletes the files still", async () => {
+    const calls: string[] = [];
+    const images = (fail: boolean) =>
+      ({
+        deleteModel: async (model: string) => {
+          calls.push(`delete ${model}`);
+          if (fail) throw new DOMException('no OPFS here', 'SecurityError');
+        },
+        clear: async () => {
+          calls.push('clear');
+          if (fail) throw new DOMException('no OPFS here', 'SecurityError');
+        },
+      }) as unknown as ImageFiles;
+    for (const fail of [false, true]) {
+      calls.length = 0;
+      const cache = new ModelCache(memoryCache(), images(fail));
+      await cache.store('org/a', 'onnx/model.onnx', new ArrayBuffer(100));
+      await cache.store('org/b', 'onnx/model.onnx', new ArrayBuffer(50));
+      expect(await cache.deleteModel('org/a')).toBe(100);
+      expect(await cache.clear()).toBe(50);
+      expect(await cache.list()).toEqual([]);
+      expect(calls).toEqual(['delete org/a', 'delete org/b', 'clear']);
+    }
   });
 
   it('lists, deletes per model and clears', async () => {
