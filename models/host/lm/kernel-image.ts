@@ -10,7 +10,7 @@
 // is not used: the load then lays the weights out from the stored rewrite and writes a new image.
 import type { ImageFiles } from '../../shared/model-files/image-files';
 import { type FileRegion, type GemvThreads, type GroupImage, Int8Kernel, type Int8Weights, type LaidOut } from '../kernels';
-import { pack, unpack } from '../onnx';
+import { mapArrays, pack, unpack } from '../onnx';
 
 /** Bumped when an image's layout or description changes: older images are then never read. */
 export const IMAGE_FORMAT = 1;
@@ -50,17 +50,10 @@ export function withoutLaidOutBytes<T>(value: T): T {
   });
   const inside = (a: ArrayBufferView) =>
     laidOut.some((d) => d.buffer === a.buffer && d.byteOffset <= a.byteOffset && a.byteOffset + a.byteLength <= d.byteOffset + d.byteLength);
-  const copy = (v: unknown): unknown => {
-    if (ArrayBuffer.isView(v)) {
-      const typed = v as Uint8Array;
-      const Ctor = typed.constructor as new (n: number) => Uint8Array;
-      return inside(v) ? new Ctor(0) : typed.slice();
-    }
-    if (Array.isArray(v)) return v.map(copy);
-    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)]));
-    return v;
-  };
-  return copy(value) as T;
+  return mapArrays(value, (a) => {
+    const typed = a as Uint8Array;
+    return inside(a) ? new (typed.constructor as new (n: number) => Uint8Array)(0) : typed.slice();
+  });
 }
 
 /** One model file's image, by the name its stored rewrite has (the file and what the load does to it). */
